@@ -1,0 +1,71 @@
+"""carbonacct: carbon and energy accounting for industrial enterprises.
+
+Built on China's published rules: standard-coal energy (GB/T 2589-2020), CO2
+accounting (GB/T 32150 / GB/T 32151.x), the MEE/NBS grid electricity factors.
+Every factor traces to its document, table and year (see
+:func:`default_library`), and every quantity carries a unit
+(:data:`ureg`).
+
+>>> import carbonacct
+>>> round(carbonacct.convert(1, "tce", "GJ"), 4)
+29.3076
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from carbonacct.emissions import CO2_PER_C, CombustionFactor, combustion_factor
+from carbonacct.errors import (
+    AmbiguousFactorError,
+    CarbonacctError,
+    ChecksumError,
+    DimensionalityError,
+    FactorFileError,
+    FactorNotFoundError,
+    InputError,
+    UnknownUnitError,
+)
+from carbonacct.factors import (
+    PARAMETERS,
+    Factor,
+    FactorLibrary,
+    FactorSet,
+    Manifest,
+    default_library,
+    read_factor_set,
+)
+from carbonacct.units import Quantity, conversion_factor, convert, parse_unit, ureg
+from carbonacct.vocabulary import carrier_code, region_code
+
+try:
+    __version__ = version("carbonacct")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0+unknown"
+
+__all__ = [
+    "CO2_PER_C",
+    "PARAMETERS",
+    "AmbiguousFactorError",
+    "CarbonacctError",
+    "ChecksumError",
+    "CombustionFactor",
+    "DimensionalityError",
+    "Factor",
+    "FactorFileError",
+    "FactorLibrary",
+    "FactorNotFoundError",
+    "FactorSet",
+    "InputError",
+    "Manifest",
+    "Quantity",
+    "UnknownUnitError",
+    "__version__",
+    "carrier_code",
+    "combustion_factor",
+    "conversion_factor",
+    "convert",
+    "default_library",
+    "parse_unit",
+    "read_factor_set",
+    "region_code",
+    "ureg",
+]

@@ -1,0 +1,81 @@
+"""Errors raised by carbonacct.
+
+Every error derives from :class:`CarbonacctError` and from the builtin it
+resembles, so callers can catch either (``except ValueError`` keeps working).
+Errors carry structured fields (file, row, column, value...) and pickle
+cleanly, so batch runs in worker processes can send them back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = [
+    "AmbiguousFactorError",
+    "CarbonacctError",
+    "ChecksumError",
+    "DimensionalityError",
+    "FactorFileError",
+    "FactorNotFoundError",
+    "InputError",
+    "UnknownUnitError",
+]
+
+
+class CarbonacctError(Exception):
+    """Base class of every error raised by carbonacct."""
+
+    def __init__(self, message: str, **fields: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields
+        for key, value in fields.items():
+            setattr(self, key, value)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.message, self.fields))
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _rebuild(cls: type[CarbonacctError], message: str, fields: dict[str, Any]) -> CarbonacctError:
+    err = cls.__new__(cls)
+    CarbonacctError.__init__(err, message, **fields)
+    return err
+
+
+class UnknownUnitError(CarbonacctError, ValueError):
+    """A unit word that the registry does not know (fields: ``unit``, ``suggestions``)."""
+
+
+class DimensionalityError(CarbonacctError, ValueError):
+    """A unit of the wrong physical dimension (fields: ``unit``, ``expected``)."""
+
+
+class FactorFileError(CarbonacctError, ValueError):
+    """A factor, pathway or vocabulary file that fails its schema (``file``, ``row``, ``column``)."""
+
+
+class ChecksumError(FactorFileError):
+    """A shipped data file whose content no longer matches its manifest checksum."""
+
+
+class FactorNotFoundError(CarbonacctError, LookupError):
+    """No factor answers a query (fields: ``query``, ``candidates``)."""
+
+
+class AmbiguousFactorError(CarbonacctError, LookupError):
+    """More than one factor answers a query (fields: ``query``, ``matches``)."""
+
+
+class InputError(CarbonacctError, ValueError):
+    """Bad user input: a file, row and column that cannot be used as given."""
+
+
+def format_rows(rows: Sequence[dict[str, Any]], limit: int = 5) -> str:
+    """Render the first offending rows for an error message (pyam's ``raise_data_error``)."""
+    shown = [", ".join(f"{k}={v!r}" for k, v in row.items()) for row in rows[:limit]]
+    more = f"\n  ... and {len(rows) - limit} more" if len(rows) > limit else ""
+    return "".join(f"\n  {line}" for line in shown) + more

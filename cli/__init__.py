@@ -1,0 +1,43 @@
+"""The `carbonacct` command line: a thin skin over the public Python API.
+
+Every command does what one documented library call does, plus reading,
+writing and printing. No accounting logic lives here.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+import carbonacct
+
+from .factors import factors
+from .units import units
+
+__all__ = ["cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(carbonacct.__version__, prog_name="carbonacct")
+def cli() -> None:
+    """Carbon and energy accounting for industrial enterprises (GB/T 2589, GB/T 32150, MEE/NBS)."""
+
+
+cli.add_command(factors)
+cli.add_command(units)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console script; library errors become one-line messages."""
+    try:
+        cli.main(args=argv, prog_name="carbonacct", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except carbonacct.CarbonacctError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)

@@ -1,0 +1,1 @@
+"""Published data shipped with carbonacct (factor sets, vocabularies); see README.md here."""
