@@ -33,6 +33,7 @@ from carbonacct.factors import (
     default_library,
     read_factor_set,
 )
+from carbonacct.footprint import Footprint, Method, QualityReport, footprint, validate
 from carbonacct.units import Quantity, conversion_factor, convert, parse_unit, ureg
 from carbonacct.vocabulary import carrier_code, region_code
 
@@ -54,8 +55,11 @@ __all__ = [
     "FactorLibrary",
     "FactorNotFoundError",
     "FactorSet",
+    "Footprint",
     "InputError",
     "Manifest",
+    "Method",
+    "QualityReport",
     "Quantity",
     "UnknownUnitError",
     "__version__",
@@ -64,8 +68,10 @@ __all__ = [
     "conversion_factor",
     "convert",
     "default_library",
+    "footprint",
     "parse_unit",
     "read_factor_set",
     "region_code",
     "ureg",
+    "validate",
 ]

@@ -13,14 +13,28 @@ of activity data is multiplied by one float.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any, Literal
 
+import polars as pl
+
+from carbonacct.errors import CarbonacctError
 from carbonacct.factors import Factor, FactorLibrary, default_library
 from carbonacct.units import conversion_factor
+from carbonacct.vocabulary import carrier_info, grid_region
 
-__all__ = ["CO2_PER_C", "CombustionFactor", "combustion_factor"]
+__all__ = [
+    "CO2_PER_C",
+    "GRID_MODES",
+    "CombustionFactor",
+    "combustion_factor",
+    "combustion_table",
+    "grid_table",
+    "heat_factor",
+    "process_table",
+]
 
 #: Molar-mass ratio of CO2 to C used by GB/T 32150 and IPCC, kept exact.
 CO2_PER_C = Fraction(44, 12)
@@ -127,3 +141,203 @@ def _numerator(unit: str) -> str:
 
 def _denominator(unit: str) -> str:
     return unit.split("/", 1)[1]
+
+
+GridFactor = Literal["provincial", "regional", "national", "national_excl_market", "ets"]
+GRID_MODES: tuple[str, ...] = ("provincial", "regional", "national", "national_excl_market", "ets")
+
+_COMBUSTION_SCHEMA = {
+    "carrier": pl.String,
+    "co2_per_unit": pl.Float64,
+    "ch4_per_unit": pl.Float64,
+    "n2o_per_unit": pl.Float64,
+    "co2_source": pl.String,
+    "factor_set": pl.String,
+}
+
+
+def combustion_table(
+    carriers: Iterable[str],
+    *,
+    library: FactorLibrary | None = None,
+    sets: Sequence[str] | None = None,
+    non_co2: bool = False,
+) -> pl.DataFrame:
+    """Combustion factors of each fuel per its canonical unit [tCO2, tCH4, tN2O per unit].
+
+    CH4 and N2O (``non_co2=True``) use IPCC 2006 Vol.2 Table 2.3 (manufacturing
+    industries) per unit of heat times the fuel's NCV of the CO2 set; a fuel
+    without an IPCC row gets null there.
+
+    Examples
+    --------
+    >>> t = combustion_table(["diesel", "natural_gas"])
+    >>> [round(v, 6) for v in t["co2_per_unit"]]  # tCO2/t, tCO2/Nm3
+    [3.09591, 0.002162]
+    """
+    lib = library or default_library()
+    rows = []
+    for code in dict.fromkeys(carriers):
+        unit = carrier_info(code)["canonical_unit"]
+        row: dict[str, Any] = {
+            "carrier": code,
+            "co2_per_unit": None,
+            "ch4_per_unit": None,
+            "n2o_per_unit": None,
+            "co2_source": None,
+            "factor_set": None,
+        }
+        # GB/T 2589 splits natural gas by origin; the CO2 tables have one natural-gas row
+        lookup = carrier_info(code).get("combustion_as") or code
+        try:
+            cf = combustion_factor(lookup, library=lib, sets=sets)
+            row["co2_per_unit"] = cf.to(f"tCO2/{unit}")
+            row["factor_set"] = ",".join(cf.sets)
+            row["co2_source"] = ("" if lookup == code else f"as {lookup}: ") + "; ".join(
+                f"{f.parameter} {f.value} {f.unit} ({f.set_label}: {f.citation})"
+                for f in cf.parameters
+            )
+            if non_co2 and cf.ncv is not None:
+                ncv = cf.ncv.to(f"GJ/{unit}")
+                for gas in ("ch4", "n2o"):
+                    try:
+                        f = lib.resolve(f"{gas}_per_energy", lookup)
+                        row[f"{gas}_per_unit"] = ncv * f.to(f"t{gas.upper()}/GJ")
+                        if f.set_label not in row["factor_set"]:
+                            row["factor_set"] += f",{f.set_label}"
+                    except CarbonacctError:
+                        pass
+        except CarbonacctError:
+            pass
+        rows.append(row)
+    return pl.DataFrame(rows, schema=_COMBUSTION_SCHEMA)
+
+
+_GRID_SCHEMA = {
+    "province": pl.String,
+    "year": pl.Int32,
+    "grid_ef": pl.Float64,
+    "grid_source": pl.String,
+    "grid_fallback": pl.String,
+    "factor_set": pl.String,
+}
+
+
+def grid_table(
+    provinces: Iterable[str | None],
+    years: Iterable[int],
+    mode: GridFactor | float,
+    *,
+    library: FactorLibrary | None = None,
+) -> pl.DataFrame:
+    """Location-based grid factor for each (province, data year) [tCO2/MWh].
+
+    ``mode``: ``provincial`` (the province's MEE/NBS average, the default of
+    GB/T 32150 practice), ``regional`` (its grid region), ``national``
+    (national average), ``national_excl_market`` (national average excluding
+    market-traded non-fossil power, for firms that deduct green power),
+    ``ets`` (the ETS reporting factor for the data year), or a number.
+    A year not yet published takes the newest earlier data year; the
+    ``grid_fallback`` column says so. A pair without a factor gets null.
+
+    Examples
+    --------
+    >>> t = grid_table(["CN-JS"], [2022, 2024], "provincial")
+    >>> t["grid_ef"].to_list(), t["grid_fallback"].to_list()[1]
+    ([0.5978, 0.5827], 'data year 2023 used for 2024 (newest published not after it)')
+    """
+    lib = library or default_library()
+    rows = []
+    for province in dict.fromkeys(provinces):
+        for year in dict.fromkeys(years):
+            row: dict[str, Any] = {
+                "province": province,
+                "year": year,
+                "grid_ef": None,
+                "grid_source": None,
+                "grid_fallback": None,
+                "factor_set": None,
+            }
+            if not isinstance(mode, str):
+                row.update(grid_ef=float(mode), grid_source=f"user: {float(mode)} tCO2/MWh")
+                rows.append(row)
+                continue
+            query: dict[str, Any] = {"year": year}
+            if mode == "provincial":
+                query.update(region=province, variant="average")
+            elif mode == "regional":
+                query.update(region=grid_region(province) if province else None, variant="average")
+            elif mode == "national":
+                query.update(region="CN", variant="average")
+            elif mode == "national_excl_market":
+                query.update(region="CN", variant="excl_market_nonfossil")
+            elif mode == "ets":
+                query.update(region="CN", sets=["ets-reporting"])
+            else:
+                raise ValueError(f"grid_factor {mode!r} is not one of {GRID_MODES} or a number.")
+            if query.get("region") is None:
+                rows.append(row)
+                continue
+            try:
+                f = lib.resolve("co2_factor", "electricity", **query)
+                row.update(
+                    grid_ef=f.to("tCO2/MWh"),
+                    grid_source=f"{f.set_label}: {f.citation}",
+                    grid_fallback=f.fallback,
+                    factor_set=f.set_label,
+                )
+            except CarbonacctError:
+                pass
+            rows.append(row)
+    return pl.DataFrame(rows, schema=_GRID_SCHEMA)
+
+
+def process_table(
+    materials: Iterable[str], *, library: FactorLibrary | None = None
+) -> pl.DataFrame:
+    """Process CO2 of each carbonate per t of pure carbonate (100 % calcination) [tCO2/t].
+
+    The reading is the mass of carbonate decomposed; apply the material's
+    carbonate content before (GB/T 32151.34 uses 90 % when it is not measured).
+
+    Examples
+    --------
+    >>> process_table(["CaCO3"])["process_per_unit"].to_list()
+    [0.44]
+    """
+    lib = library or default_library()
+    rows = []
+    for code in dict.fromkeys(materials):
+        try:
+            f = lib.resolve("process_co2_factor", code)
+            rows.append(
+                {
+                    "carrier": code,
+                    "process_per_unit": f.to("tCO2/t"),
+                    "process_source": f"{f.set_label}: {f.citation}",
+                    "factor_set": f.set_label,
+                }
+            )
+        except CarbonacctError:
+            rows.append(
+                {
+                    "carrier": code,
+                    "process_per_unit": None,
+                    "process_source": None,
+                    "factor_set": None,
+                }
+            )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "carrier": pl.String,
+            "process_per_unit": pl.Float64,
+            "process_source": pl.String,
+            "factor_set": pl.String,
+        },
+    )
+
+
+def heat_factor(library: FactorLibrary | None = None) -> Factor:
+    """Default CO2 factor of purchased heat, 0.11 tCO2/GJ (GB/T 32150-2025 7.5.6)."""
+    return (library or default_library()).resolve("co2_factor", "heat", variant="default")

@@ -13,6 +13,7 @@ import click
 import carbonacct
 
 from .factors import factors
+from .footprint import footprint, validate
 from .units import units
 
 __all__ = ["cli", "main"]
@@ -24,6 +25,8 @@ def cli() -> None:
     """Carbon and energy accounting for industrial enterprises (GB/T 2589, GB/T 32150, MEE/NBS)."""
 
 
+cli.add_command(footprint)
+cli.add_command(validate)
 cli.add_command(factors)
 cli.add_command(units)
 

@@ -36,3 +36,25 @@ def test_readme_python_examples_run() -> None:
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     runner.run(test)
     assert runner.failures == 0 and runner.tries > 3
+
+
+def test_readme_main_job_runs_on_the_bundled_example() -> None:
+    import shlex
+
+    from carbonacct.cli import cli
+    from click.testing import CliRunner
+
+    main = setup_commands()[0].split("&&", 1)[1].strip()
+    args = shlex.split(main)
+    assert args[0] == "carbonacct"
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result = CliRunner().invoke(cli, [*args[1:], "--format", "csv"], catch_exceptions=False)
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0, result.output
+    assert "91320500EXAMPLE0001,2024," in result.output
+    assert "rows in 75197 = accounted 75197 + rejected 0" in result.output

@@ -1,0 +1,942 @@
+"""The footprint: energy (GB/T 2589) and CO2 (GB/T 32150) of firms by period.
+
+:func:`footprint` runs the whole flow as one lazy polars plan::
+
+    read -> validate -> normalise units -> join factors -> aggregate
+
+and returns a :class:`Footprint` with the result table, the rejected rows,
+the quality report (rows in = rows accounted + rows rejected), the factors
+used with their sources, and the provenance of the run.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import polars as pl
+
+from carbonacct.emissions import (
+    GRID_MODES,
+    GridFactor,
+    combustion_table,
+    grid_table,
+    heat_factor,
+    process_table,
+)
+from carbonacct.energy import EnergyBasis, standard_coal_table
+from carbonacct.errors import CarbonacctError, InputError, format_rows
+from carbonacct.factors import FactorLibrary, default_library
+from carbonacct.io import Source, TableLike, read_table, write_result
+from carbonacct.readings import PERIODS, REJECT_REASONS, Period, ReadingOptions, prepare_readings
+from carbonacct.units import conversion_factor
+from carbonacct.vocabulary import region_code
+
+__all__ = [
+    "BY_COLUMNS",
+    "RESULT_COLUMNS",
+    "Footprint",
+    "Method",
+    "QualityReport",
+    "footprint",
+    "validate",
+]
+
+#: Numeric result columns, each with its unit in the name.
+RESULT_COLUMNS = (
+    "energy_tce",
+    "energy_feedstock_tce",
+    "energy_excl_feedstock_tce",
+    "energy_media_tce",
+    "co2_combustion_t",
+    "co2_process_t",
+    "co2_scope1_t",
+    "co2_electricity_t",
+    "co2_heat_t",
+    "co2_scope2_t",
+    "co2_t",
+    "electricity_in_MWh",
+    "electricity_out_MWh",
+    "heat_in_GJ",
+    "heat_out_GJ",
+)
+BY_COLUMNS = ("site_id", "carrier", "meter_id")
+
+
+@dataclass(frozen=True)
+class Method:
+    """The method options of a run, recorded on its result."""
+
+    period: Period = "year"
+    energy_basis: EnergyBasis = "equivalent"
+    electricity_equal_value_kgce_per_kWh: float | None = None
+    grid_factor: str = "provincial"
+    combustion_sets: tuple[str, ...] | None = None
+    gwp_set: str | None = None
+    steam_enthalpy_kJ_per_kg: float | None = None
+    steam_feedwater_enthalpy_kJ_per_kg: float | None = None
+    include_media: bool = False
+    tce_from_ncv: bool = True
+    check_duplicates: bool = True
+
+    @property
+    def label(self) -> str:
+        grid = self.grid_factor
+        return (
+            f"energy=GB/T 2589-2020 {self.energy_basis}; co2=GB/T 32150 combustion "
+            f"NCV×CC×OF×44/12; scope2=location-based {grid}; period={self.period}"
+        )
+
+
+@dataclass
+class QualityReport:
+    """Every input row accounted or rejected, with the reasons."""
+
+    rows_in: int
+    rows_accounted: int
+    rows_rejected: int
+    rejected_by_reason: dict[str, int]
+    notes: dict[str, int]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows_in == self.rows_accounted + self.rows_rejected
+
+    def summary(self) -> str:
+        lines = [
+            f"rows in {self.rows_in} = accounted {self.rows_accounted} + rejected "
+            f"{self.rows_rejected}" + ("" if self.balanced else "  (NOT BALANCED)"),
+        ]
+        for reason, n in sorted(self.rejected_by_reason.items(), key=lambda kv: -kv[1]):
+            lines.append(f"  rejected {n:>10}  {reason}: {REJECT_REASONS.get(reason, '')}")
+        for note, n in sorted(self.notes.items()):
+            lines.append(f"  note     {n:>10}  {note}")
+        lines.extend(f"  warning: {w}" for w in self.warnings)
+        return "\n".join(lines)
+
+    def to_frame(self) -> pl.DataFrame:
+        rows: list[tuple[str, str | None, int | None]] = [
+            ("rows_in", None, self.rows_in),
+            ("rows_accounted", None, self.rows_accounted),
+            ("rows_rejected", None, self.rows_rejected),
+        ]
+        rows += [("rejected", r, n) for r, n in sorted(self.rejected_by_reason.items())]
+        rows += [("note", r, n) for r, n in sorted(self.notes.items())]
+        rows += [("warning", w, None) for w in self.warnings]
+        return pl.DataFrame(
+            rows, schema={"item": pl.String, "detail": pl.String, "rows": pl.Int64}, orient="row"
+        )
+
+
+@dataclass
+class Footprint:
+    """The result of :func:`footprint`.
+
+    Attributes
+    ----------
+    table : polars.DataFrame
+        One row per firm and period (and ``by`` keys): the columns of
+        :data:`RESULT_COLUMNS`, ``rows``, ``rows_rejected``, and intensities
+        where activity was given.
+    rejects : polars.DataFrame
+        The rejected input rows with ``row_nr`` and ``reject_reason``.
+    quality : QualityReport
+    factors_used : polars.DataFrame
+        Every factor applied, with its source.
+    intensities : polars.DataFrame or None
+        Per product: output, energy and CO2 per unit of output.
+    provenance : dict
+        Factor sets with versions, GWP set, method, inputs and checksums.
+    """
+
+    table: pl.DataFrame
+    rejects: pl.DataFrame
+    quality: QualityReport
+    factors_used: pl.DataFrame
+    provenance: dict[str, Any]
+    intensities: pl.DataFrame | None = None
+
+    def to_pandas(self, *, units: bool = False) -> Any:
+        """The table as pandas; with ``units=True`` numeric columns become pint-pandas arrays."""
+        df = self.table.to_pandas()
+        if not units:
+            return df
+        import pint_pandas  # optional dependency: pip install carbonacct[pint-pandas]
+
+        from carbonacct.io import column_unit
+        from carbonacct.units import parse_unit, ureg
+
+        pint_pandas.PintType.ureg = ureg
+        for col in df.columns:
+            unit = column_unit(col)
+            if unit is not None:
+                # pint-pandas units cannot carry a scale (万元): fold it into the magnitudes
+                q = parse_unit(unit)
+                df[col] = pint_pandas.PintArray(
+                    df[col].to_numpy(dtype=float) * q.magnitude, dtype=str(q.units)
+                )
+        return df
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        out = {"footprint": self.table}
+        if self.intensities is not None:
+            out["intensities"] = self.intensities
+        out.update(factors=self.factors_used, quality=self.quality.to_frame(), rejects=self.rejects)
+        return out
+
+    def write(self, path: str | Path) -> list[Path]:
+        """Write the table (and, where the format holds several, the other tables)."""
+        return write_result(self.tables(), path, self.provenance)
+
+
+def _read_firms(firms: TableLike | None) -> tuple[pl.DataFrame | None, Source | None]:
+    if firms is None:
+        return None, None
+    lf, src = read_table(firms)
+    frame = lf.collect()
+    if "firm_id" not in frame.columns:
+        raise InputError(
+            f"{src.name}: the firms table needs a firm_id column.",
+            file=src.name,
+            row=None,
+            column="firm_id",
+        )
+    frame = frame.with_columns(pl.col("firm_id").cast(pl.String).str.strip_chars())
+    if "province" in frame.columns:
+        provinces = []
+        for i, value in enumerate(frame["province"].cast(pl.String).to_list(), start=1):
+            try:
+                provinces.append(region_code(value) if value not in (None, "") else None)
+            except CarbonacctError as exc:
+                raise InputError(
+                    f"{src.name}, row {i}, column 'province': {exc}",
+                    file=src.name,
+                    row=i,
+                    column="province",
+                    value=value,
+                ) from None
+        frame = frame.with_columns(pl.Series("province", provinces, dtype=pl.String))
+    else:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("province"))
+    dupes = frame.filter(pl.col("firm_id").is_duplicated())
+    if dupes.height:
+        raise InputError(
+            f"{src.name}: firm_id repeated:{format_rows(dupes.head(5).to_dicts())}",
+            file=src.name,
+            row=None,
+            column="firm_id",
+        )
+    for col in ("name", "sector"):
+        if col not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(col))
+    return frame.select("firm_id", "name", "province", pl.col("sector").cast(pl.String)), src
+
+
+def footprint(
+    readings: TableLike | Sequence[TableLike],
+    *,
+    firms: TableLike | None = None,
+    activity: TableLike | None = None,
+    fuel_parameters: TableLike | None = None,
+    period: Period = "year",
+    by: Sequence[str] = (),
+    grid_factor: GridFactor | float = "provincial",
+    energy_basis: EnergyBasis = "equivalent",
+    electricity_equal_value: float | None = None,
+    combustion_sets: Sequence[str] | None = None,
+    gwp_set: Literal["SAR", "AR4", "AR5", "AR6"] | None = None,
+    steam_enthalpy: float | None = None,
+    steam_feedwater_enthalpy: float | None = None,
+    include_media: bool = False,
+    tce_from_ncv: bool = True,
+    check_duplicates: bool = True,
+    strict: bool = False,
+    library: FactorLibrary | None = None,
+    engine: Literal["streaming", "in-memory"] = "streaming",
+    checksum: bool = True,
+) -> Footprint:
+    """Energy and CO2 of firms by period, from meter and fuel readings.
+
+    Parameters
+    ----------
+    readings : path or frame, or a list of them
+        Long-format readings (see :mod:`carbonacct.readings`); several
+        sources are concatenated.
+    firms : path or frame, optional
+        ``firm_id``, ``name``, ``province`` (name, GB/T 2260 or ISO code),
+        ``sector`` (GB/T 4754 code). Needed for provincial and regional grid
+        factors.
+    activity : path or frame, optional
+        ``firm_id``, ``period``, ``metric`` (``value_added`` or a product
+        code), ``value``, ``unit`` (e.g. 万元, t): gives intensities.
+    fuel_parameters : path or frame, optional
+        Measured fuel parameters per firm overriding the defaults, as
+        GB/T 32150 allows: ``firm_id``, ``carrier``, ``parameter`` (``ncv``,
+        ``carbon_content``, ``oxidation_rate``), ``value``, ``unit``.
+    period : {'year', 'quarter', 'month'}
+    by : sequence of {'site_id', 'carrier', 'meter_id'}
+        Further breakdown of the result.
+    grid_factor : str or float
+        ``provincial`` (default), ``regional``, ``national``,
+        ``national_excl_market``, ``ets``, or a value [tCO2/MWh].
+    energy_basis : {'equivalent', 'equal'}
+        Electricity on the 当量值 (default) or 等价值 basis.
+    electricity_equal_value : float, optional
+        Coal rate of power supply for ``energy_basis='equal'`` [kgce/kWh].
+    combustion_sets : sequence of str, optional
+        Fuel parameter sets (default ``gbt32151-2024``; ``ndrc-2013`` or
+        ``ipcc-2006`` on request).
+    gwp_set : {'SAR', 'AR4', 'AR5', 'AR6'}, optional
+        Adds CH4 and N2O from combustion (IPCC 2006) and ``co2e_t``.
+    steam_enthalpy, steam_feedwater_enthalpy : float, optional
+        [kJ/kg]; steam given by mass becomes heat = t × (h − h_fw) / 1000 GJ.
+    include_media : bool
+        Count energy-consuming media (water, compressed air, oxygen) in
+        ``energy_tce``; they are always reported in ``energy_media_tce``.
+    tce_from_ncv : bool
+        A fuel without a tabulated coefficient (LNG) gets NCV / 29.3076.
+    check_duplicates : bool
+        Reject repeated readings of one meter at one time.
+    strict : bool
+        Raise :class:`InputError` on any rejected row instead of reporting it.
+    library : FactorLibrary, optional
+        Factor library (default: the shipped sets).
+    engine : {'streaming', 'in-memory'}
+        polars engine that executes the plan.
+
+    Returns
+    -------
+    Footprint
+
+    References
+    ----------
+    GB/T 2589-2020 (综合能耗); GB/T 32150-2015 and GB/T 32151.x (CO2 from
+    combustion, purchased electricity and heat); MEE/NBS electricity CO2
+    factors 2021–2023.
+    """
+    for b in by:
+        if b not in BY_COLUMNS:
+            raise ValueError(f"by={b!r} is not one of {BY_COLUMNS}.")
+    if period not in PERIODS:
+        raise ValueError(f"period={period!r} is not one of {PERIODS}.")
+    if isinstance(grid_factor, str) and grid_factor not in GRID_MODES:
+        try:
+            grid_factor = float(grid_factor)
+        except ValueError:
+            raise ValueError(
+                f"grid_factor={grid_factor!r} is not one of {GRID_MODES} or a number."
+            ) from None
+    lib = library or default_library()
+    method = Method(
+        period=period,
+        energy_basis=energy_basis,
+        electricity_equal_value_kgce_per_kWh=electricity_equal_value,
+        grid_factor=str(grid_factor),
+        combustion_sets=tuple(combustion_sets) if combustion_sets else None,
+        gwp_set=gwp_set,
+        steam_enthalpy_kJ_per_kg=steam_enthalpy,
+        steam_feedwater_enthalpy_kJ_per_kg=steam_feedwater_enthalpy,
+        include_media=include_media,
+        tce_from_ncv=tce_from_ncv,
+        check_duplicates=check_duplicates,
+    )
+    lf, source = _read_readings(readings, checksum)
+    prepared = prepare_readings(
+        lf,
+        source,
+        ReadingOptions(
+            period=period,
+            steam_enthalpy=steam_enthalpy,
+            steam_feedwater_enthalpy=steam_feedwater_enthalpy,
+            check_duplicates=check_duplicates,
+        ),
+    )
+    firm_frame, firm_source = _read_firms(firms)
+    needs_province = isinstance(grid_factor, str) and grid_factor in ("provincial", "regional")
+    codes = [c for c in prepared.carriers["carrier"].to_list() if c is not None]
+    if needs_province and "electricity" in codes and firm_frame is None:
+        raise InputError(
+            f"grid_factor={grid_factor!r} needs each firm's province: pass firms= (a table with "
+            "firm_id and province), or choose grid_factor='national'.",
+            file=source.name,
+            row=None,
+            column="province",
+        )
+
+    rows = prepared.frame
+    if firm_frame is not None:
+        rows = rows.join(
+            firm_frame.lazy().select("firm_id", "province", pl.lit(True).alias("_known")),
+            on="firm_id",
+            how="left",
+        )
+        rows = rows.with_columns(
+            pl.when(pl.col("reject_reason").is_null() & pl.col("_known").is_null())
+            .then(pl.lit("unknown_firm"))
+            .otherwise(pl.col("reject_reason"))
+            .alias("reject_reason")
+        ).drop("_known")
+    else:
+        rows = rows.with_columns(pl.lit(None, dtype=pl.String).alias("province"))
+
+    # -- factor tables: one small frame each, joined onto the rows ---------------------------
+    energy = standard_coal_table(
+        codes,
+        basis=energy_basis,
+        electricity_equal_value=electricity_equal_value,
+        tce_from_ncv=tce_from_ncv,
+        library=lib,
+    )
+    fuels = [
+        c
+        for c, cat in zip(prepared.carriers["carrier"], prepared.carriers["category"], strict=True)
+        if cat in ("solid_fuel", "liquid_fuel", "gas_fuel")
+    ]
+    combustion = combustion_table(
+        fuels, library=lib, sets=combustion_sets, non_co2=gwp_set is not None
+    )
+    provinces = firm_frame["province"].unique().to_list() if firm_frame is not None else [None]
+    grid = grid_table(
+        provinces if needs_province else [None], prepared.years, grid_factor, library=lib
+    )
+    heat = heat_factor(lib)
+    heat_ef = heat.to("tCO2/GJ")
+    overrides = _fuel_overrides(fuel_parameters, lib, combustion_sets)
+    carbonates = [
+        c
+        for c, cat in zip(prepared.carriers["carrier"], prepared.carriers["category"], strict=True)
+        if cat == "carbonate"
+    ]
+    process = process_table(carbonates, library=lib)
+
+    rows = rows.join(energy.lazy().select("carrier", "tce_per_unit"), on="carrier", how="left")
+    rows = rows.join(
+        combustion.lazy().select("carrier", "co2_per_unit", "ch4_per_unit", "n2o_per_unit"),
+        on="carrier",
+        how="left",
+    )
+    if overrides is not None:
+        rows = (
+            rows.join(
+                overrides.lazy().select(
+                    "firm_id", "carrier", pl.col("co2_per_unit").alias("_co2_firm")
+                ),
+                on=["firm_id", "carrier"],
+                how="left",
+            )
+            .with_columns(pl.coalesce("_co2_firm", "co2_per_unit").alias("co2_per_unit"))
+            .drop("_co2_firm")
+        )
+    rows = rows.join(process.lazy().select("carrier", "process_per_unit"), on="carrier", how="left")
+    year = pl.col("period").str.slice(0, 4).cast(pl.Int32, strict=False)
+    grid_key = pl.col("province") if needs_province else pl.lit(None, dtype=pl.String)
+    rows = (
+        rows.with_columns(year.alias("year"), grid_key.alias("_grid_province"))
+        .join(
+            grid.lazy().select(pl.col("province").alias("_grid_province"), "year", "grid_ef"),
+            on=["_grid_province", "year"],
+            how="left",
+            nulls_equal=True,
+        )
+        .drop("_grid_province")
+    )
+
+    category = pl.col("category")
+    is_fuel = category.is_in(["solid_fuel", "liquid_fuel", "gas_fuel"])
+    is_heat = category.is_in(["heat", "steam"])
+    is_elec = category == "electricity"
+    is_media = category == "medium"
+    is_carbonate = category == "carbonate"
+    burns = is_fuel & (pl.col("use") == "fuel")
+    counts_energy = is_fuel | is_elec | is_heat | (is_media & pl.lit(include_media))
+    missing = (
+        (pl.col("tce_per_unit").is_null() & counts_energy)
+        | (is_carbonate & pl.col("process_per_unit").is_null())
+        | (burns & pl.col("co2_per_unit").is_null())
+        | (is_elec & pl.col("grid_ef").is_null())
+    )
+    rows = rows.with_columns(
+        pl.when(pl.col("reject_reason").is_null() & missing)
+        .then(pl.lit("missing_factor"))
+        .otherwise(pl.col("reject_reason"))
+        .alias("reject_reason")
+    )
+    sign = pl.when(pl.col("flow") == "out").then(-1.0).otherwise(1.0)
+    signed = sign * pl.col("amount")
+    tce = signed * pl.col("tce_per_unit")
+    into, out_of = pl.col("flow") == "in", pl.col("flow") == "out"
+    # each summed column: (rows it counts, what a row contributes); other rows contribute 0
+    parts: dict[str, tuple[pl.Expr, pl.Expr]] = {
+        "energy_tce": (counts_energy, tce),
+        "energy_feedstock_tce": (counts_energy & (pl.col("use") == "feedstock"), tce),
+        "energy_media_tce": (is_media, tce),
+        "co2_combustion_t": (burns, signed * pl.col("co2_per_unit")),
+        "co2_process_t": (is_carbonate, signed * pl.col("process_per_unit")),
+        "co2_electricity_t": (is_elec, signed * pl.col("grid_ef")),
+        "co2_heat_t": (is_heat, signed * heat_ef),
+        "electricity_in_MWh": (is_elec & into, pl.col("amount")),
+        "electricity_out_MWh": (is_elec & out_of, pl.col("amount")),
+        "heat_in_GJ": (is_heat & into, pl.col("amount")),
+        "heat_out_GJ": (is_heat & out_of, pl.col("amount")),
+    }
+    if gwp_set is not None:
+        parts["ch4_t"] = (burns, signed * pl.col("ch4_per_unit").fill_null(0.0))
+        parts["n2o_t"] = (burns, signed * pl.col("n2o_per_unit").fill_null(0.0))
+    values = [pl.when(c).then(e).otherwise(0.0).alias(name) for name, (c, e) in parts.items()]
+    accepted = rows.filter(pl.col("reject_reason").is_null()).with_columns(values)
+    keys = ["firm_id", "period", *by]
+    sums = [pl.col(name).sum() for name in parts]
+    agg = accepted.group_by(keys).agg(*sums, pl.len().alias("rows"))
+    rejected = rows.filter(pl.col("reject_reason").is_not_null()).select(
+        "row_nr",
+        "firm_id",
+        "meter_id",
+        "site_id",
+        "carrier_raw",
+        "carrier",
+        "value_raw",
+        "unit",
+        "timestamp_raw",
+        "period_raw",
+        "period",
+        "flow",
+        "use",
+        "kind",
+        "province",
+        "reject_reason",
+    )
+    counts = rows.group_by("reject_reason", "note").agg(pl.len().alias("n"))
+    plan_engine: Literal["streaming", "in-memory"] = (
+        "streaming" if engine == "streaming" else "in-memory"
+    )
+    agg_df, rejects_df, counts_df = pl.collect_all([agg, rejected, counts], engine=plan_engine)
+    rejects_df = rejects_df.sort("row_nr")
+
+    table = agg_df.with_columns(
+        (pl.col("energy_tce") - pl.col("energy_feedstock_tce")).alias("energy_excl_feedstock_tce"),
+        (pl.col("co2_combustion_t") + pl.col("co2_process_t")).alias("co2_scope1_t"),
+        (pl.col("co2_electricity_t") + pl.col("co2_heat_t")).alias("co2_scope2_t"),
+    ).with_columns((pl.col("co2_scope1_t") + pl.col("co2_scope2_t")).alias("co2_t"))
+    extra: list[str] = []
+    if gwp_set is not None:
+        gwp = {g: lib.resolve("gwp100", g, variant=gwp_set).value for g in ("CH4", "N2O")}
+        table = table.with_columns(
+            (pl.col("co2_t") + pl.col("ch4_t") * gwp["CH4"] + pl.col("n2o_t") * gwp["N2O"]).alias(
+                "co2e_t"
+            )
+        )
+        extra = ["ch4_t", "n2o_t", "co2e_t"]
+    rejected_per_key = (
+        rejects_df.filter(pl.col("firm_id").is_not_null())
+        .group_by("firm_id", "period")
+        .agg(pl.len().alias("rows_rejected"))
+    )
+    table = table.join(rejected_per_key, on=["firm_id", "period"], how="left").with_columns(
+        pl.col("rows_rejected").fill_null(0).cast(pl.UInt32)
+    )
+    table = table.select(*keys, *RESULT_COLUMNS, *extra, "rows", "rows_rejected").sort(keys)
+
+    intensities = None
+    warnings: list[str] = []
+    if activity is not None:
+        table, intensities, activity_src, warn = _intensities(table, activity, period, by)
+        warnings += warn
+    else:
+        activity_src = None
+
+    quality = _quality(counts_df, warnings, grid, energy, combustion, codes)
+    if strict and quality.rows_rejected:
+        raise InputError(
+            f"{source.name}: {quality.rows_rejected} row(s) rejected (strict mode):"
+            + format_rows(
+                rejects_df.select("row_nr", "firm_id", "carrier_raw", "reject_reason")
+                .head(5)
+                .to_dicts()
+            ),
+            file=source.name,
+            row=int(rejects_df["row_nr"][0]),
+            column=None,
+        )
+    used_pairs = table.select(
+        "firm_id", pl.col("period").str.slice(0, 4).cast(pl.Int32).alias("year")
+    )
+    if firm_frame is not None and needs_province:
+        used_pairs = used_pairs.join(
+            firm_frame.select("firm_id", "province"), on="firm_id", how="left"
+        )
+    else:
+        used_pairs = used_pairs.with_columns(pl.lit(None, dtype=pl.String).alias("province"))
+    grid_used = grid.join(
+        used_pairs.select("province", "year").unique(),
+        on=["province", "year"],
+        how="semi",
+        nulls_equal=True,
+    )
+    factors_used = _factors_used(energy, combustion, grid_used, heat, codes, overrides, process)
+    provenance = {
+        "carbonacct": _version(),
+        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "method": asdict(method) | {"label": method.label},
+        "factor_sets": sorted(
+            {s for v in factors_used["factor_set"].drop_nulls() for s in v.split(",")}
+            | ({f"ipcc-gwp100@{lib.get('ipcc-gwp100').manifest.version}"} if gwp_set else set())
+        ),
+        "gwp_set": gwp_set,
+        "inputs": {
+            "readings": source.record(),
+            "firms": firm_source.record() if firm_source else None,
+            "activity": activity_src.record() if activity_src else None,
+        },
+        "quality": {
+            "rows_in": quality.rows_in,
+            "rows_accounted": quality.rows_accounted,
+            "rows_rejected": quality.rows_rejected,
+        },
+    }
+    return Footprint(table, rejects_df, quality, factors_used, provenance, intensities)
+
+
+def _read_readings(
+    readings: TableLike | Sequence[TableLike], checksum: bool
+) -> tuple[pl.LazyFrame, Source]:
+    """One source, or several concatenated (columns missing in one are null there)."""
+    if isinstance(readings, (list, tuple)):
+        parts = [read_table(r, checksum=checksum) for r in readings]
+        if not parts:
+            raise InputError("No readings given.", file=None, row=None, column=None)
+        if len(parts) == 1:
+            return parts[0]
+        frames = [lf.with_columns(pl.all().cast(pl.String)) for lf, _ in parts]
+        name = " + ".join(s.name for _, s in parts)
+        digest = ",".join(s.sha256 or "-" for _, s in parts)
+        return pl.concat(frames, how="diagonal"), Source(name, digest, "multiple")
+    return read_table(readings, checksum=checksum)
+
+
+def validate(readings: TableLike | Sequence[TableLike], **options: Any) -> Footprint:
+    """Run the checks of :func:`footprint` and return its result for its quality report.
+
+    Same parameters as :func:`footprint`; use ``.quality`` and ``.rejects``.
+    """
+    return footprint(readings, **options)
+
+
+def _version() -> str:
+    from carbonacct import __version__
+
+    return __version__
+
+
+def _fuel_overrides(
+    data: TableLike | None, lib: FactorLibrary, sets: Sequence[str] | None
+) -> pl.DataFrame | None:
+    """Per-firm composite factors from measured fuel parameters (GB/T 32150 allows them)."""
+    if data is None:
+        return None
+    from carbonacct.emissions import combustion_factor
+    from carbonacct.vocabulary import carrier_code, carrier_info
+
+    lf, src = read_table(data)
+    frame = lf.collect().with_columns(pl.all().cast(pl.String))
+    for col in ("firm_id", "carrier", "parameter", "value", "unit"):
+        if col not in frame.columns:
+            raise InputError(
+                f"{src.name}: fuel parameters need a {col!r} column.",
+                file=src.name,
+                row=None,
+                column=col,
+            )
+    frame = frame.with_row_index("row", offset=1)
+    rows = []
+    for (firm, carrier), group in frame.group_by(["firm_id", "carrier"], maintain_order=True):
+        code = str(carrier_code(str(carrier)))
+        local = lib.copy()
+        try:
+            local.register(
+                group.select(
+                    "parameter",
+                    pl.lit(code).alias("subject"),
+                    "value",
+                    "unit",
+                    pl.lit(f"{src.name}").alias("source"),
+                ),
+                set_id=f"measured:{firm}:{code}",
+                document=f"measured by {firm} ({src.name})",
+            )
+            base = list(sets) if sets else ["gbt32151-2024"]
+            cf = combustion_factor(code, library=local, sets=[f"measured:{firm}:{code}", *base])
+        except CarbonacctError as exc:
+            raise InputError(
+                f"{src.name}, firm {firm}, carrier {carrier}: {exc}",
+                file=src.name,
+                row=int(group["row"][0]),
+                column="value",
+            ) from None
+        unit = carrier_info(code)["canonical_unit"]
+        rows.append(
+            {
+                "firm_id": firm,
+                "carrier": code,
+                "co2_per_unit": cf.to(f"tCO2/{unit}"),
+                "source": "; ".join(
+                    f"{f.parameter} {f.value} {f.unit} ({f.set_id})" for f in cf.parameters
+                ),
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "firm_id": pl.String,
+            "carrier": pl.String,
+            "co2_per_unit": pl.Float64,
+            "source": pl.String,
+        },
+    )
+
+
+def _factors_used(
+    energy: pl.DataFrame,
+    combustion: pl.DataFrame,
+    grid: pl.DataFrame,
+    heat: Any,
+    codes: list[str],
+    overrides: pl.DataFrame | None,
+    process: pl.DataFrame,
+) -> pl.DataFrame:
+    parts = [
+        energy.filter(pl.col("tce_per_unit").is_not_null()).select(
+            pl.lit("tce_coefficient").alias("factor"),
+            "carrier",
+            pl.lit(None, dtype=pl.String).alias("scope"),
+            pl.col("tce_per_unit").alias("value"),
+            pl.lit("tce per canonical unit").alias("unit"),
+            pl.col("tce_source").alias("source"),
+            "factor_set",
+        ),
+        combustion.filter(pl.col("co2_per_unit").is_not_null()).select(
+            pl.lit("combustion_co2").alias("factor"),
+            "carrier",
+            pl.lit(None, dtype=pl.String).alias("scope"),
+            pl.col("co2_per_unit").alias("value"),
+            pl.lit("tCO2 per canonical unit").alias("unit"),
+            pl.col("co2_source").alias("source"),
+            "factor_set",
+        ),
+    ]
+    if "electricity" in codes:
+        parts.append(
+            grid.select(
+                pl.lit("grid_co2").alias("factor"),
+                pl.lit("electricity").alias("carrier"),
+                pl.concat_str(
+                    [pl.col("province").fill_null("-"), pl.col("year").cast(pl.String)],
+                    separator=" ",
+                ).alias("scope"),
+                pl.col("grid_ef").alias("value"),
+                pl.lit("tCO2/MWh").alias("unit"),
+                pl.concat_str(
+                    [pl.col("grid_source"), pl.col("grid_fallback")],
+                    separator="; ",
+                    ignore_nulls=True,
+                ).alias("source"),
+                "factor_set",
+            )
+        )
+    if {"heat", "steam"} & set(codes):
+        parts.append(
+            pl.DataFrame(
+                {
+                    "factor": ["heat_co2"],
+                    "carrier": ["heat"],
+                    "scope": [None],
+                    "value": [heat.to("tCO2/GJ")],
+                    "unit": ["tCO2/GJ"],
+                    "source": [f"{heat.set_label}: {heat.citation}"],
+                    "factor_set": [heat.set_label],
+                },
+                schema_overrides={"scope": pl.String},
+            )
+        )
+    parts.append(
+        process.select(
+            pl.lit("process_co2").alias("factor"),
+            "carrier",
+            pl.lit(None, dtype=pl.String).alias("scope"),
+            pl.col("process_per_unit").alias("value"),
+            pl.lit("tCO2/t").alias("unit"),
+            pl.col("process_source").alias("source"),
+            "factor_set",
+        )
+    )
+    if overrides is not None:
+        parts.append(
+            overrides.select(
+                pl.lit("combustion_co2_measured").alias("factor"),
+                "carrier",
+                pl.col("firm_id").alias("scope"),
+                pl.col("co2_per_unit").alias("value"),
+                pl.lit("tCO2 per canonical unit").alias("unit"),
+                "source",
+                pl.lit("measured", dtype=pl.String).alias("factor_set"),
+            )
+        )
+    return pl.concat(parts, how="vertical_relaxed")
+
+
+def _quality(
+    counts: pl.DataFrame,
+    warnings: list[str],
+    grid: pl.DataFrame,
+    energy: pl.DataFrame,
+    combustion: pl.DataFrame,
+    codes: list[str],
+) -> QualityReport:
+    total = int(counts["n"].sum())
+    rej = (
+        counts.filter(pl.col("reject_reason").is_not_null())
+        .group_by("reject_reason")
+        .agg(pl.col("n").sum())
+    )
+    notes = counts.filter(pl.col("reject_reason").is_null() & pl.col("note").is_not_null())
+    rejected = {r: int(n) for r, n in rej.iter_rows()}
+    warn = list(warnings)
+    if "electricity" in codes:
+        for f in grid["grid_fallback"].drop_nulls().unique().sort().to_list():
+            warn.append(f"grid factor: {f}")
+    for row in energy.filter(pl.col("tce_source").str.starts_with("NCV")).iter_rows(named=True):
+        warn.append(f"{row['carrier']}: no tabulated GB/T 2589 coefficient; {row['tce_source']}")
+    return QualityReport(
+        rows_in=total,
+        rows_accounted=total - sum(rejected.values()),
+        rows_rejected=sum(rejected.values()),
+        rejected_by_reason=rejected,
+        notes={n: int(c) for n, c in notes.select("note", "n").iter_rows()},
+        warnings=warn,
+    )
+
+
+def _intensities(
+    table: pl.DataFrame, activity: TableLike, period: Period, by: Sequence[str]
+) -> tuple[pl.DataFrame, pl.DataFrame, Source, list[str]]:
+    """Join value added (intensity columns) and products (a long table) onto the result."""
+    from carbonacct.readings import _parse_period
+
+    lf, src = read_table(activity)
+    frame = lf.collect()
+    for col in ("firm_id", "period", "metric", "value", "unit"):
+        if col not in frame.columns:
+            raise InputError(
+                f"{src.name}: activity needs a {col!r} column.", file=src.name, row=None, column=col
+            )
+    label, rank = _parse_period(pl.col("period"), period)
+    frame = frame.with_row_index("row", offset=1).with_columns(
+        pl.col("firm_id").cast(pl.String).str.strip_chars(),
+        pl.col("metric").cast(pl.String).str.strip_chars(),
+        pl.col("value").cast(pl.Float64, strict=False),
+        pl.col("unit").cast(pl.String).str.strip_chars(),
+        label.alias("period_label"),
+        rank.alias("_rank"),
+    )
+    bad = frame.filter(
+        pl.col("value").is_null() | pl.col("_rank").is_null() | pl.col("unit").is_null()
+    )
+    if bad.height:
+        r = bad.row(0, named=True)
+        raise InputError(
+            f"{src.name}, row {r['row']}: activity needs a numeric value, a unit and a "
+            f"period like 2024 or 2024Q1 (got {r['value']!r}, {r['unit']!r}, {r['period']!r}).",
+            file=src.name,
+            row=r["row"],
+            column="value",
+        )
+    warnings = []
+    coarse = frame.filter(pl.col("_rank") > PERIODS.index(period))
+    if coarse.height:
+        warnings.append(
+            f"{coarse.height} activity row(s) cover a longer period than '{period}'; "
+            "no intensity is computed for them"
+        )
+        frame = frame.filter(pl.col("_rank") <= PERIODS.index(period))
+    factors = {}
+    for metric, unit in frame.select("metric", "unit").unique().iter_rows():
+        target = "万元" if metric == "value_added" else _product_unit(unit)
+        try:
+            factors[(metric, unit)] = (conversion_factor(unit, target), target)
+        except CarbonacctError as exc:
+            raise InputError(
+                f"{src.name}: metric {metric!r} unit {unit!r}: {exc}",
+                file=src.name,
+                row=None,
+                column="unit",
+            ) from None
+    conv = pl.DataFrame(
+        [
+            {"metric": m, "unit": u, "_f": f, "activity_unit": t}
+            for (m, u), (f, t) in factors.items()
+        ],
+        schema={
+            "metric": pl.String,
+            "unit": pl.String,
+            "_f": pl.Float64,
+            "activity_unit": pl.String,
+        },
+    )
+    frame = (
+        frame.join(conv, on=["metric", "unit"], how="left")
+        .with_columns((pl.col("value") * pl.col("_f")).alias("activity"))
+        .group_by("firm_id", "period_label", "metric", "activity_unit")
+        .agg(pl.col("activity").sum())
+    )
+    totals = (
+        table
+        if not by
+        else table.group_by("firm_id", "period").agg(pl.col("energy_tce", "co2_t").sum())
+    )
+    va = frame.filter(pl.col("metric") == "value_added").select(
+        "firm_id",
+        pl.col("period_label").alias("period"),
+        pl.col("activity").alias("value_added_cny10k"),
+    )
+    if not by:
+        table = table.join(va, on=["firm_id", "period"], how="left").with_columns(
+            (pl.col("energy_tce") / pl.col("value_added_cny10k")).alias(
+                "energy_intensity_tce_per_cny10k"
+            ),
+            (pl.col("co2_t") / pl.col("value_added_cny10k")).alias("co2_intensity_t_per_cny10k"),
+        )
+    products = frame.filter(pl.col("metric") != "value_added").rename(
+        {"period_label": "period", "metric": "product", "activity": "output"}
+    )
+    intensities = (
+        products.join(
+            totals.select("firm_id", "period", "energy_tce", "co2_t"),
+            on=["firm_id", "period"],
+            how="left",
+        )
+        .with_columns(
+            (pl.col("energy_tce") * 1000 / pl.col("output")).alias("energy_per_output_kgce"),
+            (pl.col("co2_t") / pl.col("output")).alias("co2_per_output_t"),
+        )
+        .select(
+            "firm_id",
+            "period",
+            "product",
+            "output",
+            pl.col("activity_unit").alias("output_unit"),
+            "energy_per_output_kgce",
+            "co2_per_output_t",
+        )
+        .sort("firm_id", "period", "product")
+    )
+    return table, intensities, src, warnings
+
+
+def _product_unit(unit: str) -> str:
+    """Products in mass are reported per t; other units (m2, pieces) as given."""
+    from carbonacct.units import parse_unit
+
+    return "t" if parse_unit(unit).dimensionality == parse_unit("t").dimensionality else unit

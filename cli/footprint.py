@@ -1,0 +1,277 @@
+"""`carbonacct footprint` and `carbonacct validate`: energy and CO2 from readings."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+import polars as pl
+
+import carbonacct
+
+from ._output import emit, format_option
+
+_BY_ALIASES = {
+    "site": "site_id",
+    "meter": "meter_id",
+    "site_id": "site_id",
+    "meter_id": "meter_id",
+    "carrier": "carrier",
+}
+
+
+_HEADLINE = (
+    "firm_id",
+    "period",
+    "site_id",
+    "carrier",
+    "meter_id",
+    "energy_tce",
+    "energy_feedstock_tce",
+    "co2_scope1_t",
+    "co2_scope2_t",
+    "co2_t",
+    "co2e_t",
+    "energy_intensity_tce_per_cny10k",
+    "co2_intensity_t_per_cny10k",
+    "rows",
+    "rows_rejected",
+)
+
+
+def _by(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    out = []
+    for part in value.split(","):
+        key = part.strip()
+        if key not in _BY_ALIASES:
+            raise click.BadParameter(f"{key!r} is not one of site, carrier, meter.")
+        out.append(_BY_ALIASES[key])
+    return tuple(out)
+
+
+def _grid(value: str) -> str | float:
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options shared by `footprint` and `validate`."""
+    options = [
+        click.argument("readings", nargs=-1, required=True, type=click.Path(exists=True)),
+        click.option(
+            "--firms",
+            type=click.Path(exists=True, dir_okay=False),
+            help="Firms table: firm_id, name, province, sector.",
+        ),
+        click.option(
+            "--period",
+            type=click.Choice(["year", "quarter", "month"]),
+            default="year",
+            show_default=True,
+        ),
+        click.option(
+            "--grid-factor",
+            default="provincial",
+            show_default=True,
+            help="provincial, regional, national, national_excl_market, ets, or a value in tCO2/MWh.",
+        ),
+        click.option(
+            "--factor-set",
+            "factor_sets",
+            multiple=True,
+            help="Fuel parameter set(s), e.g. ndrc-2013 or ipcc-2006 (default gbt32151-2024).",
+        ),
+        click.option(
+            "--steam-enthalpy", type=float, help="Steam enthalpy [kJ/kg] for steam given by mass."
+        ),
+        click.option(
+            "--steam-feedwater-enthalpy",
+            type=float,
+            help="Feed-water enthalpy deducted [kJ/kg] (the NDRC formula uses 83.74).",
+        ),
+        click.option("--strict", is_flag=True, help="Fail on any rejected row."),
+        click.option(
+            "--rejects",
+            "rejects_path",
+            type=click.Path(dir_okay=False),
+            help="Write the rejected rows, with their reasons, to this CSV.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _run(
+    readings: tuple[str, ...],
+    firms: str | None,
+    period: str,
+    grid_factor: str,
+    factor_sets: tuple[str, ...],
+    steam_enthalpy: float | None,
+    steam_feedwater_enthalpy: float | None,
+    strict: bool,
+    **more: Any,
+) -> carbonacct.Footprint:
+    with _spinner("Computing the footprint"):
+        return carbonacct.footprint(
+            list(readings),
+            firms=firms,
+            period=period,
+            grid_factor=_grid(grid_factor),
+            combustion_sets=list(factor_sets) or None,
+            steam_enthalpy=steam_enthalpy,
+            steam_feedwater_enthalpy=steam_feedwater_enthalpy,
+            strict=strict,
+            **more,
+        )
+
+
+class _spinner:
+    """A spinner on stderr while polars runs, only when stderr is a terminal."""
+
+    def __init__(self, text: str) -> None:
+        self.status: Any = None
+        if sys.stderr.isatty():
+            from rich.console import Console
+
+            self.status = Console(stderr=True).status(text)
+
+    def __enter__(self) -> None:
+        if self.status:
+            self.status.__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.status:
+            self.status.__exit__(*exc)
+
+
+def _write_rejects(result: carbonacct.Footprint, path: str | None) -> None:
+    if path:
+        result.rejects.write_csv(path)
+        click.echo(f"{result.quality.rows_rejected} rejected row(s) written to {path}", err=True)
+
+
+@click.command()
+@input_options
+@click.option(
+    "--activity",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Activity table: firm_id, period, metric (value_added or a product), value, unit.",
+)
+@click.option(
+    "--fuel-parameters",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Measured NCV, carbon content, oxidation rate per firm and carrier.",
+)
+@click.option(
+    "--by", "by", help="Break down further by site, carrier and/or meter (comma-separated)."
+)
+@click.option(
+    "--energy-basis",
+    type=click.Choice(["equivalent", "equal"]),
+    default="equivalent",
+    show_default=True,
+    help="Electricity at 当量值 or 等价值.",
+)
+@click.option(
+    "--electricity-equal-value",
+    type=float,
+    help="Coal rate of power supply [kgce/kWh] for --energy-basis equal.",
+)
+@click.option(
+    "--gwp-set",
+    type=click.Choice(["SAR", "AR4", "AR5", "AR6"]),
+    help="Add CH4 and N2O from combustion and co2e_t under this GWP set.",
+)
+@click.option(
+    "--include-media", is_flag=True, help="Count water, compressed air, oxygen in energy_tce."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the result: .csv (+ .json sidecar), .parquet, .json or .xlsx.",
+)
+@format_option
+def footprint(
+    readings: tuple[str, ...],
+    activity: str | None,
+    fuel_parameters: str | None,
+    by: str | None,
+    energy_basis: str,
+    electricity_equal_value: float | None,
+    gwp_set: str | None,
+    include_media: bool,
+    output: str | None,
+    fmt: str,
+    rejects_path: str | None,
+    **common: Any,
+) -> None:
+    """Energy (tce, GB/T 2589) and CO2 (GB/T 32150) of each firm and period.
+
+    READINGS: one or more CSV, Parquet (file or directory) or Excel files of
+    meter and fuel readings (firm_id, carrier, value, unit, timestamp or period).
+    """
+    result = _run(
+        readings,
+        activity=activity,
+        fuel_parameters=fuel_parameters,
+        by=_by(by),
+        energy_basis=energy_basis,
+        electricity_equal_value=electricity_equal_value,
+        gwp_set=gwp_set,
+        include_media=include_media,
+        **common,
+    )
+    _write_rejects(result, rejects_path)
+    if output:
+        for path in result.write(output):
+            click.echo(f"wrote {path}", err=True)
+    elif fmt == "table":
+        # a terminal gets the headline columns; csv/json and -o get them all
+        emit(
+            result.table.select(
+                pl.col(c).round(3) if result.table.schema[c].is_float() else c
+                for c in result.table.columns
+                if c in _HEADLINE
+            ),
+            fmt,
+            title=f"Footprint ({result.provenance['method']['label']})",
+        )
+    else:
+        emit(result.table, fmt)
+        if result.intensities is not None and result.intensities.height and fmt == "table":
+            emit(result.intensities, fmt, title="Product intensities")
+    sys.stdout.flush()
+    click.echo(result.quality.summary(), err=True)
+
+
+@click.command()
+@input_options
+@format_option
+def validate(readings: tuple[str, ...], fmt: str, rejects_path: str | None, **common: Any) -> None:
+    """Check readings and print the quality report: every row accounted or rejected, and why."""
+    result = _run(readings, **common)
+    _write_rejects(result, rejects_path)
+    if fmt == "table":
+        click.echo(result.quality.summary())
+        if result.rejects.height:
+            emit(
+                result.rejects.head(20).select(
+                    "row_nr", "firm_id", "carrier_raw", "value_raw", "unit", "reject_reason"
+                ),
+                fmt,
+                title=f"First rejected rows (of {result.rejects.height})",
+            )
+    else:
+        emit(result.quality.to_frame(), fmt)
+
+
+__all__ = ["footprint", "validate"]
