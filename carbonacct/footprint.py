@@ -242,6 +242,7 @@ def footprint(
     firms: TableLike | None = None,
     activity: TableLike | None = None,
     fuel_parameters: TableLike | None = None,
+    green_electricity: TableLike | None = None,
     period: Period = "year",
     by: Sequence[str] = (),
     grid_factor: GridFactor | float = "provincial",
@@ -277,6 +278,12 @@ def footprint(
         Measured fuel parameters per firm overriding the defaults, as
         GB/T 32150 allows: ``firm_id``, ``carrier``, ``parameter`` (``ncv``,
         ``carbon_content``, ``oxidation_rate``), ``value``, ``unit``.
+    green_electricity : path or frame, optional
+        Contracted green electricity (market-traded green power or green
+        certificates): ``firm_id``, ``period``, ``value``, ``unit``. Adds the
+        market-based scope 2: green power at zero, the rest at the national
+        factor excluding market-traded non-fossil power of the data year
+        (MEE/NBS guidance to the factor announcements).
     period : {'year', 'quarter', 'month'}
     by : sequence of {'site_id', 'carrier', 'meter_id'}
         Further breakdown of the result.
@@ -542,6 +549,16 @@ def footprint(
 
     intensities = None
     warnings: list[str] = []
+    green_src = None
+    if green_electricity is not None:
+        if by:
+            raise ValueError(
+                "green_electricity (market-based scope 2) applies to firm totals; use by=()."
+            )
+        table, green_src, warn, market_factors = _market_based(
+            table, green_electricity, period, lib
+        )
+        warnings += warn
     if activity is not None:
         table, intensities, activity_src, warn = _intensities(table, activity, period, by)
         warnings += warn
@@ -577,6 +594,8 @@ def footprint(
         nulls_equal=True,
     )
     factors_used = _factors_used(energy, combustion, grid_used, heat, codes, overrides, process)
+    if green_electricity is not None:
+        factors_used = pl.concat([factors_used, market_factors], how="vertical_relaxed")
     provenance = {
         "carbonacct": _version(),
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
@@ -933,6 +952,98 @@ def _intensities(
         .sort("firm_id", "period", "product")
     )
     return table, intensities, src, warnings
+
+
+def _market_based(
+    table: pl.DataFrame, green: TableLike, period: Period, lib: FactorLibrary
+) -> tuple[pl.DataFrame, Source, list[str], pl.DataFrame]:
+    """Market-based scope 2: contracted green power at zero, the rest at the residual factor."""
+    from carbonacct.readings import _parse_period
+
+    lf, src = read_table(green)
+    label, rank = _parse_period(pl.col("period"), period)
+    frame = (
+        lf.collect()
+        .with_row_index("row", offset=1)
+        .with_columns(
+            pl.col("firm_id").cast(pl.String).str.strip_chars(),
+            pl.col("value").cast(pl.Float64, strict=False),
+            pl.col("unit").cast(pl.String).str.strip_chars(),
+            label.alias("period_label"),
+            rank.alias("_rank"),
+        )
+    )
+    bad = frame.filter(
+        pl.col("value").is_null()
+        | pl.col("_rank").is_null()
+        | (pl.col("_rank") > PERIODS.index(period))
+        | (pl.col("value") < 0)
+    )
+    if bad.height:
+        r = bad.row(0, named=True)
+        raise InputError(
+            f"{src.name}, row {r['row']}: green electricity needs a non-negative value and a period "
+            f"no longer than '{period}' (got {r['value']!r}, {r['period']!r}).",
+            file=src.name,
+            row=r["row"],
+            column="value",
+        )
+    factor = {u: conversion_factor(u, "MWh") for u in frame["unit"].unique().to_list()}
+    frame = frame.with_columns(
+        (pl.col("value") * pl.col("unit").replace_strict(factor)).alias("mwh")
+    )
+    green_sum = frame.group_by("firm_id", pl.col("period_label").alias("period")).agg(
+        pl.col("mwh").sum().alias("green_electricity_MWh")
+    )
+    years = sorted({int(p[:4]) for p in table["period"].to_list()})
+    residual = [
+        lib.resolve(
+            "co2_factor", "electricity", region="CN", year=y, variant="excl_market_nonfossil"
+        )
+        for y in years
+    ]
+    res = pl.DataFrame(
+        {"year": years, "residual_ef": [f.to("tCO2/MWh") for f in residual]},
+        schema={"year": pl.Int32, "residual_ef": pl.Float64},
+    )
+    net = pl.col("electricity_in_MWh") - pl.col("electricity_out_MWh")
+    table = (
+        table.join(green_sum, on=["firm_id", "period"], how="left")
+        .with_columns(
+            pl.col("green_electricity_MWh").fill_null(0.0),
+            pl.col("period").str.slice(0, 4).cast(pl.Int32).alias("year"),
+        )
+        .join(res, on="year", how="left")
+        .with_columns(
+            (
+                pl.max_horizontal(net - pl.col("green_electricity_MWh"), 0.0)
+                * pl.col("residual_ef")
+            ).alias("co2_electricity_market_t")
+        )
+        .with_columns(
+            (pl.col("co2_electricity_market_t") + pl.col("co2_heat_t")).alias("co2_scope2_market_t")
+        )
+        .drop("year", "residual_ef")
+    )
+    warnings = [f"market-based residual factor: {f.fallback}" for f in residual if f.fallback]
+    over = table.filter(pl.col("green_electricity_MWh") > net)
+    if over.height:
+        warnings.append(
+            f"{over.height} firm-period(s) contract more green power than they use net; "
+            "the excess is not credited"
+        )
+    used = pl.DataFrame(
+        {
+            "factor": "grid_co2_residual",
+            "carrier": "electricity",
+            "scope": [f"CN {f.year}" for f in residual],
+            "value": [f.value for f in residual],
+            "unit": "tCO2/MWh",
+            "source": [f"{f.set_label}: {f.citation}" for f in residual],
+            "factor_set": [f.set_label for f in residual],
+        }
+    )
+    return table, src, warnings, used
 
 
 def _product_unit(unit: str) -> str:

@@ -485,3 +485,22 @@ def test_pandas_with_pint_units() -> None:
     df = r.to_pandas(units=True)
     assert str(df["co2_t"].pint.units) == "tonne_CO2"
     assert df["co2_t"].pint.to("kgCO2").pint.magnitude.iloc[0] == pytest.approx(582_700)
+
+
+def test_market_based_scope2_with_green_electricity() -> None:
+    green = pl.DataFrame({"firm_id": ["JS"], "period": ["2023"], "value": ["300"], "unit": ["MWh"]})
+    data = readings(
+        ("JS", "electricity", "1000", "MWh", "2023"), ("JS", "heat", "100", "GJ", "2023")
+    )
+    r = footprint(data, firms=FIRMS, green_electricity=green)
+    # location-based unchanged; market-based: (1000 − 300) MWh × 0.6096 (national excl. market non-fossil, 2023)
+    assert one(r, "co2_electricity_t", "JS") == pytest.approx(1000 * 0.5827)
+    assert one(r, "co2_electricity_market_t", "JS") == pytest.approx(700 * 0.6096)
+    assert one(r, "co2_scope2_market_t", "JS") == pytest.approx(700 * 0.6096 + 100 * 0.11)
+    assert "grid_co2_residual" in r.factors_used["factor"].to_list()
+    too_much = pl.DataFrame(
+        {"firm_id": ["JS"], "period": ["2023"], "value": ["2"], "unit": ["GWh"]}
+    )
+    r = footprint(data, firms=FIRMS, green_electricity=too_much)
+    assert one(r, "co2_electricity_market_t", "JS") == 0.0
+    assert any("more green power" in w for w in r.quality.warnings)

@@ -1,0 +1,78 @@
+"""Real-format input files (CSV, Excel, Parquet) with Chinese headers give the same result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from carbonacct import InputError, footprint
+from carbonacct.io import column_unit, read_table
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.mark.parametrize("name", ["readings_zh.csv", "readings_zh.xlsx", "readings_zh.parquet"])
+def test_formats_agree(name: str) -> None:
+    r = footprint(DATA / name, firms=DATA / "firms.csv", period="year")
+    assert r.quality.rows_in == 6 and r.quality.rejected_by_reason == {"unknown_carrier": 1}
+    f1 = r.table.filter(pl.col("firm_id") == "F1").row(0, named=True)
+    # 1200.5 MWh × 0.1229 + 3.2 万Nm3 × 12.143 tce/万m3 + 12.75 t × 1.4571 + 850 GJ × 0.03412
+    assert f1["energy_tce"] == pytest.approx(
+        1200.5 * 0.1229 + 3.2 * 12.143 + 12.75 * 1.4571 + 850 * 0.03412
+    )
+    assert f1["co2_scope2_t"] == pytest.approx(1200.5 * 0.5827 + 850 * 0.11)
+    f2 = r.table.filter(pl.col("firm_id") == "F2").row(0, named=True)
+    assert f2["electricity_in_MWh"] == pytest.approx(400.0)
+    assert r.provenance["inputs"]["readings"]["sha256"]
+
+
+def test_unsupported_and_missing_files(tmp_path: Path) -> None:
+    (tmp_path / "r.txt.gz").write_bytes(b"")
+    with pytest.raises(InputError, match="unsupported"):
+        read_table(tmp_path / "r.txt.gz")
+    with pytest.raises(InputError, match="no such file"):
+        read_table(tmp_path / "nope.csv")
+
+
+def test_hive_partitioned_directory(tmp_path: Path) -> None:
+    src = pl.read_parquet(DATA / "readings_zh.parquet")
+    for firm in ("F1", "F2"):
+        part = tmp_path / f"firm={firm}"
+        part.mkdir()
+        src.filter(pl.col("企业代码") == firm).write_parquet(part / "0.parquet")
+    r = footprint(tmp_path, firms=DATA / "firms.csv")
+    assert r.quality.rows_in == 6
+    assert r.provenance["inputs"]["readings"]["format"] == "parquet"
+
+
+@pytest.mark.parametrize(
+    ("column", "unit"),
+    [
+        ("co2_t", "tCO2"),
+        ("co2e_t", "tCO2e"),
+        ("energy_tce", "tce"),
+        ("electricity_in_MWh", "MWh"),
+        ("heat_out_GJ", "GJ"),
+        ("value_added_cny10k", "万元"),
+        ("energy_intensity_tce_per_cny10k", "tce/万元"),
+        ("co2_intensity_t_per_cny10k", "tCO2/万元"),
+        ("rows", None),
+        ("firm_id", None),
+    ],
+)
+def test_column_units(column: str, unit: str | None) -> None:
+    assert column_unit(column) == unit
+
+
+def test_formula_text_from_input_stays_text_in_excel(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    r = footprint(DATA / "readings_zh.csv", firms=DATA / "firms.csv")
+    r.write(tmp_path / "out.xlsx")
+    ws = load_workbook(tmp_path / "out.xlsx")["rejects"]
+    header = [c.value for c in ws[1]]
+    cell = ws.cell(3, header.index("carrier_raw") + 1)
+    assert cell.value == '=HYPERLINK("http://x","y")'
+    assert cell.data_type == "s"  # a string, not a formula
