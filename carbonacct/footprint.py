@@ -609,6 +609,7 @@ def footprint(
             "readings": source.record(),
             "firms": firm_source.record() if firm_source else None,
             "activity": activity_src.record() if activity_src else None,
+            "green_electricity": green_src.record() if green_src else None,
         },
         "quality": {
             "rows_in": quality.rows_in,

@@ -498,6 +498,7 @@ def test_market_based_scope2_with_green_electricity() -> None:
     assert one(r, "co2_electricity_market_t", "JS") == pytest.approx(700 * 0.6096)
     assert one(r, "co2_scope2_market_t", "JS") == pytest.approx(700 * 0.6096 + 100 * 0.11)
     assert "grid_co2_residual" in r.factors_used["factor"].to_list()
+    assert r.provenance["inputs"]["green_electricity"]["name"] == "<DataFrame>"
     too_much = pl.DataFrame(
         {"firm_id": ["JS"], "period": ["2023"], "value": ["2"], "unit": ["GWh"]}
     )
