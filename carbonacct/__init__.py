@@ -13,6 +13,7 @@ Every factor traces to its document, table and year (see
 
 from importlib.metadata import PackageNotFoundError, version
 
+from carbonacct.check import CheckResult, check
 from carbonacct.emissions import CO2_PER_C, CombustionFactor, combustion_factor
 from carbonacct.errors import (
     AmbiguousFactorError,
@@ -34,6 +35,7 @@ from carbonacct.factors import (
     read_factor_set,
 )
 from carbonacct.footprint import Footprint, Method, QualityReport, footprint, validate
+from carbonacct.pathways import required_value, sda_target
 from carbonacct.units import Quantity, conversion_factor, convert, parse_unit, ureg
 from carbonacct.vocabulary import carrier_code, region_code
 
@@ -47,6 +49,7 @@ __all__ = [
     "PARAMETERS",
     "AmbiguousFactorError",
     "CarbonacctError",
+    "CheckResult",
     "ChecksumError",
     "CombustionFactor",
     "DimensionalityError",
@@ -64,6 +67,7 @@ __all__ = [
     "UnknownUnitError",
     "__version__",
     "carrier_code",
+    "check",
     "combustion_factor",
     "conversion_factor",
     "convert",
@@ -72,6 +76,8 @@ __all__ = [
     "parse_unit",
     "read_factor_set",
     "region_code",
+    "required_value",
+    "sda_target",
     "ureg",
     "validate",
 ]

@@ -32,7 +32,16 @@ from typing import Any, Literal
 import polars as pl
 
 from carbonacct import vocabulary
-from carbonacct._manifest import Manifest, check_checksum, data_dir, write_checksum
+from carbonacct._manifest import (
+    Manifest,
+    data_dir,
+    read_dataset,
+    typed_frame,
+    write_checksum,
+)
+from carbonacct._manifest import (
+    file_error as _file_error,
+)
 from carbonacct.errors import (
     AmbiguousFactorError,
     CarbonacctError,
@@ -219,47 +228,13 @@ _SCHEMA = {
 }
 
 
-def _file_error(file: str, row: int | None, column: str | None, message: str) -> FactorFileError:
-    where = (
-        f"{file}"
-        + (f", row {row}" if row is not None else "")
-        + (f", column {column!r}" if column else "")
-    )
-    return FactorFileError(f"{where}: {message}", file=file, row=row, column=column)
-
-
 def _validate_frame(raw: pl.DataFrame, file: str) -> pl.DataFrame:
     """Cast and check a factor frame; ``row`` in errors is the 1-based data row."""
-    missing = [c for c in _REQUIRED if c not in raw.columns]
-    if missing:
-        raise _file_error(
-            file, None, missing[0], f"missing column(s) {missing}; see FACTOR_COLUMNS"
-        )
-    unknown = [c for c in raw.columns if c not in FACTOR_COLUMNS]
-    if unknown:
-        raise _file_error(
-            file, None, unknown[0], f"unknown column(s) {unknown}; see FACTOR_COLUMNS"
-        )
-    frame = raw.with_columns(
-        [pl.lit(None, dtype=pl.String).alias(c) for c in FACTOR_COLUMNS if c not in raw.columns]
-    ).select(FACTOR_COLUMNS)
-    frame = frame.with_columns(pl.all().cast(pl.String).str.strip_chars().replace("", None))
-    for column, dtype in _SCHEMA.items():
-        if dtype == pl.String:
-            continue
-        if dtype == pl.Date:
-            cast = frame[column].str.to_date("%Y-%m-%d", strict=False)
-        else:
-            cast = frame[column].cast(dtype, strict=False)
-        bad = frame[column].is_not_null() & cast.is_null()
-        if bad.any():
-            i = int(bad.arg_max())  # type: ignore[arg-type]
-            raise _file_error(file, i + 1, column, f"{frame[column][i]!r} is not a valid {dtype}")
-        frame = frame.with_columns(cast.alias(column))
-    for column in _REQUIRED:
-        nulls = frame[column].is_null()
-        if nulls.any():
-            raise _file_error(file, int(nulls.arg_max()) + 1, column, "value is missing")  # type: ignore[arg-type]
+    return _check_factors(typed_frame(raw, _SCHEMA, _REQUIRED, file), file)
+
+
+def _check_factors(frame: pl.DataFrame, file: str) -> pl.DataFrame:
+    """Units, dimensions, ranges and unique keys of a typed factor frame."""
     carriers = vocabulary.carriers()
     for i, row in enumerate(frame.iter_rows(named=True), start=1):
         _check_row(row, file, i, carriers)
@@ -359,14 +334,10 @@ def read_factor_set(path: str | Path, *, verify: bool = True) -> FactorSet:
     FactorFileError
         If a row fails the schema (unit, dimension, range, missing value).
     """
-    path = Path(path)
-    manifest_path = path if path.suffix == ".toml" else path.with_suffix(".toml")
-    manifest = Manifest.from_toml(manifest_path)
-    data_path = manifest_path.parent / manifest.data
-    if verify:
-        check_checksum(manifest, data_path)
-    raw = pl.read_csv(data_path, infer_schema=False, encoding="utf8")
-    return FactorSet(manifest, _validate_frame(raw, str(data_path)))
+    manifest, frame = read_dataset(path, _SCHEMA, _REQUIRED, verify=verify)
+    return FactorSet(
+        manifest, _check_factors(frame, str(Path(manifest.path).parent / manifest.data))
+    )
 
 
 Precedence = Literal["override", "fallback"]

@@ -12,6 +12,7 @@ import click
 
 import carbonacct
 
+from .check import check
 from .factors import factors
 from .footprint import footprint, validate
 from .units import units
@@ -27,6 +28,7 @@ def cli() -> None:
 
 cli.add_command(footprint)
 cli.add_command(validate)
+cli.add_command(check)
 cli.add_command(factors)
 cli.add_command(units)
 

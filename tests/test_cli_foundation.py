@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from carbonacct.cli import cli
 from click.testing import CliRunner
+
+from carbonacct.cli import cli
 
 
 def run(*args: str) -> str:
@@ -58,3 +59,11 @@ def test_every_command_has_help() -> None:
         ["units", "convert", "--help"],
     ):
         assert "Usage:" in run(*args)
+
+
+def test_factors_check_every_shipped_file() -> None:
+    from carbonacct._manifest import data_dir
+
+    manifests = sorted(str(p) for p in data_dir().glob("*/*.toml"))
+    out = run("factors", "check", *manifests)
+    assert out.count(": ok,") == len(manifests) > 20

@@ -41,8 +41,9 @@ def test_readme_python_examples_run() -> None:
 def test_readme_main_job_runs_on_the_bundled_example() -> None:
     import shlex
 
-    from carbonacct.cli import cli
     from click.testing import CliRunner
+
+    from carbonacct.cli import cli
 
     main = setup_commands()[0].split("&&", 1)[1].strip()
     args = shlex.split(main)

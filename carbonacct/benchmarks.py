@@ -1,0 +1,144 @@
+"""Energy-efficiency benchmark (标杆) and baseline (基准) levels, and GB quota grades.
+
+The NDRC levels (发改产业〔2021〕1609号, 〔2023〕723号) say, per product, the
+energy intensity at the benchmark (the advanced level new plants must reach
+and 30 % of capacity should reach by 2025) and at the baseline (below which a
+plant must be retrofitted or exit: end-2025 for the 25 original areas,
+end-2026 for the 11 added in 2023). The mandatory GB energy-consumption quota
+standards grade the same intensities 1 (best) to 3 (the limit for existing
+plants). Lower is better for every indicator shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+import polars as pl
+
+from carbonacct._manifest import Manifest, data_dir, read_dataset
+
+__all__ = [
+    "BENCHMARK_SCHEMA",
+    "GRADE_SCHEMA",
+    "benchmark_levels",
+    "classify_levels",
+    "quota_grades",
+    "share_targets",
+]
+
+BENCHMARK_SCHEMA = {
+    "product": pl.String,
+    "area": pl.String,
+    "indicator": pl.String,
+    "unit": pl.String,
+    "benchmark": pl.Float64,
+    "baseline": pl.Float64,
+    "deadline": pl.Date,
+    "sectors": pl.String,
+    "source": pl.String,
+    "grade": pl.String,
+    "note": pl.String,
+}
+GRADE_SCHEMA = {
+    "product": pl.String,
+    "standard": pl.String,
+    "indicator": pl.String,
+    "unit": pl.String,
+    "grade1": pl.Float64,
+    "grade2": pl.Float64,
+    "grade3": pl.Float64,
+    "table": pl.String,
+    "grade": pl.String,
+    "note": pl.String,
+}
+SHARE_SCHEMA = {
+    "sectors": pl.String,
+    "share_at_benchmark": pl.Float64,
+    "share_below_baseline": pl.Float64,
+    "deadline": pl.Date,
+    "source": pl.String,
+    "grade": pl.String,
+    "note": pl.String,
+}
+
+#: The edition a product's levels come from when several editions list it: the newest.
+EDITIONS = ("ndrc-723-2023", "ndrc-1609-2021")
+
+
+def _read(
+    name: str, schema: Mapping[str, Any], required: tuple[str, ...]
+) -> tuple[Manifest, pl.DataFrame]:
+    return read_dataset(data_dir() / "benchmarks" / f"{name}.toml", schema, required)
+
+
+@cache
+def benchmark_levels() -> pl.DataFrame:
+    """标杆/基准 levels per product, newest edition first, with ``edition`` and ``document``.
+
+    Examples
+    --------
+    >>> b = benchmark_levels().filter(pl.col("product") == "cement_clinker")
+    >>> b.select("benchmark", "baseline", "unit", "edition").row(0)
+    (100.0, 117.0, 'kgce/t', 'ndrc-1609-2021')
+    """
+    parts = []
+    for name in EDITIONS:
+        manifest, frame = _read(
+            name, BENCHMARK_SCHEMA, ("product", "unit", "benchmark", "baseline", "source")
+        )
+        parts.append(
+            frame.with_columns(
+                pl.lit(name).alias("edition"), pl.lit(manifest.document).alias("document")
+            )
+        )
+    # one row per product: the newest edition that lists it
+    return pl.concat(parts).unique("product", keep="first", maintain_order=True)
+
+
+@cache
+def quota_grades() -> pl.DataFrame:
+    """Grades 1/2/3 of the GB energy-consumption quota standards per product."""
+    return _read(
+        "gb-quota-grades", GRADE_SCHEMA, ("product", "standard", "unit", "grade1", "grade3")
+    )[1]
+
+
+@cache
+def share_targets() -> pl.DataFrame:
+    """Targets for the share of capacity at benchmark (30 %) and below baseline (0) per sector."""
+    return _read(
+        "benchmark-share-targets",
+        SHARE_SCHEMA,
+        ("sectors", "share_at_benchmark", "deadline", "source"),
+    )[1]
+
+
+def classify_levels(value: pl.Expr, benchmark: pl.Expr, baseline: pl.Expr) -> pl.Expr:
+    """``benchmark`` (≤ 标杆), ``between``, or ``below_baseline`` (> 基准), lower being better.
+
+    A value exactly at a level reaches it.
+    """
+    return (
+        pl.when(value.is_null() | benchmark.is_null())
+        .then(pl.lit(None, dtype=pl.String))
+        .when(value <= benchmark)
+        .then(pl.lit("benchmark"))
+        .when(value <= baseline)
+        .then(pl.lit("between"))
+        .otherwise(pl.lit("below_baseline"))
+    )
+
+
+def classify_grade(value: pl.Expr) -> pl.Expr:
+    """The best GB quota grade reached (1, 2, 3) or null when the limit (grade 3) is exceeded."""
+    return (
+        pl.when(value <= pl.col("grade1"))
+        .then(1)
+        .when(pl.col("grade2").is_not_null() & (value <= pl.col("grade2")))
+        .then(2)
+        .when(value <= pl.col("grade3"))
+        .then(3)
+        .otherwise(None)
+    )

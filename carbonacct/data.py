@@ -1,0 +1,44 @@
+"""Any shipped or user data file, read and checked by the kind its manifest declares."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from carbonacct._manifest import Manifest, read_dataset
+
+__all__ = ["read_data_file"]
+
+
+def read_data_file(path: str | Path, *, verify: bool = True) -> tuple[Manifest, Any]:
+    """Read a data file through its manifest: checksum, then the schema of its kind.
+
+    Kinds: factor sets (``standard_coal``, ``combustion``, ``grid``, ``heat``,
+    ``gwp``, ``process``, ``user``), ``pathway``, ``benchmark``, ``quota``,
+    ``benchmark_share``, ``vocabulary``. Returns the manifest and the parsed data.
+    """
+    from carbonacct import benchmarks, pathways
+    from carbonacct.factors import read_factor_set
+
+    p = Path(path)
+    manifest = Manifest.from_toml(p if p.suffix == ".toml" else p.with_suffix(".toml"))
+    if manifest.kind == "pathway":
+        return manifest, pathways.read_pathway(p, verify=verify)
+    schemas: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
+        "benchmark": (benchmarks.BENCHMARK_SCHEMA, ("product", "unit", "benchmark", "baseline")),
+        "quota": (benchmarks.GRADE_SCHEMA, ("product", "unit", "grade1", "grade3")),
+        "benchmark_share": (benchmarks.SHARE_SCHEMA, ("sectors", "share_at_benchmark")),
+    }
+    if manifest.kind in schemas:
+        schema, required = schemas[manifest.kind]
+        return read_dataset(p, schema, required, verify=verify)
+    if manifest.kind == "vocabulary":
+        import polars as pl
+
+        from carbonacct._manifest import check_checksum
+
+        data_path = Path(manifest.path).parent / manifest.data
+        if verify:
+            check_checksum(manifest, data_path)
+        return manifest, pl.read_csv(data_path, infer_schema=False)
+    return manifest, read_factor_set(p, verify=verify)

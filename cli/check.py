@@ -1,0 +1,102 @@
+"""`carbonacct check`: firms against carbon-peak pathways and benchmark levels."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import polars as pl
+
+import carbonacct
+
+from ._output import emit, format_option
+
+
+@click.command()
+@click.option(
+    "--firms",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Firms table: firm_id, name, province, sector (GB/T 4754-2017).",
+)
+@click.option(
+    "--footprint",
+    "footprint_path",
+    type=click.Path(exists=True),
+    help="Yearly footprint results with intensities (a file written by `carbonacct footprint`).",
+)
+@click.option(
+    "--readings",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="Readings to run the footprint on instead (repeat for several files).",
+)
+@click.option(
+    "--activity",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Value added and output (with --readings).",
+)
+@click.option(
+    "--actuals",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Values given directly: firm_id, year, metric, value, unit[, product, output].",
+)
+@click.option(
+    "--pathway",
+    "pathways",
+    multiple=True,
+    help="Pathway id or file (repeat); default every shipped Chinese pathway.",
+)
+@click.option("--year", type=int, help="Year to check (default: the latest with data).")
+@click.option(
+    "--steam-enthalpy", type=float, help="Steam enthalpy [kJ/kg] for readings of steam by mass."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write all tables: .xlsx, .json, or .csv/.parquet (the per-target results).",
+)
+@format_option
+def check(
+    firms: str,
+    footprint_path: str | None,
+    readings: tuple[str, ...],
+    activity: str | None,
+    actuals: str | None,
+    pathways: tuple[str, ...],
+    year: int | None,
+    steam_enthalpy: float | None,
+    output: str | None,
+    fmt: str,
+) -> None:
+    """Check each firm against the pathways and the 标杆/基准 levels; print the summary."""
+    if not (footprint_path or readings or actuals):
+        raise click.UsageError("Give --footprint, --readings or --actuals.")
+    options = {"steam_enthalpy": steam_enthalpy} if readings else {}
+    result = carbonacct.check(
+        firms,
+        footprint=footprint_path,
+        readings=list(readings) or None,
+        activity=activity,
+        actuals=actuals,
+        pathways=list(pathways) or None,
+        year=year,
+        **options,
+    )
+    if output:
+        for path in result.write(output):
+            click.echo(f"wrote {path}", err=True)
+    if fmt != "table":
+        emit(result.results, fmt)
+        return
+    emit(result.summary, fmt, title=f"Firms by status, {result.provenance['year']}")
+    if result.product_summary.height:
+        emit(
+            result.product_summary.drop("target_source", "basis"),
+            fmt,
+            title="Products: output share at benchmark (output as the capacity proxy)",
+        )
+    top = result.exceptions.head(20).with_columns(pl.col("gap_rel").round(4))
+    emit(top, fmt, title=f"Top exceptions (of {result.exceptions.height})")
+    sys.stdout.flush()
