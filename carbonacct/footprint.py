@@ -31,7 +31,17 @@ from carbonacct.energy import EnergyBasis, standard_coal_table
 from carbonacct.errors import CarbonacctError, InputError, format_rows
 from carbonacct.factors import FactorLibrary, default_library
 from carbonacct.io import Source, TableLike, read_table, write_result
-from carbonacct.readings import PERIODS, REJECT_REASONS, Period, ReadingOptions, prepare_readings
+from carbonacct.readings import (
+    NOTE_CODES,
+    PERIODS,
+    REASON_CODES,
+    REJECT_REASONS,
+    Period,
+    ReadingOptions,
+    _code,
+    period_label,
+    prepare_readings,
+)
 from carbonacct.units import conversion_factor
 from carbonacct.vocabulary import region_code
 
@@ -352,6 +362,33 @@ def footprint(
         check_duplicates=check_duplicates,
     )
     lf, source = _read_readings(readings, checksum)
+    firm_frame, firm_source = _read_firms(firms)
+    needs_province = isinstance(grid_factor, str) and grid_factor in ("provincial", "regional")
+    heat = heat_factor(lib)
+    overrides = _fuel_overrides(fuel_parameters, lib, combustion_sets)
+    factor_tables: dict[str, pl.DataFrame] = {}
+
+    def enrich(keys: pl.DataFrame) -> pl.DataFrame:
+        """Per key: the factors, and the constants each result column takes per unit of value."""
+        codes = keys["carrier"].drop_nulls().unique(maintain_order=True).to_list()
+        cats = dict(keys.select("carrier", "category").drop_nulls().iter_rows())
+        of = lambda *kinds: [c for c in codes if cats[c] in kinds]  # noqa: E731
+        factor_tables["energy"] = standard_coal_table(
+            codes,
+            basis=energy_basis,
+            electricity_equal_value=electricity_equal_value,
+            tce_from_ncv=tce_from_ncv,
+            library=lib,
+        )
+        factor_tables["combustion"] = combustion_table(
+            of("solid_fuel", "liquid_fuel", "gas_fuel"),
+            library=lib,
+            sets=combustion_sets,
+            non_co2=gwp_set is not None,
+        )
+        factor_tables["process"] = process_table(of("carbonate"), library=lib)
+        return _key_constants(keys, factor_tables, heat.to("tCO2/GJ"), include_media)
+
     prepared = prepare_readings(
         lf,
         source,
@@ -361,10 +398,10 @@ def footprint(
             steam_feedwater_enthalpy=steam_feedwater_enthalpy,
             check_duplicates=check_duplicates,
         ),
+        enrich=enrich,
     )
-    firm_frame, firm_source = _read_firms(firms)
-    needs_province = isinstance(grid_factor, str) and grid_factor in ("provincial", "regional")
-    codes = [c for c in prepared.carriers["carrier"].to_list() if c is not None]
+    keys_table = prepared.keys
+    codes = keys_table["carrier"].drop_nulls().unique().to_list()
     if needs_province and "electricity" in codes and firm_frame is None:
         raise InputError(
             f"grid_factor={grid_factor!r} needs each firm's province: pass firms= (a table with "
@@ -373,161 +410,74 @@ def footprint(
             row=None,
             column="province",
         )
+    provinces = firm_frame["province"].unique().to_list() if firm_frame is not None else [None]
+    grid = grid_table(
+        provinces if needs_province else [None], prepared.years or (0,), grid_factor, library=lib
+    )
+    firm_year = _firm_year(firm_frame, grid, prepared.years, needs_province)
 
     rows = prepared.frame
     if firm_frame is not None:
-        rows = rows.join(
-            firm_frame.lazy().select("firm_id", "province", pl.lit(True).alias("_known")),
-            on="firm_id",
-            how="left",
-        )
-        rows = rows.with_columns(
-            pl.when(pl.col("reject_reason").is_null() & pl.col("_known").is_null())
-            .then(pl.lit("unknown_firm"))
-            .otherwise(pl.col("reject_reason"))
-            .alias("reject_reason")
-        ).drop("_known")
+        rows = rows.join(firm_year.lazy(), on=["firm_id", "year"], how="left")
+        known = pl.col("_known").fill_null(False)
     else:
-        rows = rows.with_columns(pl.lit(None, dtype=pl.String).alias("province"))
-
-    # -- factor tables: one small frame each, joined onto the rows ---------------------------
-    energy = standard_coal_table(
-        codes,
-        basis=energy_basis,
-        electricity_equal_value=electricity_equal_value,
-        tce_from_ncv=tce_from_ncv,
-        library=lib,
-    )
-    fuels = [
-        c
-        for c, cat in zip(prepared.carriers["carrier"], prepared.carriers["category"], strict=True)
-        if cat in ("solid_fuel", "liquid_fuel", "gas_fuel")
-    ]
-    combustion = combustion_table(
-        fuels, library=lib, sets=combustion_sets, non_co2=gwp_set is not None
-    )
-    provinces = firm_frame["province"].unique().to_list() if firm_frame is not None else [None]
-    grid = grid_table(
-        provinces if needs_province else [None], prepared.years, grid_factor, library=lib
-    )
-    heat = heat_factor(lib)
-    heat_ef = heat.to("tCO2/GJ")
-    overrides = _fuel_overrides(fuel_parameters, lib, combustion_sets)
-    carbonates = [
-        c
-        for c, cat in zip(prepared.carriers["carrier"], prepared.carriers["category"], strict=True)
-        if cat == "carbonate"
-    ]
-    process = process_table(carbonates, library=lib)
-
-    rows = rows.join(energy.lazy().select("carrier", "tce_per_unit"), on="carrier", how="left")
-    rows = rows.join(
-        combustion.lazy().select("carrier", "co2_per_unit", "ch4_per_unit", "n2o_per_unit"),
-        on="carrier",
-        how="left",
-    )
-    if overrides is not None:
-        rows = (
-            rows.join(
-                overrides.lazy().select(
-                    "firm_id", "carrier", pl.col("co2_per_unit").alias("_co2_firm")
-                ),
-                on=["firm_id", "carrier"],
-                how="left",
-            )
-            .with_columns(pl.coalesce("_co2_firm", "co2_per_unit").alias("co2_per_unit"))
-            .drop("_co2_firm")
-        )
-    rows = rows.join(process.lazy().select("carrier", "process_per_unit"), on="carrier", how="left")
-    year = pl.col("period").str.slice(0, 4).cast(pl.Int32, strict=False)
-    grid_key = pl.col("province") if needs_province else pl.lit(None, dtype=pl.String)
-    rows = (
-        rows.with_columns(year.alias("year"), grid_key.alias("_grid_province"))
-        .join(
-            grid.lazy().select(pl.col("province").alias("_grid_province"), "year", "grid_ef"),
-            on=["_grid_province", "year"],
-            how="left",
-            nulls_equal=True,
-        )
-        .drop("_grid_province")
-    )
-
-    category = pl.col("category")
-    is_fuel = category.is_in(["solid_fuel", "liquid_fuel", "gas_fuel"])
-    is_heat = category.is_in(["heat", "steam"])
-    is_elec = category == "electricity"
-    is_media = category == "medium"
-    is_carbonate = category == "carbonate"
-    burns = is_fuel & (pl.col("use") == "fuel")
-    counts_energy = is_fuel | is_elec | is_heat | (is_media & pl.lit(include_media))
-    missing = (
-        (pl.col("tce_per_unit").is_null() & counts_energy)
-        | (is_carbonate & pl.col("process_per_unit").is_null())
-        | (burns & pl.col("co2_per_unit").is_null())
-        | (is_elec & pl.col("grid_ef").is_null())
-    )
+        rows = rows.join(firm_year.lazy().select("year", "grid_ef"), on="year", how="left")
+        known = pl.lit(True)
+    missing_grid = pl.col("_needs_grid") & pl.col("grid_ef").is_null()
     rows = rows.with_columns(
-        pl.when(pl.col("reject_reason").is_null() & missing)
-        .then(pl.lit("missing_factor"))
-        .otherwise(pl.col("reject_reason"))
-        .alias("reject_reason")
+        pl.when(pl.col("reason").is_not_null())
+        .then(pl.col("reason"))
+        .when(~known)
+        .then(_code("unknown_firm"))
+        .when(missing_grid.fill_null(False))
+        .then(_code("missing_factor"))
+        .otherwise(pl.col("reason"))
+        .alias("reason")
     )
-    sign = pl.when(pl.col("flow") == "out").then(-1.0).otherwise(1.0)
-    signed = sign * pl.col("amount")
-    tce = signed * pl.col("tce_per_unit")
-    into, out_of = pl.col("flow") == "in", pl.col("flow") == "out"
-    # each summed column: (rows it counts, what a row contributes); other rows contribute 0
-    parts: dict[str, tuple[pl.Expr, pl.Expr]] = {
-        "energy_tce": (counts_energy, tce),
-        "energy_feedstock_tce": (counts_energy & (pl.col("use") == "feedstock"), tce),
-        "energy_media_tce": (is_media, tce),
-        "co2_combustion_t": (burns, signed * pl.col("co2_per_unit")),
-        "co2_process_t": (is_carbonate, signed * pl.col("process_per_unit")),
-        "co2_electricity_t": (is_elec, signed * pl.col("grid_ef")),
-        "co2_heat_t": (is_heat, signed * heat_ef),
-        "electricity_in_MWh": (is_elec & into, pl.col("amount")),
-        "electricity_out_MWh": (is_elec & out_of, pl.col("amount")),
-        "heat_in_GJ": (is_heat & into, pl.col("amount")),
-        "heat_out_GJ": (is_heat & out_of, pl.col("amount")),
-    }
-    if gwp_set is not None:
-        parts["ch4_t"] = (burns, signed * pl.col("ch4_per_unit").fill_null(0.0))
-        parts["n2o_t"] = (burns, signed * pl.col("n2o_per_unit").fill_null(0.0))
-    values = [pl.when(c).then(e).otherwise(0.0).alias(name) for name, (c, e) in parts.items()]
-    accepted = rows.filter(pl.col("reject_reason").is_null()).with_columns(values)
-    keys = ["firm_id", "period", *by]
-    sums = [pl.col(name).sum() for name in parts]
-    agg = accepted.group_by(keys).agg(*sums, pl.len().alias("rows"))
-    rejected = rows.filter(pl.col("reject_reason").is_not_null()).select(
+    keys = ["firm_id", "year", "sub", *by]
+    agg = (
+        rows.filter(pl.col("reason").is_null())
+        .group_by(*keys, "key_id")
+        .agg(pl.col("_v").sum().alias("_sum"), pl.len().alias("rows"))
+    )
+    labels = {v: k for k, v in REASON_CODES.items()}
+    rejected = rows.filter(pl.col("reason").is_not_null()).select(
         "row_nr",
         "firm_id",
-        "meter_id",
-        "site_id",
-        "carrier_raw",
-        "carrier",
-        "value_raw",
-        "unit",
-        "timestamp_raw",
-        "period_raw",
-        "period",
-        "flow",
-        "use",
-        "kind",
-        "province",
-        "reject_reason",
+        pl.col("meter_id").cast(pl.String),
+        pl.col("site_id").cast(pl.String),
+        pl.col("carrier").cast(pl.String).alias("carrier_raw"),
+        pl.col("value").cast(pl.String).alias("value_raw"),
+        pl.col("unit").cast(pl.String),
+        pl.col("timestamp").cast(pl.String).alias("timestamp_raw"),
+        pl.col("period").cast(pl.String).alias("period_raw"),
+        period_label(pl.col("year"), pl.col("sub"), period).alias("period"),
+        pl.col("flow").cast(pl.String),
+        pl.col("use").cast(pl.String),
+        pl.col("kind").cast(pl.String),
+        pl.col("reason").replace_strict(labels, return_dtype=pl.String).alias("reject_reason"),
     )
-    counts = rows.group_by("reject_reason", "note").agg(pl.len().alias("n"))
+    counts = rows.group_by("reason", "note").agg(pl.len().alias("n"))
     plan_engine: Literal["streaming", "in-memory"] = (
         "streaming" if engine == "streaming" else "in-memory"
     )
     agg_df, rejects_df, counts_df = pl.collect_all([agg, rejected, counts], engine=plan_engine)
     rejects_df = rejects_df.sort("row_nr")
-
-    table = agg_df.with_columns(
-        (pl.col("energy_tce") - pl.col("energy_feedstock_tce")).alias("energy_excl_feedstock_tce"),
-        (pl.col("co2_combustion_t") + pl.col("co2_process_t")).alias("co2_scope1_t"),
-        (pl.col("co2_electricity_t") + pl.col("co2_heat_t")).alias("co2_scope2_t"),
-    ).with_columns((pl.col("co2_scope1_t") + pl.col("co2_scope2_t")).alias("co2_t"))
+    counts_df = counts_df.with_columns(
+        pl.col("reason")
+        .replace_strict(labels, default=None, return_dtype=pl.String)
+        .alias("reject_reason"),
+        pl.col("note").replace_strict(
+            {v: k for k, v in NOTE_CODES.items()}, default=None, return_dtype=pl.String
+        ),
+    )
+    table = _combine(
+        agg_df, keys_table, firm_year, overrides, keys, firm_frame is not None, gwp_set
+    )
+    table = table.with_columns(
+        period_label(pl.col("year"), pl.col("sub"), period).alias("period")
+    ).drop("year", "sub")
+    keys = ["firm_id", "period", *by]
     extra: list[str] = []
     if gwp_set is not None:
         gwp = {g: lib.resolve("gwp100", g, variant=gwp_set).value for g in ("CH4", "N2O")}
@@ -565,6 +515,7 @@ def footprint(
     else:
         activity_src = None
 
+    energy, combustion, process = (factor_tables[k] for k in ("energy", "combustion", "process"))
     quality = _quality(counts_df, warnings, grid, energy, combustion, codes)
     if strict and quality.rows_rejected:
         raise InputError(
@@ -649,6 +600,149 @@ def _version() -> str:
     from carbonacct import __version__
 
     return __version__
+
+
+_FUEL = ("solid_fuel", "liquid_fuel", "gas_fuel")
+#: Result columns summed from the readings, each a constant per key times the value.
+SUMMED = (
+    "energy_tce",
+    "energy_feedstock_tce",
+    "energy_media_tce",
+    "co2_combustion_t",
+    "co2_process_t",
+    "co2_electricity_t",
+    "co2_heat_t",
+    "electricity_in_MWh",
+    "electricity_out_MWh",
+    "heat_in_GJ",
+    "heat_out_GJ",
+    "ch4_t",
+    "n2o_t",
+)
+
+
+def _key_constants(
+    keys: pl.DataFrame, tables: dict[str, pl.DataFrame], heat_ef: float, include_media: bool
+) -> pl.DataFrame:
+    """Per key: what one unit of the row's value adds to each result column.
+
+    Every contribution is linear in the value: value × to_canonical × sign ×
+    factor, the factor depending only on the key (carrier, unit, flow, use,
+    kind); the grid factor, which depends on firm and year, is applied after
+    aggregation (``k_co2_electricity_t`` is per tCO2/MWh of grid factor).
+    Also adds ``r_factor`` (missing factor) and ``_needs_grid``.
+    """
+    k = (
+        keys.join(tables["energy"].select("carrier", "tce_per_unit"), on="carrier", how="left")
+        .join(
+            tables["combustion"].select("carrier", "co2_per_unit", "ch4_per_unit", "n2o_per_unit"),
+            on="carrier",
+            how="left",
+        )
+        .join(tables["process"].select("carrier", "process_per_unit"), on="carrier", how="left")
+    )
+    cat = pl.col("category")
+    fuel, elec, media = cat.is_in(_FUEL), cat == "electricity", cat == "medium"
+    heat, carbonate = cat.is_in(["heat", "steam"]), cat == "carbonate"
+    burns = fuel & (pl.col("use_n") == "fuel")
+    counts_energy = fuel | elec | heat | (media & include_media)
+    into, out = pl.col("flow_n") == "in", pl.col("flow_n") == "out"
+    signed = pl.when(out).then(-1.0).otherwise(1.0) * pl.col("to_canonical")
+    amount = pl.col("to_canonical")
+    tce = signed * pl.col("tce_per_unit")
+    parts = {
+        "energy_tce": (counts_energy, tce),
+        "energy_feedstock_tce": (counts_energy & (pl.col("use_n") == "feedstock"), tce),
+        "energy_media_tce": (media, tce),
+        "co2_combustion_t": (burns, signed * pl.col("co2_per_unit")),
+        "co2_process_t": (carbonate, signed * pl.col("process_per_unit")),
+        "co2_electricity_t": (elec, signed),
+        "co2_heat_t": (heat, signed * heat_ef),
+        "electricity_in_MWh": (elec & into, amount),
+        "electricity_out_MWh": (elec & out, amount),
+        "heat_in_GJ": (heat & into, amount),
+        "heat_out_GJ": (heat & out, amount),
+        "ch4_t": (burns, signed * pl.col("ch4_per_unit").fill_null(0.0)),
+        "n2o_t": (burns, signed * pl.col("n2o_per_unit").fill_null(0.0)),
+    }
+    missing = (
+        (pl.col("tce_per_unit").is_null() & counts_energy)
+        | (carbonate & pl.col("process_per_unit").is_null())
+        | (burns & pl.col("co2_per_unit").is_null())
+    )
+    return k.with_columns(
+        *(pl.when(c).then(e).otherwise(0.0).alias(f"k_{name}") for name, (c, e) in parts.items()),
+        pl.when(missing.fill_null(False))
+        .then(_code("missing_factor"))
+        .otherwise(None)
+        .alias("r_factor"),
+        elec.fill_null(False).alias("_needs_grid"),
+        fuel.fill_null(False).alias("_is_fuel"),
+    )
+
+
+def _firm_year(
+    firms: pl.DataFrame | None, grid: pl.DataFrame, years: tuple[int, ...], needs_province: bool
+) -> pl.DataFrame:
+    """Per firm and year (or per year without a firms table): known flag and grid factor."""
+    grid_by_year = grid.select(pl.col("province"), pl.col("year").cast(pl.Int32), "grid_ef")
+    if firms is None:
+        return grid_by_year.drop("province")
+    frame = firms.select("firm_id", "province").join(
+        pl.DataFrame({"year": list(years)}, schema={"year": pl.Int32}), how="cross"
+    )
+    if needs_province:
+        frame = frame.join(grid_by_year, on=["province", "year"], how="left", nulls_equal=True)
+    else:
+        frame = frame.join(grid_by_year.drop("province"), on="year", how="left")
+    return frame.select("firm_id", "year", "grid_ef", pl.lit(True).alias("_known"))
+
+
+def _combine(
+    agg: pl.DataFrame,
+    keys: pl.DataFrame,
+    firm_year: pl.DataFrame,
+    overrides: pl.DataFrame | None,
+    group: list[str],
+    by_firm: bool,
+    gwp_set: str | None,
+) -> pl.DataFrame:
+    """Aggregated values × key constants (× the firm-year grid factor) = the result columns."""
+    k_cols = [f"k_{c}" for c in SUMMED]
+    t = agg.join(
+        keys.select("key_id", "carrier", "_is_fuel", "to_canonical", "flow_n", "use_n", *k_cols),
+        on="key_id",
+        how="left",
+    )
+    on = ["firm_id", "year"] if by_firm else ["year"]
+    t = t.join(firm_year.select(*on, "grid_ef"), on=on, how="left")
+    if overrides is not None:  # measured fuel parameters of a firm replace the default EF
+        sign = pl.when(pl.col("flow_n") == "out").then(-1.0).otherwise(1.0)
+        t = t.join(
+            overrides.select("firm_id", "carrier", pl.col("co2_per_unit").alias("_ef")),
+            on=["firm_id", "carrier"],
+            how="left",
+        ).with_columns(
+            pl.when(pl.col("_ef").is_not_null() & pl.col("_is_fuel") & (pl.col("use_n") == "fuel"))
+            .then(sign * pl.col("to_canonical") * pl.col("_ef"))
+            .otherwise(pl.col("k_co2_combustion_t"))
+            .alias("k_co2_combustion_t")
+        )
+    values = [(pl.col("_sum") * pl.col(f"k_{c}")).alias(c) for c in SUMMED]
+    values[SUMMED.index("co2_electricity_t")] = (
+        pl.col("_sum") * pl.col("k_co2_electricity_t") * pl.col("grid_ef").fill_null(0.0)
+    ).alias("co2_electricity_t")
+    table = (
+        t.with_columns(values)
+        .group_by(group)
+        .agg(*(pl.col(c).sum() for c in SUMMED), pl.col("rows").sum())
+    )
+    table = table.with_columns(
+        (pl.col("energy_tce") - pl.col("energy_feedstock_tce")).alias("energy_excl_feedstock_tce"),
+        (pl.col("co2_combustion_t") + pl.col("co2_process_t")).alias("co2_scope1_t"),
+        (pl.col("co2_electricity_t") + pl.col("co2_heat_t")).alias("co2_scope2_t"),
+    ).with_columns((pl.col("co2_scope1_t") + pl.col("co2_scope2_t")).alias("co2_t"))
+    return table if gwp_set is not None else table.drop("ch4_t", "n2o_t")
 
 
 def _fuel_overrides(
@@ -834,7 +928,7 @@ def _quality(
         rows_accounted=total - sum(rejected.values()),
         rows_rejected=sum(rejected.values()),
         rejected_by_reason=rejected,
-        notes={n: int(c) for n, c in notes.select("note", "n").iter_rows()},
+        notes={n: int(c) for n, c in notes.group_by("note").agg(pl.col("n").sum()).iter_rows()},
         warnings=warn,
     )
 

@@ -14,7 +14,7 @@ distinct (carrier, unit) pair, never per value.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -26,13 +26,15 @@ from carbonacct.units import conversion_factor
 from carbonacct.vocabulary import _fold, carrier_names, carriers
 
 __all__ = [
+    "KEY_COLUMNS",
+    "NOTE_CODES",
     "PERIODS",
+    "REASON_CODES",
     "REJECT_REASONS",
     "Prepared",
     "ReadingOptions",
-    "carrier_table",
+    "period_label",
     "prepare_readings",
-    "unit_table",
 ]
 
 Period = Literal["year", "quarter", "month"]
@@ -135,77 +137,6 @@ class ReadingOptions:
     check_duplicates: bool = True
 
 
-def carrier_table(raw: Iterable[str | None]) -> pl.DataFrame:
-    """Map distinct raw carrier strings to carrier codes (one lookup per distinct string)."""
-    names = carrier_names()
-    info = carriers().select("code", "category", "dimension", "canonical_unit")
-    raw_list = [r for r in dict.fromkeys(raw) if r is not None]
-    codes = [names.get(_fold(r)) for r in raw_list]
-    frame = pl.DataFrame(
-        {"carrier_raw": raw_list, "carrier": codes},
-        schema={"carrier_raw": pl.String, "carrier": pl.String},
-    )
-    return frame.join(info, left_on="carrier", right_on="code", how="left")
-
-
-_DIM_UNITS = {"mass": "t", "volume": "Nm3", "energy": "GJ"}
-
-
-def unit_table(pairs: Iterable[tuple[str | None, str | None]]) -> pl.DataFrame:
-    """Conversion of each distinct (carrier, unit) pair to the carrier's canonical unit.
-
-    Columns: ``carrier``, ``unit``, ``to_canonical`` (factor), ``amount_unit``
-    and ``unit_error`` (``unknown_unit`` or ``unit_dimension``). Steam may be
-    given as mass (t) or as heat (GJ).
-    """
-    info = {r["code"]: r for r in carriers().iter_rows(named=True)}
-    rows = []
-    for carrier, unit in dict.fromkeys(pairs):
-        if carrier is None or unit is None or carrier not in info:
-            continue
-        targets = [info[carrier]["canonical_unit"]]
-        if carrier == "steam":
-            targets.append("GJ")
-        factor: float | None = None
-        target: str | None = None
-        error: str | None = "unit_dimension"
-        for candidate in targets:
-            try:
-                factor, target, error = conversion_factor(unit, candidate), candidate, None
-                break
-            except UnknownUnitError:
-                error = "unknown_unit"
-                break
-            except DimensionalityError:
-                error = "unit_dimension"
-        rows.append(
-            {
-                "carrier": carrier,
-                "unit": unit,
-                "to_canonical": factor,
-                "amount_unit": target,
-                "unit_error": error,
-            }
-        )
-    schema = {
-        "carrier": pl.String,
-        "unit": pl.String,
-        "to_canonical": pl.Float64,
-        "amount_unit": pl.String,
-        "unit_error": pl.String,
-    }
-    return pl.DataFrame(rows, schema=schema)
-
-
-def _period_of_timestamp(ts: pl.Expr, period: Period) -> pl.Expr:
-    year = ts.dt.year().cast(pl.String)
-    if period == "year":
-        return year
-    if period == "quarter":
-        return year + pl.lit("Q") + ts.dt.quarter().cast(pl.String)
-    return ts.dt.strftime("%Y-%m")
-
-
 def _parse_period(label: pl.Expr, period: Period) -> tuple[pl.Expr, pl.Expr]:
     """(period label at the requested granularity, granularity rank of the input label)."""
     s = (
@@ -239,58 +170,232 @@ def _parse_period(label: pl.Expr, period: Period) -> tuple[pl.Expr, pl.Expr]:
     return out, rank
 
 
-def _parse_timestamp(col: pl.Expr) -> pl.Expr:
+def _parse_timestamp(
+    col: pl.Expr, dtype: pl.DataType | None = None, fmt: str | None = None
+) -> pl.Expr:
+    """Timestamps as datetimes: native ones as they are, text with ``fmt`` (or any known format)."""
+    if dtype is not None and dtype.is_temporal():
+        return col.cast(pl.Datetime("us"))  # Parquet/Excel timestamps need no parsing
     text = col.cast(pl.String).str.strip_chars()
+    if fmt is not None:
+        return text.str.strptime(pl.Datetime("us"), fmt, strict=False)
     return pl.coalesce([text.str.strptime(pl.Datetime("us"), f, strict=False) for f in _TS_FORMATS])
 
 
-def _first_reason(checks: list[tuple[pl.Expr, str]]) -> pl.Expr:
-    """The reason of the first failing check, or null."""
-    expr: pl.Expr = pl.lit(None, dtype=pl.String)
-    for condition, reason in reversed(checks):
-        expr = pl.when(condition.fill_null(False)).then(pl.lit(reason)).otherwise(expr)
-    return expr
-
-
-def _normalise(col: str, mapping: dict[str, str], default: str) -> pl.Expr:
-    raw = pl.col(col).cast(pl.String).str.strip_chars().str.to_lowercase()
-    return (
-        pl.when(raw.is_null() | (raw == ""))
-        .then(pl.lit(default))
-        .otherwise(raw.replace_strict(mapping, default=None, return_dtype=pl.String))
+def _timestamp_format(lf: pl.LazyFrame) -> str | None:
+    """The one format that reads a sample of the text timestamps (parsing with one is fast)."""
+    sample = (
+        lf.select(pl.col("timestamp").cast(pl.String).str.strip_chars().replace("", None))
+        .drop_nulls()
+        .head(500)
+        .collect()["timestamp"]
     )
+    if sample.len() == 0:
+        return None
+    for fmt in _TS_FORMATS:
+        if sample.str.strptime(pl.Datetime("us"), fmt, strict=False).null_count() == 0:
+            return fmt
+    return None
 
 
 REQUIRED = ("firm_id", "carrier", "value", "unit")
 OPTIONAL = ("timestamp", "period", "meter_id", "site_id", "flow", "use", "kind")
+#: The raw columns whose distinct combinations make a *key*: everything about a
+#: row that is not its value, time or firm is decided once per key.
+KEY_COLUMNS = ("carrier", "unit", "flow", "use", "kind")
+
+#: Reason codes, in the order the checks apply (the first failing check wins).
+REASON_CODES: dict[str, int] = {name: i for i, name in enumerate(REJECT_REASONS, start=1)}
+_NOTES = ("register_baseline", "register_rollover")
+NOTE_CODES: dict[str, int] = {name: i for i, name in enumerate(_NOTES, start=1)}
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """Prepared readings and what the pre-pass learnt of them (distinct carriers, years)."""
+    """Prepared readings and what the pre-pass learnt of them.
+
+    ``frame`` keeps every input row with ``row_nr``, ``firm_id``, ``meter_id``,
+    ``site_id``, ``key_id``, ``_v`` (the numeric value in the row's own unit; for
+    a register, the delta since the previous reading), ``year``, ``sub`` (month
+    or quarter, 0 for a year), ``reason`` and ``note`` codes, and the raw
+    columns. ``keys`` has one row per distinct (carrier, unit, flow, use,
+    kind): the carrier code and category, the factor to the carrier's
+    canonical unit, and the key-level reasons, if any.
+    """
 
     frame: pl.LazyFrame
-    carriers: pl.DataFrame
+    keys: pl.DataFrame
     years: tuple[int, ...]
 
+    @property
+    def carriers(self) -> pl.DataFrame:
+        return (
+            self.keys.select("carrier", "category")
+            .drop_nulls("carrier")
+            .unique(maintain_order=True)
+        )
 
-def prepare_readings(lf: pl.LazyFrame, source: Source, options: ReadingOptions) -> Prepared:
-    """Validate and normalise readings; every row kept, bad ones with a reason.
 
-    Returns a lazy frame with ``row_nr`` (1-based data row of the input),
-    ``firm_id``, ``meter_id``, ``site_id``, ``carrier`` (code), ``category``,
-    ``flow``, ``use``, ``kind``, ``period``, ``timestamp``, ``value``, ``unit``,
-    ``amount`` (in ``amount_unit``, the carrier's canonical unit; for steam
-    the heat in GJ), ``note`` and ``reject_reason``.
+def _key_table(distinct: pl.DataFrame, options: ReadingOptions) -> pl.DataFrame:
+    """Everything decided per distinct (carrier, unit, flow, use, kind): one pint call per unit."""
+    names = carrier_names()
+    info = {r["code"]: r for r in carriers().iter_rows(named=True)}
+    rows = []
+    text = distinct.select(
+        pl.col(c).cast(pl.String).str.strip_chars().alias(c) for c in KEY_COLUMNS
+    )
+    for i, (carrier_raw, unit, flow_raw, use_raw, kind_raw) in enumerate(text.iter_rows()):
+        code = names.get(_fold(carrier_raw)) if carrier_raw else None
+        flow = _FLOW.get(flow_raw.lower()) if flow_raw else "in"
+        use = _USE.get(use_raw.lower()) if use_raw else "fuel"
+        kind = _KIND.get(kind_raw.lower()) if kind_raw else "interval"
+        factor, target, unit_error = None, None, None
+        if code is not None and unit:
+            factor, target, unit_error = _to_canonical(code, unit, info)
+        reason_carrier = (
+            "missing_carrier" if not carrier_raw else "unknown_carrier" if code is None else None
+        )
+        reason_unit = ("missing_unit" if not unit else unit_error) if code is not None else None
+        reason_fuk = (
+            "bad_flow"
+            if flow is None
+            else "bad_use"
+            if use is None
+            else "bad_kind"
+            if kind is None
+            else None
+        )
+        mass_steam = code == "steam" and target == "t"
+        reason_steam = (
+            "steam_needs_enthalpy" if mass_steam and options.steam_enthalpy is None else None
+        )
+        if mass_steam and options.steam_enthalpy is not None:
+            # heat [GJ] = mass [t] × (h − h_fw) [kJ/kg] × 1000 kg/t ÷ 10^6 kJ/GJ
+            dh = options.steam_enthalpy - (options.steam_feedwater_enthalpy or 0.0)
+            factor, target = (factor or 0.0) * dh / 1000.0, "GJ"
+        rows.append(
+            {
+                "key_id": i,
+                "carrier": code,
+                "category": info[code]["category"] if code else None,
+                "flow_n": flow,
+                "use_n": use,
+                "kind_n": kind,
+                "to_canonical": factor,
+                "amount_unit": target,
+                "r_carrier": reason_carrier,
+                "r_unit": reason_unit,
+                "r_fuk": reason_fuk,
+                "r_steam": reason_steam,
+            }
+        )
+    schema = {
+        "key_id": pl.UInt32,
+        "carrier": pl.String,
+        "category": pl.String,
+        "flow_n": pl.String,
+        "use_n": pl.String,
+        "kind_n": pl.String,
+        "to_canonical": pl.Float64,
+        "amount_unit": pl.String,
+        "r_carrier": pl.String,
+        "r_unit": pl.String,
+        "r_fuk": pl.String,
+        "r_steam": pl.String,
+    }
+    table = pl.DataFrame(rows, schema=schema).with_columns(
+        pl.col(c).replace_strict(REASON_CODES, default=None, return_dtype=pl.UInt8)
+        for c in ("r_carrier", "r_unit", "r_fuk", "r_steam")
+    )
+    raw = distinct.select(pl.col(c).alias(f"raw_{c}") for c in KEY_COLUMNS)
+    return pl.concat([raw, table], how="horizontal")
+
+
+def _to_canonical(
+    code: str, unit: str, info: dict[str, dict[str, str]]
+) -> tuple[float | None, str | None, str | None]:
+    """(factor to the canonical unit, that unit, error) for one carrier and unit; steam may be heat."""
+    targets = [info[code]["canonical_unit"]] + (["GJ"] if code == "steam" else [])
+    error = None
+    for candidate in targets:
+        try:
+            return conversion_factor(unit, candidate), candidate, None
+        except UnknownUnitError:
+            return None, None, "unknown_unit"
+        except DimensionalityError:
+            error = "unit_dimension"
+    return None, None, error
+
+
+def _year_sub(ts: pl.Expr, period: Period) -> tuple[pl.Expr, pl.Expr]:
+    sub = {
+        "year": pl.lit(0, dtype=pl.Int8),
+        "quarter": ts.dt.quarter().cast(pl.Int8),
+        "month": ts.dt.month().cast(pl.Int8),
+    }[period]
+    return ts.dt.year().cast(pl.Int32), sub
+
+
+def period_label(year: pl.Expr, sub: pl.Expr, period: Period) -> pl.Expr:
+    """The period label (``2024``, ``2024Q1``, ``2024-03``) from year and month/quarter numbers."""
+    y = year.cast(pl.String)
+    if period == "year":
+        return y
+    if period == "quarter":
+        return y + pl.lit("Q") + sub.cast(pl.String)
+    return y + pl.lit("-") + sub.cast(pl.String).str.zfill(2)
+
+
+def _label_year_sub(label: pl.Expr, period: Period) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(year, month or quarter, granularity rank) of a period label."""
+    text, rank = _parse_period(label, "month")
+    year = text.str.slice(0, 4).cast(pl.Int32, strict=False)
+    month = text.str.slice(5, 2).cast(pl.Int8, strict=False)
+    quarter = pl.coalesce(
+        text.str.extract(r"Q([1-4])$").cast(pl.Int8, strict=False),
+        ((month - 1) // 3 + 1).cast(pl.Int8),
+    )
+    sub = {"year": pl.lit(0, dtype=pl.Int8), "quarter": quarter, "month": month}[period]
+    return year, sub, rank
+
+
+def _label_table(labels: pl.DataFrame, period: Period) -> pl.DataFrame:
+    """Year, month or quarter, and granularity rank of each distinct period label (parsed once)."""
+    label = pl.col("period").cast(pl.String).str.strip_chars().replace("", None)
+    year, sub, rank = _label_year_sub(label, period)
+    return labels.with_columns(
+        year.alias("_ly"),
+        sub.alias("_lsub"),
+        rank.cast(pl.Int8).alias("_lrank"),
+        label.is_not_null().alias("_lgiven"),
+    )
+
+
+def _code(name: str) -> pl.Expr:
+    return pl.lit(REASON_CODES[name], dtype=pl.UInt8)
+
+
+def prepare_readings(
+    lf: pl.LazyFrame,
+    source: Source,
+    options: ReadingOptions,
+    enrich: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
+) -> Prepared:
+    """Validate and normalise readings; every row kept, bad ones with a reason code.
+
+    ``enrich`` receives the key table (one row per distinct carrier, unit,
+    flow, use and kind) and returns it with more columns: factors and
+    constants, an ``r_factor`` reason code for keys without a factor, and a
+    ``_needs_grid`` flag; those two travel onto the rows in the same join.
 
     Raises
     ------
     InputError
         If a required column is missing (a file-level error, named with the file).
     """
-    names = lf.collect_schema().names()
-    missing = [c for c in REQUIRED if c not in names]
-    if "timestamp" not in names and "period" not in names:
+    schema = dict(lf.collect_schema())
+    missing = [c for c in REQUIRED if c not in schema]
+    if "timestamp" not in schema and "period" not in schema:
         missing.append("timestamp or period")
     if missing:
         raise InputError(
@@ -302,123 +407,123 @@ def prepare_readings(lf: pl.LazyFrame, source: Source, options: ReadingOptions) 
             column=missing[0],
         )
     lf = lf.with_columns(
-        [pl.lit(None, dtype=pl.String).alias(c) for c in OPTIONAL if c not in names]
+        [pl.lit(None, dtype=pl.String).alias(c) for c in OPTIONAL if c not in schema]
     ).with_row_index("row_nr", offset=1)
-
-    value = pl.col("value").cast(pl.Float64, strict=False)
-    text = {
-        c: pl.col(c).cast(pl.String).str.strip_chars()
-        for c in ("firm_id", "carrier", "unit", "meter_id", "site_id")
-    }
-    lf = lf.select(
-        "row_nr",
-        text["firm_id"].replace("", None).alias("firm_id"),
-        text["meter_id"].replace("", None).alias("meter_id"),
-        text["site_id"].replace("", None).alias("site_id"),
-        text["carrier"].replace("", None).alias("carrier_raw"),
-        pl.col("value").cast(pl.String).str.strip_chars().replace("", None).alias("value_raw"),
-        value.alias("value"),
-        text["unit"].replace("", None).alias("unit"),
-        _parse_timestamp(pl.col("timestamp")).alias("timestamp"),
-        pl.col("timestamp")
-        .cast(pl.String)
-        .str.strip_chars()
-        .replace("", None)
-        .alias("timestamp_raw"),
-        pl.col("period").cast(pl.String).str.strip_chars().replace("", None).alias("period_raw"),
-        _normalise("flow", _FLOW, "in").alias("flow"),
-        _normalise("use", _USE, "fuel").alias("use"),
-        _normalise("kind", _KIND, "interval").alias("kind"),
-        pl.col("flow").cast(pl.String).alias("flow_raw"),
-        pl.col("use").cast(pl.String).alias("use_raw"),
-        pl.col("kind").cast(pl.String).alias("kind_raw"),
+    ts_dtype = schema.get("timestamp")
+    ts_temporal = ts_dtype is not None and ts_dtype.is_temporal()
+    fmt = None if ts_temporal or "timestamp" not in schema else _timestamp_format(lf)
+    ts = _parse_timestamp(pl.col("timestamp"), ts_dtype, fmt)
+    ts_given = (
+        pl.col("timestamp").is_not_null()
+        if ts_temporal
+        else pl.col("timestamp").cast(pl.String).str.strip_chars().replace("", None).is_not_null()
     )
-    # pint and the vocabulary are consulted once per distinct carrier and unit
-    year_text = pl.coalesce(pl.col("timestamp_raw"), pl.col("period_raw")).str.extract(r"^(\d{4})")
+
+    # the pre-pass: distinct keys, period labels and years (a few columns, streamed)
     distinct = (
-        lf.select("carrier_raw", "unit", year_text.cast(pl.Int32, strict=False).alias("year"))
+        lf.select(*KEY_COLUMNS, "period", ts.dt.year().cast(pl.Int32).alias("_year"))
         .unique()
         .collect(engine="streaming")
     )
-    years = tuple(sorted(y for y in distinct["year"].unique().to_list() if y is not None))
-    distinct = distinct.select("carrier_raw", "unit").unique()
-    ctab = carrier_table(distinct["carrier_raw"].to_list())
-    pairs = distinct.join(ctab.select("carrier_raw", "carrier"), on="carrier_raw", how="left")
-    utab = unit_table(zip(pairs["carrier"].to_list(), pairs["unit"].to_list(), strict=True))
-    lf = lf.join(ctab.lazy(), on="carrier_raw", how="left").join(
-        utab.lazy(), on=["carrier", "unit"], how="left"
+    labels = _label_table(distinct.select("period").unique(), options.period)
+    years = tuple(
+        sorted(
+            y
+            for y in pl.concat([distinct["_year"], labels["_ly"]]).unique().to_list()
+            if y is not None
+        )
     )
-    period_from_label, label_rank = _parse_period(pl.col("period_raw"), options.period)
-    requested_rank = PERIODS.index(options.period)
+    keys = _key_table(distinct.select(KEY_COLUMNS).unique(maintain_order=True), options)
+    if enrich is not None:
+        keys = enrich(keys)
+    extra = [c for c in ("r_factor", "_needs_grid") if c in keys.columns]
+
+    if schema["value"].is_numeric():
+        value = pl.col("value").cast(pl.Float64)
+        value_given = pl.col("value").is_not_null()
+    else:
+        text = pl.col("value").cast(pl.String).str.strip_chars()
+        value = text.cast(pl.Float64, strict=False)
+        value_given = text.replace("", None).is_not_null()
+    lf = (
+        lf.join(labels.lazy(), on="period", how="left", nulls_equal=True)
+        .join(
+            keys.lazy().select(
+                *(pl.col(f"raw_{c}").alias(c) for c in KEY_COLUMNS),
+                "key_id",
+                "r_carrier",
+                "r_unit",
+                "r_fuk",
+                "r_steam",
+                *extra,
+                (pl.col("kind_n") == "register").alias("_register"),
+            ),
+            on=list(KEY_COLUMNS),
+            how="left",
+            nulls_equal=True,
+        )
+        # parse once into columns; every check below reads them
+        .with_columns(
+            pl.col("firm_id").cast(pl.String).str.strip_chars().replace("", None).alias("firm_id"),
+            value.alias("_v"),
+            value_given.alias("_vgiven"),
+            ts.alias("_ts"),
+            ts_given.alias("_tsgiven"),
+        )
+    )
+    ts, ts_given, value_given = pl.col("_ts"), pl.col("_tsgiven"), pl.col("_vgiven")
+    ts_year, ts_sub = _year_sub(ts, options.period)
     lf = lf.with_columns(
-        pl.when(pl.col("timestamp").is_not_null())
-        .then(_period_of_timestamp(pl.col("timestamp"), options.period))
-        .otherwise(period_from_label)
-        .alias("period"),
-        pl.when(pl.col("timestamp").is_not_null())
-        .then(pl.lit(-1))
-        .otherwise(label_rank)
-        .alias("_rank"),
-        (pl.col("value") * pl.col("to_canonical")).alias("amount"),
+        pl.when(ts.is_not_null()).then(ts_year).otherwise(pl.col("_ly")).alias("year"),
+        pl.when(ts.is_not_null()).then(ts_sub).otherwise(pl.col("_lsub")).alias("sub"),
     )
-    checks = [
-        (pl.col("firm_id").is_null(), "missing_firm_id"),
-        (pl.col("carrier_raw").is_null(), "missing_carrier"),
-        (pl.col("carrier").is_null(), "unknown_carrier"),
-        (pl.col("value_raw").is_null(), "missing_value"),
+    v = pl.col("_v")
+    label_given = pl.col("_lgiven").fill_null(False)
+    label_rank = pl.col("_lrank")
+    has_time = ts_given | label_given
+    checks: list[tuple[pl.Expr, pl.Expr]] = [
+        (pl.col("firm_id").is_null(), _code("missing_firm_id")),
+        (pl.col("r_carrier").is_not_null(), pl.col("r_carrier")),
+        (~value_given, _code("missing_value")),
+        (v.is_null() | v.is_nan() | v.is_infinite(), _code("not_a_number")),
+        (pl.col("r_unit").is_not_null(), pl.col("r_unit")),
+        (~has_time, _code("missing_time")),
+        (ts_given & ts.is_null() & ~label_given, _code("bad_timestamp")),
+        (ts.is_null() & label_rank.is_null(), _code("bad_period")),
         (
-            pl.col("value").is_null() | pl.col("value").is_nan() | pl.col("value").is_infinite(),
-            "not_a_number",
+            ts.is_null() & (label_rank > PERIODS.index(options.period)),
+            _code("period_coarser_than_requested"),
         ),
-        (pl.col("unit").is_null(), "missing_unit"),
-        (pl.col("unit_error") == "unknown_unit", "unknown_unit"),
-        (pl.col("unit_error") == "unit_dimension", "unit_dimension"),
-        (pl.col("timestamp_raw").is_null() & pl.col("period_raw").is_null(), "missing_time"),
-        (
-            pl.col("timestamp_raw").is_not_null()
-            & pl.col("timestamp").is_null()
-            & pl.col("period_raw").is_null(),
-            "bad_timestamp",
-        ),
-        (pl.col("timestamp").is_null() & pl.col("_rank").is_null(), "bad_period"),
-        (pl.col("_rank") > requested_rank, "period_coarser_than_requested"),
-        (pl.col("flow").is_null(), "bad_flow"),
-        (pl.col("use").is_null(), "bad_use"),
-        (pl.col("kind").is_null(), "bad_kind"),
-        (
-            (pl.col("kind") == "register") & pl.col("timestamp").is_null(),
-            "register_without_timestamp",
-        ),
-        (pl.col("value") < 0, "negative_value"),
-        (
-            (pl.col("carrier") == "steam")
-            & (pl.col("amount_unit") == "t")
-            & pl.lit(options.steam_enthalpy is None),
-            "steam_needs_enthalpy",
-        ),
+        (pl.col("r_fuk").is_not_null(), pl.col("r_fuk")),
+        (pl.col("_register") & ts.is_null(), _code("register_without_timestamp")),
+        (v < 0, _code("negative_value")),
+        (pl.col("r_steam").is_not_null(), pl.col("r_steam")),
     ]
-    lf = lf.with_columns(
-        _first_reason(checks).alias("reject_reason"), pl.lit(None, dtype=pl.String).alias("note")
-    )
+    if "r_factor" in extra:
+        checks.append((pl.col("r_factor").is_not_null(), pl.col("r_factor")))
+    reason: pl.Expr = pl.lit(None, dtype=pl.UInt8)
+    for condition, code in reversed(checks):
+        reason = pl.when(condition.fill_null(False)).then(code).otherwise(reason)
+    lf = lf.with_columns(reason.alias("reason"), pl.lit(None, dtype=pl.UInt8).alias("note"))
     if options.check_duplicates:
         lf = _flag_duplicates(lf)
-    lf = _register_deltas(lf, options.rollover_fraction)
-    if options.steam_enthalpy is not None:
-        # heat [GJ] = mass [t] × (h_steam − h_feedwater) [kJ/kg] × 1000 kg/t ÷ 10^6 kJ/GJ
-        dh = options.steam_enthalpy - (options.steam_feedwater_enthalpy or 0.0)
-        is_mass_steam = (pl.col("carrier") == "steam") & (pl.col("amount_unit") == "t")
-        lf = lf.with_columns(
-            pl.when(is_mass_steam)
-            .then(pl.col("amount") * dh / 1000.0)
-            .otherwise(pl.col("amount"))
-            .alias("amount"),
-            pl.when(is_mass_steam)
-            .then(pl.lit("GJ"))
-            .otherwise(pl.col("amount_unit"))
-            .alias("amount_unit"),
-        )
-    lf = lf.drop("_rank", "to_canonical", "unit_error", "flow_raw", "use_raw", "kind_raw")
-    return Prepared(lf, ctab, years)
+    if keys["kind_n"].eq("register").any():
+        lf = _register_deltas(lf, keys, options.rollover_fraction)
+    dropped = [
+        "_vgiven",
+        "_tsgiven",
+        "_ly",
+        "_lsub",
+        "_lrank",
+        "_lgiven",
+        "r_carrier",
+        "r_unit",
+        "r_fuk",
+        "r_steam",
+        "_register",
+        *[c for c in extra if c != "_needs_grid"],
+    ]
+    return Prepared(lf.drop(dropped), keys, years)
 
 
 def _flag_duplicates(lf: pl.LazyFrame) -> pl.LazyFrame:
@@ -426,87 +531,85 @@ def _flag_duplicates(lf: pl.LazyFrame) -> pl.LazyFrame:
 
     Identical repeats keep the first row and reject the rest; repeats with
     different values are all rejected, since no rule can tell which is right.
+    A hash of the key finds the candidates; only they are compared in full.
     """
-    when = pl.coalesce(pl.col("timestamp").cast(pl.String), pl.col("period_raw"))
-    key = [
+    ok = pl.col("reason").is_null() & pl.col("meter_id").is_not_null()
+    key = pl.struct(
         pl.col("firm_id"),
-        pl.col("meter_id"),
-        pl.col("carrier"),
-        pl.col("flow"),
-        pl.col("kind"),
-        when,
-    ]
-    ok = pl.col("reject_reason").is_null() & pl.col("meter_id").is_not_null()
-    candidate = pl.when(ok).then(pl.lit(True))  # null outside candidates: not grouped together
-    n = pl.len().over([*key, candidate])
-    distinct = pl.col("value").n_unique().over([*key, candidate])
-    first = pl.col("row_nr").min().over([*key, candidate])
-    reason = (
-        pl.when(~ok | (n == 1))
-        .then(pl.col("reject_reason"))
-        .when(distinct > 1)
-        .then(pl.lit("conflicting_duplicate"))
-        .when(pl.col("row_nr") != first)
-        .then(pl.lit("duplicate_reading"))
-        .otherwise(pl.col("reject_reason"))
+        pl.col("meter_id").cast(pl.String),
+        pl.col("key_id"),
+        pl.col("_ts"),
+        pl.col("period").cast(pl.String),
     )
-    return lf.with_columns(reason.alias("reject_reason"))
+    lf = lf.with_columns(pl.when(ok).then(key.hash(seed=7)).alias("_h"))
+    lf = lf.with_columns((pl.col("_h").is_not_null() & pl.col("_h").is_duplicated()).alias("_dup"))
+    suspects = lf.filter(pl.col("_dup")).with_columns(
+        pl.when(pl.col("_v").n_unique().over("_h") > 1)
+        .then(_code("conflicting_duplicate"))
+        .when(pl.col("row_nr") != pl.col("row_nr").min().over("_h"))
+        .then(_code("duplicate_reading"))
+        .otherwise(pl.col("reason"))
+        .alias("reason")
+    )
+    return pl.concat([lf.filter(~pl.col("_dup")), suspects]).drop("_h", "_dup")
 
 
-def _register_deltas(lf: pl.LazyFrame, rollover_fraction: float) -> pl.LazyFrame:
+def _register_deltas(
+    lf: pl.LazyFrame, keys: pl.DataFrame, rollover_fraction: float
+) -> pl.LazyFrame:
     """Turn cumulative register readings into interval amounts, inside the plan.
 
     Each valid register reading minus the previous one of the same meter gives
-    the amount of the interval that ends at it. A counter that goes backwards
-    is a rollover when the wrapped delta is small against the counter's
-    capacity (the next power of ten above the previous reading), else a reset
-    (rejected). The first reading of a meter is its baseline: accounted, with
-    no amount of its own, and counted in the quality report.
+    the amount of the interval that ends at it (expressed in the row's unit). A
+    counter that goes backwards is a rollover when the wrapped delta is small
+    against the counter's capacity (the next power of ten above the previous
+    reading), else a reset (rejected). The first reading of a meter is its
+    baseline: accounted, with no amount of its own, and counted as a note.
+    Only register rows enter the window.
     """
-    is_reg = (pl.col("kind") == "register") & pl.col("reject_reason").is_null()
-    group = [
-        pl.col("firm_id"),
-        pl.col("meter_id"),
-        pl.col("carrier"),
-        pl.col("flow"),
-        pl.when(is_reg).then(pl.lit(True)),
-    ]
-    prev_value = pl.col("value").shift(1).over(group, order_by="timestamp")
-    prev_unit = pl.col("unit").shift(1).over(group, order_by="timestamp")
-    prev_amount = pl.col("amount").shift(1).over(group, order_by="timestamp")
-    lf = lf.with_columns(prev_value.alias("_pv"), prev_unit.alias("_pu"), prev_amount.alias("_pa"))
+    factor = keys.select(
+        "key_id",
+        pl.col("to_canonical").alias("_f"),
+        pl.col("carrier").alias("_c"),
+        pl.col("flow_n").alias("_flow"),
+    )
+    is_reg = pl.col("_register").fill_null(False) & pl.col("reason").is_null()
+    group = ["firm_id", "meter_id", "_c", "_flow"]
+    amount = pl.col("_v") * pl.col("_f")
+    regs = (
+        lf.filter(is_reg)
+        .join(factor.lazy(), on="key_id", how="left")
+        .sort("_ts")
+        .with_columns(
+            pl.col("_v").shift(1).over(group).alias("_pv"),
+            pl.col("unit").cast(pl.String).shift(1).over(group).alias("_pu"),
+            amount.shift(1).over(group).alias("_pa"),
+        )
+    )
     capacity = pl.lit(10.0).pow(pl.col("_pv").abs().log10().floor() + 1)
-    wrapped_raw = capacity - pl.col("_pv") + pl.col("value")
-    delta = pl.col("amount") - pl.col("_pa")
-    same_unit = pl.col("unit") == pl.col("_pu")
-    rollover = (delta < 0) & same_unit & (wrapped_raw <= capacity * rollover_fraction)
-    amount = (
-        pl.when(~is_reg)
-        .then(pl.col("amount"))
-        .when(pl.col("_pa").is_null())
-        .then(pl.lit(0.0))
+    wrapped = capacity - pl.col("_pv") + pl.col("_v")
+    delta = amount - pl.col("_pa")
+    same_unit = pl.col("unit").cast(pl.String) == pl.col("_pu")
+    rollover = (delta < 0) & same_unit & (wrapped <= capacity * rollover_fraction)
+    first = pl.col("_pa").is_null()
+    regs = regs.with_columns(
+        pl.when(first)
+        .then(0.0)
         .when(delta >= 0)
-        .then(delta)
+        .then(delta / pl.col("_f"))
         .when(rollover)
-        .then(wrapped_raw * pl.col("to_canonical"))
+        .then(wrapped)
         .otherwise(None)
-    )
-    note = (
-        pl.when(~is_reg)
-        .then(pl.col("note"))
-        .when(pl.col("_pa").is_null())
-        .then(pl.lit("register_baseline"))
-        .when(delta >= 0)
-        .then(pl.col("note"))
+        .alias("_v"),
+        pl.when(first)
+        .then(pl.lit(NOTE_CODES["register_baseline"], dtype=pl.UInt8))
         .when(rollover)
-        .then(pl.lit("register_rollover"))
+        .then(pl.lit(NOTE_CODES["register_rollover"], dtype=pl.UInt8))
         .otherwise(pl.col("note"))
-    )
-    reason = (
-        pl.when(is_reg & pl.col("_pa").is_not_null() & (delta < 0) & ~rollover)
-        .then(pl.lit("register_reset"))
-        .otherwise(pl.col("reject_reason"))
-    )
-    return lf.with_columns(
-        amount.alias("amount"), note.alias("note"), reason.alias("reject_reason")
-    ).drop("_pv", "_pu", "_pa")
+        .alias("note"),
+        pl.when(~first & (delta < 0) & ~rollover)
+        .then(_code("register_reset"))
+        .otherwise(pl.col("reason"))
+        .alias("reason"),
+    ).drop("_f", "_c", "_flow", "_pv", "_pu", "_pa")
+    return pl.concat([lf.filter(~is_reg), regs])
