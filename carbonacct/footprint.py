@@ -32,6 +32,8 @@ from carbonacct.errors import CarbonacctError, InputError, format_rows
 from carbonacct.factors import FactorLibrary, default_library
 from carbonacct.io import Source, TableLike, read_table, write_result
 from carbonacct.readings import (
+    GROUP_KEYS,
+    KEY_COLUMNS,
     NOTE_CODES,
     PERIODS,
     REASON_CODES,
@@ -39,8 +41,10 @@ from carbonacct.readings import (
     Period,
     ReadingOptions,
     _code,
+    aggregate_readings,
+    key_table,
     period_label,
-    prepare_readings,
+    scan_readings,
 )
 from carbonacct.units import conversion_factor
 from carbonacct.vocabulary import region_code
@@ -152,8 +156,6 @@ class Footprint:
         One row per firm and period (and ``by`` keys): the columns of
         :data:`RESULT_COLUMNS`, ``rows``, ``rows_rejected``, and intensities
         where activity was given.
-    rejects : polars.DataFrame
-        The rejected input rows with ``row_nr`` and ``reject_reason``.
     quality : QualityReport
     factors_used : polars.DataFrame
         Every factor applied, with its source.
@@ -164,11 +166,25 @@ class Footprint:
     """
 
     table: pl.DataFrame
-    rejects: pl.DataFrame
     quality: QualityReport
     factors_used: pl.DataFrame
     provenance: dict[str, Any]
     intensities: pl.DataFrame | None = None
+    reject_plan: pl.LazyFrame | None = field(default=None, repr=False)
+    _rejects: pl.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def rejects(self) -> pl.DataFrame:
+        """The rejected input rows, with ``row_nr`` and ``reject_reason``.
+
+        Read on first access, by a second pass over the input (the footprint
+        itself needs one pass); the counts are in :attr:`quality` already.
+        """
+        if self._rejects is None:
+            self._rejects = (
+                self.reject_plan.collect() if self.reject_plan is not None else pl.DataFrame()
+            )
+        return self._rejects
 
     def to_pandas(self, *, units: bool = False) -> Any:
         """The table as pandas; with ``units=True`` numeric columns become pint-pandas arrays."""
@@ -366,42 +382,44 @@ def footprint(
     needs_province = isinstance(grid_factor, str) and grid_factor in ("provincial", "regional")
     heat = heat_factor(lib)
     overrides = _fuel_overrides(fuel_parameters, lib, combustion_sets)
-    factor_tables: dict[str, pl.DataFrame] = {}
-
-    def enrich(keys: pl.DataFrame) -> pl.DataFrame:
-        """Per key: the factors, and the constants each result column takes per unit of value."""
-        codes = keys["carrier"].drop_nulls().unique(maintain_order=True).to_list()
-        cats = dict(keys.select("carrier", "category").drop_nulls().iter_rows())
-        of = lambda *kinds: [c for c in codes if cats[c] in kinds]  # noqa: E731
-        factor_tables["energy"] = standard_coal_table(
-            codes,
-            basis=energy_basis,
-            electricity_equal_value=electricity_equal_value,
-            tce_from_ncv=tce_from_ncv,
-            library=lib,
-        )
-        factor_tables["combustion"] = combustion_table(
-            of("solid_fuel", "liquid_fuel", "gas_fuel"),
-            library=lib,
-            sets=combustion_sets,
-            non_co2=gwp_set is not None,
-        )
-        factor_tables["process"] = process_table(of("carbonate"), library=lib)
-        return _key_constants(keys, factor_tables, heat.to("tCO2/GJ"), include_media)
-
-    prepared = prepare_readings(
-        lf,
-        source,
-        ReadingOptions(
-            period=period,
-            steam_enthalpy=steam_enthalpy,
-            steam_feedwater_enthalpy=steam_feedwater_enthalpy,
-            check_duplicates=check_duplicates,
-        ),
-        enrich=enrich,
+    options = ReadingOptions(
+        period=period,
+        steam_enthalpy=steam_enthalpy,
+        steam_feedwater_enthalpy=steam_feedwater_enthalpy,
+        check_duplicates=check_duplicates,
     )
-    keys_table = prepared.keys
+
+    # the one pass over the data: row-level checks, then sums per group
+    rows = scan_readings(lf, source, options)
+    plan_engine: Literal["streaming", "in-memory"] = (
+        "streaming" if engine == "streaming" else "in-memory"
+    )
+    groups = aggregate_readings(rows, tuple(b for b in by if b != "carrier")).collect(
+        engine=plan_engine
+    )
+
+    # everything else runs on the small table of groups
+    keys_table = key_table(groups, options)
     codes = keys_table["carrier"].drop_nulls().unique().to_list()
+    cats = dict(keys_table.select("carrier", "category").drop_nulls().iter_rows())
+    of = lambda *kinds: [c for c in codes if cats[c] in kinds]  # noqa: E731
+    energy = standard_coal_table(
+        codes,
+        basis=energy_basis,
+        electricity_equal_value=electricity_equal_value,
+        tce_from_ncv=tce_from_ncv,
+        library=lib,
+    )
+    combustion = combustion_table(
+        of(*_FUEL), library=lib, sets=combustion_sets, non_co2=gwp_set is not None
+    )
+    process = process_table(of("carbonate"), library=lib)
+    keys_table = _key_constants(
+        keys_table,
+        {"energy": energy, "combustion": combustion, "process": process},
+        heat.to("tCO2/GJ"),
+        include_media,
+    )
     if needs_province and "electricity" in codes and firm_frame is None:
         raise InputError(
             f"grid_factor={grid_factor!r} needs each firm's province: pass firms= (a table with "
@@ -410,73 +428,49 @@ def footprint(
             row=None,
             column="province",
         )
+    years = tuple(sorted(y for y in groups["year"].unique().to_list() if y is not None and y > 0))
     provinces = firm_frame["province"].unique().to_list() if firm_frame is not None else [None]
-    grid = grid_table(
-        provinces if needs_province else [None], prepared.years or (0,), grid_factor, library=lib
-    )
-    firm_year = _firm_year(firm_frame, grid, prepared.years, needs_province)
+    grid = grid_table(provinces if needs_province else [None], years, grid_factor, library=lib)
+    firm_year = _firm_year(firm_frame, grid, years, needs_province)
+    groups = _decide(groups, keys_table, firm_year, firm_frame is not None)
 
-    rows = prepared.frame
-    if firm_frame is not None:
-        rows = rows.join(firm_year.lazy(), on=["firm_id", "year"], how="left")
-        known = pl.col("_known").fill_null(False)
-    else:
-        rows = rows.join(firm_year.lazy().select("year", "grid_ef"), on="year", how="left")
-        known = pl.lit(True)
-    missing_grid = pl.col("_needs_grid") & pl.col("grid_ef").is_null()
-    rows = rows.with_columns(
-        pl.when(pl.col("reason").is_not_null())
-        .then(pl.col("reason"))
-        .when(~known)
-        .then(_code("unknown_firm"))
-        .when(missing_grid.fill_null(False))
-        .then(_code("missing_factor"))
-        .otherwise(pl.col("reason"))
-        .alias("reason")
-    )
-    keys = ["firm_id", "year", "sub", *by]
-    agg = (
-        rows.filter(pl.col("reason").is_null())
-        .group_by(*keys, "key_id")
-        .agg(pl.col("_v").sum().alias("_sum"), pl.len().alias("rows"))
-    )
     labels = {v: k for k, v in REASON_CODES.items()}
-    rejected = rows.filter(pl.col("reason").is_not_null()).select(
-        "row_nr",
-        "firm_id",
-        pl.col("meter_id").cast(pl.String),
-        pl.col("site_id").cast(pl.String),
-        pl.col("carrier").cast(pl.String).alias("carrier_raw"),
-        pl.col("value").cast(pl.String).alias("value_raw"),
-        pl.col("unit").cast(pl.String),
-        pl.col("timestamp").cast(pl.String).alias("timestamp_raw"),
-        pl.col("period").cast(pl.String).alias("period_raw"),
-        period_label(pl.col("year"), pl.col("sub"), period).alias("period"),
-        pl.col("flow").cast(pl.String),
-        pl.col("use").cast(pl.String),
-        pl.col("kind").cast(pl.String),
-        pl.col("reason").replace_strict(labels, return_dtype=pl.String).alias("reject_reason"),
+    notes = {v: k for k, v in NOTE_CODES.items()}
+    counts_df = (
+        groups.group_by("reason", "note")
+        .agg(pl.col("rows").sum().alias("n"))
+        .with_columns(
+            pl.col("reason")
+            .replace_strict(labels, default=None, return_dtype=pl.String)
+            .alias("reject_reason"),
+            pl.col("note").replace_strict(notes, default=None, return_dtype=pl.String),
+        )
     )
-    counts = rows.group_by("reason", "note").agg(pl.len().alias("n"))
-    plan_engine: Literal["streaming", "in-memory"] = (
-        "streaming" if engine == "streaming" else "in-memory"
-    )
-    agg_df, rejects_df, counts_df = pl.collect_all([agg, rejected, counts], engine=plan_engine)
-    rejects_df = rejects_df.sort("row_nr")
-    counts_df = counts_df.with_columns(
-        pl.col("reason")
-        .replace_strict(labels, default=None, return_dtype=pl.String)
-        .alias("reject_reason"),
-        pl.col("note").replace_strict(
-            {v: k for k, v in NOTE_CODES.items()}, default=None, return_dtype=pl.String
-        ),
-    )
+    accepted = groups.filter(pl.col("reason").is_null())
+    group_by = ["firm_id", "year", "sub", *by]
     table = _combine(
-        agg_df, keys_table, firm_year, overrides, keys, firm_frame is not None, gwp_set
+        accepted.drop(KEY_COLUMNS),
+        keys_table,
+        firm_year,
+        overrides,
+        group_by,
+        firm_frame is not None,
+        gwp_set,
     )
+    rejected_per_key = (
+        groups.filter(
+            pl.col("reason").is_not_null()
+            & pl.col("firm_id").is_not_null()
+            & pl.col("year").is_not_null()
+        )
+        .group_by("firm_id", "year", "sub")
+        .agg(pl.col("rows").sum().alias("rows_rejected"))
+    )
+    table = table.join(rejected_per_key, on=["firm_id", "year", "sub"], how="left")
     table = table.with_columns(
         period_label(pl.col("year"), pl.col("sub"), period).alias("period")
     ).drop("year", "sub")
+    reject_plan = _reject_plan(rows, groups, period)
     keys = ["firm_id", "period", *by]
     extra: list[str] = []
     if gwp_set is not None:
@@ -487,14 +481,7 @@ def footprint(
             )
         )
         extra = ["ch4_t", "n2o_t", "co2e_t"]
-    rejected_per_key = (
-        rejects_df.filter(pl.col("firm_id").is_not_null())
-        .group_by("firm_id", "period")
-        .agg(pl.len().alias("rows_rejected"))
-    )
-    table = table.join(rejected_per_key, on=["firm_id", "period"], how="left").with_columns(
-        pl.col("rows_rejected").fill_null(0).cast(pl.UInt32)
-    )
+    table = table.with_columns(pl.col("rows_rejected").fill_null(0).cast(pl.UInt32))
     table = table.select(*keys, *RESULT_COLUMNS, *extra, "rows", "rows_rejected").sort(keys)
 
     intensities = None
@@ -515,9 +502,9 @@ def footprint(
     else:
         activity_src = None
 
-    energy, combustion, process = (factor_tables[k] for k in ("energy", "combustion", "process"))
     quality = _quality(counts_df, warnings, grid, energy, combustion, codes)
     if strict and quality.rows_rejected:
+        rejects_df = reject_plan.collect()
         raise InputError(
             f"{source.name}: {quality.rows_rejected} row(s) rejected (strict mode):"
             + format_rows(
@@ -568,7 +555,7 @@ def footprint(
             "rows_rejected": quality.rows_rejected,
         },
     }
-    return Footprint(table, rejects_df, quality, factors_used, provenance, intensities)
+    return Footprint(table, quality, factors_used, provenance, intensities, reject_plan)
 
 
 def _read_readings(
@@ -678,6 +665,84 @@ def _key_constants(
         .alias("r_factor"),
         elec.fill_null(False).alias("_needs_grid"),
         fuel.fill_null(False).alias("_is_fuel"),
+    )
+
+
+def _decide(
+    groups: pl.DataFrame, keys: pl.DataFrame, firm_year: pl.DataFrame, by_firm: bool
+) -> pl.DataFrame:
+    """The final reason of each group: the first failing check, row-level, key-level or firm-level."""
+    key_cols = keys.select(
+        *(pl.col(f"raw_{c}").alias(c) for c in KEY_COLUMNS),
+        "key_id",
+        "kind_n",
+        "r_carrier",
+        "r_unit",
+        "r_fuk",
+        "r_steam",
+        "r_factor",
+        "_needs_grid",
+    )
+    g = groups.join(key_cols, on=list(KEY_COLUMNS), how="left", nulls_equal=True)
+    if by_firm:
+        g = g.join(firm_year, on=["firm_id", "year"], how="left")
+        unknown = pl.col("_known").is_null() & pl.col("firm_id").is_not_null()
+    else:
+        g = g.join(firm_year.select("year", "grid_ef"), on="year", how="left")
+        unknown = pl.lit(False)
+    candidates = [
+        pl.col("row_reason"),
+        pl.col("r_carrier"),
+        pl.col("r_unit"),
+        pl.col("r_fuk"),
+        pl.col("r_steam"),
+        pl.when((pl.col("kind_n") == "register") & ~pl.col("has_ts")).then(
+            _code("register_without_timestamp")
+        ),
+        pl.when(unknown).then(_code("unknown_firm")),
+        pl.col("r_factor"),
+        pl.when(pl.col("_needs_grid") & pl.col("grid_ef").is_null()).then(_code("missing_factor")),
+    ]
+    return g.with_columns(pl.min_horizontal(*candidates).alias("reason")).drop(
+        "kind_n",
+        "r_carrier",
+        "r_unit",
+        "r_fuk",
+        "r_steam",
+        "r_factor",
+        "_needs_grid",
+        "grid_ef",
+        *(["_known"] if by_firm else []),
+    )
+
+
+def _reject_plan(rows: pl.LazyFrame, groups: pl.DataFrame, period: Period) -> pl.LazyFrame:
+    """The rejected input rows with their reasons: a second pass, run only when asked for."""
+    bad = (
+        groups.filter(pl.col("reason").is_not_null())
+        .select(*GROUP_KEYS, "reason")
+        .unique(list(GROUP_KEYS))
+    )
+    labels = {v: k for k, v in REASON_CODES.items()}
+    return (
+        rows.join(bad.lazy(), on=list(GROUP_KEYS), how="inner", nulls_equal=True)
+        .select(
+            "row_nr",
+            "firm_id",
+            pl.col("meter_id").cast(pl.String),
+            pl.col("site_id").cast(pl.String),
+            pl.col("carrier").cast(pl.String).alias("carrier_raw"),
+            pl.col("value").cast(pl.String).alias("value_raw"),
+            pl.col("unit").cast(pl.String),
+            pl.col("timestamp").cast(pl.String).alias("timestamp_raw"),
+            pl.col("period").cast(pl.String).alias("period_raw"),
+            period_label(pl.col("year"), pl.col("sub"), period).alias("period"),
+            pl.col("flow").cast(pl.String),
+            pl.col("use").cast(pl.String),
+            pl.col("kind").cast(pl.String),
+            pl.col("reason").replace_strict(labels, return_dtype=pl.String).alias("reject_reason"),
+        )
+        .sort("row_nr")
     )
 
 

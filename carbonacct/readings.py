@@ -1,5 +1,13 @@
 """Readings: ingestion, validation and unit normalisation of meter and fuel records.
 
+The pipeline reads the data once: row-level checks (value, time, duplicates,
+registers) run as column expressions in a lazy polars plan that ends in one
+aggregation by firm, period and *key* (carrier, unit, flow, use, kind); the
+checks and conversions that depend only on the key or the firm (unknown
+carrier, unit of the wrong dimension, missing factor, unknown firm) are made
+once per group on the small aggregated table. pint is called once per
+distinct unit.
+
 Input is long format, one reading a row: ``firm_id``, ``carrier``, ``value``,
 ``unit`` and either ``timestamp`` or ``period`` (``2024``, ``2024Q1``,
 ``2024-03``); optional ``meter_id``, ``site_id``, ``flow`` (``in``/``out``),
@@ -14,7 +22,6 @@ distinct (carrier, unit) pair, never per value.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -26,15 +33,17 @@ from carbonacct.units import conversion_factor
 from carbonacct.vocabulary import _fold, carrier_names, carriers
 
 __all__ = [
+    "GROUP_KEYS",
     "KEY_COLUMNS",
     "NOTE_CODES",
     "PERIODS",
     "REASON_CODES",
     "REJECT_REASONS",
-    "Prepared",
     "ReadingOptions",
+    "aggregate_readings",
+    "key_table",
     "period_label",
-    "prepare_readings",
+    "scan_readings",
 ]
 
 Period = Literal["year", "quarter", "month"]
@@ -210,32 +219,6 @@ _NOTES = ("register_baseline", "register_rollover")
 NOTE_CODES: dict[str, int] = {name: i for i, name in enumerate(_NOTES, start=1)}
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """Prepared readings and what the pre-pass learnt of them.
-
-    ``frame`` keeps every input row with ``row_nr``, ``firm_id``, ``meter_id``,
-    ``site_id``, ``key_id``, ``_v`` (the numeric value in the row's own unit; for
-    a register, the delta since the previous reading), ``year``, ``sub`` (month
-    or quarter, 0 for a year), ``reason`` and ``note`` codes, and the raw
-    columns. ``keys`` has one row per distinct (carrier, unit, flow, use,
-    kind): the carrier code and category, the factor to the carrier's
-    canonical unit, and the key-level reasons, if any.
-    """
-
-    frame: pl.LazyFrame
-    keys: pl.DataFrame
-    years: tuple[int, ...]
-
-    @property
-    def carriers(self) -> pl.DataFrame:
-        return (
-            self.keys.select("carrier", "category")
-            .drop_nulls("carrier")
-            .unique(maintain_order=True)
-        )
-
-
 def _key_table(distinct: pl.DataFrame, options: ReadingOptions) -> pl.DataFrame:
     """Everything decided per distinct (carrier, unit, flow, use, kind): one pint call per unit."""
     names = carrier_names()
@@ -375,18 +358,27 @@ def _code(name: str) -> pl.Expr:
     return pl.lit(REASON_CODES[name], dtype=pl.UInt8)
 
 
-def prepare_readings(
-    lf: pl.LazyFrame,
-    source: Source,
-    options: ReadingOptions,
-    enrich: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
-) -> Prepared:
-    """Validate and normalise readings; every row kept, bad ones with a reason code.
+#: Columns that identify an aggregation group of readings: everything a
+#: validation or a factor depends on, except the value.
+GROUP_KEYS = ("firm_id", "year", "sub", *KEY_COLUMNS, "has_ts", "row_reason", "note")
 
-    ``enrich`` receives the key table (one row per distinct carrier, unit,
-    flow, use and kind) and returns it with more columns: factors and
-    constants, an ``r_factor`` reason code for keys without a factor, and a
-    ``_needs_grid`` flag; those two travel onto the rows in the same join.
+
+def _register_aliases() -> set[str]:
+    return {k for k, v in _KIND.items() if v == "register"}
+
+
+def scan_readings(lf: pl.LazyFrame, source: Source, options: ReadingOptions) -> pl.LazyFrame:
+    """The row-level part of validation, as one lazy plan over the readings.
+
+    Returns every input row with ``row_nr``, ``firm_id``, the raw key columns
+    (carrier, unit, flow, use, kind), ``has_ts``, ``year`` and ``sub`` (month
+    or quarter; 0 for a year), ``_v`` (the value as a number; for a register,
+    the delta since its previous reading), ``row_reason`` (the code of the
+    first row-level check that fails: missing firm, value, time or period,
+    negative value, duplicate, register reset) and ``note``. The checks that
+    depend only on the key (carrier, unit...) or on the firm are made once
+    per group after aggregation. Small pre-passes read the distinct period
+    labels and, when those columns exist, the register and duplicate rows.
 
     Raises
     ------
@@ -413,190 +405,151 @@ def prepare_readings(
     ts_temporal = ts_dtype is not None and ts_dtype.is_temporal()
     fmt = None if ts_temporal or "timestamp" not in schema else _timestamp_format(lf)
     ts = _parse_timestamp(pl.col("timestamp"), ts_dtype, fmt)
-    ts_given = (
-        pl.col("timestamp").is_not_null()
-        if ts_temporal
-        else pl.col("timestamp").cast(pl.String).str.strip_chars().replace("", None).is_not_null()
-    )
-
-    # the pre-pass: distinct keys, period labels and years (a few columns, streamed)
-    distinct = (
-        lf.select(*KEY_COLUMNS, "period", ts.dt.year().cast(pl.Int32).alias("_year"))
-        .unique()
-        .collect(engine="streaming")
-    )
-    labels = _label_table(distinct.select("period").unique(), options.period)
-    years = tuple(
-        sorted(
-            y
-            for y in pl.concat([distinct["_year"], labels["_ly"]]).unique().to_list()
-            if y is not None
+    if ts_temporal:
+        ts_given = pl.col("timestamp").is_not_null()
+    else:
+        ts_given = (
+            pl.col("timestamp").cast(pl.String).str.strip_chars().replace("", None).is_not_null()
         )
-    )
-    keys = _key_table(distinct.select(KEY_COLUMNS).unique(maintain_order=True), options)
-    if enrich is not None:
-        keys = enrich(keys)
-    extra = [c for c in ("r_factor", "_needs_grid") if c in keys.columns]
-
     if schema["value"].is_numeric():
-        value = pl.col("value").cast(pl.Float64)
-        value_given = pl.col("value").is_not_null()
+        value, value_given = pl.col("value").cast(pl.Float64), pl.col("value").is_not_null()
     else:
         text = pl.col("value").cast(pl.String).str.strip_chars()
-        value = text.cast(pl.Float64, strict=False)
-        value_given = text.replace("", None).is_not_null()
-    lf = (
-        lf.join(labels.lazy(), on="period", how="left", nulls_equal=True)
-        .join(
-            keys.lazy().select(
-                *(pl.col(f"raw_{c}").alias(c) for c in KEY_COLUMNS),
-                "key_id",
-                "r_carrier",
-                "r_unit",
-                "r_fuk",
-                "r_steam",
-                *extra,
-                (pl.col("kind_n") == "register").alias("_register"),
-            ),
-            on=list(KEY_COLUMNS),
-            how="left",
-            nulls_equal=True,
+        value, value_given = (
+            text.cast(pl.Float64, strict=False),
+            text.replace("", None).is_not_null(),
         )
-        # parse once into columns; every check below reads them
-        .with_columns(
-            pl.col("firm_id").cast(pl.String).str.strip_chars().replace("", None).alias("firm_id"),
-            value.alias("_v"),
-            value_given.alias("_vgiven"),
-            ts.alias("_ts"),
-            ts_given.alias("_tsgiven"),
-        )
-    )
-    ts, ts_given, value_given = pl.col("_ts"), pl.col("_tsgiven"), pl.col("_vgiven")
-    ts_year, ts_sub = _year_sub(ts, options.period)
+    firm = pl.col("firm_id").cast(pl.String)
+    if source.format in ("csv", "excel", "json", "multiple"):
+        firm = (
+            firm.str.strip_chars()
+        )  # text files carry stray spaces; typed files are taken as they are
     lf = lf.with_columns(
-        pl.when(ts.is_not_null()).then(ts_year).otherwise(pl.col("_ly")).alias("year"),
-        pl.when(ts.is_not_null()).then(ts_sub).otherwise(pl.col("_lsub")).alias("sub"),
+        firm.replace("", None).alias("firm_id"),
+        value.alias("_v"),
+        value_given.alias("_vgiven"),
+        ts.alias("_ts"),
+        ts_given.alias("has_ts"),
+    )
+    ts = pl.col("_ts")
+    ts_year, ts_sub = _year_sub(ts, options.period)
+    if "period" in schema:
+        labels = _label_table(
+            lf.select("period").unique().collect(engine="streaming"), options.period
+        )
+        lf = lf.join(labels.lazy(), on="period", how="left", nulls_equal=True)
+        label_given, label_rank = pl.col("_lgiven").fill_null(False), pl.col("_lrank")
+        year = pl.when(ts.is_not_null()).then(ts_year).otherwise(pl.col("_ly"))
+        sub = pl.when(ts.is_not_null()).then(ts_sub).otherwise(pl.col("_lsub"))
+    else:
+        label_given, label_rank = pl.lit(False), pl.lit(None, dtype=pl.Int8)
+        year, sub = ts_year, ts_sub
+    lf = lf.with_columns(
+        year.alias("year"), sub.alias("sub"), pl.lit(None, dtype=pl.UInt8).alias("note")
     )
     v = pl.col("_v")
-    label_given = pl.col("_lgiven").fill_null(False)
-    label_rank = pl.col("_lrank")
-    has_time = ts_given | label_given
-    checks: list[tuple[pl.Expr, pl.Expr]] = [
-        (pl.col("firm_id").is_null(), _code("missing_firm_id")),
-        (pl.col("r_carrier").is_not_null(), pl.col("r_carrier")),
-        (~value_given, _code("missing_value")),
-        (v.is_null() | v.is_nan() | v.is_infinite(), _code("not_a_number")),
-        (pl.col("r_unit").is_not_null(), pl.col("r_unit")),
-        (~has_time, _code("missing_time")),
-        (ts_given & ts.is_null() & ~label_given, _code("bad_timestamp")),
-        (ts.is_null() & label_rank.is_null(), _code("bad_period")),
+    checks = [
+        (pl.col("firm_id").is_null(), "missing_firm_id"),
+        (~pl.col("_vgiven"), "missing_value"),
+        (v.is_null() | v.is_nan() | v.is_infinite(), "not_a_number"),
+        (~pl.col("has_ts") & ~label_given, "missing_time"),
+        (pl.col("has_ts") & ts.is_null() & ~label_given, "bad_timestamp"),
+        (ts.is_null() & label_given & label_rank.is_null(), "bad_period"),
         (
             ts.is_null() & (label_rank > PERIODS.index(options.period)),
-            _code("period_coarser_than_requested"),
+            "period_coarser_than_requested",
         ),
-        (pl.col("r_fuk").is_not_null(), pl.col("r_fuk")),
-        (pl.col("_register") & ts.is_null(), _code("register_without_timestamp")),
-        (v < 0, _code("negative_value")),
-        (pl.col("r_steam").is_not_null(), pl.col("r_steam")),
+        (v < 0, "negative_value"),
     ]
-    if "r_factor" in extra:
-        checks.append((pl.col("r_factor").is_not_null(), pl.col("r_factor")))
-    reason: pl.Expr = pl.lit(None, dtype=pl.UInt8)
-    for condition, code in reversed(checks):
-        reason = pl.when(condition.fill_null(False)).then(code).otherwise(reason)
-    lf = lf.with_columns(reason.alias("reason"), pl.lit(None, dtype=pl.UInt8).alias("note"))
-    if options.check_duplicates:
-        lf = _flag_duplicates(lf)
-    if keys["kind_n"].eq("register").any():
-        lf = _register_deltas(lf, keys, options.rollover_fraction)
-    dropped = [
-        "_vgiven",
-        "_tsgiven",
-        "_ly",
-        "_lsub",
-        "_lrank",
-        "_lgiven",
-        "r_carrier",
-        "r_unit",
-        "r_fuk",
-        "r_steam",
-        "_register",
-        *[c for c in extra if c != "_needs_grid"],
-    ]
-    return Prepared(lf.drop(dropped), keys, years)
+    # the first failing check has the smallest code (codes follow the order of the checks)
+    row_reason = pl.min_horizontal(
+        *(pl.when(c.fill_null(False)).then(_code(name)) for c, name in checks)
+    )
+    lf = lf.with_columns(row_reason.alias("row_reason"))
+    if options.check_duplicates and "meter_id" in schema:
+        codes = _duplicate_codes(lf)
+        if codes:
+            dup = pl.col("row_nr").replace_strict(codes, default=None, return_dtype=pl.UInt8)
+            lf = lf.with_columns(pl.min_horizontal("row_reason", dup).alias("row_reason"))
+    if "kind" in schema:
+        kinds = (
+            lf.select(pl.col("kind").cast(pl.String).str.strip_chars().str.to_lowercase())
+            .unique()
+            .collect()
+        )
+        aliases = _register_aliases()
+        if any(k in aliases for k in kinds["kind"].drop_nulls().to_list()):
+            lf = _register_deltas(lf, options.rollover_fraction)
+    return lf
 
 
-def _flag_duplicates(lf: pl.LazyFrame) -> pl.LazyFrame:
-    """Repeated readings of one meter at one time (rows with a meter_id only).
+def _duplicate_codes(lf: pl.LazyFrame) -> dict[int, int]:
+    """Row number -> duplicate reason, for the rows that repeat a meter reading.
 
+    A pre-pass hashes each row's meter, key and time (rows with a meter_id and
+    no row-level problem); only rows whose hash repeats are compared in full.
     Identical repeats keep the first row and reject the rest; repeats with
     different values are all rejected, since no rule can tell which is right.
-    A hash of the key finds the candidates; only they are compared in full.
     """
-    ok = pl.col("reason").is_null() & pl.col("meter_id").is_not_null()
-    key = pl.struct(
+    key = [
         pl.col("firm_id"),
         pl.col("meter_id").cast(pl.String),
-        pl.col("key_id"),
+        *(pl.col(c).cast(pl.String) for c in KEY_COLUMNS),
         pl.col("_ts"),
         pl.col("period").cast(pl.String),
+    ]
+    candidate = pl.col("row_reason").is_null() & pl.col("meter_id").is_not_null()
+    hashed = lf.select(
+        "row_nr", "_v", pl.when(candidate).then(pl.struct(key).hash(seed=7)).alias("_h")
     )
-    lf = lf.with_columns(pl.when(ok).then(key.hash(seed=7)).alias("_h"))
-    lf = lf.with_columns((pl.col("_h").is_not_null() & pl.col("_h").is_duplicated()).alias("_dup"))
-    suspects = lf.filter(pl.col("_dup")).with_columns(
+    suspects = hashed.filter(pl.col("_h").is_not_null() & pl.col("_h").is_duplicated()).collect(
+        engine="streaming"
+    )
+    if suspects.height == 0:
+        return {}
+    decided = suspects.with_columns(
         pl.when(pl.col("_v").n_unique().over("_h") > 1)
         .then(_code("conflicting_duplicate"))
         .when(pl.col("row_nr") != pl.col("row_nr").min().over("_h"))
         .then(_code("duplicate_reading"))
-        .otherwise(pl.col("reason"))
-        .alias("reason")
-    )
-    return pl.concat([lf.filter(~pl.col("_dup")), suspects]).drop("_h", "_dup")
+        .otherwise(None)
+        .alias("code")
+    ).drop_nulls("code")
+    return dict(zip(decided["row_nr"].to_list(), decided["code"].to_list(), strict=True))
 
 
-def _register_deltas(
-    lf: pl.LazyFrame, keys: pl.DataFrame, rollover_fraction: float
-) -> pl.LazyFrame:
+def _register_deltas(lf: pl.LazyFrame, rollover_fraction: float) -> pl.LazyFrame:
     """Turn cumulative register readings into interval amounts, inside the plan.
 
-    Each valid register reading minus the previous one of the same meter gives
-    the amount of the interval that ends at it (expressed in the row's unit). A
-    counter that goes backwards is a rollover when the wrapped delta is small
-    against the counter's capacity (the next power of ten above the previous
-    reading), else a reset (rejected). The first reading of a meter is its
-    baseline: accounted, with no amount of its own, and counted as a note.
-    Only register rows enter the window.
+    Each register reading minus the previous one of the same meter (and
+    carrier, unit and flow) gives the amount of the interval that ends at it.
+    A counter that goes backwards is a rollover when the wrapped delta is
+    small against the counter's capacity (the next power of ten above the
+    previous reading), else a reset (rejected). The first reading of a meter
+    is its baseline: accounted, with no amount of its own, and counted as a
+    note. Only register rows without a row-level problem enter the window; a
+    change of unit starts a new sequence.
     """
-    factor = keys.select(
-        "key_id",
-        pl.col("to_canonical").alias("_f"),
-        pl.col("carrier").alias("_c"),
-        pl.col("flow_n").alias("_flow"),
-    )
-    is_reg = pl.col("_register").fill_null(False) & pl.col("reason").is_null()
-    group = ["firm_id", "meter_id", "_c", "_flow"]
-    amount = pl.col("_v") * pl.col("_f")
+    kind = pl.col("kind").cast(pl.String).str.strip_chars().str.to_lowercase()
+    is_reg = (
+        kind.is_in(list(_register_aliases()))
+        & pl.col("row_reason").is_null()
+        & pl.col("_ts").is_not_null()
+    ).fill_null(False)
+    group = ["firm_id", "meter_id", "carrier", "unit", "flow"]
     regs = (
-        lf.filter(is_reg)
-        .join(factor.lazy(), on="key_id", how="left")
-        .sort("_ts")
-        .with_columns(
-            pl.col("_v").shift(1).over(group).alias("_pv"),
-            pl.col("unit").cast(pl.String).shift(1).over(group).alias("_pu"),
-            amount.shift(1).over(group).alias("_pa"),
-        )
+        lf.filter(is_reg).sort("_ts").with_columns(pl.col("_v").shift(1).over(group).alias("_pv"))
     )
     capacity = pl.lit(10.0).pow(pl.col("_pv").abs().log10().floor() + 1)
     wrapped = capacity - pl.col("_pv") + pl.col("_v")
-    delta = amount - pl.col("_pa")
-    same_unit = pl.col("unit").cast(pl.String) == pl.col("_pu")
-    rollover = (delta < 0) & same_unit & (wrapped <= capacity * rollover_fraction)
-    first = pl.col("_pa").is_null()
+    delta = pl.col("_v") - pl.col("_pv")
+    rollover = (delta < 0) & (wrapped <= capacity * rollover_fraction)
+    first = pl.col("_pv").is_null()
     regs = regs.with_columns(
         pl.when(first)
         .then(0.0)
         .when(delta >= 0)
-        .then(delta / pl.col("_f"))
+        .then(delta)
         .when(rollover)
         .then(wrapped)
         .otherwise(None)
@@ -609,7 +562,19 @@ def _register_deltas(
         .alias("note"),
         pl.when(~first & (delta < 0) & ~rollover)
         .then(_code("register_reset"))
-        .otherwise(pl.col("reason"))
-        .alias("reason"),
-    ).drop("_f", "_c", "_flow", "_pv", "_pu", "_pa")
+        .otherwise(pl.col("row_reason"))
+        .alias("row_reason"),
+    ).drop("_pv")
     return pl.concat([lf.filter(~is_reg), regs])
+
+
+def aggregate_readings(rows: pl.LazyFrame, by: tuple[str, ...] = ()) -> pl.LazyFrame:
+    """Sum the values per group (``GROUP_KEYS`` and ``by``): the only full pass over the data."""
+    return rows.group_by(*GROUP_KEYS, *by).agg(
+        pl.col("_v").sum().alias("_sum"), pl.len().alias("rows")
+    )
+
+
+def key_table(groups: pl.DataFrame, options: ReadingOptions) -> pl.DataFrame:
+    """The key table of the distinct (carrier, unit, flow, use, kind) in the groups."""
+    return _key_table(groups.select(KEY_COLUMNS).unique(maintain_order=True), options)
