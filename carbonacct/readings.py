@@ -354,6 +354,11 @@ def _label_table(labels: pl.DataFrame, period: Period) -> pl.DataFrame:
     )
 
 
+def _non_empty(text: pl.Expr) -> pl.Expr:
+    """Not null and not "" (``replace("", None)`` is not streamed by polars: it grows with the input)."""
+    return text.is_not_null() & (text.str.len_bytes() > 0)
+
+
 def _code(name: str) -> pl.Expr:
     return pl.lit(REASON_CODES[name], dtype=pl.UInt8)
 
@@ -401,6 +406,7 @@ def scan_readings(lf: pl.LazyFrame, source: Source, options: ReadingOptions) -> 
     lf = lf.with_columns(
         [pl.lit(None, dtype=pl.String).alias(c) for c in OPTIONAL if c not in schema]
     ).with_row_index("row_nr", offset=1)
+    raw = lf
     ts_dtype = schema.get("timestamp")
     ts_temporal = ts_dtype is not None and ts_dtype.is_temporal()
     fmt = None if ts_temporal or "timestamp" not in schema else _timestamp_format(lf)
@@ -408,24 +414,21 @@ def scan_readings(lf: pl.LazyFrame, source: Source, options: ReadingOptions) -> 
     if ts_temporal:
         ts_given = pl.col("timestamp").is_not_null()
     else:
-        ts_given = (
-            pl.col("timestamp").cast(pl.String).str.strip_chars().replace("", None).is_not_null()
-        )
+        ts_given = _non_empty(pl.col("timestamp").cast(pl.String).str.strip_chars())
+    # text files carry stray spaces; typed files (Parquet) are taken as they are
+    text_file = source.format in ("csv", "excel", "json", "multiple")
     if schema["value"].is_numeric():
         value, value_given = pl.col("value").cast(pl.Float64), pl.col("value").is_not_null()
     else:
-        text = pl.col("value").cast(pl.String).str.strip_chars()
-        value, value_given = (
-            text.cast(pl.Float64, strict=False),
-            text.replace("", None).is_not_null(),
-        )
+        text = pl.col("value").cast(pl.String)
+        text = text.str.strip_chars() if text_file else text
+        value, value_given = text.cast(pl.Float64, strict=False), _non_empty(text)
     firm = pl.col("firm_id").cast(pl.String)
-    if source.format in ("csv", "excel", "json", "multiple"):
-        firm = (
-            firm.str.strip_chars()
-        )  # text files carry stray spaces; typed files are taken as they are
+    firm = firm.str.strip_chars() if text_file else firm
     lf = lf.with_columns(
-        firm.replace("", None).alias("firm_id"),
+        pl.when(_non_empty(firm)).then(firm).alias("firm_id")
+        if text_file
+        else firm.alias("firm_id"),
         value.alias("_v"),
         value_given.alias("_vgiven"),
         ts.alias("_ts"),
@@ -449,7 +452,7 @@ def scan_readings(lf: pl.LazyFrame, source: Source, options: ReadingOptions) -> 
     )
     v = pl.col("_v")
     checks = [
-        (pl.col("firm_id").is_null(), "missing_firm_id"),
+        (~_non_empty(pl.col("firm_id")), "missing_firm_id"),
         (~pl.col("_vgiven"), "missing_value"),
         (v.is_null() | v.is_nan() | v.is_infinite(), "not_a_number"),
         (~pl.col("has_ts") & ~label_given, "missing_time"),
@@ -462,12 +465,17 @@ def scan_readings(lf: pl.LazyFrame, source: Source, options: ReadingOptions) -> 
         (v < 0, "negative_value"),
     ]
     # the first failing check has the smallest code (codes follow the order of the checks)
+    # (arithmetic on booleans: cheaper than when/then over every row)
     row_reason = pl.min_horizontal(
-        *(pl.when(c.fill_null(False)).then(_code(name)) for c, name in checks)
+        *(
+            255 - c.fill_null(False).cast(pl.UInt8) * (255 - REASON_CODES[name])
+            for c, name in checks
+        )
     )
+    row_reason = pl.when(row_reason < 255).then(row_reason)
     lf = lf.with_columns(row_reason.alias("row_reason"))
     if options.check_duplicates and "meter_id" in schema:
-        codes = _duplicate_codes(lf)
+        codes = _duplicate_codes(raw)
         if codes:
             dup = pl.col("row_nr").replace_strict(codes, default=None, return_dtype=pl.UInt8)
             lf = lf.with_columns(pl.min_horizontal("row_reason", dup).alias("row_reason"))
@@ -483,34 +491,41 @@ def scan_readings(lf: pl.LazyFrame, source: Source, options: ReadingOptions) -> 
     return lf
 
 
-def _duplicate_codes(lf: pl.LazyFrame) -> dict[int, int]:
+def _duplicate_codes(lf: pl.LazyFrame, rows_per_bucket: int = 25_000_000) -> dict[int, int]:
     """Row number -> duplicate reason, for the rows that repeat a meter reading.
 
-    A pre-pass hashes each row's meter, key and time (rows with a meter_id and
-    no row-level problem); only rows whose hash repeats are compared in full.
-    Identical repeats keep the first row and reject the rest; repeats with
-    different values are all rejected, since no rule can tell which is right.
+    A pre-pass over the raw columns hashes each row's meter, key and time
+    (rows with a meter_id only) and keeps the rows whose hash repeats; only
+    those are compared in full. Identical repeats keep the first row and
+    reject the rest; repeats with different values are all rejected, since no
+    rule can tell which is right. The hash set is the one structure that
+    grows with the input, so large inputs are checked in hash buckets of at
+    most ``rows_per_bucket`` rows, one pass each: memory stays bounded.
     """
-    key = [
-        pl.col("firm_id"),
-        pl.col("meter_id").cast(pl.String),
-        *(pl.col(c).cast(pl.String) for c in KEY_COLUMNS),
-        pl.col("_ts"),
-        pl.col("period").cast(pl.String),
+    key = ["firm_id", "meter_id", "carrier", "flow", "timestamp", "period"]
+    # xor of per-column hashes: much cheaper than hashing a struct; a collision is
+    # harmless, since the suspects are compared on the real key below
+    h = pl.col(key[0]).hash(11)
+    for i, c in enumerate(key[1:], start=12):
+        h = h ^ pl.col(c).hash(i)
+    hashed = lf.filter(pl.col("meter_id").is_not_null()).select(
+        "row_nr", "value", *key, h.alias("_h")
+    )
+    n = int(lf.select(pl.len()).collect(engine="streaming").item())
+    buckets = max(1, -(-n // rows_per_bucket))
+    parts = [
+        hashed.filter((pl.col("_h") % buckets) == i)
+        .filter(pl.col("_h").is_duplicated())
+        .collect(engine="streaming")
+        for i in range(buckets)
     ]
-    candidate = pl.col("row_reason").is_null() & pl.col("meter_id").is_not_null()
-    hashed = lf.select(
-        "row_nr", "_v", pl.when(candidate).then(pl.struct(key).hash(seed=7)).alias("_h")
-    )
-    suspects = hashed.filter(pl.col("_h").is_not_null() & pl.col("_h").is_duplicated()).collect(
-        engine="streaming"
-    )
+    suspects = pl.concat(parts)
     if suspects.height == 0:
         return {}
     decided = suspects.with_columns(
-        pl.when(pl.col("_v").n_unique().over("_h") > 1)
+        pl.when(pl.col("value").n_unique().over(key) > 1)
         .then(_code("conflicting_duplicate"))
-        .when(pl.col("row_nr") != pl.col("row_nr").min().over("_h"))
+        .when(pl.col("row_nr") != pl.col("row_nr").min().over(key))
         .then(_code("duplicate_reading"))
         .otherwise(None)
         .alias("code")
