@@ -15,7 +15,7 @@ def read_data_file(path: str | Path, *, verify: bool = True) -> tuple[Manifest, 
 
     Kinds: factor sets (``standard_coal``, ``combustion``, ``grid``, ``heat``,
     ``gwp``, ``process``, ``user``), ``pathway``, ``benchmark``, ``quota``,
-    ``benchmark_share``, ``vocabulary``. Returns the manifest and the parsed data.
+    ``benchmark_share``, ``green_factory``, ``vocabulary``. Returns the manifest and the parsed data.
     """
     from carbonacct import benchmarks, pathways
     from carbonacct.factors import read_factor_set
@@ -24,6 +24,10 @@ def read_data_file(path: str | Path, *, verify: bool = True) -> tuple[Manifest, 
     manifest = Manifest.from_toml(p if p.suffix == ".toml" else p.with_suffix(".toml"))
     if manifest.kind == "pathway":
         return manifest, pathways.read_pathway(p, verify=verify)
+    if manifest.kind == "green_factory":
+        from carbonacct.green_factory import read_model
+
+        return manifest, read_model(p)
     schemas: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
         "benchmark": (benchmarks.BENCHMARK_SCHEMA, ("product", "unit", "benchmark", "baseline")),
         "quota": (benchmarks.GRADE_SCHEMA, ("product", "unit", "grade1", "grade3")),

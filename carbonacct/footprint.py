@@ -12,7 +12,7 @@ used with their sources, and the provenance of the run.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -215,7 +215,14 @@ class Footprint:
         return out
 
     def write(self, path: str | Path) -> list[Path]:
-        """Write the table (and, where the format holds several, the other tables)."""
+        """Write the result with its units and provenance.
+
+        ``.parquet`` and ``.csv`` hold the footprint table (the quality counts
+        are in the provenance); ``.json`` and ``.xlsx`` hold every table,
+        the rejected rows included (which reads the input a second time).
+        """
+        if Path(path).suffix.lower() in (".parquet", ".csv"):
+            return write_result({"footprint": self.table}, path, self.provenance)
         return write_result(self.tables(), path, self.provenance)
 
 
@@ -285,6 +292,7 @@ def footprint(
     library: FactorLibrary | None = None,
     engine: Literal["streaming", "in-memory"] = "streaming",
     checksum: bool = True,
+    progress: Callable[[str], None] | None = None,
 ) -> Footprint:
     """Energy and CO2 of firms by period, from meter and fuel readings.
 
@@ -340,6 +348,10 @@ def footprint(
         Factor library (default: the shipped sets).
     engine : {'streaming', 'in-memory'}
         polars engine that executes the plan.
+    checksum : bool
+        Record the SHA-256 of the input files in the provenance.
+    progress : callable, optional
+        Called with the name of each phase as it starts (for a progress display).
 
     Returns
     -------
@@ -390,7 +402,10 @@ def footprint(
     )
 
     # the one pass over the data: row-level checks, then sums per group
+    say = progress or (lambda phase: None)
+    say("checking keys, periods and duplicates")
     rows = scan_readings(lf, source, options)
+    say("reading and aggregating")
     plan_engine: Literal["streaming", "in-memory"] = (
         "streaming" if engine == "streaming" else "in-memory"
     )
@@ -399,6 +414,7 @@ def footprint(
     )
 
     # everything else runs on the small table of groups
+    say("applying factors")
     keys_table = key_table(groups, options)
     codes = keys_table["carrier"].drop_nulls().unique().to_list()
     cats = dict(keys_table.select("carrier", "category").drop_nulls().iter_rows())

@@ -22,6 +22,7 @@ distinct (carrier, unit) pair, never per value.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -403,10 +404,12 @@ def scan_readings(lf: pl.LazyFrame, source: Source, options: ReadingOptions) -> 
             row=None,
             column=missing[0],
         )
-    lf = lf.with_columns(
+    # the duplicate pre-pass reads ``raw``: without literal columns, which make polars
+    # hold a filtered scan in memory
+    raw = lf.with_row_index("row_nr", offset=1)
+    lf = raw.with_columns(
         [pl.lit(None, dtype=pl.String).alias(c) for c in OPTIONAL if c not in schema]
-    ).with_row_index("row_nr", offset=1)
-    raw = lf
+    )
     ts_dtype = schema.get("timestamp")
     ts_temporal = ts_dtype is not None and ts_dtype.is_temporal()
     fmt = None if ts_temporal or "timestamp" not in schema else _timestamp_format(lf)
@@ -475,9 +478,17 @@ def scan_readings(lf: pl.LazyFrame, source: Source, options: ReadingOptions) -> 
     row_reason = pl.when(row_reason < 255).then(row_reason)
     lf = lf.with_columns(row_reason.alias("row_reason"))
     if options.check_duplicates and "meter_id" in schema:
-        codes = _duplicate_codes(raw)
+        codes = _duplicate_codes(raw, schema)
         if codes:
-            dup = pl.col("row_nr").replace_strict(codes, default=None, return_dtype=pl.UInt8)
+            # is_in streams; replace_strict with a mapping would hold the whole input
+            dup: pl.Expr = pl.lit(None, dtype=pl.UInt8)
+            for code in sorted(set(codes.values())):
+                rows = pl.Series([r for r, c in codes.items() if c == code], dtype=pl.UInt32)
+                dup = (
+                    pl.when(pl.col("row_nr").is_in(rows.implode()))
+                    .then(pl.lit(code, dtype=pl.UInt8))
+                    .otherwise(dup)
+                )
             lf = lf.with_columns(pl.min_horizontal("row_reason", dup).alias("row_reason"))
     if "kind" in schema:
         kinds = (
@@ -491,7 +502,9 @@ def scan_readings(lf: pl.LazyFrame, source: Source, options: ReadingOptions) -> 
     return lf
 
 
-def _duplicate_codes(lf: pl.LazyFrame, rows_per_bucket: int = 25_000_000) -> dict[int, int]:
+def _duplicate_codes(
+    lf: pl.LazyFrame, present: Iterable[str], rows_per_bucket: int = 5_000_000
+) -> dict[int, int]:
     """Row number -> duplicate reason, for the rows that repeat a meter reading.
 
     A pre-pass over the raw columns hashes each row's meter, key and time
@@ -500,29 +513,40 @@ def _duplicate_codes(lf: pl.LazyFrame, rows_per_bucket: int = 25_000_000) -> dic
     reject the rest; repeats with different values are all rejected, since no
     rule can tell which is right. The hash set is the one structure that
     grows with the input, so large inputs are checked in hash buckets of at
-    most ``rows_per_bucket`` rows, one pass each: memory stays bounded.
+    most ``rows_per_bucket`` rows, one pass each, holding only the row number
+    and hash: memory stays bounded.
     """
-    key = ["firm_id", "meter_id", "carrier", "flow", "timestamp", "period"]
+    # columns absent from the input are constant: leave them out (a hashed literal
+    # column is not streamed by polars)
+    key = [
+        c for c in ("firm_id", "meter_id", "carrier", "flow", "timestamp", "period") if c in present
+    ]
     # xor of per-column hashes: much cheaper than hashing a struct; a collision is
     # harmless, since the suspects are compared on the real key below
     h = pl.col(key[0]).hash(11)
     for i, c in enumerate(key[1:], start=12):
         h = h ^ pl.col(c).hash(i)
-    hashed = lf.filter(pl.col("meter_id").is_not_null()).select(
-        "row_nr", "value", *key, h.alias("_h")
-    )
+    hashed = lf.filter(pl.col("meter_id").is_not_null()).select("row_nr", h.alias("_h"))
     n = int(lf.select(pl.len()).collect(engine="streaming").item())
     buckets = max(1, -(-n // rows_per_bucket))
-    parts = [
-        hashed.filter((pl.col("_h") % buckets) == i)
-        .filter(pl.col("_h").is_duplicated())
-        .collect(engine="streaming")
-        for i in range(buckets)
-    ]
-    suspects = pl.concat(parts)
+    # only (row number, hash) is held per bucket: 12 bytes a row; the check runs eagerly
+    # on that small frame, since a lazy is_duplicated would hold every projected column
+    suspects = pl.concat(
+        [
+            (b := hashed.filter((pl.col("_h") % buckets) == i).collect(engine="streaming"))
+            .filter(b["_h"].is_duplicated())
+            .select("row_nr")
+            for i in range(buckets)
+        ]
+    )
     if suspects.height == 0:
         return {}
-    decided = suspects.with_columns(
+    rows = (
+        lf.select("row_nr", "value", *key)
+        .join(suspects.lazy(), on="row_nr", how="semi")
+        .collect(engine="streaming")
+    )
+    decided = rows.with_columns(
         pl.when(pl.col("value").n_unique().over(key) > 1)
         .then(_code("conflicting_duplicate"))
         .when(pl.col("row_nr") != pl.col("row_nr").min().over(key))

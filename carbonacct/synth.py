@@ -164,8 +164,8 @@ def generate(
                 total_meters += 1
         chunk = pl.concat(frames).with_columns(pl.col("value").cast(pl.String))
         chunk, counts = _spoil(chunk, rng, bad_fraction)
-        for k, v in counts.items():
-            bad[k] += v
+        for kind, count in counts.items():
+            bad[kind] += count
         total_rows += chunk.height
         part_dir = out / "readings" / f"part={part:04d}"
         part_dir.mkdir(parents=True, exist_ok=True)

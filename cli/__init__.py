@@ -6,7 +6,12 @@ writing and printing. No accounting logic lives here.
 
 from __future__ import annotations
 
+import os
 import sys
+
+# One Parquet file read at a time: the same speed here, a third less peak memory on
+# multi-file data sets (polars reads several files at once by default).
+os.environ.setdefault("POLARS_MAX_CONCURRENT_SCANS", "1")
 
 import click
 
@@ -15,6 +20,8 @@ import carbonacct
 from .check import check
 from .factors import factors
 from .footprint import footprint, validate
+from .green import green_score
+from .synth import synth
 from .units import units
 
 __all__ = ["cli", "main"]
@@ -29,8 +36,10 @@ def cli() -> None:
 cli.add_command(footprint)
 cli.add_command(validate)
 cli.add_command(check)
+cli.add_command(green_score)
 cli.add_command(factors)
 cli.add_command(units)
+cli.add_command(synth)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -97,6 +97,12 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option("--strict", is_flag=True, help="Fail on any rejected row."),
         click.option(
+            "--no-duplicate-check",
+            "no_duplicate_check",
+            is_flag=True,
+            help="Skip the check for repeated meter readings (a second pass over the data).",
+        ),
+        click.option(
             "--rejects",
             "rejects_path",
             type=click.Path(dir_okay=False),
@@ -117,9 +123,10 @@ def _run(
     steam_enthalpy: float | None,
     steam_feedwater_enthalpy: float | None,
     strict: bool,
+    no_duplicate_check: bool,
     **more: Any,
 ) -> carbonacct.Footprint:
-    with _spinner("Computing the footprint"):
+    with _Progress() as progress:
         return carbonacct.footprint(
             list(readings),
             firms=firms,
@@ -129,27 +136,56 @@ def _run(
             steam_enthalpy=steam_enthalpy,
             steam_feedwater_enthalpy=steam_feedwater_enthalpy,
             strict=strict,
+            check_duplicates=not no_duplicate_check,
+            progress=progress.phase,
             **more,
         )
 
 
-class _spinner:
-    """A spinner on stderr while polars runs, only when stderr is a terminal."""
+class _Progress:
+    """Phases of a run as a progress bar on stderr, only when stderr is a terminal."""
 
-    def __init__(self, text: str) -> None:
-        self.status: Any = None
+    PHASES = (
+        "checking keys, periods and duplicates",
+        "reading and aggregating",
+        "applying factors",
+    )
+
+    def __init__(self) -> None:
+        self.bar: Any = None
         if sys.stderr.isatty():
             from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
 
-            self.status = Console(stderr=True).status(text)
+            self.bar = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.task = self.bar.add_task("starting", total=len(self.PHASES))
 
-    def __enter__(self) -> None:
-        if self.status:
-            self.status.__enter__()
+    def phase(self, name: str) -> None:
+        if self.bar is not None:
+            done = self.PHASES.index(name) if name in self.PHASES else 0
+            self.bar.update(self.task, description=name, completed=done)
+
+    def __enter__(self) -> _Progress:
+        if self.bar is not None:
+            self.bar.__enter__()
+        return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.status:
-            self.status.__exit__(*exc)
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
 
 
 def _write_rejects(result: carbonacct.Footprint, path: str | None) -> None:

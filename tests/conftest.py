@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -25,3 +26,8 @@ def factors_copy(tmp_path: Path) -> Path:
     dst = tmp_path / "factors"
     shutil.copytree(data_dir(), dst, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
     return dst
+
+
+# Benchmarks generate tens of millions of rows: collected only when asked for
+# (CARBONACCT_BENCH=1, see README), never in the default test run.
+collect_ignore = [] if os.environ.get("CARBONACCT_BENCH") else ["benchmarks"]
