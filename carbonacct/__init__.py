@@ -37,6 +37,7 @@ from carbonacct.factors import (
 from carbonacct.footprint import Footprint, Method, QualityReport, footprint, validate
 from carbonacct.pathways import required_value, sda_target
 from carbonacct.units import Quantity, conversion_factor, convert, parse_unit, ureg
+from carbonacct.verify import check_factor, find_factor, reconcile
 from carbonacct.vocabulary import carrier_code, region_code
 
 try:
@@ -68,13 +69,16 @@ __all__ = [
     "__version__",
     "carrier_code",
     "check",
+    "check_factor",
     "combustion_factor",
     "conversion_factor",
     "convert",
     "default_library",
+    "find_factor",
     "footprint",
     "parse_unit",
     "read_factor_set",
+    "reconcile",
     "region_code",
     "required_value",
     "sda_target",

@@ -372,7 +372,13 @@ class FactorLibrary:
         root = Path(directory) if directory is not None else data_dir()
         lib = cls()
         for manifest in sorted(root.glob("*/*.toml")):
-            if manifest.parent.name in ("vocabulary", "pathways", "benchmarks", "green_factory"):
+            if manifest.parent.name in (
+                "vocabulary",
+                "pathways",
+                "benchmarks",
+                "green_factory",
+                "rounding",
+            ):
                 continue
             fs = read_factor_set(manifest, verify=verify)
             if fs.id in lib.sets:

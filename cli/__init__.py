@@ -23,6 +23,7 @@ from .footprint import footprint, validate
 from .green import green_score
 from .synth import synth
 from .units import units
+from .verify import check_factor_cmd, reconcile_cmd
 
 __all__ = ["cli", "main"]
 
@@ -40,6 +41,8 @@ cli.add_command(green_score)
 cli.add_command(factors)
 cli.add_command(units)
 cli.add_command(synth)
+cli.add_command(reconcile_cmd)
+cli.add_command(check_factor_cmd)
 
 
 def main(argv: list[str] | None = None) -> None:
