@@ -290,9 +290,10 @@ def footprint(
     check_duplicates: bool = True,
     strict: bool = False,
     library: FactorLibrary | None = None,
-    engine: Literal["streaming", "in-memory"] = "streaming",
+    engine: Literal["streaming", "in-memory", "dask"] = "streaming",
     checksum: bool = True,
     progress: Callable[[str], None] | None = None,
+    client: Any = None,
 ) -> Footprint:
     """Energy and CO2 of firms by period, from meter and fuel readings.
 
@@ -346,8 +347,13 @@ def footprint(
         Raise :class:`InputError` on any rejected row instead of reporting it.
     library : FactorLibrary, optional
         Factor library (default: the shipped sets).
-    engine : {'streaming', 'in-memory'}
-        polars engine that executes the plan.
+    engine : {'streaming', 'in-memory', 'dask'}
+        ``streaming`` and ``in-memory`` are polars engines on this machine;
+        ``dask`` aggregates each Parquet partition in a task on a Dask cluster
+        (``client``) and combines the partial sums exactly (see
+        :mod:`carbonacct.distributed`).
+    client : distributed.Client, optional
+        The Dask client for ``engine='dask'``.
     checksum : bool
         Record the SHA-256 of the input files in the provenance.
     progress : callable, optional
@@ -403,15 +409,23 @@ def footprint(
 
     # the one pass over the data: row-level checks, then sums per group
     say = progress or (lambda phase: None)
-    say("checking keys, periods and duplicates")
-    rows = scan_readings(lf, source, options)
-    say("reading and aggregating")
-    plan_engine: Literal["streaming", "in-memory"] = (
-        "streaming" if engine == "streaming" else "in-memory"
-    )
-    groups = aggregate_readings(rows, tuple(b for b in by if b != "carrier")).collect(
-        engine=plan_engine
-    )
+    group_by_extra = tuple(b for b in by if b != "carrier")
+    if engine == "dask":
+        from carbonacct.distributed import dask_groups
+
+        say("reading and aggregating on the cluster")
+        groups = dask_groups(readings, options, group_by_extra, client)
+        rows = scan_readings(
+            lf, source, ReadingOptions(**{**asdict(options), "check_duplicates": False})
+        )
+    else:
+        say("checking keys, periods and duplicates")
+        rows = scan_readings(lf, source, options)
+        say("reading and aggregating")
+        plan_engine: Literal["streaming", "in-memory"] = (
+            "streaming" if engine == "streaming" else "in-memory"
+        )
+        groups = aggregate_readings(rows, group_by_extra).collect(engine=plan_engine)
 
     # everything else runs on the small table of groups
     say("applying factors")

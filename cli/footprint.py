@@ -230,6 +230,15 @@ def _write_rejects(result: carbonacct.Footprint, path: str | None) -> None:
     "--include-media", is_flag=True, help="Count water, compressed air, oxygen in energy_tce."
 )
 @click.option(
+    "--green-electricity",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Contracted green electricity (firm_id, period, value, unit): adds market-based scope 2.",
+)
+@click.option(
+    "--scheduler",
+    help="Run on Dask: tcp://HOST:PORT of a scheduler, or local:N for N local workers.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
@@ -255,6 +264,71 @@ def footprint(
     READINGS: one or more CSV, Parquet (file or directory) or Excel files of
     meter and fuel readings (firm_id, carrier, value, unit, timestamp or period).
     """
+    scheduler = common.pop("scheduler", None)
+    if scheduler:
+        with _dask_client(scheduler) as client:
+            common.update(engine="dask", client=client)
+            _footprint_cmd(
+                readings,
+                activity,
+                fuel_parameters,
+                by,
+                energy_basis,
+                electricity_equal_value,
+                gwp_set,
+                include_media,
+                output,
+                fmt,
+                rejects_path,
+                **common,
+            )
+        return
+    _footprint_cmd(
+        readings,
+        activity,
+        fuel_parameters,
+        by,
+        energy_basis,
+        electricity_equal_value,
+        gwp_set,
+        include_media,
+        output,
+        fmt,
+        rejects_path,
+        **common,
+    )
+
+
+def _dask_client(scheduler: str) -> Any:
+    """A Dask client: tcp://HOST:PORT of a running scheduler, or local:N workers on this machine."""
+    from distributed import Client, LocalCluster
+
+    if scheduler.startswith("local:"):
+        cluster = LocalCluster(
+            n_workers=int(scheduler.split(":", 1)[1]),
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        )
+        return Client(cluster)
+    return Client(scheduler)
+
+
+def _footprint_cmd(
+    readings: tuple[str, ...],
+    activity: str | None,
+    fuel_parameters: str | None,
+    by: str | None,
+    energy_basis: str,
+    electricity_equal_value: float | None,
+    gwp_set: str | None,
+    include_media: bool,
+    output: str | None,
+    fmt: str,
+    rejects_path: str | None,
+    **common: Any,
+) -> None:
     result = _run(
         readings,
         activity=activity,

@@ -1,0 +1,128 @@
+"""Footprint and check on a Dask LocalCluster equal the single-machine results."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import carbonacct
+from carbonacct.footprint import RESULT_COLUMNS
+from carbonacct.synth import generate
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("synth")
+    generate(
+        path,
+        firms=24,
+        meters_per_firm=2,
+        interval="1h",
+        year=2024,
+        seed=3,
+        firms_per_part=3,
+        bad_fraction=5e-4,
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def client():  # type: ignore[no-untyped-def]
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    )
+    with distributed.Client(cluster) as c:
+        yield c
+    cluster.close()
+
+
+def same(a: pl.DataFrame, b: pl.DataFrame) -> None:
+    a, b = a.sort("firm_id", "period"), b.sort("firm_id", "period")
+    assert a.select("firm_id", "period").equals(b.select("firm_id", "period"))
+    for column in (*RESULT_COLUMNS, "rows", "rows_rejected"):
+        for x, y in zip(a[column], b[column], strict=True):
+            assert x == pytest.approx(y, rel=1e-9, abs=1e-9), column
+
+
+def test_footprint_on_the_cluster_equals_one_machine(dataset: Path, client) -> None:  # type: ignore[no-untyped-def]
+    kw = {"firms": dataset / "firms.csv", "period": "month", "checksum": False}
+    local = carbonacct.footprint(dataset / "readings", **kw)
+    dask = carbonacct.footprint(dataset / "readings", engine="dask", client=client, **kw)
+    same(local.table, dask.table)
+    assert dask.quality.rows_in == local.quality.rows_in
+    assert dask.quality.rejected_by_reason == local.quality.rejected_by_reason
+    assert (
+        len(list((dataset / "readings").rglob("*.parquet"))) == 8
+    )  # eight partitions, eight tasks
+
+
+def test_check_on_the_cluster(dataset: Path, client) -> None:  # type: ignore[no-untyped-def]
+    kw = {
+        "firms": dataset / "firms.csv",
+        "activity": dataset / "activity.csv",
+        "period": "year",
+        "checksum": False,
+    }
+    local = carbonacct.footprint(dataset / "readings", **kw)
+    dask = carbonacct.footprint(dataset / "readings", engine="dask", client=client, **kw)
+    firms = pl.read_csv(dataset / "firms.csv")
+    a = carbonacct.check(firms, footprint=local, pathways=["cn-2024-annual"])
+    b = carbonacct.check(firms, footprint=dask, pathways=["cn-2024-annual"])
+    assert a.results.select("firm_id", "status").equals(b.results.select("firm_id", "status"))
+    assert a.summary.equals(b.summary)
+
+
+def test_a_lost_worker_is_retried(dataset: Path) -> None:
+    import threading
+
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    )
+    with distributed.Client(cluster) as c:
+        kw = {"firms": dataset / "firms.csv", "period": "month", "checksum": False}
+        expected = carbonacct.footprint(dataset / "readings", **kw).table
+        result: dict[str, object] = {}
+
+        def run() -> None:
+            result["table"] = carbonacct.footprint(
+                dataset / "readings", engine="dask", client=c, **kw
+            ).table
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        killed = None
+        deadline = time.monotonic() + 30
+        while killed is None and time.monotonic() < deadline:  # kill a worker while it has tasks
+            busy = [w for w, tasks in c.processing().items() if tasks]
+            if busy:
+                killed = busy[0]
+                try:
+                    c.run(os._exit, 1, workers=[killed])
+                except Exception:  # the worker dies before it can answer
+                    pass
+            time.sleep(0.005)
+        thread.join(timeout=120)
+        assert killed is not None and "table" in result
+        assert killed not in c.scheduler_info()["workers"]  # it really went away
+        same(expected, result["table"])  # type: ignore[arg-type]
+    cluster.close()
+
+
+def test_a_bad_partition_is_reported_with_its_path(dataset: Path, client, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    copy = tmp_path / "readings"
+    shutil.copytree(dataset / "readings", copy)
+    bad = sorted(copy.rglob("*.parquet"))[2]
+    bad.write_bytes(b"not a parquet file")
+    with pytest.raises(carbonacct.InputError) as info:
+        carbonacct.footprint(
+            copy, engine="dask", client=client, firms=dataset / "firms.csv", checksum=False
+        )
+    assert str(bad) in str(info.value)
