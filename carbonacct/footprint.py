@@ -512,7 +512,10 @@ def footprint(
         )
         extra = ["ch4_t", "n2o_t", "co2e_t"]
     table = table.with_columns(pl.col("rows_rejected").fill_null(0).cast(pl.UInt32))
-    table = table.select(*keys, *RESULT_COLUMNS, *extra, "rows", "rows_rejected").sort(keys)
+    per_carrier = ["activity", "activity_unit"] if "carrier" in by else []
+    table = table.select(
+        *keys, *per_carrier, *RESULT_COLUMNS, *extra, "rows", "rows_rejected"
+    ).sort(keys)
 
     intensities = None
     warnings: list[str] = []
@@ -805,7 +808,16 @@ def _combine(
     """Aggregated values × key constants (× the firm-year grid factor) = the result columns."""
     k_cols = [f"k_{c}" for c in SUMMED]
     t = agg.join(
-        keys.select("key_id", "carrier", "_is_fuel", "to_canonical", "flow_n", "use_n", *k_cols),
+        keys.select(
+            "key_id",
+            "carrier",
+            "_is_fuel",
+            "to_canonical",
+            "flow_n",
+            "use_n",
+            "amount_unit",
+            *k_cols,
+        ),
         on="key_id",
         how="left",
     )
@@ -827,11 +839,12 @@ def _combine(
     values[SUMMED.index("co2_electricity_t")] = (
         pl.col("_sum") * pl.col("k_co2_electricity_t") * pl.col("grid_ef").fill_null(0.0)
     ).alias("co2_electricity_t")
-    table = (
-        t.with_columns(values)
-        .group_by(group)
-        .agg(*(pl.col(c).sum() for c in SUMMED), pl.col("rows").sum())
-    )
+    aggs = [*(pl.col(c).sum() for c in SUMMED), pl.col("rows").sum()]
+    if "carrier" in group:  # per carrier, the net activity in the carrier's canonical unit
+        sign = pl.when(pl.col("flow_n") == "out").then(-1.0).otherwise(1.0)
+        values.append((pl.col("_sum") * pl.col("to_canonical") * sign).alias("activity"))
+        aggs += [pl.col("activity").sum(), pl.col("amount_unit").first().alias("activity_unit")]
+    table = t.with_columns(values).group_by(group).agg(*aggs)
     table = table.with_columns(
         (pl.col("energy_tce") - pl.col("energy_feedstock_tce")).alias("energy_excl_feedstock_tce"),
         (pl.col("co2_combustion_t") + pl.col("co2_process_t")).alias("co2_scope1_t"),

@@ -220,6 +220,7 @@ _UNIT_SLIPS = {
 def reconcile(
     reported: TableLike,
     *,
+    readings: Any = None,
     firms: TableLike | None = None,
     rounding: str = "full",
     year: int | None = None,
@@ -237,6 +238,10 @@ def reconcile(
         ``value`` and ``unit`` (the activity), optional ``exported`` (the same
         unit, energy delivered outside), ``year``, ``reported_factor`` with
         ``reported_factor_unit`` and ``reported_co2_t``.
+    readings : path(s) or frame, optional
+        The firm's readings: the activity of each line (firm, carrier, year)
+        is then recomputed from them (:func:`carbonacct.footprint` by
+        carrier), with exports apart, instead of taken as reported.
     firms : path or frame, optional
         ``firm_id`` and ``province``, for provincial grid factors.
     rounding : str
@@ -272,8 +277,44 @@ def reconcile(
             str(r["firm_id"]): region_code(r["province"]) if r.get("province") else None
             for r in flf.collect().iter_rows(named=True)
         }
+    measured: dict[tuple[str, str, str], dict[str, Any]] = {}
+    if readings is not None:
+        from carbonacct.footprint import footprint
+
+        fp = footprint(
+            readings,
+            firms=firms,
+            by=("carrier",),
+            period="year",
+            library=lib,
+            steam_enthalpy=steam_enthalpy,
+            checksum=False,
+            grid_factor="provincial" if firms is not None else "national",
+        )
+        for t in fp.table.iter_rows(named=True):
+            gross, out_ = t["activity"], 0.0
+            if t["carrier"] == "electricity":
+                gross, out_ = t["electricity_in_MWh"], t["electricity_out_MWh"]
+            elif t["activity_unit"] == "GJ" and t["carrier"] in ("heat", "steam"):
+                gross, out_ = t["heat_in_GJ"], t["heat_out_GJ"]
+            measured[(str(t["firm_id"]), str(t["carrier"]), str(t["period"]))] = {
+                "value": gross,
+                "unit": t["activity_unit"],
+                "exported": out_,
+            }
     out = []
     for i, r in enumerate(frame.iter_rows(named=True), start=1):
+        if measured:
+            key = (
+                str(r["firm_id"]),
+                str(carrier_code(str(r["carrier"]), strict=False)),
+                str(r.get("year") or year),
+            )
+            r = (
+                {**r, **measured[key], "activity_source": "readings"}
+                if key in measured
+                else {**r, "activity_source": "reported (no readings for this line)"}
+            )
         try:
             out.append(
                 _reconcile_line(
@@ -374,6 +415,10 @@ def _reconcile_line(
         "firm_id": r["firm_id"],
         "line": r["line"],
         "carrier": carrier,
+        "activity": amount,
+        "activity_unit": ef_unit,
+        "exported": exported,
+        "activity_source": r.get("activity_source", "reported"),
         "reported_co2_t": reported,
         "recomputed_co2_t": recomputed,
         "difference_t": diff,

@@ -11,6 +11,12 @@ from ._output import emit, format_option
 
 @click.command("reconcile")
 @click.argument("reported", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--readings",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="The firm's readings: recompute each line's activity from them (repeatable).",
+)
 @click.option("--firms", type=click.Path(exists=True, dir_okay=False), help="firm_id and province.")
 @click.option(
     "--rounding",
@@ -27,14 +33,22 @@ from ._output import emit, format_option
 )
 @format_option
 def reconcile_cmd(
-    reported: str, firms: str | None, rounding: str, year: int | None, output: str | None, fmt: str
+    reported: str,
+    readings: tuple[str, ...],
+    firms: str | None,
+    rounding: str,
+    year: int | None,
+    output: str | None,
+    fmt: str,
 ) -> None:
     """Recompute reported CO2 line by line and explain each difference.
 
     REPORTED: firm_id, line, carrier, value, unit[, exported, year, reported_factor,
     reported_factor_unit], reported_co2_t.
     """
-    r = reconcile(reported, firms=firms, rounding=rounding, year=year)
+    r = reconcile(
+        reported, readings=list(readings) or None, firms=firms, rounding=rounding, year=year
+    )
     if output:
         from carbonacct.io import write_result
 

@@ -231,33 +231,32 @@ def test_indicators_computed_from_the_footprint() -> None:
 def test_excel_assessment_and_batch(tmp_path: Path) -> None:
     a = assessment_2018()
     path = tmp_path / "a.xlsx"
-    import xlsxwriter  # noqa: F401  (polars writes Excel through it)
+    from openpyxl import Workbook
 
-    with __import__("xlsxwriter").Workbook(path) as wb:
-        for name, frame in {
-            "factory": pl.DataFrame(
-                {
-                    "key": ["factory_id", "model", "weights_source"],
-                    "value": ["X1", "gbt36132-2018", "test scheme"],
-                }
-            ),
-            "answers": pl.DataFrame(
-                {"item_id": list(a["answers"]), "status": list(a["answers"].values())}
-            ),
-            "weights": pl.DataFrame(
-                {"item_id": list(WEIGHTS_2018), "weight": [str(v) for v in WEIGHTS_2018.values()]}
-            ),
-            "indicators": pl.DataFrame(
-                {
-                    "name": ["waste_recycling_rate", "unit_product_energy", "building_density"],
-                    "value": ["0.9", "100", "0.4"],
-                }
-            ),
-            "levels": pl.DataFrame(
-                {"item_id": ["K.4", "K.5"], "baseline": ["0.8", "120"], "leading": ["1.0", "80"]}
-            ),
-        }.items():
-            frame.write_excel(wb, worksheet=name)
+    wb = Workbook()
+    wb.remove(wb.active)
+    sheets = {
+        "factory": [
+            ("key", "value"),
+            ("factory_id", "X1"),
+            ("model", "gbt36132-2018"),
+            ("weights_source", "test scheme"),
+        ],
+        "answers": [("item_id", "status"), *a["answers"].items()],
+        "weights": [("item_id", "weight"), *((k, str(v)) for k, v in WEIGHTS_2018.items())],
+        "indicators": [
+            ("name", "value"),
+            ("waste_recycling_rate", "0.9"),
+            ("unit_product_energy", "100"),
+            ("building_density", "0.4"),
+        ],
+        "levels": [("item_id", "baseline", "leading"), ("K.4", "0.8", "1.0"), ("K.5", "120", "80")],
+    }
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(list(row))
+    wb.save(path)
     data = read_assessment(path)
     assert data["factory_id"] == "X1" and data["answers"]["M.1"]["status"] == "met"
     s = score(path)

@@ -253,3 +253,32 @@ def test_trap_liquid_fuel_given_in_gas_units() -> None:
         grid_factor="national",
     )
     assert r.quality.rejected_by_reason == {"unit_dimension": 1}
+
+
+def test_reconcile_from_readings() -> None:
+    """`carbonacct reconcile READINGS --reported R`: the activity comes from the meters."""
+    readings = pl.DataFrame(
+        {
+            "firm_id": ["JS", "JS", "JS"],
+            "carrier": ["electricity", "electricity", "diesel"],
+            "value": ["600000", "400000", "100"],
+            "unit": ["kWh", "kWh", "t"],
+            "period": ["2023", "2023", "2023"],
+            "flow": ["in", "in", "in"],
+        }
+    )
+    reported = lines(
+        ("JS", "power", "electricity", "999", "MWh", None, "2023", None, None, str(1000 * 0.5827)),
+        ("JS", "diesel", "diesel", "100", "t", None, "2023", None, None, str(100 * DIESEL_EF)),
+        ("JS", "gas", "natural_gas", "5", "万Nm3", None, "2023", None, None, str(5 * NG_EF)),
+    )
+    r = reconcile(reported, readings=readings, firms=FIRMS)
+    rows = {x["line"]: x for x in r.iter_rows(named=True)}
+    # the report's 999 MWh is replaced by the meters' 1000 MWh, and then it agrees
+    assert (
+        rows["power"]["activity"] == pytest.approx(1000)
+        and rows["power"]["explanation"] == "agrees"
+    )
+    assert rows["power"]["activity_source"] == "readings"
+    assert rows["diesel"]["explanation"] == "agrees"
+    assert rows["gas"]["activity_source"].startswith("reported")
