@@ -929,81 +929,62 @@ def _factors_used(
     overrides: pl.DataFrame | None,
     process: pl.DataFrame,
 ) -> pl.DataFrame:
+    """Every factor applied, one row each: factor, carrier, scope, value, unit, source, set."""
+
+    def used(
+        frame: pl.DataFrame,
+        factor: str,
+        value: str,
+        unit: str,
+        source: pl.Expr | str,
+        carrier: pl.Expr | str = "carrier",
+        scope: pl.Expr | None = None,
+        factor_set: pl.Expr | str = "factor_set",
+    ) -> pl.DataFrame:
+        return frame.filter(pl.col(value).is_not_null()).select(
+            pl.lit(factor).alias("factor"),
+            (pl.col(carrier) if isinstance(carrier, str) else carrier).alias("carrier"),
+            (scope if scope is not None else pl.lit(None, dtype=pl.String)).alias("scope"),
+            pl.col(value).alias("value"),
+            pl.lit(unit).alias("unit"),
+            (pl.col(source) if isinstance(source, str) else source).alias("source"),
+            (pl.col(factor_set) if isinstance(factor_set, str) else factor_set).alias("factor_set"),
+        )
+
     parts = [
-        energy.filter(pl.col("tce_per_unit").is_not_null()).select(
-            pl.lit("tce_coefficient").alias("factor"),
-            "carrier",
-            pl.lit(None, dtype=pl.String).alias("scope"),
-            pl.col("tce_per_unit").alias("value"),
-            pl.lit("tce per canonical unit").alias("unit"),
-            pl.col("tce_source").alias("source"),
-            "factor_set",
-        ),
-        combustion.filter(pl.col("co2_per_unit").is_not_null()).select(
-            pl.lit("combustion_co2").alias("factor"),
-            "carrier",
-            pl.lit(None, dtype=pl.String).alias("scope"),
-            pl.col("co2_per_unit").alias("value"),
-            pl.lit("tCO2 per canonical unit").alias("unit"),
-            pl.col("co2_source").alias("source"),
-            "factor_set",
-        ),
+        used(energy, "tce_coefficient", "tce_per_unit", "tce per canonical unit", "tce_source"),
+        used(combustion, "combustion_co2", "co2_per_unit", "tCO2 per canonical unit", "co2_source"),
+        used(process, "process_co2", "process_per_unit", "tCO2/t", "process_source"),
     ]
     if "electricity" in codes:
+        scope = pl.concat_str(
+            [pl.col("province").fill_null("-"), pl.col("year").cast(pl.String)], separator=" "
+        )
+        source = pl.concat_str(
+            [pl.col("grid_source"), pl.col("grid_fallback")], separator="; ", ignore_nulls=True
+        )
         parts.append(
-            grid.select(
-                pl.lit("grid_co2").alias("factor"),
-                pl.lit("electricity").alias("carrier"),
-                pl.concat_str(
-                    [pl.col("province").fill_null("-"), pl.col("year").cast(pl.String)],
-                    separator=" ",
-                ).alias("scope"),
-                pl.col("grid_ef").alias("value"),
-                pl.lit("tCO2/MWh").alias("unit"),
-                pl.concat_str(
-                    [pl.col("grid_source"), pl.col("grid_fallback")],
-                    separator="; ",
-                    ignore_nulls=True,
-                ).alias("source"),
-                "factor_set",
-            )
+            used(grid, "grid_co2", "grid_ef", "tCO2/MWh", source, pl.lit("electricity"), scope)
         )
     if {"heat", "steam"} & set(codes):
-        parts.append(
-            pl.DataFrame(
-                {
-                    "factor": ["heat_co2"],
-                    "carrier": ["heat"],
-                    "scope": [None],
-                    "value": [heat.to("tCO2/GJ")],
-                    "unit": ["tCO2/GJ"],
-                    "source": [f"{heat.set_label}: {heat.citation}"],
-                    "factor_set": [heat.set_label],
-                },
-                schema_overrides={"scope": pl.String},
-            )
+        h = pl.DataFrame(
+            {
+                "value": [heat.to("tCO2/GJ")],
+                "source": [f"{heat.set_label}: {heat.citation}"],
+                "factor_set": [heat.set_label],
+            }
         )
-    parts.append(
-        process.select(
-            pl.lit("process_co2").alias("factor"),
-            "carrier",
-            pl.lit(None, dtype=pl.String).alias("scope"),
-            pl.col("process_per_unit").alias("value"),
-            pl.lit("tCO2/t").alias("unit"),
-            pl.col("process_source").alias("source"),
-            "factor_set",
-        )
-    )
+        parts.append(used(h, "heat_co2", "value", "tCO2/GJ", "source", pl.lit("heat")))
     if overrides is not None:
         parts.append(
-            overrides.select(
-                pl.lit("combustion_co2_measured").alias("factor"),
-                "carrier",
-                pl.col("firm_id").alias("scope"),
-                pl.col("co2_per_unit").alias("value"),
-                pl.lit("tCO2 per canonical unit").alias("unit"),
+            used(
+                overrides,
+                "combustion_co2_measured",
+                "co2_per_unit",
+                "tCO2 per canonical unit",
                 "source",
-                pl.lit("measured", dtype=pl.String).alias("factor_set"),
+                scope=pl.col("firm_id"),
+                factor_set=pl.lit("measured"),
             )
         )
     return pl.concat(parts, how="vertical_relaxed")

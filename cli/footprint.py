@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -265,38 +266,41 @@ def footprint(
     meter and fuel readings (firm_id, carrier, value, unit, timestamp or period).
     """
     scheduler = common.pop("scheduler", None)
-    if scheduler:
-        with _dask_client(scheduler) as client:
+    with _dask_client(scheduler) if scheduler else contextlib.nullcontext() as client:
+        if client is not None:
             common.update(engine="dask", client=client)
-            _footprint_cmd(
-                readings,
-                activity,
-                fuel_parameters,
-                by,
-                energy_basis,
-                electricity_equal_value,
-                gwp_set,
-                include_media,
-                output,
+        result = _run(
+            readings,
+            activity=activity,
+            fuel_parameters=fuel_parameters,
+            by=_by(by),
+            energy_basis=energy_basis,
+            electricity_equal_value=electricity_equal_value,
+            gwp_set=gwp_set,
+            include_media=include_media,
+            **common,
+        )
+        _write_rejects(result, rejects_path)
+        if output:
+            for path in result.write(output):
+                click.echo(f"wrote {path}", err=True)
+        elif fmt == "table":
+            # a terminal gets the headline columns; csv/json and -o get them all
+            emit(
+                result.table.select(
+                    pl.col(c).round(3) if result.table.schema[c].is_float() else c
+                    for c in result.table.columns
+                    if c in _HEADLINE
+                ),
                 fmt,
-                rejects_path,
-                **common,
+                title=f"Footprint ({result.provenance['method']['label']})",
             )
-        return
-    _footprint_cmd(
-        readings,
-        activity,
-        fuel_parameters,
-        by,
-        energy_basis,
-        electricity_equal_value,
-        gwp_set,
-        include_media,
-        output,
-        fmt,
-        rejects_path,
-        **common,
-    )
+        else:
+            emit(result.table, fmt)
+            if result.intensities is not None and result.intensities.height and fmt == "table":
+                emit(result.intensities, fmt, title="Product intensities")
+        sys.stdout.flush()
+        click.echo(result.quality.summary(), err=True)
 
 
 def _dask_client(scheduler: str) -> Any:
@@ -313,54 +317,6 @@ def _dask_client(scheduler: str) -> Any:
         )
         return Client(cluster)
     return Client(scheduler)
-
-
-def _footprint_cmd(
-    readings: tuple[str, ...],
-    activity: str | None,
-    fuel_parameters: str | None,
-    by: str | None,
-    energy_basis: str,
-    electricity_equal_value: float | None,
-    gwp_set: str | None,
-    include_media: bool,
-    output: str | None,
-    fmt: str,
-    rejects_path: str | None,
-    **common: Any,
-) -> None:
-    result = _run(
-        readings,
-        activity=activity,
-        fuel_parameters=fuel_parameters,
-        by=_by(by),
-        energy_basis=energy_basis,
-        electricity_equal_value=electricity_equal_value,
-        gwp_set=gwp_set,
-        include_media=include_media,
-        **common,
-    )
-    _write_rejects(result, rejects_path)
-    if output:
-        for path in result.write(output):
-            click.echo(f"wrote {path}", err=True)
-    elif fmt == "table":
-        # a terminal gets the headline columns; csv/json and -o get them all
-        emit(
-            result.table.select(
-                pl.col(c).round(3) if result.table.schema[c].is_float() else c
-                for c in result.table.columns
-                if c in _HEADLINE
-            ),
-            fmt,
-            title=f"Footprint ({result.provenance['method']['label']})",
-        )
-    else:
-        emit(result.table, fmt)
-        if result.intensities is not None and result.intensities.height and fmt == "table":
-            emit(result.intensities, fmt, title="Product intensities")
-    sys.stdout.flush()
-    click.echo(result.quality.summary(), err=True)
 
 
 @click.command()
