@@ -21,6 +21,7 @@ from .check import check
 from .factors import factors
 from .footprint import footprint, validate
 from .green import green_score
+from .report import report
 from .synth import synth
 from .units import units
 from .verify import check_factor_cmd, reconcile_cmd
@@ -41,6 +42,7 @@ cli.add_command(green_score)
 cli.add_command(factors)
 cli.add_command(units)
 cli.add_command(synth)
+cli.add_command(report)
 cli.add_command(reconcile_cmd)
 cli.add_command(check_factor_cmd)
 

@@ -1,0 +1,91 @@
+"""Reports: every chart present, Chinese glyphs in the font, numbers equal to the results."""
+
+from __future__ import annotations
+
+import base64
+import re
+import warnings
+from importlib import resources
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+import carbonacct
+from carbonacct.cli import cli
+from carbonacct.green_factory import score
+from carbonacct.reports import firm_report, summary_report
+from carbonacct.synth import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = ROOT / "examples" / "jiangsu"
+FIRM = "91320500EXAMPLE0001"
+SOURCES = [HERE / "electricity_15min.parquet", HERE / "fuels.csv"]
+
+
+def images(text: str) -> list[bytes]:
+    return [base64.b64decode(b) for b in re.findall(r"base64,([A-Za-z0-9+/=]+)'", text)]
+
+
+def test_the_shipped_font_has_every_chinese_glyph_we_draw() -> None:
+    from fontTools.ttLib import TTCollection
+
+    font = TTCollection(str(resources.files("carbonacct") / "_fonts" / "wqy-microhei.ttc")).fonts[0]
+    cmap = font.getBestCmap()
+    labels = "综合能耗 by carrier and month 要求 实际 绿色工厂评分 产品能效 标杆 基准 企业状态 标杆产能占比 万元 " \
+             "能源低碳化 资源高效化 生产洁净化 产品绿色化 用地集约化 数据质量 路径 例外"
+    missing = {ch for ch in labels if not ch.isspace() and ord(ch) not in cmap}
+    assert not missing
+
+
+def test_firm_report() -> None:
+    yearly = carbonacct.footprint(SOURCES, firms=HERE / "firms.csv", activity=HERE / "activity.csv",
+                                  steam_enthalpy=2780)
+    monthly = carbonacct.footprint(SOURCES, firms=HERE / "firms.csv", period="month", by=["carrier"],
+                                   steam_enthalpy=2780)
+    actuals = pl.DataFrame({"firm_id": [FIRM], "year": [2020], "metric": ["energy_intensity_va"],
+                            "value": [0.06], "unit": ["tce/万元"]})
+    check = carbonacct.check(pl.read_csv(HERE / "firms.csv"), footprint=yearly, actuals=actuals,
+                             pathways=["cn-industry-2025"])
+    green = score(ROOT / "examples" / "green_factory" / "jiangsu-castings-2024.yaml", footprint=yearly)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns on a missing glyph
+        text = firm_report(FIRM, monthly=monthly, check=check, green=green)
+    pngs = images(text)
+    assert len(pngs) == 4 and all(p.startswith(b"\x89PNG") for p in pngs)  # energy, CO2, pathway, green
+    for alt in ("energy by carrier and month", "CO2 by carrier and month", "cn-industry-2025 trajectory",
+                "green-factory score by indicator"):
+        assert f"alt='{alt}'" in text
+    energy = float(re.search(r"data-value='energy_tce'>([\d,.]+)<", text).group(1).replace(",", ""))
+    assert energy == pytest.approx(float(monthly.table["energy_tce"].sum()), abs=0.05)
+    assert energy == pytest.approx(float(yearly.table["energy_tce"][0]), abs=0.05)
+    assert "gbt32151-2024@1.0.0" in text and "mee-nbs-2025-47@1.0.0" in text  # provenance footnote
+    assert "http" not in text.replace("http://www.w3", "")  # self-contained: nothing fetched
+
+
+def test_summary_report_for_1000_firms(tmp_path: Path) -> None:
+    generate(tmp_path, firms=1000, meters_per_firm=1, interval="1h", year=2024, seed=5, firms_per_part=250)
+    yearly = carbonacct.footprint(tmp_path / "readings", firms=tmp_path / "firms.csv",
+                                  activity=tmp_path / "activity.csv", checksum=False)
+    firms = pl.read_csv(tmp_path / "firms.csv")
+    actuals = (yearly.table.select("firm_id", pl.lit(2020).alias("year"), pl.lit("energy_intensity_va").alias("metric"),
+                                   (pl.col("energy_intensity_tce_per_cny10k") * 1.2).alias("value"),
+                                   pl.lit("tce/万元").alias("unit")))
+    check = carbonacct.check(firms, footprint=yearly, actuals=actuals, pathways=["cn-industry-2025"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        text = summary_report(check, path=tmp_path / "summary.html")
+    assert len(images(text)) >= 1 and (tmp_path / "summary.html").exists()
+    shown = int(re.search(r"data-value='firms'>([\d,]+)<", text).group(1).replace(",", ""))
+    assert shown == 1000 == int(check.summary["firms"].sum())
+    assert f"Top exceptions ({check.exceptions.height})" in text
+
+
+def test_report_cli(tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(cli, ["report", *map(str, SOURCES), "--firms", str(HERE / "firms.csv"),
+                                      "--firm", FIRM, "--steam-enthalpy", "2780", "-o", str(out)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert len(images(out.read_text(encoding="utf-8"))) == 2
