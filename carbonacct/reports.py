@@ -71,7 +71,7 @@ def _stacked(frame: pl.DataFrame, value: str, title: str, ylabel: str) -> str:
         ax.bar(wide["period"].to_list(), heights, bottom=bottom, label=carrier)
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
     ax.set_ylabel(ylabel)
-    ax.legend(fontsize=8, ncol=3)
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))  # outside: never over a bar
     ax.tick_params(axis="x", labelrotation=45, labelsize=8)
     return _png(fig)
 
