@@ -33,29 +33,52 @@ def test_the_shipped_font_has_every_chinese_glyph_we_draw() -> None:
 
     font = TTCollection(str(resources.files("carbonacct") / "_fonts" / "wqy-microhei.ttc")).fonts[0]
     cmap = font.getBestCmap()
-    labels = "综合能耗 by carrier and month 要求 实际 绿色工厂评分 产品能效 标杆 基准 企业状态 标杆产能占比 万元 " \
-             "能源低碳化 资源高效化 生产洁净化 产品绿色化 用地集约化 数据质量 路径 例外"
+    labels = (
+        "综合能耗 by carrier and month 要求 实际 绿色工厂评分 产品能效 标杆 基准 企业状态 标杆产能占比 万元 "
+        "能源低碳化 资源高效化 生产洁净化 产品绿色化 用地集约化 数据质量 路径 例外"
+    )
     missing = {ch for ch in labels if not ch.isspace() and ord(ch) not in cmap}
     assert not missing
 
 
 def test_firm_report() -> None:
-    yearly = carbonacct.footprint(SOURCES, firms=HERE / "firms.csv", activity=HERE / "activity.csv",
-                                  steam_enthalpy=2780)
-    monthly = carbonacct.footprint(SOURCES, firms=HERE / "firms.csv", period="month", by=["carrier"],
-                                   steam_enthalpy=2780)
-    actuals = pl.DataFrame({"firm_id": [FIRM], "year": [2020], "metric": ["energy_intensity_va"],
-                            "value": [0.06], "unit": ["tce/万元"]})
-    check = carbonacct.check(pl.read_csv(HERE / "firms.csv"), footprint=yearly, actuals=actuals,
-                             pathways=["cn-industry-2025"])
-    green = score(ROOT / "examples" / "green_factory" / "jiangsu-castings-2024.yaml", footprint=yearly)
+    yearly = carbonacct.footprint(
+        SOURCES, firms=HERE / "firms.csv", activity=HERE / "activity.csv", steam_enthalpy=2780
+    )
+    monthly = carbonacct.footprint(
+        SOURCES, firms=HERE / "firms.csv", period="month", by=["carrier"], steam_enthalpy=2780
+    )
+    actuals = pl.DataFrame(
+        {
+            "firm_id": [FIRM],
+            "year": [2020],
+            "metric": ["energy_intensity_va"],
+            "value": [0.06],
+            "unit": ["tce/万元"],
+        }
+    )
+    check = carbonacct.check(
+        pl.read_csv(HERE / "firms.csv"),
+        footprint=yearly,
+        actuals=actuals,
+        pathways=["cn-industry-2025"],
+    )
+    green = score(
+        ROOT / "examples" / "green_factory" / "jiangsu-castings-2024.yaml", footprint=yearly
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns on a missing glyph
         text = firm_report(FIRM, monthly=monthly, check=check, green=green)
     pngs = images(text)
-    assert len(pngs) == 4 and all(p.startswith(b"\x89PNG") for p in pngs)  # energy, CO2, pathway, green
-    for alt in ("energy by carrier and month", "CO2 by carrier and month", "cn-industry-2025 trajectory",
-                "green-factory score by indicator"):
+    assert len(pngs) == 4 and all(
+        p.startswith(b"\x89PNG") for p in pngs
+    )  # energy, CO2, pathway, green
+    for alt in (
+        "energy by carrier and month",
+        "CO2 by carrier and month",
+        "cn-industry-2025 trajectory",
+        "green-factory score by indicator",
+    ):
         assert f"alt='{alt}'" in text
     energy = float(re.search(r"data-value='energy_tce'>([\d,.]+)<", text).group(1).replace(",", ""))
     assert energy == pytest.approx(float(monthly.table["energy_tce"].sum()), abs=0.05)
@@ -65,14 +88,32 @@ def test_firm_report() -> None:
 
 
 def test_summary_report_for_1000_firms(tmp_path: Path) -> None:
-    generate(tmp_path, firms=1000, meters_per_firm=1, interval="1h", year=2024, seed=5, firms_per_part=250)
-    yearly = carbonacct.footprint(tmp_path / "readings", firms=tmp_path / "firms.csv",
-                                  activity=tmp_path / "activity.csv", checksum=False)
+    generate(
+        tmp_path,
+        firms=1000,
+        meters_per_firm=1,
+        interval="1h",
+        year=2024,
+        seed=5,
+        firms_per_part=250,
+    )
+    yearly = carbonacct.footprint(
+        tmp_path / "readings",
+        firms=tmp_path / "firms.csv",
+        activity=tmp_path / "activity.csv",
+        checksum=False,
+    )
     firms = pl.read_csv(tmp_path / "firms.csv")
-    actuals = (yearly.table.select("firm_id", pl.lit(2020).alias("year"), pl.lit("energy_intensity_va").alias("metric"),
-                                   (pl.col("energy_intensity_tce_per_cny10k") * 1.2).alias("value"),
-                                   pl.lit("tce/万元").alias("unit")))
-    check = carbonacct.check(firms, footprint=yearly, actuals=actuals, pathways=["cn-industry-2025"])
+    actuals = yearly.table.select(
+        "firm_id",
+        pl.lit(2020).alias("year"),
+        pl.lit("energy_intensity_va").alias("metric"),
+        (pl.col("energy_intensity_tce_per_cny10k") * 1.2).alias("value"),
+        pl.lit("tce/万元").alias("unit"),
+    )
+    check = carbonacct.check(
+        firms, footprint=yearly, actuals=actuals, pathways=["cn-industry-2025"]
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         text = summary_report(check, path=tmp_path / "summary.html")
@@ -84,8 +125,21 @@ def test_summary_report_for_1000_firms(tmp_path: Path) -> None:
 
 def test_report_cli(tmp_path: Path) -> None:
     out = tmp_path / "r.html"
-    result = CliRunner().invoke(cli, ["report", *map(str, SOURCES), "--firms", str(HERE / "firms.csv"),
-                                      "--firm", FIRM, "--steam-enthalpy", "2780", "-o", str(out)],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli,
+        [
+            "report",
+            *map(str, SOURCES),
+            "--firms",
+            str(HERE / "firms.csv"),
+            "--firm",
+            FIRM,
+            "--steam-enthalpy",
+            "2780",
+            "-o",
+            str(out),
+        ],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     assert len(images(out.read_text(encoding="utf-8"))) == 2
