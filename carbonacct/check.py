@@ -32,7 +32,7 @@ from carbonacct.benchmarks import (
 from carbonacct.errors import InputError, format_rows
 from carbonacct.footprint import Footprint, _read_firms
 from carbonacct.footprint import footprint as run_footprint
-from carbonacct.io import TableLike, read_table
+from carbonacct.io import TableLike, read_side_table, read_table
 from carbonacct.pathways import combined_targets, load_pathways, sector_prefixes
 from carbonacct.units import conversion_factor
 
@@ -176,19 +176,17 @@ def actuals_from_footprint(
 
 
 def _read_actuals(actuals: TableLike) -> pl.DataFrame:
-    lf, src = read_table(actuals)
-    frame = lf.collect()
-    if "year" not in frame.columns and "period" in frame.columns:
-        frame = frame.with_columns(pl.col("period").cast(pl.String).str.slice(0, 4).alias("year"))
-    for col in ("firm_id", "year", "metric", "value", "unit"):
-        if col not in frame.columns:
+    frame, src = read_side_table(actuals, ("firm_id", "metric", "value", "unit"), "actuals")
+    if "year" not in frame.columns:
+        if "period" not in frame.columns:
             raise InputError(
-                f"{src.name}: actuals need a {col!r} column (firm_id, year, metric, value, unit).",
+                f"{src.name}: actuals need a year (or period) column.",
                 file=src.name,
                 row=None,
-                column=col,
+                column="year",
             )
-    frame = frame.with_row_index("row", offset=1).with_columns(
+        frame = frame.with_columns(pl.col("period").cast(pl.String).str.slice(0, 4).alias("year"))
+    frame = frame.with_columns(
         pl.col("firm_id").cast(pl.String),
         pl.col("year").cast(pl.Int32, strict=False),
         pl.col("value").cast(pl.Float64, strict=False),

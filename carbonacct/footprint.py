@@ -30,7 +30,7 @@ from carbonacct.emissions import (
 from carbonacct.energy import EnergyBasis, standard_coal_table
 from carbonacct.errors import CarbonacctError, InputError, format_rows
 from carbonacct.factors import FactorLibrary, default_library
-from carbonacct.io import Source, TableLike, read_table, write_result
+from carbonacct.io import Source, TableLike, read_side_table, read_table, write_result
 from carbonacct.readings import (
     GROUP_KEYS,
     KEY_COLUMNS,
@@ -229,15 +229,7 @@ class Footprint:
 def _read_firms(firms: TableLike | None) -> tuple[pl.DataFrame | None, Source | None]:
     if firms is None:
         return None, None
-    lf, src = read_table(firms)
-    frame = lf.collect()
-    if "firm_id" not in frame.columns:
-        raise InputError(
-            f"{src.name}: the firms table needs a firm_id column.",
-            file=src.name,
-            row=None,
-            column="firm_id",
-        )
+    frame, src = read_side_table(firms, ("firm_id",), "the firms table")
     frame = frame.with_columns(pl.col("firm_id").cast(pl.String).str.strip_chars())
     if "province" in frame.columns:
         provinces = []
@@ -862,17 +854,10 @@ def _fuel_overrides(
     from carbonacct.emissions import combustion_factor
     from carbonacct.vocabulary import carrier_code, carrier_info
 
-    lf, src = read_table(data)
-    frame = lf.collect().with_columns(pl.all().cast(pl.String))
-    for col in ("firm_id", "carrier", "parameter", "value", "unit"):
-        if col not in frame.columns:
-            raise InputError(
-                f"{src.name}: fuel parameters need a {col!r} column.",
-                file=src.name,
-                row=None,
-                column=col,
-            )
-    frame = frame.with_row_index("row", offset=1)
+    frame, src = read_side_table(
+        data, ("firm_id", "carrier", "parameter", "value", "unit"), "fuel parameters"
+    )
+    frame = frame.with_columns(pl.all().exclude("row").cast(pl.String))
     rows = []
     for (firm, carrier), group in frame.group_by(["firm_id", "carrier"], maintain_order=True):
         code = str(carrier_code(str(carrier)))
@@ -1022,27 +1007,29 @@ def _quality(
     )
 
 
-def _intensities(
-    table: pl.DataFrame, activity: TableLike, period: Period, by: Sequence[str]
-) -> tuple[pl.DataFrame, pl.DataFrame, Source, list[str]]:
-    """Join value added (intensity columns) and products (a long table) onto the result."""
+def _period_rows(frame: pl.DataFrame, period: Period) -> pl.DataFrame:
+    """Typed firm_id, value, unit, and the period label at ``period`` with its granularity rank."""
     from carbonacct.readings import _parse_period
 
-    lf, src = read_table(activity)
-    frame = lf.collect()
-    for col in ("firm_id", "period", "metric", "value", "unit"):
-        if col not in frame.columns:
-            raise InputError(
-                f"{src.name}: activity needs a {col!r} column.", file=src.name, row=None, column=col
-            )
     label, rank = _parse_period(pl.col("period"), period)
-    frame = frame.with_row_index("row", offset=1).with_columns(
+    return frame.with_columns(
         pl.col("firm_id").cast(pl.String).str.strip_chars(),
-        pl.col("metric").cast(pl.String).str.strip_chars(),
         pl.col("value").cast(pl.Float64, strict=False),
         pl.col("unit").cast(pl.String).str.strip_chars(),
         label.alias("period_label"),
         rank.alias("_rank"),
+    )
+
+
+def _intensities(
+    table: pl.DataFrame, activity: TableLike, period: Period, by: Sequence[str]
+) -> tuple[pl.DataFrame, pl.DataFrame, Source, list[str]]:
+    """Join value added (intensity columns) and products (a long table) onto the result."""
+    frame, src = read_side_table(
+        activity, ("firm_id", "period", "metric", "value", "unit"), "activity"
+    )
+    frame = _period_rows(frame, period).with_columns(
+        pl.col("metric").cast(pl.String).str.strip_chars()
     )
     bad = frame.filter(
         pl.col("value").is_null() | pl.col("_rank").is_null() | pl.col("unit").is_null()
@@ -1142,21 +1129,8 @@ def _market_based(
     table: pl.DataFrame, green: TableLike, period: Period, lib: FactorLibrary
 ) -> tuple[pl.DataFrame, Source, list[str], pl.DataFrame]:
     """Market-based scope 2: contracted green power at zero, the rest at the residual factor."""
-    from carbonacct.readings import _parse_period
-
-    lf, src = read_table(green)
-    label, rank = _parse_period(pl.col("period"), period)
-    frame = (
-        lf.collect()
-        .with_row_index("row", offset=1)
-        .with_columns(
-            pl.col("firm_id").cast(pl.String).str.strip_chars(),
-            pl.col("value").cast(pl.Float64, strict=False),
-            pl.col("unit").cast(pl.String).str.strip_chars(),
-            label.alias("period_label"),
-            rank.alias("_rank"),
-        )
-    )
+    frame, src = read_side_table(green, ("firm_id", "period", "value", "unit"), "green electricity")
+    frame = _period_rows(frame, period)
     bad = frame.filter(
         pl.col("value").is_null()
         | pl.col("_rank").is_null()

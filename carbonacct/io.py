@@ -27,6 +27,7 @@ from carbonacct.vocabulary import COLUMN_MAP
 __all__ = [
     "Source",
     "column_unit",
+    "read_side_table",
     "read_table",
     "sha256_file",
     "write_result",
@@ -148,6 +149,29 @@ def read_table(source: TableLike, *, checksum: bool = True) -> tuple[pl.LazyFram
             column=None,
         )
     return lf.rename(_rename(lf.collect_schema().names())), Source(name, digest, fmt, (name,))
+
+
+def read_side_table(
+    source: TableLike, required: tuple[str, ...], what: str
+) -> tuple[pl.DataFrame, Source]:
+    """Read a small input table (firms, activity, parameters...) whole, with a 1-based ``row``.
+
+    Raises
+    ------
+    InputError
+        Naming the file and the columns missing, e.g. "activity needs column(s) ['unit']".
+    """
+    lf, src = read_table(source)
+    frame = lf.collect()
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"{src.name}: {what} needs column(s) {missing} (expected {list(required)}).",
+            file=src.name,
+            row=None,
+            column=missing[0],
+        )
+    return frame.with_row_index("row", offset=1), src
 
 
 #: Unit of each numeric output column whose name does not spell it in full.

@@ -29,7 +29,7 @@ from carbonacct._manifest import data_dir
 from carbonacct.emissions import combustion_factor, heat_factor
 from carbonacct.errors import CarbonacctError, InputError
 from carbonacct.factors import Factor, FactorLibrary, default_library
-from carbonacct.io import TableLike, read_table
+from carbonacct.io import TableLike, read_side_table, read_table
 from carbonacct.units import conversion_factor
 from carbonacct.vocabulary import carrier_code, carrier_info, region_code
 
@@ -260,16 +260,11 @@ def reconcile(
     policies = rounding_policies()
     if rounding not in policies:
         raise ValueError(f"rounding={rounding!r} is not one of {sorted(policies)}.")
-    lf, src = read_table(reported)
-    frame = lf.collect()
-    for col in ("firm_id", "line", "carrier", "value", "unit", "reported_co2_t"):
-        if col not in frame.columns:
-            raise InputError(
-                f"{src.name}: reported lines need a {col!r} column.",
-                file=src.name,
-                row=None,
-                column=col,
-            )
+    frame, src = read_side_table(
+        reported,
+        ("firm_id", "line", "carrier", "value", "unit", "reported_co2_t"),
+        "reported lines",
+    )
     provinces: dict[str, str | None] = {}
     if firms is not None:
         flf, _ = read_table(firms)
