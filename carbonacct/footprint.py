@@ -30,7 +30,7 @@ from carbonacct.emissions import (
 from carbonacct.energy import EnergyBasis, standard_coal_table
 from carbonacct.errors import CarbonacctError, InputError, format_rows
 from carbonacct.factors import FactorLibrary, default_library
-from carbonacct.io import Source, TableLike, read_side_table, read_table, write_result
+from carbonacct.io import Source, TableLike, read_readings, read_side_table, write_result
 from carbonacct.readings import (
     GROUP_KEYS,
     KEY_COLUMNS,
@@ -387,7 +387,7 @@ def footprint(
         tce_from_ncv=tce_from_ncv,
         check_duplicates=check_duplicates,
     )
-    lf, source = _read_readings(readings, checksum)
+    lf, source = read_readings(readings, checksum=checksum)
     firm_frame, firm_source = _read_firms(firms)
     needs_province = isinstance(grid_factor, str) and grid_factor in ("provincial", "regional")
     heat = heat_factor(lib)
@@ -581,23 +581,6 @@ def footprint(
         },
     }
     return Footprint(table, quality, factors_used, provenance, intensities, reject_plan)
-
-
-def _read_readings(
-    readings: TableLike | Sequence[TableLike], checksum: bool
-) -> tuple[pl.LazyFrame, Source]:
-    """One source, or several concatenated (columns missing in one are null there)."""
-    if isinstance(readings, (list, tuple)):
-        parts = [read_table(r, checksum=checksum) for r in readings]
-        if not parts:
-            raise InputError("No readings given.", file=None, row=None, column=None)
-        if len(parts) == 1:
-            return parts[0]
-        frames = [lf.with_columns(pl.all().cast(pl.String)) for lf, _ in parts]
-        name = " + ".join(s.name for _, s in parts)
-        digest = ",".join(s.sha256 or "-" for _, s in parts)
-        return pl.concat(frames, how="diagonal"), Source(name, digest, "multiple")
-    return read_table(readings, checksum=checksum)
 
 
 def validate(readings: TableLike | Sequence[TableLike], **options: Any) -> Footprint:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from carbonacct.vocabulary import COLUMN_MAP
 __all__ = [
     "Source",
     "column_unit",
+    "read_readings",
     "read_side_table",
     "read_table",
     "sha256_file",
@@ -149,6 +150,23 @@ def read_table(source: TableLike, *, checksum: bool = True) -> tuple[pl.LazyFram
             column=None,
         )
     return lf.rename(_rename(lf.collect_schema().names())), Source(name, digest, fmt, (name,))
+
+
+def read_readings(
+    readings: TableLike | Sequence[TableLike], *, checksum: bool = True
+) -> tuple[pl.LazyFrame, Source]:
+    """Readings from one source, or several concatenated (columns missing in one are null there)."""
+    if isinstance(readings, (list, tuple)):
+        parts = [read_table(r, checksum=checksum) for r in readings]
+        if not parts:
+            raise InputError("No readings given.", file=None, row=None, column=None)
+        if len(parts) == 1:
+            return parts[0]
+        frames = [lf.with_columns(pl.all().cast(pl.String)) for lf, _ in parts]
+        name = " + ".join(s.name for _, s in parts)
+        digest = ",".join(s.sha256 or "-" for _, s in parts)
+        return pl.concat(frames, how="diagonal"), Source(name, digest, "multiple")
+    return read_table(readings, checksum=checksum)
 
 
 def read_side_table(
