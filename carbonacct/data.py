@@ -15,7 +15,7 @@ def read_data_file(path: str | Path, *, verify: bool = True) -> tuple[Manifest, 
 
     Kinds: factor sets (``standard_coal``, ``combustion``, ``grid``, ``heat``,
     ``gwp``, ``process``, ``user``), ``pathway``, ``benchmark``, ``quota``,
-    ``benchmark_share``, ``green_factory``, ``vocabulary``. Returns the manifest and the parsed data.
+    ``benchmark_share``, ``green_factory``, ``green_factory_indicators``, ``vocabulary``. Returns the manifest and the parsed data.
     """
     from carbonacct import benchmarks, pathways
     from carbonacct.factors import read_factor_set
@@ -28,6 +28,10 @@ def read_data_file(path: str | Path, *, verify: bool = True) -> tuple[Manifest, 
         from carbonacct.green_factory import read_model
 
         return manifest, read_model(p)
+    if manifest.kind == "green_factory_indicators":
+        from carbonacct.green_factory.indicators import read_indicator_table
+
+        return manifest, read_indicator_table(p)
     schemas: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
         "benchmark": (benchmarks.BENCHMARK_SCHEMA, ("product", "unit", "benchmark", "baseline")),
         "quota": (benchmarks.GRADE_SCHEMA, ("product", "unit", "grade1", "grade3")),

@@ -164,7 +164,7 @@ def firm_report(
         ax.barh(b["level1"].to_list(), b["max_points"].to_list(), color="#ddd", label="max")
         ax.barh(b["level1"].to_list(), b["points"].to_list(), color="#2a9d8f", label="points")
         ax.legend(fontsize=8)
-        verdict = "PASS" if green.passed else "FAIL"
+        verdict = green.verdict or "score only (no pass mark given)"
         sections += [
             f"<h2>绿色工厂 Green factory ({html.escape(green.model)}): {verdict}</h2>",
             _img(_png(fig), "green-factory score by indicator"),

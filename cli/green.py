@@ -7,11 +7,43 @@ from pathlib import Path
 
 import click
 import polars as pl
+import polars.selectors as cs
 
-import carbonacct
-from carbonacct.green_factory import score, score_many
+from carbonacct.green_factory import GreenScore, green_score_with_footprint
 
 from ._output import emit, format_option
+
+
+def _for_people(frame: pl.DataFrame, fmt: str) -> pl.DataFrame:
+    """Points rounded to 2 decimals on a terminal; csv and json keep full precision."""
+    return frame.with_columns(cs.float().round(2)) if fmt == "table" else frame
+
+
+def _print_one(s: GreenScore, fmt: str, output: str | None) -> None:
+    if output:
+        for p in s.write(output):
+            click.echo(f"wrote {p}", err=True)
+    if fmt == "json":
+        record = {
+            "summary": s.summary(),
+            "verdict": s.verdict,
+            "points": s.points,
+            "max_points": s.max_points,
+            "score_pct": s.score_pct,
+            "points_short": s.points_short,
+            "provenance": s.provenance,
+            "items": s.items.to_dicts(),
+            "gap": s.gap.to_dicts(),
+        }
+        click.echo(json.dumps(record, ensure_ascii=False, default=str, indent=1))
+        return
+    click.echo(s.summary())
+    emit(_for_people(s.by_indicator, fmt), fmt, title="Points by first-level indicator")
+    emit(
+        _for_people(s.gap.head(10), fmt),
+        fmt,
+        title="Gap: failed vetoes and mandatory items, then unmet items by the points they would add",
+    )
 
 
 @click.command("green-score")
@@ -39,7 +71,9 @@ from ._output import emit, format_option
     help="CSV of item_id,weight for items whose weight the model does not ship.",
 )
 @click.option(
-    "--pass-mark", type=float, help="Minimum score in % to pass (the standard gives none)."
+    "--pass-mark",
+    type=float,
+    help="Minimum score in % to pass (the standard gives none; without one: a score, no verdict).",
 )
 @click.option(
     "-o",
@@ -61,54 +95,20 @@ def green_score(
     fmt: str,
 ) -> None:
     """Score factories against GB/T 36132 (2018 or 2025) and show what is missing to pass."""
-    fp = None
-    if footprint_readings:
-        fp = carbonacct.footprint(
-            list(footprint_readings),
-            firms=firms,
-            activity=activity,
-            steam_enthalpy=steam_enthalpy,
-            grid_factor="provincial" if firms else "national",
-        )
-    w = None
-    if weights:
-        w = {
-            str(r["item_id"]): float(r["weight"])
-            for r in pl.read_csv(weights, infer_schema=False).iter_rows(named=True)
-        }
-    options = {"model": model, "footprint": fp, "weights": w, "pass_mark": pass_mark}
-    if len(assessments) == 1:
-        s = score(assessments[0], **options)
-        if output:
-            from carbonacct.io import write_result
-
-            for p in write_result(
-                {"items": s.items, "by_indicator": s.by_indicator, "gap": s.gap},
-                output,
-                s.provenance | {"summary": s.summary()},
-            ):
-                click.echo(f"wrote {p}", err=True)
-        if fmt == "json":
-            click.echo(
-                json.dumps(
-                    {
-                        "summary": s.summary(),
-                        "passed": s.passed,
-                        "score_pct": s.score_pct,
-                        "items": s.items.to_dicts(),
-                        "gap": s.gap.to_dicts(),
-                    },
-                    ensure_ascii=False,
-                    default=str,
-                    indent=1,
-                )
-            )
-            return
-        click.echo(s.summary())
-        emit(s.by_indicator, fmt, title="Points by first-level indicator")
-        emit(s.gap.head(10), fmt, title="Gap: unmet items by the points they would add")
+    result = green_score_with_footprint(
+        assessments,
+        readings=footprint_readings,
+        firms=firms,
+        activity=activity,
+        steam_enthalpy=steam_enthalpy,
+        model=model,
+        weights=weights,
+        pass_mark=pass_mark,
+    )
+    if isinstance(result, GreenScore):
+        _print_one(result, fmt, output)
         return
-    summary, exceptions = score_many(assessments, **options)
+    summary, exceptions = result
     if output:
         from carbonacct.io import write_result
 
@@ -120,6 +120,10 @@ def green_score(
             output,
             {"assessments": [str(Path(a)) for a in assessments]},
         )
-    emit(summary, fmt, title=f"{summary.height} factories scored, {len(exceptions)} could not be")
+    emit(
+        _for_people(summary, fmt),
+        fmt,
+        title=f"{summary.height} factories scored, {len(exceptions)} could not be",
+    )
     for e in exceptions:
         click.echo(f"could not score {e['assessment']}: {e['error']}", err=True)

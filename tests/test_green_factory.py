@@ -7,6 +7,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 import carbonacct
 from carbonacct import InputError
@@ -76,12 +78,14 @@ def assessment_2018(**answers: object) -> dict:
 
 
 def test_a_factory_that_passes() -> None:
-    s = score(assessment_2018(**{"K.2": {"status": "partly", "fraction": 0.25}}))
-    # every item met but K.2, a quarter met: 100 − 6 + 6 × 0.25
+    a = assessment_2018(**{"K.2": {"status": "partly", "fraction": 0.25}})
+    s = score(a, pass_mark=95)
+    # every item met but K.2, a quarter met: 100 − 6 + 6 × 0.25 = 95.5 ≥ 95
     assert s.points == pytest.approx(100 - 6 + 1.5) and s.max_points == 100 and s.passed
+    assert s.verdict == "PASS" and s.points_short == 0.0
     k = {r["item_id"]: r for r in s.items.iter_rows(named=True)}
     assert k["K.2"]["points"] == 1.5 and k["I.1"]["weight_source"] == "user: test scheme"
-    assert s.provenance["pass_mark"] is None
+    assert s.provenance["pass_mark"] == 95
     by = dict(zip(s.by_indicator["level1"], s.by_indicator["points"], strict=True))
     assert by["绩效"] == pytest.approx(24 + 1.5) and by["基础设施"] == 20
 
@@ -101,8 +105,9 @@ def test_a_mandatory_item_not_met_fails_and_leads_the_gap() -> None:
 def test_exactly_at_the_pass_mark() -> None:
     a = assessment_2018(**{"P.1": "not_met", "P.2": "not_met"})  # 100 − 4 = 96 points
     s = score(a, pass_mark=96)
-    assert s.score_pct == pytest.approx(96) and s.passed
-    assert not score(a, pass_mark=96.01).passed
+    assert s.score_pct == pytest.approx(96) and s.passed and s.points_short == 0.0
+    s = score(a, pass_mark=96.01)
+    assert s.passed is False and s.points_short == pytest.approx(0.01)  # 96.01 % of 100 − 96
 
 
 def test_not_applicable_leaves_the_maximum() -> None:
@@ -159,42 +164,15 @@ def test_no_unverified_weight_is_shipped() -> None:
 
 
 def test_linear_scoring_of_the_2025_model() -> None:
-    a = {
-        "factory_id": "F",
-        "model": "gbt36132-2025",
-        "answers": {"B": "met"},
-        "indicators": {
+    a = assessment_2025(  # only the four shipped-weight items are scored (builder below)
+        indicators={
             "unit_product_energy": 110,
             "co2_per_value": 0.5,
             "renewable_share": 0.2,
             "platform_functions": 6,
-        },
-        "levels": {
-            "L1.1": {"baseline": 117, "leading": 100},
-            "L1.2": {"baseline": 0.4, "leading": 0.2},
-            "L1.3": {"baseline": 0.05, "leading": 0.25},
-            "L1.4": {"baseline": 4},
-        },
-        "weights": {
-            i: 0
-            for i in (
-                "L2.1",
-                "L2.2",
-                "L2.3",
-                "L2.4",
-                "L3.1",
-                "L3.2",
-                "L3.3",
-                "L4.1",
-                "L4.2",
-                "L5.1",
-                "L5.2",
-                "L5.3",
-            )
-        },
-    }
-    for i in ("L2.1", "L2.2", "L2.3", "L3.3", "L4.2", "L5.1", "L5.2", "L5.3"):
-        a["answers"][i] = {"status": "not_applicable", "reason": "not scored in this test"}
+        }
+    )
+    a["levels"]["L1.3"] = {"baseline": 0.05, "leading": 0.25}
     s = score(a)
     pts = {r["item_id"]: r["points"] for r in s.items.iter_rows(named=True)}
     assert pts["L1.1"] == pytest.approx(8 * (117 - 110) / (117 - 100))  # lower is better
@@ -213,17 +191,22 @@ def test_indicators_computed_from_the_footprint() -> None:
     )
     firm = "91320500EXAMPLE0001"
     ind = compute_indicators(
-        fp, factory_id=firm, period="2024", product="castings", inputs={"renewable_energy_tce": 96}
+        fp,
+        factory_id=firm,  # the old name is accepted
+        period="2024",
+        product="castings",
+        inputs={"renewable_energy_tce": 96, "output_value_cny10k": 96_500},
     )
     row = fp.table.row(0, named=True)
     prod = fp.intensities.row(0, named=True)
-    assert ind["unit_product_energy"]["value"] == prod["energy_per_output_kgce"]
+    assert ind["unit_product_energy"]["value"] == pytest.approx(prod["energy_per_output_kgce"])
     assert ind["unit_product_energy"]["value"] == pytest.approx(row["energy_tce"] * 1000 / 12_450)
-    assert ind["co2_per_value"]["value"] == pytest.approx(row["co2_t"] / 38_600)
+    # 单位产值碳排放量 is per output value (产值 96 500 万元), not per value added (38 600 万元)
+    assert ind["co2_per_value"]["value"] == pytest.approx(row["co2_t"] / 96_500)
     assert ind["renewable_share"]["value"] == pytest.approx(96 / row["energy_tce"])
     s = score(EXAMPLE, footprint=fp)
     l11 = s.items.filter(pl.col("item_id") == "L1.1").row(0, named=True)
-    assert l11["indicator_value"] == ind["unit_product_energy"]["value"]
+    assert l11["indicator_value"] == pytest.approx(ind["unit_product_energy"]["value"])
     assert l11["indicator_source"].startswith("footprint")
     assert s.passed and s.provenance["pass_mark"] == 60
 
@@ -258,7 +241,7 @@ def test_excel_assessment_and_batch(tmp_path: Path) -> None:
             ws.append(list(row))
     wb.save(path)
     data = read_assessment(path)
-    assert data["factory_id"] == "X1" and data["answers"]["M.1"]["status"] == "met"
+    assert data["firm_id"] == "X1" and data["answers"]["M.1"]["status"] == "met"
     s = score(path)
     assert s.points == pytest.approx(100.0)
     bad = tmp_path / "bad.yaml"
@@ -266,7 +249,7 @@ def test_excel_assessment_and_batch(tmp_path: Path) -> None:
         "factory_id: Y\nmodel: gbt36132-2018\nanswers: {B: met, Q: met}\n", encoding="utf-8"
     )
     summary, exceptions = score_many([path, bad])
-    assert summary["factory_id"].to_list() == ["X1"] and "item Q" in exceptions[0]["error"]
+    assert summary["firm_id"].to_list() == ["X1"] and "item Q" in exceptions[0]["error"]
 
 
 def test_green_score_cli(tmp_path: Path) -> None:
@@ -294,3 +277,326 @@ def test_green_score_cli(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "PASS" in result.output and "Gap" in result.output and out.exists()
+    assert "pass mark: 60 %, given by the user (example provincial pass mark" in result.output
+    # the example's weights: 8+8+8+6+6+5+5+8+8+3+3+2 = 70 of the user's, 8+8+8+6 = 30 shipped
+    assert "weights from the user: 70.00 of 100.00 points" in result.output
+    assert "weights shipped: 30.00 of 100.00 points (gbt36132-2025 (secondary))" in result.output
+
+
+# -- issue 13 item 9: hand-worked cases of each defect ------------------------------------------
+WEIGHTS_2025_USER = {i: 0 for i in ("L2.1", "L2.2", "L2.3", "L2.4", "L3.1", "L3.2", "L3.3")} | {
+    "L4.1": 0,
+    "L4.2": 0,
+    "L5.1": 0,
+    "L5.2": 0,
+    "L5.3": 0,
+}
+NOT_SCORED = ("L2.1", "L2.2", "L2.3", "L3.3", "L4.2", "L5.1", "L5.2", "L5.3")
+
+
+def assessment_2025(**changes: object) -> dict:
+    """Only the four 能源低碳化 items (weights 8/8/8/6 shipped) are scored."""
+    a: dict = {
+        "firm_id": "F25",
+        "model": "gbt36132-2025",
+        "answers": {"B": "met"}
+        | {i: {"status": "not_applicable", "reason": "not scored here"} for i in NOT_SCORED},
+        "indicators": {
+            "unit_product_energy": {"value": 110, "unit": "kgce/t"},
+            "co2_per_value": {"value": 0.3, "unit": "tCO2/万元"},
+            "renewable_share": {"value": 0.06, "unit": "1"},
+            "platform_functions": 8,
+        },
+        "levels": {
+            "L1.1": {"baseline": 117, "leading": 100},
+            "L1.2": {"baseline": 0.4, "leading": 0.2},
+            "L1.3": {"baseline": 0.02, "leading": 0.10},
+            "L1.4": {"baseline": 4},
+        },
+        "weights": dict(WEIGHTS_2025_USER),
+    }
+    a.update(changes)
+    return a
+
+
+def points(s: object, item: str) -> float:
+    items = s.items  # type: ignore[attr-defined]
+    return items.filter(pl.col("item_id") == item)["points"][0]
+
+
+def test_indicator_values_are_converted_by_their_unit() -> None:
+    a = assessment_2025()
+    a["indicators"]["renewable_share"] = {"value": 5, "unit": "%"}  # 0.05, not 5
+    a["indicators"]["unit_product_energy"] = {"value": 0.105, "unit": "tce/t"}  # 105 kgce/t
+    s = score(a)
+    assert points(s, "L1.3") == pytest.approx(8 * (0.05 - 0.02) / (0.10 - 0.02))  # 3.0
+    assert points(s, "L1.1") == pytest.approx(8 * (117 - 105) / (117 - 100))  # 5.647
+    row = s.items.filter(pl.col("item_id") == "L1.3").row(0, named=True)
+    assert row["indicator_value"] == pytest.approx(0.05) and row["unit"] == "1"
+
+
+def test_a_tce_per_tonne_figure_no_longer_flips_fail_to_pass() -> None:
+    # 0.4 tce/t = 400 kgce/t, above the baseline 117: 0 points for L1.1.
+    # Read as 0.4 kgce/t it would have earned all 8 and passed a 60 % mark.
+    a = assessment_2025(pass_mark=60, pass_mark_source="test")
+    a["indicators"]["unit_product_energy"] = {"value": 0.4, "unit": "tce/t"}
+    a["indicators"]["co2_per_value"] = {"value": 0.3}
+    s = score(a)
+    # L1.2 8 × (0.4 − 0.3)/0.2 = 4; L1.3 8 × (0.06 − 0.02)/0.08 = 4; L1.4 6 (at the leading 8)
+    assert s.points == pytest.approx(0 + 4 + 4 + 6) and s.max_points == 30
+    assert s.score_pct == pytest.approx(14 / 30 * 100) and s.passed is False
+    assert s.points_short == pytest.approx(0.6 * 30 - 14)  # 4 points short
+
+
+@pytest.mark.parametrize(
+    ("indicator", "entry", "message"),
+    [
+        ("unit_product_energy", {"value": 0.5, "unit": "tCO2/t"}, "indicator unit_product_energy"),
+        ("renewable_share", {"value": 5}, "indicator renewable_share: 5.0 1 is above 1"),
+        ("renewable_share", {"value": "five"}, "indicator renewable_share: value 'five'"),
+        ("no_such_indicator", {"value": 1}, "indicator no_such_indicator: unknown indicator"),
+    ],
+)
+def test_a_wrong_indicator_value_is_refused_with_the_indicator_named(
+    indicator: str, entry: dict, message: str
+) -> None:
+    a = assessment_2025(_file="f.yaml")
+    a["indicators"][indicator] = entry
+    with pytest.raises(InputError, match=message) as info:
+        score(a)
+    assert info.value.file == "f.yaml"
+
+
+def test_no_pass_mark_gives_a_score_and_no_verdict() -> None:
+    s = score(assessment_2018())  # every item met, 100 of 100 points
+    assert s.score_pct == pytest.approx(100) and s.passed is None and s.verdict is None
+    assert s.points_short is None
+    assert "score only (no verdict)" in s.summary() and "PASS" not in s.summary()
+    assert "pass mark: none given" in s.summary()
+    # a failed veto fails under any pass mark, so it still fails without one
+    assert score(assessment_2018(B="not_met")).verdict == "FAIL"
+
+
+def test_output_value_and_value_added_each_where_defined() -> None:
+    from types import SimpleNamespace
+
+    fp = SimpleNamespace(
+        table=pl.DataFrame(
+            {
+                "firm_id": ["F"],
+                "period": ["2024"],
+                "energy_tce": [500.0],
+                "co2_t": [1200.0],
+                "value_added_cny10k": [4000.0],
+                "co2_intensity_t_per_cny10k": [1200.0 / 4000.0],
+            }
+        ),
+        intensities=None,
+    )
+    inputs = {"output_value_cny10k": 10_000, "renewable_energy_tce": 50, "water_withdrawal_t": 8000}
+    ind = compute_indicators(fp, firm_id="F", period="2024", inputs=inputs)
+    assert ind["co2_per_value"]["value"] == pytest.approx(1200 / 10_000)  # 0.12, not 0.30
+    assert ind["energy_per_value"]["value"] == pytest.approx(500 / 10_000)
+    assert ind["water_per_value"]["value"] == pytest.approx(0.8)
+    assert ind["renewable_share"]["value"] == pytest.approx(0.1)
+    assert "产值" in ind["co2_per_value"]["basis"] and "增加值" in ind["co2_per_value"]["basis"]
+    # no output value: the per-value indicators are not computed from value added
+    assert "co2_per_value" not in compute_indicators(fp, firm_id="F", period="2024")
+
+
+def test_a_failed_veto_is_in_the_gap_and_the_points_short_are_shown() -> None:
+    a = assessment_2018(B="not_met", **{k: "not_met" for k in ("K.2", "K.3", "K.4", "K.5")})
+    s = score(a, pass_mark=80)
+    # K.2 to K.5 not met: 100 − 4 × 6 = 76 points, 4 short of 80
+    assert s.points == pytest.approx(76) and s.points_short == pytest.approx(4)
+    assert s.passed is False and s.failed_vetoes == ["B"]
+    first = s.gap.row(0, named=True)
+    assert first["item_id"] == "B" and first["blocks_pass"] and first["type"] == "veto"
+    assert s.gap["item_id"].to_list()[1:] == ["K.2", "K.3", "K.4", "K.5"]
+    assert "4.00 points short of the pass mark" in s.summary()
+    assert "failed veto: B" in s.summary()
+
+
+def test_the_verdict_names_the_users_weights_and_pass_mark() -> None:
+    a = assessment_2025(pass_mark=50, pass_mark_source="Jiangsu scheme (test)")
+    a["weights"] = dict(WEIGHTS_2025_USER, **{"L2.4": 70})
+    a["weights_source"] = "evaluator weighting (test)"
+    a["answers"]["L2.4"] = "met"
+    s = score(a)
+    text = s.summary()
+    assert (
+        "weights from the user: 70.00 of 100.00 points (user: evaluator weighting (test))" in text
+    )
+    assert "weights shipped: 30.00 of 100.00 points" in text
+    assert "pass mark: 50 %, given by the user (Jiangsu scheme (test))" in text
+    w = s.weight_origins.filter(pl.col("weight_source").str.starts_with("user"))
+    assert w["points"][0] == 70
+    s = score(a, pass_mark=55)
+    assert s.provenance["pass_mark_source"] == "given to the call (--pass-mark)"
+
+
+def test_l11_levels_from_the_shipped_gb_grades() -> None:
+    a = assessment_2025(product="cement_clinker")
+    del a["levels"]["L1.1"]
+    a["indicators"]["unit_product_energy"] = {"value": 103, "unit": "kgce/t"}
+    s = score(a)
+    row = s.items.filter(pl.col("item_id") == "L1.1").row(0, named=True)
+    # GB 16780-2021 表2: clinker grade 1 = 100, grade 2 = 107 kgce/t
+    assert (row["baseline"], row["leading"]) == (107, 100)
+    assert row["points"] == pytest.approx(8 * (107 - 103) / (107 - 100))  # 4.571
+    assert row["levels_source"].startswith("GB 16780-2021 表2")
+    # levels in the assessment win, and say so
+    s = score(assessment_2025(product="cement_clinker"))
+    row = s.items.filter(pl.col("item_id") == "L1.1").row(0, named=True)
+    assert row["baseline"] == 117 and row["levels_source"] == "assessment"
+
+
+def test_gb_grades_in_kgoe_are_converted_and_electricity_is_refused() -> None:
+    a = assessment_2025(product="ethylene", _file="f.yaml")
+    del a["levels"]["L1.1"]
+    a["indicators"]["unit_product_energy"] = {"value": 590 * 10 / 7, "unit": "kgce/t"}
+    row = score(a).items.filter(pl.col("item_id") == "L1.1").row(0, named=True)
+    # GB 30251-2024: ethylene grade 2 = 590 kgoe/t = 590 × 10/7 kgce/t (1 kgoe = 10 000 kcal)
+    assert row["baseline"] == pytest.approx(590 * 10 / 7) and row["points"] == pytest.approx(0)
+    a["product"] = "electrolytic_aluminium"  # 铝液交流电耗 in kWh/t is not 综合能耗
+    with pytest.raises(InputError, match=r"item L1\.1: the GB quota of 'electrolytic_aluminium'"):
+        score(a)
+    a["product"] = "castings"  # no shipped grades: the user must give the levels
+    with pytest.raises(InputError, match=r"item L1\.1: needs a baseline"):
+        score(a)
+
+
+def test_firm_id_with_factory_id_as_alias() -> None:
+    a = assessment_2018()
+    del a["factory_id"]
+    assert score({**a, "firm_id": "A1"}).firm_id == "A1"
+    s = score({**a, "factory_id": "A2"})
+    assert s.firm_id == "A2" and s.factory_id == "A2"
+    with pytest.raises(InputError, match="firm_id 'A1' and factory_id 'A2' differ"):
+        score({**a, "firm_id": "A1", "factory_id": "A2"})
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"weights": dict(WEIGHTS_2018, **{"I.1": "five"})}, r"item I\.1: weight 'five'"),
+        ({"answers": {"M.4": {"status": "partly", "fraction": "half"}}}, r"item M\.4: partly"),
+        ({"pass_mark": "sixty"}, "item pass_mark: pass mark 'sixty'"),
+        ({"inputs": {"site_area_m2": "big"}}, "item inputs site_area_m2: 'big' is not a number"),
+    ],
+)
+def test_non_numeric_inputs_are_refused_with_file_and_item(change: dict, message: str) -> None:
+    a = assessment_2018()
+    if "answers" in change:
+        a["answers"].update(change.pop("answers"))
+    a.update(change, _file="g.yaml")
+    with pytest.raises(InputError, match=message) as info:
+        score(a)
+    assert info.value.file == "g.yaml"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("firm_id: X\nmodel: gbt36132-2018\nanswers: {B: met, Z.9: met}\n", "item Z.9: unknown"),
+        (
+            "firm_id: X\nmodel: gbt36132-2018\nanswers: {B: met, M.4: {status: partly, fraction: 1.5}}\n",
+            "item M.4: partly needs a fraction",
+        ),
+        ("firm_id: X\nmodel: gbt36132-2018\nanswers: {B: done}\n", "item B: status 'done'"),
+        ("firm_id: X\nanswers: [B, met\n", "is not valid YAML"),
+        ("firm_id: X\nmodel: nope\n", "No green-factory model 'nope'"),
+    ],
+)
+def test_cli_refuses_malformed_files_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, message: str
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, err = run_main(capsys, "green-score", str(path))
+    assert code == 2 and message in err and err.count("\n") == 1
+    assert str(path) in err or "nope" in message
+
+
+def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    """The console script's entry point (library errors → one line, exit code 2)."""
+    from carbonacct.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(list(args))
+    return int(exit_.value.code or 0), capsys.readouterr().err
+
+
+def test_a_bad_level_is_refused_with_the_item() -> None:
+    a = assessment_2025(_file="h.yaml")
+    a["levels"]["L1.1"] = {"baseline": "high", "leading": 100}
+    with pytest.raises(InputError, match=r"h.yaml, item L1\.1: baseline 'high' is not a number"):
+        score(a)
+
+
+def test_cli_weights_csv_refused_with_file_and_item(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = assessment_2018()
+    del a["weights"]
+    path = tmp_path / "a.json"
+    import json
+
+    path.write_text(json.dumps(a, ensure_ascii=False), encoding="utf-8")
+    weights = tmp_path / "w.csv"
+    weights.write_text(
+        "item_id,weight\n"
+        + "\n".join(f"{k},{v}" for k, v in WEIGHTS_2018.items()).replace("I.2,5", "I.2,五"),
+        encoding="utf-8",
+    )
+    code, err = run_main(capsys, "green-score", str(path), "--weights", str(weights))
+    assert code == 2 and f"{path}, item I.2: weight '五' is not a number" in err
+    weights.write_text("item,w\nI.1,5\n", encoding="utf-8")
+    code, err = run_main(capsys, "green-score", str(path), "--weights", str(weights))
+    assert code == 2 and f"{weights}: a weights CSV has columns item_id and weight" in err
+
+
+def test_cli_rounds_points_for_people_and_keeps_them_for_machines(tmp_path: Path) -> None:
+    import json
+
+    a = assessment_2025()  # L1.1: 8 × (117 − 110) / 17 = 3.2941176…
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(a, ensure_ascii=False), encoding="utf-8")
+    exact = 8 * 7 / 17
+    table = CliRunner().invoke(cli, ["green-score", str(path)], catch_exceptions=False).output
+    assert f"{exact:.2f}" in table and f"{exact:.6f}" not in table
+    csv = CliRunner().invoke(cli, ["green-score", str(path), "--format", "csv"]).output
+    assert repr(exact) in csv  # full precision
+    out = json.loads(CliRunner().invoke(cli, ["green-score", str(path), "--format", "json"]).output)
+    l11 = next(r for r in out["items"] if r["item_id"] == "L1.1")
+    assert l11["points"] == pytest.approx(exact, rel=1e-15) and out["verdict"] is None
+
+
+def test_every_model_indicator_is_defined_in_the_indicator_table() -> None:
+    from carbonacct.green_factory import indicator_table
+
+    units = dict(zip(indicator_table()["indicator"], indicator_table()["unit"], strict=True))
+    for model in ("gbt36132-2018", "gbt36132-2025"):
+        q = load_model(model).items.filter(pl.col("indicator").is_not_null())
+        for name, unit in zip(q["indicator"], q["unit"], strict=True):
+            assert units[name] == unit, (model, name)
+
+
+@given(
+    x=st.floats(0, 1000, allow_nan=False),
+    y=st.floats(0, 1000, allow_nan=False),
+    baseline=st.floats(1, 500),
+    span=st.floats(1, 500),
+)
+def test_linear_scoring_is_bounded_and_monotone(
+    x: float, y: float, baseline: float, span: float
+) -> None:
+    from carbonacct.green_factory._scoring import linear
+
+    lo, hi = sorted((x, y))
+    lower = linear(lo, baseline, baseline - span, "lower_better")
+    assert 0.0 <= lower <= 1.0
+    assert lower >= linear(hi, baseline, baseline - span, "lower_better")  # less is better
+    assert linear(lo, baseline, baseline + span, "higher_better") <= linear(
+        hi, baseline, baseline + span, "higher_better"
+    )
