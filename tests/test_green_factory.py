@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import carbonacct
@@ -228,10 +228,10 @@ def test_excel_assessment_and_batch(tmp_path: Path) -> None:
         "answers": [("item_id", "status"), *a["answers"].items()],
         "weights": [("item_id", "weight"), *((k, str(v)) for k, v in WEIGHTS_2018.items())],
         "indicators": [
-            ("name", "value"),
-            ("waste_recycling_rate", "0.9"),
-            ("unit_product_energy", "100"),
-            ("building_density", "0.4"),
+            ("name", "value", "unit"),
+            ("waste_recycling_rate", "90", "%"),  # 0.9
+            ("unit_product_energy", "0.1", "tce/t"),  # 100 kgce/t
+            ("building_density", "0.4", None),
         ],
         "levels": [("item_id", "baseline", "leading"), ("K.4", "0.8", "1.0"), ("K.5", "120", "80")],
     }
@@ -600,3 +600,33 @@ def test_linear_scoring_is_bounded_and_monotone(
     assert linear(lo, baseline, baseline + span, "higher_better") <= linear(
         hi, baseline, baseline + span, "higher_better"
     )
+
+
+def test_a_footprint_without_the_firm_or_with_several_years_is_refused() -> None:
+    from types import SimpleNamespace
+
+    fp = SimpleNamespace(
+        table=pl.DataFrame(
+            {"firm_id": ["F", "F"], "period": ["2023", "2024"], "energy_tce": [1.0, 2.0]}
+        ),
+        intensities=None,
+    )
+    a = assessment_2025(_file="k.yaml", firm_id="G")
+    with pytest.raises(
+        InputError, match=r"k.yaml, item firm_id: firm_id 'G' is not in the footprint"
+    ):
+        score(a, footprint=fp)
+    a["firm_id"] = "F"  # two years and no period: which one is not guessed
+    with pytest.raises(InputError, match=r"item period: the footprint has 2 rows for firm 'F'"):
+        score(a, footprint=fp)
+    a["period"] = 2024  # a YAML number is a period too
+    assert score(a, footprint=fp).provenance["indicators"] == "green-factory-indicators@1.0.0"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(share=st.floats(0, 1, allow_nan=False))
+def test_a_share_scores_the_same_in_percent_and_as_a_fraction(share: float) -> None:
+    a, b = assessment_2025(), assessment_2025()
+    a["indicators"]["renewable_share"] = {"value": share, "unit": "1"}
+    b["indicators"]["renewable_share"] = {"value": share * 100, "unit": "%"}
+    assert points(score(a), "L1.3") == pytest.approx(points(score(b), "L1.3"), abs=1e-12)

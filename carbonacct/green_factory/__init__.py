@@ -33,6 +33,7 @@ from carbonacct.green_factory._assessment import read_assessment, read_weights
 from carbonacct.green_factory.indicators import (
     compute_indicators,
     indicator_table,
+    indicator_table_label,
     manual_indicators,
 )
 from carbonacct.green_factory.model import GreenFactoryModel, load_model, read_model
@@ -146,8 +147,7 @@ def _indicators(
             inputs=a.get("inputs"),
         )
     except InputError as exc:
-        item = f"inputs {exc.fields.get('column')}"
-        raise _scoring.refuse(file, item, str(exc).split(": ", 1)[1]) from None
+        raise _scoring.refuse(file, exc.fields.get("column"), str(exc)) from None
     q = model.items.filter(pl.col("type") == "quantitative")
     units = {i: u for i, u in zip(q["indicator"], q["unit"], strict=True) if u}
     return found | manual_indicators(a.get("indicators") or {}, file, units)
@@ -221,6 +221,7 @@ def score(
         "scoring_rule": "linear between baseline and leading value (GB/T 36132-2025 §5 as read "
         "by third parties; secondary, low)",
         "assessment": file,
+        "indicators": indicator_table_label(),
     }
     return GreenScore(
         firm_id=str(a.get("firm_id")),

@@ -26,7 +26,7 @@ from typing import Any
 
 import polars as pl
 
-from carbonacct._manifest import data_dir, read_dataset
+from carbonacct._manifest import Manifest, data_dir, read_dataset
 from carbonacct.errors import CarbonacctError, InputError
 from carbonacct.units import conversion_factor
 
@@ -72,10 +72,18 @@ def read_indicator_table(path: str | Path) -> pl.DataFrame:
     return table
 
 
+_SHIPPED = "indicators.toml"
+
+
 @cache
 def indicator_table() -> pl.DataFrame:
     """The shipped indicator table, one row per indicator."""
-    return read_indicator_table(data_dir() / "green_factory" / "indicators.toml")
+    return read_indicator_table(data_dir() / "green_factory" / _SHIPPED)
+
+
+def indicator_table_label() -> str:
+    """``id@version`` of the shipped indicator table, for provenance."""
+    return Manifest.from_toml(data_dir() / "green_factory" / _SHIPPED).label
 
 
 def _definitions() -> dict[str, dict[str, Any]]:
@@ -90,10 +98,25 @@ def _sources(
     if footprint is None:
         return out
     table = footprint.table.filter(pl.col("firm_id") == firm_id)
+    if table.height == 0:
+        firms = sorted(set(footprint.table["firm_id"].to_list()))[:5]
+        raise InputError(
+            f"firm_id {firm_id!r} is not in the footprint (it has {firms}...); check the firm_id.",
+            file=None,
+            row=None,
+            column="firm_id",
+        )
     if period is not None:
         table = table.filter(pl.col("period") == period)
-    if table.height == 1:
-        out["footprint"] = table.row(0, named=True)
+    if table.height != 1:
+        raise InputError(
+            f"the footprint has {table.height} rows for firm {firm_id!r} and period "
+            f"{period!r} ({table['period'].to_list()}); give the assessment's period of one year.",
+            file=None,
+            row=None,
+            column="period",
+        )
+    out["footprint"] = table.row(0, named=True)
     if product is not None and footprint.intensities is not None:
         p = footprint.intensities.filter(
             (pl.col("firm_id") == firm_id) & (pl.col("product") == product)
@@ -198,11 +221,11 @@ def _numeric_inputs(inputs: Mapping[str, Any]) -> dict[str, float]:
             out[str(key)] = float(value)
         except (TypeError, ValueError):
             raise InputError(
-                f"inputs {key}: {value!r} is not a number; give the figure in the unit its name "
+                f"{value!r} is not a number; give the figure in the unit its name "
                 "carries (e.g. site_area_m2 in m2).",
                 file=None,
                 row=None,
-                column=str(key),
+                column=f"inputs {key}",
                 value=value,
             ) from None
     return out
