@@ -630,3 +630,26 @@ def test_a_share_scores_the_same_in_percent_and_as_a_fraction(share: float) -> N
     a["indicators"]["renewable_share"] = {"value": share, "unit": "1"}
     b["indicators"]["renewable_share"] = {"value": share * 100, "unit": "%"}
     assert points(score(a), "L1.3") == pytest.approx(points(score(b), "L1.3"), abs=1e-12)
+
+
+def test_a_product_counted_in_another_dimension_is_refused_for_the_per_tonne_indicator() -> None:
+    from types import SimpleNamespace
+
+    fp = SimpleNamespace(
+        table=pl.DataFrame({"firm_id": ["F"], "period": ["2024"], "energy_tce": [10.0]}),
+        intensities=pl.DataFrame(
+            {
+                "firm_id": ["F"],
+                "period": ["2024"],
+                "product": ["glass"],
+                "output_unit": ["m2"],  # kgce/m2 is not kgce/t
+                "energy_per_output_kgce": [2.0],
+                "co2_per_output_t": [0.01],
+            }
+        ),
+    )
+    a = assessment_2025(_file="m.yaml", firm_id="F", period="2024", product="glass")
+    with pytest.raises(
+        InputError, match=r"m.yaml, item unit_product_energy: indicator unit_product"
+    ):
+        score(a, footprint=fp)

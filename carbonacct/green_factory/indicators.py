@@ -156,7 +156,15 @@ def _compute(
     )
     if d["denominator_unit"]:
         unit = f"({unit})/({d['denominator_unit']})"
-    value = num / den * conversion_factor(unit, d["unit"])
+    try:
+        value = num / den * conversion_factor(unit, d["unit"])
+    except CarbonacctError as exc:
+        raise InputError(
+            f"indicator {d['indicator']} cannot be computed in {d['unit']}: {exc}",
+            file=None,
+            row=None,
+            column=d["indicator"],
+        ) from None
     origins = dict.fromkeys(t.partition(".")[0] for t in (d["numerator"], d["denominator"]) if t)
     source = "; ".join(_label(o, sources, firm_id) for o in origins)
     return {"value": value, "unit": d["unit"], "source": source, "basis": d["basis"]}
