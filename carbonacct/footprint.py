@@ -19,6 +19,8 @@ from typing import Any, Literal
 
 import polars as pl
 
+from carbonacct.completeness import gap_warnings, meter_gaps
+from carbonacct.completeness import require_complete as require_gaps_closed
 from carbonacct.emissions import (
     GRID_MODES,
     GridFactor,
@@ -44,6 +46,7 @@ from carbonacct.readings import (
     aggregate_readings,
     key_table,
     period_label,
+    reject_rows,
     scan_readings,
 )
 from carbonacct.units import conversion_factor
@@ -95,6 +98,8 @@ class Method:
     include_media: bool = False
     tce_from_ncv: bool = True
     check_duplicates: bool = True
+    timezone: str = "Asia/Shanghai"
+    interval_label: str = "auto"
 
     @property
     def label(self) -> str:
@@ -171,6 +176,7 @@ class Footprint:
     provenance: dict[str, Any]
     intensities: pl.DataFrame | None = None
     reject_plan: pl.LazyFrame | None = field(default=None, repr=False)
+    completeness: pl.DataFrame | None = None
     _rejects: pl.DataFrame | None = field(default=None, repr=False)
 
     @property
@@ -280,6 +286,11 @@ def footprint(
     include_media: bool = False,
     tce_from_ncv: bool = True,
     check_duplicates: bool = True,
+    timezone: str = "Asia/Shanghai",
+    interval_label: Literal["auto", "start", "end"] = "auto",
+    encoding: str | None = None,
+    sheet: str | None = None,
+    require_complete: bool = False,
     strict: bool = False,
     library: FactorLibrary | None = None,
     engine: Literal["streaming", "in-memory", "dask"] = "streaming",
@@ -335,6 +346,22 @@ def footprint(
         A fuel without a tabulated coefficient (LNG) gets NCV / 29.3076.
     check_duplicates : bool
         Reject repeated readings of one meter at one time.
+    timezone : str
+        Local time zone of the firms (IANA name, default Asia/Shanghai): naive
+        timestamps are local time, aware ones are converted to it.
+    interval_label : {'auto', 'start', 'end'}
+        Whether interval readings are labelled by interval start or end
+        (``auto`` detects the obvious case and otherwise assumes the start,
+        with a warning).
+    encoding : str, optional
+        Encoding of CSV inputs (default: detected, UTF-8 or GB18030).
+    sheet : str, optional
+        The Excel sheet to read (default: every sheet that holds readings).
+    require_complete : bool
+        Raise :class:`InputError` when a meter has gaps (readings missing
+        against its dominant step, or months missing in monthly data);
+        otherwise the gaps are listed in the quality warnings and in
+        ``Footprint.completeness``.
     strict : bool
         Raise :class:`InputError` on any rejected row instead of reporting it.
     library : FactorLibrary, optional
@@ -386,8 +413,10 @@ def footprint(
         include_media=include_media,
         tce_from_ncv=tce_from_ncv,
         check_duplicates=check_duplicates,
+        timezone=timezone,
+        interval_label=interval_label,
     )
-    lf, source = read_readings(readings, checksum=checksum)
+    parts, source = read_readings(readings, checksum=checksum, encoding=encoding, sheet=sheet)
     firm_frame, firm_source = _read_firms(firms)
     needs_province = isinstance(grid_factor, str) and grid_factor in ("provincial", "regional")
     heat = heat_factor(lib)
@@ -397,6 +426,8 @@ def footprint(
         steam_enthalpy=steam_enthalpy,
         steam_feedwater_enthalpy=steam_feedwater_enthalpy,
         check_duplicates=check_duplicates,
+        timezone=timezone,
+        interval_label=interval_label,
     )
 
     # the one pass over the data: row-level checks, then sums per group
@@ -406,18 +437,16 @@ def footprint(
         from carbonacct.distributed import dask_groups
 
         say("reading and aggregating on the cluster")
-        groups = dask_groups(readings, options, group_by_extra, client)
-        rows = scan_readings(
-            lf, source, ReadingOptions(**{**asdict(options), "check_duplicates": False})
-        )
+        groups, dups = dask_groups(readings, options, group_by_extra, client)
+        scan = scan_readings(parts, source, options, duplicates=dups)
     else:
         say("checking keys, periods and duplicates")
-        rows = scan_readings(lf, source, options)
+        scan = scan_readings(parts, source, options)
         say("reading and aggregating")
         plan_engine: Literal["streaming", "in-memory"] = (
             "streaming" if engine == "streaming" else "in-memory"
         )
-        groups = aggregate_readings(rows, group_by_extra).collect(engine=plan_engine)
+        groups = _collect(aggregate_readings(scan.rows, group_by_extra), plan_engine, source)
 
     # everything else runs on the small table of groups
     say("applying factors")
@@ -492,7 +521,7 @@ def footprint(
     table = table.with_columns(
         period_label(pl.col("year"), pl.col("sub"), period).alias("period")
     ).drop("year", "sub")
-    reject_plan = _reject_plan(rows, groups, period)
+    reject_plan = _reject_plan(scan, groups, period)
     keys = ["firm_id", "period", *by]
     extra: list[str] = []
     if gwp_set is not None:
@@ -509,8 +538,11 @@ def footprint(
         *keys, *per_carrier, *RESULT_COLUMNS, *extra, "rows", "rows_rejected"
     ).sort(keys)
 
+    gaps = meter_gaps(scan.rows)
+    if require_complete:
+        require_gaps_closed(gaps, source.name)
     intensities = None
-    warnings: list[str] = []
+    warnings: list[str] = list(scan.warnings) + gap_warnings(gaps)
     green_src = None
     if green_electricity is not None:
         if by:
@@ -533,13 +565,13 @@ def footprint(
         raise InputError(
             f"{source.name}: {quality.rows_rejected} row(s) rejected (strict mode):"
             + format_rows(
-                rejects_df.select("row_nr", "firm_id", "carrier_raw", "reject_reason")
+                rejects_df.select("file", "row", "column", "value", "reject_reason")
                 .head(5)
                 .to_dicts()
             ),
-            file=source.name,
-            row=int(rejects_df["row_nr"][0]),
-            column=None,
+            file=str(rejects_df["file"][0]),
+            row=int(rejects_df["row"][0]),
+            column=str(rejects_df["column"][0]),
         )
     used_pairs = table.select(
         "firm_id", pl.col("period").str.slice(0, 4).cast(pl.Int32).alias("year")
@@ -569,7 +601,7 @@ def footprint(
         ),
         "gwp_set": gwp_set,
         "inputs": {
-            "readings": source.record(),
+            "readings": source.record() | {"interval_labels": scan.labels},
             "firms": firm_source.record() if firm_source else None,
             "activity": activity_src.record() if activity_src else None,
             "green_electricity": green_src.record() if green_src else None,
@@ -580,7 +612,7 @@ def footprint(
             "rows_rejected": quality.rows_rejected,
         },
     }
-    return Footprint(table, quality, factors_used, provenance, intensities, reject_plan)
+    return Footprint(table, quality, factors_used, provenance, intensities, reject_plan, gaps)
 
 
 def validate(readings: TableLike | Sequence[TableLike], **options: Any) -> Footprint:
@@ -724,34 +756,30 @@ def _decide(
     )
 
 
-def _reject_plan(rows: pl.LazyFrame, groups: pl.DataFrame, period: Period) -> pl.LazyFrame:
+def _collect(plan: pl.LazyFrame, engine: Any, source: Source) -> pl.DataFrame:
+    """Run the pass over the data; a file that breaks while read is named, not a traceback."""
+    try:
+        return plan.collect(engine=engine)
+    except pl.exceptions.ComputeError as exc:
+        text = str(exc).strip().splitlines()[0]
+        if "more fields than defined" in text:
+            text = (
+                "a row has more fields than the header (an unquoted comma in a value such "
+                'as 1,234.5? quote it: "1,234.5")'
+            )
+        raise InputError(
+            f"{source.name}: {text}", file=source.name, row=None, column=None
+        ) from None
+
+
+def _reject_plan(scan: Any, groups: pl.DataFrame, period: Period) -> pl.LazyFrame:
     """The rejected input rows with their reasons: a second pass, run only when asked for."""
     bad = (
         groups.filter(pl.col("reason").is_not_null())
         .select(*GROUP_KEYS, "reason")
         .unique(list(GROUP_KEYS))
     )
-    labels = {v: k for k, v in REASON_CODES.items()}
-    return (
-        rows.join(bad.lazy(), on=list(GROUP_KEYS), how="inner", nulls_equal=True)
-        .select(
-            "row_nr",
-            "firm_id",
-            pl.col("meter_id").cast(pl.String),
-            pl.col("site_id").cast(pl.String),
-            pl.col("carrier").cast(pl.String).alias("carrier_raw"),
-            pl.col("value").cast(pl.String).alias("value_raw"),
-            pl.col("unit").cast(pl.String),
-            pl.col("timestamp").cast(pl.String).alias("timestamp_raw"),
-            pl.col("period").cast(pl.String).alias("period_raw"),
-            period_label(pl.col("year"), pl.col("sub"), period).alias("period"),
-            pl.col("flow").cast(pl.String),
-            pl.col("use").cast(pl.String),
-            pl.col("kind").cast(pl.String),
-            pl.col("reason").replace_strict(labels, return_dtype=pl.String).alias("reject_reason"),
-        )
-        .sort("row_nr")
-    )
+    return reject_rows(scan.rows, bad, scan.layout, period)
 
 
 def _firm_year(
@@ -992,9 +1020,9 @@ def _quality(
 
 def _period_rows(frame: pl.DataFrame, period: Period) -> pl.DataFrame:
     """Typed firm_id, value, unit, and the period label at ``period`` with its granularity rank."""
-    from carbonacct.readings import _parse_period
+    from carbonacct.readings import parse_period
 
-    label, rank = _parse_period(pl.col("period"), period)
+    label, rank = parse_period(pl.col("period"), period)
     return frame.with_columns(
         pl.col("firm_id").cast(pl.String).str.strip_chars(),
         pl.col("value").cast(pl.Float64, strict=False),

@@ -1,35 +1,46 @@
 """Readings: ingestion, validation and unit normalisation of meter and fuel records.
 
-The pipeline reads the data once: row-level checks (value, time, duplicates,
-registers) run as column expressions in a lazy polars plan that ends in one
-aggregation by firm, period and *key* (carrier, unit, flow, use, kind); the
-checks and conversions that depend only on the key or the firm (unknown
-carrier, unit of the wrong dimension, missing factor, unknown firm) are made
-once per group on the small aggregated table. pint is called once per
-distinct unit.
-
 Input is long format, one reading a row: ``firm_id``, ``carrier``, ``value``,
 ``unit`` and either ``timestamp`` or ``period`` (``2024``, ``2024Q1``,
 ``2024-03``); optional ``meter_id``, ``site_id``, ``flow`` (``in``/``out``),
-``use`` (``fuel``/``feedstock``) and ``kind`` (``interval``/``register``).
+``use`` (``fuel``/``feedstock``), ``kind`` (``interval``/``register``) and
+``register_capacity``.
 
-:func:`prepare_readings` returns a lazy frame in which every input row is
-still present, with either its amount in the carrier's canonical unit or a
-``reject_reason``. Nothing is dropped: rows in = rows accounted + rows
-rejected. Every check is a column expression; pint is called once per
-distinct (carrier, unit) pair, never per value.
+Each input part (file, sheet, data set, frame) is first brought to one
+schema by the rules of its own format (:func:`normalise`): typed columns are
+used as they are, text is parsed — numbers, and timestamps value by value in
+the firm's local time. The parts are then read as one lazy plan: row-level
+checks (value, time, duplicates, registers) are column expressions, ending in
+one aggregation by firm, period and *key* (carrier, unit, flow, use, kind);
+the checks and conversions that depend only on the key or the firm (unknown
+carrier, unit of the wrong dimension, missing factor, unknown firm) are made
+once per group on the small aggregated table. pint is called once per
+distinct unit. Nothing is dropped: rows in = rows accounted + rows rejected,
+and every rejected row can be traced to its file, row and column.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 
 import polars as pl
 
+from carbonacct._duplicates import duplicate_codes
+from carbonacct._registers import register_amounts
+from carbonacct._timeparse import (
+    PERIODS,
+    Period,
+    in_range,
+    label_table,
+    local_time,
+    parse_period,
+    period_label,
+    year_sub,
+)
 from carbonacct.errors import DimensionalityError, InputError, UnknownUnitError
-from carbonacct.io import Source
+from carbonacct.io._tables import Part, Source
 from carbonacct.units import conversion_factor
 from carbonacct.vocabulary import _fold, carrier_names, carriers
 
@@ -39,42 +50,73 @@ __all__ = [
     "NOTE_CODES",
     "PERIODS",
     "REASON_CODES",
+    "REASON_COLUMN",
     "REJECT_REASONS",
     "ReadingOptions",
+    "Scan",
     "aggregate_readings",
     "key_table",
+    "missing_columns",
+    "normalise",
+    "parse_period",
     "period_label",
+    "reject_rows",
     "scan_readings",
 ]
 
-Period = Literal["year", "quarter", "month"]
-PERIODS: tuple[Period, ...] = ("month", "quarter", "year")
-
-#: Why a row can be rejected, in the order the checks run.
+#: Why a row can be rejected, in the order the checks run (the first failing check wins).
 REJECT_REASONS: dict[str, str] = {
     "missing_firm_id": "firm_id is empty",
     "missing_carrier": "carrier is empty",
     "unknown_carrier": "carrier is not a known code or name",
     "missing_value": "value is empty",
-    "not_a_number": "value is not a number",
+    "not_a_number": "value is not a finite number (text, NaN or infinity)",
     "missing_unit": "unit is empty",
     "unknown_unit": "unit is not a known unit",
     "unit_dimension": "unit does not measure this carrier (e.g. kWh for diesel)",
     "missing_time": "neither timestamp nor period is given",
-    "bad_timestamp": "timestamp cannot be read",
+    "bad_timestamp": "timestamp cannot be read, or its year is outside 1900-2199",
     "bad_period": "period is not like 2024, 2024Q1 or 2024-03",
     "period_coarser_than_requested": "the reading covers a longer period than the one asked for",
     "bad_flow": "flow is not in/out",
     "bad_use": "use is not fuel/feedstock",
     "bad_kind": "kind is not interval/register",
     "register_without_timestamp": "a register reading needs a timestamp",
-    "negative_value": "an interval reading is negative",
+    "register_without_meter": "a register reading needs a meter_id (registers are never chained across meters)",
+    "negative_value": "a reading is negative",
     "duplicate_reading": "the same meter and time appear again with the same value",
     "conflicting_duplicate": "the same meter and time appear again with a different value",
-    "register_reset": "a register went backwards without a plausible rollover",
+    "register_reset": "a register went backwards without a plausible rollover (reset or new meter)",
     "unknown_firm": "firm_id is not in the firms table",
     "steam_needs_enthalpy": "steam given by mass needs a steam enthalpy to become heat",
-    "missing_factor": "no factor for this carrier, region and year",
+    "missing_factor": "no energy factor for this carrier, region and year",
+}
+#: The input column each reason is about (named in the rejects).
+REASON_COLUMN: dict[str, str] = {
+    "missing_firm_id": "firm_id",
+    "missing_carrier": "carrier",
+    "unknown_carrier": "carrier",
+    "missing_value": "value",
+    "not_a_number": "value",
+    "missing_unit": "unit",
+    "unknown_unit": "unit",
+    "unit_dimension": "unit",
+    "missing_time": "timestamp",
+    "bad_timestamp": "timestamp",
+    "bad_period": "period",
+    "period_coarser_than_requested": "period",
+    "bad_flow": "flow",
+    "bad_use": "use",
+    "bad_kind": "kind",
+    "register_without_timestamp": "timestamp",
+    "register_without_meter": "meter_id",
+    "negative_value": "value",
+    "duplicate_reading": "timestamp",
+    "conflicting_duplicate": "value",
+    "register_reset": "value",
+    "unknown_firm": "firm_id",
+    "steam_needs_enthalpy": "unit",
+    "missing_factor": "carrier",
 }
 
 _FLOW = {
@@ -106,16 +148,7 @@ _KIND = {
     "表底": "register",
     "cumulative": "register",
 }
-_TS_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d %H:%M",
-    "%Y-%m-%d",
-    "%Y/%m/%d",
-)
+IntervalLabel = Literal["start", "end", "auto"]
 
 
 @dataclass(frozen=True)
@@ -134,10 +167,20 @@ class ReadingOptions:
         deducts nothing. Always an explicit choice, recorded on the result.
     rollover_fraction : float
         A register that goes backwards is read as a rollover when the wrapped
-        delta is at most this fraction of the counter's capacity (the next
-        power of ten above the last reading); otherwise the row is a reset.
+        delta is at most this fraction of the register's capacity (given in
+        ``register_capacity``, else the next power of ten above the previous
+        reading); otherwise the row is a reset.
     check_duplicates : bool
         Reject repeated readings of one meter at one time.
+    timezone : str
+        The firms' local time zone (IANA name): naive timestamps are local
+        time; aware ones are converted to it before periods are assigned.
+    interval_label : {'auto', 'start', 'end'}
+        Whether an interval reading's timestamp labels the start or the end of
+        its interval (grid meters' 96-point curves are labelled by the end,
+        00:15 … 24:00). ``auto`` detects the obvious case per file (24:00, or
+        data that starts just after midnight and ends at midnight) and
+        otherwise assumes the start, saying so in the quality warnings.
     """
 
     period: Period = "year"
@@ -145,67 +188,8 @@ class ReadingOptions:
     steam_feedwater_enthalpy: float | None = None
     rollover_fraction: float = 0.1
     check_duplicates: bool = True
-
-
-def _parse_period(label: pl.Expr, period: Period) -> tuple[pl.Expr, pl.Expr]:
-    """(period label at the requested granularity, granularity rank of the input label)."""
-    s = (
-        label.cast(pl.String)
-        .str.strip_chars()
-        .str.replace(r"^(\d{4})年第?([1-4])季度?$", "${1}Q${2}")
-        .str.replace(r"^(\d{4})年(\d{1,2})月$", "${1}-${2}")
-        .str.replace(r"^(\d{4})年$", "${1}")
-        .str.replace(r"^(\d{4})[-/]?M?(\d)$", "${1}-0${2}")
-        .str.replace(r"^(\d{4})[/M](\d{2})$", "${1}-${2}")
-        .str.replace(r"^(\d{4})(\d{2})$", "${1}-${2}")
-        .str.to_uppercase()
-    )
-    is_year = s.str.contains(r"^\d{4}$")
-    is_quarter = s.str.contains(r"^\d{4}Q[1-4]$")
-    is_month = s.str.contains(r"^\d{4}-(0[1-9]|1[0-2])$")
-    rank = pl.when(is_month).then(0).when(is_quarter).then(1).when(is_year).then(2).otherwise(None)
-    year = s.str.slice(0, 4)
-    month = s.str.slice(5, 2).cast(pl.Int32, strict=False)
-    quarter = (
-        pl.when(is_quarter)
-        .then(s.str.slice(5, 1).cast(pl.Int32, strict=False))
-        .otherwise((month - 1) // 3 + 1)
-    )
-    if period == "year":
-        out = year
-    elif period == "quarter":
-        out = year + pl.lit("Q") + quarter.cast(pl.String)
-    else:
-        out = s
-    return out, rank
-
-
-def _parse_timestamp(
-    col: pl.Expr, dtype: pl.DataType | None = None, fmt: str | None = None
-) -> pl.Expr:
-    """Timestamps as datetimes: native ones as they are, text with ``fmt`` (or any known format)."""
-    if dtype is not None and dtype.is_temporal():
-        return col.cast(pl.Datetime("us"))  # Parquet/Excel timestamps need no parsing
-    text = col.cast(pl.String).str.strip_chars()
-    if fmt is not None:
-        return text.str.strptime(pl.Datetime("us"), fmt, strict=False)
-    return pl.coalesce([text.str.strptime(pl.Datetime("us"), f, strict=False) for f in _TS_FORMATS])
-
-
-def _timestamp_format(lf: pl.LazyFrame) -> str | None:
-    """The one format that reads a sample of the text timestamps (parsing with one is fast)."""
-    sample = (
-        lf.select(pl.col("timestamp").cast(pl.String).str.strip_chars().replace("", None))
-        .drop_nulls()
-        .head(500)
-        .collect()["timestamp"]
-    )
-    if sample.len() == 0:
-        return None
-    for fmt in _TS_FORMATS:
-        if sample.str.strptime(pl.Datetime("us"), fmt, strict=False).null_count() == 0:
-            return fmt
-    return None
+    timezone: str = "Asia/Shanghai"
+    interval_label: IntervalLabel = "auto"
 
 
 REQUIRED = ("firm_id", "carrier", "value", "unit")
@@ -216,8 +200,16 @@ KEY_COLUMNS = ("carrier", "unit", "flow", "use", "kind")
 
 #: Reason codes, in the order the checks apply (the first failing check wins).
 REASON_CODES: dict[str, int] = {name: i for i, name in enumerate(REJECT_REASONS, start=1)}
-_NOTES = ("register_baseline", "register_rollover")
+_NOTES = ("register_baseline", "register_rollover", "register_split")
 NOTE_CODES: dict[str, int] = {name: i for i, name in enumerate(_NOTES, start=1)}
+
+
+def missing_columns(columns: Sequence[str]) -> list[str]:
+    """The required reading columns that a table lacks (empty when it holds readings)."""
+    missing = [c for c in REQUIRED if c not in columns]
+    if "timestamp" not in columns and "period" not in columns:
+        missing.append("timestamp or period")
+    return missing
 
 
 def _key_table(distinct: pl.DataFrame, options: ReadingOptions) -> pl.DataFrame:
@@ -311,48 +303,8 @@ def _to_canonical(
     return None, None, error
 
 
-def _year_sub(ts: pl.Expr, period: Period) -> tuple[pl.Expr, pl.Expr]:
-    sub = {
-        "year": pl.lit(0, dtype=pl.Int8),
-        "quarter": ts.dt.quarter().cast(pl.Int8),
-        "month": ts.dt.month().cast(pl.Int8),
-    }[period]
-    return ts.dt.year().cast(pl.Int32), sub
-
-
-def period_label(year: pl.Expr, sub: pl.Expr, period: Period) -> pl.Expr:
-    """The period label (``2024``, ``2024Q1``, ``2024-03``) from year and month/quarter numbers."""
-    y = year.cast(pl.String)
-    if period == "year":
-        return y
-    if period == "quarter":
-        return y + pl.lit("Q") + sub.cast(pl.String)
-    return y + pl.lit("-") + sub.cast(pl.String).str.zfill(2)
-
-
-def _label_year_sub(label: pl.Expr, period: Period) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """(year, month or quarter, granularity rank) of a period label."""
-    text, rank = _parse_period(label, "month")
-    year = text.str.slice(0, 4).cast(pl.Int32, strict=False)
-    month = text.str.slice(5, 2).cast(pl.Int8, strict=False)
-    quarter = pl.coalesce(
-        text.str.extract(r"Q([1-4])$").cast(pl.Int8, strict=False),
-        ((month - 1) // 3 + 1).cast(pl.Int8),
-    )
-    sub = {"year": pl.lit(0, dtype=pl.Int8), "quarter": quarter, "month": month}[period]
-    return year, sub, rank
-
-
-def _label_table(labels: pl.DataFrame, period: Period) -> pl.DataFrame:
-    """Year, month or quarter, and granularity rank of each distinct period label (parsed once)."""
-    label = pl.col("period").cast(pl.String).str.strip_chars().replace("", None)
-    year, sub, rank = _label_year_sub(label, period)
-    return labels.with_columns(
-        year.alias("_ly"),
-        sub.alias("_lsub"),
-        rank.cast(pl.Int8).alias("_lrank"),
-        label.is_not_null().alias("_lgiven"),
-    )
+def _code(name: str) -> pl.Expr:
+    return pl.lit(REASON_CODES[name], dtype=pl.UInt8)
 
 
 def _non_empty(text: pl.Expr) -> pl.Expr:
@@ -360,8 +312,287 @@ def _non_empty(text: pl.Expr) -> pl.Expr:
     return text.is_not_null() & (text.str.len_bytes() > 0)
 
 
-def _code(name: str) -> pl.Expr:
-    return pl.lit(REASON_CODES[name], dtype=pl.UInt8)
+def _register_aliases() -> list[str]:
+    return [k for k, v in _KIND.items() if v == "register"]
+
+
+def _is_register() -> pl.Expr:
+    kind = pl.col("kind").str.strip_chars().str.to_lowercase()
+    return kind.is_in(_register_aliases()).fill_null(False)
+
+
+#: The schema every part is brought to before the parts are read as one.
+NORMAL_SCHEMA: dict[str, pl.DataType] = {
+    "row_nr": pl.UInt32(),
+    "firm_id": pl.String(),
+    "meter_id": pl.String(),
+    "site_id": pl.String(),
+    **{c: pl.String() for c in KEY_COLUMNS},
+    "period": pl.String(),
+    "register_capacity": pl.Float64(),
+    "value_text": pl.String(),
+    "_v": pl.Float64(),
+    "_vgiven": pl.Boolean(),
+    "ts_text": pl.String(),
+    "_ts": pl.Datetime("us"),
+    "has_ts": pl.Boolean(),
+}
+_THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$"
+
+
+def _text(name: str, schema: dict[str, pl.DataType], strip: bool) -> pl.Expr:
+    if name not in schema:
+        return pl.lit(None, dtype=pl.String).alias(name)
+    col = pl.col(name).cast(pl.String)
+    if strip or schema[name] != pl.String:
+        col = col.str.strip_chars()
+    return pl.when(_non_empty(col)).then(col).alias(name)
+
+
+def _value(schema: dict[str, pl.DataType]) -> list[pl.Expr]:
+    dtype = schema["value"]
+    if dtype.is_numeric():
+        return [
+            pl.lit(None, dtype=pl.String).alias("value_text"),
+            pl.col("value").cast(pl.Float64).alias("_v"),
+            pl.col("value").is_not_null().alias("_vgiven"),
+        ]
+    text = pl.col("value").cast(pl.String).str.strip_chars()
+    plain = (
+        pl.when(text.str.contains(_THOUSANDS)).then(text.str.replace_all(",", "")).otherwise(text)
+    )
+    return [
+        text.alias("value_text"),
+        plain.cast(pl.Float64, strict=False).alias("_v"),
+        _non_empty(text).alias("_vgiven"),
+    ]
+
+
+def _time(schema: dict[str, pl.DataType], timezone: str) -> list[pl.Expr]:
+    if "timestamp" not in schema:
+        return [
+            pl.lit(None, dtype=pl.String).alias("ts_text"),
+            pl.lit(None, dtype=pl.Datetime("us")).alias("_ts"),
+            pl.lit(False).alias("has_ts"),
+        ]
+    dtype = schema["timestamp"]
+    typed = dtype.is_temporal()
+    ts = local_time(pl.col("timestamp"), dtype, timezone)
+    text = pl.col("timestamp").cast(pl.String).str.strip_chars()
+    given = pl.col("timestamp").is_not_null() if typed else _non_empty(text)
+    return [
+        (pl.lit(None, dtype=pl.String) if typed else text).alias("ts_text"),
+        pl.when(in_range(ts)).then(ts).alias("_ts"),
+        given.alias("has_ts"),
+    ]
+
+
+def normalise(part: Part, offset: int, timezone: str) -> pl.LazyFrame:
+    """One part in :data:`NORMAL_SCHEMA`: typed columns as they are, text parsed.
+
+    ``row_nr`` counts from ``offset`` + 1, so that the rows of all parts are
+    numbered once; text keeps its raw spelling (``value_text``, ``ts_text``)
+    for the rejects.
+    """
+    schema = dict(part.frame.collect_schema())
+    text_source = part.format in ("csv", "excel", "json")
+    capacity = (
+        pl.col("register_capacity").cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False)
+        if "register_capacity" in schema
+        else pl.lit(None, dtype=pl.Float64)
+    )
+    lf = part.frame.with_row_index("row_nr", offset=offset + 1).select(
+        "row_nr",
+        _text("firm_id", schema, text_source),
+        _text("meter_id", schema, True),
+        _text("site_id", schema, True),
+        *(_text(c, schema, True) for c in KEY_COLUMNS),
+        _text("period", schema, True),
+        capacity.alias("register_capacity"),
+        *_value(schema),
+        *_time(schema, timezone),
+    )
+    return lf.cast(NORMAL_SCHEMA).with_columns(pl.col("_v").alias("_vraw"))  # type: ignore[arg-type]
+
+
+def _label_of(part_rows: pl.LazyFrame, option: IntervalLabel) -> tuple[str, str]:
+    """(convention, how it was decided) for the interval readings of one part."""
+    if option != "auto":
+        return option, "given"
+    stats = (
+        part_rows.filter(~_is_register() & pl.col("_ts").is_not_null())
+        .select(
+            pl.col("_ts").min().alias("first"),
+            pl.col("_ts").max().alias("last"),
+            pl.col("ts_text").str.contains(r"24:00(:00)?$").any().alias("has24"),
+        )
+        .collect(engine="streaming")
+        .row(0, named=True)
+    )
+    if stats["first"] is None:
+        return "start", "no interval readings"
+    if stats["has24"]:
+        return "end", "detected (24:00)"
+    midnight = lambda t: (t.hour, t.minute, t.second, t.microsecond) == (0, 0, 0, 0)  # noqa: E731
+    first, last = midnight(stats["first"]), midnight(stats["last"])
+    if last and not first:
+        return "end", "detected (data starts after 00:00 and ends at 00:00)"
+    if first and not last:
+        return "start", "detected (data starts at 00:00 and ends before 00:00)"
+    return "start", "assumed"
+
+
+@dataclass
+class Scan:
+    """The readings as one lazy plan, with what was assumed and where each row came from.
+
+    ``rows`` has every input row (split register intervals as pieces with
+    ``_n`` 0 beside the row's own piece); ``layout`` maps ``row_nr`` to the
+    file (and sheet) and its first row number.
+    """
+
+    rows: pl.LazyFrame
+    layout: pl.DataFrame
+    warnings: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+def _layout(parts: Sequence[Part]) -> pl.DataFrame:
+    starts, names, offset = [], [], 0
+    for part in parts:
+        sizes = part.file_rows or (part.rows,)
+        for name, size in zip(part.files or (part.label,), sizes, strict=True):
+            starts.append(offset + 1)
+            names.append(name)
+            offset += size
+    return pl.DataFrame(
+        {"_start": starts, "file": names}, schema={"_start": pl.UInt32, "file": pl.String}
+    )
+
+
+def _combine(parts: Sequence[Part], source: Source, options: ReadingOptions) -> Scan:
+    """Normalise each part by its own rules, with its interval-label convention, and concatenate."""
+    frames, warnings, labels, offset = [], [], {}, 0
+    for part in parts:
+        missing = missing_columns(part.frame.collect_schema().names())
+        if missing:
+            raise InputError(
+                f"{part.label}: missing column(s) {missing}. Readings need firm_id, carrier, value, "
+                "unit and a timestamp or period column (Chinese headers such as 能源品种, 数量, "
+                "计量单位 are mapped; see carbonacct.vocabulary.COLUMN_MAP).",
+                file=part.label,
+                row=None,
+                column=missing[0],
+            )
+        lf = normalise(part, offset, options.timezone)
+        label, how = _label_of(lf, options.interval_label)
+        labels[part.label] = f"{label} ({how})"
+        if how == "assumed":
+            warnings.append(
+                f"{part.label}: interval readings taken as labelled by their interval start "
+                "(assumed); give interval_label='end' for curves labelled 00:15 … 24:00"
+            )
+        shift = pl.duration(microseconds=1) if label == "end" else pl.duration(microseconds=0)
+        frames.append(lf.with_columns((pl.col("_ts") - shift).alias("_tp")))
+        offset += part.rows
+    for u in source.unread:
+        warnings.append(f"{u.label}: not read ({u.reason}; {max(u.rows, 0)} rows)")
+    rows = frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical")
+    return Scan(rows, _layout(parts), warnings, labels)
+
+
+def _row_reason(label_given: pl.Expr, label_rank: pl.Expr, period: Period) -> pl.Expr:
+    """The code of the first row-level check that fails, or null."""
+    v, ts = pl.col("_v"), pl.col("_ts")
+    checks = [
+        (pl.col("firm_id").is_null(), "missing_firm_id"),
+        (~pl.col("_vgiven"), "missing_value"),
+        (v.is_null() | v.is_nan() | v.is_infinite(), "not_a_number"),
+        (~pl.col("has_ts") & ~label_given, "missing_time"),
+        (pl.col("has_ts") & ts.is_null() & ~label_given, "bad_timestamp"),
+        (ts.is_null() & label_given & label_rank.is_null(), "bad_period"),
+        (ts.is_null() & (label_rank > PERIODS.index(period)), "period_coarser_than_requested"),
+        (_is_register() & pl.col("meter_id").is_null(), "register_without_meter"),
+        (v < 0, "negative_value"),
+    ]
+    # arithmetic on booleans: cheaper than when/then over every row
+    code = pl.min_horizontal(
+        *(255 - c.fill_null(False).cast(pl.UInt8) * (255 - REASON_CODES[n]) for c, n in checks)
+    )
+    return pl.when(code < 255).then(code)
+
+
+def _with_duplicates(lf: pl.LazyFrame, codes: dict[int, int]) -> pl.LazyFrame:
+    if not codes:
+        return lf
+    # is_in streams; replace_strict with a mapping would hold the whole input
+    dup: pl.Expr = pl.lit(None, dtype=pl.UInt8)
+    for code in sorted(set(codes.values())):
+        rows = pl.Series([r for r, c in codes.items() if c == code], dtype=pl.UInt32)
+        dup = (
+            pl.when(pl.col("row_nr").is_in(rows.implode()))
+            .then(pl.lit(code, pl.UInt8))
+            .otherwise(dup)
+        )
+    return lf.with_columns(pl.min_horizontal("row_reason", dup).alias("row_reason"))
+
+
+def _with_registers(lf: pl.LazyFrame, options: ReadingOptions) -> pl.LazyFrame:
+    kinds = lf.select(pl.col("kind").str.strip_chars().str.to_lowercase().unique()).collect()
+    if not set(kinds["kind"].drop_nulls().to_list()) & set(_register_aliases()):
+        return lf.with_columns(pl.lit(1, dtype=pl.UInt32).alias("_n"))
+    is_reg = _is_register() & pl.col("row_reason").is_null() & pl.col("_ts").is_not_null()
+    regs = register_amounts(
+        lf.filter(is_reg), options.rollover_fraction, NOTE_CODES, REASON_CODES["register_reset"]
+    )
+    plain = lf.filter(~is_reg).with_columns(pl.lit(1, dtype=pl.UInt32).alias("_n"))
+    return pl.concat([plain, regs.select(plain.collect_schema().names())], how="vertical")
+
+
+def scan_readings(
+    parts: Sequence[Part],
+    source: Source,
+    options: ReadingOptions,
+    duplicates: dict[int, int] | None = None,
+) -> Scan:
+    """The row-level part of validation, as one lazy plan over the readings.
+
+    Returns a :class:`Scan` whose ``rows`` hold every input row with
+    ``row_nr``, ``firm_id``, the raw key columns, ``has_ts``, ``year`` and
+    ``sub`` (month or quarter; 0 for a year), ``_v`` (the value as a number;
+    for a register, the consumption of the interval ending at it, split
+    across months), ``row_reason`` (the code of the first row-level check
+    that fails), ``note`` and ``_n`` (1 per input row). ``duplicates`` gives
+    precomputed duplicate codes (from the Dask workers) instead of the check.
+
+    Raises
+    ------
+    InputError
+        If a part lacks a required column (named with the file).
+    """
+    scan = _combine(parts, source, options)
+    lf = scan.rows
+    labels = label_table(lf.select("period").unique().collect(engine="streaming"), options.period)
+    lf = lf.join(labels.lazy(), on="period", how="left", nulls_equal=True)
+    label_given, label_rank = pl.col("_lgiven").fill_null(False), pl.col("_lrank")
+    lf = lf.with_columns(
+        _row_reason(label_given, label_rank, options.period).alias("row_reason"),
+        pl.lit(None, dtype=pl.UInt8).alias("note"),
+    )
+    if duplicates is None and options.check_duplicates:
+        duplicates = duplicate_codes(
+            lf.filter(pl.col("row_reason").is_null()),
+            lambda distinct: _key_table(distinct, options),
+            REASON_CODES,
+        )
+    lf = _with_registers(_with_duplicates(lf, duplicates or {}), options)
+    ts_year, ts_sub = year_sub(pl.col("_tp"), options.period)
+    has_time = pl.col("_tp").is_not_null()
+    scan.rows = lf.with_columns(
+        pl.when(has_time).then(ts_year).otherwise(pl.col("_ly")).alias("year"),
+        pl.when(has_time).then(ts_sub).otherwise(pl.col("_lsub")).alias("sub"),
+    )
+    return scan
 
 
 #: Columns that identify an aggregation group of readings: everything a
@@ -369,251 +600,75 @@ def _code(name: str) -> pl.Expr:
 GROUP_KEYS = ("firm_id", "year", "sub", *KEY_COLUMNS, "has_ts", "row_reason", "note")
 
 
-def _register_aliases() -> set[str]:
-    return {k for k, v in _KIND.items() if v == "register"}
-
-
-def scan_readings(lf: pl.LazyFrame, source: Source, options: ReadingOptions) -> pl.LazyFrame:
-    """The row-level part of validation, as one lazy plan over the readings.
-
-    Returns every input row with ``row_nr``, ``firm_id``, the raw key columns
-    (carrier, unit, flow, use, kind), ``has_ts``, ``year`` and ``sub`` (month
-    or quarter; 0 for a year), ``_v`` (the value as a number; for a register,
-    the delta since its previous reading), ``row_reason`` (the code of the
-    first row-level check that fails: missing firm, value, time or period,
-    negative value, duplicate, register reset) and ``note``. The checks that
-    depend only on the key (carrier, unit...) or on the firm are made once
-    per group after aggregation. Small pre-passes read the distinct period
-    labels and, when those columns exist, the register and duplicate rows.
-
-    Raises
-    ------
-    InputError
-        If a required column is missing (a file-level error, named with the file).
-    """
-    schema = dict(lf.collect_schema())
-    missing = [c for c in REQUIRED if c not in schema]
-    if "timestamp" not in schema and "period" not in schema:
-        missing.append("timestamp or period")
-    if missing:
-        raise InputError(
-            f"{source.name}: missing column(s) {missing}. Readings need firm_id, carrier, value, "
-            "unit and a timestamp or period column (Chinese headers such as 能源品种, 数量, 计量单位 "
-            "are mapped; see carbonacct.vocabulary.COLUMN_MAP).",
-            file=source.name,
-            row=None,
-            column=missing[0],
-        )
-    # the duplicate pre-pass reads ``raw``: without literal columns, which make polars
-    # hold a filtered scan in memory
-    raw = lf.with_row_index("row_nr", offset=1)
-    lf = raw.with_columns(
-        [pl.lit(None, dtype=pl.String).alias(c) for c in OPTIONAL if c not in schema]
-    )
-    ts_dtype = schema.get("timestamp")
-    ts_temporal = ts_dtype is not None and ts_dtype.is_temporal()
-    fmt = None if ts_temporal or "timestamp" not in schema else _timestamp_format(lf)
-    ts = _parse_timestamp(pl.col("timestamp"), ts_dtype, fmt)
-    if ts_temporal:
-        ts_given = pl.col("timestamp").is_not_null()
-    else:
-        ts_given = _non_empty(pl.col("timestamp").cast(pl.String).str.strip_chars())
-    # text files carry stray spaces; typed files (Parquet) are taken as they are
-    text_file = source.format in ("csv", "excel", "json", "multiple")
-    if schema["value"].is_numeric():
-        value, value_given = pl.col("value").cast(pl.Float64), pl.col("value").is_not_null()
-    else:
-        text = pl.col("value").cast(pl.String)
-        text = text.str.strip_chars() if text_file else text
-        value, value_given = text.cast(pl.Float64, strict=False), _non_empty(text)
-    firm = pl.col("firm_id").cast(pl.String)
-    firm = firm.str.strip_chars() if text_file else firm
-    lf = lf.with_columns(
-        pl.when(_non_empty(firm)).then(firm).alias("firm_id")
-        if text_file
-        else firm.alias("firm_id"),
-        value.alias("_v"),
-        value_given.alias("_vgiven"),
-        ts.alias("_ts"),
-        ts_given.alias("has_ts"),
-    )
-    ts = pl.col("_ts")
-    ts_year, ts_sub = _year_sub(ts, options.period)
-    if "period" in schema:
-        labels = _label_table(
-            lf.select("period").unique().collect(engine="streaming"), options.period
-        )
-        lf = lf.join(labels.lazy(), on="period", how="left", nulls_equal=True)
-        label_given, label_rank = pl.col("_lgiven").fill_null(False), pl.col("_lrank")
-        year = pl.when(ts.is_not_null()).then(ts_year).otherwise(pl.col("_ly"))
-        sub = pl.when(ts.is_not_null()).then(ts_sub).otherwise(pl.col("_lsub"))
-    else:
-        label_given, label_rank = pl.lit(False), pl.lit(None, dtype=pl.Int8)
-        year, sub = ts_year, ts_sub
-    lf = lf.with_columns(
-        year.alias("year"), sub.alias("sub"), pl.lit(None, dtype=pl.UInt8).alias("note")
-    )
-    v = pl.col("_v")
-    checks = [
-        (~_non_empty(pl.col("firm_id")), "missing_firm_id"),
-        (~pl.col("_vgiven"), "missing_value"),
-        (v.is_null() | v.is_nan() | v.is_infinite(), "not_a_number"),
-        (~pl.col("has_ts") & ~label_given, "missing_time"),
-        (pl.col("has_ts") & ts.is_null() & ~label_given, "bad_timestamp"),
-        (ts.is_null() & label_given & label_rank.is_null(), "bad_period"),
-        (
-            ts.is_null() & (label_rank > PERIODS.index(options.period)),
-            "period_coarser_than_requested",
-        ),
-        (v < 0, "negative_value"),
-    ]
-    # the first failing check has the smallest code (codes follow the order of the checks)
-    # (arithmetic on booleans: cheaper than when/then over every row)
-    row_reason = pl.min_horizontal(
-        *(
-            255 - c.fill_null(False).cast(pl.UInt8) * (255 - REASON_CODES[name])
-            for c, name in checks
-        )
-    )
-    row_reason = pl.when(row_reason < 255).then(row_reason)
-    lf = lf.with_columns(row_reason.alias("row_reason"))
-    if options.check_duplicates and "meter_id" in schema:
-        codes = _duplicate_codes(raw, schema)
-        if codes:
-            # is_in streams; replace_strict with a mapping would hold the whole input
-            dup: pl.Expr = pl.lit(None, dtype=pl.UInt8)
-            for code in sorted(set(codes.values())):
-                rows = pl.Series([r for r, c in codes.items() if c == code], dtype=pl.UInt32)
-                dup = (
-                    pl.when(pl.col("row_nr").is_in(rows.implode()))
-                    .then(pl.lit(code, dtype=pl.UInt8))
-                    .otherwise(dup)
-                )
-            lf = lf.with_columns(pl.min_horizontal("row_reason", dup).alias("row_reason"))
-    if "kind" in schema:
-        kinds = (
-            lf.select(pl.col("kind").cast(pl.String).str.strip_chars().str.to_lowercase())
-            .unique()
-            .collect()
-        )
-        aliases = _register_aliases()
-        if any(k in aliases for k in kinds["kind"].drop_nulls().to_list()):
-            lf = _register_deltas(lf, options.rollover_fraction)
-    return lf
-
-
-def _duplicate_codes(
-    lf: pl.LazyFrame, present: Iterable[str], rows_per_bucket: int = 5_000_000
-) -> dict[int, int]:
-    """Row number -> duplicate reason, for the rows that repeat a meter reading.
-
-    A pre-pass over the raw columns hashes each row's meter, key and time
-    (rows with a meter_id only) and keeps the rows whose hash repeats; only
-    those are compared in full. Identical repeats keep the first row and
-    reject the rest; repeats with different values are all rejected, since no
-    rule can tell which is right. The hash set is the one structure that
-    grows with the input, so large inputs are checked in hash buckets of at
-    most ``rows_per_bucket`` rows, one pass each, holding only the row number
-    and hash: memory stays bounded.
-    """
-    # columns absent from the input are constant: leave them out (a hashed literal
-    # column is not streamed by polars)
-    key = [
-        c for c in ("firm_id", "meter_id", "carrier", "flow", "timestamp", "period") if c in present
-    ]
-    # xor of per-column hashes: much cheaper than hashing a struct; a collision is
-    # harmless, since the suspects are compared on the real key below
-    h = pl.col(key[0]).hash(11)
-    for i, c in enumerate(key[1:], start=12):
-        h = h ^ pl.col(c).hash(i)
-    hashed = lf.filter(pl.col("meter_id").is_not_null()).select("row_nr", h.alias("_h"))
-    n = int(lf.select(pl.len()).collect(engine="streaming").item())
-    buckets = max(1, -(-n // rows_per_bucket))
-    # only (row number, hash) is held per bucket: 12 bytes a row; the check runs eagerly
-    # on that small frame, since a lazy is_duplicated would hold every projected column
-    suspects = pl.concat(
-        [
-            (b := hashed.filter((pl.col("_h") % buckets) == i).collect(engine="streaming"))
-            .filter(b["_h"].is_duplicated())
-            .select("row_nr")
-            for i in range(buckets)
-        ]
-    )
-    if suspects.height == 0:
-        return {}
-    rows = (
-        lf.select("row_nr", "value", *key)
-        .join(suspects.lazy(), on="row_nr", how="semi")
-        .collect(engine="streaming")
-    )
-    decided = rows.with_columns(
-        pl.when(pl.col("value").n_unique().over(key) > 1)
-        .then(_code("conflicting_duplicate"))
-        .when(pl.col("row_nr") != pl.col("row_nr").min().over(key))
-        .then(_code("duplicate_reading"))
-        .otherwise(None)
-        .alias("code")
-    ).drop_nulls("code")
-    return dict(zip(decided["row_nr"].to_list(), decided["code"].to_list(), strict=True))
-
-
-def _register_deltas(lf: pl.LazyFrame, rollover_fraction: float) -> pl.LazyFrame:
-    """Turn cumulative register readings into interval amounts, inside the plan.
-
-    Each register reading minus the previous one of the same meter (and
-    carrier, unit and flow) gives the amount of the interval that ends at it.
-    A counter that goes backwards is a rollover when the wrapped delta is
-    small against the counter's capacity (the next power of ten above the
-    previous reading), else a reset (rejected). The first reading of a meter
-    is its baseline: accounted, with no amount of its own, and counted as a
-    note. Only register rows without a row-level problem enter the window; a
-    change of unit starts a new sequence.
-    """
-    kind = pl.col("kind").cast(pl.String).str.strip_chars().str.to_lowercase()
-    is_reg = (
-        kind.is_in(list(_register_aliases()))
-        & pl.col("row_reason").is_null()
-        & pl.col("_ts").is_not_null()
-    ).fill_null(False)
-    group = ["firm_id", "meter_id", "carrier", "unit", "flow"]
-    regs = (
-        lf.filter(is_reg).sort("_ts").with_columns(pl.col("_v").shift(1).over(group).alias("_pv"))
-    )
-    capacity = pl.lit(10.0).pow(pl.col("_pv").abs().log10().floor() + 1)
-    wrapped = capacity - pl.col("_pv") + pl.col("_v")
-    delta = pl.col("_v") - pl.col("_pv")
-    rollover = (delta < 0) & (wrapped <= capacity * rollover_fraction)
-    first = pl.col("_pv").is_null()
-    regs = regs.with_columns(
-        pl.when(first)
-        .then(0.0)
-        .when(delta >= 0)
-        .then(delta)
-        .when(rollover)
-        .then(wrapped)
-        .otherwise(None)
-        .alias("_v"),
-        pl.when(first)
-        .then(pl.lit(NOTE_CODES["register_baseline"], dtype=pl.UInt8))
-        .when(rollover)
-        .then(pl.lit(NOTE_CODES["register_rollover"], dtype=pl.UInt8))
-        .otherwise(pl.col("note"))
-        .alias("note"),
-        pl.when(~first & (delta < 0) & ~rollover)
-        .then(_code("register_reset"))
-        .otherwise(pl.col("row_reason"))
-        .alias("row_reason"),
-    ).drop("_pv")
-    return pl.concat([lf.filter(~is_reg), regs])
-
-
 def aggregate_readings(rows: pl.LazyFrame, by: tuple[str, ...] = ()) -> pl.LazyFrame:
     """Sum the values per group (``GROUP_KEYS`` and ``by``): the only full pass over the data."""
     return rows.group_by(*GROUP_KEYS, *by).agg(
-        pl.col("_v").sum().alias("_sum"), pl.len().alias("rows")
+        pl.col("_v").sum().alias("_sum"), pl.col("_n").sum().alias("rows")
     )
 
 
 def key_table(groups: pl.DataFrame, options: ReadingOptions) -> pl.DataFrame:
     """The key table of the distinct (carrier, unit, flow, use, kind) in the groups."""
     return _key_table(groups.select(KEY_COLUMNS).unique(maintain_order=True), options)
+
+
+def reject_rows(
+    rows: pl.LazyFrame, bad: pl.DataFrame, layout: pl.DataFrame, period: Period
+) -> pl.LazyFrame:
+    """The rejected input rows: file, row within it, column, value and reason.
+
+    ``bad`` holds the rejected groups (``GROUP_KEYS`` and ``reason``). A
+    second pass over the input, run only when the rejects are asked for.
+    """
+    labels = {v: k for k, v in REASON_CODES.items()}
+    raw_value = pl.coalesce(pl.col("value_text"), pl.col("_vraw").cast(pl.String))
+    raw_ts = pl.coalesce(pl.col("ts_text"), pl.col("_ts").dt.to_string("%Y-%m-%d %H:%M:%S"))
+    by_column = {
+        "firm_id": pl.col("firm_id"),
+        "carrier": pl.col("carrier_raw"),
+        "value": pl.col("value_raw"),
+        "unit": pl.col("unit"),
+        "timestamp": pl.col("timestamp_raw"),
+        "period": pl.col("period_raw"),
+        "meter_id": pl.col("meter_id"),
+        "flow": pl.col("flow"),
+        "use": pl.col("use"),
+        "kind": pl.col("kind"),
+    }
+    column = pl.col("reject_reason").replace_strict(REASON_COLUMN, return_dtype=pl.String)
+    cell: pl.Expr = pl.lit(None, dtype=pl.String)
+    for name, expr in by_column.items():
+        cell = pl.when(pl.col("column") == name).then(expr).otherwise(cell)
+    return (
+        rows.filter(pl.col("_n") == 1)
+        .join(bad.lazy(), on=list(GROUP_KEYS), how="inner", nulls_equal=True)
+        .select(
+            "row_nr",
+            "firm_id",
+            "meter_id",
+            "site_id",
+            pl.col("carrier").alias("carrier_raw"),
+            raw_value.alias("value_raw"),
+            "unit",
+            raw_ts.alias("timestamp_raw"),
+            pl.col("period").alias("period_raw"),
+            period_label(pl.col("year"), pl.col("sub"), period).alias("period"),
+            "flow",
+            "use",
+            "kind",
+            pl.col("reason").replace_strict(labels, return_dtype=pl.String).alias("reject_reason"),
+        )
+        .with_columns(column.alias("column"))
+        .with_columns(cell.alias("value"))
+        .sort("row_nr")
+        .join_asof(layout.lazy(), left_on="row_nr", right_on="_start", strategy="backward")
+        .with_columns((pl.col("row_nr") - pl.col("_start") + 1).alias("row"))
+        .select(
+            "file",
+            "row",
+            "column",
+            "value",
+            "reject_reason",
+            pl.exclude("file", "row", "column", "value", "reject_reason", "_start"),
+        )
+    )

@@ -6,6 +6,14 @@ meter, a natural-gas meter read as a cumulative register each month, monthly
 diesel deliveries for forklifts and purchased steam, plus value added and
 product output. Deterministic (fixed seed): `python examples/generate_jiangsu.py`
 rewrites the same files.
+
+The files look like what such a plant exports, not like what is easy to read:
+the electricity curve is a typed Parquet file labelled by interval end, as
+grid meters label their 96 points a day (00:15 … 24:00, the last stored as
+00:00 of the next day: the year runs from 2024-01-01 00:15 to 2025-01-01
+00:00); the gas register is read at 00:00 on the 1st of each month, the
+reading of 2025-01-01 closing December; the fuels file is a CSV saved by
+Excel on a Chinese system (GBK, Chinese headers).
 """
 
 from __future__ import annotations
@@ -46,8 +54,9 @@ def pv_export(ts: pl.Series, rng: np.random.Generator) -> np.ndarray:
 def main() -> None:
     rng = np.random.default_rng(20240101)
     OUT.mkdir(parents=True, exist_ok=True)
+    # interval ends: 00:15 on 1 January … 00:00 on 1 January of the next year
     ts = pl.datetime_range(
-        pl.datetime(YEAR, 1, 1), pl.datetime(YEAR, 12, 31, 23, 45), "15m", eager=True
+        pl.datetime(YEAR, 1, 1, 0, 15), pl.datetime(YEAR + 1, 1, 1), "15m", eager=True
     )
     meters = [
         ("E-01", "site-A", "in", load_shape(ts, rng, 180, 1250)),
@@ -61,12 +70,12 @@ def main() -> None:
                 "meter_id": meter,
                 "site_id": site,
                 "carrier": "电力",
-                "timestamp": ts.dt.strftime("%Y-%m-%d %H:%M:%S"),
+                "timestamp": ts,
                 "value": values,
                 "unit": "kWh",
                 "flow": flow,
             }
-        ).filter(pl.col("value") > 0 if flow == "out" else pl.lit(True))
+        )
         for meter, site, flow, values in meters
     ]
     pl.concat(frames).write_parquet(OUT / "electricity_15min.parquet", statistics=True)
@@ -76,7 +85,7 @@ def main() -> None:
         rng.normal(21000, 2500, size=12) * (1 + 0.25 * np.cos(np.array(months) / 12 * 2 * np.pi))
     )
     register = 184_230 + np.concatenate([[0], np.cumsum(gas_use)])
-    stamps = [f"{YEAR}-{m:02d}-01 00:00:00" for m in months] + [f"{YEAR}-12-31 23:59:00"]
+    stamps = [f"{YEAR}-{m:02d}-01 00:00:00" for m in months] + [f"{YEAR + 1}-01-01 00:00:00"]
     rows = [
         {
             "firm_id": FIRM,
@@ -118,7 +127,22 @@ def main() -> None:
                 "kind": None,
             }
         )
-    pl.DataFrame(rows).write_csv(OUT / "fuels.csv")
+    fuels = pl.DataFrame(rows).rename(
+        {
+            "firm_id": "企业代码",
+            "meter_id": "计量器具编号",
+            "site_id": "厂区",
+            "carrier": "能源品种",
+            "timestamp": "采集时间",
+            "period": "统计期",
+            "value": "数量",
+            "unit": "计量单位",
+            "kind": "读数类型",
+        }
+    )
+    # saved as Excel saves a CSV on a Chinese Windows system: GBK, CRLF
+    text = fuels.write_csv(line_terminator="\r\n")
+    (OUT / "fuels.csv").write_bytes(text.encode("gbk"))
 
     pl.DataFrame(
         {

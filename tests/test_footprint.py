@@ -275,12 +275,13 @@ def test_register_with_a_rollover() -> None:
     )
     r = footprint(data, firms=JS, period="month")
     monthly = dict(zip(r.table["period"], r.table["electricity_in_MWh"], strict=True))
-    # Jan: baseline; Feb: 900 kWh; Mar: 100 000 − 99 900 + 400 = 500 kWh; Apr: 1 000 kWh
+    # each reading closes the interval since the previous one: the reading at 00:00 on
+    # 1 February closes January. Jan: 99 900 − 99 000 = 900 kWh; Feb: 100 000 − 99 900 + 400
+    # = 500 kWh (rollover at 100 000); Mar: 1 400 − 400 = 1 000 kWh
     assert monthly == {
-        "2023-01": 0.0,
-        "2023-02": pytest.approx(0.9),
-        "2023-03": pytest.approx(0.5),
-        "2023-04": pytest.approx(1.0),
+        "2023-01": pytest.approx(0.9),
+        "2023-02": pytest.approx(0.5),
+        "2023-03": pytest.approx(1.0),
     }
     assert r.quality.notes == {"register_baseline": 1, "register_rollover": 1}
     assert r.quality.rows_rejected == 0

@@ -58,4 +58,4 @@ def test_readme_main_job_runs_on_the_bundled_example() -> None:
         os.chdir(cwd)
     assert result.exit_code == 0, result.output
     assert "91320500EXAMPLE0001,2024," in result.output
-    assert "rows in 75197 = accounted 75197 + rejected 0" in result.output
+    assert "rows in 105445 = accounted 105445 + rejected 0" in result.output

@@ -12,81 +12,49 @@ beside CSV, a provenance sheet in Excel.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from carbonacct.errors import InputError
-from carbonacct.vocabulary import COLUMN_MAP
 
 __all__ = [
+    "Part",
     "Source",
+    "Unread",
     "column_unit",
+    "detect_encoding",
+    "read_parts",
     "read_readings",
     "read_side_table",
     "read_table",
+    "rename_columns",
     "sha256_file",
     "write_result",
 ]
 
-TableLike = str | Path | pl.DataFrame | pl.LazyFrame | Any
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where an input table came from: a name for messages and its checksum."""
-
-    name: str
-    sha256: str | None = None
-    format: str = "frame"
-    files: tuple[str, ...] = field(default_factory=tuple)
-
-    def record(self) -> dict[str, Any]:
-        return {"name": self.name, "format": self.format, "sha256": self.sha256}
-
-
-def sha256_file(path: Path, chunk: int = 1 << 22) -> str:
-    """SHA-256 of a file, read in 4 MiB chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _sha256_many(paths: list[Path]) -> str:
-    digest = hashlib.sha256()
-    for p in paths:
-        digest.update(str(p.name).encode())
-        digest.update(sha256_file(p).encode())
-    return digest.hexdigest()
-
-
-def _rename(columns: list[str]) -> dict[str, str]:
-    """Map foreign headers (Chinese, mixed case, stray spaces) to library names."""
-    mapping = {}
-    taken = set()
-    for c in columns:
-        key = c.strip()
-        name = COLUMN_MAP.get(key) or COLUMN_MAP.get(key.lower()) or key.lower().replace(" ", "_")
-        if name in taken:  # two headers mapping to one name: keep the first, leave the other as is
-            continue
-        taken.add(name)
-        if name != c:
-            mapping[c] = name
-    return mapping
+from carbonacct.io._tables import (
+    Part,
+    Source,
+    TableLike,
+    Unread,
+    detect_encoding,
+    read_parts,
+    rename_columns,
+    sha256_file,
+)
 
 
 def read_table(source: TableLike, *, checksum: bool = True) -> tuple[pl.LazyFrame, Source]:
     """Read a table from a path or frame as a lazy frame with library column names.
 
-    CSV files are read with every column as text, so that a bad number
-    becomes a rejected row (with its row number) rather than a parse failure.
+    Typed sources keep their types; CSV is decoded losslessly (UTF-8 or
+    GB18030) and read as text, so that a bad number becomes a rejected row
+    (with its row number) rather than a parse failure. Of an Excel workbook
+    the first sheet is read (the others are listed in ``Source.unread``).
 
     Parameters
     ----------
@@ -100,73 +68,66 @@ def read_table(source: TableLike, *, checksum: bool = True) -> tuple[pl.LazyFram
     -------
     (polars.LazyFrame, Source)
     """
-    if isinstance(source, pl.LazyFrame):
-        return source.rename(_rename(source.collect_schema().names())), Source("<LazyFrame>")
-    if isinstance(source, pl.DataFrame):
-        return source.lazy().rename(_rename(source.columns)), Source("<DataFrame>")
-    if not isinstance(source, (str, Path)):
-        try:
-            frame = pl.from_pandas(source)
-        except Exception as exc:
-            raise InputError(
-                f"Cannot read {type(source).__name__} as a table; pass a path or a polars/pandas frame.",
-                file=None,
-                row=None,
-                column=None,
-            ) from exc
-        return frame.lazy().rename(_rename(frame.columns)), Source("<pandas.DataFrame>")
-    path = Path(source)
-    name = str(path)
-    if path.is_dir() or "*" in name:
-        files = sorted(path.rglob("*.parquet")) if path.is_dir() else sorted(Path().glob(name))
-        if not files:
-            raise InputError(f"{name}: no Parquet files found.", file=name, row=None, column=None)
-        lf = pl.scan_parquet(path if path.is_dir() else name, hive_partitioning=path.is_dir())
-        digest = _sha256_many(files) if checksum else None
-        return lf.rename(_rename(lf.collect_schema().names())), Source(
-            name, digest, "parquet", tuple(map(str, files))
-        )
-    if not path.exists():
-        raise InputError(f"{name}: no such file.", file=name, row=None, column=None)
-    digest = sha256_file(path) if checksum else None
-    suffix = path.suffix.lower()
-    if suffix == ".csv" or suffix == ".txt":
-        lf = pl.scan_csv(path, infer_schema=False, encoding="utf8-lossy")
-        fmt = "csv"
-    elif suffix == ".parquet":
-        lf = pl.scan_parquet(path)
-        fmt = "parquet"
-    elif suffix in (".xlsx", ".xlsm", ".xls"):
-        lf = pl.read_excel(path, infer_schema_length=0).lazy()
-        fmt = "excel"
-    elif suffix == ".json":
-        lf = pl.read_json(path).lazy()
-        fmt = "json"
-    else:
-        raise InputError(
-            f"{name}: unsupported file type {suffix!r}; use .csv, .parquet, .xlsx or .json.",
-            file=name,
-            row=None,
-            column=None,
-        )
-    return lf.rename(_rename(lf.collect_schema().names())), Source(name, digest, fmt, (name,))
+    parts, src = read_parts(source, checksum=checksum)
+    if not parts:
+        raise InputError(f"{src.name}: no table found.", file=src.name, row=None, column=None)
+    return parts[0].frame, src
+
+
+def _missing_reading_columns(columns: list[str]) -> str | None:
+    from carbonacct.readings import missing_columns
+
+    missing = missing_columns(columns)
+    return f"does not hold readings: no column(s) {missing}" if missing else None
 
 
 def read_readings(
-    readings: TableLike | Sequence[TableLike], *, checksum: bool = True
-) -> tuple[pl.LazyFrame, Source]:
-    """Readings from one source, or several concatenated (columns missing in one are null there)."""
-    if isinstance(readings, (list, tuple)):
-        parts = [read_table(r, checksum=checksum) for r in readings]
-        if not parts:
-            raise InputError("No readings given.", file=None, row=None, column=None)
-        if len(parts) == 1:
-            return parts[0]
-        frames = [lf.with_columns(pl.all().cast(pl.String)) for lf, _ in parts]
-        name = " + ".join(s.name for _, s in parts)
-        digest = ",".join(s.sha256 or "-" for _, s in parts)
-        return pl.concat(frames, how="diagonal"), Source(name, digest, "multiple")
-    return read_table(readings, checksum=checksum)
+    readings: TableLike | Sequence[TableLike],
+    *,
+    checksum: bool = True,
+    encoding: str | None = None,
+    sheet: str | None = None,
+) -> tuple[list[Part], Source]:
+    """The parts of one or several readings inputs, each read by the rules of its format.
+
+    Sources are not cast to a common type here: each part is normalised on
+    its own (:func:`carbonacct.readings.scan_readings`), so a typed Parquet
+    file and a text CSV can be given together. Every sheet of a workbook that
+    holds readings is read; the others are listed in ``Source.unread``.
+    """
+    inputs = list(readings) if isinstance(readings, (list, tuple)) else [readings]
+    if not inputs:
+        raise InputError("No readings given.", file=None, row=None, column=None)
+    parts: list[Part] = []
+    sources: list[Source] = []
+    for item in inputs:
+        p, s = read_parts(
+            item,
+            checksum=checksum,
+            encoding=encoding,
+            sheet=sheet,
+            wanted=_missing_reading_columns,
+        )
+        parts += p
+        sources.append(s)
+    if not parts:
+        unread = "; ".join(f"{u.label}: {u.reason}" for s in sources for u in s.unread)
+        raise InputError(
+            f"{' + '.join(s.name for s in sources)}: no table of readings found ({unread}).",
+            file=sources[0].name,
+            row=None,
+            column=None,
+        )
+    if len(sources) == 1:
+        return parts, sources[0]
+    return parts, Source(
+        " + ".join(s.name for s in sources),
+        ",".join(s.sha256 or "-" for s in sources),
+        "multiple",
+        tuple(f for s in sources for f in s.files),
+        tuple(e for s in sources for e in s.encodings),
+        tuple(u for s in sources for u in s.unread),
+    )
 
 
 def read_side_table(

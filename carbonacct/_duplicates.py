@@ -1,0 +1,108 @@
+"""Repeated readings of one meter at one time, found on normalised values.
+
+Two rows are the same reading when they have the same firm and meter and the
+same time once parsed (``2024-01-01 00:00:00`` = ``2024-01-01T00:00``, or the
+same period label in any spelling), the same carrier once mapped (电力 =
+electricity) and the same flow. They are identical when their values agree
+once converted to the carrier's canonical unit (1 MWh = 1000 kWh): the first
+is kept and the others rejected as ``duplicate_reading``; otherwise no rule
+can tell which is right and all are rejected as ``conflicting_duplicate``.
+
+A pre-pass hashes (firm, meter, time) of the rows that have a meter; only
+rows whose hash repeats are compared in full. The hash set is the one
+structure that grows with the input, so large inputs are hashed in buckets of
+at most ``rows_per_bucket`` rows, one pass each, holding only row number and
+hash: memory stays bounded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+
+__all__ = ["duplicate_codes"]
+
+#: Relative difference under which two converted values are the same value.
+SAME_VALUE_RTOL = 1e-9
+
+
+def _suspects(rows: pl.LazyFrame, rows_per_bucket: int) -> pl.DataFrame:
+    when = pl.col("_ts").is_not_null() | pl.col("_lnorm").is_not_null()
+    # xor of per-column hashes: cheaper than hashing a struct; a collision is harmless,
+    # since the suspects are compared on the real key below
+    h = (
+        pl.col("firm_id").hash(11)
+        ^ pl.col("meter_id").hash(12)
+        ^ pl.col("_ts").hash(13)
+        ^ pl.col("_lnorm").hash(14)
+    )
+    hashed = rows.filter(pl.col("meter_id").is_not_null() & when).select("row_nr", h.alias("_h"))
+    n = int(rows.select(pl.len()).collect(engine="streaming").item())
+    buckets = max(1, -(-n // rows_per_bucket))
+    # only (row number, hash) is held per bucket: 12 bytes a row; decided eagerly on that
+    # small frame, since a lazy is_duplicated would hold every projected column
+    return pl.concat(
+        [
+            (b := hashed.filter((pl.col("_h") % buckets) == i).collect(engine="streaming"))
+            .filter(b["_h"].is_duplicated())
+            .select("row_nr")
+            for i in range(buckets)
+        ]
+    )
+
+
+def duplicate_codes(
+    rows: pl.LazyFrame,
+    keys_of: Callable[[pl.DataFrame], pl.DataFrame],
+    codes: dict[str, int],
+    rows_per_bucket: int = 5_000_000,
+) -> dict[int, int]:
+    """Row number -> ``duplicate_reading`` or ``conflicting_duplicate`` code.
+
+    ``rows`` are the normalised readings (``row_nr``, ``firm_id``,
+    ``meter_id``, ``_ts``, ``_lnorm``, the raw key columns, ``_v``);
+    ``keys_of`` maps distinct raw (carrier, unit, flow, use, kind) to the
+    carrier code, ``flow_n`` and ``to_canonical``.
+    """
+    suspects = _suspects(rows, rows_per_bucket)
+    if suspects.height == 0:
+        return {}
+    raw = ["carrier", "unit", "flow", "use", "kind"]
+    found = (
+        rows.select("row_nr", "firm_id", "meter_id", "_ts", "_lnorm", "_v", *raw)
+        .join(suspects.lazy(), on="row_nr", how="semi")
+        # a missing or non-numeric value is rejected on its own; it hides no other copy
+        .filter(pl.col("_v").is_finite())
+        .collect(engine="streaming")
+    )
+    keys = keys_of(found.select(raw).unique())
+    found = found.join(
+        keys.select(
+            *(pl.col(f"raw_{c}").alias(c) for c in raw),
+            pl.col("carrier").alias("_code"),
+            "flow_n",
+            "to_canonical",
+        ),
+        on=raw,
+        how="left",
+        nulls_equal=True,
+    ).with_columns(
+        pl.coalesce("_code", pl.col("carrier")).alias("_c"),
+        (pl.col("_v") * pl.col("to_canonical").fill_null(1.0)).alias("_cv"),
+    )
+    key = ["firm_id", "meter_id", "_ts", "_lnorm", "_c", "flow_n"]
+    spread = (pl.col("_cv").max() - pl.col("_cv").min()).over(key)
+    scale = pl.col("_cv").abs().max().over(key)
+    differ = spread > SAME_VALUE_RTOL * scale
+    decided = found.with_columns(
+        pl.when(pl.len().over(key) < 2)
+        .then(None)
+        .when(differ)
+        .then(pl.lit(codes["conflicting_duplicate"], dtype=pl.UInt8))
+        .when(pl.col("row_nr") != pl.col("row_nr").min().over(key))
+        .then(pl.lit(codes["duplicate_reading"], dtype=pl.UInt8))
+        .otherwise(None)
+        .alias("code")
+    ).drop_nulls("code")
+    return dict(zip(decided["row_nr"].to_list(), decided["code"].to_list(), strict=True))

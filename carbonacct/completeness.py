@@ -1,0 +1,135 @@
+"""Completeness of the readings: the intervals and months a meter should have and does not.
+
+For a meter with timestamps, its dominant step (the most frequent time
+between consecutive readings) gives the number of readings expected from its
+first to its last; the readings present are counted after duplicates are
+removed. For monthly data (period labels), the months between a meter's
+first and last month are expected. A gap means consumption that is not in
+the footprint: it is listed in the quality report, and ``require_complete``
+turns it into an error.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from carbonacct.errors import InputError
+
+__all__ = ["gap_warnings", "meter_gaps", "require_complete"]
+
+_SCHEMA = {
+    "firm_id": pl.String,
+    "meter_id": pl.String,
+    "first": pl.String,
+    "last": pl.String,
+    "step": pl.String,
+    "expected": pl.Int64,
+    "present": pl.Int64,
+    "missing": pl.Int64,
+}
+
+
+def _human(seconds: pl.Expr) -> pl.Expr:
+    """A step in seconds as 15min, 1h, 1d or 90s."""
+    out: pl.Expr = seconds.cast(pl.String) + pl.lit("s")
+    for size, unit in ((60, "min"), (3600, "h"), (86400, "d")):
+        out = (
+            pl.when((seconds > 0) & (seconds % size == 0))
+            .then((seconds // size).cast(pl.String) + pl.lit(unit))
+            .otherwise(out)
+        )
+    return out
+
+
+def _timed(rows: pl.LazyFrame) -> pl.LazyFrame:
+    ts = pl.col("_ts")
+    step = ts.sort().diff().drop_nulls().mode().min()
+    per = (
+        rows.filter(ts.is_not_null())
+        .group_by("firm_id", "meter_id")
+        .agg(
+            ts.min().alias("_first"),
+            ts.max().alias("_last"),
+            ts.n_unique().alias("present"),
+            step.alias("_step"),
+        )
+    )
+    span = (pl.col("_last") - pl.col("_first")).dt.total_microseconds()
+    every = pl.col("_step").dt.total_microseconds()
+    return per.select(
+        "firm_id",
+        "meter_id",
+        pl.col("_first").dt.to_string("%Y-%m-%d %H:%M").alias("first"),
+        pl.col("_last").dt.to_string("%Y-%m-%d %H:%M").alias("last"),
+        _human(pl.col("_step").dt.total_seconds()).alias("step"),
+        pl.when(every > 0).then(span // every + 1).otherwise(pl.col("present")).alias("expected"),
+        pl.col("present").cast(pl.Int64),
+    )
+
+
+def _monthly(rows: pl.LazyFrame) -> pl.LazyFrame:
+    month = pl.col("_lnorm").str.to_date("%Y-%m", strict=False)
+    per = (
+        rows.filter(pl.col("_ts").is_null() & month.is_not_null())
+        .group_by("firm_id", "meter_id")
+        .agg(
+            month.min().alias("_first"),
+            month.max().alias("_last"),
+            month.n_unique().alias("present"),
+        )
+    )
+    months = (pl.col("_last").dt.year() - pl.col("_first").dt.year()) * 12 + (
+        pl.col("_last").dt.month().cast(pl.Int32) - pl.col("_first").dt.month().cast(pl.Int32)
+    )
+    return per.select(
+        "firm_id",
+        "meter_id",
+        pl.col("_first").dt.to_string("%Y-%m").alias("first"),
+        pl.col("_last").dt.to_string("%Y-%m").alias("last"),
+        pl.lit("1mo").alias("step"),
+        (months + 1).cast(pl.Int64).alias("expected"),
+        pl.col("present").cast(pl.Int64),
+    )
+
+
+def meter_gaps(rows: pl.LazyFrame) -> pl.DataFrame:
+    """Per meter: first and last reading, step, readings expected and present, and missing.
+
+    ``rows`` are the scanned readings (:class:`carbonacct.readings.Scan`);
+    only accepted input rows of meters (``meter_id`` given) count.
+    """
+    ok = rows.filter(
+        pl.col("meter_id").is_not_null() & pl.col("row_reason").is_null() & (pl.col("_n") == 1)
+    ).select("firm_id", "meter_id", "_ts", "_lnorm")
+    table = pl.concat([_timed(ok), _monthly(ok)], how="vertical").collect(engine="streaming")
+    return (
+        table.with_columns((pl.col("expected") - pl.col("present")).clip(0).alias("missing"))
+        .cast(_SCHEMA)  # type: ignore[arg-type]
+        .sort("firm_id", "meter_id")
+    )
+
+
+def gap_warnings(gaps: pl.DataFrame, limit: int = 10) -> list[str]:
+    """One line per meter with a gap (the first ``limit``), and a count of the rest."""
+    bad = gaps.filter(pl.col("missing") > 0).sort("missing", descending=True)
+    lines = [
+        f"meter {r['meter_id']} of {r['firm_id']}: {r['missing']} of {r['expected']} readings "
+        f"missing between {r['first']} and {r['last']} (step {r['step']})"
+        for r in bad.head(limit).iter_rows(named=True)
+    ]
+    if bad.height > limit:
+        lines.append(f"{bad.height - limit} more meter(s) with gaps (see Footprint.completeness)")
+    return lines
+
+
+def require_complete(gaps: pl.DataFrame, source: str) -> None:
+    """Raise when any meter has a gap (``require_complete=True``)."""
+    bad = gaps.filter(pl.col("missing") > 0)
+    if bad.height:
+        lines = "; ".join(gap_warnings(bad, limit=5))
+        raise InputError(
+            f"{source}: {bad.height} meter(s) have gaps (require_complete): {lines}.",
+            file=source,
+            row=None,
+            column="timestamp",
+        )

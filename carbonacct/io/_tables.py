@@ -1,0 +1,434 @@
+"""The one table reader: files, data sets and frames as lazy frames with library column names.
+
+Each input becomes one or more *parts* (a CSV file, a Parquet file or data
+set, an Excel sheet, a JSON file, a frame), read by the rules of its format:
+
+* typed sources (Parquet, Arrow, Excel cells, JSON numbers, frames) keep their
+  types: numbers and datetimes are used as they are;
+* CSV is text: it is decoded losslessly (UTF-8 with or without BOM, else
+  GB18030/GBK, or the encoding given) and every column is read as text, so a
+  bad cell becomes a rejected row with its row number instead of a parse
+  failure;
+* foreign headers (Chinese, mixed case, stray spaces) are mapped to library
+  names (:data:`carbonacct.vocabulary.COLUMN_MAP`) — on one machine and in a
+  Dask worker alike;
+* an Excel workbook is read sheet by sheet: the sheets that hold the required
+  columns are read, the others are listed as *unread* with their row counts
+  (``sheet=`` picks one).
+
+Every part knows its row count, so that a row of the combined input can be
+traced back to its file (and sheet) and its row within it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import codecs
+import glob
+import hashlib
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from carbonacct.errors import InputError
+from carbonacct.vocabulary import COLUMN_MAP
+
+__all__ = ["Part", "Source", "Unread", "detect_encoding", "read_parts", "rename_columns"]
+
+TableLike = str | Path | pl.DataFrame | pl.LazyFrame | Any
+
+#: Encodings tried, in order, when none is given (GB18030 is a superset of GBK and GB2312).
+ENCODINGS = ("utf-8", "gb18030")
+_CHUNK = 1 << 24
+
+
+@dataclass(frozen=True)
+class Part:
+    """One table of the input: a file, a data set, a sheet or a frame.
+
+    ``rows`` is its row count; ``files`` and ``file_rows`` list the files of
+    a multi-file Parquet data set in the order they are read.
+    """
+
+    frame: pl.LazyFrame
+    label: str
+    format: str
+    rows: int
+    files: tuple[str, ...] = ()
+    file_rows: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A table that was found and not read (an Excel sheet that does not hold readings)."""
+
+    label: str
+    rows: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an input came from: a name for messages, checksum, format, and its parts."""
+
+    name: str
+    sha256: str | None = None
+    format: str = "frame"
+    files: tuple[str, ...] = field(default_factory=tuple)
+    encodings: tuple[str, ...] = field(default_factory=tuple)
+    unread: tuple[Unread, ...] = field(default_factory=tuple)
+
+    def record(self) -> dict[str, Any]:
+        rec: dict[str, Any] = {"name": self.name, "format": self.format, "sha256": self.sha256}
+        if self.encodings:
+            rec["encodings"] = list(self.encodings)
+        if self.unread:
+            rec["unread"] = [
+                {"table": u.label, "rows": u.rows, "why": u.reason} for u in self.unread
+            ]
+        return rec
+
+
+def sha256_file(path: Path, chunk: int = 1 << 22) -> str:
+    """SHA-256 of a file, read in 4 MiB chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _sha256_many(paths: Sequence[Path]) -> str:
+    digest = hashlib.sha256()
+    for p in paths:
+        digest.update(str(p.name).encode())
+        digest.update(sha256_file(p).encode())
+    return digest.hexdigest()
+
+
+def rename_columns(columns: Sequence[str]) -> dict[str, str]:
+    """Map foreign headers (Chinese, mixed case, stray spaces, BOM) to library names."""
+    mapping = {}
+    taken = set()
+    for c in columns:
+        key = c.strip().lstrip("\ufeff").strip()
+        name = COLUMN_MAP.get(key) or COLUMN_MAP.get(key.lower()) or key.lower().replace(" ", "_")
+        if name in taken:  # two headers mapping to one name: keep the first, leave the other as is
+            continue
+        taken.add(name)
+        if name != c:
+            mapping[c] = name
+    return mapping
+
+
+def _renamed(lf: pl.LazyFrame) -> pl.LazyFrame:
+    return lf.rename(rename_columns(lf.collect_schema().names()))
+
+
+# -- encodings ---------------------------------------------------------------------------------
+
+
+def _line_of(path: Path, offset: int) -> int:
+    """1-based line number of a byte offset."""
+    line, done = 1, 0
+    with path.open("rb") as fh:
+        while done < offset:
+            block = fh.read(min(_CHUNK, offset - done))
+            if not block:
+                break
+            line += block.count(b"\n")
+            done += len(block)
+    return line
+
+
+def _first_error(path: Path, encoding: str) -> tuple[int, bytes, bool] | None:
+    """(byte offset, bad bytes, saw valid non-ASCII text before it) of the first undecodable byte."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    done, non_ascii = 0, False
+    with path.open("rb") as fh:
+        while True:
+            block = fh.read(_CHUNK)
+            try:
+                text = decoder.decode(block, final=not block)
+            except UnicodeDecodeError as exc:
+                if not non_ascii:  # the part of this block before the error
+                    non_ascii = not block[: exc.start].isascii()
+                return done + exc.start, block[exc.start : exc.end + 3], non_ascii
+            non_ascii = non_ascii or not text.isascii()
+            if not block:
+                return None
+            done += len(block)
+
+
+def detect_encoding(path: str | Path, encoding: str | None = None) -> str:
+    """The encoding of a text file, checked over every byte (decoding is never lossy).
+
+    UTF-8 (with or without BOM) is tried first, then GB18030 (which covers GBK
+    and GB2312, the encodings of Excel's CSV on a Chinese system). A file that
+    has valid UTF-8 Chinese text and then a broken byte is corrupt UTF-8, not
+    GBK: it is refused, not re-read in another encoding. A UTF-16 file (Excel's
+    "Unicode text") is recognised by its byte-order mark.
+
+    Raises
+    ------
+    InputError
+        Naming the file, the line and the bytes that do not decode.
+    """
+    path = Path(path)
+    if encoding is None:
+        with path.open("rb") as fh:
+            head = fh.read(4)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            encoding = "utf-16"
+    candidates = (encoding,) if encoding else ENCODINGS
+    for enc in candidates:
+        try:
+            codecs.lookup(enc)
+        except LookupError:
+            raise InputError(
+                f"{path}: {enc!r} is not a known text encoding (try utf-8 or gb18030).",
+                file=str(path),
+                row=None,
+                column=None,
+                value=enc,
+            ) from None
+        err = _first_error(path, enc)
+        if err is None:
+            return "utf-8" if enc.lower().replace("_", "-") in ("utf-8", "utf8") else enc
+        offset, bad, had_text = err
+        if enc == "utf-8" and not encoding and not had_text:
+            continue  # no UTF-8 text before the first odd byte: try GB18030
+        line = _line_of(path, offset)
+        raise InputError(
+            f"{path}, line {line}: bytes {bad[:4]!r} are not valid {enc}; nothing was read. "
+            "Save the file as UTF-8, or give its encoding (--encoding gb18030).",
+            file=str(path),
+            row=line,
+            column=None,
+            value=bad[:4].hex(),
+        )
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+_TRANSCODED: list[Path] = []
+
+
+def _cleanup() -> None:
+    for d in _TRANSCODED:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+atexit.register(_cleanup)
+
+
+def _utf8_copy(path: Path, encoding: str) -> Path:
+    """A UTF-8 copy of a text file in another encoding (polars reads UTF-8 only)."""
+    tmp = Path(tempfile.mkdtemp(prefix="carbonacct-"))
+    _TRANSCODED.append(tmp)
+    out = tmp / (path.stem + ".utf8.csv")
+    with (
+        path.open("r", encoding=encoding, newline="") as src,
+        out.open("w", encoding="utf-8", newline="") as dst,
+    ):
+        shutil.copyfileobj(src, dst, _CHUNK)
+    return out
+
+
+def _separator(path: Path) -> str:
+    with path.open("r", encoding="utf-8", errors="replace") as fh:
+        header = fh.readline()
+    counts = {sep: header.count(sep) for sep in (",", "\t", ";")}
+    return max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
+
+
+def _csv_part(path: Path, encoding: str | None) -> tuple[Part, str]:
+    enc = detect_encoding(path, encoding)
+    readable = path if enc == "utf-8" else _utf8_copy(path, enc)
+    sep = _separator(readable)
+    lf = pl.scan_csv(readable, infer_schema=False, separator=sep, truncate_ragged_lines=False)
+    rows = int(lf.select(pl.len()).collect().item())
+    return Part(_renamed(lf), str(path), "csv", rows), enc
+
+
+# -- Excel -------------------------------------------------------------------------------------
+
+
+def _excel_parts(
+    path: Path, sheet: str | None, wanted: Callable[[list[str]], str | None] | None
+) -> tuple[list[Part], list[Unread]]:
+    """Every sheet that holds the wanted columns; the others listed with their row counts."""
+    import fastexcel
+
+    reader = fastexcel.read_excel(str(path))
+    names = list(reader.sheet_names)
+    if sheet is not None and sheet not in names:
+        raise InputError(
+            f"{path}: no sheet {sheet!r}; the workbook has {names}.",
+            file=str(path),
+            row=None,
+            column=None,
+            value=sheet,
+        )
+    parts, unread = [], []
+    for name in names:
+        frame = reader.load_sheet(name).to_polars()
+        frame = frame.rename(rename_columns(frame.columns))
+        label = f"{path}#{name}"
+        if sheet is not None and name != sheet:
+            unread.append(Unread(label, frame.height, f"not the sheet asked for ({sheet!r})"))
+            continue
+        why = wanted(frame.columns) if wanted is not None and sheet is None else None
+        if why is not None:
+            unread.append(Unread(label, frame.height, why))
+            continue
+        parts.append(Part(frame.lazy(), label, "excel", frame.height))
+        if wanted is None and sheet is None:
+            # a side table (firms, activity ...) is the first sheet; the rest are listed
+            unread += [Unread(f"{path}#{n}", -1, "only the first sheet is read") for n in names[1:]]
+            break
+    return parts, unread
+
+
+# -- the reader --------------------------------------------------------------------------------
+
+
+def _frame_part(source: Any) -> Part:
+    if isinstance(source, pl.LazyFrame):
+        return Part(
+            _renamed(source), "<LazyFrame>", "frame", int(source.select(pl.len()).collect().item())
+        )
+    if isinstance(source, pl.DataFrame):
+        return Part(_renamed(source.lazy()), "<DataFrame>", "frame", source.height)
+    try:
+        frame = pl.from_pandas(source) if not hasattr(source, "schema") else pl.from_arrow(source)
+    except Exception as exc:
+        raise InputError(
+            f"Cannot read {type(source).__name__} as a table; pass a path or a polars, pandas or "
+            "Arrow table.",
+            file=None,
+            row=None,
+            column=None,
+        ) from exc
+    assert isinstance(frame, pl.DataFrame)
+    return Part(_renamed(frame.lazy()), f"<{type(source).__name__}>", "frame", frame.height)
+
+
+def _parquet_rows(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    try:
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    except Exception as exc:  # not Parquet, truncated, unreadable
+        raise InputError(
+            f"{path}: cannot be read as Parquet ({type(exc).__name__}: {exc}).",
+            file=str(path),
+            row=None,
+            column=None,
+        ) from None
+
+
+def _parquet_files_part(path: Path, name: str, checksum: bool) -> tuple[Part, str | None]:
+    if path.is_file():
+        files = [path]
+    elif path.is_dir():
+        files = sorted(path.rglob("*.parquet"))
+    else:
+        files = sorted(Path(p) for p in glob.glob(name, recursive=True))
+    if not files:
+        raise InputError(f"{name}: no Parquet files found.", file=name, row=None, column=None)
+    counts = tuple(_parquet_rows(f) for f in files)
+    # a partition file of a hive data set (firm=F1/0.parquet) keeps its partition columns
+    hive = path.is_dir() or any("=" in p for p in path.parent.parts)
+    lf = pl.scan_parquet(path if path.is_dir() else name, hive_partitioning=hive)
+    part = Part(_renamed(lf), name, "parquet", sum(counts), tuple(map(str, files)), counts)
+    return part, _sha256_many(files) if checksum else None
+
+
+def read_parts(
+    source: TableLike,
+    *,
+    checksum: bool = True,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    wanted: Callable[[list[str]], str | None] | None = None,
+) -> tuple[list[Part], Source]:
+    """Read one input as its parts, with library column names and the types of its format.
+
+    Parameters
+    ----------
+    source : path or frame
+        ``.csv``/``.txt``, ``.parquet`` (a file, a directory or hive data set,
+        or a glob), ``.xlsx``/``.xlsm``/``.xls``, ``.json``, or a polars,
+        pandas or Arrow table.
+    checksum : bool
+        Compute the SHA-256 of the input files for the provenance record.
+    encoding : str, optional
+        Encoding of a CSV file (default: detected, UTF-8 or GB18030).
+    sheet : str, optional
+        The one Excel sheet to read.
+    wanted : callable, optional
+        For Excel: given a sheet's mapped column names, None if the sheet is
+        to be read, else the reason it is not; without it only the first
+        sheet is read (and the others are listed as unread).
+    """
+    try:
+        return _read_parts(source, checksum, encoding, sheet, wanted)
+    except InputError:
+        raise
+    except (pl.exceptions.PolarsError, OSError, ValueError, RuntimeError) as exc:
+        name = str(source) if isinstance(source, (str, Path)) else type(source).__name__
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(
+            f"{name}: cannot be read as a table ({first}).",
+            file=name,
+            row=None,
+            column=None,
+        ) from None
+
+
+def _read_parts(
+    source: TableLike,
+    checksum: bool,
+    encoding: str | None,
+    sheet: str | None,
+    wanted: Callable[[list[str]], str | None] | None,
+) -> tuple[list[Part], Source]:
+    if not isinstance(source, (str, Path)):
+        part = _frame_part(source)
+        return [part], Source(part.label)
+    path = Path(source)
+    name = str(path)
+    if path.is_dir() or "*" in name:
+        part, digest = _parquet_files_part(path, name, checksum)
+        return [part], Source(name, digest, "parquet", part.files)
+    if not path.exists():
+        raise InputError(f"{name}: no such file.", file=name, row=None, column=None)
+    digest = sha256_file(path) if checksum else None
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt", ".tsv"):
+        part, enc = _csv_part(path, encoding)
+        return [part], Source(name, digest, "csv", (name,), (enc,))
+    if suffix == ".parquet":
+        part, _ = _parquet_files_part(path, name, False)
+        return [Part(part.frame, name, "parquet", part.rows)], Source(
+            name, digest, "parquet", (name,)
+        )
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        parts, unread = _excel_parts(path, sheet, wanted)
+        return parts, Source(name, digest, "excel", (name,), unread=tuple(unread))
+    if suffix == ".json":
+        frame = pl.read_json(path)
+        return [Part(_renamed(frame.lazy()), name, "json", frame.height)], Source(
+            name, digest, "json", (name,)
+        )
+    raise InputError(
+        f"{name}: unsupported file type {suffix!r}; use .csv, .parquet, .xlsx or .json.",
+        file=name,
+        row=None,
+        column=None,
+    )

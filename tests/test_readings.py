@@ -1,0 +1,377 @@
+"""The reading layer on files as Chinese plants export them (issue: readings you can trust).
+
+Electricity is used throughout with a numeric grid factor of 0.5 tCO2/MWh, so
+that each expected figure is plain arithmetic: 1 MWh = 0.1229 tce (GB/T 2589
+当量值, 0.1229 kgce/kWh) and 0.5 tCO2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from carbonacct import InputError, footprint
+from carbonacct.io import detect_encoding
+
+TCE_PER_MWH = 0.1229
+EF = 0.5
+
+
+def _csv(path: Path, header: str, lines: list[str], encoding: str = "utf-8") -> Path:
+    path.write_bytes(("\n".join([header, *lines]) + "\n").encode(encoding))
+    return path
+
+
+def _monthly(result: object, column: str = "electricity_in_MWh") -> dict[str, float]:
+    table = result.table  # type: ignore[attr-defined]
+    return dict(zip(table["period"], table[column], strict=True))
+
+
+# -- 1. types: a typed Parquet file and a text CSV in one run -----------------------------------
+
+
+def test_typed_parquet_and_csv_together(tmp_path: Path) -> None:
+    pq = tmp_path / "meter.parquet"
+    pl.DataFrame(
+        {
+            "企业代码": ["F1", "F1"],
+            "时间": [dt.datetime(2024, 1, 5, 0, 0), dt.datetime(2024, 2, 5, 0, 0)],
+            "数量": [1200.0, 800.0],
+            "计量单位": ["kWh", "kWh"],
+            "能源品种": ["电力", "电力"],
+        }
+    ).write_parquet(pq)
+    csv = _csv(
+        tmp_path / "other.csv",
+        "firm_id,carrier,value,unit,timestamp",
+        ["F1,electricity,2.5,MWh,2024-01-20 08:00", "F1,electricity,500,kWh,2024/2/20 8:00"],
+    )
+    r = footprint([pq, csv], grid_factor=EF, period="month")
+    assert r.quality.rows_rejected == 0, r.quality.summary()
+    # Jan: 1200 kWh + 2.5 MWh = 3.7 MWh; Feb: 800 kWh + 500 kWh = 1.3 MWh
+    assert _monthly(r) == {"2024-01": pytest.approx(3.7), "2024-02": pytest.approx(1.3)}
+    assert _monthly(r, "energy_tce")["2024-01"] == pytest.approx(3.7 * TCE_PER_MWH)
+    assert _monthly(r, "co2_t")["2024-02"] == pytest.approx(1.3 * EF)
+
+
+# -- 2. encodings --------------------------------------------------------------------------------
+
+_METERS = [
+    "F1,东区主表,电力,1000,kWh,2024-01-01 00:00,register",
+    "F1,西区主表,电力,50000,kWh,2024-01-01 00:00,register",
+    "F1,东区主表,电力,1600,kWh,2024-02-01 00:00,register",
+    "F1,西区主表,电力,50400,kWh,2024-02-01 00:00,register",
+]
+_HEADER = "企业代码,表计编号,能源品种,数量,计量单位,时间,读数类型"
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8", "utf-8-sig"])
+def test_the_same_file_in_utf8_and_gbk_gives_the_same_result(tmp_path: Path, encoding: str) -> None:
+    path = _csv(tmp_path / "r.csv", _HEADER, _METERS, encoding)
+    r = footprint(path, grid_factor=EF, period="month")
+    # two meters, never chained: 东区 1600 − 1000 = 600 kWh, 西区 50 400 − 50 000 = 400 kWh,
+    # both in January (the readings at 00:00 on 1 February close January)
+    assert _monthly(r) == {"2024-01": pytest.approx(1.0)}
+    assert r.quality.rows_rejected == 0
+    assert r.quality.notes == {"register_baseline": 2}
+
+
+def test_encoding_is_detected_and_recorded(tmp_path: Path) -> None:
+    path = _csv(tmp_path / "r.csv", _HEADER, _METERS, "gbk")
+    assert detect_encoding(path) == "gb18030"
+    r = footprint(path, grid_factor=EF)
+    assert r.provenance["inputs"]["readings"]["encodings"] == ["gb18030"]
+
+
+def test_undecodable_bytes_are_an_error_naming_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    good = ("\n".join([_HEADER, *_METERS[:2]]) + "\n").encode("utf-8")
+    path.write_bytes(good + b"F1,\xff\xfe,x,1,kWh,2024-01-01,interval\n")
+    with pytest.raises(InputError, match=r"r\.csv, line 4: .*not valid utf-8") as info:
+        footprint(path, grid_factor=EF)
+    assert info.value.row == 4
+
+
+def test_an_explicit_encoding_is_used(tmp_path: Path) -> None:
+    path = _csv(tmp_path / "r.csv", _HEADER, _METERS, "gbk")
+    r = footprint(path, grid_factor=EF, encoding="gbk")
+    assert r.quality.rows_in == 4 and r.quality.rows_rejected == 0
+    with pytest.raises(InputError, match="not valid utf-8"):
+        footprint(path, grid_factor=EF, encoding="utf-8")
+
+
+# -- 3. time: zones and interval labels ----------------------------------------------------------
+
+
+def test_aware_timestamps_are_put_in_periods_in_local_time(tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path / "r.csv",
+        "firm_id,meter_id,carrier,value,unit,timestamp",
+        [
+            "F1,M1,electricity,1000,kWh,2024-01-01T00:00:00+08:00",  # local midnight: 2024
+            "F1,M2,electricity,2000,kWh,2023-12-31T16:30:00Z",  # 00:30 on 1 Jan in Beijing
+            "F1,M3,electricity,4000,kWh,2023-12-31T23:30:00+08:00",  # still 2023
+        ],
+    )
+    r = footprint(path, grid_factor=EF)
+    assert _monthly(r) == {"2023": pytest.approx(4.0), "2024": pytest.approx(3.0)}
+
+
+def test_typed_aware_parquet_is_converted_to_local_time(tmp_path: Path) -> None:
+    path = tmp_path / "r.parquet"
+    utc = [dt.datetime(2023, 12, 31, 16, 0), dt.datetime(2023, 12, 31, 15, 45)]
+    pl.DataFrame(
+        {
+            "firm_id": ["F1", "F1"],
+            "meter_id": ["M1", "M1"],
+            "carrier": ["electricity"] * 2,
+            "value": [10.0, 20.0],
+            "unit": ["MWh"] * 2,
+            "timestamp": pl.Series(utc).dt.replace_time_zone("UTC"),
+        }
+    ).write_parquet(path)
+    r = footprint(path, grid_factor=EF, period="month", interval_label="start")
+    # 16:00 UTC = 00:00 1 Jan 2024 in Asia/Shanghai; 15:45 UTC = 23:45 31 Dec 2023
+    assert _monthly(r) == {"2023-12": pytest.approx(20.0), "2024-01": pytest.approx(10.0)}
+    r = footprint(path, grid_factor=EF, period="year", timezone="UTC", interval_label="start")
+    assert _monthly(r) == {"2023": pytest.approx(30.0)}
+
+
+def _curve(day: str, times: list[str]) -> list[str]:
+    return [f"F1,M1,electricity,1,kWh,{day} {t}" for t in times]
+
+
+def test_a_curve_labelled_by_interval_end_is_detected(tmp_path: Path) -> None:
+    # the last day of January as a grid meter exports it: 00:15 … 24:00, 1 kWh per interval
+    times = [*[f"{h:02d}:{m:02d}" for h in range(24) for m in (0, 15, 30, 45)][1:], "24:00"]
+    path = _csv(
+        tmp_path / "r.csv",
+        "firm_id,meter_id,carrier,value,unit,timestamp",
+        _curve("2024-01-31", times),
+    )
+    r = footprint(path, grid_factor=EF, period="month")
+    # 96 intervals of 1 kWh, all inside 31 January: the one labelled 24:00 too
+    assert _monthly(r) == {"2024-01": pytest.approx(0.096)}
+    assert (
+        "end (detected (24:00))" in r.provenance["inputs"]["readings"]["interval_labels"].values()
+    )
+
+
+def test_interval_end_labels_move_the_midnight_reading_back(tmp_path: Path) -> None:
+    lines = ["F1,M1,electricity,1,kWh,2024-01-31 23:45", "F1,M1,electricity,2,kWh,2024-02-01 00:00"]
+    path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp", lines)
+    start = footprint(path, grid_factor=EF, period="month", interval_label="start")
+    end = footprint(path, grid_factor=EF, period="month", interval_label="end")
+    assert _monthly(start) == {"2024-01": pytest.approx(0.001), "2024-02": pytest.approx(0.002)}
+    # labelled by its end, the 00:00 reading is the interval 23:45–24:00 of 31 January
+    assert _monthly(end) == {"2024-01": pytest.approx(0.003)}
+
+
+def test_an_assumed_label_is_said(tmp_path: Path) -> None:
+    lines = ["F1,M1,electricity,1,kWh,2024-01-31 23:45", "F1,M1,electricity,2,kWh,2024-02-01 00:15"]
+    path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp", lines)
+    r = footprint(path, grid_factor=EF, period="month")
+    assert any("interval start (assumed)" in w for w in r.quality.warnings)
+
+
+# -- 4. registers --------------------------------------------------------------------------------
+
+
+def test_monthly_registers_read_at_midnight_on_the_first_over_a_year(tmp_path: Path) -> None:
+    readings = [1000 + 100 * m * (m + 1) // 2 for m in range(13)]  # Jan uses 100, Feb 200 …
+    stamps = [f"{2024 + m // 12}-{m % 12 + 1:02d}-01 00:00:00" for m in range(13)]
+    lines = [
+        f"F1,G1,electricity,{v},kWh,{t},register" for v, t in zip(readings, stamps, strict=True)
+    ]
+    path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp,kind", lines)
+    r = footprint(path, grid_factor=EF, period="month")
+    got = _monthly(r)
+    # month m (1 … 12) used 100 × m kWh, booked in that month; nothing in 2025
+    assert got == {f"2024-{m:02d}": pytest.approx(0.1 * m) for m in range(1, 13)}
+    assert footprint(path, grid_factor=EF).table["period"].to_list() == ["2024"]
+
+
+def test_a_register_interval_across_a_month_boundary_is_split_pro_rata(tmp_path: Path) -> None:
+    lines = [
+        "F1,M1,electricity,5000,kWh,2024-01-16 00:00,register",
+        "F1,M1,electricity,5310,kWh,2024-02-16 00:00,register",
+    ]
+    path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp,kind", lines)
+    r = footprint(path, grid_factor=EF, period="month")
+    # 310 kWh over 31 days: 16 days in January (16th–31st), 15 in February (1st–15th)
+    assert _monthly(r) == {
+        "2024-01": pytest.approx(0.310 * 16 / 31),
+        "2024-02": pytest.approx(0.310 * 15 / 31),
+    }
+    assert r.quality.rows_in == 2 and r.quality.rows_accounted == 2
+    assert r.quality.notes == {"register_baseline": 1, "register_split": 1}
+    assert r.table["rows"].sum() == 2
+
+
+def test_a_register_without_meter_id_is_rejected_not_chained(tmp_path: Path) -> None:
+    lines = [
+        "F1,,electricity,100,kWh,2024-01-01,register",
+        "F1,,electricity,900,kWh,2024-02-01,register",
+    ]
+    path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp,kind", lines)
+    r = footprint(path, grid_factor=EF)
+    assert r.quality.rejected_by_reason == {"register_without_meter": 2}
+    assert r.table.height == 0 or r.table["electricity_in_MWh"].sum() == 0
+
+
+def test_a_register_capacity_column_tells_a_rollover_from_a_reset(tmp_path: Path) -> None:
+    lines = [
+        "F1,M1,electricity,9800,kWh,2024-01-01,register,10000",
+        "F1,M1,electricity,300,kWh,2024-02-01,register,10000",  # 10 000 − 9 800 + 300 = 500
+        "F1,M2,electricity,4000,kWh,2024-01-01,register,1000000",
+        "F1,M2,electricity,100,kWh,2024-02-01,register,1000000",  # wrapped 996 100: a reset
+    ]
+    header = "firm_id,meter_id,carrier,value,unit,timestamp,kind,register_capacity"
+    r = footprint(_csv(tmp_path / "r.csv", header, lines), grid_factor=EF, period="month")
+    assert _monthly(r) == {"2024-01": pytest.approx(0.5)}
+    assert r.quality.rejected_by_reason == {"register_reset": 1}
+    assert r.quality.notes["register_rollover"] == 1
+
+
+# -- 5. Excel workbooks with several sheets ------------------------------------------------------
+
+
+def test_every_sheet_with_readings_is_read_and_the_others_listed(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "一月"
+    ws.append(["企业代码", "表计编号", "能源品种", "数量", "计量单位", "时间"])
+    ws.append(["F1", "M1", "电力", 1000, "kWh", dt.datetime(2024, 1, 10, 8, 0)])
+    ws.append(["F1", "M1", "电力", "2000", "kWh", "2024-01-11 08:00"])
+    ws2 = wb.create_sheet("二月")
+    ws2.append(["企业代码", "表计编号", "能源品种", "数量", "计量单位", "时间"])
+    ws2.append(["F1", "M1", "电力", 3000, "kWh", dt.datetime(2024, 2, 10, 8, 0)])
+    notes = wb.create_sheet("填表说明")
+    notes.append(["说明"])
+    notes.append(["单位为kWh"])
+    wb.save(tmp_path / "book.xlsx")
+    r = footprint(tmp_path / "book.xlsx", grid_factor=EF, period="month")
+    assert _monthly(r) == {"2024-01": pytest.approx(3.0), "2024-02": pytest.approx(3.0)}
+    assert r.quality.rows_in == 3
+    assert any("填表说明" in w and "not read" in w and "1 rows" in w for w in r.quality.warnings)
+    unread = r.provenance["inputs"]["readings"]["unread"]
+    assert unread == [
+        {"table": f"{tmp_path / 'book.xlsx'}#填表说明", "rows": 1, "why": unread[0]["why"]}
+    ]
+    one = footprint(tmp_path / "book.xlsx", grid_factor=EF, period="month", sheet="二月")
+    assert _monthly(one) == {"2024-02": pytest.approx(3.0)}
+    with pytest.raises(InputError, match="no sheet '三月'"):
+        footprint(tmp_path / "book.xlsx", grid_factor=EF, sheet="三月")
+
+
+# -- 8. duplicates on normalised values ----------------------------------------------------------
+
+
+def test_duplicates_written_two_ways_are_found(tmp_path: Path) -> None:
+    lines = [
+        "F1,M1,electricity,1,MWh,2024-01-01 00:00:00",
+        "F1,M1,电力,1000,kWh,2024-01-01T00:00:00",  # the same reading: kept once
+        "F1,M2,electricity,5,MWh,2024-01-01 00:00",
+        "F1,M2,电力,6000,kWh,2024/1/1 0:00",  # the same meter and time, another value
+        "F1,M3,electricity,2,MWh,2024-01-01 00:00",
+    ]
+    path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp", lines)
+    r = footprint(path, grid_factor=EF)
+    assert r.quality.rejected_by_reason == {"duplicate_reading": 1, "conflicting_duplicate": 2}
+    # accounted: M1 once (1 MWh) and M3 (2 MWh); M2's two conflicting readings are not summed
+    assert _monthly(r) == {"2024": pytest.approx(3.0)}
+    rejects = r.rejects.sort("row")
+    assert rejects.select("row", "reject_reason").rows() == [
+        (2, "duplicate_reading"),
+        (3, "conflicting_duplicate"),
+        (4, "conflicting_duplicate"),
+    ]
+
+
+# -- 11. rejects name file, row within it, column and value --------------------------------------
+
+
+def test_rejects_name_file_row_column_and_value(tmp_path: Path) -> None:
+    a = _csv(
+        tmp_path / "a.csv",
+        "firm_id,carrier,value,unit,timestamp",
+        ["F1,electricity,1,kWh,2024-01-01", "F1,electricity,abc,kWh,2024-01-02"],
+    )
+    b = _csv(
+        tmp_path / "b.csv",
+        "firm_id,carrier,value,unit,timestamp",
+        [
+            "F1,unobtainium,1,kWh,2024-01-01",
+            "F1,electricity,-5,kWh,2024-01-02",
+            "F1,electricity,1,kWh,20x4",
+        ],
+    )
+    r = footprint([a, b], grid_factor=EF)
+    got = r.rejects.select("file", "row", "column", "value", "reject_reason").rows()
+    assert got == [
+        (str(a), 2, "value", "abc", "not_a_number"),
+        (str(b), 1, "carrier", "unobtainium", "unknown_carrier"),
+        (str(b), 2, "value", "-5", "negative_value"),
+        (str(b), 3, "timestamp", "20x4", "bad_timestamp"),
+    ]
+    assert r.quality.rows_in == 5 and r.quality.rows_rejected == 4
+
+
+def test_nan_and_infinite_values_are_not_numbers(tmp_path: Path) -> None:
+    values = ("nan", "inf", "-inf", "NaN", '"1,234.5"')
+    lines = [f"F1,electricity,{v},kWh,2024-01-01" for v in values]
+    path = _csv(tmp_path / "r.csv", "firm_id,carrier,value,unit,timestamp", lines)
+    r = footprint(path, grid_factor=EF)
+    assert r.quality.rejected_by_reason == {"not_a_number": 4}
+    # "1,234.5" with a thousands separator is 1 234.5 kWh
+    assert _monthly(r) == {"2024": pytest.approx(1.2345)}
+
+
+def test_timestamps_outside_plausible_years_are_rejected(tmp_path: Path) -> None:
+    lines = ["F1,electricity,1,kWh,1850-01-01", "F1,electricity,1,kWh,2024-01-01"]
+    path = _csv(tmp_path / "r.csv", "firm_id,carrier,value,unit,timestamp", lines)
+    r = footprint(path, grid_factor=EF)
+    assert r.quality.rejected_by_reason == {"bad_timestamp": 1}
+
+
+# -- 10. completeness ---------------------------------------------------------------------------
+
+
+def test_gaps_are_counted_per_meter_and_can_be_required_away(tmp_path: Path) -> None:
+    hours = [f"2024-01-01 {h:02d}:00" for h in range(24) if h not in (5, 6, 7)]
+    lines = [f"F1,M1,electricity,1,kWh,{t}" for t in hours]
+    path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp", lines)
+    r = footprint(path, grid_factor=EF)
+    gaps = r.completeness
+    assert gaps is not None
+    row = gaps.row(0, named=True)
+    # hourly from 00:00 to 23:00: 24 expected, 21 present
+    assert (row["meter_id"], row["expected"], row["present"], row["missing"]) == ("M1", 24, 21, 3)
+    assert any("3 of 24 readings missing" in w for w in r.quality.warnings)
+    with pytest.raises(InputError, match="gaps"):
+        footprint(path, grid_factor=EF, require_complete=True)
+
+
+def test_missing_months_of_monthly_data(tmp_path: Path) -> None:
+    lines = [f"F1,M1,electricity,1,MWh,2024-{m:02d}" for m in (1, 2, 5, 6)]
+    path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,period", lines)
+    r = footprint(path, grid_factor=EF)
+    row = r.completeness.row(0, named=True)  # type: ignore[union-attr]
+    assert (row["first"], row["last"], row["expected"], row["missing"]) == (
+        "2024-01",
+        "2024-06",
+        6,
+        2,
+    )
+
+
+def test_a_row_with_more_fields_than_the_header_is_an_input_error(tmp_path: Path) -> None:
+    lines = ["F1,electricity,1,kWh,2024-01-01", "F1,electricity,1,234.5,kWh,2024-01-02"]
+    path = _csv(tmp_path / "r.csv", "firm_id,carrier,value,unit,timestamp", lines)
+    with pytest.raises(InputError, match=r"r\.csv: .*more fields than the header"):
+        footprint(path, grid_factor=EF)
