@@ -25,31 +25,45 @@ carrier (0.1229 kgce/kWh for electricity, where 3.6/29.3076 = 0.12284;
 uses the tabulated coefficients through :mod:`carbonacct.factors`; this module
 only converts between units of the same quantity.
 
-Parsing a unit string costs pint tens of microseconds, so every function here
-works on unit *strings* and caches the result: convert once per column or per
-distinct unit, never per value.
+Unit text is read by a small grammar of this module, never evaluated as an
+expression: at most :data:`MAX_UNIT_LENGTH` characters, no power of a power
+(``9**9**9 kWh`` is refused at once), no sign (``-kWh``), a positive finite
+scale. :func:`parse_unit` reads exact spellings (library code, factor files);
+:func:`resolve_unit` is for unit text from input files: it also corrects a
+case slip when exactly one unit matches (``KWH`` -> ``kWh``) and returns a note
+saying so, and refuses a spelling that could mean two units (``mwh``).
+
+Reading a unit string costs tens of microseconds, so every function here works
+on unit *strings* and caches the result: read once per column or per distinct
+unit, never per value.
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import warnings
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import pint
 
 from carbonacct.errors import DimensionalityError, UnknownUnitError
 
 __all__ = [
+    "CASE_SPELLINGS",
     "CHINESE_UNIT_WORDS",
+    "MAX_UNIT_LENGTH",
     "Quantity",
+    "ResolvedUnit",
     "check_dimension",
     "conversion_factor",
     "convert",
     "dimensionality",
     "parse_unit",
+    "resolve_unit",
     "ureg",
 ]
 
@@ -125,37 +139,335 @@ CHINESE_UNIT_WORDS: dict[str, str] = {
     "小时": "h",
 }
 
-_MULTIPLIERS = {"万": "1e4", "亿": "1e8", "10^4": "1e4", "10⁴": "1e4", "10**4": "1e4"}
-_WORD_RE = re.compile("|".join(sorted(map(re.escape, CHINESE_UNIT_WORDS), key=len, reverse=True)))
-_TOKEN = r"[A-Za-z_][A-Za-z0-9_]*(?:\*\*-?\d+)?"
-_MULT_RE = re.compile(
-    "("
-    + "|".join(map(re.escape, sorted(_MULTIPLIERS, key=len, reverse=True)))
-    + r")\s*\*?\s*("
-    + _TOKEN
-    + ")"
+# --- Reading unit text -------------------------------------------------------
+#
+# Unit text comes from input files, so it is read by a small grammar of its own
+# and never handed to an expression evaluator (pint's parse_expression evaluates
+# ``9**9**9`` as Python integers and does not return):
+#
+#   unit   := term (("*" | "/" | nothing) term)*
+#   term   := scale ["*"] factor | scale | factor
+#   scale  := NUMBER [power] | 万 | 亿                 (binds to the next factor: tce/万元)
+#   factor := NAME [power] | CHINESE_WORD | "%" | "(" unit ")"
+#   power  := ("**" | "^") ["-"] DIGITS | SUPERSCRIPT_DIGITS    (never a power of a power)
+#
+# The text is at most MAX_UNIT_LENGTH characters, brackets nest at most three
+# deep, an exponent is at most 12, a scale is a positive finite number, and a
+# sign may appear only in an exponent.
+
+#: Longest unit text read [characters]; a real unit cell is a few characters long.
+MAX_UNIT_LENGTH = 64
+_MAX_DEPTH = 3
+_MAX_EXPONENT = 12
+_SCALE_WORDS = {"万": 1e4, "亿": 1e8}
+_TO_ASCII = str.maketrans({"（": "(", "）": ")", "／": "/", "·": "*", "×": "*", "％": "%"})
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+_LEXEME = re.compile(
+    r"(?P<space>\s+)"
+    r"|(?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]{1,3})?)"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*[²³]?)"
+    r"|(?P<power>\*\*|\^)"
+    r"|(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
+    r"|(?P<op>[*/()%])"
+    r"|(?P<sign>[+\-−－﹣])"
 )
-_POWER_RE = re.compile(r"(?<![A-Za-z])(k?m|Nm|cm|mm)([23])(?![A-Za-z0-9])")
+_AREA_VOLUME = re.compile(r"(k?m|cm|mm|dm)([23])")
+_DIMENSIONLESS_UNITS = frozenset({"percent", "ppm", "permille"})
+
+#: Spellings a case slip is corrected to, by family (prefixes x base). A spelling
+#: that differs from exactly one of these only by case is read as it, with a note
+#: (KWH -> kWh); one that matches several (mwh: mWh or MWh) is refused.
+_CASE_FAMILIES: dict[str, tuple[str, ...]] = {
+    "Wh": ("", "k", "M", "G", "T", "m"),
+    "J": ("", "k", "M", "G", "T", "m"),
+    "W": ("", "k", "M", "G", "m"),
+    "cal": ("", "k", "M", "G", "m"),
+    "g": ("", "k", "M", "m"),
+    "t": ("", "M", "G", "m"),  # not k: 'kt' is pint's knot
+    "tce": ("", "k", "M"),
+    "gce": ("", "k"),
+    "toe": ("", "k", "M"),
+    "kgoe": ("",),
+    **{f"t{x}": ("", "k", "M") for x in ("C", "CO2", "CO2e", "CH4", "N2O")},
+    **{f"g{x}": ("", "k") for x in ("C", "CO2", "CO2e", "CH4", "N2O")},
+    **{u: ("",) for u in ("m2", "m3", "Nm3", "CNY", "h", "percent")},
+}
+CASE_SPELLINGS: frozenset[str] = frozenset(p + b for b, ps in _CASE_FAMILIES.items() for p in ps)
+_BY_LOWER: dict[str, list[str]] = {}
+for _spelling in sorted(CASE_SPELLINGS):
+    _BY_LOWER.setdefault(_spelling.lower(), []).append(_spelling)
 
 
-def _normalise(text: str) -> str:
-    """Rewrite a unit string as a pint expression (Chinese words, 万, m3, ³)."""
-    s = text.strip().replace("³", "3").replace("²", "2").replace("·", "*").replace("／", "/")
-    s = s.replace("（", "(").replace("）", ")")
-    s = _WORD_RE.sub(lambda m: CHINESE_UNIT_WORDS[m.group(0)], s)
-    s = _POWER_RE.sub(lambda m: "Nm3" if m.group(0) == "Nm3" else f"{m.group(1)}**{m.group(2)}", s)
-    s = _MULT_RE.sub(lambda m: f"({_MULTIPLIERS[m.group(1)]}*{m.group(2)})", s)
-    return s
+class ResolvedUnit(NamedTuple):
+    """A unit text as read by :func:`resolve_unit`.
+
+    Attributes
+    ----------
+    canonical : str
+        The text with any case slip corrected (``KWH`` -> ``kWh``, ``万KWH`` ->
+        ``万kWh``), stripped; :func:`parse_unit` and :func:`conversion_factor`
+        accept it.
+    note : str or None
+        What was corrected, for the caller to show (None when nothing was).
+    """
+
+    canonical: str
+    note: str | None
 
 
+class _Tok(NamedTuple):
+    kind: str  # number, name, word (Chinese), scale (万/亿), power, sup, op, sign
+    text: str
+    start: int
+
+
+def _unit_error(text: str, message: str, suggestions: Sequence[str] = ()) -> UnknownUnitError:
+    return UnknownUnitError(message, unit=text, value=text, suggestions=list(suggestions))
+
+
+def _tokens(text: str) -> list[_Tok]:
+    """Split unit text into tokens; a sign outside an exponent is refused here."""
+    out: list[_Tok] = []
+    pos, ascii_text = 0, text.translate(_TO_ASCII)
+    while pos < len(text):
+        word = _WORD_RE.match(text, pos)
+        if word:
+            out.append(_Tok("word", word.group(0), pos))
+            pos = word.end()
+            continue
+        if text[pos] in _SCALE_WORDS:
+            out.append(_Tok("scale", text[pos], pos))
+            pos += 1
+            continue
+        m = _LEXEME.match(ascii_text, pos)
+        if m is None:
+            raise _bad_character(text, pos)
+        kind = m.lastgroup or ""
+        if kind == "sign" and not (out and out[-1].kind == "power"):
+            raise _unit_error(
+                text,
+                f"Unit {text!r} has a sign ({m.group(0)!r}) in it; a unit has none. "
+                "Write the unit alone ('kWh', 't'); a negative amount belongs in the value column.",
+            )
+        if kind != "space":
+            out.append(_Tok(kind, m.group(0), pos))
+        pos = m.end()
+    return out
+
+
+def _bad_character(text: str, pos: int) -> UnknownUnitError:
+    run = re.match(r"[^\x00-\x7f]+", text[pos:])
+    if run:  # a Chinese (or other) word that is not a unit word
+        suggestions = difflib.get_close_matches(run.group(0), list(CHINESE_UNIT_WORDS), 3, 0.5)
+        hint = f" Did you mean {' or '.join(map(repr, suggestions))}?" if suggestions else ""
+        return _unit_error(
+            text,
+            f"Unknown unit word {run.group(0)!r} in {text!r}.{hint} "
+            "See carbonacct.units.CHINESE_UNIT_WORDS for the Chinese unit words known.",
+            suggestions,
+        )
+    return _unit_error(
+        text,
+        f"Unit {text!r} has a character that is not part of a unit, {text[pos]!r} at "
+        f"position {pos + 1}. Write it like 't', 'GJ/t' or 'tce/万元'.",
+    )
+
+
+@lru_cache(maxsize=1024)
+def _name_unit(spelling: str) -> Any:
+    """The registry unit of one unit name, or None (offset and bare-number units refused)."""
+    area = _AREA_VOLUME.fullmatch(spelling)
+    if area:
+        return ureg.Unit(area.group(1)) ** int(area.group(2))
+    try:
+        unit = ureg.Unit(spelling)
+    except Exception:  # pint raises several types for a name it does not know
+        return None
+    if "[temperature]" in unit.dimensionality:
+        return None  # degC is an offset unit; no accounting quantity is a temperature
+    if unit.dimensionless and str(unit) not in _DIMENSIONLESS_UNITS:
+        return None  # 'pi' and the like would scale a value silently
+    return unit
+
+
+def _registry_knows(spelling: str) -> bool:
+    try:
+        return spelling in ureg
+    except Exception:  # 'nan' makes pint raise ValueError
+        return False
+
+
+def _name(text: str, written: str, lenient: bool) -> tuple[Any, str | None]:
+    """(unit, corrected spelling or None) of one name as written in ``text``."""
+    key = written.translate(_SUPERSCRIPTS)
+    same_case = _BY_LOWER.get(key.lower(), [])
+    if key in CASE_SPELLINGS or not same_case:
+        unit = _name_unit(key)
+        if unit is None and _registry_knows(key):
+            raise _unit_error(
+                text,
+                f"Unit {written!r} in {text!r} is a temperature or a bare number in the "
+                "registry, not a unit of an accounting quantity. Write the unit of the "
+                "amount ('kWh', 't', 'Nm3').",
+            )
+        if unit is None:
+            suggestions = _suggest(key)
+            hint = f" Did you mean {' or '.join(map(repr, suggestions))}?" if suggestions else ""
+            raise _unit_error(
+                text,
+                f"Unknown unit {written!r} in {text!r}.{hint} "
+                "See carbonacct.units.CHINESE_UNIT_WORDS for the Chinese unit words known.",
+                suggestions,
+            )
+        return unit, None
+    if len(same_case) == 1 and lenient:
+        return _name_unit(same_case[0]), same_case[0]
+    if len(same_case) == 1:
+        raise _unit_error(
+            text,
+            f"Unknown unit {written!r} in {text!r}. Did you mean {same_case[0]!r}? "
+            "Units are case-sensitive; carbonacct.units.resolve_unit corrects such a slip.",
+            same_case,
+        )
+    raise _unit_error(
+        text,
+        f"Unit {written!r} in {text!r} is ambiguous: did you mean {' or '.join(same_case)}? "
+        "Units are case-sensitive (M is mega, m is milli; Mt is a megatonne); "
+        "write the unit with its exact case.",
+        same_case,
+    )
+
+
+class _Parser:
+    """Recursive descent over the tokens of one unit text (the grammar above)."""
+
+    def __init__(self, text: str, tokens: list[_Tok], lenient: bool) -> None:
+        self.text, self.toks, self.i, self.lenient = text, tokens, 0, lenient
+        self.fixes: list[tuple[_Tok, str]] = []
+
+    def peek(self, ahead: int = 0) -> _Tok | None:
+        j = self.i + ahead
+        return self.toks[j] if j < len(self.toks) else None
+
+    def next_kind(self, *kinds: str) -> bool:
+        tok = self.peek()
+        return tok is not None and tok.kind in kinds
+
+    def take(self) -> _Tok:
+        tok = self.peek()
+        if tok is None:
+            raise self.error(f"Unit {self.text!r} ends too early.")
+        self.i += 1
+        return tok
+
+    def error(self, message: str) -> UnknownUnitError:
+        return _unit_error(self.text, f"{message} Write it like 't', 'GJ/t' or 'tce/万元'.")
+
+    def parse(self) -> tuple[float, Any]:
+        scale, unit = self.product(0)
+        tok = self.peek()
+        if tok is not None:
+            raise self.error(f"Unit {self.text!r} has an unexpected {tok.text!r}.")
+        return scale, unit
+
+    def product(self, depth: int) -> tuple[float, Any]:
+        scale, unit = self.term(depth)
+        while (tok := self.peek()) is not None and tok.text != ")":
+            divide = tok.text == "/"
+            if tok.text in ("*", "/"):
+                self.take()
+            s, u = self.term(depth)
+            scale, unit = (scale / s, unit / u) if divide else (scale * s, unit * u)
+        return scale, unit
+
+    @staticmethod
+    def starts_factor(tok: _Tok | None) -> bool:
+        return tok is not None and (tok.kind in ("name", "word") or tok.text in ("(", "%"))
+
+    def term(self, depth: int) -> tuple[float, Any]:
+        scale = self.scale()
+        if scale is None:
+            return self.factor(depth)
+        tok = self.peek()
+        if tok is not None and tok.text == "*" and self.starts_factor(self.peek(1)):
+            self.take()
+        if not self.starts_factor(self.peek()):
+            return scale, ureg.Unit("dimensionless")
+        s, unit = self.factor(depth)
+        return scale * s, unit
+
+    def scale(self) -> float | None:
+        tok = self.peek()
+        if tok is None or tok.kind not in ("number", "scale"):
+            return None
+        self.take()
+        value = _SCALE_WORDS.get(tok.text) or float(tok.text)
+        if tok.kind == "number" and self.next_kind("power", "sup"):
+            try:
+                value = value ** self.exponent()
+            except OverflowError:
+                value = math.inf
+        if not (math.isfinite(value) and value > 0):
+            raise self.error(
+                f"Unit {self.text!r} has a scale {tok.text!r} that is not a positive number."
+            )
+        if self.next_kind("number", "scale"):
+            raise self.error(f"Unit {self.text!r} has two numbers in a row.")
+        return value
+
+    def factor(self, depth: int) -> tuple[float, Any]:
+        tok = self.take()
+        if tok.text == "(":
+            if depth >= _MAX_DEPTH:
+                raise self.error(f"Unit {self.text!r} nests brackets more than {_MAX_DEPTH} deep.")
+            scale, unit = self.product(depth + 1)
+            if self.take().text != ")":
+                raise self.error(f"Unit {self.text!r} has an unclosed bracket.")
+            if self.next_kind("power", "sup"):
+                raise self.error(
+                    f"Unit {self.text!r} raises a bracket to a power; powers apply to one unit."
+                )
+            return scale, unit
+        if tok.text == "%":
+            return 1.0, ureg.Unit("percent")
+        if tok.kind == "word":
+            return 1.0, _name_unit(CHINESE_UNIT_WORDS[tok.text])
+        if tok.kind != "name":
+            raise self.error(f"Unit {self.text!r} has an unexpected {tok.text!r}.")
+        unit, fixed = _name(self.text, tok.text, self.lenient)
+        if fixed is not None:
+            self.fixes.append((tok, fixed))
+        if self.next_kind("power", "sup"):
+            unit = unit ** self.exponent()
+        return 1.0, unit
+
+    def exponent(self) -> int:
+        tok = self.take()
+        if tok.kind == "sup":
+            n = int(tok.text.translate(_SUPERSCRIPTS))
+        else:
+            sign = self.take().text if self.next_kind("sign") else "+"
+            digits = self.take()
+            if digits.kind != "number" or not digits.text.isdigit():
+                raise self.error(f"Unit {self.text!r} has a power that is not a whole number.")
+            n = int(digits.text) if sign == "+" else -int(digits.text)
+        if abs(n) > _MAX_EXPONENT:
+            raise self.error(f"Unit {self.text!r} has a power above {_MAX_EXPONENT}.")
+        if self.next_kind("power", "sup"):
+            raise self.error(f"Unit {self.text!r} raises a power to a power; a unit has one power.")
+        return n
+
+
+_WORD_RE = re.compile("|".join(sorted(map(re.escape, CHINESE_UNIT_WORDS), key=len, reverse=True)))
 _COMMON_UNITS = (
     "kWh MWh GWh kJ MJ GJ TJ kcal kg t kgce tce kgoe toe tC tCO2 kgCO2 tCO2e kgCO2e "
     "Nm3 m3 CNY 万kWh 万Nm3 万元 万t"
 ).split()
 
 
-def _known_words() -> list[str]:
-    return sorted(set(ureg) | set(CHINESE_UNIT_WORDS) | set(_COMMON_UNITS))
+@lru_cache(maxsize=1)
+def _known_words() -> tuple[str, ...]:
+    return tuple(sorted(set(ureg) | set(CHINESE_UNIT_WORDS) | set(_COMMON_UNITS)))
 
 
 def _suggest(word: str) -> list[str]:
@@ -168,11 +480,96 @@ def _suggest(word: str) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
+def _read(text: str, lenient: bool) -> tuple[Any, ResolvedUnit]:
+    """(quantity, resolved text) of one unit text, by the grammar above."""
+    stripped = text.strip()
+    if not stripped:
+        raise _unit_error(text, "Unit is empty. Give a unit such as 't', 'kWh' or '万Nm3'.")
+    if len(stripped) > MAX_UNIT_LENGTH:
+        raise _unit_error(
+            text,
+            f"Unit text {stripped[:20]!r}... is {len(stripped)} characters long; a unit has at "
+            f"most {MAX_UNIT_LENGTH}. Check that the unit column holds units.",
+        )
+    parser = _Parser(stripped, _tokens(stripped), lenient)
+    scale, unit = parser.parse()
+    if not (math.isfinite(scale) and scale > 0):
+        raise parser.error(f"Unit {stripped!r} has a scale that is not a positive number.")
+    canonical, note = stripped, None
+    if parser.fixes:
+        for tok, fixed in sorted(parser.fixes, key=lambda f: -f[0].start):
+            canonical = canonical[: tok.start] + fixed + canonical[tok.start + len(tok.text) :]
+        written = ", ".join(repr(tok.text) for tok, _ in parser.fixes)
+        note = (
+            f"Unit {stripped!r} read as {canonical!r}: {written} "
+            f"differ{'s' if len(parser.fixes) == 1 else ''} from a known unit only by case."
+        )
+    quantity = ureg.Quantity(1 if scale == 1 and not _has_number(parser) else scale, unit)
+    return quantity, ResolvedUnit(canonical, note)
+
+
+def _has_number(parser: _Parser) -> bool:
+    return any(t.kind in ("number", "scale") for t in parser.toks)
+
+
+def _check_text(unit: object) -> str:
+    if not isinstance(unit, str):
+        raise _unit_error(
+            repr(unit), f"Unit {unit!r} is not text. Give a unit such as 't', 'kWh' or '万Nm3'."
+        )
+    return unit
+
+
+def resolve_unit(text: str) -> ResolvedUnit:
+    """Read one unit text from an input file; call it once per distinct unit text.
+
+    The text is read by a grammar that cannot evaluate arithmetic (see the
+    module source): at most :data:`MAX_UNIT_LENGTH` characters, no power of a
+    power, no sign, a positive finite scale. Chinese unit words and the
+    multipliers 万 and 亿 are read as in :func:`parse_unit`. A name that
+    differs from a known unit only by case is corrected when exactly one unit
+    matches (``KWH`` -> ``kWh``, ``KG`` -> ``kg``, ``TCE`` -> ``tce``) and the
+    correction is returned as a note; one that several units match (``mwh``:
+    ``mWh`` or ``MWh``; ``MT``: ``Mt`` or ``mt``) is refused with the question.
+
+    Parameters
+    ----------
+    text : str
+        Unit as written in an input file.
+
+    Returns
+    -------
+    ResolvedUnit
+        ``canonical``, the text to give :func:`conversion_factor`, and
+        ``note``, what was corrected (None when nothing was).
+
+    Raises
+    ------
+    UnknownUnitError
+        If the text is not a unit; fields ``value`` (the text) and
+        ``suggestions`` (the units it may have meant).
+
+    Examples
+    --------
+    >>> resolve_unit("万千瓦时")
+    ResolvedUnit(canonical='万千瓦时', note=None)
+    >>> resolve_unit("KWH").canonical
+    'kWh'
+    >>> resolve_unit("mwh")
+    Traceback (most recent call last):
+    ...
+    carbonacct.errors.UnknownUnitError: Unit 'mwh' in 'mwh' is ambiguous: did you mean MWh or mWh? ...
+    """
+    return _read(_check_text(text), True)[1]
+
+
 def parse_unit(unit: str) -> Any:
     """Parse a unit string into a :class:`pint.Quantity` holding its scale.
 
     A plain unit gives magnitude 1; a unit with a multiplier keeps it in the
-    magnitude (``万kWh`` is 10000 kWh). Results are cached per string.
+    magnitude (``万kWh`` is 10000 kWh). Case is exact here (``kwh`` is refused
+    with a suggestion); :func:`resolve_unit` reads input-file text and
+    corrects an unambiguous case slip. Results are cached per string.
 
     Parameters
     ----------
@@ -197,34 +594,7 @@ def parse_unit(unit: str) -> Any:
     >>> parse_unit("吨标准煤")
     <Quantity(1, 'tonne_coal_equivalent')>
     """
-    if not isinstance(unit, str) or not unit.strip():
-        raise UnknownUnitError(
-            f"Unit {unit!r} is empty or not text. Give a unit such as 't', 'kWh' or '万Nm3'.",
-            unit=unit,
-            suggestions=[],
-        )
-    expression = _normalise(unit)
-    try:
-        q = ureg.parse_expression(expression)
-    except pint.UndefinedUnitError as exc:
-        bad = exc.unit_names if isinstance(exc.unit_names, str) else ", ".join(exc.unit_names)
-        suggestions = _suggest(bad)
-        hint = f" Did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
-        raise UnknownUnitError(
-            f"Unknown unit {bad!r} in {unit!r}.{hint} "
-            "See carbonacct.units.CHINESE_UNIT_WORDS for the Chinese unit words known.",
-            unit=unit,
-            suggestions=suggestions,
-        ) from None
-    except Exception as exc:  # pint raises tokenizer and syntax errors of several types
-        raise UnknownUnitError(
-            f"Cannot read unit {unit!r} ({exc}). Write it like 't', 'GJ/t' or 'tce/万元'.",
-            unit=unit,
-            suggestions=[],
-        ) from None
-    if not isinstance(q, pint.Quantity):  # a bare number such as "1"
-        q = ureg.Quantity(q, "dimensionless")
-    return q
+    return _read(_check_text(unit), False)[0]
 
 
 def dimensionality(unit: str) -> Any:

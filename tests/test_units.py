@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import math
 import pickle
+from random import Random
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from carbonacct import ureg
 from carbonacct.errors import CarbonacctError, DimensionalityError, UnknownUnitError
 from carbonacct.units import (
+    CASE_SPELLINGS,
     CHINESE_UNIT_WORDS,
     check_dimension,
     conversion_factor,
     convert,
     parse_unit,
+    resolve_unit,
 )
 
 
@@ -167,3 +173,197 @@ def test_registry_is_our_own() -> None:
 
     assert ureg is not pint.get_application_registry()
     assert "kgce" not in pint.UnitRegistry()
+
+
+# --- Unit text from input files: a grammar that cannot evaluate arithmetic (issue 12 item 9) ---
+
+# Cells that made the old parser hang (pint evaluates 9**9**9 as Python integers) or that it
+# read wrongly; each must be refused, and fast.
+HOSTILE_CELLS = {
+    "9**9**9 kWh": "power to a power",
+    "9**9**9": "power to a power",
+    "10^10^10 kWh": "power to a power",
+    "kWh**9**9": "power to a power",
+    "(9**9)**9 kWh": "bracket to a power",
+    "9**99999 kWh": "power above 12",
+    "10⁴⁴⁴ kWh": "power above 12",
+    "-kWh": "sign",
+    "+t": "sign",
+    "kWh-": "sign",
+    "kWh*-1": "sign",
+    "−kWh": "sign",  # U+2212 minus sign
+    "nan kWh": "Unknown unit 'nan'",
+    "inf kWh": "Unknown unit 'inf'",
+    "1e999 kWh": "not a positive number",
+    "0 kWh": "not a positive number",
+    "1/0": "not a positive number",
+    "1e308*1e308 kWh": "not a positive number",
+    "pi kWh": "bare number",
+    "degC": "temperature",
+    "((((kWh))))": "brackets more than 3 deep",
+    "kWh" * 30: "at most 64",
+    "=1+1": "'='",
+    "@SUM(A1)": "'@'",
+    "__import__('os').system('ls')": "not part of a unit",
+    "kWh\x00": "not part of a unit",
+    "万万kWh": "two numbers in a row",
+    "mwh": "did you mean MWh or mWh?",
+    "MWH": "did you mean MWh or mWh?",
+    "MT": "did you mean Mt or mt?",
+    "mj": "did you mean MJ or mJ?",
+}
+
+_TIMING_SCRIPT = """
+import json, sys, time
+from carbonacct.errors import UnknownUnitError
+from carbonacct.units import conversion_factor, resolve_unit
+conversion_factor("kWh", "GJ")  # warm the registry: the first lookup builds its caches
+out = {}
+for cell in json.loads(sys.stdin.read()):
+    t = time.process_time()  # CPU time: a hang spins, a busy machine only waits
+    try:
+        resolve_unit(cell)
+        kind, message = "parsed", ""
+    except UnknownUnitError as exc:
+        kind, message = "UnknownUnitError", str(exc)
+    try:
+        conversion_factor(cell, "kWh")
+    except UnknownUnitError:
+        pass
+    out[cell] = [kind, message, time.process_time() - t]
+print(json.dumps(out))
+"""
+
+
+def test_hostile_cells_are_refused_within_a_fraction_of_a_second() -> None:
+    import json
+    import subprocess
+    import sys
+
+    # In a child process with a timeout: a parser that hangs fails this test, not the suite.
+    done = subprocess.run(
+        [sys.executable, "-c", _TIMING_SCRIPT],
+        input=json.dumps(list(HOSTILE_CELLS)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    results = json.loads(done.stdout)
+    for cell, expected in HOSTILE_CELLS.items():
+        kind, message, seconds = results[cell]
+        assert kind == "UnknownUnitError", cell
+        assert expected in message, (cell, message)
+        assert seconds < 0.25, (cell, seconds)  # resolve_unit and conversion_factor together
+
+
+# Powers are checked only in the child process above: in this process a regression would hang.
+@pytest.mark.parametrize(
+    ("cell", "expected"), sorted((c, e) for c, e in HOSTILE_CELLS.items() if "power" not in e)
+)
+def test_hostile_cell_messages(cell: str, expected: str) -> None:
+    with pytest.raises(UnknownUnitError) as info:
+        resolve_unit(cell)
+    assert expected in str(info.value)
+    assert info.value.value == cell and isinstance(info.value.suggestions, list)
+    with pytest.raises(UnknownUnitError):
+        parse_unit(cell)
+
+
+@pytest.mark.parametrize(
+    ("cell", "canonical", "factor_to_kwh_or_kg"),
+    [
+        ("KWH", "kWh", 1.0),
+        ("kwh", "kWh", 1.0),
+        ("Kwh", "kWh", 1.0),
+        ("万KWH", "万kWh", 1e4),  # 10^4 kWh
+        ("GWH", "GWh", 1e6),  # G is the only prefix spelled g/G for watt-hours
+        ("KG", "kg", 1.0),
+        ("T", "t", 1000.0),  # tesla is no accounting unit; t (1000 kg) is the only match
+        ("Kg/M3", "kg/m3", 1.0),  # per cubic metre: compared with kg below
+    ],
+)
+def test_case_slip_is_corrected_with_a_note(
+    cell: str, canonical: str, factor_to_kwh_or_kg: float
+) -> None:
+    resolved = resolve_unit(cell)
+    assert resolved.canonical == canonical
+    assert resolved.note is not None and repr(cell) in resolved.note and "case" in resolved.note
+    target = "kg/m3" if "/" in canonical else ("kWh" if "Wh" in canonical else "kg")
+    assert conversion_factor(resolved.canonical, target) == pytest.approx(factor_to_kwh_or_kg)
+    with pytest.raises(UnknownUnitError) as info:  # parse_unit keeps exact case
+        parse_unit(cell)
+    assert info.value.suggestions
+
+
+def test_standard_coal_in_capitals() -> None:
+    # 1 TCE read as tce = 29.3076 GJ (GB/T 2589: 1 kgce = 29 307.6 kJ)
+    assert conversion_factor(resolve_unit("TCE").canonical, "GJ") == pytest.approx(29.3076)
+    assert resolve_unit("吨标准煤").note is None
+
+
+@pytest.mark.parametrize(
+    "cell", ["kWh", "tce/万元", "万立方米", "吨", "GJ/10⁴Nm³", "10^4 Nm3", "m³", "Mt", "mt", "%"]
+)
+def test_exact_units_need_no_note(cell: str) -> None:
+    assert resolve_unit(cell) == (cell.strip(), None)
+    assert conversion_factor(cell, cell) == 1.0
+
+
+def test_case_families_each_measure_one_thing() -> None:
+    from carbonacct.units import _CASE_FAMILIES
+
+    for base, prefixes in _CASE_FAMILIES.items():
+        dims = {str(parse_unit(p + base).dimensionality) for p in prefixes}
+        assert len(dims) == 1, (base, dims)  # e.g. 'Tt' is tex in pint, so T is no t prefix
+        assert base == "percent" or dims != {"dimensionless"}
+
+
+def test_ambiguity_lists_every_candidate() -> None:
+    with pytest.raises(UnknownUnitError) as info:
+        resolve_unit("万MWH/mt")
+    assert info.value.suggestions == ["MWh", "mWh"]
+    assert "did you mean MWh or mWh?" in str(info.value)
+
+
+_PIECES = [
+    "kWh", "MWh", "t", "tce", "Nm3", "m3", "万", "亿", "吨", "立方米", "标准煤", "9", "10", "0",
+    "1e9", "**", "^", "*", "/", "(", ")", "-", "+", " ", "%", "³", "⁴", "KWH", "mwh", "nan", "e",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(st.text(max_size=80), st.lists(st.sampled_from(_PIECES), max_size=20).map("".join))
+)
+def test_arbitrary_text_parses_or_raises_a_unit_error(text: str) -> None:
+    try:
+        resolved = resolve_unit(text)
+    except UnknownUnitError:
+        return
+    if resolved.note is None:  # exact text: parse_unit reads it the same
+        assert parse_unit(text) == parse_unit(resolved.canonical)
+    else:  # a case slip: parse_unit keeps exact case and refuses it
+        with pytest.raises(UnknownUnitError):
+            parse_unit(text)
+    try:  # what is read converts with a positive finite factor, or is of another dimension
+        factor = conversion_factor(resolved.canonical, "kWh")
+    except DimensionalityError:
+        return
+    assert math.isfinite(factor) and factor > 0
+
+
+@given(st.sampled_from(sorted(CASE_SPELLINGS)), st.randoms(use_true_random=False))
+def test_a_case_mangled_unit_is_corrected_or_questioned(spelling: str, rnd: Random) -> None:
+    mangled = "".join(c.upper() if rnd.random() < 0.5 else c.lower() for c in spelling)
+    try:
+        resolved = resolve_unit(mangled)
+    except UnknownUnitError as exc:
+        # refused only when several units match: the question lists them all
+        assert len(exc.suggestions) >= 2 and spelling in exc.suggestions
+        assert all(s.lower() == mangled.lower() for s in exc.suggestions)
+        return
+    if mangled in CASE_SPELLINGS:
+        assert resolved == (mangled, None)
+    else:
+        assert resolved.canonical == spelling and resolved.note is not None
