@@ -17,15 +17,24 @@ def setup_commands() -> list[str]:
 
 
 def test_readme_opens_with_two_commands() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert text.split("\n", 2)[2].startswith("```bash\n"), (
+        "the commands come first, under the title"
+    )
     commands = setup_commands()
     assert len(commands) == 2
-    assert commands[0].startswith("pip install") and "carbonacct " in commands[0]
-    assert "pytest" in commands[1]
+    # The main job installs the runtime dependencies only: no extras.
+    install, main = (part.strip() for part in commands[0].split("&&", 1))
+    assert install == "pip install -e ." and main.startswith("carbonacct footprint ")
+    install, tests = (part.strip() for part in commands[1].split("&&", 1))
+    assert install == 'pip install -e ".[test]"' and tests.startswith("python -m pytest")
 
 
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
-    assert setup_commands()[1] in ci
+    tests = setup_commands()[1].split("&&", 1)[1].strip()
+    assert tests in ci
+    assert any(line.startswith("python -m pip install") and '-e ".[test]"' in line for line in ci)
 
 
 def test_readme_python_examples_run() -> None:
