@@ -451,6 +451,7 @@ def footprint(
     # everything else runs on the small table of groups
     say("applying factors")
     keys_table = key_table(groups, options)
+    unit_notes = sorted(set(keys_table["unit_note"].drop_nulls().to_list()))
     codes = keys_table["carrier"].drop_nulls().unique().to_list()
     cats = dict(keys_table.select("carrier", "category").drop_nulls().iter_rows())
     of = lambda *kinds: [c for c in codes if cats[c] in kinds]  # noqa: E731
@@ -542,7 +543,7 @@ def footprint(
     if require_complete:
         require_gaps_closed(gaps, source.name)
     intensities = None
-    warnings: list[str] = list(scan.warnings) + gap_warnings(gaps)
+    warnings: list[str] = [*scan.warnings, *unit_notes, *gap_warnings(gaps)]
     green_src = None
     if green_electricity is not None:
         if by:

@@ -41,7 +41,7 @@ from carbonacct._timeparse import (
 )
 from carbonacct.errors import DimensionalityError, InputError, UnknownUnitError
 from carbonacct.io._tables import Part, Source
-from carbonacct.units import conversion_factor
+from carbonacct.units import conversion_factor, resolve_unit
 from carbonacct.vocabulary import _fold, carrier_names, carriers
 
 __all__ = [
@@ -73,6 +73,7 @@ REJECT_REASONS: dict[str, str] = {
     "not_a_number": "value is not a finite number (text, NaN or infinity)",
     "missing_unit": "unit is empty",
     "unknown_unit": "unit is not a known unit",
+    "ambiguous_unit": "unit differs from several known units only by case (mwh: MWh or mWh?)",
     "unit_dimension": "unit does not measure this carrier (e.g. kWh for diesel)",
     "missing_time": "neither timestamp nor period is given",
     "bad_timestamp": "timestamp cannot be read, or its year is outside 1900-2199",
@@ -100,6 +101,7 @@ REASON_COLUMN: dict[str, str] = {
     "not_a_number": "value",
     "missing_unit": "unit",
     "unknown_unit": "unit",
+    "ambiguous_unit": "unit",
     "unit_dimension": "unit",
     "missing_time": "timestamp",
     "bad_timestamp": "timestamp",
@@ -212,74 +214,67 @@ def missing_columns(columns: Sequence[str]) -> list[str]:
     return missing
 
 
+_KEY_SCHEMA = {
+    "key_id": pl.UInt32,
+    "carrier": pl.String,
+    "category": pl.String,
+    "flow_n": pl.String,
+    "use_n": pl.String,
+    "kind_n": pl.String,
+    "to_canonical": pl.Float64,
+    "amount_unit": pl.String,
+    "unit_note": pl.String,
+    "r_carrier": pl.String,
+    "r_unit": pl.String,
+    "r_fuk": pl.String,
+    "r_steam": pl.String,
+}
+
+
+def _key_row(
+    raw: tuple[str | None, ...], info: dict[str, dict[str, str]], options: ReadingOptions
+) -> dict[str, object]:
+    """Everything decided for one distinct (carrier, unit, flow, use, kind)."""
+    carrier_raw, unit, flow_raw, use_raw, kind_raw = raw
+    code = carrier_names().get(_fold(carrier_raw)) if carrier_raw else None
+    flow = _FLOW.get(flow_raw.lower()) if flow_raw else "in"
+    use = _USE.get(use_raw.lower()) if use_raw else "fuel"
+    kind = _KIND.get(kind_raw.lower()) if kind_raw else "interval"
+    factor, target, unit_error, note = None, None, None, None
+    if code is not None and unit:
+        factor, target, unit_error, note = _to_canonical(code, unit, info)
+    mass_steam = code == "steam" and target == "t"
+    if mass_steam and options.steam_enthalpy is not None:
+        # heat [GJ] = mass [t] × (h − h_fw) [kJ/kg] × 1000 kg/t ÷ 10^6 kJ/GJ
+        dh = options.steam_enthalpy - (options.steam_feedwater_enthalpy or 0.0)
+        factor, target = (factor or 0.0) * dh / 1000.0, "GJ"
+    fuk = {"bad_flow": flow, "bad_use": use, "bad_kind": kind}
+    return {
+        "carrier": code,
+        "category": info[code]["category"] if code else None,
+        "flow_n": flow,
+        "use_n": use,
+        "kind_n": kind,
+        "to_canonical": factor,
+        "amount_unit": target,
+        "unit_note": note,
+        "r_carrier": "missing_carrier" if not carrier_raw else None if code else "unknown_carrier",
+        "r_unit": ("missing_unit" if not unit else unit_error) if code is not None else None,
+        "r_fuk": next((reason for reason, ok in fuk.items() if ok is None), None),
+        "r_steam": "steam_needs_enthalpy"
+        if mass_steam and options.steam_enthalpy is None
+        else None,
+    }
+
+
 def _key_table(distinct: pl.DataFrame, options: ReadingOptions) -> pl.DataFrame:
     """Everything decided per distinct (carrier, unit, flow, use, kind): one pint call per unit."""
-    names = carrier_names()
     info = {r["code"]: r for r in carriers().iter_rows(named=True)}
-    rows = []
     text = distinct.select(
         pl.col(c).cast(pl.String).str.strip_chars().alias(c) for c in KEY_COLUMNS
     )
-    for i, (carrier_raw, unit, flow_raw, use_raw, kind_raw) in enumerate(text.iter_rows()):
-        code = names.get(_fold(carrier_raw)) if carrier_raw else None
-        flow = _FLOW.get(flow_raw.lower()) if flow_raw else "in"
-        use = _USE.get(use_raw.lower()) if use_raw else "fuel"
-        kind = _KIND.get(kind_raw.lower()) if kind_raw else "interval"
-        factor, target, unit_error = None, None, None
-        if code is not None and unit:
-            factor, target, unit_error = _to_canonical(code, unit, info)
-        reason_carrier = (
-            "missing_carrier" if not carrier_raw else "unknown_carrier" if code is None else None
-        )
-        reason_unit = ("missing_unit" if not unit else unit_error) if code is not None else None
-        reason_fuk = (
-            "bad_flow"
-            if flow is None
-            else "bad_use"
-            if use is None
-            else "bad_kind"
-            if kind is None
-            else None
-        )
-        mass_steam = code == "steam" and target == "t"
-        reason_steam = (
-            "steam_needs_enthalpy" if mass_steam and options.steam_enthalpy is None else None
-        )
-        if mass_steam and options.steam_enthalpy is not None:
-            # heat [GJ] = mass [t] × (h − h_fw) [kJ/kg] × 1000 kg/t ÷ 10^6 kJ/GJ
-            dh = options.steam_enthalpy - (options.steam_feedwater_enthalpy or 0.0)
-            factor, target = (factor or 0.0) * dh / 1000.0, "GJ"
-        rows.append(
-            {
-                "key_id": i,
-                "carrier": code,
-                "category": info[code]["category"] if code else None,
-                "flow_n": flow,
-                "use_n": use,
-                "kind_n": kind,
-                "to_canonical": factor,
-                "amount_unit": target,
-                "r_carrier": reason_carrier,
-                "r_unit": reason_unit,
-                "r_fuk": reason_fuk,
-                "r_steam": reason_steam,
-            }
-        )
-    schema = {
-        "key_id": pl.UInt32,
-        "carrier": pl.String,
-        "category": pl.String,
-        "flow_n": pl.String,
-        "use_n": pl.String,
-        "kind_n": pl.String,
-        "to_canonical": pl.Float64,
-        "amount_unit": pl.String,
-        "r_carrier": pl.String,
-        "r_unit": pl.String,
-        "r_fuk": pl.String,
-        "r_steam": pl.String,
-    }
-    table = pl.DataFrame(rows, schema=schema).with_columns(
+    rows = [{"key_id": i, **_key_row(raw, info, options)} for i, raw in enumerate(text.iter_rows())]
+    table = pl.DataFrame(rows, schema=_KEY_SCHEMA).with_columns(
         pl.col(c).replace_strict(REASON_CODES, default=None, return_dtype=pl.UInt8)
         for c in ("r_carrier", "r_unit", "r_fuk", "r_steam")
     )
@@ -289,18 +284,33 @@ def _key_table(distinct: pl.DataFrame, options: ReadingOptions) -> pl.DataFrame:
 
 def _to_canonical(
     code: str, unit: str, info: dict[str, dict[str, str]]
-) -> tuple[float | None, str | None, str | None]:
-    """(factor to the canonical unit, that unit, error) for one carrier and unit; steam may be heat."""
+) -> tuple[float | None, str | None, str | None, str | None]:
+    """(factor to the canonical unit, that unit, error, note) for one carrier and unit.
+
+    The unit text is read by :func:`carbonacct.units.resolve_unit`: a case slip
+    (``KWH``) is corrected with a note; an ambiguous one (``mwh``: mWh or MWh?)
+    is refused with the question as the note. Steam may be given as heat.
+    """
+    try:
+        resolved = resolve_unit(unit)
+    except UnknownUnitError as exc:
+        ambiguous = "ambiguous" in str(exc)
+        return (
+            None,
+            None,
+            "ambiguous_unit" if ambiguous else "unknown_unit",
+            str(exc) if ambiguous else None,
+        )
     targets = [info[code]["canonical_unit"]] + (["GJ"] if code == "steam" else [])
     error = None
     for candidate in targets:
         try:
-            return conversion_factor(unit, candidate), candidate, None
+            return conversion_factor(resolved.canonical, candidate), candidate, None, resolved.note
         except UnknownUnitError:
-            return None, None, "unknown_unit"
+            return None, None, "unknown_unit", None
         except DimensionalityError:
             error = "unit_dimension"
-    return None, None, error
+    return None, None, error, None
 
 
 def _code(name: str) -> pl.Expr:

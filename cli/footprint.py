@@ -96,6 +96,29 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
             type=float,
             help="Feed-water enthalpy deducted [kJ/kg] (the NDRC formula uses 83.74).",
         ),
+        click.option(
+            "--encoding",
+            help="Encoding of CSV readings (default: detected, UTF-8 or GB18030/GBK).",
+        ),
+        click.option("--sheet", help="The Excel sheet to read (default: every sheet of readings)."),
+        click.option(
+            "--timezone",
+            default="Asia/Shanghai",
+            show_default=True,
+            help="Local time zone of the firms: naive timestamps are local time.",
+        ),
+        click.option(
+            "--interval-label",
+            type=click.Choice(["auto", "start", "end"]),
+            default="auto",
+            show_default=True,
+            help="Interval readings labelled by interval start or end (grid curves: 00:15 … 24:00).",
+        ),
+        click.option(
+            "--require-complete",
+            is_flag=True,
+            help="Fail when a meter has gaps (missing intervals or months).",
+        ),
         click.option("--strict", is_flag=True, help="Fail on any rejected row."),
         click.option(
             "--no-duplicate-check",
@@ -330,9 +353,7 @@ def validate(readings: tuple[str, ...], fmt: str, rejects_path: str | None, **co
         click.echo(result.quality.summary())
         if result.rejects.height:
             emit(
-                result.rejects.head(20).select(
-                    "row_nr", "firm_id", "carrier_raw", "value_raw", "unit", "reject_reason"
-                ),
+                result.rejects.head(20).select("file", "row", "column", "value", "reject_reason"),
                 fmt,
                 title=f"First rejected rows (of {result.rejects.height})",
             )

@@ -126,3 +126,44 @@ def test_a_bad_partition_is_reported_with_its_path(dataset: Path, client, tmp_pa
             copy, engine="dask", client=client, firms=dataset / "firms.csv", checksum=False
         )
     assert str(bad) in str(info.value)
+
+
+def test_a_hive_layout_with_chinese_headers_and_duplicates(tmp_path: Path, client) -> None:  # type: ignore[no-untyped-def]
+    # firm=…/ partitions as the README recommends: the firm is in the path, not in the files;
+    # the files have Chinese headers; F2 has one identical and one conflicting duplicate
+    import datetime as dt
+
+    times = [dt.datetime(2024, 1, 1) + dt.timedelta(hours=h) for h in range(48)]
+    for firm, extra in (("F1", []), ("F2", [(3, 1.0), (5, 9.0)])):
+        values = [1.0] * len(times)
+        ts = list(times) + [times[i] for i, _ in extra]
+        vs = values + [v for _, v in extra]
+        part = tmp_path / "readings" / f"firm={firm}"
+        part.mkdir(parents=True)
+        pl.DataFrame(
+            {
+                "表计编号": ["M1"] * len(ts),
+                "能源品种": ["电力"] * len(ts),
+                "采集时间": ts,
+                "数量": vs,
+                "计量单位": ["kWh"] * len(ts),
+            }
+        ).write_parquet(part / "0.parquet")
+    kw = {"grid_factor": 0.5, "period": "month", "checksum": False}
+    local = carbonacct.footprint(tmp_path / "readings", **kw)
+    dask = carbonacct.footprint(tmp_path / "readings", engine="dask", client=client, **kw)
+    same(local.table, dask.table)
+    # F2: 48 readings + an identical copy (rejected) + a conflicting one (both rows rejected)
+    assert dask.quality.rejected_by_reason == {"duplicate_reading": 1, "conflicting_duplicate": 2}
+    assert dask.quality.rejected_by_reason == local.quality.rejected_by_reason
+    got = dask.rejects.select("file", "row", "reject_reason").sort("file", "row").rows()
+    f2 = str(tmp_path / "readings" / "firm=F2" / "0.parquet")
+    # row 49 repeats row 4 (03:00, 1 kWh): identical; row 50 gives 05:00 (row 6) another value
+    assert got == [
+        (f2, 6, "conflicting_duplicate"),
+        (f2, 49, "duplicate_reading"),
+        (f2, 50, "conflicting_duplicate"),
+    ]
+    # F1: 48 kWh; F2: 47 kWh accounted (the 05:00 reading and its conflicting copy rejected)
+    by_firm = dict(zip(dask.table["firm_id"], dask.table["electricity_in_MWh"], strict=True))
+    assert by_firm == {"F1": pytest.approx(0.048), "F2": pytest.approx(0.047)}

@@ -95,6 +95,14 @@ def test_undecodable_bytes_are_an_error_naming_file_and_line(tmp_path: Path) -> 
     assert info.value.row == 4
 
 
+def test_gbk_text_that_happens_to_look_like_utf8_is_still_gbk(tmp_path: Path) -> None:
+    # 原煤 in GBK is D4 AD C3 BA: two valid 2-byte UTF-8 characters (U+052D, º);
+    # the GBK of 东区 on the next line is not UTF-8 at all
+    lines = ["F1,M1,原煤,1,t,2024-01-01", "F1,东区主表,电力,1,kWh,2024-01-01"]
+    path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp", lines, "gbk")
+    assert detect_encoding(path) == "gb18030"
+
+
 def test_an_explicit_encoding_is_used(tmp_path: Path) -> None:
     path = _csv(tmp_path / "r.csv", _HEADER, _METERS, "gbk")
     r = footprint(path, grid_factor=EF, encoding="gbk")
@@ -375,3 +383,69 @@ def test_a_row_with_more_fields_than_the_header_is_an_input_error(tmp_path: Path
     path = _csv(tmp_path / "r.csv", "firm_id,carrier,value,unit,timestamp", lines)
     with pytest.raises(InputError, match=r"r\.csv: .*more fields than the header"):
         footprint(path, grid_factor=EF)
+
+
+# -- property: any mix of these faults, in files as plants export them, balances ----------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_cell = {
+    "firm_id": st.sampled_from(["F1", "F2", " F1 ", "", "未知企业"]),
+    "meter_id": st.sampled_from(["东区主表", "西区主表", "M1", ""]),
+    "carrier": st.sampled_from(["电力", "electricity", "天然气", "原煤", "unobtainium", ""]),
+    "value": st.sampled_from(["1", "1000", "-3", "nan", "inf", "abc", "", "2.5", '"1,234.5"']),
+    "unit": st.sampled_from(["kWh", "MWh", "万kWh", "Nm3", "t", "KWH", "-kWh", "", "9**9**9 kWh"]),
+    "timestamp": st.sampled_from(
+        [
+            "2024-01-01 00:00:00",
+            "2024-01-01T00:00:00",
+            "2024/1/31 24:00",
+            "2024-02-01T00:00:00+08:00",
+            "2023-12-31T16:00:00Z",
+            "1850-01-01",
+            "soon",
+            "",
+        ]
+    ),
+    "kind": st.sampled_from(["", "interval", "register", "累计", "weird"]),
+}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.fixed_dictionaries(_cell), min_size=1, max_size=25), st.integers(0, 25))
+def test_any_mix_of_faults_in_gbk_csv_and_typed_parquet_balances(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[dict[str, str]], cut: int
+) -> None:
+    tmp = tmp_path_factory.mktemp("mix")
+    header = list(_cell)
+    csv_rows, pq_rows = rows[:cut], rows[cut:]
+    files: list[Path] = []
+    if csv_rows:
+        lines = [",".join(r[c] for c in header) for r in csv_rows]
+        files.append(_csv(tmp / "r.csv", ",".join(header), lines, "gb18030"))
+    if pq_rows:
+        text = pl.Series([r["timestamp"] for r in pq_rows])
+        ts = text.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
+        values = pl.Series([r["value"].strip('"').replace(",", "") for r in pq_rows])
+        pl.DataFrame(
+            {
+                "firm_id": [r["firm_id"] for r in pq_rows],
+                "meter_id": [r["meter_id"] for r in pq_rows],
+                "carrier": [r["carrier"] for r in pq_rows],
+                "value": values.cast(pl.Float64, strict=False),
+                "unit": [r["unit"] for r in pq_rows],
+                "timestamp": ts,
+                "kind": [r["kind"] for r in pq_rows],
+            }
+        ).write_parquet(tmp / "r.parquet")
+        files.append(tmp / "r.parquet")
+    firms = pl.DataFrame({"firm_id": ["F1", "F2"], "province": ["江苏", "江苏"]})
+    r = footprint(files, firms=firms, period="month", checksum=False)
+    q = r.quality
+    assert q.rows_in == len(rows)
+    assert q.rows_in == q.rows_accounted + q.rows_rejected
+    assert r.rejects.height == q.rows_rejected
+    assert int(r.table["rows"].sum() or 0) == q.rows_accounted
+    if r.rejects.height:
+        assert r.rejects["file"].null_count() == 0 and r.rejects["row"].min() >= 1

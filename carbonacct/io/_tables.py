@@ -26,6 +26,7 @@ import atexit
 import codecs
 import glob
 import hashlib
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -146,20 +147,26 @@ def _line_of(path: Path, offset: int) -> int:
     return line
 
 
+_WIDE = re.compile("[\u0800-\uffff]")
+
+
 def _first_error(path: Path, encoding: str) -> tuple[int, bytes, bool] | None:
-    """(byte offset, bad bytes, saw valid non-ASCII text before it) of the first undecodable byte."""
+    """(byte offset, bad bytes, saw UTF-8 text of 3 bytes a character before it) of the first
+    undecodable byte. GBK pairs often decode as 2-byte UTF-8 (原 = D4 AD = U+052D) but rarely as
+    3-byte sequences, which is what Chinese text in UTF-8 is made of."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    done, non_ascii = 0, False
+    done, wide = 0, False
     with path.open("rb") as fh:
         while True:
             block = fh.read(_CHUNK)
             try:
                 text = decoder.decode(block, final=not block)
             except UnicodeDecodeError as exc:
-                if not non_ascii:  # the part of this block before the error
-                    non_ascii = not block[: exc.start].isascii()
-                return done + exc.start, block[exc.start : exc.end + 3], non_ascii
-            non_ascii = non_ascii or not text.isascii()
+                if not wide:  # the part of this block before the error
+                    head = block[: exc.start].decode(encoding, errors="ignore")
+                    wide = _WIDE.search(head) is not None
+                return done + exc.start, block[exc.start : exc.end + 3], wide
+            wide = wide or _WIDE.search(text) is not None
             if not block:
                 return None
             done += len(block)
