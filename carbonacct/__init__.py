@@ -13,7 +13,7 @@ Every factor traces to its document, table and year (see
 
 from importlib.metadata import PackageNotFoundError, version
 
-from carbonacct.check import CheckResult, check
+from carbonacct.compliance import CheckResult, check
 from carbonacct.emissions import CO2_PER_C, CombustionFactor, combustion_factor
 from carbonacct.errors import (
     AmbiguousFactorError,
