@@ -42,6 +42,8 @@ from carbonacct.compliance._summary import (
     exceptions,
     per_firm,
     product_shares,
+    rule_rows,
+    status_rows,
 )
 from carbonacct.compliance._targets import (
     RESULT_SCHEMA,
@@ -207,6 +209,31 @@ def _pathway_results(
     return results, firms_covered
 
 
+def _evaluate(
+    firms: pl.DataFrame,
+    targets: pl.DataFrame,
+    actual: pl.DataFrame,
+    year: int | None,
+    deflator: pl.DataFrame | None,
+    sda_base_year: int,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Target results, product results, and the firms some target or level covers."""
+    known = actual.filter(pl.col("year").is_not_null())
+    firm_years = (
+        known.select("firm_id", pl.col("year").alias("check_year")).unique()
+        if year is None
+        else firms.select("firm_id", pl.lit(year, pl.Int32).alias("check_year"))
+    )
+    results, covered = _pathway_results(firms, targets, known, firm_years, deflator, sda_base_year)
+    products = product_results(firms, known)
+    if year is not None:
+        products = products.filter(pl.col("check_year") == year)
+    covered = pl.concat(
+        [covered, products.filter(pl.col("status") != "not_covered").select("firm_id")]
+    ).unique()
+    return results, products, covered
+
+
 def check(
     firms: TableLike,
     data: Any = None,
@@ -253,8 +280,7 @@ def check(
 
     References
     ----------
-    发改产业〔2023〕723号 (标杆/基准, deadlines); GB quota standards (grade 3 = 限定值);
-    发改环资〔2022〕803号 (feedstock outside the intensity); GB/T 8170-2008 4.3.1.
+    发改产业〔2023〕723号; GB quota standards (grade 3 = 限定值); 发改环资〔2022〕803号; GB/T 8170-2008 4.3.1.
 
     Examples
     --------
@@ -276,79 +302,7 @@ def check(
 
         defl, _ = read_side_table(deflator, ("year", "index"), "the deflator")
     targets, used = _targets(pathways)
-    known = actual.filter(pl.col("year").is_not_null())
-    firm_years = (
-        known.select("firm_id", pl.col("year").alias("check_year")).unique()
-        if year is None
-        else firm_frame.select("firm_id", pl.lit(year, pl.Int32).alias("check_year"))
-    )
-    results, covered = _pathway_results(firm_frame, targets, known, firm_years, defl, sda_base_year)
-    products = product_results(firm_frame, known)
-    if year is not None:
-        products = products.filter(pl.col("check_year") == year)
-    covered = pl.concat(
-        [covered, products.filter(pl.col("status") != "not_covered").select("firm_id")]
-    ).unique()
-    refused = actual.filter(pl.col("invalid").is_not_null())
-    status_rows = pl.concat(
-        [
-            results.select(
-                "firm_id", "check_year", "status", "missing", "gap_rel", "data_complete"
-            ),
-            products.select(
-                "firm_id", "check_year", "status", "missing", "gap_rel", "data_complete"
-            ),
-            refused.select(
-                "firm_id",
-                pl.col("year").alias("check_year"),
-                pl.lit("invalid_input").alias("status"),
-                pl.col("invalid").alias("missing"),
-                pl.lit(None, dtype=pl.Float64).alias("gap_rel"),
-                "data_complete",
-            ),
-        ]
-    )
-    firm_table = per_firm(firm_frame, status_rows, actual, covered, year)
-    follow_up = exceptions(
-        pl.concat(
-            [
-                results.select(
-                    "firm_id",
-                    "name",
-                    "province",
-                    "sector",
-                    pl.col("pathway").alias("rule_id"),
-                    "metric",
-                    "product",
-                    "check_year",
-                    "actual",
-                    "required",
-                    "unit",
-                    "status",
-                    "gap_rel",
-                    "missing",
-                ),
-                products.select(
-                    "firm_id",
-                    "name",
-                    "province",
-                    "sector",
-                    pl.col("edition").alias("rule_id"),
-                    "metric",
-                    "product",
-                    "check_year",
-                    "actual",
-                    pl.col("baseline").alias("required"),
-                    "unit",
-                    "status",
-                    "gap_rel",
-                    "missing",
-                ),
-            ],
-            how="vertical_relaxed",
-        ),
-        firm_table,
-    )
+    results, products, covered = _evaluate(firm_frame, targets, actual, year, defl, sda_base_year)
     provenance = {
         "year": year if year is not None else "each firm's latest complete year",
         "pathways": used,
@@ -358,13 +312,28 @@ def check(
         "tolerance": TOLERANCE,
         "deflator": defl is not None,
     }
+    return _result(firm_frame, actual, results, products, covered, targets, year, provenance)
+
+
+def _result(
+    firms: pl.DataFrame,
+    actual: pl.DataFrame,
+    results: pl.DataFrame,
+    products: pl.DataFrame,
+    covered: pl.DataFrame,
+    targets: pl.DataFrame,
+    year: int | None,
+    provenance: dict[str, Any],
+) -> CheckResult:
+    refused = actual.filter(pl.col("invalid").is_not_null())
+    firm_table = per_firm(firms, status_rows(results, products, refused), actual, covered, year)
     return CheckResult(
         results=results,
         products=products,
         firms=firm_table,
         summary=counts(firm_table),
         product_summary=product_shares(products, firm_table),
-        exceptions=follow_up,
+        exceptions=exceptions(rule_rows(results, products), firm_table),
         rejected=refused.select("firm_id", "year", "metric", "product", "source", "row", "invalid"),
         targets=targets.drop("prefixes"),
         provenance=provenance,

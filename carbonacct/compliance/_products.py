@@ -128,7 +128,7 @@ def _unit_factor(refs: pl.DataFrame, actual: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema)
 
 
-def _other_indicator(actual: pl.DataFrame, refs: pl.DataFrame) -> pl.Expr:
+def _other_indicator() -> pl.Expr:
     """Why a product figure has no reference: another indicator is published, or none at all."""
     return (
         pl.when(pl.col("_other").is_not_null())
@@ -171,7 +171,11 @@ def product_results(firms: pl.DataFrame, actual: pl.DataFrame) -> pl.DataFrame:
     )
     past = pl.col("year") >= pl.col("deadline").dt.year()
     status = (
-        pl.when(pl.col("invalid").is_not_null() | pl.col("_why").is_not_null())
+        pl.when(
+            pl.col("invalid").is_not_null()
+            | pl.col("_why").is_not_null()
+            | (~has_ref & pl.col("_other").is_not_null())
+        )
         .then(pl.lit("invalid_input"))
         .when(~has_ref)
         .then(pl.lit("not_covered"))
@@ -190,7 +194,7 @@ def product_results(firms: pl.DataFrame, actual: pl.DataFrame) -> pl.DataFrame:
         .when(pl.col("_why").is_not_null())
         .then(pl.col("_why"))
         .when(~has_ref)
-        .then(_other_indicator(rows, refs))
+        .then(_other_indicator())
         .when(pl.col("_v").is_null())
         .then(pl.col("basis"))
         .when(exceeds)

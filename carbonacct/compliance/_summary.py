@@ -44,17 +44,64 @@ def report_years(actual: pl.DataFrame, year: int | None) -> pl.DataFrame:
     )
 
 
-def per_firm(
-    firms: pl.DataFrame,
-    rows: pl.DataFrame,
-    actual: pl.DataFrame,
-    covered: pl.DataFrame,
-    year: int | None,
+def status_rows(
+    results: pl.DataFrame, products: pl.DataFrame, refused: pl.DataFrame
 ) -> pl.DataFrame:
-    """One row per input firm (and per firm of the actuals missing from the firms table)."""
-    years = report_years(actual, year)
-    at_year = rows.join(years, on="firm_id").filter(pl.col("check_year") == pl.col("report_year"))
-    worst = (
+    """Every status a firm got, by year: targets, products, and refused rows."""
+    cols = ("firm_id", "check_year", "status", "missing", "gap_rel", "data_complete")
+    return pl.concat(
+        [
+            results.select(cols),
+            products.select(cols),
+            refused.select(
+                "firm_id",
+                pl.col("year").alias("check_year"),
+                pl.lit("invalid_input").alias("status"),
+                pl.col("invalid").alias("missing"),
+                pl.lit(None, dtype=pl.Float64).alias("gap_rel"),
+                "data_complete",
+            ),
+        ]
+    )
+
+
+def rule_rows(results: pl.DataFrame, products: pl.DataFrame) -> pl.DataFrame:
+    """Target and product rows in one shape, for the exceptions."""
+    head = ("firm_id", "name", "province", "sector")
+    tail = ("unit", "status", "gap_rel", "missing")
+    return pl.concat(
+        [
+            results.select(
+                *head,
+                pl.col("pathway").alias("rule_id"),
+                "metric",
+                "product",
+                "check_year",
+                "actual",
+                "required",
+                *tail,
+            ),
+            products.select(
+                *head,
+                pl.col("edition").alias("rule_id"),
+                "metric",
+                "product",
+                "check_year",
+                "actual",
+                pl.col("baseline").alias("required"),
+                *tail,
+            ),
+        ],
+        how="vertical_relaxed",
+    )
+
+
+def _worst(rows: pl.DataFrame, years: pl.DataFrame) -> pl.DataFrame:
+    """Each firm's worst row in its report year (refused rows without a year count too)."""
+    at_year = rows.join(years, on="firm_id").filter(
+        (pl.col("check_year") == pl.col("report_year")) | pl.col("check_year").is_null()
+    )
+    return (
         at_year.with_columns(_rank().alias("_s"))
         .sort("_s", pl.col("gap_rel").fill_null(0.0), descending=[False, True])
         .group_by("firm_id", maintain_order=True)
@@ -65,6 +112,47 @@ def per_firm(
             pl.col("data_complete").fill_null(True).all().alias("data_complete"),
         )
     )
+
+
+def _firm_status() -> tuple[pl.Expr, pl.Expr]:
+    """A firm's status and reason when none of its rows decides it."""
+    unknown, has_status = pl.col("_unknown").is_not_null(), pl.col("status").is_not_null()
+    no_data, uncovered = pl.col("_data").is_null(), pl.col("_cov").is_null()
+    status = (
+        pl.when(unknown)
+        .then(pl.lit("invalid_input"))
+        .when(has_status)
+        .then(pl.col("status"))
+        .when(no_data)
+        .then(pl.lit("no_data"))
+        .when(uncovered)
+        .then(pl.lit("not_covered"))
+        .otherwise(pl.lit("insufficient_data"))
+    )
+    reason = (
+        pl.when(unknown)
+        .then(pl.col("_unknown"))
+        .when(has_status)
+        .then(pl.col("reason"))
+        .when(no_data)
+        .then(pl.lit("no actual values for this firm"))
+        .when(uncovered)
+        .then(pl.lit("no shipped target or level covers its sector, region or products"))
+        .otherwise(pl.format("no target to check in {}", pl.col("report_year")))
+    )
+    return status, reason
+
+
+def per_firm(
+    firms: pl.DataFrame,
+    rows: pl.DataFrame,
+    actual: pl.DataFrame,
+    covered: pl.DataFrame,
+    year: int | None,
+) -> pl.DataFrame:
+    """One row per input firm (and per firm of the actuals missing from the firms table)."""
+    years = report_years(actual, year)
+    worst = _worst(rows, years)
     quality = (
         actual.join(years, on="firm_id")
         .filter(pl.col("year") == pl.col("report_year"))
@@ -93,28 +181,7 @@ def per_firm(
         .join(has_data, on="firm_id", how="left")
         .join(covered.with_columns(pl.lit(True).alias("_cov")), on="firm_id", how="left")
     )
-    status = (
-        pl.when(pl.col("_unknown").is_not_null())
-        .then(pl.lit("invalid_input"))
-        .when(pl.col("status").is_not_null())
-        .then(pl.col("status"))
-        .when(pl.col("_data").is_null())
-        .then(pl.lit("no_data"))
-        .when(pl.col("_cov").is_null())
-        .then(pl.lit("not_covered"))
-        .otherwise(pl.lit("insufficient_data"))
-    )
-    reason = (
-        pl.when(pl.col("_unknown").is_not_null())
-        .then(pl.col("_unknown"))
-        .when(pl.col("status").is_not_null())
-        .then(pl.col("reason"))
-        .when(pl.col("_data").is_null())
-        .then(pl.lit("no actual values for this firm"))
-        .when(pl.col("_cov").is_null())
-        .then(pl.lit("no shipped target or level covers its sector, region or products"))
-        .otherwise(pl.format("no target to check in {}", pl.col("report_year")))
-    )
+    status, reason = _firm_status()
     return (
         out.with_columns(status.alias("status"), reason.alias("reason"))
         .with_columns(

@@ -123,7 +123,7 @@ def _deflate(rows: pl.DataFrame, deflator: pl.DataFrame | None) -> pl.DataFrame:
             )
         )
     )
-    adjust = va & ~same
+    adjust = va & ~same & pl.col("_f_now").is_not_null() & pl.col("_f_base").is_not_null()
     return rows.with_columns(
         pl.when(adjust)
         .then(pl.col("actual") * pl.col("_f_now"))
