@@ -30,9 +30,9 @@ from carbonacct.compliance._inputs import (
     ACTUAL_SCHEMA,
     VALUE_ADDED_METRICS,
     from_footprint,
+    mark_duplicates,
     read_actuals,
     read_firms,
-    refuse_duplicates,
     validate,
 )
 from carbonacct.compliance._products import negative_levels, product_results
@@ -294,8 +294,7 @@ def check(
     """
     firm_frame, firm_record = read_firms(firms)
     raw, fp_prov = _gather(data, footprint, actuals, price_basis)
-    refuse_duplicates(raw.filter(pl.col("year").is_not_null()))
-    actual = validate(raw, negative_levels())
+    actual = validate(mark_duplicates(raw), negative_levels())
     defl = None
     if deflator is not None:
         from carbonacct.io import read_side_table

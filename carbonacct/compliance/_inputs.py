@@ -197,22 +197,23 @@ def validate(actuals: pl.DataFrame, negative_ok: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def refuse_duplicates(actuals: pl.DataFrame) -> None:
-    """The same firm, year, metric and product twice is ambiguous: refused, naming the rows."""
-    dupes = actuals.filter(pl.struct("firm_id", "year", "metric", "product").is_duplicated())
-    if dupes.height:
-        raise InputError(
-            "the same firm, year, metric and product is given twice:"
-            + format_rows(
-                dupes.select("firm_id", "year", "metric", "product", "source", "row")
-                .head(5)
-                .to_dicts()
+def mark_duplicates(actuals: pl.DataFrame) -> pl.DataFrame:
+    """The same firm, year, metric and product given twice is ambiguous: both rows are refused
+    (their firm and rule only), naming the sources and rows."""
+    key = pl.struct("firm_id", "year", "metric", "product")
+    where = pl.format("{} row {}", pl.col("source"), pl.col("row").fill_null(0))
+    twice = key.is_duplicated() & pl.col("year").is_not_null()
+    return actuals.with_columns(
+        pl.when(twice & pl.col("invalid").is_null())
+        .then(
+            pl.format(
+                "the same firm, year, metric and product is given twice ({}): give it once",
+                where.str.join("; ").over("firm_id", "year", "metric", "product"),
             )
-            + "\nGive each value once (from the footprint or the actuals, not both).",
-            file=None,
-            row=None,
-            column=None,
         )
+        .otherwise(pl.col("invalid"))
+        .alias("invalid")
+    )
 
 
 def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl.DataFrame:

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from carbonacct import InputError, check, required_value, sda_target
+from carbonacct import check, required_value, sda_target
 from carbonacct.benchmarks import benchmark_levels, quota_grades
 from carbonacct.cli import cli
 from carbonacct.pathways import load_pathways, sector_prefixes
@@ -308,8 +308,12 @@ def test_duplicate_actuals_are_refused() -> None:
         ("A", 2020, "energy_intensity_va", None, 0.8, "tce/万元", None),
         ("A", 2020, "energy_intensity_va", None, 0.9, "tce/万元", None),
     )
-    with pytest.raises(InputError, match="twice"):
-        check(FIRMS, actuals=data)
+    r = check(FIRMS, actuals=data, pathways=["cn-industry-2025"])
+    assert r.rejected.height == 2 and r.rejected["invalid"].str.contains("given twice").all()
+    a = r.results.filter(pl.col("firm_id") == "A", pl.col("metric") == "energy_intensity_va")
+    assert a["status"].to_list() == []  # no year after the base year: nothing else decided
+    assert r.firms.filter(pl.col("firm_id") == "A")["status"].item() == "invalid_input"
+    assert r.firms.filter(pl.col("firm_id") == "B")["status"].item() == "no_data"
 
 
 def test_check_straight_from_readings() -> None:
@@ -399,3 +403,19 @@ def test_check_cli(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Top exceptions" in result.output and "breach" in result.output
     assert out.exists()
+
+
+def test_check_cli_shows_a_library_error_as_one_line(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from carbonacct.cli import main
+
+    firms = tmp_path / "firms.csv"
+    FIRMS.write_csv(firms)
+    data = tmp_path / "actuals.csv"
+    actuals(("B", 2020, "energy_intensity_va", None, 0.80, "tce/万元", None)).write_csv(data)
+    with pytest.raises(SystemExit) as exit_info:
+        main(
+            ["check", "--firms", str(firms), "--actuals", str(data), "--pathway", "cn-industy-2025"]
+        )
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and "Traceback" not in err
+    assert err.count("\n") == 1 and "cn-industry-2025" in err  # the nearest id is named
