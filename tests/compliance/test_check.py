@@ -419,3 +419,26 @@ def test_check_cli_shows_a_library_error_as_one_line(tmp_path: Path, capsys) -> 
     err = capsys.readouterr().err
     assert exit_info.value.code == 2 and "Traceback" not in err
     assert err.count("\n") == 1 and "cn-industry-2025" in err  # the nearest id is named
+
+
+def test_shipped_15th_fyp_and_sector_plan_values() -> None:
+    """15th FYP CO2/GDP −17 % 2025→2030 (3.66 %/yr derived: 1 − 0.83^(1/5)); 2026 −3.8 % 左右;
+    steel −2 % per tonne vs 2023; each with its obligation, grade and (for GDP targets) every sector."""
+    ids = {p.id: p.targets.row(0, named=True) for p in load_pathways()}
+    fyp, y26, steel = ids["cn-15fyp-2030"], ids["cn-2026-annual"], ids["steel-2024-plan"]
+    assert (fyp["value"], fyp["base_year"], fyp["year"], fyp["obligation"]) == (
+        -0.17,
+        2025,
+        2030,
+        "regional",
+    )
+    assert fyp["sectors"] is None and fyp["prefixes"] == [""]  # every sector
+    assert 1 - 0.83 ** (1 / 5) == pytest.approx(0.0366, abs=1e-4)
+    assert (y26["value"], y26["until"], y26["obligation"]) == (-0.038, 2026, "expected")
+    assert (steel["value"], steel["base_year"], steel["product"]) == (-0.02, 2023, "crude_steel")
+    assert all(p.targets["grade"].str.contains("official|secondary").all() for p in load_pathways())
+    grades = quota_grades()
+    assert grades.filter(pl.col("product") == "industrial_silicon_coal").select(
+        "grade1", "grade2", "grade3"
+    ).row(0) == (2800, 3100, 3600)
+    assert grades["grade"].str.starts_with("secondary").all()
