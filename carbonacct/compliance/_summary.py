@@ -197,10 +197,12 @@ def per_firm(
             "firm_id",
             descending=[False, True, False],
         )
+        .join(_province_names(), on="province", how="left")
         .select(
             "firm_id",
             "name",
             "province",
+            "province_name",
             "city",
             "sector",
             "report_year",
@@ -215,9 +217,17 @@ def per_firm(
     )
 
 
+def _province_names() -> pl.DataFrame:
+    from carbonacct.vocabulary import regions
+
+    return regions().select(
+        pl.col("code").alias("province"), pl.col("name_zh").alias("province_name")
+    )
+
+
 def counts(firm_table: pl.DataFrame) -> pl.DataFrame:
-    """Firms per status by sector and province, with the energy share of firms in breach."""
-    groups = ["sector", "province"]
+    """Firms per status by sector, province and city, with the energy share of firms in breach."""
+    groups = ["sector", "province", "province_name", "city"]
     c = firm_table.group_by(*groups, "status").agg(pl.len().alias("firms"))
     wide = c.pivot(on="status", index=groups, values="firms").fill_null(0)
     for s in STATUSES:
