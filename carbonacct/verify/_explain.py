@@ -82,9 +82,9 @@ def explain(
     net: Decimal,
     policies: Mapping[str, RoundingPolicy],
     lib: FactorLibrary,
+    tol: Decimal,
 ) -> str:
-    """The first known cause that reproduces the reported figure, or ``unexplained``."""
-    tol = line.tolerance
+    """The first known cause that reproduces the reported figure within ``tol`` [t], or ``unexplained``."""
 
     def close(x: Decimal) -> bool:
         return abs(x - line.reported) <= max(tol, abs(line.reported) * Decimal("1e-9"))

@@ -303,7 +303,7 @@ def _reconcile_line(line: Line, run: _Run) -> dict[str, Any]:
     if abs(diff) <= tol:
         return out | {"status": "agrees", "explanation": "agrees"}
     others = {k: p for k, p in run.policies.items() if k != run.policy.id}
-    why = explain(line, chain, gross, net, others, run.library)
+    why = explain(line, chain, gross, net, others, run.library, tol)
     return out | {
         "status": "unexplained" if why == "unexplained" else "explained",
         "explanation": why,
