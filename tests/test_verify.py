@@ -116,7 +116,7 @@ def test_agreement_and_each_cause() -> None:
         ("JS", "typo", "electricity", "1000", "MWh", None, "2023", "0.5987", "tCO2/MWh", "598.7"),
     )
     assert e["ok"] == "agrees"
-    assert e["ets factor"].startswith("different factor: 0.581 tCO2/MWh of set ets-reporting")
+    assert e["ets factor"].startswith("different factor: 0.581 tCO2/MWh of ets-reporting")
     assert e["whole tonnes"].startswith("rounding: line_1t")
     assert e["lost 10^4"].startswith("unit slip: a 10^4 multiplier added")
     assert e["export left in"].startswith("exports not deducted")

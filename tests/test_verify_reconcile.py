@@ -55,7 +55,7 @@ def test_grid_factor_mode_of_the_report() -> None:
     # the same figure under the default provincial mode (Jiangsu 2023 0.5827 → 582.7 t) is explained
     prov = run(power("p", "570.3"))["p"]
     assert prov["recomputed_co2_t"] == pytest.approx(582.7)
-    assert prov["explanation"].startswith("different factor: 0.5703 tCO2/MWh of set ets-reporting")
+    assert prov["explanation"].startswith("different factor: 0.5703 tCO2/MWh of ets-reporting")
     # per line: one line at the national average (2023 0.5306 → 530.6 t)
     lines = run(power("n", "530.6", grid_factor="national"), power("j", "582.7"))
     assert lines["n"]["status"] == lines["j"]["status"] == "agrees"

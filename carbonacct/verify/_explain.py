@@ -52,7 +52,8 @@ def _other_factor(
     if not hits.height:
         return None
     h = hits.row(0, named=True)
-    return f"different factor: {h['value']} {h['unit']} of {where(h)} ({h['document']})"
+    when = h["year"] or f"valid from {h['valid_from']}"
+    return f"different factor: {h['value']} {h['unit']} of {h['set_id']} ({h['region']}, {when}, {h['variant']})"
 
 
 def _fuel_variants(
@@ -71,7 +72,7 @@ def _fuel_variants(
         except CarbonacctError:
             continue
         if close(alt.co2(net, _FULL)):
-            return f"different factor set: {sets[0]} parameters ({alt.document})"
+            return f"different factor set: {sets[0]} parameters"
     return None
 
 
@@ -91,7 +92,7 @@ def explain(
 
     for p in policies.values():
         if p.steps and close(chain.co2(net, p)):
-            return f"rounding: {p.describe()}"
+            return f"rounding: {p.id} ({p.description})"
     if line.exported and close(chain.co2(gross, _FULL)):
         return f"exports not deducted: {line.exported:g} {line.unit} delivered outside were left in"
     full = chain.co2(net, _FULL)

@@ -198,10 +198,18 @@ def reconcile(
         frame, src = read_side_table(
             reported, ("firm_id", "line", "carrier", "value", "unit"), "reported lines"
         )
-    except pl.exceptions.PolarsError as exc:
+    except CarbonacctError:
+        raise
+    except (
+        Exception
+    ) as exc:  # a reader's own error (broken CSV, not an xlsx): one line, no traceback
         name = str(reported) if isinstance(reported, (str, Path)) else "reported lines"
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(
-            f"{name}: not a readable table ({exc}).", file=name, row=None, column=None
+            f"{name}: not a readable table ({first}); check the file's format and quoting.",
+            file=name,
+            row=None,
+            column=None,
         ) from None
     run = _Run(lib, policies[rounding], policies, year, grid, grid_set, grid_factor_source,
                steam_enthalpy, steam_feedwater_enthalpy, tolerance_t, _provinces(firms))  # fmt: skip
