@@ -6,6 +6,8 @@ from typing import Any
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from carbonacct.errors import InputError
 from carbonacct.factors import default_library
@@ -218,3 +220,28 @@ def test_one_malformed_line_among_good_ones() -> None:
     assert "column unit: 'parsecs'" in by["unit"]["explanation"]
     assert "column kind: 'burning'" in by["kind"]["explanation"]
     assert t.filter(pl.col("status") == "error").height == 5
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["柴油", "电力", "蒸汽", "石灰石", "粗钢", "", "x"]),
+            st.one_of(st.text(max_size=6), st.decimals(-1e6, 1e6, places=3).map(str)),
+            st.sampled_from(["t", "MWh", "tCO2", "万Nm3", "", "kg/h"]),
+            st.one_of(st.none(), st.text(max_size=4), st.sampled_from(["2019", "2023"])),
+            st.one_of(st.text(max_size=6), st.decimals(-1e6, 1e6, places=2).map(str)),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_any_line_is_accounted_for_never_raised(rows: list[tuple[str, ...]]) -> None:
+    lines = [
+        {"line": f"l{i}", "carrier": c, "value": v, "unit": u, "year": y, "reported_co2_t": r}
+        for i, (c, v, u, y, r) in enumerate(rows)
+    ]
+    t = reconcile(report(*lines), firms=FIRMS).table
+    assert t.height == len(rows)  # rows in = rows out: each reconciled or an error row
+    errors = t.filter(pl.col("status") == "error")
+    assert errors["explanation"].str.contains(r"row \d+").all()

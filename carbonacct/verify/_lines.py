@@ -94,8 +94,8 @@ def _decimal(r: dict[str, Any], column: str) -> Decimal | None:
         d = Decimal(text.replace(",", "").replace("，", ""))
     except InvalidOperation:
         raise _bad(r, column, f"{text!r} is not a number") from None
-    if not d.is_finite():
-        raise _bad(r, column, f"{text!r} is not a finite number")
+    if not d.is_finite() or (d and abs(d.adjusted()) > 15):
+        raise _bad(r, column, f"{text!r} is not a finite number of a plausible size")
     return d
 
 

@@ -130,6 +130,27 @@ def _measured(
     return out
 
 
+def _read_report(reported: TableLike) -> tuple[pl.DataFrame, Any]:
+    """The report's lines, with a 1-based ``row``; an unreadable file is one InputError."""
+    try:
+        frame, src = read_side_table(
+            reported, ("firm_id", "line", "carrier", "value", "unit"), "reported lines"
+        )
+    except CarbonacctError:
+        raise
+    # the reader's own error (broken CSV, bad xlsx) becomes one line, no traceback
+    except Exception as exc:
+        name = str(reported) if isinstance(reported, (str, Path)) else "reported lines"
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(
+            f"{name}: not a readable table ({first}); check the file's format and quoting.",
+            file=name,
+            row=None,
+            column=None,
+        ) from None
+    return frame, src
+
+
 def reconcile(
     reported: TableLike,
     *,
@@ -194,23 +215,7 @@ def reconcile(
     grid = grid_choice(str(grid_factor))
     if isinstance(grid, float):
         refuse_not_scope2(grid, lib)
-    try:
-        frame, src = read_side_table(
-            reported, ("firm_id", "line", "carrier", "value", "unit"), "reported lines"
-        )
-    except CarbonacctError:
-        raise
-    except (
-        Exception
-    ) as exc:  # a reader's own error (broken CSV, not an xlsx): one line, no traceback
-        name = str(reported) if isinstance(reported, (str, Path)) else "reported lines"
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(
-            f"{name}: not a readable table ({first}); check the file's format and quoting.",
-            file=name,
-            row=None,
-            column=None,
-        ) from None
+    frame, src = _read_report(reported)
     run = _Run(lib, policies[rounding], policies, year, grid, grid_set, grid_factor_source,
                steam_enthalpy, steam_feedwater_enthalpy, tolerance_t, _provinces(firms))  # fmt: skip
     if readings is not None:
@@ -253,10 +258,9 @@ def _row(r: dict[str, Any], run: _Run, file: str) -> dict[str, Any]:
     try:
         line = parse_line(r, run)
         return base | _reconcile_line(line, run)
-    except CarbonacctError as exc:
-        msg = (
-            str(exc) if str(exc).startswith("row ") else f"row {r['row']} ({r.get('line')}): {exc}"
-        )
+    except (CarbonacctError, ArithmeticError) as exc:  # a bad line is an error row, not a stop
+        text = str(exc) if isinstance(exc, CarbonacctError) else "a figure cannot be computed"
+        msg = text if text.startswith("row ") else f"row {r['row']} ({r.get('line')}): {text}"
         return base | {"status": "error", "explanation": f"{file}, {msg}"}
 
 
