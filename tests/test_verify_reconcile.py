@@ -245,3 +245,15 @@ def test_any_line_is_accounted_for_never_raised(rows: list[tuple[str, ...]]) -> 
     assert t.height == len(rows)  # rows in = rows out: each reconciled or an error row
     errors = t.filter(pl.col("status") == "error")
     assert errors["explanation"].str.contains(r"row \d+").all()
+
+
+def test_grid_modes_that_need_a_province_say_so() -> None:
+    no_province = pl.DataFrame({"firm_id": ["JS"]})
+    t = reconcile(report(power("p", "1")), firms=no_province).table
+    assert "it needs the firm's province" in t["explanation"][0]
+    # national needs none: 1000 × 0.5306 (2023) = 530.6
+    t = reconcile(report(power("p", "530.6")), firms=no_province, grid_factor="national").table
+    assert t["status"][0] == "agrees"
+    nm = pl.DataFrame({"firm_id": ["JS"], "province": ["内蒙古"]})
+    t = reconcile(report(power("p", "1")), firms=nm, grid_factor="regional").table
+    assert "内蒙古 spans two" in t["explanation"][0]

@@ -121,9 +121,13 @@ def grid_chain(
     if grid_set is not None:
         query["sets"] = [grid_set]
     if query.get("region") is None:
+        why = (
+            f"{province} has no single grid region (内蒙古 spans two); give a grid region word"
+            if province
+            else "it needs the firm's province (--firms with a province column, or on the line)"
+        )
         raise InputError(
-            f"grid factor {mode!r} needs the firm's province (give --firms with a province column "
-            "or a province column on the line), or choose --grid-factor national.",
+            f"grid factor {mode!r}: {why}, or choose --grid-factor national.",
             value=mode,
             column="province",
         )

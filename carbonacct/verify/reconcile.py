@@ -94,13 +94,14 @@ def _policies(rounding: str, rounding_file: str | Path | None) -> dict[str, Roun
 def _provinces(firms: TableLike | None) -> dict[str, str | None]:
     if firms is None:
         return {}
-    frame, src = read_side_table(firms, ("firm_id", "province"), "firms")
+    frame, src = read_side_table(firms, ("firm_id",), "firms")
     out: dict[str, str | None] = {}
     for r in frame.iter_rows(named=True):
-        code = region_code(r["province"], strict=False) if r["province"] else None
-        if r["province"] and code is None:
+        province = r.get("province")
+        code = region_code(province, strict=False) if province else None
+        if province and code is None:
             raise InputError(
-                f"{src.name}, row {r['row']}, column province: {r['province']!r} is not a province.",
+                f"{src.name}, row {r['row']}, column province: {province!r} is not a province.",
                 file=src.name, row=r["row"], column="province",
             )  # fmt: skip
         out[str(r["firm_id"])] = code
