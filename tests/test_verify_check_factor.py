@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 
 from carbonacct.cli import main
@@ -92,3 +93,18 @@ def test_cli_exit_code_follows_the_answer(capsys: pytest.CaptureFixture[str]) ->
     with pytest.raises(SystemExit) as exit_:
         main(["check-factor", "0.5827", "tCO2/MWh", ANN_2022])
     assert exit_.value.code == 1 and "MISMATCH" in capsys.readouterr().out
+
+
+def test_every_shipped_grid_factor_is_found_in_its_own_publication() -> None:
+    from carbonacct.factors import default_library
+
+    lib = default_library()
+    grid = lib.frame().filter(
+        (pl.col("parameter") == "co2_factor") & (pl.col("subject") == "electricity")
+    )
+    assert grid.height > 100
+    for r in grid.iter_rows(named=True):
+        # cited by the set's own document title, with the row's region spelled out
+        c = check_factor(r["value"], r["unit"], r["document"], region=r["region"])
+        assert c.ok, (r["set_id"], r["region"], r["value"], c.message)
+        assert c.cited is not None and c.cited.set_id == r["set_id"]

@@ -75,9 +75,7 @@ class Chain:
 
     def float_factor(self) -> float:
         """The unrounded factor [tCO2/unit], for explanations."""
-        from carbonacct.verify.rounding import RoundingPolicy as P
-
-        return float(self.factor(P("full", "")))
+        return float(self.factor(RoundingPolicy("full", "")))
 
 
 def _cite(f: Factor) -> str:
