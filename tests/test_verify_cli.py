@@ -76,6 +76,15 @@ def test_output_carries_both_factors_policy_and_provenance(example: Path, suffix
         prov = {k: v for k, v in wb["provenance"].values}
         assert units[header.index("reported_co2_t")] == "t"  # io.column_unit: t (of CO2)
         rounding = json.loads(prov["rounding"])
+        summary = {r[0]: r[1] for r in list(wb["summary"].values)[2:]}
+        # 16 lines: 4 agree, 9 explained, 1 not checkable, 1 unexplained, 1 error
+        assert summary == {
+            "agrees": 4,
+            "error": 1,
+            "explained": 9,
+            "not_checkable": 1,
+            "unexplained": 1,
+        }
     elif suffix == ".csv":
         first = pl.read_csv(out, infer_schema=False).row(0, named=True)
         doc = json.loads((example / "recon.csv.json").read_text(encoding="utf-8"))

@@ -54,11 +54,27 @@ class Reconciliation:
         """The lines that could not be read or recomputed, with their error."""
         return self.table.filter(pl.col("status") == "error")
 
+    def summary(self) -> pl.DataFrame:
+        """Lines, reported and recomputed totals per status [tCO2]."""
+        return (
+            self.table.group_by("status")
+            .agg(
+                pl.len().alias("lines"),
+                pl.col("reported_co2_t").sum().alias("reported_co2_t"),
+                pl.col("recomputed_co2_t").sum().alias("recomputed_co2_t"),
+            )
+            .sort("status")
+        )
+
     def write(self, path: str | Path) -> list[Path]:
-        """Write the lines and the provenance (``.xlsx``, ``.csv`` + sidecar, ``.json``, ``.parquet``)."""
+        """Write the lines, a summary by status (``.xlsx``, ``.json``) and the provenance.
+
+        ``.csv`` and ``.parquet`` hold the lines, with the provenance beside or inside them.
+        """
         from carbonacct.io import write_result
 
-        return write_result({"reconciliation": self.table}, path, self.provenance)
+        tables = {"reconciliation": self.table, "summary": self.summary()}
+        return write_result(tables, path, self.provenance)
 
 
 @dataclass(frozen=True)
