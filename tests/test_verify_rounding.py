@@ -105,3 +105,26 @@ def test_user_policy_file_errors_name_the_file_and_what_to_fix(tmp_path: Path) -
 def test_unknown_policy_names_the_known_ones() -> None:
     with pytest.raises(InputError, match=r"'nonsense' is not a known policy; known: \['full'"):
         reconcile(gas_line("1"), rounding="nonsense")
+
+
+def test_every_step_of_a_chain_policy_is_applied_in_order() -> None:
+    # diesel 100.456 t, GB/T 32151 表C.1: NCV 42.652 GJ/t, CC 20.2 tC/TJ = 0.02020 tC/GJ, OF 98 %
+    # steel_2025_s1: AD 2 dp → 100.46; C_ar = 42.652 × 0.02020 = 0.8615704 → 4 dp 0.8616;
+    #   E = 100.46 × 0.8616 × 0.98 × 44/12 = 311.02576... → 311.03 (full precision: 311.0027)
+    assert round(100.456 * 42.652 * 0.0202 * 0.98 * 44 / 12, 4) == 311.0027
+    policy = read_rounding_policies(EXAMPLE)["steel_2025_s1"]
+    assert [s.quantity for s in policy.steps] == [
+        "activity",
+        "ncv",
+        "carbon_content",
+        "carbon_content_ar",
+        "co2_t",
+    ]
+    assert policy.grade == "S(1)"
+    line = gas_line("311.03").with_columns(
+        pl.lit("柴油").alias("carrier"), pl.lit("100.456").alias("value"), pl.lit("t").alias("unit")
+    )
+    r = reconcile(line, rounding="steel_2025_s1", rounding_file=EXAMPLE).table.row(0, named=True)
+    assert r["recomputed_co2_t"] == 311.03 and r["status"] == "agrees"
+    full = reconcile(line, rounding_file=EXAMPLE).table.row(0, named=True)
+    assert full["explanation"].startswith("rounding: steel_2025_s1")
