@@ -151,6 +151,9 @@ def test_lines_given_as_emissions() -> None:
     t = reconcile(report(stated), readings=readings, firms=FIRMS).table.row(0, named=True)
     assert t["activity_source"] == "readings" and t["status"] == "agrees"
     assert t["recomputed_co2_t"] == pytest.approx(3.282 * DIESEL_EF)
+    # as reports write it, unit in the value cell
+    written = run(stated | {"value": "10.16 tCO2", "unit": None})["d"]
+    assert written["status"] == "not_checkable" and written["reported_co2_t"] == 10.16
     # in kg: 10160 kgCO2 is 10.16 t to the kg (precision 0.001 t)
     kg = run(stated | {"value": "10160", "unit": "kgCO2"})["d"]
     assert kg["reported_co2_t"] == 10.16 and kg["reported_precision_t"] == pytest.approx(0.001)

@@ -2,7 +2,8 @@
 
 Columns: ``firm_id``, ``line`` (a label), ``carrier`` (a fuel, electricity,
 heat, steam, a carbonate, or a process or product name), ``value`` and
-``unit`` (the activity, or the emission itself when the unit is a CO2 mass:
+``unit`` (the activity, or the emission itself when the unit is a CO2 mass, also written
+in the value cell as reports do:
 "diesel: 10.16 tCO2"), ``reported_co2_t``; optional ``kind`` (``combustion``,
 ``electricity``, ``heat``, ``steam``, ``carbonate``, ``process``,
 ``carbon_product``; inferred from the carrier when absent), ``year``,
@@ -13,6 +14,7 @@ heat, steam, a carbonate, or a process or product name), ``value`` and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -186,6 +188,10 @@ def parse_line(r: dict[str, Any], run: Any) -> Line:
     """Read one row (a dict with ``row``) into a :class:`Line`, or raise naming row and column."""
     kind, subject = _kind(r)
     unit = _cell(r, "unit")
+    written = re.fullmatch(r"([-+]?[\d.,]+(?:[eE][-+]?\d+)?)\s*(\D\S*)", _cell(r, "value") or "")
+    if unit is None and written:  # "10.16 tCO2" in the value cell, as reports write it
+        r = {**r, "value": written.group(1)}
+        unit = written.group(2)
     if unit is None:
         raise _bad(r, "unit", "empty")
     dim = _dimension(r, unit)
