@@ -83,12 +83,19 @@ def _cite(f: Factor) -> str:
     return f"{f.document}, {f.source}" + (f" ({where})" if where else "")
 
 
+def _grid_region(province: str | None) -> str | None:
+    """The grid region of a province; a grid region given as the line's region is kept."""
+    if province is None or province.startswith("grid-"):
+        return province
+    return grid_region(province)
+
+
 def _grid_query(mode: str, province: str | None, year: int) -> dict[str, Any]:
     if mode == "provincial":
         return {"region": province, "variant": "average", "year": year}
     if mode == "regional":
         return {
-            "region": grid_region(province) if province else None,
+            "region": _grid_region(province),
             "variant": "average",
             "year": year,
         }
@@ -99,7 +106,7 @@ def _grid_query(mode: str, province: str | None, year: int) -> dict[str, Any]:
     if mode == "ets":
         return {"region": "CN", "sets": ["ets-reporting"], "year": year}
     # legacy: old boundaries (no 西南; 川渝 were in 华中), one set of 2012 values for any year chosen
-    region = grid_region(province) if province else None
+    region = _grid_region(province)
     region = "grid-central" if region == "grid-southwest" else region
     return {"region": region, "variant": "legacy_regional", "sets": ["ndrc-2012-regional"]}
 

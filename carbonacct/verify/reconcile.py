@@ -30,16 +30,33 @@ __all__ = ["COLUMNS", "Reconciliation", "reconcile"]
 
 #: The columns of a reconciliation, in order.
 COLUMNS = {
-    "row": pl.Int64, "firm_id": pl.String, "line": pl.String, "kind": pl.String,
-    "carrier": pl.String, "year": pl.Int64, "activity": pl.Float64, "activity_unit": pl.String,
-    "exported": pl.Float64, "activity_source": pl.String, "reported_co2_t": pl.Float64,
-    "reported_precision_t": pl.Float64, "recomputed_co2_t": pl.Float64,
-    "difference_t": pl.Float64, "status": pl.String, "explanation": pl.String,
-    "our_factor": pl.Float64, "our_factor_unit": pl.String, "our_factor_document": pl.String,
-    "our_factor_set": pl.String, "our_factor_note": pl.String, "reported_factor": pl.Float64,
-    "reported_factor_unit": pl.String, "reported_factor_document": pl.String,
+    "row": pl.Int64,
+    "firm_id": pl.String,
+    "line": pl.String,
+    "kind": pl.String,
+    "carrier": pl.String,
+    "year": pl.Int64,
+    "activity": pl.Float64,
+    "activity_unit": pl.String,
+    "exported": pl.Float64,
+    "activity_source": pl.String,
+    "reported_co2_t": pl.Float64,
+    "reported_precision_t": pl.Float64,
+    "recomputed_co2_t": pl.Float64,
+    "difference_t": pl.Float64,
+    "status": pl.String,
+    "explanation": pl.String,
+    "our_factor": pl.Float64,
+    "our_factor_unit": pl.String,
+    "our_factor_document": pl.String,
+    "our_factor_set": pl.String,
+    "our_factor_grade": pl.String,
+    "our_factor_note": pl.String,
+    "reported_factor": pl.Float64,
+    "reported_factor_unit": pl.String,
+    "reported_factor_document": pl.String,
     "rounding": pl.String,
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)
@@ -304,15 +321,24 @@ def _reconcile_line(line: Line, run: _Run) -> dict[str, Any]:
     chain = line_chain(line, run)
     gross, exported, source = _activity(line, run, chain)
     out = {
-        "kind": line.kind, "carrier": line.subject, "year": line.year,
-        "activity_unit": chain.unit, "exported": float(exported), "activity_source": source,
-        "reported_co2_t": float(line.reported), "reported_precision_t": float(line.tolerance * 2),
-        "our_factor": chain.float_factor(), "our_factor_unit": f"tCO2/{'GJ' if chain.per_activity != 1 else chain.unit}",
-        "our_factor_document": chain.document, "our_factor_set": chain.factor_set,
-        "our_factor_note": chain.note or None, "reported_factor": line.reported_factor,
+        "kind": line.kind,
+        "carrier": line.subject,
+        "year": line.year,
+        "activity_unit": chain.unit,
+        "exported": float(exported),
+        "activity_source": source,
+        "reported_co2_t": float(line.reported),
+        "reported_precision_t": float(line.tolerance * 2),
+        "our_factor": chain.float_factor(),
+        "our_factor_unit": f"tCO2/{'GJ' if chain.per_activity != 1 else chain.unit}",
+        "our_factor_document": chain.document,
+        "our_factor_set": chain.factor_set,
+        "our_factor_grade": chain.grade or None,
+        "our_factor_note": chain.note or None,
+        "reported_factor": line.reported_factor,
         "reported_factor_unit": line.reported_factor_unit,
         "reported_factor_document": reported_factor_document(line, chain, run.library),
-    }  # fmt: skip
+    }
     if gross is None:
         implied = (
             line.reported / (Decimal(str(chain.float_factor())) * chain.sign) / chain.per_activity
