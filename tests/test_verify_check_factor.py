@@ -108,3 +108,11 @@ def test_every_shipped_grid_factor_is_found_in_its_own_publication() -> None:
         c = check_factor(r["value"], r["unit"], r["document"], region=r["region"])
         assert c.ok, (r["set_id"], r["region"], r["value"], c.message)
         assert c.cited is not None and c.cited.set_id == r["set_id"]
+
+
+def test_year_of_a_set_with_validity_periods() -> None:
+    # the ETS reporting factor: 0.5810 for 2021 data, 0.5703 from 2022 data on
+    assert check_factor(0.5703, "tCO2/MWh", "ets-reporting", year=2023).ok
+    c = check_factor(0.5810, "tCO2/MWh", "ets-reporting", year=2023)
+    assert not c.ok and "it gives 0.5703 tCO2/MWh" in c.message
+    assert check_factor(0.5810, "tCO2/MWh", "ets-reporting", year=2021).ok

@@ -14,6 +14,7 @@ own document title or title; a region by any province, grid-region word
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from dataclasses import dataclass
@@ -199,7 +200,16 @@ def _candidates(
         & (pl.col("subject") == (carrier_code(subject, strict=False) or subject))
     )
     for column, value in keys.items():
-        if value is not None:
+        if value is None:
+            continue
+        if column == "year":  # a data year, or a validity period that covers the year
+            start, end = dt.date(value, 1, 1), dt.date(value, 12, 31)
+            undated = pl.col("year").is_null() & (
+                pl.col("valid_from").is_null() | (pl.col("valid_from") <= end)
+            )
+            undated = undated & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= start))
+            frame = frame.filter((pl.col("year") == value) | undated)
+        else:
             frame = frame.filter(pl.col(column) == value)
     return _in_unit(frame, unit)
 
