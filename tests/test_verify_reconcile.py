@@ -260,3 +260,35 @@ def test_grid_modes_that_need_a_province_say_so() -> None:
     nm = pl.DataFrame({"firm_id": ["JS"], "province": ["内蒙古"]})
     t = reconcile(report(power("p", "1")), firms=nm, grid_factor="regional").table
     assert "内蒙古 spans two" in t["explanation"][0]
+
+
+def test_total_lines_and_the_order_of_rounding(tmp_path: Any) -> None:
+    # three limestone lines of 10.01 t: 10.01 × 0.440 = 4.4044 t each.
+    # sum then round: 3 × 4.4044 = 13.2132 → 13.21; round then sum: 3 × 4.40 = 13.20
+    assert round(3 * 10.01 * 0.440, 4) == 13.2132
+    lime = {"carrier": "石灰石", "value": "10.01", "unit": "t", "reported_co2_t": "4.40"}
+    lines = [lime | {"line": f"kiln {i}"} for i in (1, 2, 3)]
+    total = {"line": "合计", "kind": "total", "carrier": None}
+    r = run(
+        *lines, total | {"reported_co2_t": "13.21"}, total | {"line": "sum", "value": "13.20 tCO2"}
+    )
+    assert r["合计"]["status"] == "agrees"
+    assert r["合计"]["recomputed_co2_t"] == pytest.approx(13.2132)
+    assert r["sum"]["explanation"].startswith("rounding: line_0.01t")
+    # the order is the policy's: rounding total_t only is "sum, then round"
+    f = tmp_path / "order.toml"
+    f.write_text(
+        "[[policy]]\nid = 'sum_then_round'\nsteps = [{quantity = 'total_t', decimals = 2}]\n",
+        encoding="utf-8",
+    )
+    r = run(*lines, total | {"reported_co2_t": "13.21"}, rounding="sum_then_round", rounding_file=f)
+    assert r["合计"]["recomputed_co2_t"] == 13.21 and r["合计"]["status"] == "agrees"
+    # a total that adds up wrong lines: the differences are in the lines
+    wrong = [x | {"reported_co2_t": "5.00"} for x in lines]
+    r = run(*wrong, total | {"reported_co2_t": "15.00"})
+    assert r["合计"]["explanation"].startswith("the total adds up the reported lines")
+    # a bad line makes its firm's total not checkable, and says which
+    r = run(lines[0], lime | {"line": "bad", "value": "x"}, total | {"reported_co2_t": "9"})
+    assert r["合计"]["explanation"] == "total not checkable: rows 2 could not be recomputed"
+    with_activity = run(total | {"value": "100", "unit": "t"})["合计"]
+    assert "a total line states tCO2" in with_activity["explanation"]

@@ -9,7 +9,9 @@ in the value cell as reports do:
 ``carbon_product``; inferred from the carrier when absent), ``year``,
 ``exported``, ``province``, ``grid_factor`` (a mode or a number),
 ``reported_factor`` with ``reported_factor_unit``, ``carbon_content`` [tC/t],
-``steam_enthalpy`` and ``steam_feedwater_enthalpy`` [kJ/kg].
+``steam_enthalpy`` and ``steam_feedwater_enthalpy`` [kJ/kg]. A ``total`` line
+states the firm's total for the year in tCO2 and is checked against the sum
+of its other lines.
 """
 
 from __future__ import annotations
@@ -28,7 +30,16 @@ from carbonacct.vocabulary import carrier_code, carrier_info, region_code
 
 __all__ = ["KINDS", "Line", "check_grid_value", "parse_line"]
 
-KINDS = ("combustion", "electricity", "heat", "steam", "carbonate", "process", "carbon_product")
+KINDS = (
+    "combustion",
+    "electricity",
+    "heat",
+    "steam",
+    "carbonate",
+    "process",
+    "carbon_product",
+    "total",
+)
 _BY_CATEGORY = {
     "solid_fuel": "combustion",
     "liquid_fuel": "combustion",
@@ -152,12 +163,13 @@ def grid_choice(text: str, where: str = "--grid-factor") -> str | float:
 
 
 def _kind(r: dict[str, Any]) -> tuple[str, str]:
-    raw = _cell(r, "carrier")
-    if raw is None:
-        raise _bad(r, "carrier", "empty")
-    kind = _cell(r, "kind")
+    raw, kind = _cell(r, "carrier"), _cell(r, "kind")
     if kind is not None and kind not in KINDS:
         raise _bad(r, "kind", f"{kind!r} is not one of {list(KINDS)}")
+    if kind == "total":
+        return kind, raw or "total"
+    if raw is None:
+        raise _bad(r, "carrier", "empty")
     code = carrier_code(raw, strict=False)
     if kind in ("process", "carbon_product"):
         return kind, code or raw
@@ -187,14 +199,23 @@ def _dimension(r: dict[str, Any], unit: str) -> str:
 def parse_line(r: dict[str, Any], run: Any) -> Line:
     """Read one row (a dict with ``row``) into a :class:`Line`, or raise naming row and column."""
     kind, subject = _kind(r)
+    if kind == "total":  # the firm's total for the year, stated in tCO2
+        stated = _cell(r, "value") or _cell(r, "reported_co2_t")
+        r = {**r, "value": stated, "reported_co2_t": None}
     unit = _cell(r, "unit")
-    written = re.fullmatch(r"([-+]?[\d.,]+(?:[eE][-+]?\d+)?)\s*(\D\S*)", _cell(r, "value") or "")
+    written = re.fullmatch(
+        r"([-+]?[\d.,]+(?:[eE][-+]?\d+)?)\s*([^\d\s.,+\-]\S*)", _cell(r, "value") or ""
+    )
     if unit is None and written:  # "10.16 tCO2" in the value cell, as reports write it
         r = {**r, "value": written.group(1)}
         unit = written.group(2)
+    if unit is None and kind == "total":
+        unit = "tCO2"
     if unit is None:
         raise _bad(r, "unit", "empty")
     dim = _dimension(r, unit)
+    if kind == "total" and dim != "emission":
+        raise _bad(r, "unit", f"{unit!r}: a total line states tCO2 (the sum of the firm's lines)")
     value = _decimal(r, "value")
     if value is None:
         raise _bad(r, "value", "empty")

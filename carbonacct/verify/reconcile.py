@@ -23,6 +23,7 @@ from carbonacct.io import TableLike, read_side_table
 from carbonacct.verify._chain import Chain, line_chain, to_chain_unit
 from carbonacct.verify._explain import explain, reported_factor_document
 from carbonacct.verify._lines import Line, grid_choice, parse_line, refuse_not_scope2
+from carbonacct.verify._totals import reconcile_totals
 from carbonacct.verify.rounding import RoundingPolicy, read_rounding_policies, rounding_policies
 from carbonacct.vocabulary import region_code
 
@@ -72,15 +73,15 @@ class Reconciliation:
         return self.table.filter(pl.col("status") == "error")
 
     def summary(self) -> pl.DataFrame:
-        """Lines, reported and recomputed totals per status [tCO2]."""
+        """Lines, reported and recomputed sums per status, total lines apart [tCO2]."""
         return (
-            self.table.group_by("status")
+            self.table.group_by("status", pl.col("kind").eq_missing("total").alias("total_line"))
             .agg(
                 pl.len().alias("lines"),
                 pl.col("reported_co2_t").sum().alias("reported_co2_t"),
                 pl.col("recomputed_co2_t").sum().alias("recomputed_co2_t"),
             )
-            .sort("status")
+            .sort("total_line", "status")
         )
 
     def write(self, path: str | Path) -> list[Path]:
@@ -255,6 +256,7 @@ def reconcile(
     if readings is not None:
         run.measured.update(_measured(readings, firms, lib, run))
     rows = [_row(r, run, src.name) for r in frame.iter_rows(named=True)]
+    reconcile_totals(rows, run.policy, run.policies, run.tolerance_t)
     table = pl.DataFrame(rows, schema=COLUMNS)
     return Reconciliation(table, _provenance(run, rounding, src.record(), table))
 
@@ -287,15 +289,30 @@ def _provenance(
 
 
 def _row(r: dict[str, Any], run: _Run, file: str) -> dict[str, Any]:
+    y = str(r.get("year") or "").strip()
     base = {"row": r["row"], "firm_id": r.get("firm_id"), "line": r.get("line"),
-            "carrier": r.get("carrier"), "rounding": run.policy.id}  # fmt: skip
+            "carrier": r.get("carrier"), "rounding": run.policy.id,
+            "year": int(y) if y.isdigit() else run.year}  # fmt: skip
     try:
         line = parse_line(r, run)
+        if line.kind == "total":  # filled in once every line is recomputed
+            return base | _total_row(line)
         return base | _reconcile_line(line, run)
     except (CarbonacctError, ArithmeticError) as exc:  # a bad line is an error row, not a stop
         text = str(exc) if isinstance(exc, CarbonacctError) else "a figure cannot be computed"
         msg = text if text.startswith("row ") else f"row {r['row']} ({r.get('line')}): {text}"
         return base | {"status": "error", "explanation": f"{file}, {msg}"}
+
+
+def _total_row(line: Line) -> dict[str, Any]:
+    return {
+        "kind": "total",
+        "carrier": None,
+        "year": line.year,
+        "reported_co2_t": float(line.reported),
+        "reported_precision_t": float(line.tolerance * 2),
+        "_total": line,
+    }
 
 
 def _activity(line: Line, run: _Run, chain: Chain) -> tuple[Decimal | None, Decimal, str]:
@@ -347,6 +364,7 @@ def _reconcile_line(line: Line, run: _Run) -> dict[str, Any]:
                f"{chain.unit}; give the activity or the readings to check it")  # fmt: skip
         return out | {"status": "not_checkable", "explanation": why}
     net = gross - exported
+    out["_part"] = (chain, net)
     recomputed = chain.co2(net, run.policy)
     diff = line.reported - recomputed
     tol = Decimal(str(run.tolerance_t)) if run.tolerance_t is not None else line.tolerance

@@ -16,6 +16,10 @@ The computation chain of a line, in order (:data:`QUANTITIES`)::
     carbon_content_ar received-basis carbon, NCV × CC [tC/unit]  (fuels)
     emission_factor   tCO2 per unit of activity
     co2_t             the line's emission [tCO2]
+    total_t           a total line: the sum of the firm's lines for the year [tCO2]
+
+So "round each line, then sum" rounds ``co2_t`` and ``total_t``; "sum, then
+round" rounds ``total_t`` only.
 
 Shipped policies are in ``factors/rounding/policies.toml``; users add their
 own in a TOML file of the same form (:func:`read_rounding_policies`).
@@ -50,6 +54,7 @@ QUANTITIES: tuple[str, ...] = (
     "carbon_content_ar",
     "emission_factor",
     "co2_t",
+    "total_t",
 )
 RULES: dict[str, str] = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
 
