@@ -232,7 +232,9 @@ def test_one_malformed_line_among_good_ones() -> None:
             st.sampled_from(["柴油", "电力", "蒸汽", "石灰石", "粗钢", "", "x"]),
             st.one_of(st.text(max_size=6), st.decimals(-1e6, 1e6, places=3).map(str)),
             st.sampled_from(["t", "MWh", "tCO2", "万Nm3", "", "kg/h"]),
-            st.one_of(st.none(), st.text(max_size=4), st.sampled_from(["2019", "2023"])),
+            st.one_of(
+                st.none(), st.text(max_size=4), st.sampled_from(["2019", "2023", "²", "99999"])
+            ),
             st.one_of(st.text(max_size=6), st.decimals(-1e6, 1e6, places=2).map(str)),
         ),
         min_size=1,

@@ -230,8 +230,8 @@ def parse_line(r: dict[str, Any], run: Any) -> Line:
     # compared at the precision it is written to: half a unit of its last digit
     tolerance = Decimal(5).scaleb(reported.as_tuple().exponent - 1) * to_t  # type: ignore[operator]
     year = _cell(r, "year") or (str(run.year) if run.year is not None else None)
-    if year is None or not year.isdigit():
-        what = f"{year!r} is not a year" if year else "empty"
+    if year is None or not year.isdecimal() or not 1990 <= int(year) <= 2100:
+        what = f"{year!r} is not a data year (1990–2100)" if year else "empty"
         raise _bad(r, "year", f"{what}: each line needs its data year (a year column or --year)")
     grid_text = _cell(r, "grid_factor")
     grid = grid_choice(grid_text, f"row {r['row']}, column grid_factor") if grid_text else None

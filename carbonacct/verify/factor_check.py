@@ -22,7 +22,7 @@ from typing import Any
 
 import polars as pl
 
-from carbonacct.errors import CarbonacctError
+from carbonacct.errors import CarbonacctError, InputError
 from carbonacct.factors import Factor, FactorLibrary, default_library
 from carbonacct.units import conversion_factor
 from carbonacct.vocabulary import carrier_code, region_code, regions
@@ -229,11 +229,9 @@ def check_factor(
 ) -> FactorCheck:
     """Check whether ``value`` [unit] is in the publication ``claim`` cites, and where.
 
-    ``claim`` is the citation as written ("公告2024年第33号", "MEE/NBS announcement
-    2024 No. 33, Jiangsu", a set id or a shipped document title); a region in it
-    or given narrows the check, and without one every row of the publication
-    counts. When the value is not in it, the message gives the publication's
-    nearest values and the publications that do contain the value.
+    ``claim`` is the citation as written ("公告2024年第33号", "… 2024 No. 33, Jiangsu", a set
+    id, a document title); a region narrows the check, else every row counts. When the
+    value is not in it, the message gives the nearest values and where the value is.
 
     Examples
     --------
@@ -244,6 +242,8 @@ def check_factor(
     0.5978
     """
     lib = library or default_library()
+    if year is not None and not 1900 <= year <= 2100:
+        raise InputError(f"year {year} is not a data year (1900–2100).", value=year, column="year")
     sets, rest = _claimed_sets(claim, lib)
     matches = find_factor(
         value, unit, parameter=parameter, subject=subject, library=lib, rel_tol=rel_tol

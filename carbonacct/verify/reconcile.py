@@ -292,7 +292,7 @@ def _row(r: dict[str, Any], run: _Run, file: str) -> dict[str, Any]:
     y = str(r.get("year") or "").strip()
     base = {"row": r["row"], "firm_id": r.get("firm_id"), "line": r.get("line"),
             "carrier": r.get("carrier"), "rounding": run.policy.id,
-            "year": int(y) if y.isdigit() else run.year}  # fmt: skip
+            "year": int(y) if y.isdecimal() else run.year}  # fmt: skip
     try:
         line = parse_line(r, run)
         if line.kind == "total":  # filled in once every line is recomputed
