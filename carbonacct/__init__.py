@@ -11,39 +11,115 @@ Every factor traces to its document, table and year (see
 29.3076
 """
 
-from importlib.metadata import PackageNotFoundError, version
+import sys
+import types
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from carbonacct.compliance import CheckResult, check
-from carbonacct.emissions import CO2_PER_C, CombustionFactor, combustion_factor
-from carbonacct.errors import (
-    AmbiguousFactorError,
-    CarbonacctError,
-    ChecksumError,
-    DimensionalityError,
-    FactorFileError,
-    FactorNotFoundError,
-    InputError,
-    UnknownUnitError,
-)
-from carbonacct.factors import (
-    PARAMETERS,
-    Factor,
-    FactorLibrary,
-    FactorSet,
-    Manifest,
-    default_library,
-    read_factor_set,
-)
-from carbonacct.footprint import Footprint, Method, QualityReport, footprint, validate
-from carbonacct.pathways import required_value, sda_target
-from carbonacct.units import Quantity, conversion_factor, convert, parse_unit, ureg
-from carbonacct.verify import check_factor, find_factor, reconcile
-from carbonacct.vocabulary import carrier_code, region_code
+if TYPE_CHECKING:
+    __version__: str
+    from carbonacct.compliance import CheckResult, check
+    from carbonacct.emissions import CO2_PER_C, CombustionFactor, combustion_factor
+    from carbonacct.errors import (
+        AmbiguousFactorError,
+        CarbonacctError,
+        ChecksumError,
+        DimensionalityError,
+        FactorFileError,
+        FactorNotFoundError,
+        InputError,
+        UnknownUnitError,
+    )
+    from carbonacct.factors import (
+        PARAMETERS,
+        Factor,
+        FactorLibrary,
+        FactorSet,
+        Manifest,
+        default_library,
+        read_factor_set,
+    )
+    from carbonacct.footprint import Footprint, Method, QualityReport, footprint, validate
+    from carbonacct.pathways import required_value, sda_target
+    from carbonacct.units import Quantity, conversion_factor, convert, parse_unit, ureg
+    from carbonacct.verify import check_factor, find_factor, reconcile
+    from carbonacct.vocabulary import carrier_code, region_code
 
-try:
-    __version__ = version("carbonacct")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
+#: Where each public name lives. Nothing below is imported until first used, so
+#: ``import carbonacct`` (and ``carbonacct --help``) costs no pint registry, no polars.
+_EXPORTS: dict[str, str] = {
+    "AmbiguousFactorError": "carbonacct.errors",
+    "CO2_PER_C": "carbonacct.emissions",
+    "CarbonacctError": "carbonacct.errors",
+    "CheckResult": "carbonacct.compliance",
+    "ChecksumError": "carbonacct.errors",
+    "CombustionFactor": "carbonacct.emissions",
+    "DimensionalityError": "carbonacct.errors",
+    "Factor": "carbonacct.factors",
+    "FactorFileError": "carbonacct.errors",
+    "FactorLibrary": "carbonacct.factors",
+    "FactorNotFoundError": "carbonacct.errors",
+    "FactorSet": "carbonacct.factors",
+    "Footprint": "carbonacct.footprint",
+    "InputError": "carbonacct.errors",
+    "Manifest": "carbonacct.factors",
+    "Method": "carbonacct.footprint",
+    "PARAMETERS": "carbonacct.factors",
+    "QualityReport": "carbonacct.footprint",
+    "Quantity": "carbonacct.units",
+    "UnknownUnitError": "carbonacct.errors",
+    "carrier_code": "carbonacct.vocabulary",
+    "check": "carbonacct.compliance",
+    "check_factor": "carbonacct.verify",
+    "combustion_factor": "carbonacct.emissions",
+    "conversion_factor": "carbonacct.units",
+    "convert": "carbonacct.units",
+    "default_library": "carbonacct.factors",
+    "find_factor": "carbonacct.verify",
+    "footprint": "carbonacct.footprint",
+    "parse_unit": "carbonacct.units",
+    "read_factor_set": "carbonacct.factors",
+    "reconcile": "carbonacct.verify",
+    "region_code": "carbonacct.vocabulary",
+    "required_value": "carbonacct.pathways",
+    "sda_target": "carbonacct.pathways",
+    "ureg": "carbonacct.units",
+    "validate": "carbonacct.footprint",
+}
+
+# A function named like its module (carbonacct.footprint, carbonacct.check): loading
+# the module must not replace the function on the package.
+_SHADOWED = {name for name, module in _EXPORTS.items() if module == f"{__name__}.{name}"}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value: Any = version("carbonacct")
+        except PackageNotFoundError:  # running from a source tree that is not installed
+            value = "0.0.0+unknown"
+    elif name in _EXPORTS:
+        value = getattr(import_module(_EXPORTS[name]), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(types.ModuleType):
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _SHADOWED and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "CO2_PER_C",

@@ -19,6 +19,7 @@ __all__ = [
     "FactorFileError",
     "FactorNotFoundError",
     "InputError",
+    "RejectedRowsError",
     "UnknownUnitError",
 ]
 
@@ -72,6 +73,10 @@ class AmbiguousFactorError(CarbonacctError, LookupError):
 
 class InputError(CarbonacctError, ValueError):
     """Bad user input: a file, row and column that cannot be used as given."""
+
+
+class RejectedRowsError(InputError):
+    """Rows were rejected where none may be (``strict=True``); fields: ``file``, ``row``, ``rows_rejected``."""
 
 
 def format_rows(rows: Sequence[dict[str, Any]], limit: int = 5) -> str:
