@@ -11,7 +11,6 @@ used with their sources, and the provenance of the run.
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -30,7 +29,7 @@ from carbonacct.emissions import (
     process_table,
 )
 from carbonacct.energy import EnergyBasis, standard_coal_table
-from carbonacct.errors import CarbonacctError, InputError, format_rows
+from carbonacct.errors import CarbonacctError, InputError, RejectedRowsError, format_rows
 from carbonacct.factors import FactorLibrary, default_library
 from carbonacct.io import Source, TableLike, read_readings, read_side_table, write_result
 from carbonacct.readings import (
@@ -563,7 +562,7 @@ def footprint(
     quality = _quality(counts_df, warnings, grid, energy, combustion, codes)
     if strict and quality.rows_rejected:
         rejects_df = reject_plan.collect()
-        raise InputError(
+        raise RejectedRowsError(
             f"{source.name}: {quality.rows_rejected} row(s) rejected (strict mode):"
             + format_rows(
                 rejects_df.select("file", "row", "column", "value", "reject_reason")
@@ -573,6 +572,7 @@ def footprint(
             file=str(rejects_df["file"][0]),
             row=int(rejects_df["row"][0]),
             column=str(rejects_df["column"][0]),
+            rows_rejected=quality.rows_rejected,
         )
     used_pairs = table.select(
         "firm_id", pl.col("period").str.slice(0, 4).cast(pl.Int32).alias("year")
@@ -592,9 +592,10 @@ def footprint(
     factors_used = _factors_used(energy, combustion, grid_used, heat, codes, overrides, process)
     if green_electricity is not None:
         factors_used = pl.concat([factors_used, market_factors], how="vertical_relaxed")
+    # one order for equal runs (equal input, equal bytes)
+    factors_used = factors_used.sort(pl.all(), nulls_last=True, maintain_order=True)
     provenance = {
         "carbonacct": _version(),
-        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "method": asdict(method) | {"label": method.label},
         "factor_sets": sorted(
             {s for v in factors_used["factor_set"].drop_nulls() for s in v.split(",")}

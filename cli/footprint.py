@@ -8,11 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 import click
-import polars as pl
 
 import carbonacct
 
-from ._output import emit, format_option
+from ._output import emit, emit_result, format_option
 
 _BY_ALIASES = {
     "site": "site_id",
@@ -214,7 +213,10 @@ class _Progress:
 
 def _write_rejects(result: carbonacct.Footprint, path: str | None) -> None:
     if path:
-        result.rejects.write_csv(path)
+        from carbonacct.io.writers.csv import to_csv
+
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(to_csv(result.rejects))  # formula-like text made inert
         click.echo(f"{result.quality.rows_rejected} rejected row(s) written to {path}", err=True)
 
 
@@ -310,18 +312,13 @@ def footprint(
         elif fmt == "table":
             # a terminal gets the headline columns; csv/json and -o get them all
             emit(
-                result.table.select(
-                    pl.col(c).round(3) if result.table.schema[c].is_float() else c
-                    for c in result.table.columns
-                    if c in _HEADLINE
-                ),
+                # rounded for people by unit in emit; the full values are in csv/json/-o
+                result.table.select(c for c in result.table.columns if c in _HEADLINE),
                 fmt,
                 title=f"Footprint ({result.provenance['method']['label']})",
             )
         else:
-            emit(result.table, fmt)
-            if result.intensities is not None and result.intensities.height and fmt == "table":
-                emit(result.intensities, fmt, title="Product intensities")
+            emit_result(result, fmt)  # the same document as -o out.csv|json
         sys.stdout.flush()
         click.echo(result.quality.summary(), err=True)
 

@@ -474,9 +474,10 @@ def test_outputs_carry_units_and_provenance(tmp_path: Path) -> None:
     wb = load_workbook(tmp_path / "out.xlsx")
     ws = wb["footprint"]
     header = [c.value for c in ws[1]]
-    units = dict(zip(header, [c.value for c in ws[2]], strict=True))
-    assert units["co2_t"] == "tCO2" and "provenance" in wb.sheetnames
-    assert ws.cell(3, header.index("co2_t") + 1).value == pytest.approx(582.7)  # a number, not text
+    # one header row; the units on their own sheet (table, column, unit)
+    units = {(t, c): u for t, c, u in wb["units"].iter_rows(min_row=2, values_only=True)}
+    assert units["footprint", "co2_t"] == "tCO2" and "provenance" in wb.sheetnames
+    assert ws.cell(2, header.index("co2_t") + 1).value == pytest.approx(582.7)  # a number, not text
     doc = json.loads((r.write(tmp_path / "out.json")[0]).read_text(encoding="utf-8"))
     assert doc["tables"]["footprint"][0]["co2_t"] == pytest.approx(582.7)
 
