@@ -202,11 +202,14 @@ class Footprint:
         from carbonacct.units import parse_unit, ureg
 
         pint_pandas.PintType.ureg = ureg
+        if "cny10k" not in ureg:
+            # a pint-pandas dtype cannot carry a scale: 万元 gets a unit of its own, so that
+            # a column named per 万元 holds magnitudes per 万元 (as the CLI shows them)
+            ureg.define("cny10k = 1e4 * CNY = 万元")
         for col in df.columns:
             unit = column_unit(col)
             if unit is not None:
-                # pint-pandas units cannot carry a scale (万元): fold it into the magnitudes
-                q = parse_unit(unit)
+                q = parse_unit(unit.replace("万元", "cny10k"))
                 df[col] = pint_pandas.PintArray(
                     df[col].to_numpy(dtype=float) * q.magnitude, dtype=str(q.units)
                 )

@@ -280,3 +280,23 @@ def test_carriers_lists_codes_and_chinese_names() -> None:
     rows = json.loads(invoke("carriers", "--format", "json"))
     by_code = {r["code"]: r for r in rows}
     assert by_code["raw_coal"]["name_zh"] == "原煤" and by_code["electricity"]["name_zh"] == "电力"
+
+
+# -- interop ------------------------------------------------------------------------------
+def test_to_pandas_units_match_the_column_names_and_the_cli() -> None:
+    result = carbonacct.footprint(
+        EXAMPLE[:2], firms=EXAMPLE[3], activity=EXAMPLE[5], steam_enthalpy=2800
+    )
+    df = result.to_pandas(units=True)
+    intensity = df["energy_intensity_tce_per_cny10k"]
+    # per 万元 stays per 万元: the magnitude is the table's (and the CLI's) number
+    assert intensity.pint.magnitude.iloc[0] == result.table["energy_intensity_tce_per_cny10k"][0]
+    assert df["value_added_cny10k"].pint.magnitude.iloc[0] == 38600.0
+    # and the unit converts: x tce/万元 = x / 10 000 tce/yuan
+    per_yuan = intensity.pint.to("tce/CNY").pint.magnitude.iloc[0]
+    assert per_yuan == pytest.approx(intensity.pint.magnitude.iloc[0] / 1e4)
+    cli_json = json.loads(invoke("footprint", *EXAMPLE, "--format", "json"))
+    row = cli_json["tables"]["footprint"][0]
+    assert row["energy_intensity_tce_per_cny10k"] == pytest.approx(
+        intensity.pint.magnitude.iloc[0], rel=1e-11
+    )
