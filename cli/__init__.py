@@ -164,7 +164,8 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if debug:
             _traceback()
-        click.echo(one_line(exc, debug=debug), err=True)
+        inputs = [a for a in args if not a.startswith("-") and os.path.isfile(a)]
+        click.echo(one_line(exc, debug=debug, inputs=inputs), err=True)
         sys.exit(exit_code(exc))
     # --help, --version and ctx.exit(n) come back as an int in non-standalone mode
     if isinstance(code, int) and code:

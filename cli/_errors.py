@@ -81,8 +81,12 @@ def _is_data_error(exc: BaseException) -> bool:
     return module in {"polars", "pyarrow", "fastexcel", "openpyxl", "yaml", "zipfile", "json"}
 
 
-def one_line(exc: BaseException, *, debug: bool = False) -> str:
-    """One line for the user: the library's message, or the first line of a foreign error."""
+def one_line(exc: BaseException, *, debug: bool = False, inputs: Iterable[str] = ()) -> str:
+    """One line for the user: the library's message, or the first line of a foreign error.
+
+    A foreign error (from polars, a spreadsheet reader...) does not say which file it read:
+    ``inputs``, the files named on the command line, are listed instead.
+    """
     from carbonacct.errors import CarbonacctError
 
     if isinstance(exc, CarbonacctError):
@@ -95,7 +99,10 @@ def one_line(exc: BaseException, *, debug: bool = False) -> str:
     if isinstance(exc, ImportError):
         return f"Error: {text}: this command needs that package; install it with pip.{hint}"
     if _is_data_error(exc):
-        return f"Error: {text} ({type(exc).__name__}). Check the input files and options.{hint}"
+        files = list(inputs)
+        where = f"one of {', '.join(files)}" if len(files) > 1 else "".join(files) or "the input"
+        advice = "Check that file" if len(files) == 1 else "Check the input files and options"
+        return f"Error: {text} ({type(exc).__name__}) reading {where}. {advice}.{hint}"
     return (
         f"Error: internal error {type(exc).__name__}: {text}. Please report it with the "
         f"command line.{hint}"

@@ -63,6 +63,7 @@ def test_unreadable_input_is_one_line_and_exit_1(
         line = assert_one_line(err)
         assert code == 1, err
         assert line.startswith("Error: ") and "--debug" in line
+        assert name in line  # where: the file, named even when the reader's error does not
 
 
 def test_debug_shows_the_traceback(
