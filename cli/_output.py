@@ -272,15 +272,19 @@ def print_table(
 def emit(
     frame: pl.DataFrame, fmt: str, *, title: str | None = None, lang: str | None = None
 ) -> None:
-    """Write ``frame`` to stdout in ``fmt``: a table for people, CSV or a JSON list of records."""
-    from carbonacct.io.writers import stable, to_text
+    """Write ``frame`` to stdout in ``fmt``: a table for people, CSV or a JSON list of records.
 
+    CSV and JSON keep every float as computed (shortest round-trip form); formula-like
+    text is made inert. Results go through :func:`emit_result` instead.
+    """
     if fmt == "csv":
-        sys.stdout.write(to_text({"table": frame}, "csv", {}, {}))
+        from carbonacct.io.writers.csv import to_csv
+
+        sys.stdout.write(to_csv(frame))
     elif fmt == "json":
         from carbonacct.io.writers.json import dumps
 
-        sys.stdout.write(dumps(stable(frame).to_dicts()))
+        sys.stdout.write(dumps(frame.to_dicts()))
     else:
         print_table(frame, title=title, lang=lang)
 

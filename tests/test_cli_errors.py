@@ -62,8 +62,8 @@ def test_unreadable_input_is_one_line_and_exit_1(
         code, _, err = run_main(capsys, command, str(bad_inputs[name]))
         line = assert_one_line(err)
         assert code == 1, err
-        assert line.startswith("Error: ") and "--debug" in line
-        assert name in line  # where: the file, named even when the reader's error does not
+        assert line.startswith("Error: ")
+        assert name in line  # where: the file, named by the reader or, failing that, by main
 
 
 def test_debug_shows_the_traceback(
@@ -164,3 +164,12 @@ def test_json_output_of_units_convert() -> None:
         cli, ["units", "convert", "1", "万千瓦时", "MWh", "--format", "json"]
     )
     assert json.loads(result.output)["result"] == pytest.approx(10.0)
+
+
+def test_a_foreign_error_names_the_files_given(capsys: pytest.CaptureFixture[str]) -> None:
+    from carbonacct.cli._errors import one_line
+
+    line = one_line(KeyError("item_id"), inputs=["a.csv"])
+    assert line.startswith("Error: 'item_id' (KeyError) reading a.csv.") and "--debug" in line
+    assert "one of a.csv, b.csv" in one_line(ValueError("bad"), inputs=["a.csv", "b.csv"])
+    assert "internal error" in one_line(AttributeError("x"))

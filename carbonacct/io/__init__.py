@@ -12,7 +12,6 @@ beside CSV, a provenance sheet in Excel.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
