@@ -150,7 +150,7 @@ def render(
 ) -> list[Any]:
     """The rich renderables of ``frame`` for a console ``width`` columns wide."""
     cells = [[_cell(v, c, lang) for v in frame[c].to_list()] for c in frame.columns]
-    needs = [max([len(x) for x in col] + [6]) for col in cells]
+    needs = [max([_display_len(x) for x in col] + [6]) for col in cells]
     headers = [
         _wrap_header(_header(c, lang), max(n, 8 if c not in _PROSE else 24))
         for c, n in zip(frame.columns, needs, strict=True)
@@ -245,7 +245,8 @@ def _records(
         table.add_column(_header("field", lang), no_wrap=True)
         stop = min(start + per_table, frame.height)
         for i in range(start, stop):
-            table.add_column(f"#{i + 1}", justify="right", overflow="fold", min_width=number_width)
+            label = _header("value", lang) if frame.height == 1 else f"#{i + 1}"
+            table.add_column(label, justify="right", overflow="fold", min_width=number_width)
         for j, name in enumerate(names):
             table.add_row(name, *(cells[j][i] for i in range(start, stop)))
         out.append(table)

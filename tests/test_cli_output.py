@@ -298,3 +298,24 @@ def test_to_pandas_units_match_the_column_names_and_the_cli() -> None:
     assert row["energy_intensity_tce_per_cny10k"] == pytest.approx(
         intensity.pint.magnitude.iloc[0], rel=1e-11
     )
+
+
+def test_chinese_text_is_measured_at_two_columns_a_character() -> None:
+    from rich.cells import cell_len
+    from rich.console import Console
+
+    frame = pl.DataFrame(
+        {
+            "item_id": ["L4.2", "L1.3"],
+            "name": ["开展碳足迹核算的产品类别占比", "可再生能源利用率"],
+            "points": [4.0, 3.0235],
+            "max_points": [8.0, 8.0],
+            "points_available": [4.0, 4.9765],
+        }
+    )
+    console = Console(width=60, record=True, file=io.StringIO())
+    for part in render(frame, width=60):
+        console.print(part)
+    text = console.export_text()
+    assert max(cell_len(line) for line in text.splitlines()) <= 60
+    assert "3.02" in text and "4.98" in text and "开展碳足迹核算的产品类别占比" in text
