@@ -113,7 +113,7 @@ def check(
             click.echo(f"wrote {path}", err=True)
     if fmt != "table":
         emit_result(result, fmt)
-        raise_findings(result.results["status"], fail_on)
+        raise_findings(_statuses(result), fail_on)
         return
     emit(result.summary, fmt, title=f"Firms by status ({result.provenance['year']})")
     if result.product_summary.height:
@@ -132,4 +132,13 @@ def check(
             title=f"Firms whose data are incomplete: follow up ({incomplete.height})",
         )
     sys.stdout.flush()
-    raise_findings(result.results["status"], fail_on)
+    raise_findings(_statuses(result), fail_on)
+
+
+def _statuses(result: carbonacct.CheckResult) -> list[str | None]:
+    """Every status, plus ``exceeds_limit`` once per product over its GB quota limit."""
+    statuses: list[str | None] = result.results["status"].to_list()
+    products = result.products
+    if "exceeds_limit" in products.columns:
+        statuses += ["exceeds_limit"] * int(products["exceeds_limit"].fill_null(False).sum())
+    return statuses

@@ -235,16 +235,33 @@ def test_50000_rows_of_xlsx_in_seconds(tmp_path: Path) -> None:
 
 # -- compliance findings ------------------------------------------------------------------
 def test_fail_on_breach_exits_3(tmp_path: Path) -> None:
+    from carbonacct._manifest import write_checksum
+
     firms = tmp_path / "firms.csv"
-    firms.write_text("firm_id,name,province,sector\nB,b,广东,3011\n", encoding="utf-8")
-    actuals = tmp_path / "actuals.csv"
-    actuals.write_text(
-        "firm_id,year,metric,value,unit\n"
-        "B,2020,energy_intensity_va,0.80,tce/万元\n"
-        "B,2025,energy_intensity_va,0.70,tce/万元\n",  # 0.70 > 0.80 × (1 − 0.135) = 0.692
+    firms.write_text("firm_id,name,province,sector\nA,a,广东,3391\n", encoding="utf-8")
+    # a binding target letter: −10 % from 2020 to 2025, so 1.00 → at most 0.90 in 2026
+    (tmp_path / "letter.csv").write_text(
+        "metric,region,sectors,product,base_year,year,value,value_type,unit,interpolation,"
+        "obligation,source\n"
+        "energy_intensity_va,CN,3391,,2020,2025,-0.10,relative,tce/万元,linear,binding,letter\n",
         encoding="utf-8",
     )
-    args = ["check", "--firms", str(firms), "--actuals", str(actuals)]
+    letter = tmp_path / "letter.toml"
+    letter.write_text(
+        'id = "letter"\nversion = "1"\ndocument = "target letter"\ndata = "letter.csv"\n'
+        'sha256 = "x"\n',
+        encoding="utf-8",
+    )
+    write_checksum(letter)
+    actuals = tmp_path / "actuals.csv"
+    actuals.write_text(
+        "firm_id,year,metric,product,value,unit,output\n"
+        "A,2020,energy_intensity_va,,1.00,tce/万元,\n"
+        "A,2026,energy_intensity_va,,0.95,tce/万元,\n",  # 0.95 > 0.90: breach
+        encoding="utf-8",
+    )
+    args = ["check", "--firms", str(firms), "--actuals", str(actuals), "--pathway", str(letter)]
+    args += ["--price-basis", "constant:2020"]
     assert CliRunner().invoke(cli, args).exit_code == 0
     failed = CliRunner().invoke(cli, [*args, "--fail-on", "breach"])
     assert failed.exit_code == 3 and "breach" in failed.stderr
