@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from carbonacct.footprint import Footprint, Method, QualityReport, footprint, validate
     from carbonacct.pathways import required_value, sda_target
     from carbonacct.units import Quantity, conversion_factor, convert, parse_unit, ureg
-    from carbonacct.verify import check_factor, find_factor, reconcile
+    from carbonacct.verify import check_factor, find_factor, reconcile  # type: ignore[no-redef]
     from carbonacct.vocabulary import carrier_code, region_code
 
 #: Where each public name lives. Nothing below is imported until first used, so

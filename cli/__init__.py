@@ -46,7 +46,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "check-factor": (
         "verify",
         "check_factor_cmd",
-        "Is VALUE (in UNIT) the factor that CITATION publishes?",
+        "Is VALUE (in UNIT) in the publication CITATION, and where? Exit 1 if not.",
     ),
     "factors": (
         "factors",
