@@ -21,7 +21,13 @@ from typing import Any, Literal
 import polars as pl
 
 from carbonacct.errors import CarbonacctError
-from carbonacct.factors import Factor, FactorLibrary, default_library
+from carbonacct.factors import (
+    PROVENANCE_SCHEMA,
+    Factor,
+    FactorLibrary,
+    default_library,
+    provenance_fields,
+)
 from carbonacct.units import conversion_factor
 from carbonacct.vocabulary import carrier_info, grid_region
 
@@ -153,6 +159,7 @@ _COMBUSTION_SCHEMA = {
     "n2o_per_unit": pl.Float64,
     "co2_source": pl.String,
     "factor_set": pl.String,
+    **PROVENANCE_SCHEMA,
 }
 
 
@@ -186,6 +193,7 @@ def combustion_table(
             "n2o_per_unit": None,
             "co2_source": None,
             "factor_set": None,
+            **provenance_fields([]),
         }
         # GB/T 2589 splits natural gas by origin; the CO2 tables have one natural-gas row
         lookup = carrier_info(code).get("combustion_as") or code
@@ -193,6 +201,7 @@ def combustion_table(
             cf = combustion_factor(lookup, library=lib, sets=sets)
             row["co2_per_unit"] = cf.to(f"tCO2/{unit}")
             row["factor_set"] = ",".join(cf.sets)
+            used = list(cf.parameters)
             row["co2_source"] = ("" if lookup == code else f"as {lookup}: ") + "; ".join(
                 f"{f.parameter} {f.value} {f.unit} ({f.set_label}: {f.citation})"
                 for f in cf.parameters
@@ -205,8 +214,10 @@ def combustion_table(
                         row[f"{gas}_per_unit"] = ncv * f.to(f"t{gas.upper()}/GJ")
                         if f.set_label not in row["factor_set"]:
                             row["factor_set"] += f",{f.set_label}"
+                        used.append(f)
                     except CarbonacctError:
                         pass
+            row.update(provenance_fields(used))
         except CarbonacctError:
             pass
         rows.append(row)
@@ -220,6 +231,7 @@ _GRID_SCHEMA = {
     "grid_source": pl.String,
     "grid_fallback": pl.String,
     "factor_set": pl.String,
+    **PROVENANCE_SCHEMA,
 }
 
 
@@ -257,9 +269,15 @@ def grid_table(
                 "grid_source": None,
                 "grid_fallback": None,
                 "factor_set": None,
+                **provenance_fields([]),
             }
             if not isinstance(mode, str):
-                row.update(grid_ef=float(mode), grid_source=f"user: {float(mode)} tCO2/MWh")
+                row.update(
+                    grid_ef=float(mode),
+                    grid_source=f"user: {float(mode)} tCO2/MWh",
+                    grade="user",
+                    document="user-supplied grid factor",
+                )
                 rows.append(row)
                 continue
             query: dict[str, Any] = {"year": year}
@@ -285,6 +303,7 @@ def grid_table(
                     grid_source=f"{f.set_label}: {f.citation}",
                     grid_fallback=f.fallback,
                     factor_set=f.set_label,
+                    **provenance_fields([f]),
                 )
             except CarbonacctError:
                 pass
@@ -316,6 +335,7 @@ def process_table(
                     "process_per_unit": f.to("tCO2/t"),
                     "process_source": f"{f.set_label}: {f.citation}",
                     "factor_set": f.set_label,
+                    **provenance_fields([f]),
                 }
             )
         except CarbonacctError:
@@ -325,6 +345,7 @@ def process_table(
                     "process_per_unit": None,
                     "process_source": None,
                     "factor_set": None,
+                    **provenance_fields([]),
                 }
             )
     return pl.DataFrame(
@@ -334,6 +355,7 @@ def process_table(
             "process_per_unit": pl.Float64,
             "process_source": pl.String,
             "factor_set": pl.String,
+            **PROVENANCE_SCHEMA,
         },
     )
 

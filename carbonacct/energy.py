@@ -16,12 +16,12 @@ constant of the standard.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 
 from carbonacct.errors import CarbonacctError
-from carbonacct.factors import FactorLibrary, default_library
+from carbonacct.factors import PROVENANCE_SCHEMA, FactorLibrary, default_library, provenance_fields
 from carbonacct.units import conversion_factor
 from carbonacct.vocabulary import carrier_info
 
@@ -34,6 +34,7 @@ _SCHEMA = {
     "tce_per_unit": pl.Float64,
     "tce_source": pl.String,
     "factor_set": pl.String,
+    **PROVENANCE_SCHEMA,
 }
 
 
@@ -84,31 +85,61 @@ def standard_coal_table(
             "of thermal power supply (NBS 供电标准煤耗); GB/T 2589 gives no constant for it."
         )
     lib = library or default_library()
-    rows = []
-    for code in dict.fromkeys(carriers):
-        info = carrier_info(code)
-        unit = "GJ" if code == "steam" else info["canonical_unit"]
-        lookup = "heat" if code == "steam" else code
-        variant = "equivalent" if lookup in ("electricity", "heat") else None
-        value, source, set_label = None, None, None
-        if code == "electricity" and basis == "equal":
-            value = float(electricity_equal_value) * conversion_factor("kgce/kWh", "tce/MWh")  # type: ignore[arg-type]
-            source = f"user: electricity equal value {electricity_equal_value} kgce/kWh (等价值)"
-        else:
-            try:
-                f = lib.resolve("tce_coefficient", lookup, variant=variant, sets=sets)
-                value, source = f.to(f"tce/{unit}"), f"{f.set_label}: {f.citation}"
-                set_label = f.set_label
-            except CarbonacctError:
-                if tce_from_ncv and info["category"] in ("solid_fuel", "liquid_fuel", "gas_fuel"):
-                    try:
-                        ncv = lib.resolve("ncv", code)
-                        value = ncv.to(f"GJ/{unit}") / conversion_factor("tce", "GJ")
-                        source = f"NCV / 29.3076 GJ/tce from {ncv.set_label}: {ncv.citation}"
-                        set_label = ncv.set_label
-                    except CarbonacctError:
-                        pass
-        rows.append(
-            {"carrier": code, "tce_per_unit": value, "tce_source": source, "factor_set": set_label}
-        )
+    rows = [
+        _coefficient_row(code, lib, sets, basis, electricity_equal_value, tce_from_ncv)
+        for code in dict.fromkeys(carriers)
+    ]
     return pl.DataFrame(rows, schema=_SCHEMA)
+
+
+def _coefficient_row(
+    code: str,
+    lib: FactorLibrary,
+    sets: list[str] | None,
+    basis: EnergyBasis,
+    electricity_equal_value: float | None,
+    tce_from_ncv: bool,
+) -> dict[str, Any]:
+    """One carrier's coefficient [tce per canonical unit] with its source and provenance."""
+    info = carrier_info(code)
+    unit = "GJ" if code == "steam" else info["canonical_unit"]
+    lookup = "heat" if code == "steam" else code
+    variant = "equivalent" if lookup in ("electricity", "heat") else None
+    row: dict[str, Any] = {
+        "carrier": code,
+        "tce_per_unit": None,
+        "tce_source": None,
+        "factor_set": None,
+        **provenance_fields([]),
+    }
+    if code == "electricity" and basis == "equal":
+        row.update(
+            tce_per_unit=float(electricity_equal_value)  # type: ignore[arg-type]
+            * conversion_factor("kgce/kWh", "tce/MWh"),
+            tce_source=f"user: electricity equal value {electricity_equal_value} kgce/kWh (等价值)",
+            **provenance_fields([], grade="user"),
+        )
+        row["document"] = "user-supplied coal rate of thermal power supply"
+        return row
+    try:
+        f = lib.resolve("tce_coefficient", lookup, variant=variant, sets=sets)
+    except CarbonacctError:
+        if tce_from_ncv and info["category"] in ("solid_fuel", "liquid_fuel", "gas_fuel"):
+            try:
+                ncv = lib.resolve("ncv", code)
+            except CarbonacctError:
+                return row
+            row.update(
+                tce_per_unit=ncv.to(f"GJ/{unit}") / conversion_factor("tce", "GJ"),
+                tce_source=f"NCV / 29.3076 GJ/tce from {ncv.set_label}: {ncv.citation}",
+                factor_set=ncv.set_label,
+                **provenance_fields([ncv]),
+            )
+        return row
+    row.update(
+        tce_per_unit=f.to(f"tce/{unit}"),
+        tce_source=f"{f.set_label}: {f.citation}",
+        factor_set=f.set_label,
+        **provenance_fields([f]),
+    )
+    return row

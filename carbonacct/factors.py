@@ -54,6 +54,7 @@ from carbonacct.units import conversion_factor, parse_unit
 __all__ = [
     "FACTOR_COLUMNS",
     "PARAMETERS",
+    "PROVENANCE_SCHEMA",
     "Factor",
     "FactorLibrary",
     "FactorSet",
@@ -61,6 +62,7 @@ __all__ = [
     "ParameterSpec",
     "data_dir",
     "default_library",
+    "provenance_fields",
     "read_factor_set",
     "write_checksum",
 ]
@@ -197,6 +199,44 @@ class Factor:
             "grade": self.grade,
             "fallback": self.fallback,
         }
+
+
+#: Provenance columns every factor-table builder adds per row (see :func:`provenance_fields`).
+PROVENANCE_SCHEMA: dict[str, Any] = {
+    "grade": pl.String,
+    "document": pl.String,
+    "clause": pl.String,
+    "data_year": pl.Int32,
+}
+
+
+def provenance_fields(factors: Iterable[Factor], *, grade: str | None = None) -> dict[str, Any]:
+    """Grade, document, table/clause and data year of the factors behind one value.
+
+    Several factors (NCV, carbon content, oxidation rate) make one combustion
+    factor: their distinct grades, documents and clauses are joined with
+    ``"; "``, and the data year is the first one given. ``grade`` replaces the
+    grade (e.g. ``"user"`` for a number the user passed).
+
+    Examples
+    --------
+    >>> f = default_library().resolve("co2_factor", "electricity", region="CN", year=2023,
+    ...                               variant="average")
+    >>> provenance_fields([f])["grade"], provenance_fields([f])["data_year"]
+    ('official', 2023)
+    """
+    fs = list(factors)
+
+    def join(values: Iterable[str | None]) -> str | None:
+        return "; ".join(dict.fromkeys(v for v in values if v)) or None
+
+    years = [f.year for f in fs if f.year is not None]
+    return {
+        "grade": grade or join(f.grade for f in fs),
+        "document": join(f.document for f in fs),
+        "clause": join(f.source for f in fs),
+        "data_year": years[0] if years else None,
+    }
 
 
 @dataclass

@@ -31,7 +31,12 @@ from carbonacct.emissions import (
 )
 from carbonacct.energy import EnergyBasis, standard_coal_table
 from carbonacct.errors import CarbonacctError, InputError, format_rows
-from carbonacct.factors import FactorLibrary, default_library
+from carbonacct.factors import (
+    PROVENANCE_SCHEMA,
+    FactorLibrary,
+    default_library,
+    provenance_fields,
+)
 from carbonacct.io import Source, TableLike, read_readings, read_side_table, write_result
 from carbonacct.readings import (
     GROUP_KEYS,
@@ -946,6 +951,10 @@ def _factors_used(
             pl.lit(unit).alias("unit"),
             (pl.col(source) if isinstance(source, str) else source).alias("source"),
             (pl.col(factor_set) if isinstance(factor_set, str) else factor_set).alias("factor_set"),
+            *(  # grade, document, table/clause and data year of every factor (issue 18)
+                (pl.col(c) if c in frame.columns else pl.lit(None, dtype=t)).alias(c)
+                for c, t in PROVENANCE_SCHEMA.items()
+            ),
         )
 
     parts = [
@@ -969,7 +978,9 @@ def _factors_used(
                 "value": [heat.to("tCO2/GJ")],
                 "source": [f"{heat.set_label}: {heat.citation}"],
                 "factor_set": [heat.set_label],
-            }
+                **{k: [v] for k, v in provenance_fields([heat]).items()},
+            },
+            schema_overrides=PROVENANCE_SCHEMA,
         )
         parts.append(used(h, "heat_co2", "value", "tCO2/GJ", "source", pl.lit("heat")))
     if overrides is not None:
@@ -982,6 +993,9 @@ def _factors_used(
                 "source",
                 scope=pl.col("firm_id"),
                 factor_set=pl.lit("measured"),
+            ).with_columns(
+                pl.lit("measured").alias("grade"),
+                pl.lit("firm's fuel parameters").alias("document"),
             )
         )
     return pl.concat(parts, how="vertical_relaxed")
@@ -1211,7 +1225,9 @@ def _market_based(
             "unit": "tCO2/MWh",
             "source": [f"{f.set_label}: {f.citation}" for f in residual],
             "factor_set": [f.set_label for f in residual],
-        }
+            **{k: [provenance_fields([f])[k] for f in residual] for k in PROVENANCE_SCHEMA},
+        },
+        schema_overrides=PROVENANCE_SCHEMA,
     )
     return table, src, warnings, used
 
