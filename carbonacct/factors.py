@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -34,8 +34,11 @@ import polars as pl
 from carbonacct import vocabulary
 from carbonacct._manifest import (
     Manifest,
+    SetStatus,
     data_dir,
+    pin_status,
     read_dataset,
+    refuse_modified,
     typed_frame,
     write_checksum,
 )
@@ -246,6 +249,7 @@ class FactorSet:
     manifest: Manifest
     data: pl.DataFrame
     user: bool = False
+    status: SetStatus = "shipped"
 
     @property
     def id(self) -> str:
@@ -357,8 +361,16 @@ def _check_carrier_unit(
     )
 
 
-def read_factor_set(path: str | Path, *, verify: bool = True) -> FactorSet:
+def read_factor_set(
+    path: str | Path, *, verify: bool = True, allow_modified: bool = False
+) -> FactorSet:
     """Read a factor set from its manifest (``.toml``) or data file (``.csv``).
+
+    A set is labelled by :func:`carbonacct._manifest.pin_status`: a shipped
+    set equal to this release's pinned checksums keeps its grades; a shipped
+    set whose files differ is refused, or with ``allow_modified`` loaded as
+    version ``…+modified`` with every grade prefixed ``modified:``; any other
+    set is the user's: grades read ``user (…)`` and the document is its own.
 
     Parameters
     ----------
@@ -366,18 +378,41 @@ def read_factor_set(path: str | Path, *, verify: bool = True) -> FactorSet:
         The manifest, or the CSV with its manifest beside it.
     verify : bool
         Check the data file's SHA-256 against the manifest.
+    allow_modified : bool
+        Load a modified shipped set (labelled ``modified``) instead of refusing it.
 
     Raises
     ------
     ChecksumError
-        If the data file was changed after the manifest was written.
+        If the data file was changed after the manifest was written, or a
+        shipped set differs from the pinned checksums and ``allow_modified`` is off.
     FactorFileError
         If a row fails the schema (unit, dimension, range, missing value).
     """
-    manifest, frame = read_dataset(path, _SCHEMA, _REQUIRED, verify=verify)
-    return FactorSet(
-        manifest, _check_factors(frame, str(Path(manifest.path).parent / manifest.data))
-    )
+    manifest, frame = read_dataset(path, _SCHEMA, _REQUIRED, verify=verify, allow_modified=True)
+    frame = _check_factors(frame, str(Path(manifest.path).parent / manifest.data))
+    status = pin_status(manifest)
+    if status == "modified" and not allow_modified:
+        raise refuse_modified(manifest)
+    return _labelled(FactorSet(manifest, frame, user=status == "user", status=status))
+
+
+def _labelled(fs: FactorSet) -> FactorSet:
+    """Mark a modified or user set in its version and grades, so every result shows it."""
+    if fs.status == "shipped":
+        return fs
+    m = fs.manifest
+    if fs.status == "modified":
+        m = replace(m, version=f"{m.version}+modified", grade="modified")
+        grade = pl.concat_str(pl.lit("modified: "), pl.col("grade").fill_null("ungraded"))
+    else:
+        m = replace(m, grade="user")
+        grade = (
+            pl.when(pl.col("grade").is_null() | pl.col("grade").str.starts_with("user"))
+            .then(pl.col("grade").fill_null("user"))
+            .otherwise(pl.concat_str(pl.lit("user ("), pl.col("grade"), pl.lit(")")))
+        )
+    return FactorSet(m, fs.data.with_columns(grade.alias("grade")), fs.user, fs.status)
 
 
 Precedence = Literal["override", "fallback"]
@@ -407,8 +442,19 @@ class FactorLibrary:
     fallbacks: list[str] = field(default_factory=list)
 
     @classmethod
-    def load(cls, directory: str | Path | None = None, *, verify: bool = True) -> FactorLibrary:
-        """Load every factor set under ``directory`` (default: the shipped data)."""
+    def load(
+        cls,
+        directory: str | Path | None = None,
+        *,
+        verify: bool = True,
+        allow_modified: bool = False,
+    ) -> FactorLibrary:
+        """Load every factor set under ``directory`` (default: the shipped data).
+
+        A shipped set whose files differ from this release's pinned checksums
+        is refused unless ``allow_modified``; then it is labelled ``modified``
+        (see :func:`read_factor_set`).
+        """
         root = Path(directory) if directory is not None else data_dir()
         lib = cls()
         for manifest in sorted(root.glob("*/*.toml")):
@@ -420,7 +466,7 @@ class FactorLibrary:
                 "rounding",
             ):
                 continue
-            fs = read_factor_set(manifest, verify=verify)
+            fs = read_factor_set(manifest, verify=verify, allow_modified=allow_modified)
             if fs.id in lib.sets:
                 raise FactorFileError(
                     f"{manifest}: set id {fs.id!r} is also used by {lib.sets[fs.id].manifest.path}",
@@ -475,7 +521,6 @@ class FactorLibrary:
         else:  # pandas
             raw = pl.from_pandas(data)
         frame = _validate_frame(raw.with_columns(pl.all().cast(pl.String)), name)
-        frame = frame.with_columns(pl.col("grade").fill_null("user"))
         manifest = Manifest(
             id=set_id,
             version=version,
@@ -492,7 +537,7 @@ class FactorLibrary:
             sha256="",
             data=name,
         )
-        fs = FactorSet(manifest, frame, user=True)
+        fs = _labelled(FactorSet(manifest, frame, user=True, status="user"))
         self.sets[set_id] = fs
         (self.overrides if precedence == "override" else self.fallbacks).append(set_id)
         return fs
