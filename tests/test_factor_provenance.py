@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import polars as pl
+import pytest
 
 import carbonacct
 from carbonacct.emissions import combustion_table, grid_table, process_table
@@ -49,3 +51,38 @@ def test_each_builder_carries_grade_document_clause_and_year() -> None:
     assert user["grade"].to_list() == ["user"]
     missing = grid_table(["CN-JS"], [2010], "provincial")
     assert missing["grade"].to_list() == [None]
+
+
+def _one_firm(province: str, year: int = 2024, mwh: float = 1000.0) -> tuple[Any, Any]:
+    readings = pl.DataFrame(
+        {
+            "firm_id": ["A"],
+            "carrier": ["electricity"],
+            "period": [str(year)],
+            "value": [mwh],
+            "unit": ["MWh"],
+        }
+    )
+    return readings, pl.DataFrame({"firm_id": ["A"], "province": [province]})
+
+
+@pytest.mark.parametrize(
+    ("mode", "value", "used"),
+    [
+        ("ets", 0.5703, 2022),
+        ("provincial", 0.5827, 2023),
+        ("regional", 0.5500, 2023),
+        ("national", 0.5306, 2023),
+        ("national_excl_market", 0.6096, 2023),
+    ],
+)
+def test_every_grid_mode_states_its_data_year_fallback(mode: str, value: float, used: int) -> None:
+    readings, firms = _one_firm("江苏")
+    fp = carbonacct.footprint(readings, firms=firms, grid_factor=mode)  # type: ignore[arg-type]
+    grid = fp.factors_used.filter(pl.col("factor") == "grid_co2").row(0, named=True)
+    note = f"data year {used} used for 2024 (newest published not after it)"
+    assert (grid["value"], grid["data_year"]) == (value, used)
+    assert note in grid["source"]
+    assert f"grid factor: {note}" in fp.quality.warnings
+    # 1000 MWh × the factor
+    assert fp.table["co2_electricity_t"].to_list() == pytest.approx([1000 * value])
