@@ -55,6 +55,9 @@ class Manifest:
     data: str
     notes: tuple[str, ...] = ()
     not_shipped: tuple[str, ...] = ()
+    #: subjects the document tabulates but carbonacct does not ship (value unconfirmed):
+    #: no other rule (e.g. NCV / 29.3076) may stand in for them
+    withheld: tuple[str, ...] = ()
     path: str = ""
 
     @classmethod
@@ -78,6 +81,7 @@ class Manifest:
         fields = {k: v for k, v in raw.items() if k in known}
         fields["notes"] = tuple(raw.get("notes", ()))
         fields["not_shipped"] = tuple(raw.get("not_shipped", ()))
+        fields["withheld"] = tuple(raw.get("withheld", ()))
         for k in known - fields.keys():
             fields[k] = ""
         return cls(**fields, path=str(path))

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 import polars as pl
 
+from carbonacct.energy import GAS_VOLUME_BASIS
 from carbonacct.errors import CarbonacctError
 from carbonacct.factors import (
     PROVENANCE_SCHEMA,
@@ -202,9 +203,13 @@ def combustion_table(
             row["co2_per_unit"] = cf.to(f"tCO2/{unit}")
             row["factor_set"] = ",".join(cf.sets)
             used = list(cf.parameters)
-            row["co2_source"] = ("" if lookup == code else f"as {lookup}: ") + "; ".join(
-                f"{f.parameter} {f.value} {f.unit} ({f.set_label}: {f.citation})"
-                for f in cf.parameters
+            row["co2_source"] = (
+                ("" if lookup == code else f"as {lookup}: ")
+                + "; ".join(
+                    f"{f.parameter} {f.value} {f.unit} ({f.set_label}: {f.citation})"
+                    for f in cf.parameters
+                )
+                + (f"; {GAS_VOLUME_BASIS}" if unit == "Nm3" else "")
             )
             if non_co2 and cf.ncv is not None:
                 ncv = cf.ncv.to(f"GJ/{unit}")
