@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 import polars as pl
 
+from carbonacct import vocabulary
 from carbonacct.energy import GAS_VOLUME_BASIS
 from carbonacct.errors import CarbonacctError
 from carbonacct.factors import (
@@ -30,7 +31,7 @@ from carbonacct.factors import (
     provenance_fields,
 )
 from carbonacct.units import conversion_factor
-from carbonacct.vocabulary import carrier_info, grid_region
+from carbonacct.vocabulary import carrier_info, grid_region, region_code
 
 __all__ = [
     "CO2_PER_C",
@@ -254,8 +255,12 @@ def grid_table(
     (national average), ``national_excl_market`` (national average excluding
     market-traded non-fossil power, for firms that deduct green power),
     ``ets`` (the ETS reporting factor for the data year), or a number.
-    A year not yet published takes the newest earlier data year; the
-    ``grid_fallback`` column says so. A pair without a factor gets null.
+    A year not yet published takes the newest earlier data year, in every
+    mode (``ets`` included); the ``grid_fallback`` column says so. A province
+    with no provincial factor at all (西藏) takes its grid region's in the
+    provincial mode, with the fall-back stated. 内蒙古 spans two grid regions:
+    the regional mode needs 蒙东 or 蒙西 as the province (``grid_source``
+    says so). A pair without a factor gets a null ``grid_ef``.
 
     Examples
     --------
@@ -263,6 +268,8 @@ def grid_table(
     >>> t["grid_ef"].to_list(), t["grid_fallback"].to_list()[1]
     ([0.5978, 0.5827], 'data year 2023 used for 2024 (newest published not after it)')
     """
+    if isinstance(mode, str) and mode not in GRID_MODES:
+        raise ValueError(f"grid_factor {mode!r} is not one of {GRID_MODES} or a number.")
     lib = library or default_library()
     rows = []
     for province in dict.fromkeys(provinces):
@@ -283,37 +290,76 @@ def grid_table(
                     grade="user",
                     document="user-supplied grid factor",
                 )
-                rows.append(row)
-                continue
-            query: dict[str, Any] = {"year": year}
-            if mode == "provincial":
-                query.update(region=province, variant="average")
-            elif mode == "regional":
-                query.update(region=grid_region(province) if province else None, variant="average")
-            elif mode == "national":
-                query.update(region="CN", variant="average")
-            elif mode == "national_excl_market":
-                query.update(region="CN", variant="excl_market_nonfossil")
-            elif mode == "ets":
-                query.update(region="CN", sets=["ets-reporting"])
             else:
-                raise ValueError(f"grid_factor {mode!r} is not one of {GRID_MODES} or a number.")
-            if query.get("region") is None:
-                rows.append(row)
-                continue
-            try:
-                f = lib.resolve("co2_factor", "electricity", **query)
-                row.update(
-                    grid_ef=f.to("tCO2/MWh"),
-                    grid_source=f"{f.set_label}: {f.citation}",
-                    grid_fallback=f.fallback,
-                    factor_set=f.set_label,
-                    **provenance_fields([f]),
-                )
-            except CarbonacctError:
-                pass
+                row.update(_grid_factor(province, year, mode, lib))
             rows.append(row)
     return pl.DataFrame(rows, schema=_GRID_SCHEMA)
+
+
+_INNER_MONGOLIA = (
+    "内蒙古 (CN-NM) spans two grid regions, 华北 (蒙西) and 东北 (蒙东: 赤峰, 通辽, 呼伦贝尔, "
+    "兴安盟); give the firm's province as 蒙东 or 蒙西 in the firms table"
+)
+
+
+def _grid_factor(province: str | None, year: int, mode: str, lib: FactorLibrary) -> dict[str, Any]:
+    """The grid factor of one (province, year) in ``mode``, or the reason there is none.
+
+    A province without any provincial factor (西藏) takes its grid region's in
+    the provincial mode, and the fall-back says so.
+    """
+    query: dict[str, Any] = {"year": year, "variant": "average"}
+    region_fallback = None
+    if mode in ("provincial", "regional") and province is None:
+        return {}
+    if mode == "provincial" and province is not None:
+        code = region_code(province, strict=False)
+        if code is None:
+            return {}
+        info = vocabulary.regions().filter(pl.col("code") == code)
+        query["region"] = info["parent"][0] or code  # 蒙东/蒙西 take 内蒙古's factor
+        if not _has_rows(lib, query["region"]):
+            query["region"] = grid_region(code)
+            name = info["short_zh"][0] if info.height else code
+            region_fallback = (
+                f"{code} ({name}) has no published provincial factor; its grid region "
+                f"{query['region']} used"
+            )
+    elif mode == "regional" and province is not None:
+        query["region"] = grid_region(province)
+        if query["region"] is None:
+            return {"grid_source": _INNER_MONGOLIA} if region_code(province) == "CN-NM" else {}
+    elif mode == "ets":
+        query = {"year": year, "region": "CN", "sets": ["ets-reporting"]}
+    else:
+        query["region"] = "CN"
+        if mode == "national_excl_market":
+            query["variant"] = "excl_market_nonfossil"
+    try:
+        f = lib.resolve("co2_factor", "electricity", **query)
+    except CarbonacctError:
+        return {}
+    notes = [n for n in (region_fallback, f.fallback) if n]
+    return {
+        "grid_ef": f.to("tCO2/MWh"),
+        "grid_source": f"{f.set_label}: {f.citation}",
+        "grid_fallback": "; ".join(notes) or None,
+        "factor_set": f.set_label,
+        **provenance_fields([f]),
+    }
+
+
+def _has_rows(lib: FactorLibrary, region: str | None) -> bool:
+    """Whether any searched set has an average grid factor for ``region`` (any year)."""
+    frame = lib.frame(lib.search_order("co2_factor"))
+    return bool(
+        frame.height
+        and frame.filter(
+            (pl.col("subject") == "electricity")
+            & (pl.col("region") == region)
+            & (pl.col("variant") == "average")
+        ).height
+    )
 
 
 def process_table(

@@ -565,7 +565,9 @@ def footprint(
     else:
         activity_src = None
 
-    quality = _quality(counts_df, warnings, grid, energy, combustion, codes)
+    seen = groups.select("firm_id", pl.col("year").cast(pl.Int32))  # accounted or rejected
+    grid_seen = _grid_rows_for(grid, seen, firm_frame, needs_province)
+    quality = _quality(counts_df, warnings, grid_seen, energy, combustion, codes)
     if strict and quality.rows_rejected:
         rejects_df = reject_plan.collect()
         raise InputError(
@@ -582,18 +584,7 @@ def footprint(
     used_pairs = table.select(
         "firm_id", pl.col("period").str.slice(0, 4).cast(pl.Int32).alias("year")
     )
-    if firm_frame is not None and needs_province:
-        used_pairs = used_pairs.join(
-            firm_frame.select("firm_id", "province"), on="firm_id", how="left"
-        )
-    else:
-        used_pairs = used_pairs.with_columns(pl.lit(None, dtype=pl.String).alias("province"))
-    grid_used = grid.join(
-        used_pairs.select("province", "year").unique(),
-        on=["province", "year"],
-        how="semi",
-        nulls_equal=True,
-    )
+    grid_used = _grid_rows_for(grid, used_pairs, firm_frame, needs_province)
     factors_used = _factors_used(energy, combustion, grid_used, heat, codes, overrides, process)
     if green_electricity is not None:
         factors_used = pl.concat([factors_used, market_factors], how="vertical_relaxed")
@@ -922,6 +913,22 @@ def _fuel_overrides(
     )
 
 
+def _grid_rows_for(
+    grid: pl.DataFrame, pairs: pl.DataFrame, firms: pl.DataFrame | None, needs_province: bool
+) -> pl.DataFrame:
+    """The grid-table rows of the (firm, year) pairs given: their province's, or the one row."""
+    if firms is not None and needs_province:
+        pairs = pairs.join(firms.select("firm_id", "province"), on="firm_id", how="left")
+    else:
+        pairs = pairs.with_columns(pl.lit(None, dtype=pl.String).alias("province"))
+    return grid.join(
+        pairs.select("province", "year").unique(),
+        on=["province", "year"],
+        how="semi",
+        nulls_equal=True,
+    )
+
+
 def _factors_used(
     energy: pl.DataFrame,
     combustion: pl.DataFrame,
@@ -1021,6 +1028,8 @@ def _quality(
     if "electricity" in codes:
         for f in grid["grid_fallback"].drop_nulls().unique().sort().to_list():
             warn.append(f"grid factor: {f}")
+        missing = grid.filter(pl.col("grid_ef").is_null())["grid_source"]
+        warn += [f"no grid factor: {r}" for r in missing.drop_nulls().unique().sort()]
     for row in energy.filter(pl.col("tce_source").str.starts_with("NCV")).iter_rows(named=True):
         warn.append(f"{row['carrier']}: no tabulated GB/T 2589 coefficient; {row['tce_source']}")
     return QualityReport(

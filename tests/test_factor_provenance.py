@@ -86,3 +86,34 @@ def test_every_grid_mode_states_its_data_year_fallback(mode: str, value: float, 
     assert f"grid factor: {note}" in fp.quality.warnings
     # 1000 MWh × the factor
     assert fp.table["co2_electricity_t"].to_list() == pytest.approx([1000 * value])
+
+
+def test_tibet_falls_back_to_its_grid_region_with_the_fallback_stated() -> None:
+    readings, firms = _one_firm("西藏", year=2023)
+    fp = carbonacct.footprint(readings, firms=firms)  # provincial, the default
+    grid = fp.factors_used.filter(pl.col("factor") == "grid_co2").row(0, named=True)
+    note = "CN-XZ (西藏) has no published provincial factor; its grid region grid-southwest used"
+    # 西南 2023: 0.2472 tCO2/MWh (公告2025年第47号 表2); 1000 MWh × 0.2472
+    assert (grid["value"], grid["clause"][:2]) == (0.2472, "表2")
+    assert note in grid["source"]
+    assert f"grid factor: {note}" in fp.quality.warnings
+    assert fp.table["co2_electricity_t"].to_list() == pytest.approx([247.2])
+
+
+@pytest.mark.parametrize(("province", "value"), [("蒙东", 0.5122), ("蒙西", 0.6361)])
+def test_inner_mongolia_east_and_west_take_their_own_grid_region(
+    province: str, value: float
+) -> None:
+    readings, firms = _one_firm(province, year=2023)
+    fp = carbonacct.footprint(readings, firms=firms, grid_factor="regional")
+    assert fp.table["co2_electricity_t"].to_list() == pytest.approx([1000 * value])
+    # provincially both take 内蒙古's published factor, 0.6479 (2023)
+    fp = carbonacct.footprint(readings, firms=firms)
+    assert fp.table["co2_electricity_t"].to_list() == pytest.approx([647.9])
+
+
+def test_inner_mongolia_in_regional_mode_asks_for_east_or_west() -> None:
+    readings, firms = _one_firm("内蒙古", year=2023)
+    fp = carbonacct.footprint(readings, firms=firms, grid_factor="regional")
+    assert fp.quality.rows_rejected == 1
+    assert any("give the firm's province as 蒙东 or 蒙西" in w for w in fp.quality.warnings)
