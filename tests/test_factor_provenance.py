@@ -117,3 +117,30 @@ def test_inner_mongolia_in_regional_mode_asks_for_east_or_west() -> None:
     fp = carbonacct.footprint(readings, firms=firms, grid_factor="regional")
     assert fp.quality.rows_rejected == 1
     assert any("give the firm's province as 蒙东 or 蒙西" in w for w in fp.quality.warnings)
+
+
+def test_corrected_labels() -> None:
+    lib = carbonacct.default_library()
+    grid = lib.get("mee-nbs-2025-47").data.filter(pl.col("region") == "CN")
+    source = dict(zip(grid["variant"], grid["source"], strict=True))
+    assert source["average"].startswith("表1 ")
+    assert source["excl_market_nonfossil"].startswith("表4 ")
+    assert source["fossil_only"].startswith("表5 ")
+    # the GB/T 2589 set carries the 2008 table's values under the 2020 label: each row says so
+    coal = lib.get("gbt2589-2020").data.filter(pl.col("subject") != "lng")
+    assert coal["source"].str.contains("value of the 2008 table", literal=True).all()
+    assert lib.get("mee-nbs-2024-12").manifest.source_url.endswith(
+        "/202404/W020240412827267566470.pdf"
+    )
+
+
+def test_raw_coal_has_no_unverified_co2_default() -> None:
+    lib = carbonacct.default_library()
+    for parameter in ("ncv", "carbon_content", "oxidation_rate"):
+        with pytest.raises(LookupError):
+            lib.resolve(parameter, "原煤")
+    assert any(
+        n.startswith("原煤 (raw_coal) CO2 default")
+        for n in lib.get("gbt32151-2024").manifest.not_shipped
+    )
+    assert combustion_table(["raw_coal"])["co2_per_unit"].to_list() == [None]
