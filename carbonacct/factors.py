@@ -132,6 +132,10 @@ PARAMETERS: dict[str, ParameterSpec] = {
         ),
         per_carrier="tCO2",
     ),
+    "co2e_footprint_factor": ParameterSpec(
+        "life-cycle (carbon-footprint) CO2e per unit, for product footprints only",
+        (("tCO2e/MWh", 0.0, 2.0),),
+    ),
     "gwp100": ParameterSpec("100-year global warming potential", (("1", 1, 100_000),)),
     "process_co2_factor": ParameterSpec("process CO2 per t of material", (("tCO2/t", 0.01, 2.0),)),
 }
@@ -427,6 +431,7 @@ DEFAULT_SETS: dict[str, tuple[str, ...]] = {
     "co2_factor": ("mee-nbs-2025-47", "mee-nbs-2024-33", "mee-nbs-2024-12", "gbt32150-2025"),
     "gwp100": ("ipcc-gwp100",),
     "process_co2_factor": ("gbt32151.34-2024",),
+    "co2e_footprint_factor": ("electricity-footprint",),
     "co2_per_energy": ("ipcc-2006",),
     "ch4_per_energy": ("ipcc-2006",),
     "n2o_per_energy": ("ipcc-2006",),
@@ -647,6 +652,17 @@ class FactorLibrary:
             if v is not None
         }
         order = self.search_order(parameter, sets)
+        footprint = [
+            s for s in order if s in self.sets and self.sets[s].manifest.kind == "footprint"
+        ]
+        if footprint and parameter != "co2e_footprint_factor":
+            raise FactorNotFoundError(
+                f"Set(s) {footprint} hold electricity carbon-footprint factors (life-cycle CO2e, "
+                "for product footprints); they are refused for scope 2 and every other "
+                f"{parameter!r} query. Use a grid factor set (mee-nbs-*) for scope 2.",
+                query={"parameter": parameter, "sets": footprint},
+                candidates=[],
+            )
         if not order:
             raise FactorNotFoundError(
                 f"No factor set is searched for {parameter!r}; pass sets=[...].",

@@ -144,3 +144,29 @@ def test_raw_coal_has_no_unverified_co2_default() -> None:
         for n in lib.get("gbt32151-2024").manifest.not_shipped
     )
     assert combustion_table(["raw_coal"])["co2_per_unit"].to_list() == [None]
+
+
+def test_electricity_footprint_factors_are_their_own_set_and_refused_for_scope2() -> None:
+    lib = carbonacct.default_library()
+    f = lib.resolve(
+        "co2e_footprint_factor", "electricity", region="CN", year=2024, variant="average"
+    )
+    assert (f.value, f.unit, f.grade, f.set_id) == (
+        0.5777,
+        "kgCO2e/kWh",
+        "official",
+        "electricity-footprint",
+    )
+    hydro = lib.resolve(
+        "co2e_footprint_factor", "electricity", region="CN", year=2023, variant="hydro"
+    )
+    assert (hydro.value, hydro.grade) == (0.0143, "secondary (1)")
+    with pytest.raises(LookupError, match="refused for scope 2"):
+        lib.resolve(
+            "co2_factor", "electricity", region="CN", year=2024, sets=["electricity-footprint"]
+        )
+    # the default scope-2 search never reaches it: 2024 data takes the 2023 grid factor
+    assert (
+        lib.resolve("co2_factor", "electricity", region="CN", year=2024, variant="average").value
+        == 0.5306
+    )

@@ -40,6 +40,7 @@ def test_every_shipped_set_loads_and_has_a_complete_manifest() -> None:
         "gbt32150-2025",
         "ipcc-gwp100",
         "gbt32151.34-2024",
+        "electricity-footprint",
     }
     assert set(LIB.sets) == expected
     for fs in LIB.sets.values():

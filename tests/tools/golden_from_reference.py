@@ -282,6 +282,48 @@ def ets(text: str) -> Iterator[dict[str, str]]:
         )
 
 
+FOOTPRINT_KINDS = {
+    "燃煤": "coal_fired",
+    "燃气": "gas_fired",
+    "水电": "hydro",
+    "核电": "nuclear",
+    "风电": "wind",
+    "光伏": "solar_pv",
+    "光热": "solar_thermal",
+    "生物质": "biomass",
+}
+
+
+def footprint(text: str) -> Iterator[dict[str, str]]:
+    for cells in rows(section(text, "### 3.4")):
+        if not cells[0].isdigit():
+            continue
+        year = cells[0]
+
+        def row(variant: str, value: float | None, year: str = year) -> dict[str, str]:
+            return golden(
+                "§3.4",
+                "electricity-footprint",
+                "co2e_footprint_factor",
+                "electricity",
+                value,
+                "kgCO2e/kWh",
+                "CN",
+                year,
+                variant,
+            )
+
+        yield row("average", number(cells[1]))
+        for name, value in re.findall(r"(\S+) ([\d.]+)", cells[2]):
+            yield row(FOOTPRINT_KINDS[name], float(value))
+        for part in cells[3].split(";"):
+            value = float(part.split()[-1])
+            yield row(
+                "td_incl_losses" if "含线损" in part and "不含" not in part else "td_excl_losses",
+                value,
+            )
+
+
 def heat(text: str) -> Iterator[dict[str, str]]:
     for cells in rows(section(text, "### 3.5")):
         if cells[0].startswith("Purchased heat"):
@@ -381,6 +423,7 @@ def main(reference: str) -> None:
             table_b,
             ets,
             grid,
+            footprint,
             heat,
             ipcc,
             gwp,
