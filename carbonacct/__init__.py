@@ -11,7 +11,8 @@ Every factor traces to its document, table and year (see
 29.3076
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
+from importlib.metadata import version as _version
 
 from carbonacct.check import CheckResult, check
 from carbonacct.emissions import CO2_PER_C, CombustionFactor, combustion_factor
@@ -41,8 +42,8 @@ from carbonacct.verify import check_factor, find_factor, reconcile
 from carbonacct.vocabulary import carrier_code, region_code
 
 try:
-    __version__ = version("carbonacct")
-except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = _version("carbonacct")
+except _PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
 __all__ = [
