@@ -24,6 +24,7 @@ from carbonacct.errors import (
     FactorFileError,
     FactorNotFoundError,
     InputError,
+    OptionError,
     UnknownUnitError,
 )
 from carbonacct.factors import (
@@ -35,7 +36,8 @@ from carbonacct.factors import (
     default_library,
     read_factor_set,
 )
-from carbonacct.footprint import Footprint, Method, QualityReport, footprint, validate
+from carbonacct.footprint import Footprint, QualityReport, footprint, validate
+from carbonacct.options import Method, RunOptions
 from carbonacct.pathways import required_value, sda_target
 from carbonacct.units import Quantity, conversion_factor, convert, parse_unit, ureg
 from carbonacct.verify import check_factor, find_factor, reconcile
@@ -64,8 +66,10 @@ __all__ = [
     "InputError",
     "Manifest",
     "Method",
+    "OptionError",
     "QualityReport",
     "Quantity",
+    "RunOptions",
     "UnknownUnitError",
     "__version__",
     "carrier_code",

@@ -19,6 +19,7 @@ __all__ = [
     "FactorFileError",
     "FactorNotFoundError",
     "InputError",
+    "OptionError",
     "UnknownUnitError",
 ]
 
@@ -79,3 +80,7 @@ def format_rows(rows: Sequence[dict[str, Any]], limit: int = 5) -> str:
     shown = [", ".join(f"{k}={v!r}" for k, v in row.items()) for row in rows[:limit]]
     more = f"\n  ... and {len(rows) - limit} more" if len(rows) > limit else ""
     return "".join(f"\n  {line}" for line in shown) + more
+
+
+class OptionError(CarbonacctError, ValueError):
+    """An option of a run that is not one of its allowed values (fields: ``option``, ``value``)."""

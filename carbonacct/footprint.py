@@ -12,8 +12,8 @@ used with their sources, and the provenance of the run.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,17 +22,16 @@ import polars as pl
 from carbonacct.completeness import gap_warnings, meter_gaps
 from carbonacct.completeness import require_complete as require_gaps_closed
 from carbonacct.emissions import (
-    GRID_MODES,
-    GridFactor,
     combustion_table,
     grid_table,
     heat_factor,
     process_table,
 )
-from carbonacct.energy import EnergyBasis, standard_coal_table
-from carbonacct.errors import CarbonacctError, InputError, format_rows
+from carbonacct.energy import standard_coal_table
+from carbonacct.errors import CarbonacctError, InputError, OptionError, format_rows
 from carbonacct.factors import FactorLibrary, default_library
 from carbonacct.io import Source, TableLike, read_readings, read_side_table, write_result
+from carbonacct.options import Method, RunOptions, split_old_options
 from carbonacct.readings import (
     GROUP_KEYS,
     KEY_COLUMNS,
@@ -81,33 +80,6 @@ RESULT_COLUMNS = (
     "heat_out_GJ",
 )
 BY_COLUMNS = ("site_id", "carrier", "meter_id")
-
-
-@dataclass(frozen=True)
-class Method:
-    """The method options of a run, recorded on its result."""
-
-    period: Period = "year"
-    energy_basis: EnergyBasis = "equivalent"
-    electricity_equal_value_kgce_per_kWh: float | None = None
-    grid_factor: str = "provincial"
-    combustion_sets: tuple[str, ...] | None = None
-    gwp_set: str | None = None
-    steam_enthalpy_kJ_per_kg: float | None = None
-    steam_feedwater_enthalpy_kJ_per_kg: float | None = None
-    include_media: bool = False
-    tce_from_ncv: bool = True
-    check_duplicates: bool = True
-    timezone: str = "Asia/Shanghai"
-    interval_label: str = "auto"
-
-    @property
-    def label(self) -> str:
-        grid = self.grid_factor
-        return (
-            f"energy=GB/T 2589-2020 {self.energy_basis}; co2=GB/T 32150 combustion "
-            f"NCV×CC×OF×44/12; scope2=location-based {grid}; period={self.period}"
-        )
 
 
 @dataclass
@@ -274,29 +246,11 @@ def footprint(
     activity: TableLike | None = None,
     fuel_parameters: TableLike | None = None,
     green_electricity: TableLike | None = None,
-    period: Period = "year",
     by: Sequence[str] = (),
-    grid_factor: GridFactor | float = "provincial",
-    energy_basis: EnergyBasis = "equivalent",
-    electricity_equal_value: float | None = None,
-    combustion_sets: Sequence[str] | None = None,
-    gwp_set: Literal["SAR", "AR4", "AR5", "AR6"] | None = None,
-    steam_enthalpy: float | None = None,
-    steam_feedwater_enthalpy: float | None = None,
-    include_media: bool = False,
-    tce_from_ncv: bool = True,
-    check_duplicates: bool = True,
-    timezone: str = "Asia/Shanghai",
-    interval_label: Literal["auto", "start", "end"] = "auto",
-    encoding: str | None = None,
-    sheet: str | None = None,
-    require_complete: bool = False,
-    strict: bool = False,
+    method: Method = Method(),
+    run: RunOptions = RunOptions(),
     library: FactorLibrary | None = None,
-    engine: Literal["streaming", "in-memory", "dask"] = "streaming",
-    checksum: bool = True,
-    progress: Callable[[str], None] | None = None,
-    client: Any = None,
+    **old_options: Any,
 ) -> Footprint:
     """Energy and CO2 of firms by period, from meter and fuel readings.
 
@@ -388,46 +342,30 @@ def footprint(
     combustion, purchased electricity and heat); MEE/NBS electricity CO2
     factors 2021–2023.
     """
+    method, run = split_old_options("footprint", method, run, old_options)
     for b in by:
         if b not in BY_COLUMNS:
-            raise ValueError(f"by={b!r} is not one of {BY_COLUMNS}.")
-    if period not in PERIODS:
-        raise ValueError(f"period={period!r} is not one of {PERIODS}.")
-    if isinstance(grid_factor, str) and grid_factor not in GRID_MODES:
-        try:
-            grid_factor = float(grid_factor)
-        except ValueError:
-            raise ValueError(
-                f"grid_factor={grid_factor!r} is not one of {GRID_MODES} or a number."
-            ) from None
+            raise OptionError(f"by={b!r} is not one of {BY_COLUMNS}.", option="by", value=b)
+    period, grid_factor = method.period, method.grid_factor
+    energy_basis, gwp_set = method.energy_basis, method.gwp_set
+    combustion_sets, include_media = method.combustion_sets, method.include_media
+    engine, client, progress, strict = run.engine, run.client, run.progress, run.strict
     lib = library or default_library()
-    method = Method(
-        period=period,
-        energy_basis=energy_basis,
-        electricity_equal_value_kgce_per_kWh=electricity_equal_value,
-        grid_factor=str(grid_factor),
-        combustion_sets=tuple(combustion_sets) if combustion_sets else None,
-        gwp_set=gwp_set,
-        steam_enthalpy_kJ_per_kg=steam_enthalpy,
-        steam_feedwater_enthalpy_kJ_per_kg=steam_feedwater_enthalpy,
-        include_media=include_media,
-        tce_from_ncv=tce_from_ncv,
-        check_duplicates=check_duplicates,
-        timezone=timezone,
-        interval_label=interval_label,
+    parts, source = read_readings(
+        readings, checksum=run.checksum, encoding=run.encoding, sheet=run.sheet
     )
-    parts, source = read_readings(readings, checksum=checksum, encoding=encoding, sheet=sheet)
     firm_frame, firm_source = _read_firms(firms)
-    needs_province = isinstance(grid_factor, str) and grid_factor in ("provincial", "regional")
+    needs_province = method.needs_province
     heat = heat_factor(lib)
     overrides = _fuel_overrides(fuel_parameters, lib, combustion_sets)
     options = ReadingOptions(
         period=period,
-        steam_enthalpy=steam_enthalpy,
-        steam_feedwater_enthalpy=steam_feedwater_enthalpy,
-        check_duplicates=check_duplicates,
-        timezone=timezone,
-        interval_label=interval_label,
+        steam_enthalpy=method.steam_enthalpy_kJ_per_kg,
+        steam_feedwater_enthalpy=method.steam_feedwater_enthalpy_kJ_per_kg,
+        rollover_fraction=method.rollover_fraction,
+        check_duplicates=method.check_duplicates,
+        timezone=method.timezone,
+        interval_label=method.interval_label,
     )
 
     # the one pass over the data: row-level checks, then sums per group
@@ -458,8 +396,8 @@ def footprint(
     energy = standard_coal_table(
         codes,
         basis=energy_basis,
-        electricity_equal_value=electricity_equal_value,
-        tce_from_ncv=tce_from_ncv,
+        electricity_equal_value=method.electricity_equal_value_kgce_per_kWh,
+        tce_from_ncv=method.tce_from_ncv,
         library=lib,
     )
     combustion = combustion_table(
@@ -540,7 +478,7 @@ def footprint(
     ).sort(keys)
 
     gaps = meter_gaps(scan.rows)
-    if require_complete:
+    if run.require_complete:
         require_gaps_closed(gaps, source.name)
     intensities = None
     warnings: list[str] = [*scan.warnings, *unit_notes, *gap_warnings(gaps)]
@@ -595,7 +533,7 @@ def footprint(
     provenance = {
         "carbonacct": _version(),
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-        "method": asdict(method) | {"label": method.label},
+        "method": method.to_dict(),
         "factor_sets": sorted(
             {s for v in factors_used["factor_set"].drop_nulls() for s in v.split(",")}
             | ({f"ipcc-gwp100@{lib.get('ipcc-gwp100').manifest.version}"} if gwp_set else set())

@@ -274,17 +274,18 @@ def reconcile(
         }
     measured: dict[tuple[str, str, str], dict[str, Any]] = {}
     if readings is not None:
-        from carbonacct.footprint import footprint
+        import carbonacct
 
-        fp = footprint(
+        fp = carbonacct.footprint(
             readings,
             firms=firms,
             by=("carrier",),
-            period="year",
             library=lib,
-            steam_enthalpy=steam_enthalpy,
-            checksum=False,
-            grid_factor="provincial" if firms is not None else "national",
+            method=carbonacct.Method(
+                steam_enthalpy_kJ_per_kg=steam_enthalpy,
+                grid_factor="provincial" if firms is not None else "national",
+            ),
+            run=carbonacct.RunOptions(checksum=False),
         )
         for t in fp.table.iter_rows(named=True):
             gross, out_ = t["activity"], 0.0

@@ -44,8 +44,7 @@ def _footprint(period: str) -> carbonacct.Footprint:
         [EXAMPLE / "electricity_15min.parquet", EXAMPLE / "fuels.csv"],
         firms=EXAMPLE / "firms.csv",
         activity=EXAMPLE / "activity.csv",
-        period=period,
-        steam_enthalpy=2780,
+        method=carbonacct.Method(period=period, steam_enthalpy_kJ_per_kg=2780),
     )
 
 
