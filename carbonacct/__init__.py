@@ -14,6 +14,7 @@ Every factor traces to its document, table and year (see
 from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
 from importlib.metadata import version as _version
 
+from carbonacct._accounting import footprint, validate
 from carbonacct.check import CheckResult, check
 from carbonacct.emissions import CO2_PER_C, CombustionFactor, combustion_factor
 from carbonacct.errors import (
@@ -36,9 +37,10 @@ from carbonacct.factors import (
     default_library,
     read_factor_set,
 )
-from carbonacct.footprint import Footprint, QualityReport, footprint, validate
 from carbonacct.options import Method, RunOptions
 from carbonacct.pathways import required_value, sda_target
+from carbonacct.quality import QualityReport
+from carbonacct.results import Footprint
 from carbonacct.units import Quantity, conversion_factor, convert, parse_unit, ureg
 from carbonacct.verify import check_factor, find_factor, reconcile
 from carbonacct.vocabulary import carrier_code, region_code

@@ -22,6 +22,8 @@ from typing import Any
 
 import polars as pl
 
+from carbonacct._accounting import footprint as run_footprint
+from carbonacct._sides import read_firms as _read_firms
 from carbonacct.benchmarks import (
     benchmark_levels,
     classify_grade,
@@ -30,10 +32,9 @@ from carbonacct.benchmarks import (
     share_targets,
 )
 from carbonacct.errors import InputError, format_rows
-from carbonacct.footprint import Footprint, _read_firms
-from carbonacct.footprint import footprint as run_footprint
 from carbonacct.io import TableLike, read_side_table, read_table
 from carbonacct.pathways import combined_targets, load_pathways, sector_prefixes
+from carbonacct.results import Footprint
 from carbonacct.units import conversion_factor
 
 __all__ = ["STATUSES", "CheckResult", "actuals_from_footprint", "check"]

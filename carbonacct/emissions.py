@@ -341,3 +341,136 @@ def process_table(
 def heat_factor(library: FactorLibrary | None = None) -> Factor:
     """Default CO2 factor of purchased heat, 0.11 tCO2/GJ (GB/T 32150-2025 7.5.6)."""
     return (library or default_library()).resolve("co2_factor", "heat", variant="default")
+
+
+def heat_table(library: FactorLibrary | None = None) -> pl.DataFrame:
+    """:func:`heat_factor` as a one-row table: ``value`` [tCO2/GJ], ``source``, ``factor_set``, ``grade``."""
+    heat = heat_factor(library)
+    return pl.DataFrame(
+        {
+            "value": [heat.to("tCO2/GJ")],
+            "source": [f"{heat.set_label}: {heat.citation}"],
+            "factor_set": [heat.set_label],
+            "grade": [heat.grade],
+        }
+    )
+
+
+def emission_terms(heat_ef: float) -> dict[str, tuple[pl.Expr, pl.Expr]]:
+    """Per key: (applies, contribution of one unit of value) for each CO2 column.
+
+    Fuels burnt (``use = fuel``) emit NCV × CC × OF × 44/12 per unit; feedstock
+    does not. Carbonates emit their process factor; heat and steam
+    ``heat_ef`` per GJ; electricity 1 per MWh, multiplied by the firm-year
+    grid factor after aggregation. A null contribution means a missing factor.
+    """
+    from carbonacct.energy import signed_amount
+
+    cat = pl.col("category")
+    burns = burns_fuel()
+    signed = signed_amount()
+    return {
+        "co2_combustion_t": (burns, signed * pl.col("co2_per_unit")),
+        "co2_process_t": (cat == "carbonate", signed * pl.col("process_per_unit")),
+        "co2_electricity_t": (cat == "electricity", signed),
+        "co2_heat_t": (cat.is_in(["heat", "steam"]), signed * heat_ef),
+        "ch4_t": (burns, signed * pl.col("ch4_per_unit").fill_null(0.0)),
+        "n2o_t": (burns, signed * pl.col("n2o_per_unit").fill_null(0.0)),
+    }
+
+
+def burns_fuel() -> pl.Expr:
+    """A key whose rows are fuel burnt (not feedstock)."""
+    from carbonacct.energy import FUEL_CATEGORIES
+
+    return pl.col("category").is_in(FUEL_CATEGORIES) & (pl.col("use_n") == "fuel")
+
+
+def co2_missing() -> pl.Expr:
+    """A key that emits CO2 by its category but has no CO2 factor."""
+    carbonate = pl.col("category") == "carbonate"
+    return (burns_fuel() & pl.col("co2_per_unit").is_null()) | (
+        carbonate & pl.col("process_per_unit").is_null()
+    )
+
+
+def grid_warnings(grid: pl.DataFrame) -> list[str]:
+    """A warning for each grid factor taken from another data year."""
+    return [f"grid factor: {f}" for f in grid["grid_fallback"].drop_nulls().unique().sort()]
+
+
+def add_co2e(table: pl.DataFrame, gwp_set: str, lib: FactorLibrary) -> pl.DataFrame:
+    """``co2e_t`` = CO2 + CH4 × GWP100(CH4) + N2O × GWP100(N2O) of ``gwp_set``."""
+    gwp = {g: lib.resolve("gwp100", g, variant=gwp_set).value for g in ("CH4", "N2O")}
+    return table.with_columns(
+        (pl.col("co2_t") + pl.col("ch4_t") * gwp["CH4"] + pl.col("n2o_t") * gwp["N2O"]).alias(
+            "co2e_t"
+        )
+    )
+
+
+def add_totals(table: pl.DataFrame) -> pl.DataFrame:
+    """Scope 1 (combustion + process), scope 2 (electricity + heat) and their sum ``co2_t``."""
+    return table.with_columns(
+        (pl.col("co2_combustion_t") + pl.col("co2_process_t")).alias("co2_scope1_t"),
+        (pl.col("co2_electricity_t") + pl.col("co2_heat_t")).alias("co2_scope2_t"),
+    ).with_columns((pl.col("co2_scope1_t") + pl.col("co2_scope2_t")).alias("co2_t"))
+
+
+_MEASURED_SCHEMA = {
+    "firm_id": pl.String,
+    "carrier": pl.String,
+    "co2_per_unit": pl.Float64,
+    "source": pl.String,
+}
+
+
+def measured_factors(
+    frame: pl.DataFrame, source: str, lib: FactorLibrary, sets: Sequence[str] | None
+) -> pl.DataFrame:
+    """Per firm and fuel, the composite CO2 factor from measured parameters (GB/T 32150-2015, 6.3).
+
+    ``frame``: ``firm_id``, ``carrier``, ``parameter`` (``ncv``,
+    ``carbon_content``, ``oxidation_rate``), ``value``, ``unit``, ``row``;
+    a parameter not measured keeps the default of ``sets``.
+    """
+    from carbonacct.errors import InputError
+    from carbonacct.vocabulary import carrier_code
+
+    rows = []
+    for (firm, carrier), group in frame.group_by(["firm_id", "carrier"], maintain_order=True):
+        code = str(carrier_code(str(carrier)))
+        set_id = f"measured:{firm}:{code}"
+        local = lib.copy()
+        try:
+            local.register(
+                group.select(
+                    "parameter",
+                    pl.lit(code).alias("subject"),
+                    "value",
+                    "unit",
+                    pl.lit(source).alias("source"),
+                ),
+                set_id=set_id,
+                document=f"measured by {firm} ({source})",
+            )
+            cf = combustion_factor(code, library=local, sets=[set_id, *(sets or ["gbt32151-2024"])])
+        except CarbonacctError as exc:
+            raise InputError(
+                f"{source}, firm {firm}, carrier {carrier}: {exc}",
+                file=source,
+                row=int(group["row"][0]),
+                column="value",
+            ) from None
+        unit = carrier_info(code)["canonical_unit"]
+        rows.append(
+            {
+                "firm_id": firm,
+                "carrier": code,
+                "co2_per_unit": cf.to(f"tCO2/{unit}"),
+                "source": "; ".join(
+                    f"{f.parameter} {f.value} {f.unit} ({f.set_id})" for f in cf.parameters
+                ),
+            }
+        )
+    return pl.DataFrame(rows, schema=_MEASURED_SCHEMA)

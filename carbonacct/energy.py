@@ -112,3 +112,62 @@ def standard_coal_table(
             {"carrier": code, "tce_per_unit": value, "tce_source": source, "factor_set": set_label}
         )
     return pl.DataFrame(rows, schema=_SCHEMA)
+
+
+#: Carrier categories burnt as fuel.
+FUEL_CATEGORIES = ("solid_fuel", "liquid_fuel", "gas_fuel")
+
+
+def signed_amount() -> pl.Expr:
+    """One unit of a row's value in the carrier's canonical unit, negative when delivered out."""
+    return pl.when(pl.col("flow_n") == "out").then(-1.0).otherwise(1.0) * pl.col("to_canonical")
+
+
+def counts_as_energy(include_media: bool) -> pl.Expr:
+    """Whether a key's rows count in ``energy_tce`` (GB/T 2589-2020, 4.1 boundary).
+
+    Fuels, electricity, heat and steam always; energy-consuming media (water,
+    compressed air, oxygen) only when ``include_media``.
+    """
+    cat = pl.col("category")
+    media = (cat == "medium") & include_media
+    return cat.is_in(FUEL_CATEGORIES) | cat.is_in(["electricity", "heat", "steam"]) | media
+
+
+def energy_terms(include_media: bool) -> dict[str, tuple[pl.Expr, pl.Expr]]:
+    """Per key: (applies, contribution of one unit of value) for each energy column.
+
+    Exports (``flow = out``) are deducted; feedstock use is reported apart
+    (``energy_feedstock_tce``) and media always in ``energy_media_tce``.
+    Needs ``category``, ``flow_n``, ``use_n``, ``to_canonical`` and
+    ``tce_per_unit`` on the key table.
+    """
+    cat = pl.col("category")
+    elec, media, heat = cat == "electricity", cat == "medium", cat.is_in(["heat", "steam"])
+    counts = counts_as_energy(include_media)
+    into, out = pl.col("flow_n") == "in", pl.col("flow_n") == "out"
+    amount = pl.col("to_canonical")
+    tce = signed_amount() * pl.col("tce_per_unit")
+    return {
+        "energy_tce": (counts, tce),
+        "energy_feedstock_tce": (counts & (pl.col("use_n") == "feedstock"), tce),
+        "energy_media_tce": (media, tce),
+        "electricity_in_MWh": (elec & into, amount),
+        "electricity_out_MWh": (elec & out, amount),
+        "heat_in_GJ": (heat & into, amount),
+        "heat_out_GJ": (heat & out, amount),
+    }
+
+
+def energy_missing(include_media: bool) -> pl.Expr:
+    """A key that counts as energy but whose tce cannot be computed."""
+    return pl.col("tce_per_unit").is_null() & counts_as_energy(include_media)
+
+
+def ncv_warnings(energy: pl.DataFrame) -> list[str]:
+    """A warning for each carrier whose tce came from its NCV, not GB/T 2589's table."""
+    rows = energy.filter(pl.col("tce_source").str.starts_with("NCV"))
+    return [
+        f"{r['carrier']}: no tabulated GB/T 2589 coefficient; {r['tce_source']}"
+        for r in rows.iter_rows(named=True)
+    ]

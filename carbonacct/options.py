@@ -301,12 +301,14 @@ def split_old_options(
     r = {k: v for k, v in old.items() if k in _OLD_RUN}
     if "combustion_sets" in m and m["combustion_sets"] is not None:
         m["combustion_sets"] = tuple(m["combustion_sets"])
-    hint = ", ".join(f"{k}=…" for k in m)
+    hints = [
+        f"{name}={cls}({', '.join(f'{k}=…' for k in kw)})"
+        for name, cls, kw in (("method", "Method", m), ("run", "RunOptions", r))
+        if kw
+    ]
     warnings.warn(
         f"{function}({', '.join(sorted(old))}=…) is deprecated and will be removed in the next "
-        f"release: pass method=Method({hint})"
-        + (f" and run=RunOptions({', '.join(f'{k}=…' for k in r)})" if r else "")
-        + ".",
+        f"release: pass {' and '.join(hints)}.",
         DeprecationWarning,
         stacklevel=3,
     )

@@ -133,7 +133,7 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 #: footprint() arguments that are inputs or run options, not method fields.
 _INPUTS = ("activity", "fuel_parameters", "green_electricity", "by")
-_RUN = ("engine", "client")
+_RUN = ("engine", "client", "encoding", "sheet", "require_complete")
 
 
 def _run(
