@@ -89,17 +89,16 @@ def footprint(
     run.say("applying factors")
     keys, tables = _key_constants(groups, options, sector, method, lib)
     grid, firm_year = _grid(groups, firm_frame, keys, method, lib, source)
-    groups = decide(groups, keys, firm_year, firm_frame is not None)
-    table = _combine(groups, keys, firm_year, measured, by, firm_frame is not None)
+    groups = decide(groups, keys, firm_year, by_firm := firm_frame is not None)
+    table, co2_missing = _combine(groups, keys, firm_year, measured, by, method, by_firm)
     table = _assemble(sector.finalize(table, method, lib), groups, method, by, sector)
     table, per_product, warnings, extra_used, inputs = _side_results(
         table, activity, green_electricity, method, by, lib
     )
     warnings += grid_warnings(grid) + ncv_warnings(tables["energy"])
-    quality, plan, gaps = _quality(scan, groups, keys, warnings, method, run, source)
-    used = factors_used(
-        tables, grid_used(grid, table, firm_frame, method.needs_province), _codes(keys), measured
-    )
+    quality, plan, gaps = _quality(scan, groups, keys, warnings, co2_missing, method, run, source)
+    grid = grid_used(grid, table, firm_frame, method.needs_province)
+    used = factors_used(tables, grid, _codes(keys), measured, method.tce_from_measured_ncv)
     used = pl.concat([used, *extra_used], how="vertical_relaxed")
     inputs |= {"readings": source, "firms": firm_src}
     provenance = _provenance(method, lib, used, inputs, quality)
@@ -133,6 +132,7 @@ def _quality(
     groups: pl.DataFrame,
     keys: pl.DataFrame,
     warnings: list[str],
+    co2_missing: dict[str, int],
     method: Method,
     run: RunOptions,
     source: Source,
@@ -146,7 +146,6 @@ def _quality(
         require_gaps_closed(gaps, source.name)
     unit_notes = sorted(set(keys["unit_note"].drop_nulls().to_list()))
     warnings = [*scan.warnings, *unit_notes, *gap_warnings(gaps), *warnings]
-    co2_missing: dict[str, int] = {}
     quality = quality_report(reason_counts(groups), warnings, co2_missing)
     plan = reject_plan(scan, groups, method.period)
     if run.strict and quality.rows_rejected:
@@ -269,43 +268,82 @@ def _grid(
     return grid, frame.select("firm_id", "year", "grid_ef", pl.lit(True).alias("_known"))
 
 
+def _apply_measured(t: pl.DataFrame, measured: pl.DataFrame, method: Method) -> pl.DataFrame:
+    """A firm's measured parameters replace the defaults, before any CO2 factor is found missing."""
+    sign = pl.when(pl.col("flow_n") == "out").then(-1.0).otherwise(1.0)
+    per_unit = sign * pl.col("to_canonical")
+    t = t.join(
+        measured.select(
+            "firm_id",
+            "carrier",
+            pl.col("co2_per_unit").alias("_ef"),
+            pl.col("tce_per_unit").alias("_tce"),
+        ),
+        on=["firm_id", "carrier"],
+        how="left",
+    ).with_columns(
+        pl.when(pl.col("_ef").is_not_null() & pl.col("_burns"))
+        .then(per_unit * pl.col("_ef"))
+        .otherwise(pl.col("k_co2_combustion_t"))
+        .alias("k_co2_combustion_t")
+    )
+    if not method.tce_from_measured_ncv:
+        return t
+    measured_tce = pl.col("_tce").is_not_null() & pl.col("_fuel")
+    return t.with_columns(
+        pl.when(measured_tce)
+        .then(per_unit * pl.col("_tce"))
+        .otherwise(pl.col("k_energy_tce"))
+        .alias("k_energy_tce"),
+        pl.when(measured_tce & (pl.col("use_n") == "feedstock"))
+        .then(per_unit * pl.col("_tce"))
+        .otherwise(pl.col("k_energy_feedstock_tce"))
+        .alias("k_energy_feedstock_tce"),
+    )
+
+
 def _combine(
     groups: pl.DataFrame,
     keys: pl.DataFrame,
     firm_year: pl.DataFrame,
     measured: pl.DataFrame | None,
     by: Sequence[str],
+    method: Method,
     by_firm: bool,
-) -> pl.DataFrame:
-    """Aggregated values × key constants (× the firm-year grid factor) = the summed columns."""
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Aggregated values × key constants (× the firm-year grid factor) = the summed columns.
+
+    Also the rows without a CO2 factor per carrier: their energy is summed, their CO2 is not.
+    """
     summed = [c[2:] for c in keys.columns if c.startswith("k_")]
     group = ["firm_id", "year", "sub", *by]
     t = groups.filter(pl.col("reason").is_null()).drop(KEY_COLUMNS)
-    key_cols = ["key_id", "carrier", "_burns", "to_canonical", "flow_n", "use_n", "amount_unit"]
-    t = t.join(keys.select(*key_cols, *(f"k_{c}" for c in summed)), on="key_id", how="left")
+    key_cols = ["key_id", "carrier", "_burns", "_fuel", "to_canonical", "flow_n", "use_n"]
+    t = t.join(
+        keys.select(*key_cols, "amount_unit", *(f"k_{c}" for c in summed)), on="key_id", how="left"
+    )
     on = ["firm_id", "year"] if by_firm else ["year"]
     t = t.join(firm_year.select(*on, "grid_ef"), on=on, how="left")
-    sign = pl.when(pl.col("flow_n") == "out").then(-1.0).otherwise(1.0)
-    if measured is not None:  # measured fuel parameters of a firm replace the default EF
-        t = t.join(
-            measured.select("firm_id", "carrier", pl.col("co2_per_unit").alias("_ef")),
-            on=["firm_id", "carrier"],
-            how="left",
-        ).with_columns(
-            pl.when(pl.col("_ef").is_not_null() & pl.col("_burns"))
-            .then(sign * pl.col("to_canonical") * pl.col("_ef"))
-            .otherwise(pl.col("k_co2_combustion_t"))
-            .alias("k_co2_combustion_t")
-        )
+    if measured is not None:
+        t = _apply_measured(t, measured, method)
+    gap = pl.col("_burns") & pl.col("k_co2_combustion_t").is_null()
+    t = t.with_columns(gap.alias("_co2_gap"), pl.col("k_co2_combustion_t").fill_null(0.0))
+    missing = t.filter(pl.col("_co2_gap")).group_by("carrier").agg(pl.col("rows").sum())
     values = [(pl.col("_sum") * pl.col(f"k_{c}")).alias(c) for c in summed]
     values[summed.index("co2_electricity_t")] = (
         pl.col("_sum") * pl.col("k_co2_electricity_t") * pl.col("grid_ef").fill_null(0.0)
     ).alias("co2_electricity_t")
-    aggs = [*(pl.col(c).sum() for c in summed), pl.col("rows").sum()]
+    aggs = [
+        *(pl.col(c).sum() for c in summed),
+        pl.col("rows").sum(),
+        pl.col("rows").filter(pl.col("_co2_gap")).sum().alias("rows_co2_missing"),
+    ]
     if "carrier" in group:  # per carrier, the net activity in the carrier's canonical unit
+        sign = pl.when(pl.col("flow_n") == "out").then(-1.0).otherwise(1.0)
         values.append((pl.col("_sum") * pl.col("to_canonical") * sign).alias("activity"))
         aggs += [pl.col("activity").sum(), pl.col("amount_unit").first().alias("activity_unit")]
-    return t.with_columns(values).group_by(group).agg(*aggs)
+    table = t.with_columns(values).group_by(group).agg(*aggs)
+    return table, {str(c): int(n) for c, n in missing.iter_rows()}
 
 
 def _assemble(
@@ -336,9 +374,8 @@ def _assemble(
     keys = ["firm_id", "period", *by]
     per_carrier = ["activity", "activity_unit"] if "carrier" in by else []
     extra = sector.result_columns(method)
-    return table.select(*keys, *per_carrier, *RESULT_COLUMNS, *extra, "rows", "rows_rejected").sort(
-        keys
-    )
+    counts = [pl.col("rows"), pl.col("rows_rejected"), pl.col("rows_co2_missing").cast(pl.UInt32)]
+    return table.select(*keys, *per_carrier, *RESULT_COLUMNS, *extra, *counts).sort(keys)
 
 
 def _side_results(

@@ -386,12 +386,9 @@ def burns_fuel() -> pl.Expr:
     return pl.col("category").is_in(FUEL_CATEGORIES) & (pl.col("use_n") == "fuel")
 
 
-def co2_missing() -> pl.Expr:
-    """A key that emits CO2 by its category but has no CO2 factor."""
-    carbonate = pl.col("category") == "carbonate"
-    return (burns_fuel() & pl.col("co2_per_unit").is_null()) | (
-        carbonate & pl.col("process_per_unit").is_null()
-    )
+def process_missing() -> pl.Expr:
+    """A carbonate key without a process factor: nothing of its rows can be accounted."""
+    return (pl.col("category") == "carbonate") & pl.col("process_per_unit").is_null()
 
 
 def grid_warnings(grid: pl.DataFrame) -> list[str]:
@@ -421,18 +418,67 @@ _MEASURED_SCHEMA = {
     "firm_id": pl.String,
     "carrier": pl.String,
     "co2_per_unit": pl.Float64,
+    "tce_per_unit": pl.Float64,
     "source": pl.String,
+    "tce_source": pl.String,
 }
+
+
+def _measured_row(
+    firm: str, code: str, group: pl.DataFrame, source: str, lib: FactorLibrary, sets: list[str]
+) -> dict[str, Any]:
+    """One firm's fuel: CO2 factor (if its parameters complete one) and tce from a measured NCV."""
+    from carbonacct.errors import FactorNotFoundError
+
+    set_id = f"measured:{firm}:{code}"
+    local = lib.copy()
+    unit = carrier_info(code)["canonical_unit"]
+    row: dict[str, Any] = {"firm_id": firm, "carrier": code}
+    ncv = None
+    try:
+        local.register(
+            group.select(
+                "parameter",
+                pl.lit(code).alias("subject"),
+                "value",
+                "unit",
+                pl.lit(source).alias("source"),
+            ),
+            set_id=set_id,
+            document=f"measured by {firm} ({source})",
+        )
+        ncv = local.resolve("ncv", code, sets=[set_id]) if "ncv" in group["parameter"] else None
+        if ncv is not None:
+            gj = ncv.to(f"GJ/{unit}")
+            row["tce_per_unit"] = gj / conversion_factor("tce", "GJ")
+            row["tce_source"] = f"measured NCV {ncv.value} {ncv.unit} ({set_id}) / 29.3076 GJ/tce"
+        cf = combustion_factor(code, library=local, sets=[set_id, *sets])
+    except FactorNotFoundError:
+        if ncv is None:  # nothing measured that this run can use: say what is missing
+            raise
+        return row  # energy from the measured NCV; CO2 stays missing (and is reported so)
+    row["co2_per_unit"] = cf.to(f"tCO2/{unit}")
+    row["source"] = "; ".join(
+        f"{f.parameter} {f.value} {f.unit} ({f.set_id})" for f in cf.parameters
+    )
+    return row
 
 
 def measured_factors(
     frame: pl.DataFrame, source: str, lib: FactorLibrary, sets: Sequence[str] | None
 ) -> pl.DataFrame:
-    """Per firm and fuel, the composite CO2 factor from measured parameters (GB/T 32150-2015, 6.3).
+    """Per firm and fuel, factors from measured parameters (GB/T 32150-2015, 6.3).
 
     ``frame``: ``firm_id``, ``carrier``, ``parameter`` (``ncv``,
     ``carbon_content``, ``oxidation_rate``), ``value``, ``unit``, ``row``;
-    a parameter not measured keeps the default of ``sets``.
+    a parameter not measured keeps the default of ``sets``. Returns the
+    composite CO2 factor ``co2_per_unit`` [tCO2/unit] and, where the NCV was
+    measured, ``tce_per_unit`` = NCV / 29.3076 GJ/tce (GB/T 2589-2020: a fuel
+    with a measured calorific value is converted by it).
+
+    Examples
+    --------
+    Raw coal measured at 21.0 GJ/t: 21.0 / 29.3076 = 0.71654 tce/t.
     """
     from carbonacct.errors import InputError
     from carbonacct.vocabulary import carrier_code
@@ -440,37 +486,15 @@ def measured_factors(
     rows = []
     for (firm, carrier), group in frame.group_by(["firm_id", "carrier"], maintain_order=True):
         code = str(carrier_code(str(carrier)))
-        set_id = f"measured:{firm}:{code}"
-        local = lib.copy()
         try:
-            local.register(
-                group.select(
-                    "parameter",
-                    pl.lit(code).alias("subject"),
-                    "value",
-                    "unit",
-                    pl.lit(source).alias("source"),
-                ),
-                set_id=set_id,
-                document=f"measured by {firm} ({source})",
+            rows.append(
+                _measured_row(str(firm), code, group, source, lib, list(sets or ["gbt32151-2024"]))
             )
-            cf = combustion_factor(code, library=local, sets=[set_id, *(sets or ["gbt32151-2024"])])
         except CarbonacctError as exc:
             raise InputError(
                 f"{source}, firm {firm}, carrier {carrier}: {exc}",
                 file=source,
                 row=int(group["row"][0]),
-                column="value",
+                column="parameter",
             ) from None
-        unit = carrier_info(code)["canonical_unit"]
-        rows.append(
-            {
-                "firm_id": firm,
-                "carrier": code,
-                "co2_per_unit": cf.to(f"tCO2/{unit}"),
-                "source": "; ".join(
-                    f"{f.parameter} {f.value} {f.unit} ({f.set_id})" for f in cf.parameters
-                ),
-            }
-        )
     return pl.DataFrame(rows, schema=_MEASURED_SCHEMA)

@@ -123,9 +123,7 @@ class Method:
             object.__setattr__(self, "grid_factor", grid)
         if self.combustion_sets is not None:
             object.__setattr__(self, "combustion_sets", tuple(self.combustion_sets) or None)
-        object.__setattr__(
-            self, "coal_types", tuple(tuple(p) for p in dict(self.coal_types).items())
-        )
+        object.__setattr__(self, "coal_types", _coal_types(self.coal_types))
         if not 0 < self.rollover_fraction < 1:
             raise OptionError(
                 f"rollover_fraction={self.rollover_fraction!r} must lie between 0 and 1.",
@@ -200,6 +198,16 @@ class Method:
         if "coal_types" in data:
             data["coal_types"] = tuple(dict(data["coal_types"]).items())
         return replace(base, **data)
+
+
+def _coal_types(pairs: Any) -> tuple[tuple[str, str], ...]:
+    """Declared coal types as carrier codes (原煤 → raw_coal, 烟煤 → bituminous_coal)."""
+    from carbonacct.vocabulary import carrier_code
+
+    def code(name: str) -> str:
+        return carrier_code(name, strict=False) or name
+
+    return tuple((code(a), code(b)) for a, b in dict(pairs).items())
 
 
 #: Named methods.

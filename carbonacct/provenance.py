@@ -109,6 +109,7 @@ def factors_used(
     grid: pl.DataFrame,
     codes: list[str],
     measured: pl.DataFrame | None,
+    measured_tce: bool = True,
 ) -> pl.DataFrame:
     """Every factor applied, one row each: factor, carrier, scope, value, unit, source, set, grade."""
     parts = [
@@ -143,18 +144,22 @@ def factors_used(
             _used(tables["heat"], "heat_co2", "value", "tCO2/GJ", "source", pl.lit("heat"))
         )
     if measured is not None:
-        parts.append(
+        kinds = [("combustion_co2_measured", "co2_per_unit", "tCO2", "source")]
+        if measured_tce:
+            kinds.append(("tce_coefficient_measured", "tce_per_unit", "tce", "tce_source"))
+        parts += [
             _used(
                 measured,
-                "combustion_co2_measured",
-                "co2_per_unit",
-                "tCO2 per canonical unit",
-                "source",
+                factor,
+                value,
+                f"{unit} per canonical unit",
+                source,
                 scope=pl.col("firm_id"),
                 factor_set=pl.lit("measured"),
                 grade=pl.lit("measured"),
             )
-        )
+            for factor, value, unit, source in kinds
+        ]
     return pl.concat(parts, how="vertical_relaxed")
 
 

@@ -19,10 +19,10 @@ from carbonacct.emissions import (
     add_co2e,
     add_totals,
     burns_fuel,
-    co2_missing,
     combustion_table,
     emission_terms,
     heat_table,
+    process_missing,
     process_table,
 )
 from carbonacct.energy import FUEL_CATEGORIES, energy_missing, energy_terms, standard_coal_table
@@ -31,6 +31,40 @@ from carbonacct.options import Method
 from carbonacct.readings import _code
 
 __all__ = ["GBT32150"]
+
+
+def _combustion(fuels: list[str], method: Method, library: FactorLibrary) -> pl.DataFrame:
+    """Combustion factors; a declared coal type (``Method.coal_types``) lends its defaults."""
+    from carbonacct.errors import OptionError
+    from carbonacct.vocabulary import carrier_code, carrier_info
+
+    declared = {}
+    for fuel, kind in method.coal_types:
+        code = carrier_code(kind, strict=False)
+        if code is None or carrier_info(code)["category"] != "solid_fuel":
+            raise OptionError(
+                f"coal_types: {kind!r} (declared for {fuel!r}) is not a solid fuel; use e.g. "
+                "'bituminous_coal' (烟煤), 'anthracite' (无烟煤) or 'lignite' (褐煤).",
+                option="coal_types",
+                value=kind,
+            )
+        declared[carrier_code(fuel)] = code
+
+    def table(codes: list[str]) -> pl.DataFrame:
+        return combustion_table(
+            codes, library=library, sets=method.combustion_sets, non_co2=method.gwp_set is not None
+        )
+
+    own = table([f for f in fuels if f not in declared])
+    lent = [
+        table([declared[f]]).with_columns(
+            pl.lit(f).alias("carrier"),
+            (f"declared coal type {declared[f]}: " + pl.col("co2_source")).alias("co2_source"),
+        )
+        for f in fuels
+        if f in declared
+    ]
+    return pl.concat([own, *lent], how="vertical_relaxed")
 
 
 @dataclass(frozen=True)
@@ -67,12 +101,7 @@ class GBT32150:
                 tce_from_ncv=method.tce_from_ncv,
                 library=library,
             ),
-            "combustion": combustion_table(
-                fuels,
-                library=library,
-                sets=method.combustion_sets,
-                non_co2=method.gwp_set is not None,
-            ),
+            "combustion": _combustion(fuels, method, library),
             "process": process_table(
                 [c for c, cat in carriers.items() if cat == "carbonate"], library=library
             ),
@@ -102,7 +131,9 @@ class GBT32150:
         )
         heat_ef = float(tables["heat"]["value"][0])
         parts = energy_terms(method.include_media) | emission_terms(heat_ef)
-        missing = energy_missing(method.include_media) | co2_missing()
+        # a missing CO2 factor never removes energy: only what cannot be computed at all
+        # (energy without tce, a carbonate without a process factor) is rejected here
+        missing = energy_missing(method.include_media) | process_missing()
         return k.with_columns(
             *(
                 pl.when(c).then(e).otherwise(0.0).alias(f"k_{name}")
@@ -114,6 +145,7 @@ class GBT32150:
             .alias("r_factor"),
             (pl.col("category") == "electricity").fill_null(False).alias("_needs_grid"),
             burns_fuel().fill_null(False).alias("_burns"),
+            pl.col("category").is_in(FUEL_CATEGORIES).fill_null(False).alias("_fuel"),
         )
 
     def finalize(self, table: pl.DataFrame, method: Method, library: FactorLibrary) -> pl.DataFrame:
