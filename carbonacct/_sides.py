@@ -83,11 +83,10 @@ def raise_first_bad_row(bad: pl.DataFrame, src: Source, need: str, shown: tuple[
     if not bad.height:
         return
     r = bad.row(0, named=True)
-    got = ", ".join(repr(r[c]) for c in shown)
     raise InputError(
-        f"{src.name}, row {r['row']}: {need} (got {got}).",
+        problem=need,
         file=src.name,
         row=r["row"],
-        column="value",
-        value=r["value"],
+        column=shown[0],
+        value=r[shown[0]] if len(shown) == 1 else tuple(r[c] for c in shown),
     )

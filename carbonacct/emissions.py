@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from carbonacct.errors import CarbonacctError
+from carbonacct.errors import CarbonacctError, OptionError
 from carbonacct.factors import Factor, FactorLibrary, default_library
 from carbonacct.units import conversion_factor
 from carbonacct.vocabulary import carrier_info, grid_region
@@ -274,7 +274,11 @@ def grid_table(
             elif mode == "ets":
                 query.update(region="CN", sets=["ets-reporting"])
             else:
-                raise ValueError(f"grid_factor {mode!r} is not one of {GRID_MODES} or a number.")
+                raise OptionError(
+                    f"grid_factor {mode!r} is not one of {GRID_MODES} or a number.",
+                    option="grid_factor",
+                    value=mode,
+                )
             if query.get("region") is None:
                 rows.append(row)
                 continue

@@ -20,7 +20,7 @@ from typing import Literal
 
 import polars as pl
 
-from carbonacct.errors import CarbonacctError
+from carbonacct.errors import CarbonacctError, OptionError
 from carbonacct.factors import FactorLibrary, default_library
 from carbonacct.units import conversion_factor
 from carbonacct.vocabulary import carrier_info
@@ -79,9 +79,11 @@ def standard_coal_table(
     {'electricity': 0.1229, 'raw_coal': 0.7143, 'diesel': 1.4571}
     """
     if basis == "equal" and electricity_equal_value is None:
-        raise ValueError(
+        raise OptionError(
             "basis='equal' needs electricity_equal_value [kgce/kWh], the year's coal consumption "
-            "of thermal power supply (NBS 供电标准煤耗); GB/T 2589 gives no constant for it."
+            "of thermal power supply (NBS 供电标准煤耗); GB/T 2589 gives no constant for it.",
+            option="electricity_equal_value",
+            value=None,
         )
     lib = library or default_library()
     rows = []
