@@ -19,13 +19,7 @@ from carbonacct.io import Source, TableLike, read_side_table
 from carbonacct.readings import PERIODS, Period
 from carbonacct.units import conversion_factor, parse_unit
 
-__all__ = ["ALIASES", "intensities", "product_unit", "read_activity"]
-
-#: Old names of the value-added energy intensity, accepted where read.
-ALIASES = {
-    "energy_intensity_va": "energy_intensity_tce_per_cny10k",
-    "energy_per_value": "energy_intensity_tce_per_cny10k",
-}
+__all__ = ["intensities", "product_unit", "read_activity"]
 
 
 def product_unit(unit: str) -> str:
