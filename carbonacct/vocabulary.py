@@ -140,8 +140,16 @@ def carrier_code(name: str, *, strict: bool = True) -> str | None:
 
 
 def carrier_info(code: str) -> dict[str, str]:
-    """The carrier's row of the carrier table."""
-    return carriers().filter(pl.col("code") == code).row(0, named=True)
+    """The carrier's row of the carrier table (``code`` a carrier code, see :func:`carrier_code`)."""
+    rows = carriers().filter(pl.col("code") == code)
+    if not rows.height:
+        raise InputError(
+            f"{code!r} is not a carrier code; map a name with carrier_code() first "
+            "(see carbonacct.vocabulary.carriers()).",
+            column="carrier",
+            value=code,
+        )
+    return rows.row(0, named=True)
 
 
 @cache
