@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from conftest import make_readings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,18 +19,6 @@ TCE_GJ = 29.3076  # GJ per tce (GB/T 2589-2020)
 C_TO_CO2 = 44 / 12
 
 
-def _readings(*rows: tuple[str, str, float, str]) -> pl.DataFrame:
-    return pl.DataFrame(
-        {
-            "firm_id": [r[0] for r in rows],
-            "carrier": [r[1] for r in rows],
-            "value": [r[2] for r in rows],
-            "unit": [r[3] for r in rows],
-            "period": ["2024"] * len(rows),
-        }
-    )
-
-
 def _row(fp: carbonacct.Footprint, firm: str = "F1") -> dict[str, object]:
     return fp.table.filter(pl.col("firm_id") == firm).row(0, named=True)
 
@@ -38,7 +27,7 @@ NATIONAL = Method(grid_factor="national")
 
 
 def test_raw_coal_without_parameters_keeps_its_energy_and_is_co2_missing() -> None:
-    fp = carbonacct.footprint(_readings(("F1", "原煤", 100.0, "t")), method=NATIONAL)
+    fp = carbonacct.footprint(make_readings(("F1", "原煤", 100.0, "t")), method=NATIONAL)
     row = _row(fp)
     # 100 t × 0.7143 tce/t (GB/T 2589-2020 Appendix A) = 71.43 tce
     assert row["energy_tce"] == pytest.approx(71.43, rel=1e-12)
@@ -60,7 +49,7 @@ def test_raw_coal_with_measured_parameters() -> None:
         }
     )
     fp = carbonacct.footprint(
-        _readings(("F1", "raw_coal", 100.0, "t")), fuel_parameters=measured, method=NATIONAL
+        make_readings(("F1", "raw_coal", 100.0, "t")), fuel_parameters=measured, method=NATIONAL
     )
     row = _row(fp)
     # CO2 = 100 t × 21.0 GJ/t × 0.0260 tC/GJ × 0.93 × 44/12 = 186.186 t
@@ -77,7 +66,7 @@ def test_raw_coal_with_measured_parameters() -> None:
 
 def test_raw_coal_with_a_declared_coal_type() -> None:
     m = Method(grid_factor="national", coal_types=(("原煤", "烟煤"),))
-    fp = carbonacct.footprint(_readings(("F1", "raw_coal", 100.0, "t")), method=m)
+    fp = carbonacct.footprint(make_readings(("F1", "raw_coal", 100.0, "t")), method=m)
     row = _row(fp)
     # bituminous defaults (GB/T 32151-2024 附录C): 19.570 GJ/t × 26.1 tC/TJ × 93 % × 44/12
     assert row["co2_combustion_t"] == pytest.approx(100 * 19.570 * 26.1e-3 * 0.93 * C_TO_CO2)
@@ -90,7 +79,7 @@ def test_raw_coal_with_a_declared_coal_type() -> None:
 def test_a_declared_type_that_is_not_a_coal_is_refused() -> None:
     with pytest.raises(carbonacct.OptionError, match="not a solid fuel"):
         carbonacct.footprint(
-            _readings(("F1", "raw_coal", 1.0, "t")),
+            make_readings(("F1", "raw_coal", 1.0, "t")),
             method=Method(grid_factor="national", coal_types=(("raw_coal", "diesel"),)),
         )
 
@@ -105,7 +94,7 @@ def test_measured_ncv_changes_both_tce_and_co2() -> None:
             "unit": ["GJ/t"],
         }
     )
-    data = _readings(("F1", "diesel", 10.0, "t"), ("F2", "diesel", 10.0, "t"))
+    data = make_readings(("F1", "diesel", 10.0, "t"), ("F2", "diesel", 10.0, "t"))
     fp = carbonacct.footprint(data, fuel_parameters=measured, method=NATIONAL)
     f1, f2 = _row(fp, "F1"), _row(fp, "F2")
     # F1: 10 × 43.0 / 29.3076 = 14.6719 tce; CO2 10 × 43.0 × 0.0202 × 0.98 × 44/12 = 31.2117 t
@@ -169,7 +158,7 @@ CARRIERS = {  # carrier, unit, tce per unit (GB/T 2589-2020 Appendix A)
 def test_energy_does_not_depend_on_whether_a_co2_factor_exists(
     rows: list[tuple[str, float]],
 ) -> None:
-    data = _readings(*(("F1", c, v, CARRIERS[c][0]) for c, v in rows))
+    data = make_readings(*(("F1", c, v, CARRIERS[c][0]) for c, v in rows))
     without = carbonacct.footprint(data, method=Method(grid_factor=0.5))
     with_ = carbonacct.footprint(
         data, method=Method(grid_factor=0.5, coal_types=(("raw_coal", "anthracite"),))
