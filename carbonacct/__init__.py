@@ -15,7 +15,7 @@ from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
 from importlib.metadata import version as _version
 
 from carbonacct._accounting import footprint, validate
-from carbonacct.check import CheckResult, check
+from carbonacct.compliance import CheckResult, check
 from carbonacct.emissions import CO2_PER_C, CombustionFactor, combustion_factor
 from carbonacct.errors import (
     AmbiguousFactorError,

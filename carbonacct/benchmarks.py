@@ -24,12 +24,15 @@ __all__ = [
     "GRADE_SCHEMA",
     "benchmark_levels",
     "classify_levels",
+    "indicators",
     "quota_grades",
     "share_targets",
 ]
 
 BENCHMARK_SCHEMA = {
     "product": pl.String,
+    "metric": pl.String,
+    "boundary": pl.String,
     "area": pl.String,
     "indicator": pl.String,
     "unit": pl.String,
@@ -43,6 +46,8 @@ BENCHMARK_SCHEMA = {
 }
 GRADE_SCHEMA = {
     "product": pl.String,
+    "metric": pl.String,
+    "boundary": pl.String,
     "standard": pl.String,
     "indicator": pl.String,
     "unit": pl.String,
@@ -53,6 +58,21 @@ GRADE_SCHEMA = {
     "grade": pl.String,
     "note": pl.String,
 }
+INDICATOR_SCHEMA = {
+    "metric": pl.String,
+    "numerator": pl.String,
+    "boundary": pl.String,
+    "denominator": pl.String,
+    "unit": pl.String,
+    "excludes": pl.String,
+    "exclusion_source": pl.String,
+    "grade": pl.String,
+    "note": pl.String,
+}
+#: Fields a file of each kind must give (a file of yours lacking one is refused, naming it).
+BENCHMARK_REQUIRED = ("product", "metric", "unit", "benchmark", "baseline", "deadline", "source")
+GRADE_REQUIRED = ("product", "metric", "standard", "unit", "grade1", "grade3")
+INDICATOR_REQUIRED = ("metric", "numerator", "boundary", "denominator", "unit")
 SHARE_SCHEMA = {
     "sectors": pl.String,
     "share_at_benchmark": pl.Float64,
@@ -85,24 +105,33 @@ def benchmark_levels() -> pl.DataFrame:
     """
     parts = []
     for name in EDITIONS:
-        manifest, frame = _read(
-            name, BENCHMARK_SCHEMA, ("product", "unit", "benchmark", "baseline", "source")
-        )
+        manifest, frame = _read(name, BENCHMARK_SCHEMA, BENCHMARK_REQUIRED)
         parts.append(
             frame.with_columns(
                 pl.lit(name).alias("edition"), pl.lit(manifest.document).alias("document")
             )
         )
-    # one row per product: the newest edition that lists it
-    return pl.concat(parts).unique("product", keep="first", maintain_order=True)
+    # one row per product and metric: the newest edition that lists it
+    return pl.concat(parts).unique(["product", "metric"], keep="first", maintain_order=True)
 
 
 @cache
 def quota_grades() -> pl.DataFrame:
     """Grades 1/2/3 of the GB energy-consumption quota standards per product."""
-    return _read(
-        "gb-quota-grades", GRADE_SCHEMA, ("product", "standard", "unit", "grade1", "grade3")
-    )[1]
+    return _read("gb-quota-grades", GRADE_SCHEMA, GRADE_REQUIRED)[1]
+
+
+@cache
+def indicators() -> pl.DataFrame:
+    """What each checked metric counts: numerator, boundary, denominator, unit, exclusions.
+
+    Examples
+    --------
+    >>> i = indicators().filter(pl.col("metric") == "energy_intensity_va").row(0, named=True)
+    >>> i["unit"], "803号" in i["exclusion_source"]
+    ('tce/万元', True)
+    """
+    return _read("indicators", INDICATOR_SCHEMA, INDICATOR_REQUIRED)[1]
 
 
 @cache

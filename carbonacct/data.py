@@ -15,7 +15,8 @@ def read_data_file(path: str | Path, *, verify: bool = True) -> tuple[Manifest, 
 
     Kinds: factor sets (``standard_coal``, ``combustion``, ``grid``, ``heat``,
     ``gwp``, ``process``, ``user``), ``pathway``, ``benchmark``, ``quota``,
-    ``benchmark_share``, ``green_factory``, ``green_factory_indicators``, ``vocabulary``. Returns the manifest and the parsed data.
+    ``benchmark_share``, ``indicator``, ``green_factory``, ``green_factory_indicators``, ``vocabulary``.
+    Returns the manifest and the parsed data.
     """
     from carbonacct import benchmarks, pathways
     from carbonacct.factors import read_factor_set
@@ -33,8 +34,9 @@ def read_data_file(path: str | Path, *, verify: bool = True) -> tuple[Manifest, 
 
         return manifest, read_indicator_table(p)
     schemas: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
-        "benchmark": (benchmarks.BENCHMARK_SCHEMA, ("product", "unit", "benchmark", "baseline")),
-        "quota": (benchmarks.GRADE_SCHEMA, ("product", "unit", "grade1", "grade3")),
+        "benchmark": (benchmarks.BENCHMARK_SCHEMA, benchmarks.BENCHMARK_REQUIRED),
+        "quota": (benchmarks.GRADE_SCHEMA, benchmarks.GRADE_REQUIRED),
+        "indicator": (benchmarks.INDICATOR_SCHEMA, benchmarks.INDICATOR_REQUIRED),
         "benchmark_share": (benchmarks.SHARE_SCHEMA, ("sectors", "share_at_benchmark")),
     }
     if manifest.kind in schemas:

@@ -5,7 +5,9 @@ holds one target a row: the ``metric`` (``energy_intensity_va`` [tce/万元],
 ``co2_intensity_va`` [tCO2/万元], ``product_energy_intensity`` [kgce/t] or a
 comparator such as ``tpi:1.5 Degrees``), the ``region`` and ``sectors``
 (GB/T 4754-2017 code prefixes, ``06-46`` for a range of divisions) it applies
-to, and either
+to (an empty cell: every sector), the ``obligation`` (see :data:`OBLIGATIONS`),
+an optional last year ``until`` which it holds (empty: it holds on after its
+target year), and either
 
 - a *relative* change from ``base_year`` to ``year`` (``-0.135`` for −13.5 %),
   with the ``interpolation`` the check uses in between: ``linear`` or
@@ -29,6 +31,7 @@ import polars as pl
 from carbonacct._manifest import Manifest, data_dir, file_error, read_dataset
 
 __all__ = [
+    "OBLIGATIONS",
     "PATHWAY_SCHEMA",
     "Pathway",
     "load_pathways",
@@ -48,11 +51,26 @@ PATHWAY_SCHEMA = {
     "value_type": pl.String,
     "unit": pl.String,
     "interpolation": pl.String,
+    "obligation": pl.String,
+    "until": pl.Int32,
     "source": pl.String,
     "grade": pl.String,
     "note": pl.String,
 }
-_REQUIRED = ("metric", "year", "value", "value_type", "unit", "interpolation", "source")
+_REQUIRED = (
+    "metric",
+    "year",
+    "value",
+    "value_type",
+    "unit",
+    "interpolation",
+    "obligation",
+    "source",
+)
+#: What a target obliges a firm to: ``binding`` (a firm's own target letter) gives
+#: on_track / off_track / breach; the others (a sector average, a regional target, an
+#: "expected" 左右 target) only place the firm above or below the path.
+OBLIGATIONS = ("binding", "sector_average", "regional", "expected")
 
 
 @dataclass(frozen=True)
@@ -112,13 +130,21 @@ def _validate(frame: pl.DataFrame, file: str) -> pl.DataFrame:
                     "value",
                     f"{row['value']} is not a relative change (−0.135 for −13.5 %)",
                 )
+        if row["obligation"] not in OBLIGATIONS:
+            raise file_error(
+                file, i, "obligation", f"{row['obligation']!r} is not one of {OBLIGATIONS}"
+            )
+        if row["until"] is not None and row["until"] < row["year"]:
+            raise file_error(file, i, "until", f"{row['until']} is before the target year")
         try:
             sector_prefixes(row["sectors"])
         except ValueError:
             raise file_error(
                 file, i, "sectors", f"{row['sectors']!r} is not like 06-46 or 3011|3021"
             ) from None
-    return frame
+    # expanded once, here: an empty cell is [""], which every sector code starts with
+    prefixes = [sector_prefixes(cell) for cell in frame["sectors"].to_list()]
+    return frame.with_columns(pl.Series("prefixes", prefixes, dtype=pl.List(pl.String)))
 
 
 def read_pathway(path: str | Path, *, verify: bool = True) -> Pathway:
@@ -274,6 +300,7 @@ def combined_targets(pathways: Sequence[Pathway]) -> pl.DataFrame:
                 "pathway": pl.String,
                 "document": pl.String,
                 "pathway_version": pl.String,
+                "prefixes": pl.List(pl.String),
             }
         )
     )

@@ -248,6 +248,12 @@ def _key_row(
         # heat [GJ] = mass [t] × (h − h_fw) [kJ/kg] × 1000 kg/t ÷ 10^6 kJ/GJ
         dh = options.steam_enthalpy - (options.steam_feedwater_enthalpy or 0.0)
         factor, target = (factor or 0.0) * dh / 1000.0, "GJ"
+        if options.steam_feedwater_enthalpy is None:
+            note = (
+                f"steam by mass taken as heat at {options.steam_enthalpy} kJ/kg with no feed-water "
+                "enthalpy deducted (the NDRC guideline formula deducts 83.74 kJ/kg; give "
+                "steam_feedwater_enthalpy to apply it)"
+            )
     fuk = {"bad_flow": flow, "bad_use": use, "bad_kind": kind}
     return {
         "carrier": code,
@@ -501,6 +507,11 @@ def _combine(parts: Sequence[Part], source: Source, options: ReadingOptions) -> 
             warnings.append(
                 f"{part.label}: interval readings taken as labelled by their interval start "
                 "(assumed); give interval_label='end' for curves labelled 00:15 … 24:00"
+            )
+        elif how.startswith("detected"):
+            warnings.append(
+                f"{part.label}: interval readings taken as labelled by their interval {label}, "
+                f"{how}; give interval_label to override"
             )
         shift = pl.duration(microseconds=1) if label == "end" else pl.duration(microseconds=0)
         frames.append(lf.with_columns((pl.col("_ts") - shift).alias("_tp")))

@@ -237,20 +237,18 @@ def _pathway_section(firm_id: str, check: Any) -> list[str]:
 
 
 def _target_of(check: Any, row: dict[str, Any]) -> tuple[float, str]:
-    """The relative change and interpolation of the pathway target a result row was checked against."""
-    from carbonacct.pathways import load_pathways
-
-    for p in load_pathways([row["pathway"]]):
-        t = p.targets.filter(
-            (pl.col("metric") == row["metric"]) & (pl.col("year") == row["target_year"])
-        )
-        if t.height:
-            return float(t["value"][0]), str(t["interpolation"][0])
-    return 0.0, "linear"
+    """The relative change and interpolation of the target a result row was checked against,
+    from the definitions the check carries (so a pathway file of the user's works too)."""
+    t = check.targets.filter(pl.col("target_id") == row["target_id"])
+    return float(t["value"][0]), str(t["interpolation"][0])
 
 
 def _product_section(firm_id: str, check: Any) -> list[str]:
-    p = check.products.filter(pl.col("firm_id") == firm_id)
+    p = check.products.filter(
+        (pl.col("firm_id") == firm_id)
+        & pl.col("actual").is_not_null()
+        & pl.col("level").is_not_null()
+    )
     if p.height == 0:
         return []
     fig, ax = _figure("产品能效 products between benchmark 标杆 and baseline 基准")

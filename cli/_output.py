@@ -10,7 +10,7 @@ import click
 import polars as pl
 
 FORMATS = ("table", "csv", "json")
-_PROSE = {"document", "note", "value_text", "title", "source"}
+_PROSE = {"document", "note", "value_text", "title", "source", "explanation"}
 
 format_option = click.option(
     "--format",

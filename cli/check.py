@@ -47,7 +47,20 @@ from ._output import emit, format_option
     multiple=True,
     help="Pathway id or file (repeat); default every shipped Chinese pathway.",
 )
-@click.option("--year", type=int, help="Year to check (default: the latest with data).")
+@click.option(
+    "--year",
+    type=int,
+    help="Check this year only (default: every year, reported at each firm's latest complete year).",
+)
+@click.option(
+    "--price-basis",
+    help="Prices of the value added where the data do not say: constant:2020 or current.",
+)
+@click.option(
+    "--deflator",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Price index (year, index) to compare value added at different prices.",
+)
 @click.option(
     "--steam-enthalpy", type=float, help="Steam enthalpy [kJ/kg] for readings of steam by mass."
 )
@@ -66,6 +79,8 @@ def check(
     actuals: str | None,
     pathways: tuple[str, ...],
     year: int | None,
+    price_basis: str | None,
+    deflator: str | None,
     steam_enthalpy: float | None,
     output: str | None,
     fmt: str,
@@ -73,24 +88,30 @@ def check(
     """Check each firm against the pathways and the 标杆/基准 levels; print the summary."""
     if not (footprint_path or readings or actuals):
         raise click.UsageError("Give --footprint, --readings or --actuals.")
-    options = {"steam_enthalpy": steam_enthalpy} if readings else {}
-    result = carbonacct.check(
-        firms,
-        footprint=footprint_path,
-        readings=list(readings) or None,
-        activity=activity,
-        actuals=actuals,
-        pathways=list(pathways) or None,
-        year=year,
-        **options,
-    )
+    common = {
+        "pathways": list(pathways) or None,
+        "year": year,
+        "price_basis": price_basis,
+        "deflator": deflator,
+        "actuals": actuals,
+    }
+    if readings:
+        if not activity:
+            raise click.UsageError("--readings needs --activity (value added and output).")
+        from carbonacct.workflows import check_from_readings
+
+        result = check_from_readings(
+            list(readings), firms, activity, steam_enthalpy=steam_enthalpy, **common
+        )
+    else:
+        result = carbonacct.check(firms, footprint=footprint_path, **common)
     if output:
         for path in result.write(output):
             click.echo(f"wrote {path}", err=True)
     if fmt != "table":
         emit(result.results, fmt)
         return
-    emit(result.summary, fmt, title=f"Firms by status, {result.provenance['year']}")
+    emit(result.summary, fmt, title=f"Firms by status ({result.provenance['year']})")
     if result.product_summary.height:
         emit(
             result.product_summary.drop("target_source", "basis"),
@@ -99,4 +120,11 @@ def check(
         )
     top = result.exceptions.head(20).with_columns(pl.col("gap_rel").round(4))
     emit(top, fmt, title=f"Top exceptions (of {result.exceptions.height})")
+    incomplete = result.firms.filter(~pl.col("data_complete"))
+    if incomplete.height:
+        emit(
+            incomplete.select("firm_id", "name", "report_year", "status", "reason").head(20),
+            fmt,
+            title=f"Firms whose data are incomplete: follow up ({incomplete.height})",
+        )
     sys.stdout.flush()

@@ -13,7 +13,14 @@ from carbonacct.synth import generate
 @click.option(
     "--interval", type=click.Choice(["15min", "30min", "1h"]), default="15min", show_default=True
 )
-@click.option("--year", type=int, default=2024, show_default=True)
+@click.option("--year", type=int, default=2024, show_default=True, help="The last year written.")
+@click.option(
+    "--years",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Years ending at --year (e.g. 6 with 2025: 2020-2025, base year included).",
+)
 @click.option(
     "--bad-fraction",
     type=float,
@@ -35,6 +42,7 @@ def synth(
     meters_per_firm: int,
     interval: str,
     year: int,
+    years: int,
     bad_fraction: float,
     seed: int,
     directory: str,
@@ -46,6 +54,7 @@ def synth(
         meters_per_firm=meters_per_firm,
         interval=interval,
         year=year,
+        years=years,
         bad_fraction=bad_fraction,
         seed=seed,
     )

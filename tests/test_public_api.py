@@ -10,9 +10,6 @@ import pytest
 
 import carbonacct
 
-#: Functions that still shadow their module; each leaves this list when its module moves.
-SHADOWED_FOR_NOW = {"check"}
-
 
 def _sort_key(name: str) -> tuple[int, str]:
     # ruff's RUF022 order: CONSTANTS, then Classes, then everything else
@@ -32,15 +29,7 @@ def test_all_is_the_sorted_public_names() -> None:
 MODULES = sorted(info.name for info in pkgutil.iter_modules(carbonacct.__path__))
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="moves this round"))
-        if n in SHADOWED_FOR_NOW
-        else n
-        for n in MODULES
-    ],
-)
+@pytest.mark.parametrize("name", MODULES)
 def test_no_submodule_shadowed_by_a_function(name: str) -> None:
     module = importlib.import_module(f"carbonacct.{name}")
     attribute = getattr(carbonacct, name)

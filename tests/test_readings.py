@@ -449,3 +449,14 @@ def test_any_mix_of_faults_in_gbk_csv_and_typed_parquet_balances(
     assert int(r.table["rows"].sum() or 0) == q.rows_accounted
     if r.rejects.height:
         assert r.rejects["file"].null_count() == 0 and r.rejects["row"].min() >= 1
+
+
+def test_steam_without_a_feedwater_deduction_says_so(tmp_path: Path) -> None:
+    path = _csv(tmp_path / "r.csv", "firm_id,carrier,value,unit,period", ["F1,蒸汽,2000,t,2024-01"])
+    r = footprint(path, grid_factor=EF, steam_enthalpy=2780)
+    # heat = 2 000 t × 2 780 kJ/kg / 1 000 = 5 560 GJ, and the assumption is stated
+    assert r.table["heat_in_GJ"][0] == pytest.approx(5560.0)
+    assert any("no feed-water enthalpy deducted" in w for w in r.quality.warnings)
+    r = footprint(path, grid_factor=EF, steam_enthalpy=2780, steam_feedwater_enthalpy=83.74)
+    assert r.table["heat_in_GJ"][0] == pytest.approx(2000 * (2780 - 83.74) / 1000)
+    assert not any("feed-water" in w for w in r.quality.warnings)

@@ -62,6 +62,7 @@ def test_firm_report() -> None:
         footprint=yearly,
         actuals=actuals,
         pathways=["cn-industry-2025"],
+        price_basis="constant:2020",
     )
     green = score(
         ROOT / "examples" / "green_factory" / "jiangsu-castings-2024.yaml", footprint=yearly

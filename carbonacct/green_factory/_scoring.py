@@ -117,7 +117,9 @@ def _quota_levels(item: Mapping[str, Any], product: str, file: str) -> dict[str,
     """Baseline = grade 2, leading = grade 1 of the product's GB quota, in the item's unit."""
     from carbonacct.benchmarks import quota_grades
 
+    # a product may have several graded indicators: its comprehensive energy first
     g = quota_grades().filter(pl.col("product") == product)
+    g = g.sort(pl.col("metric") != "product_energy_intensity", maintain_order=True)
     if g.height == 0:
         return None
     r = g.row(0, named=True)

@@ -1,0 +1,339 @@
+"""Compliance checks against carbon-peak pathways and 标杆/基准 levels, for one firm or ten thousand.
+
+:func:`check` takes a firms table (sector, province) and each firm's figures — a
+yearly :class:`~carbonacct.Footprint` (with activity) or ``actuals`` given directly —
+and answers per firm, target and year: the actual value, the value the target
+requires, the status, the gap, the rule and source that decided it, and the data
+quality behind it. Every input firm is in :attr:`CheckResult.firms` with a status.
+
+Statuses (worst first, :data:`STATUSES`): ``breach`` (a binding obligation missed: a
+firm's own target at or after its year, a 基准 after its deadline, a GB quota limit);
+``off_track`` (a binding target missed before its year, or below the 基准 before its
+deadline); ``invalid_input`` (a refused row, with the reason); ``insufficient_data``
+(with what is missing); ``above_path`` / ``below_path`` (against a sector-average,
+regional or expected target, which bind no single firm); ``no_data``; ``on_track``;
+``not_covered``. A firm is never on track by default.
+
+To check from meter readings, see :func:`carbonacct.workflows.check_from_readings`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from carbonacct.compliance._inputs import (
+    ACTUAL_SCHEMA,
+    VALUE_ADDED_METRICS,
+    from_footprint,
+    mark_duplicates,
+    read_actuals,
+    read_firms,
+    validate,
+)
+from carbonacct.compliance._products import negative_levels, product_results
+from carbonacct.compliance._summary import (
+    STATUSES,
+    counts,
+    exceptions,
+    per_firm,
+    product_shares,
+    rule_rows,
+    status_rows,
+)
+from carbonacct.compliance._targets import (
+    RESULT_SCHEMA,
+    TOLERANCE,
+    applicable,
+    comparator_results,
+    relative_results,
+    status,
+)
+from carbonacct.errors import InputError
+from carbonacct.io import TableLike
+
+__all__ = ["STATUSES", "CheckResult", "actuals_from_footprint", "check"]
+
+actuals_from_footprint = from_footprint
+
+
+@dataclass
+class CheckResult:
+    """The result of :func:`check`.
+
+    Attributes
+    ----------
+    results : polars.DataFrame
+        One row per firm, pathway target and checked year.
+    products : polars.DataFrame
+        One row per firm, product, metric and year: level against 标杆/基准, GB grade,
+        ``exceeds_limit``, deadline, status.
+    firms : polars.DataFrame
+        One row per firm, worst first: report year, status, reason, data quality.
+    summary : polars.DataFrame
+        Firms per status by sector and province, with energy-weighted breach shares.
+    product_summary : polars.DataFrame
+        Per product and sector: output share at benchmark against the target share.
+    exceptions : polars.DataFrame
+        Rows to follow up in each firm's report year, binding breaches first.
+    rejected : polars.DataFrame
+        Input rows refused, with firm, row, column and reason.
+    targets : polars.DataFrame
+        The target definitions used (``target_id`` links the results to them).
+    provenance : dict
+    """
+
+    results: pl.DataFrame
+    products: pl.DataFrame
+    firms: pl.DataFrame
+    summary: pl.DataFrame
+    product_summary: pl.DataFrame
+    exceptions: pl.DataFrame
+    rejected: pl.DataFrame
+    targets: pl.DataFrame
+    provenance: dict[str, Any]
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        return {
+            "firms": self.firms,
+            "results": self.results,
+            "products": self.products,
+            "summary": self.summary,
+            "product_summary": self.product_summary,
+            "exceptions": self.exceptions,
+            "rejected": self.rejected,
+            "targets": self.targets,
+        }
+
+    def write(self, path: str | Path) -> list[Path]:
+        from carbonacct.io import write_result
+
+        return write_result(self.tables(), path, self.provenance)
+
+
+def _gather(
+    data: Any, footprint: Any, actuals: TableLike | None, price_basis: str | pl.DataFrame | None
+) -> tuple[pl.DataFrame, Any]:
+    """The actuals of every source, one frame; and the footprint's provenance."""
+    from carbonacct.io import read_table
+
+    parts, prov = [], None
+    for item, is_fp in ((data, None), (footprint, True), (actuals, False)):
+        if item is None:
+            continue
+        if hasattr(item, "table"):  # a Footprint
+            parts.append(from_footprint(item, price_basis))
+            prov = getattr(item, "provenance", None)
+        elif is_fp:
+            lf, _ = read_table(item)
+            parts.append(from_footprint(lf.collect(), price_basis))
+        else:
+            frame = read_actuals(item)
+            if isinstance(price_basis, str):
+                va = pl.col("metric").is_in(VALUE_ADDED_METRICS)
+                frame = frame.with_columns(
+                    pl.when(va)
+                    .then(pl.coalesce("price_basis", pl.lit(price_basis)))
+                    .alias("price_basis")
+                )
+            parts.append(frame)
+    if not parts:
+        raise InputError(
+            "check needs a footprint or actuals (check(firms, footprint_or_actuals)).",
+            file=None,
+            row=None,
+            column=None,
+        )
+    return pl.concat([p.cast(ACTUAL_SCHEMA) for p in parts]), prov  # type: ignore[arg-type]
+
+
+def _targets(pathways: Iterable[str | Path] | None) -> tuple[pl.DataFrame, list[str]]:
+    from carbonacct.pathways import combined_targets, load_pathways
+
+    selected = (
+        load_pathways(pathways)
+        if pathways is not None
+        else [p for p in load_pathways() if not p.targets["metric"].str.contains(":").any()]
+    )
+    targets = combined_targets(selected).with_row_index("_nr")
+    targets = targets.with_columns(
+        pl.format("{}#{}", pl.col("pathway"), pl.col("_nr") + 1).alias("target_id")
+    ).drop("_nr")
+    return targets, [f"{p.id}@{p.manifest.version}" for p in selected]
+
+
+def _pathway_results(
+    firms: pl.DataFrame,
+    targets: pl.DataFrame,
+    actual: pl.DataFrame,
+    firm_years: pl.DataFrame,
+    deflator: pl.DataFrame | None,
+    sda_base_year: int,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    relative = targets.filter(pl.col("value_type") == "relative")
+    absolute = targets.filter(pl.col("value_type") == "absolute")
+    out, covered = [], []
+    if relative.height:
+        pairs = applicable(firms, relative)
+        covered.append(pairs.select("firm_id"))
+        out.append(status(relative_results(pairs, actual, firm_years, deflator)))
+    if absolute.height:
+        keys = absolute.unique(["pathway", "metric", "product"], maintain_order=True).drop(
+            "year", "value", "base_year"
+        )
+        pairs = applicable(firms, keys)
+        covered.append(pairs.select("firm_id"))
+        rows = comparator_results(pairs, absolute, actual, firm_years, sda_base_year)
+        if rows.height:
+            out.append(
+                status(
+                    rows.with_columns(
+                        pl.lit(None, dtype=pl.String).alias("_invalid")
+                        if "_invalid" not in rows.columns
+                        else pl.col("_invalid")
+                    )
+                )
+            )
+    results = (
+        pl.concat(out, how="vertical_relaxed").sort("firm_id", "pathway", "metric", "check_year")
+        if out
+        else pl.DataFrame(schema=RESULT_SCHEMA)
+    )
+    firms_covered = (
+        pl.concat(covered).unique() if covered else pl.DataFrame(schema={"firm_id": pl.String})
+    )
+    return results, firms_covered
+
+
+def _evaluate(
+    firms: pl.DataFrame,
+    targets: pl.DataFrame,
+    actual: pl.DataFrame,
+    year: int | None,
+    deflator: pl.DataFrame | None,
+    sda_base_year: int,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Target results, product results, and the firms some target or level covers."""
+    known = actual.filter(pl.col("year").is_not_null())
+    firm_years = (
+        known.select("firm_id", pl.col("year").alias("check_year")).unique()
+        if year is None
+        else firms.select("firm_id", pl.lit(year, pl.Int32).alias("check_year"))
+    )
+    results, covered = _pathway_results(firms, targets, known, firm_years, deflator, sda_base_year)
+    products = product_results(firms, known)
+    if year is not None:
+        products = products.filter(pl.col("check_year") == year)
+    covered = pl.concat(
+        [covered, products.filter(pl.col("status") != "not_covered").select("firm_id")]
+    ).unique()
+    return results, products, covered
+
+
+def check(
+    firms: TableLike,
+    data: Any = None,
+    *,
+    pathways: Iterable[str | Path] | None = None,
+    year: int | None = None,
+    price_basis: str | pl.DataFrame | None = None,
+    deflator: TableLike | None = None,
+    footprint: Any = None,
+    actuals: TableLike | None = None,
+    sda_base_year: int = 2020,
+) -> CheckResult:
+    """Check firms against pathways and benchmark levels.
+
+    Parameters
+    ----------
+    firms : path or frame
+        ``firm_id``, ``name``, ``province``, ``sector`` (GB/T 4754-2017 code, with or
+        without its section letter), optional ``city``.
+    data : Footprint, path or frame
+        A yearly :class:`~carbonacct.Footprint` (run with ``activity``), or actuals:
+        ``firm_id``, ``year``, ``metric``, ``value``, ``unit``, optional ``product``,
+        ``output``, ``price_basis``, ``data_complete``, ``rows_rejected``,
+        ``rows_co2_missing``, ``energy_tce`` [tce].
+    pathways : ids or paths, optional
+        Pathway ids (``cn-industry-2025``) or your own files; default every shipped
+        Chinese pathway (comparators such as ``tpi-2022`` on request).
+    year : int, optional
+        Check this year only. Default: every year each firm has data, reported at each
+        firm's latest complete year (never the batch's latest year).
+    price_basis : str or frame, optional
+        The prices value added is at where the data do not say: ``constant:2020`` or
+        ``current`` (or a frame of ``firm_id``, ``year``, ``price_basis``).
+    deflator : path or frame, optional
+        ``year``, ``index``: a price index to compare value added at different prices.
+    footprint, actuals : optional
+        Both sources by name (their actuals are combined; a value given twice is refused).
+    sda_base_year : int
+        Base year of the SDA targets computed with comparator paths.
+
+    Returns
+    -------
+    CheckResult
+
+    References
+    ----------
+    发改产业〔2023〕723号; GB quota standards (grade 3 = 限定值); 发改环资〔2022〕803号; GB/T 8170-2008 4.3.1.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> firms = pl.DataFrame({"firm_id": ["R"], "province": ["江苏"], "sector": ["C2511"]})
+    >>> a = pl.DataFrame({"firm_id": ["R"], "year": [2025], "product": ["refining"],
+    ...     "metric": ["refining_energy_factor_intensity"], "value": [8.5], "unit": ["kgoe/t"]})
+    >>> r = check(firms, a).products.row(0, named=True)
+    >>> r["level"], r["status"]     # exactly at the 基准 8.5: complies
+    ('between', 'on_track')
+    """
+    firm_frame, firm_record = read_firms(firms)
+    raw, fp_prov = _gather(data, footprint, actuals, price_basis)
+    actual = validate(mark_duplicates(raw), negative_levels())
+    defl = None
+    if deflator is not None:
+        from carbonacct.io import read_side_table
+
+        defl, _ = read_side_table(deflator, ("year", "index"), "the deflator")
+    targets, used = _targets(pathways)
+    results, products, covered = _evaluate(firm_frame, targets, actual, year, defl, sda_base_year)
+    provenance = {
+        "year": year if year is not None else "each firm's latest complete year",
+        "pathways": used,
+        "benchmarks": ["ndrc-723-2023", "ndrc-1609-2021", "gb-quota-grades", "indicators"],
+        "firms": firm_record,
+        "footprint": fp_prov,
+        "tolerance": TOLERANCE,
+        "deflator": defl is not None,
+    }
+    return _result(firm_frame, actual, results, products, covered, targets, year, provenance)
+
+
+def _result(
+    firms: pl.DataFrame,
+    actual: pl.DataFrame,
+    results: pl.DataFrame,
+    products: pl.DataFrame,
+    covered: pl.DataFrame,
+    targets: pl.DataFrame,
+    year: int | None,
+    provenance: dict[str, Any],
+) -> CheckResult:
+    refused = actual.filter(pl.col("invalid").is_not_null())
+    firm_table = per_firm(firms, status_rows(results, products, refused), actual, covered, year)
+    return CheckResult(
+        results=results,
+        products=products,
+        firms=firm_table,
+        summary=counts(firm_table),
+        product_summary=product_shares(products, firm_table),
+        exceptions=exceptions(rule_rows(results, products), firm_table),
+        rejected=refused.select("firm_id", "year", "metric", "product", "source", "row", "invalid"),
+        targets=targets.drop("prefixes"),
+        provenance=provenance,
+    )

@@ -1,0 +1,334 @@
+"""The check's inputs: the firms table and the long ``actuals`` frame, validated row by row.
+
+A bad row fails only its firm and rule: it stays in the frame with its reason in
+``invalid`` (and no value), so the check reports ``invalid_input`` for that firm,
+metric and year while every other firm is checked as usual.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from carbonacct.errors import CarbonacctError, InputError, format_rows
+from carbonacct.io import TableLike, read_side_table
+
+ACTUAL_SCHEMA: dict[str, Any] = {
+    "firm_id": pl.String,
+    "year": pl.Int32,
+    "metric": pl.String,
+    "product": pl.String,
+    "value": pl.Float64,
+    "unit": pl.String,
+    "output": pl.Float64,
+    "price_basis": pl.String,
+    "basis": pl.String,
+    "data_complete": pl.Boolean,
+    "rows_rejected": pl.Int64,
+    "rows_co2_missing": pl.Int64,
+    "energy_tce": pl.Float64,
+    "row": pl.Int64,
+    "source": pl.String,
+    "invalid": pl.String,
+}
+#: Metrics whose denominator is value added (need a price basis).
+VALUE_ADDED_METRICS = ("energy_intensity_va", "co2_intensity_va")
+
+
+def read_firms(firms: TableLike) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """``firm_id``, ``name``, ``province`` (region code), ``city``, ``sector`` (GB/T 4754 digits).
+
+    A sector written with its section letter (``C3399``) is the same code as ``3399``.
+    """
+    from carbonacct.vocabulary import region_code
+
+    frame, src = read_side_table(firms, ("firm_id",), "the firms table")
+    for col in ("name", "province", "city", "sector"):
+        if col not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(col))
+    frame = frame.with_columns(
+        pl.col("firm_id").cast(pl.String).str.strip_chars(),
+        pl.col("sector").cast(pl.String).str.strip_chars().str.replace(r"^[A-Ta-t]", ""),
+    )
+    provinces = []
+    for i, value in enumerate(frame["province"].cast(pl.String).to_list(), start=1):
+        try:
+            provinces.append(region_code(value) if value not in (None, "") else None)
+        except CarbonacctError as exc:
+            raise InputError(
+                f"{src.name}, row {i}, column 'province': {exc}",
+                file=src.name,
+                row=i,
+                column="province",
+                value=value,
+            ) from None
+    frame = frame.with_columns(pl.Series("province", provinces, dtype=pl.String))
+    dupes = frame.filter(pl.col("firm_id").is_duplicated())
+    if dupes.height:
+        raise InputError(
+            f"{src.name}: firm_id repeated:"
+            + format_rows(dupes.select("row", "firm_id").head(5).to_dicts())
+            + "\nGive each firm once.",
+            file=src.name,
+            row=int(dupes["row"][0]),
+            column="firm_id",
+        )
+    out = frame.select(
+        "firm_id",
+        pl.col("name").cast(pl.String),
+        "province",
+        pl.col("city").cast(pl.String),
+        "sector",
+    )
+    return out, src.record()
+
+
+def read_actuals(actuals: TableLike) -> pl.DataFrame:
+    """Values given directly: ``firm_id``, ``year``, ``metric``, ``value``, ``unit`` and optionally
+    ``product``, ``output``, ``price_basis``, ``data_complete``, ``rows_rejected``,
+    ``rows_co2_missing``, ``energy_tce``. Bad cells mark their row invalid, naming the column."""
+    frame, src = read_side_table(actuals, ("firm_id", "metric", "value", "unit"), "actuals")
+    if "year" not in frame.columns:
+        if "period" not in frame.columns:
+            raise InputError(
+                f"{src.name}: actuals need a year (or period) column.",
+                file=src.name,
+                row=None,
+                column="year",
+            )
+        frame = frame.with_columns(pl.col("period").cast(pl.String).str.slice(0, 4).alias("year"))
+    raw_value = pl.col("value").cast(pl.String)
+    frame = frame.with_columns(
+        pl.col("year").cast(pl.String).str.strip_chars().cast(pl.Int32, strict=False),
+        raw_value.alias("_raw_value"),
+        raw_value.str.strip_chars().cast(pl.Float64, strict=False).alias("value"),
+        pl.lit(src.name).alias("source"),
+    )
+    for col in ACTUAL_SCHEMA:
+        if col not in frame.columns:
+            frame = frame.with_columns(pl.lit(None).alias(col))
+    frame = frame.with_columns(
+        pl.when(pl.col("year").is_null())
+        .then(pl.lit("column 'year': not a year"))
+        .when(pl.col("value").is_null())
+        .then(pl.format("column 'value': {} is not a number", pl.col("_raw_value")))
+        .otherwise(pl.col("invalid"))
+        .alias("invalid")
+    )
+    return frame.select([pl.col(c).cast(t, strict=False) for c, t in ACTUAL_SCHEMA.items()])
+
+
+def _unit_factors(frame: pl.DataFrame) -> pl.DataFrame:
+    """Per (metric, unit): the factor to the metric's unit, or why the unit is refused."""
+    from carbonacct.benchmarks import indicators
+    from carbonacct.units import conversion_factor
+
+    units = dict(indicators().select("metric", "unit").iter_rows())
+    rows = []
+    for metric, unit in frame.select("metric", "unit").unique().iter_rows():
+        target = units.get(metric)
+        factor, why = None, None
+        if target is None:
+            why = f"metric {metric!r} is unknown (known: {sorted(units)})"
+        elif unit is None:
+            why = "column 'unit': missing"
+        elif _electric(target) != _electric(unit):
+            why = f"{unit!r} is not a unit of {metric} ({target}): indicators are never converted"
+        else:
+            try:
+                factor = conversion_factor(unit, target)
+            except CarbonacctError as exc:
+                why = f"column 'unit': {unit!r} is not a unit of {metric} ({target}): {exc}"
+        rows.append({"metric": metric, "unit": unit, "_f": factor, "_to": target, "_why": why})
+    return pl.DataFrame(
+        rows,
+        schema={
+            "metric": pl.String,
+            "unit": pl.String,
+            "_f": pl.Float64,
+            "_to": pl.String,
+            "_why": pl.String,
+        },
+    )
+
+
+def _electric(unit: str) -> bool:
+    return unit.strip().lower().startswith(("kwh", "mwh", "gwh", "千瓦时", "度"))
+
+
+def validate(actuals: pl.DataFrame, negative_ok: pl.DataFrame) -> pl.DataFrame:
+    """Convert each row to its metric's unit; mark unknown metrics, units and bad values invalid.
+
+    ``negative_ok`` lists (metric, product) whose published levels are negative
+    (a BOF recovers more energy than it uses); elsewhere a value ≤ 0 is refused.
+    """
+    conv = _unit_factors(actuals)
+    out = actuals.join(conv, on=["metric", "unit"], how="left", nulls_equal=True).join(
+        negative_ok.with_columns(pl.lit(True).alias("_neg")),
+        on=["metric", "product"],
+        how="left",
+    )
+    value = pl.col("value")
+    bad_value = value.is_nan() | value.is_infinite() | ((value <= 0) & pl.col("_neg").is_null())
+    output = pl.col("output")
+    bad_output = output.is_not_null() & (output.is_nan() | output.is_infinite() | (output <= 0))
+    invalid = (
+        pl.when(pl.col("invalid").is_not_null())
+        .then(pl.col("invalid"))
+        .when(pl.col("_why").is_not_null())
+        .then(pl.col("_why"))
+        .when(bad_value)
+        .then(pl.format("column 'value': {} is not a positive finite number", value))
+        .when(bad_output)
+        .then(pl.format("column 'output': {} is not a positive finite number", output))
+        .otherwise(None)
+    )
+    return (
+        out.with_columns(invalid.alias("invalid"))
+        .with_columns(
+            pl.when(pl.col("invalid").is_null())
+            .then(value * pl.col("_f"))
+            .otherwise(None)
+            .alias("value"),
+            pl.coalesce("_to", "unit").alias("unit"),
+        )
+        .drop("_f", "_to", "_why", "_neg")
+    )
+
+
+def mark_duplicates(actuals: pl.DataFrame) -> pl.DataFrame:
+    """The same firm, year, metric and product given twice is ambiguous: both rows are refused
+    (their firm and rule only), naming the sources and rows."""
+    key = pl.struct("firm_id", "year", "metric", "product")
+    where = pl.format("{} row {}", pl.col("source"), pl.col("row").fill_null(0))
+    twice = key.is_duplicated() & pl.col("year").is_not_null()
+    return actuals.with_columns(
+        pl.when(twice & pl.col("invalid").is_null())
+        .then(
+            pl.format(
+                "the same firm, year, metric and product is given twice ({}): give it once",
+                where.str.join("; ").over("firm_id", "year", "metric", "product"),
+            )
+        )
+        .otherwise(pl.col("invalid"))
+        .alias("invalid")
+    )
+
+
+def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl.DataFrame:
+    """Turn a yearly footprint (a ``Footprint`` or its table) into the long ``actuals`` frame.
+
+    - ``energy_intensity_va`` [tce/万元] = ``energy_excl_feedstock_tce`` / value added: raw-material
+      energy (原料用能) is outside the intensity numerator (发改环资〔2022〕803号).
+    - ``co2_intensity_va`` [tCO2/万元] = ``co2_t`` / value added.
+    - ``product_energy_intensity`` [kgce/t] = site energy / output **only for a single-product
+      site** (``basis`` says so); a site with several products gets no value and the reason,
+      since whole-site energy divided by each product's output is no product's intensity.
+
+    ``price_basis`` (``constant:2020``, ``current``, or a frame of ``firm_id``, ``year``,
+    ``price_basis``) says at which prices the value added is; the data quality of each
+    firm-year (``rows_rejected``, ``rows_co2_missing``, ``data_complete``) travels along.
+    """
+    table = fp.table if hasattr(fp, "table") else fp
+    intensities = getattr(fp, "intensities", None)
+    yearly = table.filter(pl.col("period").cast(pl.String).str.len_chars() == 4).with_columns(
+        pl.col("period").cast(pl.String).cast(pl.Int32).alias("year")
+    )
+    if "energy_excl_feedstock_tce" not in yearly.columns:
+        yearly = yearly.with_columns(pl.col("energy_tce").alias("energy_excl_feedstock_tce"))
+    keys = ["firm_id", "year"]
+    agg = [pl.col("energy_tce", "energy_excl_feedstock_tce", "co2_t").sum()]
+    for col in ("rows_rejected", "rows_co2_missing"):
+        if col in yearly.columns:
+            agg.append(pl.col(col).cast(pl.Int64).sum())
+    if "value_added_cny10k" in yearly.columns:
+        agg.append(pl.col("value_added_cny10k").first())
+    site = yearly.group_by(keys).agg(agg)
+    for col in ("rows_rejected", "rows_co2_missing", "value_added_cny10k"):
+        if col not in site.columns:
+            site = site.with_columns(pl.lit(None, dtype=pl.Float64).alias(col))
+    complete = (pl.col("rows_rejected").fill_null(0) == 0) & (
+        pl.col("rows_co2_missing").fill_null(0) == 0
+    )
+    site = site.with_columns(complete.alias("data_complete"))
+    quality = ["data_complete", "rows_rejected", "rows_co2_missing", "energy_tce"]
+    va = pl.col("value_added_cny10k")
+    parts = [
+        site.filter(va.is_not_null()).select(
+            *keys,
+            pl.lit(metric).alias("metric"),
+            (pl.col(num) / va).alias("value"),
+            pl.lit(unit).alias("unit"),
+            pl.lit(basis).alias("basis"),
+            *quality,
+        )
+        for metric, num, unit, basis in (
+            (
+                "energy_intensity_va",
+                "energy_excl_feedstock_tce",
+                "tce/万元",
+                "site, excl. feedstock",
+            ),
+            ("co2_intensity_va", "co2_t", "tCO2/万元", "site, scope 1+2"),
+        )
+    ]
+    if intensities is not None and intensities.height:
+        parts.append(_single_product(intensities, site, quality))
+    frame = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
+    for col in ACTUAL_SCHEMA:
+        if col not in frame.columns:
+            frame = frame.with_columns(pl.lit(None).alias(col))
+    frame = frame.with_columns(pl.lit("footprint").alias("source"))
+    frame = _with_price_basis(frame.select(list(ACTUAL_SCHEMA)), price_basis)
+    return frame.cast(ACTUAL_SCHEMA)  # type: ignore[arg-type]
+
+
+def _single_product(
+    intensities: pl.DataFrame, site: pl.DataFrame, quality: list[str]
+) -> pl.DataFrame:
+    per_t = intensities.filter(pl.col("output_unit") == "t").with_columns(
+        pl.col("period").cast(pl.String).str.slice(0, 4).cast(pl.Int32).alias("year")
+    )
+    n = pl.len().over("firm_id", "year")
+    single = n == 1
+    return (
+        per_t.join(site, on=["firm_id", "year"], how="left")
+        .with_columns(
+            pl.lit("product_energy_intensity").alias("metric"),
+            pl.when(single).then(pl.col("energy_tce") * 1000 / pl.col("output")).alias("value"),
+            pl.lit("kgce/t").alias("unit"),
+            pl.when(single)
+            .then(pl.lit("whole site (single-product site)"))
+            .otherwise(
+                pl.format(
+                    "multi-product site ({} products): whole-site energy is no product's "
+                    "intensity; give the energy inside the product boundary as actuals",
+                    n,
+                )
+            )
+            .alias("basis"),
+        )
+        .select(
+            "firm_id", "year", "metric", "product", "value", "unit", "output", "basis", *quality
+        )
+    )
+
+
+def _with_price_basis(frame: pl.DataFrame, price_basis: str | pl.DataFrame | None) -> pl.DataFrame:
+    if price_basis is None:
+        return frame
+    if isinstance(price_basis, str):
+        return frame.with_columns(
+            pl.coalesce("price_basis", pl.lit(price_basis)).alias("price_basis")
+        )
+    given = price_basis.select(
+        pl.col("firm_id").cast(pl.String),
+        pl.col("year").cast(pl.Int32),
+        pl.col("price_basis").cast(pl.String).alias("_pb"),
+    ).unique(["firm_id", "year"])
+    return (
+        frame.join(given, on=["firm_id", "year"], how="left")
+        .with_columns(pl.coalesce("price_basis", "_pb").alias("price_basis"))
+        .drop("_pb")
+    )

@@ -1,0 +1,221 @@
+"""Products against the 标杆/基准 levels and the GB energy-consumption quota grades.
+
+A product figure is compared only with levels of the same indicator (metric): a
+comprehensive-energy figure [kgce/t] is never turned into AC power [kWh/t] for the
+aluminium level, nor energy per tonne of crude into energy per t·能量因数.
+
+Binding outcomes (``breach``): above the 基准 after its deadline, or above the GB
+quota grade 3 (the 限定值, ``exceeds_limit`` with the standard cited). Limits are
+compared by the full value (GB/T 8170-2008, 4.3.1) after removing float noise
+beyond 10 significant digits, so a refinery exactly at 8.5 is on the 基准.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from carbonacct.benchmarks import benchmark_levels, classify_grade, classify_levels, quota_grades
+
+PRODUCT_METRICS = (
+    "product_energy_intensity",
+    "product_electricity_intensity",
+    "refining_energy_factor_intensity",
+)
+#: Significant digits kept before comparing with a published limit (float noise removed).
+SIGNIFICANT_DIGITS = 10
+
+PRODUCT_SCHEMA: dict[str, Any] = {
+    "firm_id": pl.String,
+    "name": pl.String,
+    "province": pl.String,
+    "sector": pl.String,
+    "product": pl.String,
+    "metric": pl.String,
+    "check_year": pl.Int32,
+    "actual": pl.Float64,
+    "unit": pl.String,
+    "output": pl.Float64,
+    "basis": pl.String,
+    "benchmark": pl.Float64,
+    "baseline": pl.Float64,
+    "level": pl.String,
+    "gb_grade": pl.Int32,
+    "grade3": pl.Float64,
+    "exceeds_limit": pl.Boolean,
+    "standard": pl.String,
+    "deadline": pl.Date,
+    "status": pl.String,
+    "gap_rel": pl.Float64,
+    "edition": pl.String,
+    "data_complete": pl.Boolean,
+    "source_ref": pl.String,
+    "missing": pl.String,
+}
+
+
+def negative_levels() -> pl.DataFrame:
+    """(metric, product) whose published grades are negative: a negative figure is valid there."""
+    g = quota_grades()
+    return g.filter(pl.col("grade1") < 0).select("metric", "product").unique()
+
+
+def _references() -> pl.DataFrame:
+    """Levels and grades per (product, metric), each in its own unit."""
+    levels = benchmark_levels().select(
+        "product",
+        "metric",
+        pl.col("unit").alias("level_unit"),
+        "benchmark",
+        "baseline",
+        "deadline",
+        "edition",
+        pl.format("{} ({}), {}", pl.col("document"), pl.col("source"), pl.col("grade")).alias(
+            "level_ref"
+        ),
+    )
+    grades = quota_grades().select(
+        "product",
+        "metric",
+        pl.col("unit").alias("grade_unit"),
+        "grade1",
+        "grade2",
+        "grade3",
+        "standard",
+        pl.format("{} {}, {}", pl.col("standard"), pl.col("table"), pl.col("grade")).alias(
+            "grade_ref"
+        ),
+    )
+    return levels.join(grades, on=["product", "metric"], how="full", coalesce=True)
+
+
+def _unit_factor(refs: pl.DataFrame, actual: pl.DataFrame) -> pl.DataFrame:
+    """Per (metric, product): factor from the metric's unit to the reference unit, or why not."""
+    from carbonacct.benchmarks import indicators
+    from carbonacct.errors import CarbonacctError
+    from carbonacct.units import conversion_factor
+
+    units = dict(indicators().select("metric", "unit").iter_rows())
+    rows = []
+    wanted = actual.select("metric", "product").unique().join(refs, on=["metric", "product"])
+    for r in wanted.iter_rows(named=True):
+        ref_unit = r["level_unit"] or r["grade_unit"]
+        factor, why = None, None
+        try:
+            factor = conversion_factor(units[r["metric"]], ref_unit)
+        except CarbonacctError as exc:
+            why = (
+                f"the level of {r['product']} is in {ref_unit}; {units[r['metric']]} does not "
+                f"convert to it ({exc}): give the figure in {ref_unit}"
+            )
+        rows.append(
+            {
+                "metric": r["metric"],
+                "product": r["product"],
+                "_f": factor,
+                "_u": ref_unit,
+                "_why": why,
+            }
+        )
+    schema = {
+        "metric": pl.String,
+        "product": pl.String,
+        "_f": pl.Float64,
+        "_u": pl.String,
+        "_why": pl.String,
+    }
+    return pl.DataFrame(rows, schema=schema)
+
+
+def _other_indicator() -> pl.Expr:
+    """Why a product figure has no reference: another indicator is published, or none at all."""
+    return (
+        pl.when(pl.col("_other").is_not_null())
+        .then(
+            pl.format(
+                "{} of {} is not published; the levels of {} are for {}: a figure of one "
+                "indicator is never converted into another",
+                pl.col("metric"),
+                pl.col("product"),
+                pl.col("product"),
+                pl.col("_other"),
+            )
+        )
+        .otherwise(pl.format("no shipped level or GB grade for product {}", pl.col("product")))
+    )
+
+
+def product_results(firms: pl.DataFrame, actual: pl.DataFrame) -> pl.DataFrame:
+    """One row per firm, product, metric and year with data."""
+    rows = actual.filter(pl.col("metric").is_in(PRODUCT_METRICS) & pl.col("product").is_not_null())
+    if rows.height == 0:
+        return pl.DataFrame(schema=PRODUCT_SCHEMA)
+    refs = _references()
+    others = refs.group_by("product").agg(
+        pl.col("metric").unique().sort().str.join(", ").alias("_other")
+    )
+    rows = (
+        rows.join(firms, on="firm_id", how="left")
+        .join(refs, on=["product", "metric"], how="left")
+        .join(_unit_factor(refs, rows), on=["metric", "product"], how="left")
+        .join(others, on="product", how="left")
+        .with_columns((pl.col("value") * pl.col("_f")).alias("_v"))
+    )
+    has_ref = pl.col("_u").is_not_null()
+    v = pl.col("_v").round_sig_figs(SIGNIFICANT_DIGITS)
+    level = classify_levels(v, pl.col("benchmark"), pl.col("baseline"))
+    standard_year = pl.col("standard").str.extract(r"-(\d{4})$").cast(pl.Int32)
+    exceeds = (
+        pl.col("grade3").is_not_null() & (v > pl.col("grade3")) & (pl.col("year") >= standard_year)
+    )
+    past = pl.col("year") >= pl.col("deadline").dt.year()
+    status = (
+        pl.when(
+            pl.col("invalid").is_not_null()
+            | pl.col("_why").is_not_null()
+            | (~has_ref & pl.col("_other").is_not_null())
+        )
+        .then(pl.lit("invalid_input"))
+        .when(~has_ref)
+        .then(pl.lit("not_covered"))
+        .when(pl.col("_v").is_null())
+        .then(pl.lit("insufficient_data"))
+        .when(exceeds | ((level == "below_baseline") & past))
+        .then(pl.lit("breach"))
+        .when(level == "below_baseline")
+        .then(pl.lit("off_track"))
+        .otherwise(pl.lit("on_track"))
+    )
+    limit = pl.coalesce("baseline", "grade3")
+    missing = (
+        pl.when(pl.col("invalid").is_not_null())
+        .then(pl.col("invalid"))
+        .when(pl.col("_why").is_not_null())
+        .then(pl.col("_why"))
+        .when(~has_ref)
+        .then(_other_indicator())
+        .when(pl.col("_v").is_null())
+        .then(pl.col("basis"))
+        .when(exceeds)
+        .then(pl.format("above the GB quota limit (grade 3) of {}", pl.col("standard")))
+    )
+    return (
+        rows.with_columns(
+            pl.col("year").alias("check_year"),
+            pl.col("_v").alias("actual"),
+            pl.col("_u").alias("unit"),
+            level.alias("level"),
+            classify_grade(v).cast(pl.Int32).alias("gb_grade"),
+            exceeds.fill_null(False).alias("exceeds_limit"),
+            status.alias("status"),
+            ((pl.col("_v") - limit) / limit.abs()).alias("gap_rel"),
+            pl.concat_str("level_ref", "grade_ref", separator="; ", ignore_nulls=True).alias(
+                "source_ref"
+            ),
+            missing.alias("missing"),
+        )
+        .select(list(PRODUCT_SCHEMA))
+        .cast(PRODUCT_SCHEMA)  # type: ignore[arg-type]
+        .sort("firm_id", "product", "metric", "check_year")
+    )

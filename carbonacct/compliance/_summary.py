@@ -1,0 +1,340 @@
+"""The regulator's view: one row per firm ranked by severity, counts by group, product shares,
+and the exceptions to follow up."""
+
+from __future__ import annotations
+
+import polars as pl
+
+#: Worst first. A firm's status is the worst of its rows in its report year.
+STATUSES = (
+    "breach",
+    "off_track",
+    "invalid_input",
+    "insufficient_data",
+    "above_path",
+    "no_data",
+    "below_path",
+    "on_track",
+    "not_covered",
+)
+SEVERITY = {s: i for i, s in enumerate(STATUSES)}
+_FOLLOW_UP = ("breach", "off_track", "invalid_input", "above_path")
+
+
+def _rank(col: str = "status") -> pl.Expr:
+    return pl.col(col).replace_strict(SEVERITY, return_dtype=pl.Int32)
+
+
+def report_years(actual: pl.DataFrame, year: int | None) -> pl.DataFrame:
+    """Each firm's report year: ``year`` if given, else its latest complete year with data
+    (a year whose ``data_complete`` is not false), else its latest year."""
+    if year is not None:
+        return (
+            actual.select("firm_id")
+            .unique()
+            .with_columns(pl.lit(year, pl.Int32).alias("report_year"))
+        )
+    return actual.group_by("firm_id").agg(
+        pl.coalesce(
+            pl.col("year").filter(pl.col("data_complete").fill_null(True)).max(),
+            pl.col("year").max(),
+        )
+        .cast(pl.Int32)
+        .alias("report_year")
+    )
+
+
+def status_rows(
+    results: pl.DataFrame, products: pl.DataFrame, refused: pl.DataFrame
+) -> pl.DataFrame:
+    """Every status a firm got, by year: targets, products, and refused rows."""
+    cols = ("firm_id", "check_year", "status", "missing", "gap_rel", "data_complete")
+    return pl.concat(
+        [
+            results.select(cols),
+            products.select(cols),
+            refused.select(
+                "firm_id",
+                pl.col("year").alias("check_year"),
+                pl.lit("invalid_input").alias("status"),
+                pl.col("invalid").alias("missing"),
+                pl.lit(None, dtype=pl.Float64).alias("gap_rel"),
+                "data_complete",
+            ),
+        ]
+    )
+
+
+def rule_rows(results: pl.DataFrame, products: pl.DataFrame) -> pl.DataFrame:
+    """Target and product rows in one shape, for the exceptions."""
+    head = ("firm_id", "name", "province", "sector")
+    tail = ("unit", "status", "gap_rel", "missing")
+    return pl.concat(
+        [
+            results.select(
+                *head,
+                pl.col("pathway").alias("rule_id"),
+                "metric",
+                "product",
+                "check_year",
+                "actual",
+                "required",
+                *tail,
+            ),
+            products.select(
+                *head,
+                pl.col("edition").alias("rule_id"),
+                "metric",
+                "product",
+                "check_year",
+                "actual",
+                pl.col("baseline").alias("required"),
+                *tail,
+            ),
+        ],
+        how="vertical_relaxed",
+    )
+
+
+def _worst(rows: pl.DataFrame, years: pl.DataFrame) -> pl.DataFrame:
+    """Each firm's worst row in its report year (refused rows without a year count too)."""
+    at_year = rows.join(years, on="firm_id").filter(
+        (pl.col("check_year") == pl.col("report_year")) | pl.col("check_year").is_null()
+    )
+    return (
+        at_year.with_columns(_rank().alias("_s"))
+        .sort("_s", pl.col("gap_rel").fill_null(0.0), descending=[False, True])
+        .group_by("firm_id", maintain_order=True)
+        .agg(
+            pl.col("status").first(),
+            pl.col("missing").first().alias("reason"),
+            (pl.col("status") == "breach").sum().alias("breaches"),
+            pl.col("data_complete").fill_null(True).all().alias("data_complete"),
+        )
+    )
+
+
+def _firm_status() -> tuple[pl.Expr, pl.Expr]:
+    """A firm's status and reason when none of its rows decides it."""
+    unknown, has_status = pl.col("_unknown").is_not_null(), pl.col("status").is_not_null()
+    no_data, uncovered = pl.col("_data").is_null(), pl.col("_cov").is_null()
+    status = (
+        pl.when(unknown)
+        .then(pl.lit("invalid_input"))
+        .when(has_status)
+        .then(pl.col("status"))
+        .when(no_data)
+        .then(pl.lit("no_data"))
+        .when(uncovered)
+        .then(pl.lit("not_covered"))
+        .otherwise(pl.lit("insufficient_data"))
+    )
+    reason = (
+        pl.when(unknown)
+        .then(pl.col("_unknown"))
+        .when(has_status)
+        .then(pl.col("reason"))
+        .when(no_data)
+        .then(pl.lit("no actual values for this firm"))
+        .when(uncovered)
+        .then(pl.lit("no shipped target or level covers its sector, region or products"))
+        .otherwise(pl.format("no target to check in {}", pl.col("report_year")))
+    )
+    return status, reason
+
+
+def per_firm(
+    firms: pl.DataFrame,
+    rows: pl.DataFrame,
+    actual: pl.DataFrame,
+    covered: pl.DataFrame,
+    year: int | None,
+) -> pl.DataFrame:
+    """One row per input firm (and per firm of the actuals missing from the firms table)."""
+    years = report_years(actual, year)
+    worst = _worst(rows, years)
+    quality = (
+        actual.join(years, on="firm_id")
+        .filter(pl.col("year") == pl.col("report_year"))
+        .group_by("firm_id")
+        .agg(
+            pl.col("energy_tce").max(),
+            pl.col("rows_rejected").max(),
+            pl.col("rows_co2_missing").max(),
+        )
+    )
+    unknown = (
+        actual.select("firm_id")
+        .unique()
+        .join(firms, on="firm_id", how="anti")
+        .with_columns(
+            pl.lit("not in the firms table: add it with its sector and province").alias("_unknown")
+        )
+    )
+    has_data = actual.select("firm_id").unique().with_columns(pl.lit(True).alias("_data"))
+    out = (
+        pl.concat([firms, unknown.select("firm_id")], how="diagonal_relaxed")
+        .join(years, on="firm_id", how="left")
+        .join(worst, on="firm_id", how="left")
+        .join(quality, on="firm_id", how="left")
+        .join(unknown, on="firm_id", how="left")
+        .join(has_data, on="firm_id", how="left")
+        .join(covered.with_columns(pl.lit(True).alias("_cov")), on="firm_id", how="left")
+    )
+    status, reason = _firm_status()
+    return (
+        out.with_columns(status.alias("status"), reason.alias("reason"))
+        .with_columns(
+            pl.col("breaches").fill_null(0),
+            (pl.col("data_complete").fill_null(True) & pl.col("_data").is_not_null()).alias(
+                "data_complete"
+            ),
+            _rank().alias("severity"),
+        )
+        .sort(
+            "severity",
+            pl.col("energy_tce").fill_null(0.0),
+            "firm_id",
+            descending=[False, True, False],
+        )
+        .join(_province_names(), on="province", how="left")
+        .select(
+            "firm_id",
+            "name",
+            "province",
+            "province_name",
+            "city",
+            "sector",
+            "report_year",
+            "status",
+            "reason",
+            "breaches",
+            "data_complete",
+            "rows_rejected",
+            "rows_co2_missing",
+            "energy_tce",
+        )
+    )
+
+
+def _province_names() -> pl.DataFrame:
+    from carbonacct.vocabulary import regions
+
+    return regions().select(
+        pl.col("code").alias("province"), pl.col("name_zh").alias("province_name")
+    )
+
+
+def counts(firm_table: pl.DataFrame) -> pl.DataFrame:
+    """Firms per status by sector, province and city, with the energy share of firms in breach."""
+    groups = ["sector", "province", "province_name", "city"]
+    c = firm_table.group_by(*groups, "status").agg(pl.len().alias("firms"))
+    wide = c.pivot(on="status", index=groups, values="firms").fill_null(0)
+    for s in STATUSES:
+        if s not in wide.columns:
+            wide = wide.with_columns(pl.lit(0, dtype=pl.UInt32).alias(s))
+    energy = firm_table.group_by(groups).agg(
+        pl.col("energy_tce").sum().alias("energy_tce"),
+        pl.col("energy_tce").filter(pl.col("status") == "breach").sum().alias("_breach"),
+        (~pl.col("data_complete")).sum().alias("firms_data_incomplete"),
+    )
+    return (
+        wide.select(*groups, *STATUSES)
+        .with_columns(pl.sum_horizontal(*STATUSES).alias("firms"))
+        .join(energy, on=groups, how="left", nulls_equal=True)
+        .with_columns(
+            pl.when(pl.col("energy_tce") > 0)
+            .then(pl.col("_breach") / pl.col("energy_tce"))
+            .alias("energy_share_breach")
+        )
+        .drop("_breach")
+        .sort(groups, nulls_last=True)
+    )
+
+
+def exceptions(rows: pl.DataFrame, firm_table: pl.DataFrame) -> pl.DataFrame:
+    """Rows to follow up in each firm's report year: binding breaches first, then by the
+    firm's energy weight, then by the relative gap."""
+    years = firm_table.select("firm_id", "report_year", "energy_tce")
+    return (
+        rows.join(years, on="firm_id")
+        .filter(
+            (pl.col("check_year") == pl.col("report_year")) & pl.col("status").is_in(_FOLLOW_UP)
+        )
+        .with_columns(_rank().alias("_s"))
+        .sort(
+            "_s",
+            pl.col("energy_tce").fill_null(0.0),
+            pl.col("gap_rel").fill_null(0.0),
+            descending=[False, True, True],
+        )
+        .drop("_s", "report_year")
+    )
+
+
+def product_shares(products: pl.DataFrame, firm_table: pl.DataFrame) -> pl.DataFrame:
+    """Per product and sector: output share at 标杆 and above 基准, against the target share."""
+    from carbonacct.benchmarks import share_targets
+    from carbonacct.pathways import sector_prefixes
+
+    rows = products.join(firm_table.select("firm_id", "report_year"), on="firm_id").filter(
+        (pl.col("check_year") == pl.col("report_year")) & pl.col("level").is_not_null()
+    )
+    if rows.height == 0:
+        return pl.DataFrame()
+    shares = share_targets()
+    targets = (
+        shares.with_columns(
+            pl.Series("prefix", [sector_prefixes(s) for s in shares["sectors"].to_list()])
+        )
+        .explode("prefix")
+        .unique("prefix", keep="first")
+    )
+    weight = pl.col("output")
+    with_output = pl.col("output").is_not_null()
+    summary = (
+        rows.group_by("product", "sector")
+        .agg(
+            pl.len().alias("firms"),
+            (~with_output).sum().alias("firms_without_output"),
+            weight.sum().alias("output"),
+            (weight * (pl.col("level") == "benchmark")).sum().alias("_at"),
+            (weight * (pl.col("level") == "below_baseline")).sum().alias("_below"),
+            (pl.col("level") == "benchmark").sum().alias("firms_at_benchmark"),
+            (pl.col("level") == "below_baseline").sum().alias("firms_below_baseline"),
+        )
+        .with_columns(
+            pl.when(pl.col("output") > 0)
+            .then(pl.col("_at") / pl.col("output"))
+            .alias("share_at_benchmark"),
+            pl.when(pl.col("output") > 0)
+            .then(pl.col("_below") / pl.col("output"))
+            .alias("share_below_baseline"),
+        )
+        .drop("_at", "_below")
+    )
+    matched = (
+        summary.select("product", "sector")
+        .join(
+            targets.select(
+                "prefix",
+                pl.col("share_at_benchmark").alias("target_share"),
+                pl.col("deadline").alias("target_deadline"),
+                pl.col("source").alias("target_source"),
+            ),
+            how="cross",
+        )
+        .filter(pl.col("sector").fill_null("").str.starts_with(pl.col("prefix")))
+        .sort("prefix", descending=True)
+        .unique(["product", "sector"], keep="first")
+        .drop("prefix")
+    )
+    return (
+        summary.join(matched, on=["product", "sector"], how="left", nulls_equal=True)
+        .with_columns(
+            # no output, no share: never "meets" by default
+            (pl.col("share_at_benchmark") >= pl.col("target_share")).alias("meets_target"),
+            pl.lit("output used as the capacity proxy").alias("basis"),
+        )
+        .sort("product", "sector")
+    )

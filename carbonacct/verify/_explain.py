@@ -1,0 +1,151 @@
+"""Why a reported figure differs from ours: the first known cause that reproduces it.
+
+Each cause recomputes the line another way and compares at the reported
+precision: another rounding policy (shipped or the user's), exports not
+deducted, a unit slip (×1000, ×10^4), a sign flipped on carbon held in
+products, another published factor (named with set, year, region and
+variant), the oxidation rate omitted, another fuel factor set, or a reported
+factor that matches no publication.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from carbonacct.errors import CarbonacctError
+from carbonacct.factors import FactorLibrary
+from carbonacct.units import conversion_factor
+from carbonacct.verify._chain import Chain, fuel_chain
+from carbonacct.verify._lines import Line
+from carbonacct.verify.factor_check import find_factor, where
+from carbonacct.verify.rounding import RoundingPolicy
+
+__all__ = ["explain", "reported_factor_document"]
+
+_UNIT_SLIPS = {
+    Decimal(1000): "unit slip: value read in a unit 1000× too small (e.g. MWh as kWh, t as kg)",
+    Decimal("0.001"): "unit slip: value read in a unit 1000× too large (e.g. kWh as MWh, kg as t)",
+    Decimal(10000): "unit slip: a 10^4 multiplier added (e.g. Nm3 read as 万Nm3)",
+    Decimal("0.0001"): "unit slip: the 10^4 multiplier lost (e.g. 万Nm3 read as Nm3)",
+}
+_FULL = RoundingPolicy("full", "full precision")
+
+
+def _other_factor(
+    line: Line, net: Decimal, chain: Chain, tol: Decimal, lib: FactorLibrary
+) -> str | None:
+    """A published grid or heat factor that reproduces the figure."""
+    if line.kind not in ("electricity", "heat", "steam") or not net:
+        return None
+    implied = float(line.reported / (net * chain.per_activity))
+    rel = max(5e-5, float(tol / abs(line.reported))) if line.reported else 5e-5
+    subject = "electricity" if line.kind == "electricity" else "heat"
+    hits = find_factor(
+        implied,
+        f"tCO2/{'MWh' if subject == 'electricity' else 'GJ'}",
+        subject=subject,
+        library=lib,
+        rel_tol=rel,
+    )
+    if not hits.height:
+        return None
+    h = hits.row(0, named=True)
+    when = h["year"] or f"valid from {h['valid_from']}"
+    return f"different factor: {h['value']} {h['unit']} of {h['set_id']} ({h['region']}, {when}, {h['variant']})"
+
+
+def _fuel_variants(
+    line: Line, net: Decimal, chain: Chain, close: Any, lib: FactorLibrary
+) -> str | None:
+    if line.kind != "combustion" or chain.of is None or chain.of == 1:
+        return None
+    full = chain.co2(net, _FULL)
+    if close(full / chain.of):
+        return (
+            f"formula variant: oxidation rate omitted (OF {float(chain.of) * 100:g} % not applied)"
+        )
+    for sets in (["ndrc-2013"], ["ipcc-2006"]):
+        try:
+            alt = fuel_chain(line.subject, lib, sets)
+        except CarbonacctError:
+            continue
+        if close(alt.co2(net, _FULL)):
+            return f"different factor set: {sets[0]} parameters"
+    return None
+
+
+def explain(
+    line: Line,
+    chain: Chain,
+    gross: Decimal,
+    net: Decimal,
+    policies: Mapping[str, RoundingPolicy],
+    lib: FactorLibrary,
+    tol: Decimal,
+) -> str:
+    """The first known cause that reproduces the reported figure within ``tol`` [t], or ``unexplained``."""
+
+    def close(x: Decimal) -> bool:
+        return abs(x - line.reported) <= max(tol, abs(line.reported) * Decimal("1e-9"))
+
+    for p in policies.values():
+        if p.steps and close(chain.co2(net, p)):
+            return f"rounding: {p.id} ({p.description})"
+    if line.exported and close(chain.co2(gross, _FULL)):
+        return f"exports not deducted: {line.exported:g} {line.unit} delivered outside were left in"
+    full = chain.co2(net, _FULL)
+    for k, why in _UNIT_SLIPS.items():
+        if close(full * k):
+            return why
+    if chain.sign < 0 and close(-full):
+        return "sign: carbon held in products reported as an emission instead of a deduction"
+    found = _other_factor(line, net, chain, tol, lib) or _fuel_variants(
+        line, net, chain, close, lib
+    )
+    if found:
+        return found
+    rf = _reported_factor_value(line, chain)
+    if rf is not None and close(chain.sign * net * chain.per_activity * rf):
+        return (
+            f"reported factor {line.reported_factor} {line.reported_factor_unit or ''} matches no "
+            f"publication (mistyped?); ours is {chain.float_factor():g} tCO2/{chain.unit}"
+        )
+    return "unexplained"
+
+
+def _reported_factor_value(line: Line, chain: Chain) -> Decimal | None:
+    """The line's stated factor in tCO2 per the chain's unit, if it converts."""
+    if line.reported_factor is None:
+        return None
+    heat_unit = "GJ" if chain.per_activity != 1 else chain.unit
+    try:
+        k = conversion_factor(line.reported_factor_unit or f"tCO2/{heat_unit}", f"tCO2/{heat_unit}")
+    except CarbonacctError:
+        return None
+    return Decimal(format(line.reported_factor * k, ".12g"))
+
+
+def reported_factor_document(line: Line, chain: Chain, lib: FactorLibrary) -> str | None:
+    """The publications the line's stated factor is, or why none."""
+    if line.reported_factor is None:
+        return None
+    unit = line.reported_factor_unit or (
+        "tCO2/MWh" if line.kind == "electricity" else f"tCO2/{chain.unit}"
+    )
+    subject = {"electricity": "electricity", "heat": "heat", "steam": "heat"}.get(line.kind)
+    try:
+        hits = (
+            find_factor(line.reported_factor, unit, subject=subject, library=lib)
+            if subject
+            else None
+        )
+    except CarbonacctError as exc:
+        return f"not comparable: {exc}"
+    if hits is not None and hits.height:
+        return "; ".join(f"{h['document']} ({where(h)})" for h in hits.iter_rows(named=True))
+    rf = _reported_factor_value(line, chain)
+    if rf is not None and abs(float(rf) - chain.float_factor()) <= 5e-5 * chain.float_factor():
+        return f"ours: {chain.document}"
+    return "no shipped publication gives this value (the reporter's own or mistyped)"
