@@ -11,8 +11,10 @@ Every factor traces to its document, table and year (see
 29.3076
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
+from importlib.metadata import version as _version
 
+from carbonacct._accounting import footprint, validate
 from carbonacct.compliance import CheckResult, check
 from carbonacct.emissions import CO2_PER_C, CombustionFactor, combustion_factor
 from carbonacct.errors import (
@@ -23,6 +25,7 @@ from carbonacct.errors import (
     FactorFileError,
     FactorNotFoundError,
     InputError,
+    OptionError,
     UnknownUnitError,
 )
 from carbonacct.factors import (
@@ -34,15 +37,17 @@ from carbonacct.factors import (
     default_library,
     read_factor_set,
 )
-from carbonacct.footprint import Footprint, Method, QualityReport, footprint, validate
+from carbonacct.options import Method, RunOptions
 from carbonacct.pathways import required_value, sda_target
+from carbonacct.quality import QualityReport
+from carbonacct.results import Footprint
 from carbonacct.units import Quantity, conversion_factor, convert, parse_unit, ureg
 from carbonacct.verify import check_factor, find_factor, reconcile
 from carbonacct.vocabulary import carrier_code, region_code
 
 try:
-    __version__ = version("carbonacct")
-except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = _version("carbonacct")
+except _PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
 __all__ = [
@@ -63,8 +68,10 @@ __all__ = [
     "InputError",
     "Manifest",
     "Method",
+    "OptionError",
     "QualityReport",
     "Quantity",
+    "RunOptions",
     "UnknownUnitError",
     "__version__",
     "carrier_code",

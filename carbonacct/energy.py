@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from carbonacct.errors import CarbonacctError
+from carbonacct.errors import CarbonacctError, OptionError
 from carbonacct.factors import PROVENANCE_SCHEMA, FactorLibrary, default_library, provenance_fields
 from carbonacct.units import conversion_factor
 from carbonacct.vocabulary import carrier_info
@@ -117,9 +117,11 @@ def standard_coal_table(
     {'electricity': 0.1229, 'raw_coal': 0.7143, 'diesel': 1.4571}
     """
     if basis == "equal" and electricity_equal_value is None:
-        raise ValueError(
+        raise OptionError(
             "basis='equal' needs electricity_equal_value [kgce/kWh], the year's coal consumption "
-            "of thermal power supply (NBS 供电标准煤耗); GB/T 2589 gives no constant for it."
+            "of thermal power supply (NBS 供电标准煤耗); GB/T 2589 gives no constant for it.",
+            option="electricity_equal_value",
+            value=None,
         )
     lib = library or default_library()
     rows = [
@@ -203,3 +205,62 @@ def _from_ncv(code: str, unit: str, lib: FactorLibrary) -> dict[str, Any]:
         "factor_set": ncv.set_label,
         **provenance_fields([ncv]),
     }
+
+
+#: Carrier categories burnt as fuel.
+FUEL_CATEGORIES = ("solid_fuel", "liquid_fuel", "gas_fuel")
+
+
+def signed_amount() -> pl.Expr:
+    """One unit of a row's value in the carrier's canonical unit, negative when delivered out."""
+    return pl.when(pl.col("flow_n") == "out").then(-1.0).otherwise(1.0) * pl.col("to_canonical")
+
+
+def counts_as_energy(include_media: bool) -> pl.Expr:
+    """Whether a key's rows count in ``energy_tce`` (GB/T 2589-2020, 4.1 boundary).
+
+    Fuels, electricity, heat and steam always; energy-consuming media (water,
+    compressed air, oxygen) only when ``include_media``.
+    """
+    cat = pl.col("category")
+    media = (cat == "medium") & include_media
+    return cat.is_in(FUEL_CATEGORIES) | cat.is_in(["electricity", "heat", "steam"]) | media
+
+
+def energy_terms(include_media: bool) -> dict[str, tuple[pl.Expr, pl.Expr]]:
+    """Per key: (applies, contribution of one unit of value) for each energy column.
+
+    Exports (``flow = out``) are deducted; feedstock use is reported apart
+    (``energy_feedstock_tce``) and media always in ``energy_media_tce``.
+    Needs ``category``, ``flow_n``, ``use_n``, ``to_canonical`` and
+    ``tce_per_unit`` on the key table.
+    """
+    cat = pl.col("category")
+    elec, media, heat = cat == "electricity", cat == "medium", cat.is_in(["heat", "steam"])
+    counts = counts_as_energy(include_media)
+    into, out = pl.col("flow_n") == "in", pl.col("flow_n") == "out"
+    amount = pl.col("to_canonical")
+    tce = signed_amount() * pl.col("tce_per_unit")
+    return {
+        "energy_tce": (counts, tce),
+        "energy_feedstock_tce": (counts & (pl.col("use_n") == "feedstock"), tce),
+        "energy_media_tce": (media, tce),
+        "electricity_in_MWh": (elec & into, amount),
+        "electricity_out_MWh": (elec & out, amount),
+        "heat_in_GJ": (heat & into, amount),
+        "heat_out_GJ": (heat & out, amount),
+    }
+
+
+def energy_missing(include_media: bool) -> pl.Expr:
+    """A key that counts as energy but whose tce cannot be computed."""
+    return pl.col("tce_per_unit").is_null() & counts_as_energy(include_media)
+
+
+def ncv_warnings(energy: pl.DataFrame) -> list[str]:
+    """A warning for each carrier whose tce came from its NCV, not GB/T 2589's table."""
+    rows = energy.filter(pl.col("tce_source").str.starts_with("NCV"))
+    return [
+        f"{r['carrier']}: no tabulated GB/T 2589 coefficient; {r['tce_source']}"
+        for r in rows.iter_rows(named=True)
+    ]
