@@ -11,13 +11,12 @@ Every factor traces to its document, table and year (see
 29.3076
 """
 
-import sys
-import types
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     __version__: str
+    from carbonacct._accounting import footprint, validate
     from carbonacct.compliance import CheckResult, check
     from carbonacct.emissions import CO2_PER_C, CombustionFactor, combustion_factor
     from carbonacct.errors import (
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
         FactorFileError,
         FactorNotFoundError,
         InputError,
+        OptionError,
         UnknownUnitError,
     )
     from carbonacct.factors import (
@@ -39,8 +39,10 @@ if TYPE_CHECKING:
         default_library,
         read_factor_set,
     )
-    from carbonacct.footprint import Footprint, Method, QualityReport, footprint, validate
+    from carbonacct.options import Method, RunOptions
     from carbonacct.pathways import required_value, sda_target
+    from carbonacct.quality import QualityReport
+    from carbonacct.results import Footprint
     from carbonacct.units import Quantity, conversion_factor, convert, parse_unit, ureg
     from carbonacct.verify import check_factor, find_factor, reconcile  # type: ignore[no-redef]
     from carbonacct.vocabulary import carrier_code, region_code
@@ -60,13 +62,15 @@ _EXPORTS: dict[str, str] = {
     "FactorLibrary": "carbonacct.factors",
     "FactorNotFoundError": "carbonacct.errors",
     "FactorSet": "carbonacct.factors",
-    "Footprint": "carbonacct.footprint",
+    "Footprint": "carbonacct.results",
     "InputError": "carbonacct.errors",
     "Manifest": "carbonacct.factors",
-    "Method": "carbonacct.footprint",
+    "Method": "carbonacct.options",
+    "OptionError": "carbonacct.errors",
     "PARAMETERS": "carbonacct.factors",
-    "QualityReport": "carbonacct.footprint",
+    "QualityReport": "carbonacct.quality",
     "Quantity": "carbonacct.units",
+    "RunOptions": "carbonacct.options",
     "UnknownUnitError": "carbonacct.errors",
     "carrier_code": "carbonacct.vocabulary",
     "check": "carbonacct.compliance",
@@ -76,7 +80,7 @@ _EXPORTS: dict[str, str] = {
     "convert": "carbonacct.units",
     "default_library": "carbonacct.factors",
     "find_factor": "carbonacct.verify",
-    "footprint": "carbonacct.footprint",
+    "footprint": "carbonacct._accounting",
     "parse_unit": "carbonacct.units",
     "read_factor_set": "carbonacct.factors",
     "reconcile": "carbonacct.verify",
@@ -84,12 +88,8 @@ _EXPORTS: dict[str, str] = {
     "required_value": "carbonacct.pathways",
     "sda_target": "carbonacct.pathways",
     "ureg": "carbonacct.units",
-    "validate": "carbonacct.footprint",
+    "validate": "carbonacct._accounting",
 }
-
-# A function named like its module (carbonacct.footprint, carbonacct.check): loading
-# the module must not replace the function on the package.
-_SHADOWED = {name for name, module in _EXPORTS.items() if module == f"{__name__}.{name}"}
 
 
 def __getattr__(name: str) -> Any:
@@ -112,15 +112,6 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-class _Package(types.ModuleType):
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _SHADOWED and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
-
 __all__ = [
     "CO2_PER_C",
     "PARAMETERS",
@@ -139,8 +130,10 @@ __all__ = [
     "InputError",
     "Manifest",
     "Method",
+    "OptionError",
     "QualityReport",
     "Quantity",
+    "RunOptions",
     "UnknownUnitError",
     "__version__",
     "carrier_code",

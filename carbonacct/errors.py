@@ -4,6 +4,22 @@ Every error derives from :class:`CarbonacctError` and from the builtin it
 resembles, so callers can catch either (``except ValueError`` keeps working).
 Errors carry structured fields (file, row, column, value...) and pickle
 cleanly, so batch runs in worker processes can send them back.
+
+The hierarchy::
+
+    Exception
+    └── CarbonacctError
+        ├── UnknownUnitError        (+ ValueError)   a unit word the registry does not know
+        ├── DimensionalityError     (+ ValueError)   a unit of the wrong dimension
+        ├── FactorFileError         (+ ValueError)   a data file failing its schema
+        │   └── ChecksumError                        a shipped file changed since its manifest
+        ├── FactorNotFoundError     (+ LookupError)  no factor answers a query
+        ├── AmbiguousFactorError    (+ LookupError)  several factors answer a query
+        ├── InputError              (+ ValueError)   a user's file, row or column unusable as given
+        └── OptionError             (+ ValueError)   an option outside its allowed values
+
+Messages follow one formula: what was wrong, the value, where, what to do.
+:class:`InputError` composes it from its fields when no message is given.
 """
 
 from __future__ import annotations
@@ -19,6 +35,7 @@ __all__ = [
     "FactorFileError",
     "FactorNotFoundError",
     "InputError",
+    "OptionError",
     "RejectedRowsError",
     "UnknownUnitError",
 ]
@@ -72,7 +89,31 @@ class AmbiguousFactorError(CarbonacctError, LookupError):
 
 
 class InputError(CarbonacctError, ValueError):
-    """Bad user input: a file, row and column that cannot be used as given."""
+    """Bad user input: a file, row and column that cannot be used as given.
+
+    Give a whole ``message``, or let it be composed from the fields
+    ``problem``, ``value``, ``file``, ``row``, ``column`` and ``hint``:
+
+    >>> str(InputError(problem="activity needs a unit", file="a.csv", row=3,
+    ...                column="unit", value="", hint="write t or 万元"))
+    "a.csv, row 3, column 'unit': activity needs a unit (got ''). write t or 万元."
+    """
+
+    def __init__(self, message: str | None = None, **fields: Any) -> None:
+        super().__init__(message if message is not None else _compose(fields), **fields)
+
+
+def _compose(fields: dict[str, Any]) -> str:
+    where = [str(fields["file"])] if fields.get("file") else []
+    if fields.get("row") is not None:
+        where.append(f"row {fields['row']}")
+    if fields.get("column"):
+        where.append(f"column {fields['column']!r}")
+    text = fields.get("problem", "unusable input")
+    if "value" in fields:
+        text += f" (got {fields['value']!r})"
+    text = (", ".join(where) + ": " if where else "") + text
+    return text + (f". {fields['hint']}." if fields.get("hint") else ".")
 
 
 class RejectedRowsError(InputError):
@@ -84,3 +125,7 @@ def format_rows(rows: Sequence[dict[str, Any]], limit: int = 5) -> str:
     shown = [", ".join(f"{k}={v!r}" for k, v in row.items()) for row in rows[:limit]]
     more = f"\n  ... and {len(rows) - limit} more" if len(rows) > limit else ""
     return "".join(f"\n  {line}" for line in shown) + more
+
+
+class OptionError(CarbonacctError, ValueError):
+    """An option of a run that is not one of its allowed values (fields: ``option``, ``value``)."""

@@ -20,6 +20,7 @@ from typing import Any
 
 import polars as pl
 
+from carbonacct.errors import InputError
 from carbonacct.pathways import required_value
 
 __all__ = ["chart_font", "firm_report", "summary_report"]
@@ -142,7 +143,11 @@ def firm_report(
     """
     t = monthly.table.filter(pl.col("firm_id") == firm_id)
     if t.height == 0:
-        raise ValueError(f"No footprint rows for firm {firm_id!r}.")
+        raise InputError(
+            f"No footprint rows for firm {firm_id!r}: check the firm id against the readings.",
+            column="firm_id",
+            value=firm_id,
+        )
     energy, co2 = float(t["energy_tce"].sum()), float(t["co2_t"].sum())
     sections = [
         "<h2>能耗与排放 Energy and CO2</h2><p class='kpi'>"
@@ -178,7 +183,9 @@ def firm_report(
     sections += [
         f"<h2>数据质量 Quality</h2><p>{html.escape(q.summary()).replace(chr(10), '<br>')}</p>",
         _table(
-            monthly.factors_used.select("factor", "carrier", "scope", "value", "unit", "factor_set")
+            monthly.factors_used.select(
+                "factor", "carrier", "scope", "value", "unit", "factor_set", "grade", "clause"
+            )
         ),
     ]
     html_text = _page(

@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from carbonacct.errors import OptionError
+
 __all__ = ["SynthSummary", "generate"]
 
 # sector (GB/T 4754-2017), share of firms, extra carriers beyond electricity
@@ -97,9 +99,13 @@ def generate(
     """
     minutes = {"15min": 15, "30min": 30, "1h": 60, "60min": 60}.get(interval)
     if minutes is None:
-        raise ValueError(f"interval {interval!r} is not one of 15min, 30min, 1h.")
+        raise OptionError(
+            f"interval {interval!r} is not one of 15min, 30min, 1h.",
+            option="interval",
+            value=interval,
+        )
     if years < 1:
-        raise ValueError(f"years must be 1 or more (got {years}).")
+        raise OptionError(f"years must be 1 or more (got {years}).", option="years", value=years)
     out = Path(directory)
     (out / "readings").mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)

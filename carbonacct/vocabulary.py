@@ -11,6 +11,7 @@ Chinese column headers become library column names (:data:`COLUMN_MAP`).
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 from functools import cache
 
 import polars as pl
@@ -19,7 +20,14 @@ from carbonacct._manifest import verified_data_path
 from carbonacct.errors import InputError
 
 __all__ = [
+    "COLUMNS",
     "COLUMN_MAP",
+    "INDICATOR_STATUSES",
+    "METRICS",
+    "STATUSES",
+    "Term",
+    "canonical_columns",
+    "canonical_name",
     "carrier_code",
     "carrier_info",
     "carrier_names",
@@ -30,6 +38,7 @@ __all__ = [
     "region_names",
     "regions",
     "regions_matching",
+    "term",
 ]
 
 #: Column headers met in enterprise and statistics files, mapped to library names.
@@ -131,8 +140,16 @@ def carrier_code(name: str, *, strict: bool = True) -> str | None:
 
 
 def carrier_info(code: str) -> dict[str, str]:
-    """The carrier's row of the carrier table."""
-    return carriers().filter(pl.col("code") == code).row(0, named=True)
+    """The carrier's row of the carrier table (``code`` a carrier code, see :func:`carrier_code`)."""
+    rows = carriers().filter(pl.col("code") == code)
+    if not rows.height:
+        raise InputError(
+            f"{code!r} is not a carrier code; map a name with carrier_code() first "
+            "(see carbonacct.vocabulary.carriers()).",
+            column="carrier",
+            value=code,
+        )
+    return rows.row(0, named=True)
 
 
 @cache
@@ -143,12 +160,13 @@ def region_names() -> dict[str, str]:
         for name in (
             row["code"],
             row["gb2260"],
-            row["gb2260"][:2],
+            (row["gb2260"] or "")[:2],
             row["name_zh"],
             row["short_zh"],
             row["name_en"],
         ):
-            names[_fold(name)] = row["code"]
+            if name:  # 蒙东/蒙西 have no GB/T 2260 code of their own
+                names[_fold(name)] = row["code"]
     for row in _grid_regions().iter_rows(named=True):
         for name in (row["code"], row["name_zh"], row["name_en"]):
             names[_fold(name)] = row["code"]
@@ -196,3 +214,169 @@ def regions_matching(text: str) -> list[str]:
     """Region codes whose names contain ``text``."""
     t = _fold(text)
     return sorted({code for name, code in region_names().items() if t and t in name})
+
+
+# --- controlled names: one name per quantity, with its unit, dtype and Chinese label ---
+
+
+@dataclass(frozen=True)
+class Term:
+    """A controlled name: a result column, a checked metric or a status."""
+
+    name: str
+    unit: str | None
+    dtype: str
+    description: str
+    zh: str
+    aliases: tuple[str, ...] = ()
+
+
+def _terms(*terms: Term) -> dict[str, Term]:
+    return {t.name: t for t in terms}
+
+
+_F, _U = "Float64", "UInt32"
+
+#: Columns of the footprint and intensity tables.
+COLUMNS: dict[str, Term] = _terms(
+    Term("firm_id", None, "String", "firm identifier (统一社会信用代码 or own id)", "企业代码"),
+    Term("period", None, "String", "period label: 2024, 2024Q1 or 2024-01", "统计期"),
+    Term("energy_tce", "tce", _F, "comprehensive energy consumption (GB/T 2589)", "综合能耗"),
+    Term("energy_feedstock_tce", "tce", _F, "energy used as feedstock", "原料用能"),
+    Term(
+        "energy_excl_feedstock_tce", "tce", _F, "energy less feedstock use", "扣除原料用能后的能耗"
+    ),
+    Term("energy_media_tce", "tce", _F, "energy-consuming media", "耗能工质能耗"),
+    Term("co2_combustion_t", "tCO2", _F, "CO2 from fuel combustion", "化石燃料燃烧排放"),
+    Term("co2_process_t", "tCO2", _F, "process CO2 (carbonates)", "工业生产过程排放"),
+    Term("co2_scope1_t", "tCO2", _F, "direct CO2 (combustion + process)", "直接排放"),
+    Term("co2_electricity_t", "tCO2", _F, "CO2 of purchased electricity", "购入电力排放"),
+    Term("co2_heat_t", "tCO2", _F, "CO2 of purchased heat", "购入热力排放"),
+    Term("co2_scope2_t", "tCO2", _F, "indirect CO2 (electricity + heat)", "间接排放"),
+    Term("co2_t", "tCO2", _F, "total CO2", "二氧化碳排放总量"),
+    Term("ch4_t", "t", _F, "CH4 from combustion", "甲烷排放"),
+    Term("n2o_t", "t", _F, "N2O from combustion", "氧化亚氮排放"),
+    Term("co2e_t", "tCO2e", _F, "CO2 equivalent (GWP100)", "二氧化碳当量"),
+    Term("electricity_in_MWh", "MWh", _F, "electricity received", "购入电量"),
+    Term("electricity_out_MWh", "MWh", _F, "electricity delivered out", "输出电量"),
+    Term("heat_in_GJ", "GJ", _F, "heat received", "购入热力"),
+    Term("heat_out_GJ", "GJ", _F, "heat delivered out", "输出热力"),
+    Term("green_electricity_MWh", "MWh", _F, "contracted green electricity", "绿色电力"),
+    Term("co2_electricity_market_t", "tCO2", _F, "market-based electricity CO2", "市场法电力排放"),
+    Term("co2_scope2_market_t", "tCO2", _F, "market-based indirect CO2", "市场法间接排放"),
+    Term("value_added_cny10k", "万元", _F, "industrial value added", "工业增加值"),
+    Term(
+        "energy_intensity_tce_per_cny10k",
+        "tce/万元",
+        _F,
+        "energy per value added",
+        "单位增加值能耗",
+        ("energy_intensity_va", "energy_per_value"),
+    ),
+    Term(
+        "co2_intensity_t_per_cny10k",
+        "tCO2/万元",
+        _F,
+        "CO2 per value added",
+        "单位增加值二氧化碳排放",
+        ("co2_intensity_va", "co2_per_value"),
+    ),
+    Term("output", None, _F, "product output, in output_unit", "产量"),
+    Term(
+        "energy_per_output_kgce",
+        "kgce per output unit",
+        _F,
+        "energy per unit of product",
+        "单位产品能耗",
+    ),
+    Term(
+        "co2_per_output_t", "tCO2 per output unit", _F, "CO2 per unit of product", "单位产品碳排放"
+    ),
+    Term("rows", None, _U, "input rows accounted", "计入行数"),
+    Term("rows_rejected", None, _U, "input rows rejected", "剔除行数"),
+    Term(
+        "rows_co2_missing",
+        None,
+        _U,
+        "rows accounted for energy without a CO2 factor",
+        "缺排放因子行数",
+    ),
+)
+
+#: Metrics the checks read (long ``actuals``); each column's old names are accepted.
+METRICS: dict[str, Term] = _terms(
+    COLUMNS["energy_intensity_tce_per_cny10k"],
+    COLUMNS["co2_intensity_t_per_cny10k"],
+    COLUMNS["energy_tce"],
+    COLUMNS["co2_t"],
+    Term("product_energy_intensity", "kgce/t", _F, "energy per t of product", "单位产品综合能耗"),
+    Term("product_co2_intensity", "tCO2/t", _F, "CO2 per t of product", "单位产品碳排放强度"),
+)
+
+#: Statuses of a compliance check, worst first (``not_covered``: no target applies).
+STATUSES: dict[str, Term] = _terms(
+    Term(
+        "breach",
+        None,
+        "String",
+        "above the required value in or after the target year, or below the baseline past "
+        "its deadline",
+        "未达标",
+    ),
+    Term(
+        "off_track", None, "String", "above the required value before the target year", "偏离路径"
+    ),
+    Term("insufficient_data", None, "String", "base-year or current data missing", "数据不足"),
+    Term("on_track", None, "String", "at or below the required value", "符合路径"),
+    Term("not_covered", None, "String", "no target applies to the firm", "不适用"),
+)
+
+#: Statuses of a green-factory indicator (a different thing from a check status).
+INDICATOR_STATUSES: dict[str, Term] = _terms(
+    Term("met", None, "String", "the indicator is met", "满足"),
+    Term("partly", None, "String", "the indicator is partly met", "部分满足"),
+    Term("not_met", None, "String", "the indicator is not met", "不满足"),
+    Term("not_applicable", None, "String", "the indicator does not apply", "不适用"),
+)
+
+_ALIASES = {a: t.name for t in COLUMNS.values() for a in t.aliases}
+
+
+def canonical_name(name: str) -> str:
+    """The controlled name of a column or metric, old names mapped.
+
+    >>> canonical_name("energy_intensity_va"), canonical_name("energy_per_value")
+    ('energy_intensity_tce_per_cny10k', 'energy_intensity_tce_per_cny10k')
+    >>> canonical_name("co2_t")
+    'co2_t'
+    """
+    return _ALIASES.get(name, name)
+
+
+def term(name: str) -> Term:
+    """The registry entry of a column, metric or status (old names accepted)."""
+    name = canonical_name(name)
+    for registry in (COLUMNS, METRICS, STATUSES, INDICATOR_STATUSES):
+        if name in registry:
+            return registry[name]
+    raise InputError(
+        f"{name!r} is not a controlled name; see carbonacct.vocabulary.COLUMNS, METRICS and "
+        "STATUSES.",
+        column=name,
+    )
+
+
+def canonical_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with old column names renamed to the controlled ones (``energy_intensity_va`` ...).
+
+    >>> canonical_columns(pl.DataFrame({"energy_per_value": [0.05]})).columns
+    ['energy_intensity_tce_per_cny10k']
+    """
+    renames = {c: _ALIASES[c] for c in frame.columns if c in _ALIASES}
+    clash = [new for new in renames.values() if new in frame.columns]
+    if clash:
+        raise InputError(
+            f"column {clash[0]!r} is given twice, under its name and an old alias; keep one.",
+            column=clash[0],
+        )
+    return frame.rename(renames)

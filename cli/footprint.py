@@ -53,13 +53,6 @@ def _by(value: str | None) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _grid(value: str) -> str | float:
-    try:
-        return float(value)
-    except ValueError:
-        return value
-
-
 def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options shared by `footprint` and `validate`."""
     options = [
@@ -137,6 +130,11 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+#: footprint() arguments that are inputs or run options, not method fields.
+_INPUTS = ("activity", "fuel_parameters", "green_electricity", "by")
+_RUN = ("engine", "client", "encoding", "sheet", "require_complete")
+
+
 def _run(
     readings: tuple[str, ...],
     firms: str | None,
@@ -149,19 +147,25 @@ def _run(
     no_duplicate_check: bool,
     **more: Any,
 ) -> carbonacct.Footprint:
+    inputs = {k: more.pop(k) for k in _INPUTS if k in more}
+    run = {k: more.pop(k) for k in _RUN if k in more}
+    method = carbonacct.Method(
+        period=period,  # type: ignore[arg-type]  # click.Choice keeps it to the allowed values
+        grid_factor=grid_factor,  # type: ignore[arg-type]  # a mode or a number, checked by Method
+        combustion_sets=tuple(factor_sets) or None,
+        steam_enthalpy_kJ_per_kg=steam_enthalpy,
+        steam_feedwater_enthalpy_kJ_per_kg=steam_feedwater_enthalpy,
+        check_duplicates=not no_duplicate_check,
+        electricity_equal_value_kgce_per_kWh=more.pop("electricity_equal_value", None),
+        **more,
+    )
     with _Progress() as progress:
         return carbonacct.footprint(
             list(readings),
             firms=firms,
-            period=period,
-            grid_factor=_grid(grid_factor),
-            combustion_sets=list(factor_sets) or None,
-            steam_enthalpy=steam_enthalpy,
-            steam_feedwater_enthalpy=steam_feedwater_enthalpy,
-            strict=strict,
-            check_duplicates=not no_duplicate_check,
-            progress=progress.phase,
-            **more,
+            method=method,
+            run=carbonacct.RunOptions(strict=strict, progress=progress.phase, **run),
+            **inputs,
         )
 
 

@@ -47,9 +47,8 @@ def report(
     if summary == bool(firm_id):
         raise click.UsageError("Give --firm ID for a firm's report, or --summary.")
     src = list(readings)
-    yearly = carbonacct.footprint(
-        src, firms=firms, activity=activity, steam_enthalpy=steam_enthalpy
-    )
+    method = carbonacct.Method(steam_enthalpy_kJ_per_kg=steam_enthalpy)
+    yearly = carbonacct.footprint(src, firms=firms, activity=activity, method=method)
     check = None
     if activity or actuals:
         check = carbonacct.check(
@@ -61,7 +60,7 @@ def report(
         summary_report(check, path=output)
     else:
         monthly = carbonacct.footprint(
-            src, firms=firms, period="month", by=["carrier"], steam_enthalpy=steam_enthalpy
+            src, firms=firms, by=["carrier"], method=method.replace(period="month")
         )
         green = score(assessment, footprint=yearly) if assessment else None
         firm_report(str(firm_id), monthly=monthly, check=check, green=green, path=output)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 import carbonacct
@@ -31,3 +33,41 @@ def factors_copy(tmp_path: Path) -> Path:
 # Benchmarks generate tens of millions of rows: collected only when asked for
 # (CARBONACCT_BENCH=1, see README), never in the default test run.
 collect_ignore = [] if os.environ.get("CARBONACCT_BENCH") else ["benchmarks"]
+
+
+# --- builders: small frames in the library's vocabulary, for worked examples ---
+
+
+def make_readings(*rows: tuple[str, str, float, str], period: str = "2024") -> pl.DataFrame:
+    """Readings from (firm_id, carrier, value, unit) tuples, all in one period."""
+    return pl.DataFrame(
+        {
+            "firm_id": [r[0] for r in rows],
+            "carrier": [r[1] for r in rows],
+            "value": [float(r[2]) for r in rows],
+            "unit": [r[3] for r in rows],
+            "period": [period] * len(rows),
+        }
+    )
+
+
+def make_activity(*rows: tuple[str, str, str, float, str]) -> pl.DataFrame:
+    """Activity from (firm_id, period, metric, value, unit) tuples."""
+    cols = ("firm_id", "period", "metric", "value", "unit")
+    return pl.DataFrame({c: [r[i] for r in rows] for i, c in enumerate(cols)})
+
+
+def one(fp: carbonacct.Footprint, column: str, firm: str = "F1") -> float:
+    """The value of ``column`` in the single row of ``firm``."""
+    rows = fp.table.filter(pl.col("firm_id") == firm)
+    assert rows.height == 1, rows
+    return float(rows[column][0])
+
+
+def _missing(module: str) -> bool:
+    return importlib.util.find_spec(module) is None
+
+
+requires_dask = pytest.mark.skipif(_missing("distributed"), reason="needs dask.distributed")
+requires_pint_pandas = pytest.mark.skipif(_missing("pint_pandas"), reason="needs pint-pandas")
+requires_matplotlib = pytest.mark.skipif(_missing("matplotlib"), reason="needs matplotlib")

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 import carbonacct
-from carbonacct.footprint import RESULT_COLUMNS
+from carbonacct.results import RESULT_COLUMNS
 from carbonacct.synth import generate
 
 distributed = pytest.importorskip("distributed")

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from carbonacct import footprint
-from carbonacct.footprint import RESULT_COLUMNS
+from carbonacct.results import RESULT_COLUMNS
 
 FIRMS = pl.DataFrame({"firm_id": ["A", "B", "C"], "province": ["江苏", "广东", "四川"]})
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -17,7 +17,7 @@ import polars as pl
 import pytest
 
 from carbonacct import footprint
-from carbonacct.footprint import RESULT_COLUMNS
+from carbonacct.results import RESULT_COLUMNS
 
 # standard coal, tce per unit: GB/T 2589 (kgce/kWh, kgce/MJ), NBS natural gas 12.1430 tce/10^4 m3
 TCE = {"electricity": 0.1229e-3, "natural_gas": 12.1430e-4, "diesel": 1.4571, "heat": 0.03412}

@@ -294,8 +294,10 @@ def green_score_with_footprint(
             readings,
             firms=firms,
             activity=activity,
-            steam_enthalpy=steam_enthalpy,
-            grid_factor="provincial" if firms else "national",
+            method=carbonacct.Method(
+                steam_enthalpy_kJ_per_kg=steam_enthalpy,
+                grid_factor="provincial" if firms else "national",
+            ),
         )
     w = read_weights(weights) if isinstance(weights, (str, Path)) else weights
     options: dict[str, Any] = {

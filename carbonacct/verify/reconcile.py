@@ -148,10 +148,14 @@ def _measured(
     """Gross activity and exports per (firm, carrier, year) from the firm's readings."""
     import carbonacct
 
-    fp = carbonacct.footprint(
-        readings, firms=firms, by=("carrier",), period="year", library=lib,
-        steam_enthalpy=run.steam_enthalpy, checksum=False,
+    method = carbonacct.Method(
+        period="year",
+        steam_enthalpy_kJ_per_kg=run.steam_enthalpy,
         grid_factor="provincial" if firms is not None else "national",
+    )
+    fp = carbonacct.footprint(
+        readings, firms=firms, by=("carrier",), library=lib, method=method,
+        run=carbonacct.RunOptions(checksum=False),
     )  # fmt: skip
     out = {}
     for t in fp.table.iter_rows(named=True):

@@ -1,0 +1,446 @@
+"""The footprint: energy (GB/T 2589) and CO2 (GB/T 32150) of firms by period.
+
+:func:`footprint` is a short sequence of stages::
+
+    read -> validate -> aggregate (one pass) -> factors (the sector method)
+         -> decide -> combine -> scope 2 / intensities -> quality -> provenance
+
+The pass over the readings is the only one over the data; every later stage
+runs on the small table of sums per group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import polars as pl
+
+from carbonacct._sides import read_firms, read_fuel_parameters
+from carbonacct.completeness import gap_warnings, meter_gaps
+from carbonacct.completeness import require_complete as require_gaps_closed
+from carbonacct.emissions import grid_table, grid_warnings, measured_factors
+from carbonacct.energy import ncv_warnings
+from carbonacct.errors import InputError, OptionError, RejectedRowsError, format_rows
+from carbonacct.factors import FactorLibrary, default_library
+from carbonacct.intensity import intensities, read_activity
+from carbonacct.io import Source, TableLike, read_readings
+from carbonacct.methods import SectorMethod, get_method
+from carbonacct.options import Method, RunOptions, split_old_options
+from carbonacct.provenance import (
+    Provenance,
+    factor_sets,
+    factors_used,
+    grid_rows_for,
+    grid_used,
+)
+from carbonacct.quality import QualityReport, decide, quality_report, reason_counts, reject_plan
+from carbonacct.readings import (
+    KEY_COLUMNS,
+    ReadingOptions,
+    Scan,
+    aggregate_readings,
+    key_table,
+    period_label,
+    scan_readings,
+)
+from carbonacct.results import BY_COLUMNS, RESULT_COLUMNS, Footprint
+from carbonacct.scope2 import market_based, read_green_electricity
+
+__all__ = ["footprint", "validate"]
+
+
+def footprint(
+    readings: TableLike | Sequence[TableLike],
+    *,
+    firms: TableLike | None = None,
+    activity: TableLike | None = None,
+    fuel_parameters: TableLike | None = None,
+    green_electricity: TableLike | None = None,
+    by: Sequence[str] = (),
+    method: Method = Method(),
+    run: RunOptions = RunOptions(),
+    library: FactorLibrary | None = None,
+    **old_options: Any,
+) -> Footprint:
+    """Energy and CO2 of firms by period, from meter and fuel readings.
+
+    Parameters
+    ----------
+    readings : path or frame, or a list of them
+        Long-format readings (see :mod:`carbonacct.readings`).
+    firms, activity, fuel_parameters, green_electricity : path or frame, optional
+        Firms (``firm_id``, ``province``, ``sector``: needed for provincial
+        grid factors); value added and product output (intensities); measured
+        fuel parameters per firm (GB/T 32150); contracted green electricity
+        (market-based scope 2).
+    by : sequence of {'site_id', 'carrier', 'meter_id'}
+    method : Method
+        What is computed (period, energy basis, grid factor, fuel sets...).
+    run : RunOptions
+        How it runs (engine, cluster, strictness, progress).
+    library : FactorLibrary, optional
+
+    References
+    ----------
+    GB/T 2589-2020; GB/T 32150-2015 and GB/T 32151.x; MEE/NBS electricity factors.
+    """
+    method, run = split_old_options("footprint", method, run, old_options)
+    _check_by(by, green_electricity)
+    lib, sector = library or default_library(), get_method(method.method)
+    firm_frame, firm_src = read_firms(firms)
+    measured = _measured(fuel_parameters, lib, method)
+    options = _reading_options(method)
+    scan, groups, source = _aggregate(readings, options, by, run)
+    run.say("applying factors")
+    keys, tables = _key_constants(groups, options, sector, method, lib)
+    grid, firm_year = _grid(groups, firm_frame, keys, method, lib, source)
+    groups = decide(groups, keys, firm_year, by_firm := firm_frame is not None)
+    table, co2_missing = _combine(groups, keys, firm_year, measured, by, method, by_firm)
+    table = _assemble(sector.finalize(table, method, lib), groups, method, by, sector)
+    table, per_product, warnings, extra_used, inputs = _side_results(
+        table, activity, green_electricity, method, by, lib
+    )
+    seen = groups.select("firm_id", pl.col("year").cast(pl.Int32))  # accounted or rejected
+    grid_seen = grid_rows_for(grid, seen, firm_frame, method.needs_province)
+    warnings += grid_warnings(grid_seen) + ncv_warnings(tables["energy"])
+    quality, plan, gaps = _quality(scan, groups, keys, warnings, co2_missing, method, run, source)
+    grid = grid_used(grid, table, firm_frame, method.needs_province)
+    used = factors_used(tables, grid, _codes(keys), measured, method.tce_from_measured_ncv)
+    used = pl.concat([used, *extra_used], how="vertical_relaxed")
+    inputs |= {"readings": source, "firms": firm_src}
+    provenance = _provenance(method, lib, used, inputs, quality)
+    provenance["inputs"]["readings"]["interval_labels"] = scan.labels
+    return Footprint(table, quality, used, provenance, per_product, plan, gaps)
+
+
+def validate(readings: TableLike | Sequence[TableLike], **options: Any) -> Footprint:
+    """Run the checks of :func:`footprint` and return its result for its quality report.
+
+    Same parameters as :func:`footprint`; use ``.quality`` and ``.rejects``.
+    """
+    return footprint(readings, **options)
+
+
+def _reading_options(method: Method) -> ReadingOptions:
+    # the reading layer takes the Method itself at the merge of the new readings module
+    return ReadingOptions(
+        period=method.period,
+        steam_enthalpy=method.steam_enthalpy_kJ_per_kg,
+        steam_feedwater_enthalpy=method.steam_feedwater_enthalpy_kJ_per_kg,
+        rollover_fraction=method.rollover_fraction,
+        check_duplicates=method.check_duplicates,
+        timezone=method.timezone,
+        interval_label=method.interval_label,
+    )
+
+
+def _quality(
+    scan: Scan,
+    groups: pl.DataFrame,
+    keys: pl.DataFrame,
+    warnings: list[str],
+    co2_missing: dict[str, int],
+    method: Method,
+    run: RunOptions,
+    source: Source,
+) -> tuple[QualityReport, pl.LazyFrame, pl.DataFrame]:
+    """The quality report, the plan of the rejected rows, and the gaps per meter.
+
+    In strict mode any reject raises; with ``require_complete`` any gap does.
+    """
+    gaps = meter_gaps(scan.rows)
+    if run.require_complete:
+        require_gaps_closed(gaps, source.name)
+    unit_notes = sorted(set(keys["unit_note"].drop_nulls().to_list()))
+    warnings = [*scan.warnings, *unit_notes, *gap_warnings(gaps), *warnings]
+    quality = quality_report(reason_counts(groups), warnings, co2_missing)
+    plan = reject_plan(scan, groups, method.period)
+    if run.strict and quality.rows_rejected:
+        _raise_strict(quality, plan)
+    return quality, plan, gaps
+
+
+def _check_by(by: Sequence[str], green_electricity: TableLike | None) -> None:
+    for b in by:
+        if b not in BY_COLUMNS:
+            raise OptionError(f"by={b!r} is not one of {BY_COLUMNS}.", option="by", value=b)
+    if green_electricity is not None and by:
+        raise OptionError(
+            "green_electricity (market-based scope 2) applies to firm totals; use by=().",
+            option="by",
+            value=tuple(by),
+        )
+
+
+def _measured(data: TableLike | None, lib: FactorLibrary, method: Method) -> pl.DataFrame | None:
+    if data is None:
+        return None
+    frame, src = read_fuel_parameters(data)
+    return measured_factors(frame, src.name, lib, method.combustion_sets)
+
+
+def _aggregate(
+    readings: TableLike | Sequence[TableLike],
+    options: ReadingOptions,
+    by: Sequence[str],
+    run: RunOptions,
+) -> tuple[Scan, pl.DataFrame, Source]:
+    """The one pass over the data: row-level checks, then sums per group."""
+    parts, source = read_readings(
+        readings, checksum=run.checksum, encoding=run.encoding, sheet=run.sheet
+    )
+    extra = tuple(b for b in by if b != "carrier")
+    if run.engine == "dask":
+        from carbonacct.distributed import dask_groups
+
+        run.say("reading and aggregating on the cluster")
+        groups, dups = dask_groups(readings, options, extra, run.client)
+        return scan_readings(parts, source, options, duplicates=dups), groups, source
+    run.say("checking keys, periods and duplicates")
+    scan = scan_readings(parts, source, options)
+    run.say("reading and aggregating")
+    engine: Literal["streaming", "in-memory"] = (
+        "streaming" if run.engine == "streaming" else "in-memory"
+    )
+    return scan, _collect(aggregate_readings(scan.rows, extra), engine, source), source
+
+
+def _collect(plan: pl.LazyFrame, engine: Any, source: Source) -> pl.DataFrame:
+    """Run the pass over the data; a file that breaks while read is named, not a traceback."""
+    try:
+        return plan.collect(engine=engine)
+    except pl.exceptions.ComputeError as exc:
+        text = str(exc).strip().splitlines()[0]
+        if "more fields than defined" in text:
+            text = (
+                "a row has more fields than the header (an unquoted comma in a value such "
+                'as 1,234.5? quote it: "1,234.5")'
+            )
+        raise InputError(
+            f"{source.name}: {text}", file=source.name, row=None, column=None
+        ) from None
+
+
+def _codes(keys: pl.DataFrame) -> list[str]:
+    return keys["carrier"].drop_nulls().unique().to_list()
+
+
+def _key_constants(
+    groups: pl.DataFrame,
+    options: ReadingOptions,
+    sector: SectorMethod,
+    method: Method,
+    lib: FactorLibrary,
+) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+    """The key table with the sector method's constants, and the factor tables behind them."""
+    keys = key_table(groups, options)
+    carriers = dict(keys.select("carrier", "category").drop_nulls().unique().iter_rows())
+    tables = sector.factor_tables(carriers, method, lib)
+    return sector.key_constants(keys, tables, method), tables
+
+
+def _grid(
+    groups: pl.DataFrame,
+    firms: pl.DataFrame | None,
+    keys: pl.DataFrame,
+    method: Method,
+    lib: FactorLibrary,
+    source: Source,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Grid factors per (province, year), and per firm and year the known flag and factor."""
+    needs_province = method.needs_province
+    if needs_province and "electricity" in _codes(keys) and firms is None:
+        raise InputError(
+            f"grid_factor={method.grid_factor!r} needs each firm's province: pass firms= (a table "
+            "with firm_id and province), or choose grid_factor='national'.",
+            file=source.name,
+            row=None,
+            column="province",
+        )
+    years = tuple(sorted(y for y in groups["year"].unique().to_list() if y is not None and y > 0))
+    provinces = firms["province"].unique().to_list() if firms is not None else [None]
+    grid = grid_table(
+        provinces if needs_province else [None], years, method.grid_factor, library=lib
+    )
+    by_year = grid.select(pl.col("province"), pl.col("year").cast(pl.Int32), "grid_ef")
+    if firms is None:
+        return grid, by_year.drop("province")
+    frame = firms.select("firm_id", "province").join(
+        pl.DataFrame({"year": list(years)}, schema={"year": pl.Int32}), how="cross"
+    )
+    if needs_province:
+        frame = frame.join(by_year, on=["province", "year"], how="left", nulls_equal=True)
+    else:
+        frame = frame.join(by_year.drop("province"), on="year", how="left")
+    return grid, frame.select("firm_id", "year", "grid_ef", pl.lit(True).alias("_known"))
+
+
+def _apply_measured(t: pl.DataFrame, measured: pl.DataFrame, method: Method) -> pl.DataFrame:
+    """A firm's measured parameters replace the defaults, before any CO2 factor is found missing."""
+    sign = pl.when(pl.col("flow_n") == "out").then(-1.0).otherwise(1.0)
+    per_unit = sign * pl.col("to_canonical")
+    t = t.join(
+        measured.select(
+            "firm_id",
+            "carrier",
+            pl.col("co2_per_unit").alias("_ef"),
+            pl.col("tce_per_unit").alias("_tce"),
+        ),
+        on=["firm_id", "carrier"],
+        how="left",
+    ).with_columns(
+        pl.when(pl.col("_ef").is_not_null() & pl.col("_burns"))
+        .then(per_unit * pl.col("_ef"))
+        .otherwise(pl.col("k_co2_combustion_t"))
+        .alias("k_co2_combustion_t")
+    )
+    if not method.tce_from_measured_ncv:
+        return t
+    measured_tce = pl.col("_tce").is_not_null() & pl.col("_fuel")
+    return t.with_columns(
+        pl.when(measured_tce)
+        .then(per_unit * pl.col("_tce"))
+        .otherwise(pl.col("k_energy_tce"))
+        .alias("k_energy_tce"),
+        pl.when(measured_tce & (pl.col("use_n") == "feedstock"))
+        .then(per_unit * pl.col("_tce"))
+        .otherwise(pl.col("k_energy_feedstock_tce"))
+        .alias("k_energy_feedstock_tce"),
+    )
+
+
+def _combine(
+    groups: pl.DataFrame,
+    keys: pl.DataFrame,
+    firm_year: pl.DataFrame,
+    measured: pl.DataFrame | None,
+    by: Sequence[str],
+    method: Method,
+    by_firm: bool,
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Aggregated values × key constants (× the firm-year grid factor) = the summed columns.
+
+    Also the rows without a CO2 factor per carrier: their energy is summed, their CO2 is not.
+    """
+    summed = [c[2:] for c in keys.columns if c.startswith("k_")]
+    group = ["firm_id", "year", "sub", *by]
+    t = groups.filter(pl.col("reason").is_null()).drop(KEY_COLUMNS)
+    key_cols = ["key_id", "carrier", "_burns", "_fuel", "to_canonical", "flow_n", "use_n"]
+    t = t.join(
+        keys.select(*key_cols, "amount_unit", *(f"k_{c}" for c in summed)), on="key_id", how="left"
+    )
+    on = ["firm_id", "year"] if by_firm else ["year"]
+    t = t.join(firm_year.select(*on, "grid_ef"), on=on, how="left")
+    if measured is not None:
+        t = _apply_measured(t, measured, method)
+    gap = pl.col("_burns") & pl.col("k_co2_combustion_t").is_null()
+    t = t.with_columns(gap.alias("_co2_gap"), pl.col("k_co2_combustion_t").fill_null(0.0))
+    missing = t.filter(pl.col("_co2_gap")).group_by("carrier").agg(pl.col("rows").sum())
+    values = [(pl.col("_sum") * pl.col(f"k_{c}")).alias(c) for c in summed]
+    values[summed.index("co2_electricity_t")] = (
+        pl.col("_sum") * pl.col("k_co2_electricity_t") * pl.col("grid_ef").fill_null(0.0)
+    ).alias("co2_electricity_t")
+    aggs = [
+        *(pl.col(c).sum() for c in summed),
+        pl.col("rows").sum(),
+        pl.col("rows").filter(pl.col("_co2_gap")).sum().alias("rows_co2_missing"),
+    ]
+    if "carrier" in group:  # per carrier, the net activity in the carrier's canonical unit
+        sign = pl.when(pl.col("flow_n") == "out").then(-1.0).otherwise(1.0)
+        values.append((pl.col("_sum") * pl.col("to_canonical") * sign).alias("activity"))
+        aggs += [pl.col("activity").sum(), pl.col("amount_unit").first().alias("activity_unit")]
+    table = t.with_columns(values).group_by(group).agg(*aggs)
+    return table, {str(c): int(n) for c, n in missing.iter_rows()}
+
+
+def _assemble(
+    table: pl.DataFrame,
+    groups: pl.DataFrame,
+    method: Method,
+    by: Sequence[str],
+    sector: SectorMethod,
+) -> pl.DataFrame:
+    """Rejected rows per firm-period, the period label, and the columns in their order."""
+    rejected = (
+        groups.filter(
+            pl.col("reason").is_not_null()
+            & pl.col("firm_id").is_not_null()
+            & pl.col("year").is_not_null()
+        )
+        .group_by("firm_id", "year", "sub")
+        .agg(pl.col("rows").sum().alias("rows_rejected"))
+    )
+    table = (
+        table.join(rejected, on=["firm_id", "year", "sub"], how="left")
+        .with_columns(
+            period_label(pl.col("year"), pl.col("sub"), method.period).alias("period"),
+            pl.col("rows_rejected").fill_null(0).cast(pl.UInt32),
+        )
+        .drop("year", "sub")
+    )
+    keys = ["firm_id", "period", *by]
+    per_carrier = ["activity", "activity_unit"] if "carrier" in by else []
+    extra = sector.result_columns(method)
+    counts = [pl.col("rows"), pl.col("rows_rejected"), pl.col("rows_co2_missing").cast(pl.UInt32)]
+    return table.select(*keys, *per_carrier, *RESULT_COLUMNS, *extra, *counts).sort(keys)
+
+
+def _side_results(
+    table: pl.DataFrame,
+    activity: TableLike | None,
+    green_electricity: TableLike | None,
+    method: Method,
+    by: Sequence[str],
+    lib: FactorLibrary,
+) -> tuple[pl.DataFrame, pl.DataFrame | None, list[str], list[pl.DataFrame], dict[str, Any]]:
+    """Market-based scope 2 and intensities, each from its side table."""
+    warnings: list[str] = []
+    used: list[pl.DataFrame] = []
+    inputs: dict[str, Source | None] = {"activity": None, "green_electricity": None}
+    if green_electricity is not None:
+        green, inputs["green_electricity"] = read_green_electricity(
+            green_electricity, method.period
+        )
+        table, warn, residual = market_based(table, green, lib)
+        warnings += warn
+        used.append(residual)
+    per_product = None
+    if activity is not None:
+        frame, inputs["activity"], warn = read_activity(activity, method.period)
+        table, per_product = intensities(table, frame, by)
+        warnings += warn
+    return table, per_product, warnings, used, inputs
+
+
+def _provenance(
+    method: Method,
+    lib: FactorLibrary,
+    used: pl.DataFrame,
+    inputs: dict[str, Source | None],
+    quality: QualityReport,
+) -> Provenance:
+    gwp = set()
+    if method.gwp_set is not None:
+        gwp = {f"ipcc-gwp100@{lib.get('ipcc-gwp100').manifest.version}"}
+    return Provenance.record(
+        method=method.to_dict(),
+        factor_sets=factor_sets(used, gwp),
+        gwp_set=method.gwp_set,
+        inputs={k: inputs[k] for k in ("readings", "firms", "activity", "green_electricity")},
+        quality={k: getattr(quality, k) for k in ("rows_in", "rows_accounted", "rows_rejected")},
+    )
+
+
+def _raise_strict(quality: QualityReport, plan: pl.LazyFrame) -> None:
+    rejects = plan.collect()
+    raise RejectedRowsError(
+        f"{quality.rows_rejected} row(s) rejected (strict mode):"
+        + format_rows(
+            rejects.select("file", "row", "column", "value", "reject_reason").head(5).to_dicts()
+        ),
+        file=str(rejects["file"][0]),
+        row=int(rejects["row"][0]),
+        column=str(rejects["column"][0]),
+        rows_rejected=quality.rows_rejected,
+    )

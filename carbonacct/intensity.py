@@ -1,0 +1,146 @@
+"""Intensities: energy and CO2 per value added and per unit of product.
+
+Value added (``metric = value_added``, in 万元) gives
+``energy_intensity_tce_per_cny10k`` and ``co2_intensity_t_per_cny10k`` on the
+footprint table; every other metric is a product, with output in t (any mass
+unit converted) or as given, giving ``energy_per_output_kgce`` and
+``co2_per_output_t`` in a long table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from carbonacct._sides import period_rows, raise_first_bad_row
+from carbonacct.errors import CarbonacctError, InputError
+from carbonacct.io import Source, TableLike, read_side_table
+from carbonacct.readings import PERIODS, Period
+from carbonacct.units import conversion_factor, parse_unit
+
+__all__ = ["intensities", "product_unit", "read_activity"]
+
+
+def product_unit(unit: str) -> str:
+    """Products in mass are reported per t; other units (m2, pieces) as given.
+
+    >>> product_unit("kg"), product_unit("m2")
+    ('t', 'm2')
+    """
+    return "t" if parse_unit(unit).dimensionality == parse_unit("t").dimensionality else unit
+
+
+def _conversions(frame: pl.DataFrame, src: Source) -> pl.DataFrame:
+    factors = {}
+    for metric, unit in frame.select("metric", "unit").unique().iter_rows():
+        target = "万元" if metric == "value_added" else product_unit(unit)
+        try:
+            factors[(metric, unit)] = (conversion_factor(unit, target), target)
+        except CarbonacctError as exc:
+            raise InputError(
+                f"{src.name}: metric {metric!r} unit {unit!r}: {exc}",
+                file=src.name,
+                row=None,
+                column="unit",
+                value=unit,
+            ) from None
+    return pl.DataFrame(
+        [
+            {"metric": m, "unit": u, "_f": f, "activity_unit": t}
+            for (m, u), (f, t) in factors.items()
+        ],
+        schema={
+            "metric": pl.String,
+            "unit": pl.String,
+            "_f": pl.Float64,
+            "activity_unit": pl.String,
+        },
+    )
+
+
+def read_activity(activity: TableLike, period: Period) -> tuple[pl.DataFrame, Source, list[str]]:
+    """Activity summed per firm, period label and metric, in 万元 or the product unit."""
+    frame, src = read_side_table(
+        activity, ("firm_id", "period", "metric", "value", "unit"), "activity"
+    )
+    frame = period_rows(frame, period).with_columns(
+        pl.col("metric").cast(pl.String).str.strip_chars()
+    )
+    bad = frame.filter(
+        pl.col("value").is_null() | pl.col("_rank").is_null() | pl.col("unit").is_null()
+    )
+    raise_first_bad_row(
+        bad,
+        src,
+        "activity needs a numeric value, a unit and a period like 2024 or 2024Q1",
+        ("value", "unit", "period"),
+    )
+    warnings = []
+    coarse = frame.filter(pl.col("_rank") > PERIODS.index(period))
+    if coarse.height:
+        warnings.append(
+            f"{coarse.height} activity row(s) cover a longer period than '{period}'; "
+            "no intensity is computed for them"
+        )
+        frame = frame.filter(pl.col("_rank") <= PERIODS.index(period))
+    frame = (
+        frame.join(_conversions(frame, src), on=["metric", "unit"], how="left")
+        .with_columns((pl.col("value") * pl.col("_f")).alias("activity"))
+        .group_by("firm_id", "period_label", "metric", "activity_unit")
+        .agg(pl.col("activity").sum())
+    )
+    return frame, src, warnings
+
+
+def intensities(
+    table: pl.DataFrame, activity: pl.DataFrame, by: Sequence[str]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Value added (intensity columns) joined onto the table, and the per-product table.
+
+    Examples
+    --------
+    1911.18 tce and 38 600 万元 give 1911.18 / 38600 = 0.04951 tce/万元.
+    """
+    totals = (
+        table
+        if not by
+        else table.group_by("firm_id", "period").agg(pl.col("energy_tce", "co2_t").sum())
+    )
+    va = activity.filter(pl.col("metric") == "value_added").select(
+        "firm_id",
+        pl.col("period_label").alias("period"),
+        pl.col("activity").alias("value_added_cny10k"),
+    )
+    if not by:
+        table = table.join(va, on=["firm_id", "period"], how="left").with_columns(
+            (pl.col("energy_tce") / pl.col("value_added_cny10k")).alias(
+                "energy_intensity_tce_per_cny10k"
+            ),
+            (pl.col("co2_t") / pl.col("value_added_cny10k")).alias("co2_intensity_t_per_cny10k"),
+        )
+    products = activity.filter(pl.col("metric") != "value_added").rename(
+        {"period_label": "period", "metric": "product", "activity": "output"}
+    )
+    per_product = (
+        products.join(
+            totals.select("firm_id", "period", "energy_tce", "co2_t"),
+            on=["firm_id", "period"],
+            how="left",
+        )
+        .with_columns(
+            (pl.col("energy_tce") * 1000 / pl.col("output")).alias("energy_per_output_kgce"),
+            (pl.col("co2_t") / pl.col("output")).alias("co2_per_output_t"),
+        )
+        .select(
+            "firm_id",
+            "period",
+            "product",
+            "output",
+            pl.col("activity_unit").alias("output_unit"),
+            "energy_per_output_kgce",
+            "co2_per_output_t",
+        )
+        .sort("firm_id", "period", "product")
+    )
+    return table, per_product

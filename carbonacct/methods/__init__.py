@@ -1,0 +1,35 @@
+"""Methods of accounting: the generic GB/T 32150 rules and, as they come, sector guidelines.
+
+A new method is one module here implementing
+:class:`~carbonacct.methods._base.SectorMethod`, one entry in
+:data:`METHODS`, and a test with a worked example; ``Method(method=ID)``
+picks it.
+
+>>> from carbonacct.methods import get_method
+>>> get_method("gbt32150").document
+'GB/T 32150-2015 and GB/T 32151.x (CO2); GB/T 2589-2020 (energy)'
+"""
+
+from __future__ import annotations
+
+from carbonacct.errors import OptionError
+from carbonacct.methods._base import SectorMethod
+from carbonacct.methods.gbt32150 import GBT32150
+
+__all__ = ["METHODS", "SectorMethod", "get_method"]
+
+#: Every method by id.
+METHODS: dict[str, SectorMethod] = {m.id: m for m in (GBT32150(),)}
+
+
+def get_method(method_id: str) -> SectorMethod:
+    """The method named ``method_id``."""
+    try:
+        return METHODS[method_id]
+    except KeyError:
+        raise OptionError(
+            f"{method_id!r} is not a method; see carbonacct.methods.METHODS "
+            f"({', '.join(sorted(METHODS))}).",
+            option="method",
+            value=method_id,
+        ) from None

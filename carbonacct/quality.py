@@ -1,0 +1,164 @@
+"""Data quality: the decide step, the reject plan, and the :class:`QualityReport`.
+
+Every input row is either accounted or rejected with one reason (the first
+failing check: row-level, key-level or firm-level); rows in = accounted +
+rejected. A row accounted for energy whose CO2 factor is missing is counted
+as ``co2_missing``: its energy stays, and the report warns that the CO2 total
+is incomplete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from carbonacct.readings import (
+    GROUP_KEYS,
+    KEY_COLUMNS,
+    NOTE_CODES,
+    REASON_CODES,
+    REJECT_REASONS,
+    Period,
+    Scan,
+    _code,
+    reject_rows,
+)
+
+__all__ = ["QualityReport", "decide", "quality_report", "reason_counts", "reject_plan"]
+
+
+@dataclass
+class QualityReport:
+    """Every input row accounted or rejected, with the reasons."""
+
+    rows_in: int
+    rows_accounted: int
+    rows_rejected: int
+    rejected_by_reason: dict[str, int]
+    notes: dict[str, int]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows_in == self.rows_accounted + self.rows_rejected
+
+    def summary(self) -> str:
+        lines = [
+            f"rows in {self.rows_in} = accounted {self.rows_accounted} + rejected "
+            f"{self.rows_rejected}" + ("" if self.balanced else "  (NOT BALANCED)"),
+        ]
+        for reason, n in sorted(self.rejected_by_reason.items(), key=lambda kv: -kv[1]):
+            lines.append(f"  rejected {n:>10}  {reason}: {REJECT_REASONS.get(reason, '')}")
+        for note, n in sorted(self.notes.items()):
+            lines.append(f"  note     {n:>10}  {note}")
+        lines.extend(f"  warning: {w}" for w in self.warnings)
+        return "\n".join(lines)
+
+    def to_frame(self) -> pl.DataFrame:
+        rows: list[tuple[str, str | None, int | None]] = [
+            ("rows_in", None, self.rows_in),
+            ("rows_accounted", None, self.rows_accounted),
+            ("rows_rejected", None, self.rows_rejected),
+        ]
+        rows += [("rejected", r, n) for r, n in sorted(self.rejected_by_reason.items())]
+        rows += [("note", r, n) for r, n in sorted(self.notes.items())]
+        rows += [("warning", w, None) for w in self.warnings]
+        return pl.DataFrame(
+            rows, schema={"item": pl.String, "detail": pl.String, "rows": pl.Int64}, orient="row"
+        )
+
+
+#: Key-level reason columns that :func:`decide` reads from the key table.
+_KEY_REASONS = ("r_carrier", "r_unit", "r_fuk", "r_steam", "r_factor")
+
+
+def decide(
+    groups: pl.DataFrame, keys: pl.DataFrame, firm_year: pl.DataFrame, by_firm: bool
+) -> pl.DataFrame:
+    """The final reason of each group: the first failing check, row-level, key-level or firm-level."""
+    key_cols = keys.select(
+        *(pl.col(f"raw_{c}").alias(c) for c in KEY_COLUMNS),
+        "key_id",
+        "kind_n",
+        *_KEY_REASONS,
+        "_needs_grid",
+    )
+    g = groups.join(key_cols, on=list(KEY_COLUMNS), how="left", nulls_equal=True)
+    if by_firm:
+        g = g.join(firm_year, on=["firm_id", "year"], how="left")
+        unknown = pl.col("_known").is_null() & pl.col("firm_id").is_not_null()
+    else:
+        g = g.join(firm_year.select("year", "grid_ef"), on="year", how="left")
+        unknown = pl.lit(False)
+    candidates = [
+        pl.col("row_reason"),
+        *(pl.col(c) for c in _KEY_REASONS[:-1]),
+        pl.when((pl.col("kind_n") == "register") & ~pl.col("has_ts")).then(
+            _code("register_without_timestamp")
+        ),
+        pl.when(unknown).then(_code("unknown_firm")),
+        pl.col("r_factor"),
+        pl.when(pl.col("_needs_grid") & pl.col("grid_ef").is_null()).then(_code("missing_factor")),
+    ]
+    return g.with_columns(pl.min_horizontal(*candidates).alias("reason")).drop(
+        "kind_n", *_KEY_REASONS, "_needs_grid", "grid_ef", *(["_known"] if by_firm else [])
+    )
+
+
+def reason_counts(groups: pl.DataFrame) -> pl.DataFrame:
+    """Rows per reject reason and note (labels, not codes)."""
+    labels = {v: k for k, v in REASON_CODES.items()}
+    notes = {v: k for k, v in NOTE_CODES.items()}
+    return (
+        groups.group_by("reason", "note")
+        .agg(pl.col("rows").sum().alias("n"))
+        .with_columns(
+            pl.col("reason")
+            .replace_strict(labels, default=None, return_dtype=pl.String)
+            .alias("reject_reason"),
+            pl.col("note").replace_strict(notes, default=None, return_dtype=pl.String),
+        )
+    )
+
+
+def reject_plan(scan: Scan, groups: pl.DataFrame, period: Period) -> pl.LazyFrame:
+    """The rejected input rows with their reasons: a second pass, run only when asked for."""
+    bad = (
+        groups.filter(pl.col("reason").is_not_null())
+        .select(*GROUP_KEYS, "reason")
+        .unique(list(GROUP_KEYS))
+    )
+    return reject_rows(scan.rows, bad, scan.layout, period)
+
+
+def quality_report(
+    counts: pl.DataFrame, warnings: list[str], co2_missing: dict[str, int]
+) -> QualityReport:
+    """The report from :func:`reason_counts`, the stages' warnings and the rows without CO2."""
+    total = int(counts["n"].sum())
+    rej = (
+        counts.filter(pl.col("reject_reason").is_not_null())
+        .group_by("reject_reason")
+        .agg(pl.col("n").sum())
+    )
+    rejected = {r: int(n) for r, n in rej.iter_rows()}
+    notes_df = counts.filter(pl.col("reject_reason").is_null() & pl.col("note").is_not_null())
+    notes = {n: int(c) for n, c in notes_df.group_by("note").agg(pl.col("n").sum()).iter_rows()}
+    warn = list(warnings)
+    if co2_missing:
+        notes["co2_missing"] = sum(co2_missing.values())
+        warn.append(
+            "CO2 total incomplete: no CO2 factor for "
+            + ", ".join(f"{c} ({n} rows)" for c, n in sorted(co2_missing.items()))
+            + "; their energy is counted. Give measured parameters (fuel_parameters) or "
+            "declare the coal type (Method(coal_types=...))."
+        )
+    return QualityReport(
+        rows_in=total,
+        rows_accounted=total - sum(rejected.values()),
+        rows_rejected=sum(rejected.values()),
+        rejected_by_reason=rejected,
+        notes=notes,
+        warnings=warn,
+    )

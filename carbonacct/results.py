@@ -1,0 +1,142 @@
+"""What a run returns: the :class:`Result` protocol and the :class:`Footprint`.
+
+Every result of carbonacct offers the same four things: its tables by name,
+``write`` (format by suffix, with units and provenance), ``to_pandas`` and the
+:class:`~carbonacct.provenance.Provenance` of the run. A later stage takes a
+result, never re-reads the files it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import polars as pl
+
+from carbonacct.io import write_result
+from carbonacct.provenance import Provenance
+from carbonacct.quality import QualityReport
+
+__all__ = ["BY_COLUMNS", "RESULT_COLUMNS", "Footprint", "Result"]
+
+#: Numeric result columns, each with its unit in the name.
+RESULT_COLUMNS = (
+    "energy_tce",
+    "energy_feedstock_tce",
+    "energy_excl_feedstock_tce",
+    "energy_media_tce",
+    "co2_combustion_t",
+    "co2_process_t",
+    "co2_scope1_t",
+    "co2_electricity_t",
+    "co2_heat_t",
+    "co2_scope2_t",
+    "co2_t",
+    "electricity_in_MWh",
+    "electricity_out_MWh",
+    "heat_in_GJ",
+    "heat_out_GJ",
+)
+#: Further breakdowns of a footprint (``by=``).
+BY_COLUMNS = ("site_id", "carrier", "meter_id")
+
+
+@runtime_checkable
+class Result(Protocol):
+    """What every result offers."""
+
+    @property
+    def provenance(self) -> Any: ...
+
+    def tables(self) -> dict[str, pl.DataFrame]: ...
+
+    def write(self, path: str | Path) -> list[Path]: ...
+
+    def to_pandas(self) -> Any: ...
+
+
+@dataclass
+class Footprint:
+    """The result of :func:`carbonacct.footprint`.
+
+    Attributes
+    ----------
+    table : polars.DataFrame
+        One row per firm and period (and ``by`` keys): the columns of
+        :data:`RESULT_COLUMNS`, ``rows``, ``rows_rejected``,
+        ``rows_co2_missing``, and intensities where activity was given.
+    quality : QualityReport
+    factors_used : polars.DataFrame
+        Every factor applied, with its source and grade.
+    provenance : Provenance
+        Factor sets with versions, GWP set, method, inputs and checksums.
+    intensities : polars.DataFrame or None
+        Per product: output, energy and CO2 per unit of output.
+    completeness : polars.DataFrame or None
+        Per meter: expected against present intervals (or missing months).
+    """
+
+    table: pl.DataFrame
+    quality: QualityReport
+    factors_used: pl.DataFrame
+    provenance: Provenance
+    intensities: pl.DataFrame | None = None
+    reject_plan: pl.LazyFrame | None = field(default=None, repr=False)
+    completeness: pl.DataFrame | None = None
+    _rejects: pl.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def rejects(self) -> pl.DataFrame:
+        """The rejected input rows, with ``row_nr`` and ``reject_reason``.
+
+        Read on first access, by a second pass over the input (the footprint
+        itself needs one pass); the counts are in :attr:`quality` already.
+        """
+        if self._rejects is None:
+            self._rejects = (
+                self.reject_plan.collect() if self.reject_plan is not None else pl.DataFrame()
+            )
+        return self._rejects
+
+    def to_pandas(self, *, units: bool = False) -> Any:
+        """The table as pandas; with ``units=True`` numeric columns become pint-pandas arrays."""
+        df = self.table.to_pandas()
+        if not units:
+            return df
+        import pint_pandas  # optional dependency: pip install carbonacct[pint-pandas]
+
+        from carbonacct.io import column_unit
+        from carbonacct.units import parse_unit, ureg
+
+        pint_pandas.PintType.ureg = ureg
+        if "cny10k" not in ureg:
+            # a pint-pandas dtype cannot carry a scale: 万元 gets a unit of its own, so that
+            # a column named per 万元 holds magnitudes per 万元 (as the CLI shows them)
+            ureg.define("cny10k = 1e4 * CNY = 万元")
+        for col in df.columns:
+            unit = column_unit(col)
+            if unit is not None:
+                q = parse_unit(unit.replace("万元", "cny10k"))
+                df[col] = pint_pandas.PintArray(
+                    df[col].to_numpy(dtype=float) * q.magnitude, dtype=str(q.units)
+                )
+        return df
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        out = {"footprint": self.table}
+        if self.intensities is not None:
+            out["intensities"] = self.intensities
+        out.update(factors=self.factors_used, quality=self.quality.to_frame(), rejects=self.rejects)
+        return out
+
+    def write(self, path: str | Path) -> list[Path]:
+        """Write the result with its units and provenance.
+
+        ``.parquet`` and ``.csv`` hold the footprint table (the quality counts
+        are in the provenance); ``.json`` and ``.xlsx`` hold every table,
+        the rejected rows included (which reads the input a second time).
+        """
+        if Path(path).suffix.lower() in (".parquet", ".csv"):
+            return write_result({"footprint": self.table}, path, self.provenance)
+        return write_result(self.tables(), path, self.provenance)

@@ -1,0 +1,36 @@
+"""The public face: one sorted ``__all__`` of exactly the public names, no module shadowed."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import types
+
+import pytest
+
+import carbonacct
+
+
+def _sort_key(name: str) -> tuple[int, str]:
+    # ruff's RUF022 order: CONSTANTS, then Classes, then everything else
+    return (0 if name.isupper() else 1 if name[:1].isupper() else 2, name)
+
+
+def test_all_is_the_sorted_public_names() -> None:
+    public = {
+        name
+        for name, value in vars(carbonacct).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+    }
+    assert set(carbonacct.__all__) == public | {"__version__"}
+    assert carbonacct.__all__ == sorted(carbonacct.__all__, key=_sort_key)
+
+
+MODULES = sorted(info.name for info in pkgutil.iter_modules(carbonacct.__path__))
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_no_submodule_shadowed_by_a_function(name: str) -> None:
+    module = importlib.import_module(f"carbonacct.{name}")
+    attribute = getattr(carbonacct, name)
+    assert attribute is module, f"carbonacct.{name} is {attribute!r}, not the module"
