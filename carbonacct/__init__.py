@@ -11,10 +11,10 @@ Every factor traces to its document, table and year (see
 29.3076
 """
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+import typing as _typing
+from importlib import import_module as _import_module
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     __version__: str
     from carbonacct._accounting import footprint, validate
     from carbonacct.compliance import CheckResult, check
@@ -92,16 +92,16 @@ _EXPORTS: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     if name == "__version__":
         from importlib.metadata import PackageNotFoundError, version
 
         try:
-            value: Any = version("carbonacct")
+            value: _typing.Any = version("carbonacct")
         except PackageNotFoundError:  # running from a source tree that is not installed
             value = "0.0.0+unknown"
     elif name in _EXPORTS:
-        value = getattr(import_module(_EXPORTS[name]), name)
+        value = getattr(_import_module(_EXPORTS[name]), name)
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     globals()[name] = value
