@@ -27,7 +27,13 @@ from carbonacct.intensity import intensities, read_activity
 from carbonacct.io import Source, TableLike, read_readings
 from carbonacct.methods import SectorMethod, get_method
 from carbonacct.options import Method, RunOptions, split_old_options
-from carbonacct.provenance import Provenance, factor_sets, factors_used, grid_used
+from carbonacct.provenance import (
+    Provenance,
+    factor_sets,
+    factors_used,
+    grid_rows_for,
+    grid_used,
+)
 from carbonacct.quality import QualityReport, decide, quality_report, reason_counts, reject_plan
 from carbonacct.readings import (
     KEY_COLUMNS,
@@ -96,7 +102,9 @@ def footprint(
     table, per_product, warnings, extra_used, inputs = _side_results(
         table, activity, green_electricity, method, by, lib
     )
-    warnings += grid_warnings(grid) + ncv_warnings(tables["energy"])
+    seen = groups.select("firm_id", pl.col("year").cast(pl.Int32))  # accounted or rejected
+    grid_seen = grid_rows_for(grid, seen, firm_frame, method.needs_province)
+    warnings += grid_warnings(grid_seen) + ncv_warnings(tables["energy"])
     quality, plan, gaps = _quality(scan, groups, keys, warnings, co2_missing, method, run, source)
     grid = grid_used(grid, table, firm_frame, method.needs_province)
     used = factors_used(tables, grid, _codes(keys), measured, method.tce_from_measured_ncv)

@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from carbonacct.factors import PROVENANCE_SCHEMA
 from carbonacct.io import Source
 
 __all__ = ["Provenance", "factors_used", "grid_used"]
@@ -73,8 +74,13 @@ def _used(
     def col(c: pl.Expr | str) -> pl.Expr:
         return pl.col(c) if isinstance(c, str) else c
 
-    if grade is None:
-        grade = pl.col("grade") if "grade" in frame.columns else pl.lit(None, dtype=pl.String)
+    # grade, document, table/clause and data year of every factor
+    given = {
+        c: pl.col(c) if c in frame.columns else pl.lit(None, dtype=t)
+        for c, t in PROVENANCE_SCHEMA.items()
+    }
+    if grade is not None:
+        given["grade"] = grade
     return frame.filter(pl.col(value).is_not_null()).select(
         pl.lit(factor).alias("factor"),
         col(carrier).alias("carrier"),
@@ -83,7 +89,7 @@ def _used(
         pl.lit(unit).alias("unit"),
         col(source).alias("source"),
         col(factor_set).alias("factor_set"),
-        grade.cast(pl.String).alias("grade"),
+        *(e.cast(PROVENANCE_SCHEMA[c]).alias(c) for c, e in given.items()),
     )
 
 
@@ -92,6 +98,13 @@ def grid_used(
 ) -> pl.DataFrame:
     """The grid factors of the (province, year) pairs the table actually used."""
     pairs = table.select("firm_id", pl.col("period").str.slice(0, 4).cast(pl.Int32).alias("year"))
+    return grid_rows_for(grid, pairs, firms, needs_province)
+
+
+def grid_rows_for(
+    grid: pl.DataFrame, pairs: pl.DataFrame, firms: pl.DataFrame | None, needs_province: bool
+) -> pl.DataFrame:
+    """The grid-table rows of the (firm_id, year) pairs given: their province's, or the one row."""
     if firms is not None and needs_province:
         pairs = pairs.join(firms.select("firm_id", "province"), on="firm_id", how="left")
     else:
@@ -157,7 +170,7 @@ def factors_used(
                 scope=pl.col("firm_id"),
                 factor_set=pl.lit("measured"),
                 grade=pl.lit("measured"),
-            )
+            ).with_columns(pl.lit("firm's fuel parameters").alias("document"))
             for factor, value, unit, source in kinds
         ]
     return pl.concat(parts, how="vertical_relaxed")

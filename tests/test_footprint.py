@@ -216,10 +216,11 @@ def test_no_factor_is_a_rejected_row_not_a_zero() -> None:
     data = readings(
         ("XZ", "electricity", "1000", "MWh", "2023"), ("NM", "electricity", "1000", "MWh", "2023")
     )
-    # 西藏 has no provincial factor (its region, 西南, has one)
+    # 西藏 has no provincial factor: its region's, 西南 0.2472, with the fall-back stated (issue 18)
     r = footprint(data, firms=FIRMS, grid_factor="provincial")
-    assert r.quality.rejected_by_reason == {"missing_factor": 1}
-    assert r.rejects["firm_id"].to_list() == ["XZ"] and r.table["firm_id"].to_list() == ["NM"]
+    assert r.quality.rejected_by_reason == {}
+    assert one(r, "co2_t", "XZ") == pytest.approx(1000 * 0.2472)
+    assert any("CN-XZ (西藏) has no published provincial factor" in w for w in r.quality.warnings)
     # 内蒙古 spans 华北 and 东北: no single regional factor
     r = footprint(data, firms=FIRMS, grid_factor="regional")
     assert r.rejects["firm_id"].to_list() == ["NM"]
