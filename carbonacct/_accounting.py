@@ -42,6 +42,7 @@ from carbonacct.readings import (
     aggregate_readings,
     key_table,
     period_label,
+    reading_errors,
     scan_readings,
 )
 from carbonacct.results import BY_COLUMNS, RESULT_COLUMNS, Footprint
@@ -87,7 +88,7 @@ def footprint(
     """
     method, run = split_old_options("footprint", method, run, old_options)
     _check_by(by, green_electricity)
-    lib, sector = library or default_library(), get_method(method.method)
+    lib, sector = _library(library, method), get_method(method.method)
     firm_frame, firm_src = read_firms(firms)
     measured = _measured(fuel_parameters, lib, method)
     options = _reading_options(method)
@@ -111,7 +112,15 @@ def footprint(
     inputs |= {"readings": source, "firms": firm_src}
     provenance = _provenance(method, lib, used, inputs, quality)
     provenance["inputs"]["readings"]["interval_labels"] = scan.labels
-    return Footprint(table, quality, used, provenance, per_product, plan, gaps)
+    return Footprint(table, quality, used, provenance, per_product, plan, gaps, source)
+
+
+def _library(library: FactorLibrary | None, method: Method) -> FactorLibrary:
+    """The library of the run; a fuel set it does not have is an error, not zero CO2."""
+    lib = library or default_library()
+    for set_id in method.combustion_sets or ():
+        lib.get(set_id)
+    return lib
 
 
 def validate(readings: TableLike | Sequence[TableLike], **options: Any) -> Footprint:
@@ -149,7 +158,8 @@ def _quality(
 
     In strict mode any reject raises; with ``require_complete`` any gap does.
     """
-    gaps = meter_gaps(scan.rows)
+    with reading_errors(source.name):
+        gaps = meter_gaps(scan.rows)
     if run.require_complete:
         require_gaps_closed(gaps, source.name)
     unit_notes = sorted(set(keys["unit_note"].drop_nulls().to_list()))
@@ -198,28 +208,13 @@ def _aggregate(
         groups, dups = dask_groups(readings, options, extra, run.client)
         return scan_readings(parts, source, options, duplicates=dups), groups, source
     run.say("checking keys, periods and duplicates")
-    scan = scan_readings(parts, source, options)
-    run.say("reading and aggregating")
-    engine: Literal["streaming", "in-memory"] = (
-        "streaming" if run.engine == "streaming" else "in-memory"
-    )
-    return scan, _collect(aggregate_readings(scan.rows, extra), engine, source), source
-
-
-def _collect(plan: pl.LazyFrame, engine: Any, source: Source) -> pl.DataFrame:
-    """Run the pass over the data; a file that breaks while read is named, not a traceback."""
-    try:
-        return plan.collect(engine=engine)
-    except pl.exceptions.ComputeError as exc:
-        text = str(exc).strip().splitlines()[0]
-        if "more fields than defined" in text:
-            text = (
-                "a row has more fields than the header (an unquoted comma in a value such "
-                'as 1,234.5? quote it: "1,234.5")'
-            )
-        raise InputError(
-            f"{source.name}: {text}", file=source.name, row=None, column=None
-        ) from None
+    with reading_errors(source.name):
+        scan = scan_readings(parts, source, options)
+        run.say("reading and aggregating")
+        engine: Literal["streaming", "in-memory"] = (
+            "streaming" if run.engine == "streaming" else "in-memory"
+        )
+        return scan, aggregate_readings(scan.rows, extra).collect(engine=engine), source
 
 
 def _codes(keys: pl.DataFrame) -> list[str]:

@@ -127,6 +127,7 @@ def read_readings(
         tuple(f for s in sources for f in s.files),
         tuple(e for s in sources for e in s.encodings),
         tuple(u for s in sources for u in s.unread),
+        tuple(n for s in sources for n in s.notes),
     )
 
 
