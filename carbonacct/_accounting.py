@@ -356,18 +356,19 @@ def _assemble(
     by: Sequence[str],
     sector: SectorMethod,
 ) -> pl.DataFrame:
-    """Rejected rows per firm-period, the period label, and the columns in their order."""
+    """Rejected rows per firm-period (and site or meter), the period label, the column order."""
+    on = ["firm_id", "year", "sub", *(b for b in by if b != "carrier")]
     rejected = (
         groups.filter(
             pl.col("reason").is_not_null()
             & pl.col("firm_id").is_not_null()
             & pl.col("year").is_not_null()
         )
-        .group_by("firm_id", "year", "sub")
+        .group_by(on)
         .agg(pl.col("rows").sum().alias("rows_rejected"))
     )
     table = (
-        table.join(rejected, on=["firm_id", "year", "sub"], how="left")
+        table.join(rejected, on=on, how="left", nulls_equal=True)
         .with_columns(
             period_label(pl.col("year"), pl.col("sub"), method.period).alias("period"),
             pl.col("rows_rejected").fill_null(0).cast(pl.UInt32),

@@ -577,3 +577,15 @@ def test_an_empty_row_is_rejected_as_such(tmp_path: Path) -> None:
     r = footprint(path, grid_factor=EF)
     got = r.rejects.select("row", "reject_reason").rows()
     assert got == [(3, "empty_row"), (4, "missing_carrier")]
+
+
+def test_rows_rejected_are_counted_on_their_own_meter(tmp_path: Path) -> None:
+    lines = [
+        "F1,M1,electricity,1,kWh,2024-01-05",
+        "F1,M1,electricity,-1,kWh,2024-01-06",  # rejected on M1
+        "F1,M2,electricity,1,kWh,2024-01-05",
+    ]
+    path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp", lines)
+    r = footprint(path, grid_factor=EF, period="month", by=("meter_id",))
+    got = dict(zip(r.table["meter_id"], r.table["rows_rejected"], strict=True))
+    assert got == {"M1": 1, "M2": 0}
