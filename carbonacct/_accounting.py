@@ -329,7 +329,10 @@ def _combine(
     t = t.join(firm_year.select(*on, "grid_ef"), on=on, how="left")
     if measured is not None:
         t = _apply_measured(t, measured, method)
-    gap = pl.col("_burns") & pl.col("k_co2_combustion_t").is_null()
+    # no CO2 factor: a fuel without one, or electricity of a firm-year without a grid factor
+    # (a data year before 2021, a firm without a province); the energy is counted all the same
+    no_grid = (pl.col("carrier") == "electricity") & pl.col("grid_ef").is_null()
+    gap = (pl.col("_burns") & pl.col("k_co2_combustion_t").is_null()) | no_grid
     t = t.with_columns(gap.alias("_co2_gap"), pl.col("k_co2_combustion_t").fill_null(0.0))
     missing = t.filter(pl.col("_co2_gap")).group_by("carrier").agg(pl.col("rows").sum())
     values = [(pl.col("_sum") * pl.col(f"k_{c}")).alias(c) for c in summed]

@@ -115,7 +115,8 @@ def test_inner_mongolia_east_and_west_take_their_own_grid_region(
 def test_inner_mongolia_in_regional_mode_asks_for_east_or_west() -> None:
     readings, firms = _one_firm("内蒙古", year=2023)
     fp = carbonacct.footprint(readings, firms=firms, grid_factor="regional")
-    assert fp.quality.rows_rejected == 1
+    # no CO2 without the half of the grid; the energy is kept and the CO2 flagged missing
+    assert fp.quality.rows_rejected == 0 and fp.quality.notes.get("co2_missing") == 1
     assert any("give the firm's province as 蒙东 or 蒙西" in w for w in fp.quality.warnings)
 
 

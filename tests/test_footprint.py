@@ -212,7 +212,7 @@ def test_grid_factor_modes(mode: str | float, ef: float) -> None:
     assert one(r, "co2_scope2_t", "JS") == pytest.approx(1000 * ef)
 
 
-def test_no_factor_is_a_rejected_row_not_a_zero() -> None:
+def test_no_grid_factor_keeps_the_energy_and_flags_the_co2() -> None:
     data = readings(
         ("XZ", "electricity", "1000", "MWh", "2023"), ("NM", "electricity", "1000", "MWh", "2023")
     )
@@ -221,9 +221,12 @@ def test_no_factor_is_a_rejected_row_not_a_zero() -> None:
     assert r.quality.rejected_by_reason == {}
     assert one(r, "co2_t", "XZ") == pytest.approx(1000 * 0.2472)
     assert any("CN-XZ (西藏) has no published provincial factor" in w for w in r.quality.warnings)
-    # 内蒙古 spans 华北 and 东北: no single regional factor
+    # 内蒙古 spans 华北 and 东北: no single regional factor, so no CO2; its energy stays
+    # (1 000 MWh × 0.1229 tce/MWh = 122.9 tce) and the row counts as co2_missing
     r = footprint(data, firms=FIRMS, grid_factor="regional")
-    assert r.rejects["firm_id"].to_list() == ["NM"]
+    assert r.quality.rows_rejected == 0
+    assert one(r, "energy_tce", "NM") == pytest.approx(122.9)
+    assert (one(r, "co2_t", "NM"), one(r, "rows_co2_missing", "NM")) == (0.0, 1)
     assert one(r, "co2_t", "XZ") == pytest.approx(1000 * 0.2472)
 
 

@@ -589,3 +589,34 @@ def test_rows_rejected_are_counted_on_their_own_meter(tmp_path: Path) -> None:
     r = footprint(path, grid_factor=EF, period="month", by=("meter_id",))
     got = dict(zip(r.table["meter_id"], r.table["rows_rejected"], strict=True))
     assert got == {"M1": 1, "M2": 0}
+
+
+def test_electricity_without_a_grid_factor_keeps_its_energy(tmp_path: Path) -> None:
+    lines = ["F1,E1,电力,2020,1000,MWh", "F1,E1,电力,2023,1000,MWh", "F2,E2,电力,2023,1000,MWh"]
+    path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,period,value,unit", lines)
+    firms = pl.DataFrame({"firm_id": ["F1", "F2"], "province": ["江苏省", None]})
+    r = footprint(path, firms=firms)
+    rows = {
+        (f, p): (e, c, m)
+        for f, p, e, c, m in r.table.select(
+            "firm_id", "period", "energy_tce", "co2_t", "rows_co2_missing"
+        ).iter_rows()
+    }
+    # 1 000 MWh × 0.1229 tce/MWh = 122.9 tce every time; CO2 only where a grid factor exists:
+    # Jiangsu 2023 0.5827 → 582.7 t; 2020 (no MEE/NBS factor) and F2 (no province) missing
+    assert rows[("F1", "2020")] == (pytest.approx(122.9), 0.0, 1)
+    assert rows[("F1", "2023")] == (pytest.approx(122.9), pytest.approx(582.7), 0)
+    assert rows[("F2", "2023")] == (pytest.approx(122.9), 0.0, 1)
+    assert r.quality.rows_rejected == 0
+    assert any("no grid factor for 2 electricity row(s)" in w for w in r.quality.warnings)
+
+
+def test_a_header_written_twice_in_a_workbook_is_refused(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["企业代码", "能源品种", "数量", "计量单位", "时间", "企业代码"])
+    wb.active.append(["F1", "电力", 1, "kWh", "2024-01-01", "F2"])
+    wb.save(tmp_path / "b.xlsx")
+    with pytest.raises(InputError, match="both mean 'firm_id'"):
+        footprint(tmp_path / "b.xlsx", grid_factor=EF)

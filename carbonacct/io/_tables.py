@@ -130,6 +130,9 @@ def rename_columns(columns: Sequence[str], source: str = "the input") -> dict[st
         key = c.strip().lstrip("\ufeff").strip()
         if "_duplicated_" in key:  # polars' name for a header that appears twice
             key = key.split("_duplicated_")[0]
+        base, _, n = key.rpartition("_")
+        if n.isdigit() and base in columns:  # the Excel reader's name for it (企业代码_1)
+            key = base
         name = COLUMN_MAP.get(key) or COLUMN_MAP.get(key.lower()) or key.lower().replace(" ", "_")
         if name in taken:
             raise InputError(
