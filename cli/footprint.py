@@ -122,7 +122,7 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "--rejects",
             "rejects_path",
             type=click.Path(dir_okay=False),
-            help="Write the rejected rows, with their reasons, to this CSV.",
+            help="Write the rejected rows, with their reasons: .csv, .xlsx, .json or .parquet.",
         ),
     ]
     for option in reversed(options):
@@ -216,12 +216,18 @@ class _Progress:
 
 
 def _write_rejects(result: carbonacct.Footprint, path: str | None) -> None:
-    if path:
+    if not path:
+        return
+    if path.lower().endswith(".csv"):
         from carbonacct.io.writers.csv import to_csv
 
         with open(path, "w", encoding="utf-8", newline="") as fh:
             fh.write(to_csv(result.rejects))  # formula-like text made inert
-        click.echo(f"{result.quality.rows_rejected} rejected row(s) written to {path}", err=True)
+    else:  # .xlsx, .json, .parquet: by the suffix, with the run's provenance
+        from carbonacct.io import write_result
+
+        write_result({"rejects": result.rejects}, path, result.provenance)
+    click.echo(f"{result.quality.rows_rejected} rejected row(s) written to {path}", err=True)
 
 
 @click.command()

@@ -336,3 +336,21 @@ def test_chinese_text_is_measured_at_two_columns_a_character() -> None:
     text = console.export_text()
     assert max(cell_len(line) for line in text.splitlines()) <= 60
     assert "3.02" in text and "4.98" in text and "开展碳足迹核算的产品类别占比" in text
+
+
+def test_rejects_are_written_in_the_format_their_suffix_names(tmp_path: Path) -> None:
+    data = tmp_path / "r.csv"
+    data.write_text(
+        "firm_id,carrier,value,unit,timestamp\nF1,electricity,-5,kWh,2024-01-01\n"
+        "F1,=1+1,1,kWh,2024-01-01\nF1,electricity,1,kWh,2024-01-01\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "rejects.xlsx"
+    args = ["footprint", str(data), "--grid-factor", "0.5", "--rejects", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    back = pl.read_excel(out, sheet_name="rejects")
+    assert back.select("row", "column", "value", "reject_reason").rows() == [
+        (2, "value", "-5", "negative_value"),
+        (3, "carrier", "=1+1", "unknown_carrier"),
+    ]
