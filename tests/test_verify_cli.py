@@ -49,7 +49,7 @@ def test_example_report_shows_each_kind_of_explanation(
         "外购电力(因子笔误)": "reported factor 0.5987 tCO2/MWh matches no publication",
         "锅炉天然气": "rounding: ets_platform_car_2dp",  # 1000 × 5.96 × 0.99 × 44/12 = 21634.80
         "柴油(取整)": "rounding: line_1t",  # 100.4 × 3.09594 = 310.83 → 311
-        "柴油(kg记作t)": "unit slip: value read in a unit 1000×",  # 310 829 kg as t
+        "柴油(kg记作t)": "unit slip: the reported figure is 1000×",  # 310 829 kg as t
         "柴油(未乘氧化率)": "formula variant: oxidation rate omitted",  # 100 × 42.652 × 0.0202 × 44/12
         "柴油(2013参数)": "different factor set: ndrc-2013",  # 100 × 43.33 × 0.0202 × 0.98 × 44/12
         "叉车柴油": "emission stated without activity",
