@@ -64,11 +64,11 @@ def raise_findings(statuses: Iterable[str | None], fail_on: Iterable[str]) -> No
 
 def exit_code(exc: BaseException) -> int:
     """The documented exit code of an error that reached the command line."""
-    from carbonacct.errors import RejectedRowsError
+    from carbonacct.errors import OptionError, RejectedRowsError
 
     if isinstance(exc, RejectedRowsError):
         return EXIT_REJECTED
-    if isinstance(exc, click.UsageError):
+    if isinstance(exc, (click.UsageError, OptionError)):  # an option outside its allowed values
         return EXIT_USAGE
     return EXIT_DATA
 

@@ -53,6 +53,22 @@ def _by(value: str | None) -> tuple[str, ...]:
     return tuple(out)
 
 
+_GRID_MODES = ("provincial", "regional", "national", "national_excl_market", "ets")
+
+
+def _grid_factor(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A mode or a number: anything else is a usage error (exit 2), like any bad choice."""
+    if value in _GRID_MODES:
+        return value
+    try:
+        float(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not one of {', '.join(_GRID_MODES)} or a number [tCO2/MWh]."
+        ) from None
+    return value
+
+
 def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options shared by `footprint` and `validate`."""
     options = [
@@ -72,6 +88,7 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "--grid-factor",
             default="provincial",
             show_default=True,
+            callback=_grid_factor,
             help="provincial, regional, national, national_excl_market, ets, or a value in tCO2/MWh.",
         ),
         click.option(

@@ -75,9 +75,12 @@ def test_debug_shows_the_traceback(
 
 
 def test_option_values(capsys: pytest.CaptureFixture[str]) -> None:
-    # a value the library refuses: a data error, named with the choices
+    # a value outside what the option allows: a usage error, named with the choices
     code, _, err = run_main(capsys, "footprint", FUELS, "--grid-factor", "provincal")
-    assert code == 1 and "provincial" in assert_one_line(err)
+    assert code == 2 and "provincial" in err and "Traceback" not in err
+    # a number no scope-2 grid factor can be, refused by the library's Method: a usage error too
+    code, _, err = run_main(capsys, "footprint", FUELS, "--grid-factor", "5")
+    assert code == 2 and "not a plausible scope-2 grid factor" in assert_one_line(err)
     # a choice click offers: a usage error
     code, _, err = run_main(capsys, "footprint", FUELS, "--period", "weekly")
     assert code == 2 and "weekly" in err and "Traceback" not in err
