@@ -705,6 +705,7 @@ def scan_readings(
             lf.filter(pl.col("row_reason").is_null()),
             lambda distinct: _key_table(distinct, options),
             REASON_CODES,
+            rows_in=sum(p.rows for p in parts),
         )
     lf = _with_registers(_with_duplicates(lf, duplicates or {}), options)
     ts_year, ts_sub = year_sub(pl.col("_tp"), options.period)
