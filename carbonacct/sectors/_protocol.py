@@ -191,6 +191,14 @@ PARAMETERS: dict[str, Parameter] = {
         Parameter("ash_content", "灰分", "fraction", "1", "ash mass fraction"),
         Parameter("fossil_fraction", "化石碳比例", "fraction", "1", "fossil share of carbon"),
         Parameter("enthalpy", "焓值", "other", "kJ/kg", "specific enthalpy of steam"),
+        # chemicals and carbon materials (GB/T 32151.10, .34)
+        Parameter("feedwater_enthalpy", "给水焓值", "other", "kJ/kg", "enthalpy of the feed water"),
+        Parameter(
+            "heat_emission_factor", "热力排放因子", "per_heat", "tCO2/GJ", "CO2 per GJ of heat"
+        ),
+        Parameter("n2o_factor", "N2O排放因子", "per_unit", "tN2O", "N2O per t of acid produced"),
+        Parameter("abatement_efficiency", "尾气处理效率", "fraction", "1", "N2O removal share"),
+        Parameter("abatement_use", "处理设备使用率", "fraction", "1", "abatement in-use share"),
     )
 }
 
@@ -227,6 +235,11 @@ PARAMETER_NAMES: dict[str, str] = {
     "碳酸盐含量": "purity",
     "分解率": "conversion_rate",
     "硫含量": "sulfur_content",
+    "蒸汽焓值": "enthalpy",
+    "热力排放因子(tco2/gj)": "heat_emission_factor",
+    "n2o生成因子": "n2o_factor",
+    "去除效率": "abatement_efficiency",
+    "使用率": "abatement_use",
     "灰分含量": "ash_content",
 }
 
