@@ -143,7 +143,7 @@ def test_totals_without_and_with_purchased_energy() -> None:
         }
     )
     # direct 2 114.2 + 199.33 − 1 492.5 = 821.03; indirect 530.6 + 611.6 = 1 142.2
-    assert t["process_t"] == pytest.approx(199.33)
-    assert t["direct_t"] == pytest.approx(821.03)
-    assert t["indirect_t"] == pytest.approx(1142.2)
-    assert t["total_t"] == pytest.approx(1963.23)
+    assert t["co2_process_t"] == pytest.approx(199.33)
+    assert t["co2_direct_t"] == pytest.approx(821.03)
+    assert t["co2_indirect_t"] == pytest.approx(1142.2)
+    assert t["co2_t"] == pytest.approx(1963.23)

@@ -196,7 +196,7 @@ PARAMETERS: dict[str, Parameter] = {
         Parameter(
             "heat_emission_factor", "热力排放因子", "per_heat", "tCO2/GJ", "CO2 per GJ of heat"
         ),
-        Parameter("n2o_factor", "N2O排放因子", "per_unit", "tN2O", "N2O per t of acid produced"),
+        Parameter("n2o_factor", "N2O生成因子", "per_unit", "tN2O", "N2O per t of acid produced"),
         Parameter("abatement_efficiency", "尾气处理效率", "fraction", "1", "N2O removal share"),
         Parameter("abatement_use", "处理设备使用率", "fraction", "1", "abatement in-use share"),
     )
@@ -237,7 +237,7 @@ PARAMETER_NAMES: dict[str, str] = {
     "硫含量": "sulfur_content",
     "蒸汽焓值": "enthalpy",
     "热力排放因子(tco2/gj)": "heat_emission_factor",
-    "n2o生成因子": "n2o_factor",
+    "n2o排放因子": "n2o_factor",
     "去除效率": "abatement_efficiency",
     "使用率": "abatement_use",
     "灰分含量": "ash_content",

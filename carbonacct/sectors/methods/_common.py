@@ -31,6 +31,7 @@ __all__ = [
     "energy_sets",
     "fuel_sets",
     "heat_gj",
+    "steam_as_heat",
     "steam_basis",
 ]
 
@@ -175,6 +176,25 @@ def energy_co2(category: str, basis: SteamBasis | None, chosen: str | None) -> p
     return sign * pl.col("quantity") * pl.col("emission_factor")
 
 
+def steam_as_heat(lines: pl.DataFrame, basis: SteamBasis | None) -> pl.DataFrame:
+    """Steam lines restated in GJ (their mass kept in ``steam_t``), once their CO2 is known.
+
+    The engine's auxiliary items (heat purchased and exported, GJ) then count
+    steam as heat, not as tonnes.
+    """
+    if "enthalpy" not in lines.columns:
+        return lines.with_columns(pl.lit(None, dtype=pl.Float64).alias("steam_t"))
+    steam = pl.col("category").is_in(["heat", "heat_export"]) & (pl.col("parameter_set") == "steam")
+    return lines.with_columns(
+        pl.when(steam).then(pl.col("quantity")).otherwise(None).alias("steam_t"),
+        pl.when(steam)
+        .then(heat_gj(basis, "steam"))
+        .otherwise(pl.col("quantity"))
+        .alias("quantity"),
+        pl.when(steam).then(pl.lit("GJ")).otherwise(pl.col("unit")).alias("unit"),
+    )
+
+
 def _where(frame: pl.DataFrame) -> str:
     cols = [
         c for c in ("table", "row", "month", "process", "material", "unit") if c in frame.columns
@@ -193,8 +213,14 @@ def check_energy_units(lines: pl.DataFrame, basis: SteamBasis | None, document: 
     checks = (
         (
             is_heat & (chosen == "heat") & (unit != "GJ"),
-            "heat given as a mass needs its enthalpy "
-            "(焓值, kJ/kg) to become GJ; give the enthalpy, or the heat in GJ",
+            "steam counted by mass (t) is heat only through the steam formula, which needs "
+            + (
+                "enthalpy (焓值) and feedwater_enthalpy (给水焓值) in kJ/kg, as steam_basis "
+                "'enthalpy_above_feedwater' asks,"
+                if basis == "enthalpy_above_feedwater"
+                else "enthalpy (焓值, kJ/kg)"
+            )
+            + " and heat_emission_factor (tCO2/GJ); give them, or the heat in GJ",
         ),
         (
             is_heat & (chosen == "steam") & (unit != "t"),

@@ -57,6 +57,7 @@ from carbonacct.sectors.methods._common import (
     energy_co2,
     energy_sets,
     fuel_sets,
+    steam_as_heat,
     steam_basis,
 )
 from carbonacct.sectors.methods.carbon_balance import BALANCE_IN, BALANCE_OUT, balance_co2
@@ -254,31 +255,32 @@ class Chemicals:
                 return co2_recovered(chosen)
             return energy_co2(category, basis, chosen)
 
-        return account_lines(lines, lambda c: self.requirements(c, options), co2, _SOURCE)
+        out = account_lines(lines, lambda c: self.requirements(c, options), co2, _SOURCE)
+        return steam_as_heat(out, basis)
 
     def totals(self, by_source: Mapping[str, float]) -> dict[str, float]:
         """The guideline's totals [t] from the sums by source.
 
-        ``process_t`` = feedstock balance + carbonates + N2O; ``direct_t`` =
+        ``co2_process_t`` = feedstock balance + carbonates + N2O; ``co2_direct_t`` =
         combustion + process − CO2 recovered (the total without purchased
-        energy); ``indirect_t`` = net purchased electricity + heat;
-        ``total_t`` = both.
+        energy); ``co2_indirect_t`` = net purchased electricity + heat;
+        ``co2_t`` = both.
 
         Examples
         --------
         >>> t = Chemicals().totals({"combustion": 100.0, "feedstock": 40.0, "carbonate": 10.0,
         ...     "co2_recovered": -20.0, "electricity": 30.0, "heat": 5.5})
-        >>> t["process_t"], t["direct_t"], t["indirect_t"], t["total_t"]
+        >>> t["co2_process_t"], t["co2_direct_t"], t["co2_indirect_t"], t["co2_t"]
         (50.0, 130.0, 35.5, 165.5)
         """
         process = sum(by_source.get(s, 0.0) for s in ("feedstock", "carbonate", "n2o"))
         direct = by_source.get("combustion", 0.0) + process + by_source.get("co2_recovered", 0.0)
         indirect = by_source.get("electricity", 0.0) + by_source.get("heat", 0.0)
         return {
-            "process_t": process,
-            "direct_t": direct,
-            "indirect_t": indirect,
-            "total_t": direct + indirect,
+            "co2_process_t": process,
+            "co2_direct_t": direct,
+            "co2_indirect_t": indirect,
+            "co2_t": direct + indirect,
         }
 
 

@@ -55,6 +55,7 @@ from carbonacct.sectors.methods._common import (
     energy_co2,
     energy_sets,
     fuel_sets,
+    steam_as_heat,
     steam_basis,
 )
 from carbonacct.sectors.methods.carbon_balance import BALANCE_IN, BALANCE_OUT, balance_co2
@@ -164,7 +165,7 @@ class CarbonMaterials:
     document: str = DOCUMENT
     clauses: Mapping[str, str] = field(default_factory=lambda: dict(CLAUSES))
     categories: tuple[str, ...] = tuple(_SOURCE)
-    default_set: str | None = "gbt32151.34-2024"
+    default_set: str | None = "carbon-materials-gbt32151.34-2024"
     rounding: str | None = None
     product: str | None = None
     sources: tuple[str, ...] = DIRECT + INDIRECT
@@ -215,7 +216,7 @@ class CarbonMaterials:
             return energy_co2(category, basis, chosen)
 
         out = account_lines(framed, lambda c: self.requirements(c, options), co2, _SOURCE)
-        return out.drop("_balance")
+        return steam_as_heat(out.drop("_balance"), basis)
 
     def totals(self, by_source: Mapping[str, float]) -> dict[str, float]:
         """Direct, indirect and total emissions [t] from the sums by source.
@@ -226,12 +227,12 @@ class CarbonMaterials:
         --------
         >>> t = CarbonMaterials().totals({"combustion": 10.0, "baking": 5.0,
         ...     "electricity": 8.0, "electricity_export": -3.0, "heat_export": -1.0})
-        >>> t["direct_t"], t["indirect_t"], t["total_t"]
+        >>> t["co2_direct_t"], t["co2_indirect_t"], t["co2_t"]
         (15.0, 4.0, 19.0)
         """
         direct = sum(by_source.get(s, 0.0) for s in DIRECT)
         indirect = sum(by_source.get(s, 0.0) for s in INDIRECT)
-        return {"direct_t": direct, "indirect_t": indirect, "total_t": direct + indirect}
+        return {"co2_direct_t": direct, "co2_indirect_t": indirect, "co2_t": direct + indirect}
 
 
 METHODS = (CarbonMaterials(),)
