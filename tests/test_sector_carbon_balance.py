@@ -90,3 +90,69 @@ def test_moving_a_stream_from_in_to_out_changes_co2_by_twice_its_carbon(
     after = carbon_balance(_lines(moved), by=["process"])["co2_t"].item()
     expected = 2 * q * cc * 44 / 12 * (-1 if cat == BALANCE_IN else 1)
     assert after - before == pytest.approx(expected, rel=1e-9, abs=1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(streams=_streams, pick=st.integers(0, 7))
+def test_the_carbon_materials_method_keeps_the_same_property(
+    streams: list[tuple[str, float, float]], pick: int
+) -> None:
+    from carbonacct.sectors import RecordOptions
+    from carbonacct.sectors.methods.gbt32151_34 import CarbonMaterials
+
+    method = CarbonMaterials()
+    options = RecordOptions(method.id)
+
+    def total(rows: list[tuple[str, float, float]]) -> float:
+        lines = pl.DataFrame(
+            {
+                "firm_id": [None] * len(rows),
+                "month": ["2025-03"] * len(rows),
+                "process": ["baking"] * len(rows),
+                "material": [f"m{i}" for i in range(len(rows))],
+                "category": [c for c, _, _ in rows],
+                "unit": ["t"] * len(rows),
+                "parameter_set": ["carbon_content"] * len(rows),
+                "quantity": [q for _, q, _ in rows],
+                "carbon_content": [cc for _, _, cc in rows],
+            },
+            schema_overrides={"firm_id": pl.String},
+        )
+        out = method.line_emissions(lines, options)
+        assert out["source"].unique().to_list() == ["baking"]
+        return out["co2_t"].sum()
+
+    # a green-product stream large enough that no flip empties the balance (the method
+    # refuses a balance that loses carbon over the record)
+    rows = [(BALANCE_IN, 1e6, 1.0), *streams]
+    i = 1 + pick % len(streams)
+    cat, q, cc = rows[i]
+    moved = list(rows)
+    moved[i] = (BALANCE_OUT if cat == BALANCE_IN else BALANCE_IN, q, cc)
+    expected = 2 * q * cc * 44 / 12 * (-1 if cat == BALANCE_IN else 1)
+    assert total(moved) - total(rows) == pytest.approx(expected, rel=1e-9, abs=1e-4)
+
+
+def test_a_balance_losing_carbon_over_the_record_is_refused() -> None:
+    from carbonacct.errors import InputError
+    from carbonacct.sectors import RecordOptions
+    from carbonacct.sectors.methods.gbt32151_10 import Chemicals
+
+    # 10 t × 0.80 = 8 tC in, 20 t × 0.50 = 10 tC out: −2 tC, which no process emits
+    lines = pl.DataFrame(
+        {
+            "firm_id": [None, None],
+            "month": ["2025-03", "2025-03"],
+            "process": ["甲醇", "甲醇"],
+            "material": ["原料煤", "甲醇"],
+            "category": [BALANCE_IN, BALANCE_OUT],
+            "unit": ["t", "t"],
+            "parameter_set": ["carbon_content", "carbon_content"],
+            "quantity": [10.0, 20.0],
+            "carbon_content": [0.80, 0.50],
+        },
+        schema_overrides={"firm_id": pl.String},
+    )
+    with pytest.raises(InputError, match="more carbon leaves than enters") as err:
+        Chemicals().line_emissions(lines, RecordOptions("chemicals-gbt32151.10"))
+    assert "甲醇" in str(err.value) and "10.0" in str(err.value)

@@ -40,11 +40,22 @@ def _opts(choices: tuple = ()) -> RecordOptions:
 
 def test_feedstock_balance_of_the_reference_case() -> None:
     # §7.3: 100 t naphtha × 0.836 − 60 t ethylene × 0.857 = 83.6 − 51.42 = 32.18 tC → ×44/12
-    ins = _co2("carbon_balance_in", quantity=[100.0], carbon_content=[0.836])
-    outs = _co2("carbon_balance_out", quantity=[60.0], carbon_content=[0.857])
-    assert ins[0] == pytest.approx(83.6 * 44 / 12)
-    assert outs[0] == pytest.approx(-51.42 * 44 / 12)
-    assert round(ins[0] + outs[0], 2) == 117.99
+    lines = pl.DataFrame(
+        {
+            "month": ["2025-03"] * 2,
+            "process": ["裂解"] * 2,
+            "material": ["石脑油", "乙烯"],
+            "category": ["carbon_balance_in", "carbon_balance_out"],
+            "parameter_set": ["carbon_content"] * 2,
+            "unit": ["t"] * 2,
+            "quantity": [100.0, 60.0],
+            "carbon_content": [0.836, 0.857],
+        }
+    )
+    out = METHOD.line_emissions(lines, _opts())["co2_t"].to_list()
+    assert out[0] == pytest.approx(83.6 * 44 / 12)
+    assert out[1] == pytest.approx(-51.42 * 44 / 12)
+    assert round(out[0] + out[1], 2) == 117.99
 
 
 def test_fuel_by_heat_and_by_carbon_content() -> None:

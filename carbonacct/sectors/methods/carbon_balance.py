@@ -22,12 +22,15 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from carbonacct.errors import InputError, format_rows
+
 __all__ = [
     "BALANCE_IN",
     "BALANCE_OUT",
     "CO2_PER_C",
     "balance_co2",
     "carbon_balance",
+    "check_balances",
     "stream_carbon",
 ]
 
@@ -143,3 +146,35 @@ def carbon_balance(
         .with_columns((pl.col("carbon_in_t") - pl.col("carbon_out_t")).alias("carbon_net_t"))
         .with_columns((pl.col("carbon_net_t") * CO2_PER_C).alias("co2_t"))
     )
+
+
+def check_balances(lines: pl.DataFrame, document: str, by: Sequence[str] = ("process",)) -> None:
+    """Refuse a balance that loses carbon over the whole record (more out than in).
+
+    A single month may come out negative (material held in a furnace or in
+    stock at the month's end), but over the whole record a process cannot
+    emit less than nothing: that is a quantity or a carbon content in the
+    wrong row, or a stock drawn down that is not in the record.
+
+    Raises
+    ------
+    InputError
+        Naming each process, its carbon in and out [tC], and what to check.
+    """
+    balance = lines.filter(pl.col("category").is_in([BALANCE_IN, BALANCE_OUT]))
+    if not balance.height:
+        return
+    keys = [k for k in ("firm_id", *by) if k in lines.columns]
+    sums = carbon_balance(balance, by=keys)
+    bad = sums.filter(pl.col("carbon_net_t") < -1e-9)
+    if bad.height:
+        shown = bad.select(*keys, "carbon_in_t", "carbon_out_t").with_columns(
+            pl.col("carbon_in_t", "carbon_out_t").round(3)
+        )
+        raise InputError(
+            f"{document}: more carbon leaves than enters a carbon balance over the whole record "
+            "(Σ quantity × carbon content out > in): check the quantities and carbon contents "
+            "(% or tC/t), the 碳输入/碳输出 category of each stream, and add a stock drawn down "
+            "(库存减少) as a carbon_balance_in stream:" + format_rows(shown.to_dicts()),
+            rows=bad.height,
+        )

@@ -60,7 +60,12 @@ from carbonacct.sectors.methods._common import (
     steam_as_heat,
     steam_basis,
 )
-from carbonacct.sectors.methods.carbon_balance import BALANCE_IN, BALANCE_OUT, balance_co2
+from carbonacct.sectors.methods.carbon_balance import (
+    BALANCE_IN,
+    BALANCE_OUT,
+    balance_co2,
+    check_balances,
+)
 
 __all__ = [
     "METHODS",
@@ -215,6 +220,7 @@ class Chemicals:
 
     def line_emissions(self, lines: pl.DataFrame, options: RecordOptions) -> pl.DataFrame:
         basis = steam_basis(options)
+        check_balances(lines, self.id)
         check_energy_units(lines, basis, self.id)
         acid = lines.filter(pl.col("category") == "process")
         gwp_set = options.choice("gwp_set")

@@ -58,7 +58,12 @@ from carbonacct.sectors.methods._common import (
     steam_as_heat,
     steam_basis,
 )
-from carbonacct.sectors.methods.carbon_balance import BALANCE_IN, BALANCE_OUT, balance_co2
+from carbonacct.sectors.methods.carbon_balance import (
+    BALANCE_IN,
+    BALANCE_OUT,
+    balance_co2,
+    check_balances,
+)
 
 __all__ = ["BALANCE_PROCESSES", "METHODS", "CarbonMaterials", "sorbent_co2"]
 
@@ -205,6 +210,7 @@ class CarbonMaterials:
         basis = steam_basis(options)
         check_energy_units(lines, basis, self.id)
         framed = _balance(lines, self.id)
+        check_balances(framed, self.id, by=("_balance",))
 
         def co2(category: str, chosen: str | None) -> pl.Expr:
             if category in ("fuel", "off_gas"):
