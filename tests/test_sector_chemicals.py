@@ -136,3 +136,11 @@ def test_cli_example_from_the_workbook(capsys: pytest.CaptureFixture[str]) -> No
     )
     assert year == pytest.approx(months)
     assert "rejected 0" in err
+
+
+def test_provenance_says_which_text_and_which_gwp(result) -> None:
+    prov = result.provenance
+    assert "2023 revision's text was not read" in prov["sector_method"]["document"]
+    assert "E_N2O" in prov["sector_method"]["clauses"]["n2o"]
+    assert prov["gwp_set"] == "AR5"
+    assert dict(prov["method"]["choices"])["steam_basis"] == "enthalpy_above_feedwater"
