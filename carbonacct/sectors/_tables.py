@@ -109,11 +109,16 @@ def _with_year(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def period_tables(
-    lines: pl.DataFrame, method: RecordMethod, products: pl.DataFrame
+    lines: pl.DataFrame, method: RecordMethod, products: pl.DataFrame, decimals: int
 ) -> dict[str, pl.DataFrame]:
-    """``by_source``, ``by_process`` and ``totals`` per month and per year."""
+    """``by_source``, ``by_process`` and ``totals`` per month and per year.
+
+    Reported sums of lines rounded to ``decimals`` are rounded again to them, so that no
+    binary noise (325.95000000000005) is reported; ``decimals`` < 0: full precision.
+    """
     emitting = lines.filter(pl.col("source").is_not_null())
-    sums = [pl.col("co2_t").sum(), pl.col("co2_reported_t").sum()]
+    reported = pl.col("co2_reported_t").sum()
+    sums = [pl.col("co2_t").sum(), reported.round(decimals) if decimals >= 0 else reported]
     by_process = _with_year(emitting.group_by("firm_id", "month", "process", "source").agg(*sums))
     by_source = _with_year(emitting.group_by("firm_id", "month", "source").agg(*sums))
     aux = (
@@ -139,6 +144,8 @@ def period_tables(
         product = float(p["product_t"].sum()) if p.height else None
         for figure, col in (("reported", "co2_reported_t"), ("full_precision", "co2_t")):
             totals = method.totals(dict(zip(part["source"], part[col], strict=True)))
+            if figure == "reported" and decimals >= 0:
+                totals = {k: round(v, decimals) for k, v in totals.items()}
             intensity = totals["co2_t"] / product if product else None
             rows.append(
                 {
