@@ -88,6 +88,9 @@ def test_carbonate_nitric_acid_and_recovery() -> None:
     # soda ash 200 t × 0.415 × 0.98 = 81.34 t
     carb = _co2("carbonate", quantity=[200.0], emission_factor=[0.415], purity=[0.98])
     assert carb[0] == pytest.approx(81.34)
+    # a desulfurisation sorbent is a carbonate used: limestone 100 t × 0.440 × 90 % = 39.6 t
+    sorbent = _co2("sorbent", quantity=[100.0], emission_factor=[0.440], purity=[0.90])
+    assert sorbent[0] == pytest.approx(39.6)
     # nitric acid (双加压) 30 000 t × 0.0080 tN2O/t × (1 − 0.85 × 0.95) × 265 (AR5)
     # = 240 tN2O × 0.1925 × 265 = 46.2 × 265 = 12 243 tCO2e
     n2o = _co2(

@@ -19,7 +19,8 @@ The total (reported without and with net purchased electricity and heat)::
 * ``E_raw`` (``carbon_balance_in`` / ``carbon_balance_out``): the carbon mass
   balance by process, [Σ AD_r × CC_r − (Σ Y_p × CC_p + Σ Q_w × CC_w)] × 44/12:
   feedstocks in, products and wastes (炉渣, 粉尘, 污泥) out.
-* ``E_carb`` (``carbonate``): Σ AD × EF × PUR.
+* ``E_carb`` (``carbonate``, and ``sorbent`` for desulfurisation carbonates):
+  Σ AD × EF × PUR.
 * ``E_N2O`` (``process``, nitric or adipic acid): AD × EF_N2O × (1 − η × μ) ×
   GWP_N2O, with η the abatement efficiency and μ its use rate.
 * ``R_CO2`` (``carbon_product``): CO2 recovered and supplied outside the
@@ -97,6 +98,7 @@ _SOURCE: dict[str, str] = {
     BALANCE_IN: "feedstock",
     BALANCE_OUT: "feedstock",
     "carbonate": "carbonate",
+    "sorbent": "carbonate",
     "process": "n2o",
     "carbon_product": "co2_recovered",
     "electricity": "electricity",
@@ -196,7 +198,7 @@ class Chemicals:
             return fuel_sets(clause)
         if category in (BALANCE_IN, BALANCE_OUT):
             return (_carbon_content_set(clause),)
-        if category == "carbonate":
+        if category in ("carbonate", "sorbent"):
             return (
                 ParameterSet("carbonate", ("emission_factor", "purity"), clause, "AD × EF × PUR"),
             )
@@ -253,7 +255,7 @@ class Chemicals:
                 return combustion_co2(chosen)
             if category in (BALANCE_IN, BALANCE_OUT):
                 return balance_co2()
-            if category == "carbonate":
+            if category in ("carbonate", "sorbent"):
                 return carbonate_co2()
             if category == "process":
                 return n2o_co2e(gwp)

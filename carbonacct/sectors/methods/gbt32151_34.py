@@ -2,8 +2,8 @@
 
 GB/T 32151.34-2024 碳排放核算与报告要求 第34部分：炭素材料生产企业 (issued
 2024-08-23, in force 2025-03-01). The project's reference notes hold its
-附录C tables (C.1 natural gas, C.2 carbonates: secondary (1)) but not its
-clause text; the clause numbers below (5.2.1–5.2.7) are those one third-party
+附录C rows (表C.1 natural gas, secondary (3); 表C.2 carbonates, secondary (1))
+but not its clause text; the clause numbers below (5.2.1–5.2.7) are those one third-party
 implementation cites and were not read in the standard itself.
 
 Direct emissions (直接排放)::
@@ -31,10 +31,12 @@ Indirect emissions (间接排放, 5.2.6–5.2.7)::
     E_indirect = E_elec,purchased + E_heat,purchased − E_elec,exported − E_heat,exported
 
 Electricity [MWh] × its factor (the user's: the standard's grid factor was not
-read); heat [GJ] × its factor (0.11 tCO2/GJ, the GB/T 32150-2025 default, when
-none is given). Steam becomes heat as mass × enthalpy; whether .34 deducts the
-feed-water enthalpy first is not graded in the reference, so a steam line needs
-the option ``steam_basis`` chosen explicitly. ``E_total = E_direct + E_indirect``.
+read); heat [GJ] × its factor (for purchased heat named 热力/蒸汽 the default set
+gives 0.11 tCO2/GJ, the GB/T 32150-2025 default; exported heat needs the user's).
+Steam given by mass becomes heat as mass × enthalpy or as mass × (enthalpy −
+feed-water enthalpy); which one this part uses is not graded in the reference,
+so a steam line needs the option ``steam_basis`` chosen explicitly.
+``E_total = E_direct + E_indirect``.
 """
 
 from __future__ import annotations
