@@ -16,7 +16,7 @@ import polars as pl
 from carbonacct.errors import CarbonacctError, InputError
 from carbonacct.sectors._protocol import CATEGORIES, LINE_KEYS, PARAMETERS, RecordMethod
 from carbonacct.sectors._sets import DefaultSet, fold
-from carbonacct.sectors._units import parameter_factor, quantity_unit
+from carbonacct.sectors._units import canonical_text, parameter_factor, quantity_unit
 
 __all__ = ["KEYS", "checked_rows", "line_categories"]
 
@@ -107,6 +107,14 @@ def _quantity(unit: str | None, category: str) -> tuple[str, float]:
 
 
 def _parameter(parameter: str, unit: str | None, per: str | None) -> tuple[None, float]:
+    if not unit and PARAMETERS[parameter].kind != "fraction":
+        # 0.5 carbon content: 0.5 tC/t or 0.5 %? a unit is never guessed
+        raise InputError(
+            f"no unit for {parameter} (write e.g. {canonical_text(parameter, per or 't')})",
+            file=None,
+            row=None,
+            column="unit",
+        )
     if per is None and PARAMETERS[parameter].kind == "per_unit":
         raise InputError(
             "no quantity for this material and month, so a per-unit value cannot be read",

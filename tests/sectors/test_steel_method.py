@@ -282,3 +282,12 @@ def test_annual_records_of_two_firms_and_crude_steel_as_output_and_product() -> 
     )
     # B: 2 000 × 0.037 − 5 000 × 0.037 = −111.00, per 5 000 t (crude steel as the product)
     assert (b["co2_t"], b["product_t"], b["intensity_tco2_per_t"]) == (-111.0, 5000.0, -0.0222)
+
+
+def test_a_carbon_content_without_its_unit_is_not_guessed() -> None:
+    rec = record(
+        ("铁合金渣", "carbon_product", "", "quantity", 1000, "t"),
+        ("铁合金渣", "carbon_product", "", "carbon_content", 0.5, ""),  # 0.5 tC/t or 0.5 %?
+    )
+    with pytest.raises(carbonacct.errors.RejectedRowsError, match="no unit for carbon_content"):
+        account_record(rec, method="steel-cets-2024", oxidation="none")
