@@ -52,12 +52,14 @@ ZH = {
     "value_text": "内容",
 }
 
+
 @functools.cache
 def _statuses_zh() -> dict[str, str]:
     """Check and green-factory indicator statuses in Chinese, from the vocabulary."""
     from carbonacct.vocabulary import INDICATOR_STATUSES, STATUSES  # polars: not at start-up
 
     return {name: t.zh for name, t in (STATUSES | INDICATOR_STATUSES).items()}
+
 
 format_option = click.option(
     "--format",
