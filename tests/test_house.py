@@ -57,3 +57,23 @@ def test_the_counter_counts_a_long_function(tmp_path: Path) -> None:
     body = "\n".join(f"    x{i} = {i}" for i in range(80))
     (tmp_path / "m.py").write_text(f"def short():\n    return 1\n\n\ndef long():\n{body}\n")
     assert long_functions(tmp_path / "m.py", tmp_path) == ["m.py:long (81 lines)"]
+
+
+CLI = PACKAGE.parent / "cli"
+
+
+def test_the_cli_imports_only_public_names() -> None:
+    # the CLI is a skin over the public API: no private module or name of the library
+    found = []
+    for path in sorted(CLI.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("carbonacct"):
+                parts = (node.module or "").split(".")
+                names = [a.name for a in node.names]
+                private = any(p.startswith("_") for p in parts) or parts[:2] == [
+                    "carbonacct",
+                    "data",
+                ]
+                if private or any(n.startswith("_") for n in names):
+                    found.append(f"{path.name}:{node.lineno} from {node.module} import {names}")
+    assert not found
