@@ -122,7 +122,12 @@ def read_materials(source: Any) -> tuple[pl.DataFrame, Source]:
         category or parameter, a value that is not a number, a unit that does
         not parse, an empty source.
     """
-    from carbonacct.sectors._protocol import CATEGORIES, CATEGORY_NAMES, PARAMETER_NAMES
+    from carbonacct.sectors._protocol import (
+        CATEGORIES,
+        CATEGORY_NAMES,
+        PARAMETER_NAMES,
+        PARAMETERS,
+    )
     from carbonacct.units import resolve_unit
 
     frame, src = read_side_table(source, MATERIAL_COLUMNS, "a materials declaration")
@@ -165,6 +170,10 @@ def read_materials(source: Any) -> tuple[pl.DataFrame, Source]:
         for column in ("unit", "value_unit"):
             if text[column]:
                 resolve_unit(text[column])
+        if not text["value_unit"] and PARAMETERS[parameter].kind != "fraction":
+            raise bad(
+                "value_unit", f"{parameter} needs its unit", "write e.g. tCO2/t, GJ/t, tC/t or %"
+            )
         if not text["carrier"]:
             raise bad("carrier", "no carrier (material) named", "name the material")
         if not text["source"]:

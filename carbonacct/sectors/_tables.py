@@ -67,9 +67,9 @@ def product_amounts(
 ) -> pl.DataFrame:
     """Per (firm, month): ``product_t``, the intensity denominator.
 
-    Product-output lines of the method's product (or, if none names it, every
-    product-output line) count; without any, the carbon-product lines of the
-    product (crude steel deducted as carbon leaving is also the output).
+    The method's product (``crude_steel``: 粗钢, by name or through the default set) as a
+    product-output line; else as a carbon product (crude steel deducted as carbon leaving is
+    also the output); else every product-output line of the month.
     """
     names = {fold(method.product)} if method.product else set()
 
@@ -82,15 +82,22 @@ def product_amounts(
     lines = lines.with_columns(
         pl.col("material").replace_strict(flags, return_dtype=pl.Boolean).alias("_is_product")
     )
+    keys = ["firm_id", "month"]
+
+    def amount(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+        return frame.group_by(keys).agg(pl.col("quantity").sum().alias(name))
+
     output = lines.filter(pl.col("category") == "product_output")
-    if output.height and output["_is_product"].any():
-        output = output.filter(pl.col("_is_product"))
-    chosen = (
-        output
-        if output.height
-        else lines.filter((pl.col("category") == "carbon_product") & pl.col("_is_product"))
+    named = output.filter(pl.col("_is_product"))
+    carbon = lines.filter((pl.col("category") == "carbon_product") & pl.col("_is_product"))
+    # per firm and month: the product's output line, else the product leaving as a carbon
+    # product, else the output lines of whatever name
+    periods = lines.select(keys).unique()
+    for frame, name in ((named, "_a"), (output, "_b"), (carbon, "_c")):
+        periods = periods.join(amount(frame, name), on=keys, how="left", nulls_equal=True)
+    return periods.select(*keys, pl.coalesce("_a", "_c", "_b").alias("product_t")).filter(
+        pl.col("product_t").is_not_null()
     )
-    return chosen.group_by("firm_id", "month").agg(pl.col("quantity").sum().alias("product_t"))
 
 
 def _with_year(frame: pl.DataFrame) -> pl.DataFrame:
