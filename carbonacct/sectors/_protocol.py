@@ -137,6 +137,14 @@ CATEGORY_NAMES: dict[str, str] = {
     "carbonates": "carbonate",
     "product": "product_output",
     "output": "product_output",
+    "阳极": "anode",
+    "预焙阳极": "anode",
+    "阳极消耗": "anode",
+    "替代原料": "non_carbonate_raw",
+    "非碳酸盐原料": "non_carbonate_raw",
+    "窑灰": "kiln_dust",
+    "旁路粉尘": "bypass_dust",
+    "替代燃料及废弃物": "alternative_fuel",
 }
 
 
@@ -191,6 +199,31 @@ PARAMETERS: dict[str, Parameter] = {
         Parameter("ash_content", "灰分", "fraction", "1", "ash mass fraction"),
         Parameter("fossil_fraction", "化石碳比例", "fraction", "1", "fossil share of carbon"),
         Parameter("enthalpy", "焓值", "other", "kJ/kg", "specific enthalpy of steam"),
+        # cement (CETS—AG—02.01 C-1; GB/T 32151.8 C-4)
+        Parameter(
+            "deduction_coefficient",
+            "扣减系数",
+            "per_unit",
+            "tCO2",
+            "CO2 deducted per unit of non-carbonate alternative raw material",
+        ),
+        Parameter("cao_noncarbonate", "非碳酸盐CaO含量", "fraction", "1", "non-carbonate CaO"),
+        Parameter("mgo_noncarbonate", "非碳酸盐MgO含量", "fraction", "1", "non-carbonate MgO"),
+        # aluminium (CETS—AG—04.01 A-1′, A-2, A-3)
+        Parameter("loss_rate", "阳极损失率", "fraction", "1", "anode lost (not consumed)"),
+        Parameter("cf4_per_t", "CF4排放因子", "other", "kg/t", "kg CF4 per t aluminium"),
+        Parameter("c2f6_per_t", "C2F6排放因子", "other", "kg/t", "kg C2F6 per t aluminium"),
+        Parameter(
+            "anode_effect_minutes",
+            "阳极效应持续时间",
+            "other",
+            "1",
+            "anode-effect minutes per cell-day (AE-min/cell-day)",
+        ),
+        Parameter(
+            "slope", "斜率系数", "other", "1", "(kg CF4/t Al) per (AE-min/cell-day), IPCC slope"
+        ),
+        Parameter("c2f6_cf4_ratio", "C2F6与CF4比值", "fraction", "1", "kg C2F6 per kg CF4"),
     )
 }
 
@@ -228,6 +261,18 @@ PARAMETER_NAMES: dict[str, str] = {
     "分解率": "conversion_rate",
     "硫含量": "sulfur_content",
     "灰分含量": "ash_content",
+    "扣减系数": "deduction_coefficient",
+    "非碳酸盐氧化钙含量": "cao_noncarbonate",
+    "非碳酸盐氧化镁含量": "mgo_noncarbonate",
+    "熟料中氧化钙含量": "cao_content",
+    "熟料中氧化镁含量": "mgo_content",
+    "生料中非燃料碳含量": "carbon_content",
+    "非燃料碳含量": "carbon_content",
+    "化石碳含量比例": "fossil_fraction",
+    "非生物质碳比例": "fossil_fraction",
+    "阳极效应分钟数": "anode_effect_minutes",
+    "cf4排放系数": "cf4_per_t",
+    "c2f6排放系数": "c2f6_per_t",
 }
 
 #: Process (工序 / 设施) words → library names. Free text outside this list is kept as written.
