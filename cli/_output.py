@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from carbonacct.vocabulary import INDICATOR_STATUSES, STATUSES
+
 if TYPE_CHECKING:
     import polars as pl
 
@@ -50,15 +52,10 @@ ZH = {
     "field": "项目",
     "value": "数值",
     "value_text": "内容",
-    "on_track": "达标",
-    "off_track": "偏离路径",
-    "breach": "超限",
-    "exceeds_limit": "超过限额",
-    "not_applicable": "不适用",
-    "no_data": "无数据",
 }
 
-_STATUSES = {"on_track", "off_track", "breach", "exceeds_limit", "not_applicable", "no_data"}
+#: Check and green-factory indicator statuses in Chinese, from the vocabulary.
+_STATUSES = {name: t.zh for name, t in (STATUSES | INDICATOR_STATUSES).items()}
 
 format_option = click.option(
     "--format",
@@ -118,7 +115,7 @@ def _cell(value: Any, column: str = "", lang: str = "en") -> str:
     if isinstance(value, float):
         return people_number(value, column) if _rounded(column) else f"{value:.12g}"
     if isinstance(value, str) and lang == "zh" and value in _STATUSES:
-        return ZH[value]
+        return _STATUSES[value]
     return str(value)
 
 

@@ -95,7 +95,7 @@ def test_chinese_headers_and_statuses() -> None:
     for part in render(frame, width=100, lang="zh"):
         console.print(part)
     text = console.export_text()
-    assert "企业代码" in text and "超限" in text and "综合能耗" in text
+    assert "企业代码" in text and "未达标" in text and "综合能耗" in text
 
 
 # -- formula-like text --------------------------------------------------------------------

@@ -9,6 +9,7 @@ never a silent default.
 
 from __future__ import annotations
 
+from carbonacct.sectors._engine import account_record
 from carbonacct.sectors._protocol import (
     CATEGORIES,
     PARAMETERS,
@@ -19,6 +20,7 @@ from carbonacct.sectors._protocol import (
     RecordOptions,
 )
 from carbonacct.sectors._record import read_record
+from carbonacct.sectors._result import SectorResult
 from carbonacct.sectors.methods import get_record_method, record_methods
 
 __all__ = [
@@ -29,6 +31,8 @@ __all__ = [
     "ParameterSet",
     "RecordMethod",
     "RecordOptions",
+    "SectorResult",
+    "account_record",
     "get_record_method",
     "read_record",
     "record_methods",
