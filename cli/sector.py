@@ -15,9 +15,14 @@ _SHOWN = (
     "co2_combustion_t",
     "co2_process_t",
     "co2_carbon_products_t",
+    "co2_anode_t",
+    "co2e_pfc_t",
+    "co2_carbonate_t",
     "co2_t",
+    "co2e_t",
     "product_t",
     "intensity_tco2_per_t",
+    "intensity_tco2e_per_t",
 )
 
 
@@ -43,6 +48,14 @@ _SHOWN = (
     help="Default parameter set: its id, the path of your own set's .toml, or 'none'.",
 )
 @click.option("--rounding", help="Rounding profile of reported figures (default: the method's).")
+@click.option(
+    "--choice",
+    "choices",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A method-specific choice, repeatable: gwp_set=AR5 (aluminium PFC), mgo_factor=44/40.3 "
+    "(cement GB/T 32151.8).",
+)
 @click.option("--sheet", help="The one Excel sheet to read (default: every sheet with a record).")
 @click.option("--encoding", help="Encoding of a CSV record (default: detected, UTF-8 or GBK).")
 @click.option(
@@ -66,6 +79,7 @@ def sector(
     oxidation: str | None,
     default_set: str | None,
     rounding: str | None,
+    choices: tuple[str, ...],
     sheet: str | None,
     encoding: str | None,
     strict: bool,
@@ -86,6 +100,7 @@ def sector(
         oxidation=oxidation,
         default_set=default_set,
         rounding=rounding,
+        choices=_choices(choices),
         strict=strict,
         sheet=sheet,
         encoding=encoding,
@@ -98,6 +113,18 @@ def sector(
     else:
         emit(_as_reported(r.totals), fmt, title=f"{method}: reported figures")
     click.echo(r.quality.summary(), err=True)
+
+
+def _choices(given: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for text in given:
+        name, sep, value = text.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(
+                f"{text!r} is not NAME=VALUE (e.g. gwp_set=AR5)", param_hint="--choice"
+            )
+        pairs.append((name.strip(), value.strip()))
+    return tuple(pairs)
 
 
 def _as_reported(totals: pl.DataFrame) -> pl.DataFrame:

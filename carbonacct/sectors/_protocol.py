@@ -98,6 +98,11 @@ CATEGORIES: dict[str, Category] = {
         Category("off_gas", "尾气", "off-gas or fume incinerated"),
         Category("sorbent", "脱硫剂", "desulfurisation sorbent (carbonate)"),
         Category("electricity", "净购入电力", "purchased electricity (auxiliary item)"),
+        Category(
+            "electrolysis_ac",
+            "铝电解交流电耗",
+            "AC power consumed by aluminium electrolysis (auxiliary item, MWh)",
+        ),
         Category("heat", "净购入热力", "purchased heat (auxiliary item)"),
         Category(
             "electricity_export", "输出电力", "electricity exported (deducted)", deducted=True
@@ -133,6 +138,9 @@ CATEGORY_NAMES: dict[str, str] = {
     "热力": "heat",
     "购入热力": "heat",
     "外供电力": "electricity_export",
+    "交流电耗": "electrolysis_ac",
+    "铝电解交流电耗": "electrolysis_ac",
+    "电解交流电耗": "electrolysis_ac",
     "外供热力": "heat_export",
     "carbonates": "carbonate",
     "product": "product_output",
@@ -262,6 +270,10 @@ PARAMETER_NAMES: dict[str, str] = {
     "硫含量": "sulfur_content",
     "灰分含量": "ash_content",
     "扣减系数": "deduction_coefficient",
+    "熟料产量": "quantity",
+    "铝液产量": "quantity",
+    "阳极净耗量": "quantity",
+    "化石电力占比": "fossil_fraction",
     "非碳酸盐氧化钙含量": "cao_noncarbonate",
     "非碳酸盐氧化镁含量": "mgo_noncarbonate",
     "熟料中氧化钙含量": "cao_content",

@@ -24,6 +24,7 @@ AUXILIARY = {
     "electricity_export": "electricity_out_MWh",
     "heat": "heat_in_GJ",
     "heat_export": "heat_out_GJ",
+    "electrolysis_ac": "electrolysis_ac_MWh",
 }
 
 
@@ -88,7 +89,11 @@ def product_amounts(
     chosen = (
         output
         if output.height
-        else lines.filter((pl.col("category") == "carbon_product") & pl.col("_is_product"))
+        else lines.filter(
+            ((pl.col("category") == "carbon_product") & pl.col("_is_product"))
+            # a product counted as its own category (cement: clinker)
+            | (pl.col("category") == (method.product or ""))
+        )
     )
     return chosen.group_by("firm_id", "month").agg(pl.col("quantity").sum().alias("product_t"))
 
@@ -139,7 +144,9 @@ def period_tables(
         product = float(p["product_t"].sum()) if p.height else None
         for figure, col in (("reported", "co2_reported_t"), ("full_precision", "co2_t")):
             totals = method.totals(dict(zip(part["source"], part[col], strict=True)))
-            intensity = totals["co2_t"] / product if product else None
+            # A method whose total is CO2e (aluminium: PFC) gives it as co2e_t.
+            total = totals["co2e_t"] if "co2e_t" in totals else totals["co2_t"]
+            intensity = total / product if product else None
             rows.append(
                 {
                     "firm_id": firm,
@@ -147,9 +154,11 @@ def period_tables(
                     "figure": figure,
                     **totals,
                     "product_t": product,
-                    "intensity_tco2_per_t": half_up(intensity, 4)
-                    if intensity is not None and figure == "reported"
-                    else intensity,
+                    ("intensity_tco2e_per_t" if "co2e_t" in totals else "intensity_tco2_per_t"): (
+                        half_up(intensity, 4)
+                        if intensity is not None and figure == "reported"
+                        else intensity
+                    ),
                 }
             )
     totals_frame = pl.DataFrame(rows).with_columns(pl.col("firm_id").cast(pl.String))
