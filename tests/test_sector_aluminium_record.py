@@ -163,8 +163,8 @@ def test_anode_effect_minutes_by_the_slope_and_their_unit(tmp_path: Path) -> Non
     rows = [
         head,
         "F1,2025年3月,铝电解,阳极效应,阳极效应,铝液产量,100000,t",
-        "F1,2025年3月,铝电解,阳极效应,阳极效应,阳极效应持续时间,0.02,",
-        "F1,2025年3月,铝电解,阳极效应,阳极效应,斜率系数,0.143,",
+        "F1,2025年3月,铝电解,阳极效应,阳极效应,阳极效应持续时间,0.02,1",
+        "F1,2025年3月,铝电解,阳极效应,阳极效应,斜率系数,0.143,1",
         "F1,2025年3月,铝电解,阳极效应,阳极效应,C2F6与CF4比值,10,%",
     ]
     path = tmp_path / "aem.csv"
@@ -172,6 +172,6 @@ def test_anode_effect_minutes_by_the_slope_and_their_unit(tmp_path: Path) -> Non
     result = account_record(path, method="aluminium-cets-2024", choices=(("gwp_set", "ar5"),))
     assert result.total("2025-03", "co2e_pfc_t") == pytest.approx(2_213.64, abs=0.005)
     # "min/d" would be read by pint as 1/1440: a unit on the minutes is refused, never converted.
-    path.write_bytes("\r\n".join(rows).replace("0.02,", "0.02,min/d").encode("gbk"))
-    with pytest.raises(InputError, match="write it without a unit"):
+    path.write_bytes("\r\n".join(rows).replace("0.02,1", "0.02,min/d").encode("gbk"))
+    with pytest.raises(InputError, match="write 1 as its unit"):
         account_record(path, method="aluminium-cets-2024", choices=(("gwp_set", "AR5"),))

@@ -16,9 +16,12 @@ import polars as pl
 from carbonacct.errors import CarbonacctError, InputError
 from carbonacct.sectors._protocol import CATEGORIES, LINE_KEYS, PARAMETERS, RecordMethod
 from carbonacct.sectors._sets import DefaultSet, fold
-from carbonacct.sectors._units import parameter_factor, quantity_unit
+from carbonacct.sectors._units import canonical_text, parameter_factor, quantity_unit
 
-__all__ = ["checked_rows", "line_categories"]
+__all__ = ["KEYS", "checked_rows", "line_categories"]
+
+#: A line of the record: its key and its category.
+KEYS = (*LINE_KEYS, "category")
 
 
 def _reject(frame: pl.DataFrame, condition: pl.Expr, reason: pl.Expr | str) -> pl.DataFrame:
@@ -36,10 +39,8 @@ def line_categories(
 ) -> pl.DataFrame:
     """Each row's category: written in the record, else declared in materials, else the set's.
 
-    Raises
-    ------
-    InputError
-        For a line whose rows name two categories, or a material no source categorises.
+    A material may have two categories in a month (crude steel as a carbon product and as
+    the product output); a row of it without a category is then rejected as ambiguous.
     """
     declared: dict[str, str] = {}
     if materials is not None:
@@ -51,19 +52,20 @@ def line_categories(
         .group_by(keys)
         .agg(pl.col("category").unique().alias("_cats"))
     )
-    clash = written.filter(pl.col("_cats").list.len() > 1)
-    if clash.height:
-        first = clash.row(0, named=True)
-        raise InputError(
-            f"{first['material']}, month {first['month']}: given {len(first['_cats'])} categories "
-            f"({' and '.join(first['_cats'])}) in {clash.height} line(s); write one category per "
-            "material and month.",
-            file=None,
-            row=None,
-            column="category",
-        )
-    one = written.with_columns(pl.col("_cats").list.first().alias("_cat")).drop("_cats")
+    one = written.filter(pl.col("_cats").list.len() == 1).select(
+        *keys, pl.col("_cats").list.first().alias("_cat")
+    )
+    several = written.filter(pl.col("_cats").list.len() > 1).select(
+        *keys, pl.col("_cats").list.sort().list.join(" and ").alias("_several")
+    )
     rows = rows.join(one, on=keys, how="left", nulls_equal=True)
+    rows = rows.join(several, on=keys, how="left", nulls_equal=True)
+    # a row without a category where other rows of its line name several: which one is meant?
+    rows = _reject(
+        rows,
+        pl.col("category").is_null() & pl.col("_several").is_not_null(),
+        pl.format("no category, and this material is {} this month: write it", pl.col("_several")),
+    ).drop("_several")
     names = rows["material"].unique().drop_nulls().to_list()
     fallback = {}
     for name in names:
@@ -105,6 +107,14 @@ def _quantity(unit: str | None, category: str) -> tuple[str, float]:
 
 
 def _parameter(parameter: str, unit: str | None, per: str | None) -> tuple[None, float]:
+    if not unit and PARAMETERS[parameter].kind != "fraction":
+        # 0.5 carbon content: 0.5 tC/t or 0.5 %? a unit is never guessed
+        raise InputError(
+            f"no unit for {parameter} (write e.g. {canonical_text(parameter, per or 't')})",
+            file=None,
+            row=None,
+            column="unit",
+        )
     if per is None and PARAMETERS[parameter].kind == "per_unit":
         raise InputError(
             "no quantity for this material and month, so a per-unit value cannot be read",
@@ -122,9 +132,9 @@ def _with_units(rows: pl.DataFrame, per_material: dict[str, str]) -> pl.DataFram
     units = _unit_table(qrows, ("unit", "category"), _quantity)
     quantity = qrows.join(units, on=["unit", "category"], how="left", nulls_equal=True)
     quantity = quantity.rename({"_label": "_per"})
-    per = quantity.filter(pl.col("_per").is_not_null()).select(*LINE_KEYS, "_per")
+    per = quantity.filter(pl.col("_per").is_not_null()).select(*KEYS, "_per")
     others = rows.filter(~(ok & (pl.col("parameter") == "quantity")))
-    others = others.join(per, on=list(LINE_KEYS), how="left", nulls_equal=True)
+    others = others.join(per, on=list(KEYS), how="left", nulls_equal=True)
     names = others["material"].unique().drop_nulls().to_list()
     declared = others["material"].replace_strict(
         {m: per_material.get(fold(m)) for m in names}, default=None, return_dtype=pl.String
@@ -169,6 +179,6 @@ def checked_rows(
         pl.format("unknown parameter '{}'", pl.col("parameter")),
     )
     live = pl.col("reject_reason").is_null()
-    dup = pl.when(live).then(pl.len().over([*LINE_KEYS, "parameter", live])).otherwise(1) > 1
+    dup = pl.when(live).then(pl.len().over([*KEYS, "parameter", live])).otherwise(1) > 1
     rows = _reject(rows, dup, "duplicate (month, process, material, parameter)")
     return _with_units(rows, per_material)

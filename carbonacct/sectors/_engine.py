@@ -107,7 +107,8 @@ def account_record(
         rows = _reject_missing(rows, resolved.missing)
     rejects = rows.filter(pl.col("reject_reason").is_not_null())
     lines = _computed(resolved.lines, m, options, profile)
-    tables = period_tables(lines, m, product_amounts(lines, m, defaults))
+    products = product_amounts(lines, m, defaults)
+    tables = period_tables(lines, m, products, profile.line_decimals)
     quality = _quality(rows, rejects)
     inputs = {"record": src, "materials": msrc}
     prov = sector_provenance(
@@ -205,14 +206,19 @@ def _computed(
 
 
 def _quality(rows: pl.DataFrame, rejects: pl.DataFrame) -> QualityReport:
+    """Counts of the record's values: a long row is one value, a wide row one per parameter."""
     reasons = rejects.group_by("reject_reason").len().iter_rows()
+    warnings = [f"{rejects.height} record value(s) rejected: see rejects"] if rejects.height else []
+    rows_in = rows.select("table", "row").n_unique()
+    if rows_in != rows.height:
+        warnings.append(
+            f"a wide record: its {rows_in} rows hold {rows.height} values; the counts are of values"
+        )
     return QualityReport(
         rows_in=rows.height,
         rows_accounted=rows.height - rejects.height,
         rows_rejected=rejects.height,
         rejected_by_reason={str(r): int(n) for r, n in reasons},
         notes={},
-        warnings=[f"{rejects.height} record row(s) rejected: see rejects"]
-        if rejects.height
-        else [],
+        warnings=warnings,
     )

@@ -44,6 +44,7 @@ LONG_COLUMNS = {
 }
 
 _KEYS = ("firm_id", "month", "year", "process", "material", "category", "unit", "how", "evidence")
+_NO_VALUE = "<no value in any parameter column>"
 # (the table reader writes "ncv (GJ/t)" as "ncv_(GJ/t)": the underscore before the unit is a space)
 _HEADER_UNIT = re.compile(r"^(.*?)[\s_]*[\(\[（【]\s*(.+?)\s*[\)\]）】]\s*$")
 
@@ -149,7 +150,16 @@ def _melt(frame: pl.DataFrame) -> pl.DataFrame:
             row=None,
             column=None,
         )
-    return pl.concat([p.with_columns(pl.col("value").cast(pl.String)) for p in pieces])
+    long = pl.concat([p.with_columns(pl.col("value").cast(pl.String)) for p in pieces])
+    # a row with no value in any parameter column is kept, to be rejected (never dropped)
+    empty = frame.join(long.select("table", "row").unique(), on=["table", "row"], how="anti")
+    blank = empty.select(
+        *[pl.col(c) for c in keep if c != "unit"],
+        pl.lit(_NO_VALUE).alias("parameter"),
+        pl.lit(None, dtype=pl.String).alias("value"),
+        pl.lit(None, dtype=pl.String).alias("unit"),
+    )
+    return pl.concat([long, blank], how="vertical_relaxed").sort("table", "row")
 
 
 def _text(frame: pl.DataFrame, column: str) -> pl.Series:
@@ -195,6 +205,8 @@ def _normalised(long: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("month unreadable"))
         .when(pl.col("parameter").is_null())
         .then(pl.lit("no parameter"))
+        .when(pl.col("parameter") == _NO_VALUE)
+        .then(pl.lit("no value in any parameter column"))
         .when(pl.col("value").is_null())
         .then(pl.lit("value not a number"))
         .when(~pl.col("value").is_finite())

@@ -19,6 +19,7 @@ import polars as pl
 
 from carbonacct.errors import CarbonacctError, InputError
 from carbonacct.materials import check_bound
+from carbonacct.sectors._checks import KEYS
 from carbonacct.sectors._protocol import (
     LINE_KEYS,
     PARAMETERS,
@@ -54,7 +55,7 @@ class Resolved:
 def _record_values(rows: pl.DataFrame) -> dict[tuple[Any, ...], dict[str, Value]]:
     out: dict[tuple[Any, ...], dict[str, Value]] = {}
     for r in rows.iter_rows(named=True):
-        key = tuple(r[k] for k in LINE_KEYS)
+        key = tuple(r[k] for k in KEYS)
         how = r["how"] if r["how"] in ("measured", "calculated") else "record"
         where = f"record {r['table']} row {r['row']}" + (
             f" ({r['evidence']})" if r["evidence"] else ""
@@ -137,11 +138,9 @@ def resolve_lines(
         )
     record = _record_values(rows)
     lines, table, missing = [], [], []
-    firsts = rows.group_by(LINE_KEYS, maintain_order=True).agg(
-        pl.col("category").first(), pl.col("per").drop_nulls().first()
-    )
+    firsts = rows.group_by(KEYS, maintain_order=True).agg(pl.col("per").drop_nulls().first())
     for line in firsts.iter_rows(named=True):
-        key = tuple(line[k] for k in LINE_KEYS)
+        key = tuple(line[k] for k in KEYS)
         category, per = line["category"], line["per"] or "t"
         own = {**_declared(materials, line["material"], category, per), **record.get(key, {})}
         dflt = _defaults(defaults, line["material"], category, per)

@@ -68,9 +68,9 @@ def product_amounts(
 ) -> pl.DataFrame:
     """Per (firm, month): ``product_t``, the intensity denominator.
 
-    Product-output lines of the method's product (or, if none names it, every
-    product-output line) count; without any, the carbon-product lines of the
-    product (crude steel deducted as carbon leaving is also the output).
+    The method's product (``crude_steel``: 粗钢, by name or through the default set) as a
+    product-output line; else as a carbon product (crude steel deducted as carbon leaving is
+    also the output); else every product-output line of the month.
     """
     names = {fold(method.product)} if method.product else set()
 
@@ -83,19 +83,26 @@ def product_amounts(
     lines = lines.with_columns(
         pl.col("material").replace_strict(flags, return_dtype=pl.Boolean).alias("_is_product")
     )
+    keys = ["firm_id", "month"]
+
+    def amount(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+        return frame.group_by(keys).agg(pl.col("quantity").sum().alias(name))
+
     output = lines.filter(pl.col("category") == "product_output")
-    if output.height and output["_is_product"].any():
-        output = output.filter(pl.col("_is_product"))
-    chosen = (
-        output
-        if output.height
-        else lines.filter(
-            ((pl.col("category") == "carbon_product") & pl.col("_is_product"))
-            # a product counted as its own category (cement: clinker)
-            | (pl.col("category") == (method.product or ""))
-        )
+    named = output.filter(pl.col("_is_product"))
+    carbon = lines.filter(
+        ((pl.col("category") == "carbon_product") & pl.col("_is_product"))
+        # a product counted as its own category (cement: clinker)
+        | (pl.col("category") == (method.product or ""))
     )
-    return chosen.group_by("firm_id", "month").agg(pl.col("quantity").sum().alias("product_t"))
+    # per firm and month: the product's output line, else the product leaving as a carbon
+    # product, else the output lines of whatever name
+    periods = lines.select(keys).unique()
+    for frame, name in ((named, "_a"), (output, "_b"), (carbon, "_c")):
+        periods = periods.join(amount(frame, name), on=keys, how="left", nulls_equal=True)
+    return periods.select(*keys, pl.coalesce("_a", "_c", "_b").alias("product_t")).filter(
+        pl.col("product_t").is_not_null()
+    )
 
 
 def _with_year(frame: pl.DataFrame) -> pl.DataFrame:
@@ -114,11 +121,16 @@ def _with_year(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def period_tables(
-    lines: pl.DataFrame, method: RecordMethod, products: pl.DataFrame
+    lines: pl.DataFrame, method: RecordMethod, products: pl.DataFrame, decimals: int
 ) -> dict[str, pl.DataFrame]:
-    """``by_source``, ``by_process`` and ``totals`` per month and per year."""
+    """``by_source``, ``by_process`` and ``totals`` per month and per year.
+
+    Reported sums of lines rounded to ``decimals`` are rounded again to them, so that no
+    binary noise (325.95000000000005) is reported; ``decimals`` < 0: full precision.
+    """
     emitting = lines.filter(pl.col("source").is_not_null())
-    sums = [pl.col("co2_t").sum(), pl.col("co2_reported_t").sum()]
+    reported = pl.col("co2_reported_t").sum()
+    sums = [pl.col("co2_t").sum(), reported.round(decimals) if decimals >= 0 else reported]
     by_process = _with_year(emitting.group_by("firm_id", "month", "process", "source").agg(*sums))
     by_source = _with_year(emitting.group_by("firm_id", "month", "source").agg(*sums))
     aux = (
@@ -144,6 +156,8 @@ def period_tables(
         product = float(p["product_t"].sum()) if p.height else None
         for figure, col in (("reported", "co2_reported_t"), ("full_precision", "co2_t")):
             totals = method.totals(dict(zip(part["source"], part[col], strict=True)))
+            if figure == "reported" and decimals >= 0:
+                totals = {k: round(v, decimals) for k, v in totals.items()}
             # A method whose total is CO2e (aluminium: PFC) gives it as co2e_t.
             total = totals["co2e_t"] if "co2e_t" in totals else totals["co2_t"]
             intensity = total / product if product else None

@@ -108,11 +108,10 @@ def parameter_factor(parameter: str, text: str, per: str) -> float:
         if parameter == "carbon_content" and per == "t" and _dimensionless(unit):
             return _snap(conversion_factor(unit, "1"))
         return _snap(conversion_factor(unit, f"{spec.unit}/{PINT_UNIT[per]}"))
-    if kind == "other" and spec is not None and spec.unit == "1" and text:
+    if kind == "other" and spec is not None and spec.unit == "1" and text.strip() != "1":
         # A count in a unit of its own (AE-min per cell-day): pint would read "min/d" as 1/1440.
         raise DimensionalityError(
-            f"{parameter} is counted in {spec.description}: write it without a unit "
-            f"(got {text!r}).",
+            f"{parameter} is counted in {spec.description}: write 1 as its unit (got {text!r}).",
             unit=text,
             expected="",
         )

@@ -124,3 +124,24 @@ def test_multi_sheet_workbook_and_typed_parquet_give_the_csv_result(tmp_path: Pa
         .provenance["inputs"]["record"]["unread"][0]["table"]
         .endswith("#封面")
     )
+
+
+def test_a_wide_record_with_units_in_the_headers(tmp_path: Path) -> None:
+    wide = tmp_path / "wide.csv"
+    wide.write_text(
+        "月份,工序,物料,类别,消耗量,单位,低位发热量(GJ/t),单位热值含碳量(tC/GJ),排放因子(tCO2/t)\n"
+        "2025-01,炼铁,焦炭,燃料,1000,t,28.5,0.0295,\n"
+        "2025-01,炼钢,电极,,50,t,,,\n"
+        "2025-01,炼钢,白云石,过程,300,t,,,0.476\n"
+        "2025-01,炼钢,粗钢,含碳产品,20000,t,,,\n"
+        "2025-01,炼钢,粗钢,,,,,,\n",
+        encoding="utf-8",
+    )
+    r = account_record(wide, method="steel-cets-2024", oxidation="none", strict=False)
+    # 1 000 × 28.5 × 0.0295 × 44/12 = 3 082.75; 50 × 3.663 + 300 × 0.476 = 183.15 + 142.80
+    assert r.total("2025-01", "co2_combustion_t") == 3082.75
+    assert r.total("2025-01", "co2_process_t") == 325.95
+    assert r.total("2025-01") == 3082.75 + 325.95 - 20000 * 0.037  # 2 668.70
+    # the empty fifth row is rejected, not dropped
+    assert r.quality.rows_rejected == 1 and r.rejects["row"].to_list() == [6]
+    assert any("wide record" in w for w in r.quality.warnings)

@@ -236,3 +236,58 @@ def test_default_set_none_requires_every_factor() -> None:
 def test_unknown_method_names_the_methods() -> None:
     with pytest.raises(OptionError, match="steel-cets-2024"):
         account_record(EXAMPLE, method="steel")
+
+
+def test_reported_figures_round_parameters_as_the_guideline_prints_them() -> None:
+    """§4.4: NCV to 3 dp and CC to 5 dp before the line, the line to 0.01 t; full precision apart."""
+    rec = record(
+        ("焦炭", "fuel", "", "quantity", 1000.004, "t"),
+        ("焦炭", "fuel", "", "ncv", 28.43549, "GJ/t"),
+        ("焦炭", "fuel", "", "carbon_content_per_heat", 0.029424, "tC/GJ"),
+    )
+    r = account_record(rec, method="steel-cets-2024", oxidation="none")
+    # reported: 1 000.00 × 28.435 × 0.02942 × 44/12 = 3 067.3782… → 3 067.38
+    assert r.total("2025-01", "co2_combustion_t") == 3067.38
+    full = 1000.004 * 28.43549 * 0.029424 * C  # 3 067.8604…
+    assert r.total("2025-01", "co2_combustion_t", figure="full_precision") == pytest.approx(full)
+    line = account_record(rec, method="steel-cets-2024", oxidation="none", rounding="line_0.01t")
+    assert line.total("2025-01", "co2_combustion_t") == round(full, 2) == 3067.86
+
+
+def test_annual_records_of_two_firms_and_crude_steel_as_output_and_product() -> None:
+    rec = pl.DataFrame(
+        {
+            "企业代码": ["A", "A", "A", "B", "B"],
+            "年份": ["2024年", "2024年", "2024年", "2024", "2024"],
+            "物料": ["电极", "粗钢", "粗钢", "废钢", "粗钢"],
+            "类别": ["过程", "含碳产品", "产品产量", None, None],
+            "参数": ["用量", "产量", "产量", "用量", "产量"],
+            "数值": ["100", "1000", "1000", "2,000", "5000"],
+            "单位": ["t", "t", "t", "吨", "吨"],
+        }
+    )
+    r = account_record(rec, method="steel-cets-2024", oxidation="none")
+    a = r.totals.filter((pl.col("firm_id") == "A") & (pl.col("figure") == "reported")).row(
+        0, named=True
+    )
+    b = r.totals.filter((pl.col("firm_id") == "B") & (pl.col("figure") == "reported")).row(
+        0, named=True
+    )
+    # A: 100 × 3.663 − 1 000 × 0.037 = 329.30, per 1 000 t (the output line, counted once)
+    assert (a["period"], a["co2_t"], a["product_t"], a["intensity_tco2_per_t"]) == (
+        "2024",
+        329.30,
+        1000.0,
+        0.3293,
+    )
+    # B: 2 000 × 0.037 − 5 000 × 0.037 = −111.00, per 5 000 t (crude steel as the product)
+    assert (b["co2_t"], b["product_t"], b["intensity_tco2_per_t"]) == (-111.0, 5000.0, -0.0222)
+
+
+def test_a_carbon_content_without_its_unit_is_not_guessed() -> None:
+    rec = record(
+        ("铁合金渣", "carbon_product", "", "quantity", 1000, "t"),
+        ("铁合金渣", "carbon_product", "", "carbon_content", 0.5, ""),  # 0.5 tC/t or 0.5 %?
+    )
+    with pytest.raises(carbonacct.errors.RejectedRowsError, match="no unit for carbon_content"):
+        account_record(rec, method="steel-cets-2024", oxidation="none")
