@@ -148,6 +148,33 @@ def carrier_names() -> dict[str, str]:
     return names
 
 
+_CARRIER_HINT = "See carbonacct.vocabulary.carriers() for the codes and names accepted."
+_REGION_HINT = (
+    "Give a province name (江苏, Jiangsu), a GB/T 2260 code (320000) or an ISO code (CN-JS)."
+)
+
+
+def _lookup(
+    names: dict[str, str],
+    name: object,
+    strict: bool,
+    what: str,
+    hint: str,
+    column: str,
+    known: bool = True,
+) -> str | None:
+    """The code of ``name`` in a table of folded names, or an error naming the nearest ones."""
+    code = names.get(_fold(str(name))) if known else None
+    if code is None and strict:
+        near = difflib.get_close_matches(_fold(str(name)), list(names), n=3, cutoff=0.5)
+        raise InputError(
+            f"Unknown {what} {name!r}. Nearest: {[names[n] for n in near]}. {hint}",
+            value=name,
+            column=column,
+        )
+    return code
+
+
 def carrier_code(name: str, *, strict: bool = True) -> str | None:
     """The carrier code for a code, Chinese or English name or alias.
 
@@ -156,16 +183,9 @@ def carrier_code(name: str, *, strict: bool = True) -> str | None:
     >>> carrier_code("天然气"), carrier_code("Diesel"), carrier_code("electricity")
     ('natural_gas', 'diesel', 'electricity')
     """
-    code = carrier_names().get(_fold(name)) if isinstance(name, str) else None
-    if code is None and strict:
-        near = difflib.get_close_matches(_fold(str(name)), list(carrier_names()), n=3, cutoff=0.5)
-        raise InputError(
-            f"Unknown carrier {name!r}. Nearest: {[carrier_names()[n] for n in near]}. "
-            "See carbonacct.vocabulary.carriers() for the codes and names accepted.",
-            value=name,
-            column="carrier",
-        )
-    return code
+    # only text names a carrier (a number in a carrier column is an error, not a code)
+    known = isinstance(name, str)
+    return _lookup(carrier_names(), name, strict, "carrier", _CARRIER_HINT, "carrier", known)
 
 
 def carrier_info(code: str) -> dict[str, str]:
@@ -214,16 +234,7 @@ def region_code(name: str | int, *, strict: bool = True) -> str | None:
     >>> region_code("江苏"), region_code(320000), region_code("Jiangsu"), region_code("华东")
     ('CN-JS', 'CN-JS', 'CN-JS', 'grid-east')
     """
-    code = region_names().get(_fold(str(name)))
-    if code is None and strict:
-        near = difflib.get_close_matches(_fold(str(name)), list(region_names()), n=3, cutoff=0.5)
-        raise InputError(
-            f"Unknown region {name!r}. Nearest: {[region_names()[n] for n in near]}. Give a province "
-            "name (江苏, Jiangsu), a GB/T 2260 code (320000) or an ISO code (CN-JS).",
-            value=name,
-            column="province",
-        )
-    return code
+    return _lookup(region_names(), name, strict, "region", _REGION_HINT, "province")
 
 
 def grid_region(province: str) -> str | None:

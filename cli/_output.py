@@ -21,8 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from carbonacct.vocabulary import INDICATOR_STATUSES, STATUSES
-
 if TYPE_CHECKING:
     import polars as pl
 
@@ -54,8 +52,14 @@ ZH = {
     "value_text": "内容",
 }
 
-#: Check and green-factory indicator statuses in Chinese, from the vocabulary.
-_STATUSES = {name: t.zh for name, t in (STATUSES | INDICATOR_STATUSES).items()}
+
+@functools.cache
+def _statuses_zh() -> dict[str, str]:
+    """Check and green-factory indicator statuses in Chinese, from the vocabulary."""
+    from carbonacct.vocabulary import INDICATOR_STATUSES, STATUSES  # polars: not at start-up
+
+    return {name: t.zh for name, t in (STATUSES | INDICATOR_STATUSES).items()}
+
 
 format_option = click.option(
     "--format",
@@ -114,8 +118,8 @@ def _cell(value: Any, column: str = "", lang: str = "en") -> str:
         return ""
     if isinstance(value, float):
         return people_number(value, column) if _rounded(column) else f"{value:.12g}"
-    if isinstance(value, str) and lang == "zh" and value in _STATUSES:
-        return _STATUSES[value]
+    if isinstance(value, str) and lang == "zh" and value in _statuses_zh():
+        return _statuses_zh()[value]
     return str(value)
 
 
