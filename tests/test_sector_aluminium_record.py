@@ -15,6 +15,7 @@ import pytest
 from conftest import run_cli as run
 
 from carbonacct.errors import InputError, OptionError
+from carbonacct.io import column_unit
 from carbonacct.sectors import account_record
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,6 +67,8 @@ def test_ac_power_is_an_auxiliary_item_never_in_the_intensity() -> None:
     assert row["intensity_tco2e_per_t"] == pytest.approx(row["co2e_t"] / 36_520, abs=5e-5)
     assert "electricity" not in result.by_source["source"].to_list()
     assert result.provenance["gwp_set"] == "AR5"
+    # written outputs declare the intensity's unit as CO2e, not the "t" of its suffix
+    assert column_unit("intensity_tco2e_per_t") == "tCO2e/t"
     defaults = {
         (d["material"], d["parameter"]): d["grade"] for d in result.provenance["defaults_used"]
     }
