@@ -266,77 +266,56 @@ def declared_materials(source: Any) -> Declared:
     InputError
         Naming the carrier and what it lacks, or a value outside its bound.
     """
-    from carbonacct.sectors._units import PINT_UNIT, parameter_factor, quantity_unit
-
     frame, src = read_materials(source)
-    rows = []
-    for (carrier,), part in frame.group_by(["carrier"], maintain_order=True):
-        first = part.row(0, named=True)
-        category = first["category"]
-        if category not in FOOTPRINT_COLUMN:
-            raise InputError(
-                f"{src.name}: {carrier!r} is declared as {category!r}; the meter footprint "
-                f"accounts declared {sorted(FOOTPRINT_COLUMN)} (use carbonacct.sectors for the "
-                "other categories).",
-                file=src.name,
-                row=first["row"],
-                column="category",
-                value=category,
-            )
-        if not first["unit"]:
-            raise InputError(
-                problem=f"{carrier!r} needs the unit its amounts are counted in",
-                file=src.name,
-                row=first["row"],
-                column="unit",
-                value="",
-                hint="write t, 万Nm3, kg ...",
-            )
-        per = quantity_unit(first["unit"], category)[0]
-        values = {}
-        for r in part.iter_rows(named=True):
-            v = r["value"] * parameter_factor(r["parameter"], r["value_unit"] or "", per)
-            kind_per = per if r["parameter"] in ("emission_factor", "carbon_content", "ncv") else ""
-            check_bound(
-                v,
-                category,
-                r["parameter"],
-                kind_per,
-                r["value_unit"] or "",
-                f"{src.name}, row {r['row']} ({carrier})",
-                file=src.name,
-                row=r["row"],
-            )
-            values[r["parameter"]] = v
-        co2, formula = _declared_factor(carrier, category, values, src.name)
-        tce = values["ncv"] * conversion_factor_gj_tce() if "ncv" in values else None
-        rows.append(
-            {
-                "carrier": carrier,
-                "code": f"declared:{carrier}",
-                "key": fold_name(carrier),
-                "category": category,
-                "per": per,
-                "pint_unit": PINT_UNIT[per],
-                "co2_per_unit": co2,
-                "tce_per_unit": tce,
-                "formula": formula,
-                "source": "; ".join(dict.fromkeys(part["source"].to_list())),
-            }
-        )
-    schema = {
-        "carrier": pl.String,
-        "code": pl.String,
-        "key": pl.String,
-        "category": pl.String,
-        "per": pl.String,
-        "pint_unit": pl.String,
+    rows = [
+        _declared_row(str(carrier), part, src.name)
+        for (carrier,), part in frame.group_by(["carrier"], maintain_order=True)
+    ]
+    schema = {c: pl.String for c in _DECLARED_COLUMNS} | {
         "co2_per_unit": pl.Float64,
         "tce_per_unit": pl.Float64,
-        "formula": pl.String,
-        "source": pl.String,
     }
     return Declared(pl.DataFrame(rows, schema=schema), src)
+
+
+_DECLARED_COLUMNS = ("carrier", "code", "key", "category", "per", "pint_unit", "formula", "source")
+
+
+def _declared_row(carrier: str, part: pl.DataFrame, file: str) -> dict[str, Any]:
+    """One declared carrier: its unit, checked values, CO2 factor and the formula used."""
+    from carbonacct.sectors._units import PINT_UNIT, parameter_factor, quantity_unit
+
+    first = part.row(0, named=True)
+    category = first["category"]
+    if category not in FOOTPRINT_COLUMN:
+        raise InputError(
+            f"{file}: {carrier!r} is declared as {category!r}; the meter footprint accounts "
+            f"declared {sorted(FOOTPRINT_COLUMN)} (use carbonacct.sectors for the others).",
+            file=file, row=first["row"], column="category", value=category,
+        )  # fmt: skip
+    if not first["unit"]:
+        raise InputError(
+            problem=f"{carrier!r} needs the unit its amounts are counted in", file=file,
+            row=first["row"], column="unit", value="", hint="write t, 万Nm3, kg ...",
+        )  # fmt: skip
+    per = quantity_unit(first["unit"], category)[0]
+    values = {}
+    for r in part.iter_rows(named=True):
+        v = r["value"] * parameter_factor(r["parameter"], r["value_unit"] or "", per)
+        kind_per = per if r["parameter"] in ("emission_factor", "carbon_content", "ncv") else ""
+        where = f"{file}, row {r['row']} ({carrier})"
+        check_bound(
+            v, category, r["parameter"], kind_per, r["value_unit"] or "", where,
+            file=file, row=r["row"],
+        )  # fmt: skip
+        values[r["parameter"]] = v
+    co2, formula = _declared_factor(carrier, category, values, file)
+    return {
+        "carrier": carrier, "code": f"declared:{carrier}", "key": fold_name(carrier),
+        "category": category, "per": per, "pint_unit": PINT_UNIT[per], "co2_per_unit": co2,
+        "tce_per_unit": values["ncv"] * conversion_factor_gj_tce() if "ncv" in values else None,
+        "formula": formula, "source": "; ".join(dict.fromkeys(part["source"].to_list())),
+    }  # fmt: skip
 
 
 def conversion_factor_gj_tce() -> float:

@@ -18,7 +18,7 @@ from carbonacct.sectors._checks import checked_rows, line_categories
 from carbonacct.sectors._protocol import RecordMethod, RecordOptions
 from carbonacct.sectors._provenance import sector_provenance
 from carbonacct.sectors._record import read_record
-from carbonacct.sectors._resolve import missing_error, resolve_lines
+from carbonacct.sectors._resolve import Resolved, missing_error, resolve_lines
 from carbonacct.sectors._result import SectorResult
 from carbonacct.sectors._sets import (
     DefaultSet,
@@ -95,35 +95,42 @@ def account_record(
     defaults = _defaults(options, m)
     rows, src = read_record(record, encoding=encoding, sheet=sheet)
     mats, msrc = _materials(materials)
-    rows = line_categories(rows, mats, defaults)
-    rows = checked_rows(rows, m, _declared_units(mats))
-    live = rows.filter(pl.col("reject_reason").is_null())
-    resolved = resolve_lines(live, m, options, mats, defaults)
-    if strict and live.height < rows.height:
-        raise _rejected_error(rows.filter(pl.col("reject_reason").is_not_null()), src.name)
-    if resolved.missing:
-        if strict:
-            raise missing_error(resolved.missing, m)
-        rows = _reject_missing(rows, resolved.missing)
+    rows = checked_rows(line_categories(rows, mats, defaults), m, _declared_units(mats))
+    rows, resolved = _resolved(rows, m, options, mats, defaults, strict, src.name)
     rejects = rows.filter(pl.col("reject_reason").is_not_null())
     lines = _computed(resolved.lines, m, options, profile)
-    products = product_amounts(lines, m, defaults)
-    tables = period_tables(lines, m, products, profile.line_decimals)
+    tables = period_tables(lines, m, product_amounts(lines, m, defaults), profile.line_decimals)
     quality = _quality(rows, rejects)
     inputs = {"record": src, "materials": msrc}
     prov = sector_provenance(
         m, options, profile, defaults, resolved.parameters, mats, inputs, quality
     )
     return SectorResult(
-        tables["totals"],
-        tables["by_source"],
-        tables["by_process"],
-        lines,
-        resolved.parameters,
-        quality,
-        rejects.drop("per"),
-        prov,
-    )
+        tables["totals"], tables["by_source"], tables["by_process"], lines,
+        resolved.parameters, quality, rejects.drop("per"), prov,
+    )  # fmt: skip
+
+
+def _resolved(
+    rows: pl.DataFrame,
+    method: RecordMethod,
+    options: RecordOptions,
+    mats: pl.DataFrame | None,
+    defaults: DefaultSet | None,
+    strict: bool,
+    name: str,
+) -> tuple[pl.DataFrame, Resolved]:
+    """The lines resolved; under ``strict`` a rejected row or a missing parameter raises,
+    else the lines that lack a parameter have their rows rejected."""
+    live = rows.filter(pl.col("reject_reason").is_null())
+    resolved = resolve_lines(live, method, options, mats, defaults)
+    if strict and live.height < rows.height:
+        raise _rejected_error(rows.filter(pl.col("reject_reason").is_not_null()), name)
+    if resolved.missing:
+        if strict:
+            raise missing_error(resolved.missing, method)
+        rows = _reject_missing(rows, resolved.missing)
+    return rows, resolved
 
 
 def _defaults(options: RecordOptions, method: RecordMethod) -> DefaultSet | None:
