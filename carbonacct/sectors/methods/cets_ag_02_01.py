@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from carbonacct.sectors._protocol import ParameterSet, RecordOptions
-from carbonacct.sectors.methods._common import (
+from carbonacct.sectors.methods._cets_lines import (
     category_expr,
     ensure_columns,
     fuel_co2,

@@ -36,7 +36,7 @@ import polars as pl
 
 from carbonacct.errors import FactorNotFoundError, OptionError
 from carbonacct.sectors._protocol import ParameterSet, RecordOptions
-from carbonacct.sectors.methods._common import (
+from carbonacct.sectors.methods._cets_lines import (
     CO2_PER_C,
     category_expr,
     ensure_columns,
