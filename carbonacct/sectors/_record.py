@@ -45,7 +45,8 @@ LONG_COLUMNS = {
 
 _KEYS = ("firm_id", "month", "year", "process", "material", "category", "unit", "how", "evidence")
 _NO_VALUE = "<no value in any parameter column>"
-_HEADER_UNIT = re.compile(r"^(.*?)\s*[\(\[（【]\s*(.+?)\s*[\)\]）】]\s*$")
+# (the table reader writes "ncv (GJ/t)" as "ncv_(GJ/t)": the underscore before the unit is a space)
+_HEADER_UNIT = re.compile(r"^(.*?)[\s_]*[\(\[（【]\s*(.+?)\s*[\)\]）】]\s*$")
 
 
 def _fold(text: str) -> str:

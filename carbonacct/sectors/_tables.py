@@ -24,6 +24,7 @@ AUXILIARY = {
     "electricity_export": "electricity_out_MWh",
     "heat": "heat_in_GJ",
     "heat_export": "heat_out_GJ",
+    "electrolysis_ac": "electrolysis_ac_MWh",
 }
 
 
@@ -89,7 +90,11 @@ def product_amounts(
 
     output = lines.filter(pl.col("category") == "product_output")
     named = output.filter(pl.col("_is_product"))
-    carbon = lines.filter((pl.col("category") == "carbon_product") & pl.col("_is_product"))
+    carbon = lines.filter(
+        ((pl.col("category") == "carbon_product") & pl.col("_is_product"))
+        # a product counted as its own category (cement: clinker)
+        | (pl.col("category") == (method.product or ""))
+    )
     # per firm and month: the product's output line, else the product leaving as a carbon
     # product, else the output lines of whatever name
     periods = lines.select(keys).unique()
@@ -153,7 +158,9 @@ def period_tables(
             totals = method.totals(dict(zip(part["source"], part[col], strict=True)))
             if figure == "reported" and decimals >= 0:
                 totals = {k: round(v, decimals) for k, v in totals.items()}
-            intensity = totals["co2_t"] / product if product else None
+            # A method whose total is CO2e (aluminium: PFC) gives it as co2e_t.
+            total = totals["co2e_t"] if "co2e_t" in totals else totals["co2_t"]
+            intensity = total / product if product else None
             rows.append(
                 {
                     "firm_id": firm,
@@ -161,9 +168,11 @@ def period_tables(
                     "figure": figure,
                     **totals,
                     "product_t": product,
-                    "intensity_tco2_per_t": half_up(intensity, 4)
-                    if intensity is not None and figure == "reported"
-                    else intensity,
+                    ("intensity_tco2e_per_t" if "co2e_t" in totals else "intensity_tco2_per_t"): (
+                        half_up(intensity, 4)
+                        if intensity is not None and figure == "reported"
+                        else intensity
+                    ),
                 }
             )
     totals_frame = pl.DataFrame(rows).with_columns(pl.col("firm_id").cast(pl.String))
