@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import polars as pl
 
+from carbonacct import _kernel
 from carbonacct._sides import read_firms, read_fuel_parameters
 from carbonacct.completeness import gap_warnings, meter_gaps
 from carbonacct.completeness import require_complete as require_gaps_closed
@@ -141,7 +142,8 @@ def _quality(
 
     In strict mode any reject raises; with ``require_complete`` any gap does.
     """
-    gaps = meter_gaps(scan.rows)
+    measured = scan.gaps if isinstance(scan, _kernel.FastScan) else None  # by the fast path
+    gaps = measured if measured is not None else meter_gaps(scan.rows)
     if run.require_complete:
         require_gaps_closed(gaps, source.name)
     unit_notes = sorted(set(keys["unit_note"].drop_nulls().to_list()))
@@ -189,6 +191,8 @@ def _aggregate(
         run.say("reading and aggregating on the cluster")
         groups, dups = dask_groups(readings, options, extra, run.client)
         return scan_readings(parts, source, options, duplicates=dups), groups, source
+    if fast := _kernel.try_fast(parts, source, options, extra):  # typed Parquet
+        return fast[1], fast[0], source
     run.say("checking keys, periods and duplicates")
     scan = scan_readings(parts, source, options)
     run.say("reading and aggregating")

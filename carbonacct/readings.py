@@ -458,6 +458,21 @@ def _label_of(part_rows: pl.LazyFrame, option: IntervalLabel) -> tuple[str, str]
     return "start", "assumed"
 
 
+def _label_warning(name: str, label: str, how: str) -> list[str]:
+    """The quality warning for an interval-label convention that was assumed or detected."""
+    if how == "assumed":
+        return [
+            f"{name}: interval readings taken as labelled by their interval start "
+            "(assumed); give interval_label='end' for curves labelled 00:15 … 24:00"
+        ]
+    if how.startswith("detected"):
+        return [
+            f"{name}: interval readings taken as labelled by their interval {label}, "
+            f"{how}; give interval_label to override"
+        ]
+    return []
+
+
 @dataclass
 class Scan:
     """The readings as one lazy plan, with what was assumed and where each row came from.
@@ -503,16 +518,7 @@ def _combine(parts: Sequence[Part], source: Source, options: ReadingOptions) -> 
         lf = normalise(part, offset, options.timezone)
         label, how = _label_of(lf, options.interval_label)
         labels[part.label] = f"{label} ({how})"
-        if how == "assumed":
-            warnings.append(
-                f"{part.label}: interval readings taken as labelled by their interval start "
-                "(assumed); give interval_label='end' for curves labelled 00:15 … 24:00"
-            )
-        elif how.startswith("detected"):
-            warnings.append(
-                f"{part.label}: interval readings taken as labelled by their interval {label}, "
-                f"{how}; give interval_label to override"
-            )
+        warnings += _label_warning(part.label, label, how)
         shift = pl.duration(microseconds=1) if label == "end" else pl.duration(microseconds=0)
         frames.append(lf.with_columns((pl.col("_ts") - shift).alias("_tp")))
         offset += part.rows
