@@ -22,13 +22,19 @@ from carbonacct.completeness import gap_warnings, meter_gaps
 from carbonacct.completeness import require_complete as require_gaps_closed
 from carbonacct.emissions import grid_table, grid_warnings, measured_factors
 from carbonacct.energy import ncv_warnings
-from carbonacct.errors import InputError, OptionError, format_rows
+from carbonacct.errors import InputError, OptionError, RejectedRowsError, format_rows
 from carbonacct.factors import FactorLibrary, default_library
 from carbonacct.intensity import intensities, read_activity
 from carbonacct.io import Source, TableLike, read_readings
 from carbonacct.methods import SectorMethod, get_method
 from carbonacct.options import Method, RunOptions, split_old_options
-from carbonacct.provenance import Provenance, factor_sets, factors_used, grid_used
+from carbonacct.provenance import (
+    Provenance,
+    factor_sets,
+    factors_used,
+    grid_rows_for,
+    grid_used,
+)
 from carbonacct.quality import QualityReport, decide, quality_report, reason_counts, reject_plan
 from carbonacct.readings import (
     KEY_COLUMNS,
@@ -37,6 +43,7 @@ from carbonacct.readings import (
     aggregate_readings,
     key_table,
     period_label,
+    reading_errors,
     scan_readings,
 )
 from carbonacct.results import BY_COLUMNS, RESULT_COLUMNS, Footprint
@@ -82,7 +89,7 @@ def footprint(
     """
     method, run = split_old_options("footprint", method, run, old_options)
     _check_by(by, green_electricity)
-    lib, sector = library or default_library(), get_method(method.method)
+    lib, sector = _library(library, method), get_method(method.method)
     firm_frame, firm_src = read_firms(firms)
     measured = _measured(fuel_parameters, lib, method)
     options = _reading_options(method)
@@ -96,7 +103,9 @@ def footprint(
     table, per_product, warnings, extra_used, inputs = _side_results(
         table, activity, green_electricity, method, by, lib
     )
-    warnings += grid_warnings(grid) + ncv_warnings(tables["energy"])
+    seen = groups.select("firm_id", pl.col("year").cast(pl.Int32))  # accounted or rejected
+    grid_seen = grid_rows_for(grid, seen, firm_frame, method.needs_province)
+    warnings += grid_warnings(grid_seen) + ncv_warnings(tables["energy"])
     quality, plan, gaps = _quality(scan, groups, keys, warnings, co2_missing, method, run, source)
     grid = grid_used(grid, table, firm_frame, method.needs_province)
     used = factors_used(tables, grid, _codes(keys), measured, method.tce_from_measured_ncv)
@@ -104,7 +113,15 @@ def footprint(
     inputs |= {"readings": source, "firms": firm_src}
     provenance = _provenance(method, lib, used, inputs, quality)
     provenance["inputs"]["readings"]["interval_labels"] = scan.labels
-    return Footprint(table, quality, used, provenance, per_product, plan, gaps)
+    return Footprint(table, quality, used, provenance, per_product, plan, gaps, source)
+
+
+def _library(library: FactorLibrary | None, method: Method) -> FactorLibrary:
+    """The library of the run; a fuel set it does not have is an error, not zero CO2."""
+    lib = library or default_library()
+    for set_id in method.combustion_sets or ():
+        lib.get(set_id)
+    return lib
 
 
 def validate(readings: TableLike | Sequence[TableLike], **options: Any) -> Footprint:
@@ -143,7 +160,8 @@ def _quality(
     In strict mode any reject raises; with ``require_complete`` any gap does.
     """
     measured = scan.gaps if isinstance(scan, _kernel.FastScan) else None  # by the fast path
-    gaps = measured if measured is not None else meter_gaps(scan.rows)
+    with reading_errors(source.name):
+        gaps = measured if measured is not None else meter_gaps(scan.rows)
     if run.require_complete:
         require_gaps_closed(gaps, source.name)
     unit_notes = sorted(set(keys["unit_note"].drop_nulls().to_list()))
@@ -191,31 +209,16 @@ def _aggregate(
         run.say("reading and aggregating on the cluster")
         groups, dups = dask_groups(readings, options, extra, run.client)
         return scan_readings(parts, source, options, duplicates=dups), groups, source
-    if fast := _kernel.try_fast(parts, source, options, extra):  # typed Parquet
-        return fast[1], fast[0], source
     run.say("checking keys, periods and duplicates")
-    scan = scan_readings(parts, source, options)
-    run.say("reading and aggregating")
-    engine: Literal["streaming", "in-memory"] = (
-        "streaming" if run.engine == "streaming" else "in-memory"
-    )
-    return scan, _collect(aggregate_readings(scan.rows, extra), engine, source), source
-
-
-def _collect(plan: pl.LazyFrame, engine: Any, source: Source) -> pl.DataFrame:
-    """Run the pass over the data; a file that breaks while read is named, not a traceback."""
-    try:
-        return plan.collect(engine=engine)
-    except pl.exceptions.ComputeError as exc:
-        text = str(exc).strip().splitlines()[0]
-        if "more fields than defined" in text:
-            text = (
-                "a row has more fields than the header (an unquoted comma in a value such "
-                'as 1,234.5? quote it: "1,234.5")'
-            )
-        raise InputError(
-            f"{source.name}: {text}", file=source.name, row=None, column=None
-        ) from None
+    with reading_errors(source.name):
+        if fast := _kernel.try_fast(parts, source, options, extra):  # typed Parquet
+            return fast[1], fast[0], source
+        scan = scan_readings(parts, source, options)
+        run.say("reading and aggregating")
+        engine: Literal["streaming", "in-memory"] = (
+            "streaming" if run.engine == "streaming" else "in-memory"
+        )
+        return scan, aggregate_readings(scan.rows, extra).collect(engine=engine), source
 
 
 def _codes(keys: pl.DataFrame) -> list[str]:
@@ -330,7 +333,10 @@ def _combine(
     t = t.join(firm_year.select(*on, "grid_ef"), on=on, how="left")
     if measured is not None:
         t = _apply_measured(t, measured, method)
-    gap = pl.col("_burns") & pl.col("k_co2_combustion_t").is_null()
+    # no CO2 factor: a fuel without one, or electricity of a firm-year without a grid factor
+    # (a data year before 2021, a firm without a province); the energy is counted all the same
+    no_grid = (pl.col("carrier") == "electricity") & pl.col("grid_ef").is_null()
+    gap = (pl.col("_burns") & pl.col("k_co2_combustion_t").is_null()) | no_grid
     t = t.with_columns(gap.alias("_co2_gap"), pl.col("k_co2_combustion_t").fill_null(0.0))
     missing = t.filter(pl.col("_co2_gap")).group_by("carrier").agg(pl.col("rows").sum())
     values = [(pl.col("_sum") * pl.col(f"k_{c}")).alias(c) for c in summed]
@@ -357,18 +363,19 @@ def _assemble(
     by: Sequence[str],
     sector: SectorMethod,
 ) -> pl.DataFrame:
-    """Rejected rows per firm-period, the period label, and the columns in their order."""
+    """Rejected rows per firm-period (and site or meter), the period label, the column order."""
+    on = ["firm_id", "year", "sub", *(b for b in by if b != "carrier")]
     rejected = (
         groups.filter(
             pl.col("reason").is_not_null()
             & pl.col("firm_id").is_not_null()
             & pl.col("year").is_not_null()
         )
-        .group_by("firm_id", "year", "sub")
+        .group_by(on)
         .agg(pl.col("rows").sum().alias("rows_rejected"))
     )
     table = (
-        table.join(rejected, on=["firm_id", "year", "sub"], how="left")
+        table.join(rejected, on=on, how="left", nulls_equal=True)
         .with_columns(
             period_label(pl.col("year"), pl.col("sub"), method.period).alias("period"),
             pl.col("rows_rejected").fill_null(0).cast(pl.UInt32),
@@ -430,7 +437,7 @@ def _provenance(
 
 def _raise_strict(quality: QualityReport, plan: pl.LazyFrame) -> None:
     rejects = plan.collect()
-    raise InputError(
+    raise RejectedRowsError(
         f"{quality.rows_rejected} row(s) rejected (strict mode):"
         + format_rows(
             rejects.select("file", "row", "column", "value", "reject_reason").head(5).to_dicts()
@@ -438,4 +445,5 @@ def _raise_strict(quality: QualityReport, plan: pl.LazyFrame) -> None:
         file=str(rejects["file"][0]),
         row=int(rejects["row"][0]),
         column=str(rejects["column"][0]),
+        rows_rejected=quality.rows_rejected,
     )

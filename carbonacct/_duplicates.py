@@ -27,7 +27,7 @@ __all__ = ["duplicate_codes"]
 SAME_VALUE_RTOL = 1e-9
 
 
-def _suspects(rows: pl.LazyFrame, rows_per_bucket: int) -> pl.DataFrame:
+def _suspects(rows: pl.LazyFrame, n: int, rows_per_bucket: int) -> pl.DataFrame:
     when = pl.col("_ts").is_not_null() | pl.col("_lnorm").is_not_null()
     # xor of per-column hashes: cheaper than hashing a struct; a collision is harmless,
     # since the suspects are compared on the real key below
@@ -38,7 +38,6 @@ def _suspects(rows: pl.LazyFrame, rows_per_bucket: int) -> pl.DataFrame:
         ^ pl.col("_lnorm").hash(14)
     )
     hashed = rows.filter(pl.col("meter_id").is_not_null() & when).select("row_nr", h.alias("_h"))
-    n = int(rows.select(pl.len()).collect(engine="streaming").item())
     buckets = max(1, -(-n // rows_per_bucket))
     # only (row number, hash) is held per bucket: 12 bytes a row; decided eagerly on that
     # small frame, since a lazy is_duplicated would hold every projected column
@@ -56,6 +55,7 @@ def duplicate_codes(
     rows: pl.LazyFrame,
     keys_of: Callable[[pl.DataFrame], pl.DataFrame],
     codes: dict[str, int],
+    rows_in: int,
     rows_per_bucket: int = 5_000_000,
 ) -> dict[int, int]:
     """Row number -> ``duplicate_reading`` or ``conflicting_duplicate`` code.
@@ -63,9 +63,10 @@ def duplicate_codes(
     ``rows`` are the normalised readings (``row_nr``, ``firm_id``,
     ``meter_id``, ``_ts``, ``_lnorm``, the raw key columns, ``_v``);
     ``keys_of`` maps distinct raw (carrier, unit, flow, use, kind) to the
-    carrier code, ``flow_n`` and ``to_canonical``.
+    carrier code, ``flow_n`` and ``to_canonical``. ``rows_in``, the rows read (known from
+    the parts), sizes the hash buckets without a counting pass.
     """
-    suspects = _suspects(rows, rows_per_bucket)
+    suspects = _suspects(rows, rows_in, rows_per_bucket)
     if suspects.height == 0:
         return {}
     raw = ["carrier", "unit", "flow", "use", "kind"]

@@ -38,9 +38,11 @@ import polars as pl
 
 from carbonacct import _screen
 from carbonacct._timeparse import label_table, year_sub
+from carbonacct.completeness import meter_gaps
 from carbonacct.io._tables import Part, Source
 from carbonacct.readings import (
     KEY_COLUMNS,
+    MAX_VALUE,
     REASON_CODES,
     ReadingOptions,
     Scan,
@@ -99,6 +101,8 @@ class _Chunk:
     candidates: np.ndarray
     ts_min: int | None
     ts_max: int | None
+    times: dict[str, np.ndarray]  # per meter, first and last valid time (interval labels)
+    unmetered: int  # accepted rows without a meter id (completeness per firm and carrier)
 
 
 def _lut(period: str) -> tuple[np.ndarray, np.ndarray]:
@@ -242,21 +246,56 @@ def _column(col: Any, kind: str) -> tuple[np.ndarray, np.ndarray | None]:
     return values, None if mask.all() else mask
 
 
-def _reasons(firm: np.ndarray, v: np.ndarray, vok: Any, ts: np.ndarray, tok: Any, ok_day: Any):
-    """Row reason codes (0: passed), the first failing check winning, as in ``_row_reason``."""
-    reason = np.zeros(len(v), dtype="u1")
-    reason[v < 0] = _R["negative_value"]
+def _reasons(codes: dict[str, np.ndarray], v: np.ndarray, vok: Any, tok: Any, ok_day: Any):
+    """Row reason codes (0: passed), the first failing check winning, as in ``_row_reason``
+    (the smallest code of the checks that fail)."""
+    reason = np.full(len(v), 255, dtype="u1")
+    firm = codes["firm_id"]
+
+    def fail(mask: Any, name: str) -> None:
+        np.minimum(reason, np.where(mask, np.uint8(_R[name]), np.uint8(255)), out=reason)
+
+    fail(v < 0, "negative_value")
     if not ok_day.all():
-        reason[~ok_day] = _R["bad_timestamp"]
+        fail(~ok_day, "bad_timestamp")
     if tok is not None:
-        reason[~tok] = _R["missing_time"]
+        fail(~tok, "missing_time")
+    fail(np.abs(v) >= MAX_VALUE, "implausible_value")
     finite = np.isfinite(v)
     if not finite.all():
-        reason[~finite] = _R["not_a_number"]
+        fail(~finite, "not_a_number")
     if vok is not None:
-        reason[~vok] = _R["missing_value"]
-    reason[firm < 0] = _R["missing_firm_id"]
+        fail(~vok, "missing_value")
+    nofirm = firm < 0
+    if nofirm.any():
+        fail(nofirm, "missing_firm_id")
+        if vok is not None and tok is not None:
+            empty = nofirm & (codes["carrier"] < 0) & (codes["unit"] < 0) & ~vok & ~tok
+            fail(empty, "empty_row")
+    reason[reason == 255] = 0
     return reason
+
+
+def _meter_times(meter: np.ndarray, ts: np.ndarray, ok_day: np.ndarray) -> dict[str, np.ndarray]:
+    """Per meter code: the first and last valid time of any row (for the per-meter label)."""
+    m, t = (meter, ts) if ok_day.all() else (meter[ok_day], ts[ok_day])
+    if not len(m):
+        return {"meter_id": m[:0], "first": t[:0], "last": t[:0]}
+    starts = np.concatenate(([0], np.flatnonzero(m[1:] != m[:-1]) + 1))
+    code, lo, hi = m[starts], np.minimum.reduceat(t, starts), np.maximum.reduceat(t, starts)
+    named = code >= 0
+    code, lo, hi = code[named], lo[named], hi[named]
+    size = int(code.max()) + 1 if len(code) else 0
+    first = np.full(size, np.iinfo("int64").max)
+    last = np.full(size, np.iinfo("int64").min)
+    np.minimum.at(first, code, lo)
+    np.maximum.at(last, code, hi)
+    seen = first <= last
+    return {
+        "meter_id": np.flatnonzero(seen).astype("int32"),
+        "first": first[seen],
+        "last": last[seen],
+    }
 
 
 def _meter_runs(
@@ -309,14 +348,40 @@ def _meter_runs(
     return runs, candidates
 
 
-def _scan(task: tuple[str, int, int, int], strip_firm: bool, lut: Any) -> _Chunk:
-    """Read one row group and reduce it (runs in the GIL-free parts of pyarrow and numpy)."""
+@dataclass
+class _Read:
+    """One row group as numpy: string codes, value, time, row reason and the run word."""
+
+    n: int
+    present: list[str]
+    dicts: dict[str, list[str]]
+    codes: dict[str, np.ndarray]
+    v: np.ndarray
+    ts: np.ndarray
+    ok_day: np.ndarray
+    reason: np.ndarray
+    word: np.ndarray
+
+    @property
+    def k(self) -> np.ndarray:
+        """The rows that can be duplicates: row checks passed, meter given."""
+        return (self.reason == 0) & (self.codes["meter_id"] >= 0)
+
+
+def _read(task: tuple[str, int, int, int], strip_firm: bool, lut: Any) -> _Read:
+    """Read one row group with the key columns as dictionary codes (pyarrow and numpy release
+    the GIL, so two row groups are read at a time)."""
     import pyarrow.parquet as pq
 
-    path, group, part, first_row = task
+    path, group, _, _ = task
     present = [c for c in _STRINGS if c in pq.read_schema(path).names]
     pf = pq.ParquetFile(path, read_dictionary=present)
     table = pf.read_row_group(group, columns=[*present, "value", "timestamp"])
+    return _computed(table, present, strip_firm, lut)
+
+
+def _computed(table: Any, present: list[str], strip_firm: bool, lut: Any) -> _Read:
+    """Codes, values, times, row reasons and run words of an Arrow table of readings."""
     n = table.num_rows
     dicts: dict[str, list[str]] = {}
     codes: dict[str, np.ndarray] = {}
@@ -340,42 +405,139 @@ def _scan(task: tuple[str, int, int, int], strip_firm: bool, lut: Any) -> _Chunk
     day = np.where(ok_day, day, 0)
     period = np.where(ok_day, codes_lut[day], -1)
     edge = ok_day & first_lut[day] & (ts % _DAY == 0)
-    reason = _reasons(codes["firm_id"], v, vok, ts, tok, ok_day)
+    reason = _reasons(codes, v, vok, tok, ok_day)
     has_ts = tok if tok is not None else np.ones(n, bool)
     word = (period.astype("int64") + 1) << 16 | reason.astype("int64") << 8
     word |= has_ts.astype("int64") << 1 | edge.astype("int64")
+    return _Read(n, present, dicts, codes, v, ts, ok_day, reason, word)
+
+
+def _rows(r: _Read, at: np.ndarray, first_row: int) -> dict[str, np.ndarray]:
+    """The rows ``at`` as the small tables take them (codes, row_nr, time, value, word)."""
+    rows = {c: r.codes[c][at] for c in _STRINGS}
+    return rows | {"row_nr": at + first_row, "_ts": r.ts[at], "_v": r.v[at], "word": r.word[at]}
+
+
+#: Above this many runs in a row group, runs of one group are added up before they are kept.
+_COMPACT = 4096
+
+
+def _compact(runs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The runs of each distinct (firm, keys, word) added up, in the order of the rows (so the
+    sums are the same from run to run)."""
+    names = ["firm_id", *KEY_COLUMNS, "word"]
+    table = np.empty(len(runs["word"]), dtype=[(c, runs[c].dtype) for c in names])
+    for c in names:
+        table[c] = runs[c]
+    keys, first, inverse = np.unique(table, return_index=True, return_inverse=True)
+    out = {c: keys[c] for c in names}
+    out["_sum"] = np.bincount(inverse, weights=runs["_sum"], minlength=len(keys))
+    out["rows"] = np.bincount(inverse, weights=runs["rows"], minlength=len(keys)).astype("int64")
+    order = np.argsort(first, kind="stable")
+    return {c: a[order] for c, a in out.items()}
+
+
+def _scan(task: tuple[str, int, int, int], strip_firm: bool, lut: Any) -> _Chunk:
+    """Read one row group and reduce it to runs, meter runs and candidate rows."""
+    r = _read(task, strip_firm, lut)
+    n, codes, word, first_row = r.n, r.codes, r.word, task[3]
     change = np.empty(n, bool)
     change[:1] = True
     change[1:] = word[1:] != word[:-1]
     for c in ("firm_id", *KEY_COLUMNS):
-        if c in present:
+        if c in r.present:
             change[1:] |= codes[c][1:] != codes[c][:-1]
     starts = np.flatnonzero(change)
-    if n > 50_000 and len(starts) > n // 8:
-        raise _NotFast("rows not grouped by firm and time")
     runs = {c: codes[c][starts] for c in ("firm_id", *KEY_COLUMNS)}
     runs["word"] = word[starts]
-    runs["_sum"] = np.add.reduceat(v, starts) if n else v
+    runs["_sum"] = np.add.reduceat(r.v, starts) if n else r.v
     runs["rows"] = np.diff(np.append(starts, n))
-    k = (reason == 0) & (codes["meter_id"] >= 0)
-    meters, candidates = _meter_runs(codes["firm_id"], codes["meter_id"], ts, k)
+    if len(starts) > _COMPACT:  # rejected rows scattered through the data: one run per group
+        runs = _compact(runs)
+    meters, candidates = _meter_runs(codes["firm_id"], codes["meter_id"], r.ts, r.k)
+    if n > 50_000 and len(meters["count"]) > n // 8:
+        raise _NotFast("rows not grouped by meter and time")
     keep = np.unique(np.concatenate((candidates, meters["first_nr"], meters["last_nr"])))
-    rows = {c: codes[c][keep] for c in _STRINGS}
-    rows |= {"row_nr": keep + first_row, "_ts": ts[keep], "_v": v[keep], "word": word[keep]}
     meters["first_nr"] += first_row
     meters["last_nr"] += first_row
-    valid_ts = ts[ok_day]
+    valid_ts = r.ts[r.ok_day]
     return _Chunk(
-        part,
+        task[2],
         first_row,
-        dicts,
+        r.dicts,
         runs,
         meters,
-        rows,
+        _rows(r, keep, first_row),
         candidates + first_row,
         int(valid_ts.min()) if valid_ts.size else None,
         int(valid_ts.max()) if valid_ts.size else None,
+        _meter_times(codes["meter_id"], r.ts, r.ok_day),
+        int(np.count_nonzero((r.reason == 0) & (codes["meter_id"] < 0))),
     )
+
+
+@dataclass
+class _Fetched:
+    """Rows of one row group picked by their keys, for the small tables."""
+
+    part: int
+    dicts: dict[str, list[str]]
+    rows: dict[str, np.ndarray]
+
+
+def _fetch(
+    task: tuple[str, int, int, int],
+    strip_firm: bool,
+    lut: Any,
+    keys: dict[Any, pl.DataFrame],
+) -> _Fetched | None:
+    """The rows of a row group that can be duplicates and whose (firm, meter[, time]) is in
+    ``keys``: the second, bounded look at the meters the order screen could not settle.
+
+    Only the firm, meter and time columns are read whole; the rest of the row group is read
+    for the few rows that match.
+    """
+    import pyarrow.parquet as pq
+
+    path, group, part, first_row = task
+    present = [c for c in _STRINGS if c in pq.read_schema(path).names]
+    pf = pq.ParquetFile(path, read_dictionary=present)
+    ids = [c for c in ("firm_id", "meter_id") if c in present]
+    head = pf.read_row_group(group, columns=[*ids, "timestamp"])
+    dicts: dict[str, dict[str, int]] = {c: {} for c in ("firm_id", "meter_id")}
+    codes = {c: _codes(head[c], strip_firm or c != "firm_id", dicts[c]) for c in ids}
+    mine = [keys[(m,)] for m in dicts["meter_id"] if (m,) in keys]  # keys by meter
+    if not mine or len(ids) < 2:
+        return None
+    local = (
+        pl.concat(mine)
+        .with_columns(
+            pl.col(c).replace_strict(dicts[c], default=-1, return_dtype=pl.Int32) for c in ids
+        )
+        .filter(pl.all_horizontal(pl.col(c) >= 0 for c in ids))
+    )
+    if local.is_empty():
+        return None
+    if "_ts" in local.columns:
+        ts = _column(head["timestamp"], "ts")[0]
+        wanted = np.unique(local["_ts"].to_numpy())
+        at = np.minimum(np.searchsorted(wanted, ts), len(wanted) - 1)
+        near = np.flatnonzero(wanted[at] == ts)
+        frame = pl.DataFrame({"i": near, "_ts": ts[near]})
+    else:
+        near = np.flatnonzero(np.isin(codes["meter_id"], local["meter_id"].to_numpy()))
+        frame = pl.DataFrame({"i": near})
+    frame = frame.with_columns(pl.Series(c, codes[c][near]) for c in ids)
+    picked = np.sort(frame.join(local, on=local.columns, how="semi")["i"].to_numpy())
+    if not len(picked):
+        return None
+    rest = [c for c in present if c not in ids]
+    table = pf.read_row_group(group, columns=[*rest, "value"]).take(picked)
+    for name, column in zip(head.column_names, head.take(picked).columns, strict=True):
+        table = table.append_column(name, column)
+    r = _computed(table, present, strip_firm, lut)
+    k = np.flatnonzero(r.k)
+    return _Fetched(part, r.dicts, _rows(r, k, 0) | {"row_nr": picked[k] + first_row})
 
 
 # -- merging the row groups ------------------------------------------------------------------
@@ -387,7 +549,9 @@ def _text(codes: np.ndarray, words: list[str]) -> pl.Series:
     return table.gather(np.where(codes < 0, len(words), codes))
 
 
-def _decoded(chunks: Sequence[_Chunk], name: str, columns: Sequence[str]) -> pl.DataFrame:
+def _decoded(
+    chunks: Sequence[_Chunk | _Fetched], name: str, columns: Sequence[str]
+) -> pl.DataFrame:
     """One table of every chunk's ``name`` arrays, code columns as text, with part and row_nr."""
     frames = []
     for ch in chunks:
@@ -421,7 +585,13 @@ def _periods(frame: pl.DataFrame, ends: set[int], period: str) -> pl.DataFrame:
     reason = (word // 256 % 256).cast(pl.UInt8)
     return frame.with_columns(
         pl.when(code >= 0).then(code // 16).cast(pl.Int32).alias("year"),
-        pl.when(code >= 0).then(code % 16).cast(pl.Int8).alias("sub"),
+        # a row without a time: as the label table has a missing period (sub 0 for years)
+        pl.when(code >= 0)
+        .then(code % 16)
+        .when(pl.lit(period == "year"))
+        .then(0)
+        .cast(pl.Int8)
+        .alias("sub"),
         (word // 2 % 2 == 1).alias("has_ts"),
         pl.when(reason > 0).then(reason).alias("row_reason"),
         pl.lit(None, dtype=pl.UInt8).alias("note"),
@@ -477,7 +647,7 @@ def try_fast(
     the fast path does not apply to these parts."""
     plan = _plan(parts, by) if not source.unread else None
     chunks = _reduce(plan[0], plan[1], options.period) if plan else None
-    if chunks is None:
+    if chunks is None or plan is None:
         return None
     decided = [
         _label(
@@ -487,28 +657,84 @@ def try_fast(
         )
         for p in range(len(parts))
     ]
+    if _meters_labelled_otherwise(chunks, decided):
+        return None  # a meter labelled the other way: the polars path shifts it on its own
     scan = _lazy_scan(parts, options, decided)
+    scan.warnings += list(source.notes)
     ends = {p for p, (label, _) in enumerate(decided) if label == "end"}
     runs = _periods(_decoded(chunks, "runs", ("firm_id", *KEY_COLUMNS)), ends, options.period)
     segs, per, seams = _screen.segments(_decoded(chunks, "meters", ("firm_id", "meter_id")))
+    strays = segs.filter(~pl.col("main"))  # short segments: their rows are all edges
     named = set(seams) | {int(r) for c in chunks for r in c.candidates}
+    named |= set(strays["first_nr"].to_list()) | set(strays["last_nr"].to_list())
     kept = _decoded(chunks, "rows", _STRINGS).filter(pl.col("row_nr").is_in(sorted(named)))
     kept = _periods(kept, ends, options.period)
+    fetch = _fetcher(plan[0], plan[1], options.period, ends, kept.clear())
     if options.check_duplicates:
         keys_of = lambda distinct: _key_table(distinct, options)  # noqa: E731
-        cands, hashed = _screen.duplicates(per, segs, kept, scan.rows, keys_of)
+        cands, hashed, held = _screen.duplicates(per, segs, kept, fetch, scan.rows, keys_of)
         dups = [cands.filter(pl.col("code").is_not_null()), hashed]
     else:
         # nothing rejected: equal times stay, so only strictly ordered meters are settled here
         clean = (pl.col("how") == "clean") & (pl.col("nzero") == 0)
         how = pl.when(clean).then(pl.lit("clean")).otherwise(pl.lit("hash"))
         per, dups = per.with_columns(how.alias("how")), []
-        cands = kept.select("row_nr", *_screen.PAIR, pl.from_epoch("_ts", "us")).clear()
-        cands = cands.with_columns(pl.lit(None, dtype=pl.UInt8).alias("code"))
+        cands = held = _screen.no_candidates(kept)
     codes = {r: c for d in dups for r, c in d.select("row_nr", "code").iter_rows()}
     scan.rows = _with_duplicates(scan.rows, codes)
-    scan.gaps = _screen.completeness(per, cands, scan.rows)
+    scan.gaps = _screen.completeness(per, segs, cands, held, fetch, scan.rows)
+    if any(c.unmetered for c in chunks):  # series of a firm's carrier without meter ids
+        unmetered = meter_gaps(scan.rows.filter(pl.col("meter_id").is_null()))
+        scan.gaps = pl.concat([scan.gaps, unmetered]).sort(_screen.PAIR)
     return _book(runs, dups), scan
+
+
+def _fetcher(
+    tasks: list[Any], strip_firm: bool, period: str, ends: set[int], empty: pl.DataFrame
+) -> _screen.Fetch:
+    """Reads the rows of given keys again, only from the row groups that hold the given row
+    ranges (the main segments of the meters the screen could not settle)."""
+    starts = np.array([t[3] for t in tasks], dtype="int64")
+    stops = np.append(starts[1:], np.iinfo("int64").max)
+
+    def fetch(keys: pl.DataFrame, ranges: pl.DataFrame) -> pl.DataFrame:
+        lo, hi = ranges["first_nr"].to_numpy(), ranges["last_nr"].to_numpy()
+        order = np.argsort(lo)
+        lo, hi = lo[order], np.maximum.accumulate(hi[order])
+        # a row group [start, stop) is needed when some range starting before stop ends >= start
+        before = np.searchsorted(lo, stops, side="left")
+        needed = [t for t, b, s in zip(tasks, before, starts, strict=True) if b and hi[b - 1] >= s]
+        lut = _lut(period)
+        by_meter = keys.partition_by("meter_id", as_dict=True)
+        with ThreadPoolExecutor(2) as pool:
+            got = [f for f in pool.map(lambda t: _fetch(t, strip_firm, lut, by_meter), needed) if f]
+        if not got:
+            return empty
+        return _periods(_decoded(got, "rows", _STRINGS), ends, period)
+
+    return fetch
+
+
+def _meters_labelled_otherwise(chunks: Sequence[_Chunk], decided: list[Any]) -> bool:
+    """Whether a meter's own first and last times show the other interval label than its
+    part's (``readings._labels_of`` decides such meters one by one)."""
+    times = _decoded(chunks, "times", ("meter_id",))
+    if times.is_empty():
+        return False
+    per = times.group_by("part", "meter_id").agg(pl.col("first").min(), pl.col("last").max())
+    first_mid, last_mid = pl.col("first") % _DAY == 0, pl.col("last") % _DAY == 0
+    own = (
+        pl.when(last_mid & ~first_mid)
+        .then(pl.lit("end"))
+        .when(first_mid & ~last_mid)
+        .then(pl.lit("start"))
+    )
+    part_label = pl.col("part").replace_strict(
+        {p: label for p, (label, how) in enumerate(decided) if how != "given"},
+        default=None,
+        return_dtype=pl.String,
+    )
+    return bool(per.select((own != part_label).fill_null(False).any()).item())
 
 
 def _lazy_scan(parts: Sequence[Part], options: ReadingOptions, decided: list[Any]) -> FastScan:

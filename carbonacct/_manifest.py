@@ -9,21 +9,29 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
 
 from carbonacct.errors import ChecksumError, FactorFileError
 
 __all__ = [
+    "PINS_FILE",
     "Manifest",
+    "Pin",
+    "SetStatus",
     "data_dir",
     "file_error",
+    "pin_status",
+    "pinned_path",
+    "pins",
     "read_dataset",
+    "refuse_modified",
     "sha256_of",
     "typed_frame",
     "verified_data_path",
     "write_checksum",
+    "write_pins",
 ]
 
 
@@ -47,6 +55,9 @@ class Manifest:
     data: str
     notes: tuple[str, ...] = ()
     not_shipped: tuple[str, ...] = ()
+    #: subjects the document tabulates but carbonacct does not ship (value unconfirmed):
+    #: no other rule (e.g. NCV / 29.3076) may stand in for them
+    withheld: tuple[str, ...] = ()
     path: str = ""
 
     @classmethod
@@ -70,6 +81,7 @@ class Manifest:
         fields = {k: v for k, v in raw.items() if k in known}
         fields["notes"] = tuple(raw.get("notes", ()))
         fields["not_shipped"] = tuple(raw.get("not_shipped", ()))
+        fields["withheld"] = tuple(raw.get("withheld", ()))
         for k in known - fields.keys():
             fields[k] = ""
         return cls(**fields, path=str(path))
@@ -86,7 +98,146 @@ def data_dir() -> Path:
 
 
 def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """SHA-256 of a file's canonical text: CRLF line ends count as LF.
+
+    Every file under ``factors/`` is text. ``.gitattributes`` keeps them
+    byte-exact on checkout; a copy whose line ends were converted to CRLF
+    (``core.autocrlf=true`` on an old clone, an editor on Windows) holds the
+    same data, so it hashes the same and loads.
+    """
+    return hashlib.sha256(path.read_bytes().replace(b"\r\n", b"\n")).hexdigest()
+
+
+#: The pinned table of every shipped file, written by :func:`write_pins` at release.
+PINS_FILE = "pinned.csv"
+
+#: ``shipped``: bytes equal to the release's pins; ``modified``: a shipped set
+#: (by location or id) whose files differ; ``user``: a set of the user's own.
+SetStatus = Literal["shipped", "modified", "user"]
+
+
+@dataclass(frozen=True)
+class Pin:
+    """One shipped file: path relative to ``factors/``, SHA-256, and its set id if any."""
+
+    path: str
+    sha256: str
+    set_id: str
+
+
+def _walk(root: Path) -> list[Path]:
+    skip = {PINS_FILE, "__init__.py"}
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file() and p.name not in skip and "__pycache__" not in p.parts
+    )
+
+
+def write_pins(root: str | Path | None = None) -> Path:
+    """The release step: pin the SHA-256 of every file under ``factors/``.
+
+    Writes ``pinned.csv`` (``path``, ``sha256``, ``set_id``) in ``root``
+    (default: the shipped data folder) and returns its path. Run it after a
+    reviewed change to the data, with the golden tests green: a set whose
+    files later differ from these pins is ``modified``.
+    """
+    folder = Path(root) if root is not None else data_dir()
+    rows = []
+    for path in _walk(folder):
+        set_id = ""
+        if path.suffix == ".toml":
+            try:
+                raw = tomllib.loads(path.read_text(encoding="utf-8"))
+            except tomllib.TOMLDecodeError:
+                raw = {}
+            if raw.get("id") and raw.get("data"):
+                set_id = str(raw["id"])
+        rows.append({"path": path.relative_to(folder).as_posix(), "sha256": sha256_of(path)})
+        rows[-1]["set_id"] = set_id
+    by_name = {r["path"]: r for r in rows}
+    for r in rows:  # a data file belongs to the set whose manifest names it
+        if r["set_id"] and r["path"].endswith(".toml"):
+            raw = tomllib.loads((folder / r["path"]).read_text(encoding="utf-8"))
+            data = (Path(r["path"]).parent / str(raw["data"])).as_posix()
+            if data in by_name:
+                by_name[data]["set_id"] = r["set_id"]
+    out = folder / PINS_FILE
+    pl.DataFrame(
+        rows, schema={"path": pl.String, "sha256": pl.String, "set_id": pl.String}
+    ).write_csv(out)
+    pins.cache_clear()
+    return out
+
+
+@cache
+def pins() -> dict[str, Pin]:
+    """The pinned table of the shipped data, by path relative to ``factors/``."""
+    path = data_dir() / PINS_FILE
+    if not path.exists():
+        raise ChecksumError(
+            f"{path} is missing: the shipped data has no pinned checksums. Reinstall carbonacct, "
+            "or in a source tree run `carbonacct factors pin`.",
+            file=str(path),
+            row=None,
+            column=None,
+        )
+    frame = pl.read_csv(path, infer_schema=False).fill_null("")
+    return {r["path"]: Pin(**r) for r in frame.iter_rows(named=True)}
+
+
+def _shipped_relative(path: Path) -> str | None:
+    try:
+        return path.resolve().relative_to(data_dir().resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+def pin_status(manifest: Manifest) -> SetStatus:
+    """Whether a set is the shipped one, a modified shipped one, or the user's own.
+
+    A set is shipped when it sits in the shipped folder or carries a shipped
+    set's id; it is then ``shipped`` only if its manifest and data file hash
+    to the pins (by file name), else ``modified``.
+    """
+    manifest_path = Path(manifest.path)
+    data_path = manifest_path.parent / manifest.data
+    pinned = [p for p in pins().values() if p.set_id == manifest.id]
+    if not pinned and _shipped_relative(manifest_path) is None:
+        return "user"
+    expected = {Path(p.path).name: p.sha256 for p in pinned}
+    actual = {manifest_path.name: sha256_of(manifest_path), data_path.name: sha256_of(data_path)}
+    return "shipped" if expected == actual else "modified"
+
+
+def refuse_modified(manifest: Manifest) -> ChecksumError:
+    """The error for a modified shipped set that the user did not allow."""
+    where = Path(manifest.path)
+    return ChecksumError(
+        f"{where}: factor set {manifest.id!r} is a shipped set whose files differ from the pinned "
+        "checksums of this release (a changed value or manifest, even after `factors rehash`). "
+        "Restore the shipped files; give your own values their own set id and document; or "
+        "load it deliberately with allow_modified=True, and every result will label it modified.",
+        file=str(where),
+        row=None,
+        column=None,
+    )
+
+
+def pinned_path(relative: str) -> Path:
+    """Path of a shipped file (e.g. ``rounding/policies.toml``), refused unless it matches its pin."""
+    path = data_dir() / relative
+    pin = pins().get(relative)
+    if pin is None or sha256_of(path) != pin.sha256:
+        raise ChecksumError(
+            f"{path}: differs from the pinned checksum of this release"
+            + ("" if pin else " (the file is not in the pinned table)")
+            + ". Restore the shipped file, or reinstall carbonacct.",
+            file=str(path),
+            row=None,
+            column=None,
+        )
+    return path
 
 
 def write_checksum(manifest_path: str | Path) -> str:
@@ -121,7 +272,8 @@ def check_checksum(manifest: Manifest, data_path: Path) -> None:
 @cache
 def verified_data_path(relative: str) -> Path:
     """Path of a shipped data file (e.g. ``vocabulary/carriers.csv``), checksum verified."""
-    data_path = data_dir() / relative
+    data_path = pinned_path(relative)
+    pinned_path(Path(relative).with_suffix(".toml").as_posix())
     check_checksum(Manifest.from_toml(data_path.with_suffix(".toml")), data_path)
     return data_path
 
@@ -178,11 +330,18 @@ def typed_frame(
 
 
 def read_dataset(
-    path: str | Path, schema: Mapping[str, Any], required: Sequence[str], *, verify: bool = True
+    path: str | Path,
+    schema: Mapping[str, Any],
+    required: Sequence[str],
+    *,
+    verify: bool = True,
+    allow_modified: bool = False,
 ) -> tuple[Manifest, pl.DataFrame]:
-    """Read a data file through its manifest: checksum, then schema.
+    """Read a data file through its manifest: checksum, schema, then its pin.
 
     ``path`` is the manifest (``.toml``) or the CSV with its manifest beside it.
+    A shipped set whose files differ from the pinned table is refused unless
+    ``allow_modified``.
     """
     path = Path(path)
     manifest_path = path if path.suffix == ".toml" else path.with_suffix(".toml")
@@ -191,4 +350,7 @@ def read_dataset(
     if verify:
         check_checksum(manifest, data_path)
     raw = pl.read_csv(data_path, infer_schema=False, encoding="utf8")
-    return manifest, typed_frame(raw, schema, required, str(data_path))
+    frame = typed_frame(raw, schema, required, str(data_path))
+    if not allow_modified and pin_status(manifest) == "modified":
+        raise refuse_modified(manifest)
+    return manifest, frame

@@ -7,8 +7,13 @@ split pro rata by time, each piece booked in its own month, and the rows
 that were split are counted (note ``register_split``). Monthly pieces add up
 to quarters and years, so the split is the same at every period.
 
-A register that goes backwards is told apart as:
+Readings are compared in the carrier's canonical unit (``_f`` converts a
+row's unit to it), so a register read in kWh one month and MWh the next is
+one sequence. A register that goes backwards is told apart as:
 
+* a misread, when the next reading is back at or above the previous one:
+  the row is rejected (``register_misread``) and the interval runs from the
+  previous good reading to the next;
 * a rollover, when the register's capacity is given (``register_capacity``)
   and the wrapped delta ``capacity − previous + current`` is at most
   ``rollover_fraction`` of it, or, without a capacity, when the previous
@@ -28,36 +33,48 @@ import polars as pl
 
 __all__ = ["REGISTER_GROUP", "register_amounts"]
 
-#: A register sequence: one meter, carrier, unit and flow (a change of unit starts a new one).
-REGISTER_GROUP = ("firm_id", "meter_id", "carrier", "unit", "flow")
+#: A register sequence: one meter, carrier and flow (``_gu`` is the unit only where it
+#: cannot be converted, so that such readings are never compared across units).
+REGISTER_GROUP = ("firm_id", "meter_id", "_gc", "_gf", "_gu")
 _US = pl.duration(microseconds=1)
+
+
+def _misreads() -> pl.Expr:
+    """A reading below the previous one while the next is back at or above it."""
+    group = list(REGISTER_GROUP)
+    prev = pl.col("_vc").shift(1).over(group)
+    nxt = pl.col("_vc").shift(-1).over(group)
+    return ((pl.col("_vc") < prev) & (nxt >= prev)).fill_null(False)
 
 
 def _deltas(
     regs: pl.LazyFrame, rollover_fraction: float, notes: dict[str, int], reset: int
 ) -> pl.LazyFrame:
+    """Each reading minus the previous good one, in the canonical unit, back in the row's unit."""
     group = list(REGISTER_GROUP)
-    regs = regs.sort("_ts").with_columns(
-        pl.col("_v").shift(1).over(group).alias("_pv"),
+    regs = regs.with_columns(
+        pl.col("_vc").shift(1).over(group).alias("_pv"),
         pl.col("_ts").shift(1).over(group).alias("_pts"),
     )
-    given = pl.col("register_capacity")
+    given = pl.col("register_capacity") * pl.col("_f")
     guessed = pl.lit(10.0).pow(pl.col("_pv").abs().log10().floor() + 1)
     capacity = pl.when(given > 0).then(given).otherwise(guessed)
-    wrapped = capacity - pl.col("_pv") + pl.col("_v")
-    delta = pl.col("_v") - pl.col("_pv")
+    wrapped = capacity - pl.col("_pv") + pl.col("_vc")
+    delta = pl.col("_vc") - pl.col("_pv")
     rollover = (delta < 0) & (wrapped >= 0) & (wrapped <= capacity * rollover_fraction)
     first = pl.col("_pv").is_null()
     note = lambda name: pl.lit(notes[name], dtype=pl.UInt8)  # noqa: E731
     return regs.with_columns(
-        pl.when(first)
-        .then(0.0)
-        .when(delta >= 0)
-        .then(delta)
-        .when(rollover)
-        .then(wrapped)
-        .otherwise(None)
-        .alias("_v"),
+        (
+            pl.when(first)
+            .then(0.0)
+            .when(delta >= 0)
+            .then(delta)
+            .when(rollover)
+            .then(wrapped)
+            .otherwise(None)
+            / pl.col("_f")
+        ).alias("_v"),
         pl.when(first)
         .then(note("register_baseline"))
         .when(rollover)
@@ -107,15 +124,30 @@ def _split(regs: pl.LazyFrame, note_split: int) -> pl.LazyFrame:
 
 
 def register_amounts(
-    regs: pl.LazyFrame, rollover_fraction: float, notes: dict[str, int], reset: int
+    regs: pl.LazyFrame,
+    rollover_fraction: float,
+    notes: dict[str, int],
+    codes: dict[str, int],
 ) -> pl.LazyFrame:
     """Register rows (valid, with a meter and a time) as interval amounts with their period time.
 
+    ``regs`` carry ``_vc`` (the reading in the canonical unit), ``_f`` (the
+    row's unit to canonical) and the sequence keys ``_gc``, ``_gf``, ``_gu``.
     Returns the rows with ``_v`` the consumption of the interval that ends at
-    each reading (pro-rated pieces for intervals across a month boundary),
-    ``_tp`` the instant whose period the amount belongs to, and ``_n`` 1 for
-    the piece that stands for the input row (0 for the other pieces of a
-    split), so that counts of rows stay counts of input rows.
+    each reading, in the row's own unit (pro-rated pieces for intervals across
+    a month boundary), ``_tp`` the instant whose period the amount belongs to,
+    and ``_n`` 1 for the piece that stands for the input row (0 for the other
+    pieces of a split), so that counts of rows stay counts of input rows.
     """
-    deltas = _deltas(regs, rollover_fraction, notes, reset)
-    return _split(deltas, notes["register_split"]).drop("_pv", "_pts")
+    regs = regs.sort("_ts").with_columns(_misreads().alias("_misread"))
+    misread = regs.filter(pl.col("_misread")).with_columns(
+        pl.lit(None, dtype=pl.Float64).alias("_v"),
+        pl.lit(codes["register_misread"], dtype=pl.UInt8).alias("row_reason"),
+        pl.col("_ts").alias("_tp"),
+        pl.lit(1, dtype=pl.UInt32).alias("_n"),
+    )
+    good = _deltas(
+        regs.filter(~pl.col("_misread")), rollover_fraction, notes, codes["register_reset"]
+    )
+    pieces = _split(good, notes["register_split"]).drop("_pv", "_pts")
+    return pl.concat([pieces, misread.select(pieces.collect_schema().names())], how="vertical")

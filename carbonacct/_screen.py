@@ -34,7 +34,7 @@ from carbonacct.completeness import _SCHEMA as _GAPS_SCHEMA
 from carbonacct.completeness import _human, meter_gaps
 from carbonacct.readings import KEY_COLUMNS, REASON_CODES
 
-__all__ = ["completeness", "duplicates", "segments"]
+__all__ = ["Fetch", "completeness", "duplicates", "no_candidates", "segments"]
 
 PAIR = ["firm_id", "meter_id"]
 _MAX = np.iinfo("int64").max
@@ -99,66 +99,124 @@ def segments(meters: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[int
     return segs, per, edges["prev_nr"].to_list() + edges["first_nr"].to_list()
 
 
-def duplicates(
-    per: pl.DataFrame,
-    segs: pl.DataFrame,
-    kernel_rows: pl.DataFrame,
-    rows: pl.LazyFrame,
-    keys_of: Callable[[pl.DataFrame], pl.DataFrame],
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(candidate rows with ``code``, null where kept; duplicate rows of hashed meters).
+#: Rows of one look at the unsettled meters: (keys, row ranges) -> rows as the kernel keeps them.
+Fetch = Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]
 
-    ``kernel_rows`` are the equal neighbours (and seams) the kernel kept,
-    with the group columns; ``rows`` the lazy scan (without duplicates).
-    """
-    how = per.select(*PAIR, "how")
-    inner = kernel_rows.join(how, on=PAIR).with_columns(
+
+def _as_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """Kernel rows in the form the duplicate check reads."""
+    return frame.with_columns(
         pl.col("row_nr").cast(pl.UInt32),
         pl.from_epoch("_ts", "us").alias("_ts"),
         pl.lit(None, dtype=pl.String).alias("_lnorm"),
     )
+
+
+#: Above this many rows, the meters out of order are checked by the bucketed hash over the
+#: streamed input instead of being read into memory.
+MAX_FETCHED = 2_000_000
+
+
+def _meter_rows(meters: pl.DataFrame, segs: pl.DataFrame, fetch: Fetch) -> pl.DataFrame | None:
+    """Every row of these meters that can be a duplicate (None: too many to hold)."""
+    mine = segs.join(meters, on=PAIR)
+    if mine["count"].sum() > MAX_FETCHED:
+        return None
+    return _as_rows(fetch(meters, mine.select("first_nr", "last_nr"))).select(*_COLS, *_GROUP)
+
+
+def no_candidates(kernel_rows: pl.DataFrame) -> pl.DataFrame:
+    """The candidates' table with no rows (no duplicate check)."""
+    frame = _as_rows(kernel_rows.clear()).select(*_COLS, *_GROUP)
+    return frame.with_columns(pl.lit(None, dtype=pl.UInt8).alias("code"))
+
+
+def duplicates(
+    per: pl.DataFrame,
+    segs: pl.DataFrame,
+    kernel_rows: pl.DataFrame,
+    fetch: Fetch,
+    rows: pl.LazyFrame,
+    keys_of: Callable[[pl.DataFrame], pl.DataFrame],
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(candidate rows with ``code``, null where kept; rows of hashed meters with ``code``;
+    the hashed meters' rows, for their completeness).
+
+    ``kernel_rows`` are the equal neighbours, seams and meter-run edges the
+    kernel kept, with the group columns. ``fetch`` reads again only the row
+    groups where the unsettled meters' main segments lie, and only the rows
+    asked for, so memory grows with the stragglers, not the file.
+    """
+    how = per.select(*PAIR, "how")
+    inner = _as_rows(kernel_rows.join(how, on=PAIR))
     strays = segs.filter(~pl.col("main")).join(how, on=PAIR).filter(pl.col("how") == "stragglers")
-    keys = (
-        pl.concat(
-            [
-                strays.select(*PAIR, pl.col("first_ts").alias("_ts")),
-                strays.select(*PAIR, pl.col("last_ts").alias("_ts")),
-                inner.filter(pl.col("how") == "stragglers").select(
-                    *PAIR, pl.col("_ts").dt.epoch("us")
-                ),
-            ]
-        )
-        .with_columns(pl.from_epoch("_ts", "us"))
-        .unique()
-    )
-    ok = pl.col("row_reason").is_null() & pl.col("meter_id").is_not_null()
+    keys = pl.concat(
+        [
+            strays.select(*PAIR, pl.col("first_ts").alias("_ts")),
+            strays.select(*PAIR, pl.col("last_ts").alias("_ts")),
+            inner.filter(pl.col("how") == "stragglers").select(*PAIR, pl.col("_ts").dt.epoch("us")),
+        ]
+    ).unique()
     frames = [inner.filter(pl.col("how") == "clean").select(*_COLS, *_GROUP)]
     if keys.height:
-        fetched = rows.filter(ok).join(keys.lazy(), on=[*PAIR, "_ts"], how="semi")
-        frames.append(fetched.select(*_COLS, *_GROUP).collect(engine="streaming"))
+        mains = per.filter(pl.col("how") == "stragglers").select("first_nr", "last_nr")
+        fetched = _as_rows(fetch(keys, mains))
+        known = inner.filter(pl.col("how") == "stragglers").join(
+            keys.with_columns(pl.from_epoch("_ts", "us")), on=[*PAIR, "_ts"], how="semi"
+        )
+        both = pl.concat([f.select(*_COLS, *_GROUP) for f in (fetched, known)], how="vertical")
+        frames.append(both.unique("row_nr", keep="first").sort("row_nr"))
     cands = pl.concat([f.cast(frames[0].schema) for f in frames], how="vertical")
-    codes = duplicate_codes(cands.lazy(), keys_of, REASON_CODES) if cands.height else {}
-    code = pl.col("row_nr").replace_strict(codes, default=None, return_dtype=pl.UInt8)
-    cands = cands.with_columns(code.alias("code"))
+    n = cands.height
+    codes = duplicate_codes(cands.lazy(), keys_of, REASON_CODES, n) if n else {}
+    cands = cands.with_columns(_coded(codes))
     hashed = per.filter(pl.col("how") == "hash").select(PAIR)
-    found = cands.clear().select(*_COLS, *_GROUP, "code")
+    found = held = cands.clear()
     if hashed.height:
-        picked = rows.filter(ok).join(hashed.lazy(), on=PAIR, how="semi")
-        codes = duplicate_codes(picked, keys_of, REASON_CODES)
-        if codes:
-            nrs = pl.Series(list(codes), dtype=pl.UInt32)
-            found = (
-                rows.filter(pl.col("row_nr").is_in(nrs.implode()))
-                .select(*_COLS, *_GROUP)
-                .collect(engine="streaming")
-                .with_columns(
-                    pl.col("row_nr").replace_strict(codes, return_dtype=pl.UInt8).alias("code")
-                )
-            )
-    return cands, found
+        all_rows = _meter_rows(hashed, segs, fetch)
+        if all_rows is None:
+            found = _hashed_streaming(hashed, rows, keys_of, held)
+        else:
+            codes = duplicate_codes(all_rows.lazy(), keys_of, REASON_CODES, all_rows.height)
+            held = all_rows.with_columns(_coded(codes))
+            found = held.filter(pl.col("code").is_not_null())
+    return cands, found, held
 
 
-def completeness(per: pl.DataFrame, cands: pl.DataFrame, rows: pl.LazyFrame) -> pl.DataFrame:
+def _hashed_streaming(
+    hashed: pl.DataFrame,
+    rows: pl.LazyFrame,
+    keys_of: Callable[[pl.DataFrame], pl.DataFrame],
+    empty: pl.DataFrame,
+) -> pl.DataFrame:
+    """The bucketed hash over the streamed input, for more meters out of order than fit."""
+    ok = pl.col("row_reason").is_null() & pl.col("meter_id").is_not_null()
+    picked = rows.filter(ok).join(hashed.lazy(), on=PAIR, how="semi")
+    n = int(picked.select(pl.len()).collect(engine="streaming").item())
+    codes = duplicate_codes(picked, keys_of, REASON_CODES, n)
+    if not codes:
+        return empty
+    nrs = pl.Series(list(codes), dtype=pl.UInt32)
+    return (
+        rows.filter(pl.col("row_nr").is_in(nrs.implode()))
+        .select(*_COLS, *_GROUP)
+        .collect(engine="streaming")
+        .with_columns(_coded(codes))
+    )
+
+
+def _coded(codes: dict[int, int]) -> pl.Expr:
+    return pl.col("row_nr").replace_strict(codes, default=None, return_dtype=pl.UInt8).alias("code")
+
+
+def completeness(
+    per: pl.DataFrame,
+    segs: pl.DataFrame,
+    cands: pl.DataFrame,
+    held: pl.DataFrame,
+    fetch: Fetch,
+    rows: pl.LazyFrame,
+) -> pl.DataFrame:
     """:func:`carbonacct.completeness.meter_gaps` from the screen; ``meter_gaps`` itself (one
     filtered pass) for the meters the screen cannot settle.
 
@@ -205,13 +263,38 @@ def completeness(per: pl.DataFrame, cands: pl.DataFrame, rows: pl.LazyFrame) -> 
     out = _format(done)
     rest = table.filter(~pl.col("settled")).select(PAIR)
     if rest.height:
-        picked = rows.join(rest.lazy(), on=PAIR, how="semi")
-        out = pl.concat([out, meter_gaps(picked).drop("missing")], how="vertical_relaxed")
+        out = pl.concat(
+            [out, _unsettled(rest, segs, held, cands, fetch, rows)], how="vertical_relaxed"
+        )
     return (
         out.with_columns((pl.col("expected") - pl.col("present")).clip(0).alias("missing"))
         .cast(_GAPS_SCHEMA)  # type: ignore[arg-type]
         .sort(PAIR)
     )
+
+
+def _unsettled(
+    rest: pl.DataFrame,
+    segs: pl.DataFrame,
+    held: pl.DataFrame,
+    cands: pl.DataFrame,
+    fetch: Fetch,
+    rows: pl.LazyFrame,
+) -> pl.DataFrame:
+    """``meter_gaps`` of the meters the screen cannot settle, on their rows in hand (or read
+    again for them), else over the streamed input."""
+    have = held.join(rest, on=PAIR, how="semi").select(*_COLS, *_GROUP, "code")
+    missing = rest.join(have.select(PAIR).unique(), on=PAIR, how="anti")
+    more = _meter_rows(missing, segs, fetch) if missing.height else have.clear()
+    if more is None:
+        return meter_gaps(rows.join(rest.lazy(), on=PAIR, how="semi")).drop("missing")
+    if "code" not in more.columns:  # duplicates among them were settled with the candidates
+        more = more.join(cands.select("row_nr", "code"), on="row_nr", how="left")
+    table = pl.concat([have, more.select(have.columns)], how="vertical_relaxed")
+    picked = table.with_columns(
+        pl.col("code").alias("row_reason"), pl.lit(1, dtype=pl.UInt32).alias("_n")
+    )
+    return meter_gaps(picked.lazy()).drop("missing")
 
 
 def _format(table: pl.DataFrame) -> pl.DataFrame:

@@ -33,27 +33,34 @@ def _provinces(frame: pl.DataFrame, src: Source) -> pl.Series:
 
 
 def read_firms(firms: TableLike | None) -> tuple[pl.DataFrame | None, Source | None]:
-    """``firm_id``, ``name``, ``province`` (a GB/T 2260 code), ``sector`` of each firm, once each."""
+    """``firm_id``, ``name``, ``province`` (a GB/T 2260 code), ``city``, ``sector`` of each firm.
+
+    A sector written with its section letter (``C3399``) is the same code as ``3399``; each
+    firm once.
+    """
     if firms is None:
         return None, None
     frame, src = read_side_table(firms, ("firm_id",), "the firms table")
-    frame = frame.with_columns(pl.col("firm_id").cast(pl.String).str.strip_chars())
-    if "province" in frame.columns:
-        frame = frame.with_columns(_provinces(frame, src))
-    else:
-        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("province"))
+    for col in ("name", "province", "city", "sector"):
+        if col not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(col))
+    frame = frame.with_columns(
+        pl.col("firm_id").cast(pl.String).str.strip_chars(),
+        pl.col("sector").cast(pl.String).str.strip_chars().str.replace(r"^[A-Ta-t]", ""),
+        _provinces(frame, src),
+    )
     dupes = frame.filter(pl.col("firm_id").is_duplicated())
     if dupes.height:
         raise InputError(
-            f"{src.name}: firm_id repeated:{format_rows(dupes.head(5).to_dicts())}",
+            f"{src.name}: firm_id repeated:"
+            + format_rows(dupes.select("row", "firm_id").head(5).to_dicts())
+            + "\nGive each firm once.",
             file=src.name,
-            row=None,
+            row=int(dupes["row"][0]),
             column="firm_id",
         )
-    for col in ("name", "sector"):
-        if col not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(col))
-    return frame.select("firm_id", "name", "province", pl.col("sector").cast(pl.String)), src
+    columns = ("name", "city", "sector")
+    return frame.select("firm_id", "province", *(pl.col(c).cast(pl.String) for c in columns)), src
 
 
 def period_rows(frame: pl.DataFrame, period: Period) -> pl.DataFrame:

@@ -3,8 +3,9 @@
 For a meter with timestamps, its dominant step (the most frequent time
 between consecutive readings) gives the number of readings expected from its
 first to its last; the readings present are counted after duplicates are
-removed. For monthly data (period labels), the months between a meter's
-first and last month are expected. A gap means consumption that is not in
+removed. For monthly data (period labels), every month of each calendar year
+the series covers is expected. Rows without a meter id form one series per
+firm and carrier. A gap means consumption that is not in
 the footprint: it is listed in the quality report, and ``require_complete``
 turns it into an error.
 """
@@ -78,16 +79,15 @@ def _monthly(rows: pl.LazyFrame) -> pl.LazyFrame:
             month.n_unique().alias("present"),
         )
     )
-    months = (pl.col("_last").dt.year() - pl.col("_first").dt.year()) * 12 + (
-        pl.col("_last").dt.month().cast(pl.Int32) - pl.col("_first").dt.month().cast(pl.Int32)
-    )
+    # monthly data is expected for every month of each calendar year it covers
+    years = pl.col("_last").dt.year() - pl.col("_first").dt.year() + 1
     return per.select(
         "firm_id",
         "meter_id",
-        pl.col("_first").dt.to_string("%Y-%m").alias("first"),
-        pl.col("_last").dt.to_string("%Y-%m").alias("last"),
+        (pl.col("_first").dt.year().cast(pl.String) + "-01").alias("first"),
+        (pl.col("_last").dt.year().cast(pl.String) + "-12").alias("last"),
         pl.lit("1mo").alias("step"),
-        (months + 1).cast(pl.Int64).alias("expected"),
+        (years * 12).cast(pl.Int64).alias("expected"),
         pl.col("present").cast(pl.Int64),
     )
 
@@ -98,9 +98,11 @@ def meter_gaps(rows: pl.LazyFrame) -> pl.DataFrame:
     ``rows`` are the scanned readings (:class:`carbonacct.readings.Scan`);
     only accepted input rows of meters (``meter_id`` given) count.
     """
+    # a series is a meter, or for rows without a meter id the firm's carrier as written
+    series = pl.coalesce(pl.col("meter_id"), pl.lit("(no meter) ") + pl.col("carrier"))
     ok = rows.filter(
-        pl.col("meter_id").is_not_null() & pl.col("row_reason").is_null() & (pl.col("_n") == 1)
-    ).select("firm_id", "meter_id", "_ts", "_lnorm")
+        pl.col("firm_id").is_not_null() & pl.col("row_reason").is_null() & (pl.col("_n") == 1)
+    ).select("firm_id", series.alias("meter_id"), "_ts", "_lnorm")
     table = pl.concat([_timed(ok), _monthly(ok)], how="vertical").collect(engine="streaming")
     return (
         table.with_columns((pl.col("expected") - pl.col("present")).clip(0).alias("missing"))

@@ -10,8 +10,14 @@ from carbonacct._manifest import Manifest, read_dataset
 __all__ = ["read_data_file"]
 
 
-def read_data_file(path: str | Path, *, verify: bool = True) -> tuple[Manifest, Any]:
-    """Read a data file through its manifest: checksum, then the schema of its kind.
+def read_data_file(
+    path: str | Path, *, verify: bool = True, allow_modified: bool = False
+) -> tuple[Manifest, Any]:
+    """Read a data file through its manifest: checksum, the schema of its kind, its pin.
+
+    A shipped file that differs from the pinned table of this release is
+    refused unless ``allow_modified`` (pathways are always refused: their
+    reader has no such option).
 
     Kinds: factor sets (``standard_coal``, ``combustion``, ``grid``, ``heat``,
     ``gwp``, ``process``, ``user``), ``pathway``, ``benchmark``, ``quota``,
@@ -41,14 +47,16 @@ def read_data_file(path: str | Path, *, verify: bool = True) -> tuple[Manifest, 
     }
     if manifest.kind in schemas:
         schema, required = schemas[manifest.kind]
-        return read_dataset(p, schema, required, verify=verify)
+        return read_dataset(p, schema, required, verify=verify, allow_modified=allow_modified)
     if manifest.kind == "vocabulary":
         import polars as pl
 
-        from carbonacct._manifest import check_checksum
+        from carbonacct._manifest import check_checksum, pin_status, refuse_modified
 
         data_path = Path(manifest.path).parent / manifest.data
         if verify:
             check_checksum(manifest, data_path)
+        if not allow_modified and pin_status(manifest) == "modified":
+            raise refuse_modified(manifest)
         return manifest, pl.read_csv(data_path, infer_schema=False)
-    return manifest, read_factor_set(p, verify=verify)
+    return manifest, read_factor_set(p, verify=verify, allow_modified=allow_modified)

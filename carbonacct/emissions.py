@@ -20,10 +20,18 @@ from typing import Any, Literal
 
 import polars as pl
 
+from carbonacct import vocabulary
+from carbonacct.energy import GAS_VOLUME_BASIS
 from carbonacct.errors import CarbonacctError, OptionError
-from carbonacct.factors import Factor, FactorLibrary, default_library
+from carbonacct.factors import (
+    PROVENANCE_SCHEMA,
+    Factor,
+    FactorLibrary,
+    default_library,
+    provenance_fields,
+)
 from carbonacct.units import conversion_factor
-from carbonacct.vocabulary import carrier_info, grid_region
+from carbonacct.vocabulary import carrier_info, grid_region, region_code
 
 __all__ = [
     "CO2_PER_C",
@@ -153,6 +161,7 @@ _COMBUSTION_SCHEMA = {
     "n2o_per_unit": pl.Float64,
     "co2_source": pl.String,
     "factor_set": pl.String,
+    **PROVENANCE_SCHEMA,
 }
 
 
@@ -186,6 +195,7 @@ def combustion_table(
             "n2o_per_unit": None,
             "co2_source": None,
             "factor_set": None,
+            **provenance_fields([]),
         }
         # GB/T 2589 splits natural gas by origin; the CO2 tables have one natural-gas row
         lookup = carrier_info(code).get("combustion_as") or code
@@ -193,9 +203,14 @@ def combustion_table(
             cf = combustion_factor(lookup, library=lib, sets=sets)
             row["co2_per_unit"] = cf.to(f"tCO2/{unit}")
             row["factor_set"] = ",".join(cf.sets)
-            row["co2_source"] = ("" if lookup == code else f"as {lookup}: ") + "; ".join(
-                f"{f.parameter} {f.value} {f.unit} ({f.set_label}: {f.citation})"
-                for f in cf.parameters
+            used = list(cf.parameters)
+            row["co2_source"] = (
+                ("" if lookup == code else f"as {lookup}: ")
+                + "; ".join(
+                    f"{f.parameter} {f.value} {f.unit} ({f.set_label}: {f.citation})"
+                    for f in cf.parameters
+                )
+                + (f"; {GAS_VOLUME_BASIS}" if unit == "Nm3" else "")
             )
             if non_co2 and cf.ncv is not None:
                 ncv = cf.ncv.to(f"GJ/{unit}")
@@ -205,8 +220,10 @@ def combustion_table(
                         row[f"{gas}_per_unit"] = ncv * f.to(f"t{gas.upper()}/GJ")
                         if f.set_label not in row["factor_set"]:
                             row["factor_set"] += f",{f.set_label}"
+                        used.append(f)
                     except CarbonacctError:
                         pass
+            row.update(provenance_fields(used))
         except CarbonacctError:
             pass
         rows.append(row)
@@ -220,6 +237,7 @@ _GRID_SCHEMA = {
     "grid_source": pl.String,
     "grid_fallback": pl.String,
     "factor_set": pl.String,
+    **PROVENANCE_SCHEMA,
 }
 
 
@@ -237,8 +255,12 @@ def grid_table(
     (national average), ``national_excl_market`` (national average excluding
     market-traded non-fossil power, for firms that deduct green power),
     ``ets`` (the ETS reporting factor for the data year), or a number.
-    A year not yet published takes the newest earlier data year; the
-    ``grid_fallback`` column says so. A pair without a factor gets null.
+    A year not yet published takes the newest earlier data year, in every
+    mode (``ets`` included); the ``grid_fallback`` column says so. A province
+    with no provincial factor at all (西藏) takes its grid region's in the
+    provincial mode, with the fall-back stated. 内蒙古 spans two grid regions:
+    the regional mode needs 蒙东 or 蒙西 as the province (``grid_source``
+    says so). A pair without a factor gets a null ``grid_ef``.
 
     Examples
     --------
@@ -246,6 +268,12 @@ def grid_table(
     >>> t["grid_ef"].to_list(), t["grid_fallback"].to_list()[1]
     ([0.5978, 0.5827], 'data year 2023 used for 2024 (newest published not after it)')
     """
+    if isinstance(mode, str) and mode not in GRID_MODES:
+        raise OptionError(
+            f"grid_factor {mode!r} is not one of {GRID_MODES} or a number.",
+            option="grid_factor",
+            value=mode,
+        )
     lib = library or default_library()
     rows = []
     for province in dict.fromkeys(provinces):
@@ -257,43 +285,85 @@ def grid_table(
                 "grid_source": None,
                 "grid_fallback": None,
                 "factor_set": None,
+                **provenance_fields([]),
             }
             if not isinstance(mode, str):
-                row.update(grid_ef=float(mode), grid_source=f"user: {float(mode)} tCO2/MWh")
-                rows.append(row)
-                continue
-            query: dict[str, Any] = {"year": year}
-            if mode == "provincial":
-                query.update(region=province, variant="average")
-            elif mode == "regional":
-                query.update(region=grid_region(province) if province else None, variant="average")
-            elif mode == "national":
-                query.update(region="CN", variant="average")
-            elif mode == "national_excl_market":
-                query.update(region="CN", variant="excl_market_nonfossil")
-            elif mode == "ets":
-                query.update(region="CN", sets=["ets-reporting"])
-            else:
-                raise OptionError(
-                    f"grid_factor {mode!r} is not one of {GRID_MODES} or a number.",
-                    option="grid_factor",
-                    value=mode,
-                )
-            if query.get("region") is None:
-                rows.append(row)
-                continue
-            try:
-                f = lib.resolve("co2_factor", "electricity", **query)
                 row.update(
-                    grid_ef=f.to("tCO2/MWh"),
-                    grid_source=f"{f.set_label}: {f.citation}",
-                    grid_fallback=f.fallback,
-                    factor_set=f.set_label,
+                    grid_ef=float(mode),
+                    grid_source=f"user: {float(mode)} tCO2/MWh",
+                    grade="user",
+                    document="user-supplied grid factor",
                 )
-            except CarbonacctError:
-                pass
+            else:
+                row.update(_grid_factor(province, year, mode, lib))
             rows.append(row)
     return pl.DataFrame(rows, schema=_GRID_SCHEMA)
+
+
+_INNER_MONGOLIA = (
+    "内蒙古 (CN-NM) spans two grid regions, 华北 (蒙西) and 东北 (蒙东: 赤峰, 通辽, 呼伦贝尔, "
+    "兴安盟); give the firm's province as 蒙东 or 蒙西 in the firms table"
+)
+
+
+def _grid_factor(province: str | None, year: int, mode: str, lib: FactorLibrary) -> dict[str, Any]:
+    """The grid factor of one (province, year) in ``mode``, or the reason there is none.
+
+    A province without any provincial factor (西藏) takes its grid region's in
+    the provincial mode, and the fall-back says so.
+    """
+    query: dict[str, Any] = {"year": year, "variant": "average"}
+    region_fallback = None
+    if mode in ("provincial", "regional") and province is None:
+        return {}
+    if mode == "provincial" and province is not None:
+        code = region_code(province, strict=False)
+        if code is None:
+            return {}
+        info = vocabulary.regions().filter(pl.col("code") == code)
+        query["region"] = info["parent"][0] or code  # 蒙东/蒙西 take 内蒙古's factor
+        if not _has_rows(lib, query["region"]):
+            query["region"] = grid_region(code)
+            name = info["short_zh"][0] if info.height else code
+            region_fallback = (
+                f"{code} ({name}) has no published provincial factor; its grid region "
+                f"{query['region']} used"
+            )
+    elif mode == "regional" and province is not None:
+        query["region"] = grid_region(province)
+        if query["region"] is None:
+            return {"grid_source": _INNER_MONGOLIA} if region_code(province) == "CN-NM" else {}
+    elif mode == "ets":
+        query = {"year": year, "region": "CN", "sets": ["ets-reporting"]}
+    else:
+        query["region"] = "CN"
+        if mode == "national_excl_market":
+            query["variant"] = "excl_market_nonfossil"
+    try:
+        f = lib.resolve("co2_factor", "electricity", **query)
+    except CarbonacctError:
+        return {}
+    notes = [n for n in (region_fallback, f.fallback) if n]
+    return {
+        "grid_ef": f.to("tCO2/MWh"),
+        "grid_source": f"{f.set_label}: {f.citation}",
+        "grid_fallback": "; ".join(notes) or None,
+        "factor_set": f.set_label,
+        **provenance_fields([f]),
+    }
+
+
+def _has_rows(lib: FactorLibrary, region: str | None) -> bool:
+    """Whether any searched set has an average grid factor for ``region`` (any year)."""
+    frame = lib.frame(lib.search_order("co2_factor"))
+    return bool(
+        frame.height
+        and frame.filter(
+            (pl.col("subject") == "electricity")
+            & (pl.col("region") == region)
+            & (pl.col("variant") == "average")
+        ).height
+    )
 
 
 def process_table(
@@ -320,6 +390,7 @@ def process_table(
                     "process_per_unit": f.to("tCO2/t"),
                     "process_source": f"{f.set_label}: {f.citation}",
                     "factor_set": f.set_label,
+                    **provenance_fields([f]),
                 }
             )
         except CarbonacctError:
@@ -329,6 +400,7 @@ def process_table(
                     "process_per_unit": None,
                     "process_source": None,
                     "factor_set": None,
+                    **provenance_fields([]),
                 }
             )
     return pl.DataFrame(
@@ -338,6 +410,7 @@ def process_table(
             "process_per_unit": pl.Float64,
             "process_source": pl.String,
             "factor_set": pl.String,
+            **PROVENANCE_SCHEMA,
         },
     )
 
@@ -355,8 +428,9 @@ def heat_table(library: FactorLibrary | None = None) -> pl.DataFrame:
             "value": [heat.to("tCO2/GJ")],
             "source": [f"{heat.set_label}: {heat.citation}"],
             "factor_set": [heat.set_label],
-            "grade": [heat.grade],
-        }
+            **{k: [v] for k, v in provenance_fields([heat]).items()},
+        },
+        schema_overrides=PROVENANCE_SCHEMA,
     )
 
 
@@ -396,8 +470,10 @@ def process_missing() -> pl.Expr:
 
 
 def grid_warnings(grid: pl.DataFrame) -> list[str]:
-    """A warning for each grid factor taken from another data year."""
-    return [f"grid factor: {f}" for f in grid["grid_fallback"].drop_nulls().unique().sort()]
+    """A warning for each grid factor taken from another data year, and each one missing."""
+    warn = [f"grid factor: {f}" for f in grid["grid_fallback"].drop_nulls().unique().sort()]
+    missing = grid.filter(pl.col("grid_ef").is_null())["grid_source"]
+    return warn + [f"no grid factor: {r}" for r in missing.drop_nulls().unique().sort()]
 
 
 def add_co2e(table: pl.DataFrame, gwp_set: str, lib: FactorLibrary) -> pl.DataFrame:

@@ -16,16 +16,49 @@ constant of the standard.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 
 from carbonacct.errors import CarbonacctError, OptionError
-from carbonacct.factors import FactorLibrary, default_library
+from carbonacct.factors import PROVENANCE_SCHEMA, FactorLibrary, default_library, provenance_fields
 from carbonacct.units import conversion_factor
 from carbonacct.vocabulary import carrier_info
 
-__all__ = ["EnergyBasis", "standard_coal_table"]
+__all__ = ["GAS_VOLUME_BASIS", "EnergyBasis", "normal_volume", "standard_coal_table"]
+
+#: How gas volumes are read, stated on every gas row of the factor tables (provenance).
+GAS_VOLUME_BASIS = (
+    "per Nm3 (0 °C, 101.325 kPa); a reading in m3 is taken as Nm3; gas metered at 20 °C "
+    "is given in Sm3 and converted × 273.15/293.15"
+)
+
+
+def normal_volume(volume: float, temperature_c: float = 20.0) -> float:
+    """Gas volume at 0 °C of a volume metered at ``temperature_c`` and equal pressure [Nm3].
+
+    The fuel tables (GB/T 32151, GB/T 2589) give gas NCVs and coefficients per
+    Nm3 at 0 °C and 101.325 kPa; meters often read at 20 °C, about 7 % more
+    volume for the same gas: V0 = V_T × 273.15 / (273.15 + T) (ideal gas).
+    The unit ``Sm3`` applies this to readings at 20 °C.
+
+    Parameters
+    ----------
+    volume : float
+        Volume at ``temperature_c`` and 101.325 kPa [m3].
+    temperature_c : float
+        Metering temperature [°C].
+
+    Examples
+    --------
+    >>> round(normal_volume(10_000.0), 1)
+    9317.8
+    >>> from carbonacct.units import conversion_factor
+    >>> round(conversion_factor("Sm3", "Nm3") * 10_000, 1)
+    9317.8
+    """
+    return volume * 273.15 / (273.15 + temperature_c)
+
 
 EnergyBasis = Literal["equivalent", "equal"]
 
@@ -34,6 +67,7 @@ _SCHEMA = {
     "tce_per_unit": pl.Float64,
     "tce_source": pl.String,
     "factor_set": pl.String,
+    **PROVENANCE_SCHEMA,
 }
 
 
@@ -49,10 +83,14 @@ def standard_coal_table(
     """Standard-coal coefficient of each carrier per its canonical unit [tce/unit].
 
     Steam is converted as heat (its amount is in GJ once its enthalpy is
-    applied). A carrier with no tabulated coefficient gets NCV / 29.3076
-    GJ/tce from the default combustion set when ``tce_from_ncv`` (the rule is
-    named in ``tce_source``); otherwise its coefficient is null and its rows
-    are rejected with ``missing_factor``.
+    applied). The tabulated coefficient comes first, also for a carrier the
+    table files under another row (烟煤, 无烟煤, 褐煤 as 原煤: ``tce_as`` in the
+    carrier table). A fuel the table lacks gets NCV / 29.3076 GJ/tce from the
+    default combustion set when ``tce_from_ncv`` and the NCV is graded (not
+    unverified); a fuel the table has with an unconfirmed value (``withheld``,
+    e.g. LNG) gets none. The rule used is named per row in ``tce_source``; a
+    null coefficient rejects the rows with ``missing_factor``. Gas rows state
+    their volume basis (:data:`GAS_VOLUME_BASIS`).
 
     Parameters
     ----------
@@ -86,34 +124,87 @@ def standard_coal_table(
             value=None,
         )
     lib = library or default_library()
-    rows = []
-    for code in dict.fromkeys(carriers):
-        info = carrier_info(code)
-        unit = "GJ" if code == "steam" else info["canonical_unit"]
-        lookup = "heat" if code == "steam" else code
-        variant = "equivalent" if lookup in ("electricity", "heat") else None
-        value, source, set_label = None, None, None
-        if code == "electricity" and basis == "equal":
-            value = float(electricity_equal_value) * conversion_factor("kgce/kWh", "tce/MWh")  # type: ignore[arg-type]
-            source = f"user: electricity equal value {electricity_equal_value} kgce/kWh (等价值)"
-        else:
-            try:
-                f = lib.resolve("tce_coefficient", lookup, variant=variant, sets=sets)
-                value, source = f.to(f"tce/{unit}"), f"{f.set_label}: {f.citation}"
-                set_label = f.set_label
-            except CarbonacctError:
-                if tce_from_ncv and info["category"] in ("solid_fuel", "liquid_fuel", "gas_fuel"):
-                    try:
-                        ncv = lib.resolve("ncv", code)
-                        value = ncv.to(f"GJ/{unit}") / conversion_factor("tce", "GJ")
-                        source = f"NCV / 29.3076 GJ/tce from {ncv.set_label}: {ncv.citation}"
-                        set_label = ncv.set_label
-                    except CarbonacctError:
-                        pass
-        rows.append(
-            {"carrier": code, "tce_per_unit": value, "tce_source": source, "factor_set": set_label}
-        )
+    rows = [
+        _coefficient_row(code, lib, sets, basis, electricity_equal_value, tce_from_ncv)
+        for code in dict.fromkeys(carriers)
+    ]
     return pl.DataFrame(rows, schema=_SCHEMA)
+
+
+def _coefficient_row(
+    code: str,
+    lib: FactorLibrary,
+    sets: list[str] | None,
+    basis: EnergyBasis,
+    electricity_equal_value: float | None,
+    tce_from_ncv: bool,
+) -> dict[str, Any]:
+    """One carrier's coefficient [tce per canonical unit] with its source and provenance."""
+    info = carrier_info(code)
+    unit = "GJ" if code == "steam" else info["canonical_unit"]
+    # a carrier without a row of its own takes the row the table files it under (烟煤 → 原煤)
+    lookup = "heat" if code == "steam" else (info.get("tce_as") or code)
+    as_row = f"as {lookup} (GB/T 2589 tabulates it under that row): " if lookup != code else ""
+    variant = "equivalent" if lookup in ("electricity", "heat") else None
+    row: dict[str, Any] = {
+        "carrier": code,
+        "tce_per_unit": None,
+        "tce_source": None,
+        "factor_set": None,
+        **provenance_fields([]),
+    }
+    if code == "electricity" and basis == "equal":
+        row.update(
+            tce_per_unit=float(electricity_equal_value)  # type: ignore[arg-type]
+            * conversion_factor("kgce/kWh", "tce/MWh"),
+            tce_source=f"user: electricity equal value {electricity_equal_value} kgce/kWh (等价值)",
+            **provenance_fields([], grade="user"),
+        )
+        row["document"] = "user-supplied coal rate of thermal power supply"
+        return row
+    try:
+        f = lib.resolve("tce_coefficient", lookup, variant=variant, sets=sets)
+    except CarbonacctError:
+        if tce_from_ncv and info["category"] in ("solid_fuel", "liquid_fuel", "gas_fuel"):
+            row.update(_from_ncv(code, unit, lib))
+        return row
+    row.update(
+        tce_per_unit=f.to(f"tce/{unit}"),
+        tce_source=f"{as_row}{f.set_label}: {f.citation}"
+        + (f" ({f.note})" if f.note else "")
+        + (f"; {GAS_VOLUME_BASIS}" if unit == "Nm3" else ""),
+        factor_set=f.set_label,
+        **provenance_fields([f]),
+    )
+    return row
+
+
+def _from_ncv(code: str, unit: str, lib: FactorLibrary) -> dict[str, Any]:
+    """NCV / 29.3076 GJ/tce, only for a fuel the table lacks and from a graded NCV.
+
+    A fuel the table tabulates with an unconfirmed value (``withheld`` in a
+    standard-coal manifest, e.g. LNG) gets no derived value: its rows need the
+    firm's measured NCV.
+    """
+    for fs in lib.sets.values():
+        if fs.manifest.kind == "standard_coal" and code in fs.manifest.withheld:
+            return {
+                "tce_source": f"none: {fs.manifest.document} tabulates {code} but its printed "
+                "coefficient is unconfirmed and not shipped; give the measured NCV"
+            }
+    try:
+        ncv = lib.resolve("ncv", code)
+    except CarbonacctError:
+        return {}
+    if not ncv.grade or "unverified" in ncv.grade or ncv.grade.startswith("modified"):
+        return {"tce_source": f"none: the NCV of {code} is graded {ncv.grade!r}"}
+    return {
+        "tce_per_unit": ncv.to(f"GJ/{unit}") / conversion_factor("tce", "GJ"),
+        "tce_source": f"NCV / 29.3076 GJ/tce (no tabulated GB/T 2589 row for {code}) from "
+        f"{ncv.set_label}: {ncv.citation}" + (f"; {GAS_VOLUME_BASIS}" if unit == "Nm3" else ""),
+        "factor_set": ncv.set_label,
+        **provenance_fields([ncv]),
+    }
 
 
 #: Carrier categories burnt as fuel.

@@ -36,6 +36,7 @@ __all__ = [
     "FactorNotFoundError",
     "InputError",
     "OptionError",
+    "RejectedRowsError",
     "UnknownUnitError",
 ]
 
@@ -113,6 +114,10 @@ def _compose(fields: dict[str, Any]) -> str:
         text += f" (got {fields['value']!r})"
     text = (", ".join(where) + ": " if where else "") + text
     return text + (f". {fields['hint']}." if fields.get("hint") else ".")
+
+
+class RejectedRowsError(InputError):
+    """Rows were rejected where none may be (``strict=True``); fields: ``file``, ``row``, ``rows_rejected``."""
 
 
 def format_rows(rows: Sequence[dict[str, Any]], limit: int = 5) -> str:

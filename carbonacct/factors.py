@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -34,8 +34,11 @@ import polars as pl
 from carbonacct import vocabulary
 from carbonacct._manifest import (
     Manifest,
+    SetStatus,
     data_dir,
+    pin_status,
     read_dataset,
+    refuse_modified,
     typed_frame,
     write_checksum,
 )
@@ -54,6 +57,7 @@ from carbonacct.units import conversion_factor, parse_unit
 __all__ = [
     "FACTOR_COLUMNS",
     "PARAMETERS",
+    "PROVENANCE_SCHEMA",
     "Factor",
     "FactorLibrary",
     "FactorSet",
@@ -61,6 +65,7 @@ __all__ = [
     "ParameterSpec",
     "data_dir",
     "default_library",
+    "provenance_fields",
     "read_factor_set",
     "write_checksum",
 ]
@@ -126,6 +131,10 @@ PARAMETERS: dict[str, ParameterSpec] = {
             ("tCO2/Nm3", 0, 0.01),
         ),
         per_carrier="tCO2",
+    ),
+    "co2e_footprint_factor": ParameterSpec(
+        "life-cycle (carbon-footprint) CO2e per unit, for product footprints only",
+        (("tCO2e/MWh", 0.0, 2.0),),
     ),
     "gwp100": ParameterSpec("100-year global warming potential", (("1", 1, 100_000),)),
     "process_co2_factor": ParameterSpec("process CO2 per t of material", (("tCO2/t", 0.01, 2.0),)),
@@ -199,6 +208,44 @@ class Factor:
         }
 
 
+#: Provenance columns every factor-table builder adds per row (see :func:`provenance_fields`).
+PROVENANCE_SCHEMA: dict[str, Any] = {
+    "grade": pl.String,
+    "document": pl.String,
+    "clause": pl.String,
+    "data_year": pl.Int32,
+}
+
+
+def provenance_fields(factors: Iterable[Factor], *, grade: str | None = None) -> dict[str, Any]:
+    """Grade, document, table/clause and data year of the factors behind one value.
+
+    Several factors (NCV, carbon content, oxidation rate) make one combustion
+    factor: their distinct grades, documents and clauses are joined with
+    ``"; "``, and the data year is the first one given. ``grade`` replaces the
+    grade (e.g. ``"user"`` for a number the user passed).
+
+    Examples
+    --------
+    >>> f = default_library().resolve("co2_factor", "electricity", region="CN", year=2023,
+    ...                               variant="average")
+    >>> provenance_fields([f])["grade"], provenance_fields([f])["data_year"]
+    ('official', 2023)
+    """
+    fs = list(factors)
+
+    def join(values: Iterable[str | None]) -> str | None:
+        return "; ".join(dict.fromkeys(v for v in values if v)) or None
+
+    years = [f.year for f in fs if f.year is not None]
+    return {
+        "grade": grade or join(f.grade for f in fs),
+        "document": join(f.document for f in fs),
+        "clause": join(f.source for f in fs),
+        "data_year": years[0] if years else None,
+    }
+
+
 @dataclass
 class FactorSet:
     """A manifest and its factors (a polars frame in :data:`FACTOR_COLUMNS`)."""
@@ -206,6 +253,7 @@ class FactorSet:
     manifest: Manifest
     data: pl.DataFrame
     user: bool = False
+    status: SetStatus = "shipped"
 
     @property
     def id(self) -> str:
@@ -317,8 +365,16 @@ def _check_carrier_unit(
     )
 
 
-def read_factor_set(path: str | Path, *, verify: bool = True) -> FactorSet:
+def read_factor_set(
+    path: str | Path, *, verify: bool = True, allow_modified: bool = False
+) -> FactorSet:
     """Read a factor set from its manifest (``.toml``) or data file (``.csv``).
+
+    A set is labelled by :func:`carbonacct._manifest.pin_status`: a shipped
+    set equal to this release's pinned checksums keeps its grades; a shipped
+    set whose files differ is refused, or with ``allow_modified`` loaded as
+    version ``…+modified`` with every grade prefixed ``modified:``; any other
+    set is the user's: grades read ``user (…)`` and the document is its own.
 
     Parameters
     ----------
@@ -326,18 +382,41 @@ def read_factor_set(path: str | Path, *, verify: bool = True) -> FactorSet:
         The manifest, or the CSV with its manifest beside it.
     verify : bool
         Check the data file's SHA-256 against the manifest.
+    allow_modified : bool
+        Load a modified shipped set (labelled ``modified``) instead of refusing it.
 
     Raises
     ------
     ChecksumError
-        If the data file was changed after the manifest was written.
+        If the data file was changed after the manifest was written, or a
+        shipped set differs from the pinned checksums and ``allow_modified`` is off.
     FactorFileError
         If a row fails the schema (unit, dimension, range, missing value).
     """
-    manifest, frame = read_dataset(path, _SCHEMA, _REQUIRED, verify=verify)
-    return FactorSet(
-        manifest, _check_factors(frame, str(Path(manifest.path).parent / manifest.data))
-    )
+    manifest, frame = read_dataset(path, _SCHEMA, _REQUIRED, verify=verify, allow_modified=True)
+    frame = _check_factors(frame, str(Path(manifest.path).parent / manifest.data))
+    status = pin_status(manifest)
+    if status == "modified" and not allow_modified:
+        raise refuse_modified(manifest)
+    return _labelled(FactorSet(manifest, frame, user=status == "user", status=status))
+
+
+def _labelled(fs: FactorSet) -> FactorSet:
+    """Mark a modified or user set in its version and grades, so every result shows it."""
+    if fs.status == "shipped":
+        return fs
+    m = fs.manifest
+    if fs.status == "modified":
+        m = replace(m, version=f"{m.version}+modified", grade="modified")
+        grade = pl.concat_str(pl.lit("modified: "), pl.col("grade").fill_null("ungraded"))
+    else:
+        m = replace(m, grade="user")
+        grade = (
+            pl.when(pl.col("grade").is_null() | pl.col("grade").str.starts_with("user"))
+            .then(pl.col("grade").fill_null("user"))
+            .otherwise(pl.concat_str(pl.lit("user ("), pl.col("grade"), pl.lit(")")))
+        )
+    return FactorSet(m, fs.data.with_columns(grade.alias("grade")), fs.user, fs.status)
 
 
 Precedence = Literal["override", "fallback"]
@@ -352,6 +431,7 @@ DEFAULT_SETS: dict[str, tuple[str, ...]] = {
     "co2_factor": ("mee-nbs-2025-47", "mee-nbs-2024-33", "mee-nbs-2024-12", "gbt32150-2025"),
     "gwp100": ("ipcc-gwp100",),
     "process_co2_factor": ("gbt32151.34-2024",),
+    "co2e_footprint_factor": ("electricity-footprint",),
     "co2_per_energy": ("ipcc-2006",),
     "ch4_per_energy": ("ipcc-2006",),
     "n2o_per_energy": ("ipcc-2006",),
@@ -367,8 +447,19 @@ class FactorLibrary:
     fallbacks: list[str] = field(default_factory=list)
 
     @classmethod
-    def load(cls, directory: str | Path | None = None, *, verify: bool = True) -> FactorLibrary:
-        """Load every factor set under ``directory`` (default: the shipped data)."""
+    def load(
+        cls,
+        directory: str | Path | None = None,
+        *,
+        verify: bool = True,
+        allow_modified: bool = False,
+    ) -> FactorLibrary:
+        """Load every factor set under ``directory`` (default: the shipped data).
+
+        A shipped set whose files differ from this release's pinned checksums
+        is refused unless ``allow_modified``; then it is labelled ``modified``
+        (see :func:`read_factor_set`).
+        """
         root = Path(directory) if directory is not None else data_dir()
         lib = cls()
         for manifest in sorted(root.glob("*/*.toml")):
@@ -380,7 +471,7 @@ class FactorLibrary:
                 "rounding",
             ):
                 continue
-            fs = read_factor_set(manifest, verify=verify)
+            fs = read_factor_set(manifest, verify=verify, allow_modified=allow_modified)
             if fs.id in lib.sets:
                 raise FactorFileError(
                     f"{manifest}: set id {fs.id!r} is also used by {lib.sets[fs.id].manifest.path}",
@@ -435,7 +526,6 @@ class FactorLibrary:
         else:  # pandas
             raw = pl.from_pandas(data)
         frame = _validate_frame(raw.with_columns(pl.all().cast(pl.String)), name)
-        frame = frame.with_columns(pl.col("grade").fill_null("user"))
         manifest = Manifest(
             id=set_id,
             version=version,
@@ -452,7 +542,7 @@ class FactorLibrary:
             sha256="",
             data=name,
         )
-        fs = FactorSet(manifest, frame, user=True)
+        fs = _labelled(FactorSet(manifest, frame, user=True, status="user"))
         self.sets[set_id] = fs
         (self.overrides if precedence == "override" else self.fallbacks).append(set_id)
         return fs
@@ -562,6 +652,17 @@ class FactorLibrary:
             if v is not None
         }
         order = self.search_order(parameter, sets)
+        footprint = [
+            s for s in order if s in self.sets and self.sets[s].manifest.kind == "footprint"
+        ]
+        if footprint and parameter != "co2e_footprint_factor":
+            raise FactorNotFoundError(
+                f"Set(s) {footprint} hold electricity carbon-footprint factors (life-cycle CO2e, "
+                "for product footprints); they are refused for scope 2 and every other "
+                f"{parameter!r} query. Use a grid factor set (mee-nbs-*) for scope 2.",
+                query={"parameter": parameter, "sets": footprint},
+                candidates=[],
+            )
         if not order:
             raise FactorNotFoundError(
                 f"No factor set is searched for {parameter!r}; pass sets=[...].",

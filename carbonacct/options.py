@@ -35,6 +35,79 @@ _CHOICES: dict[str, tuple[Any, ...]] = {
 }
 
 
+#: A location-based grid factor outside this range is a typo or another kind of factor
+#: (the published provincial factors of 2021–2023 lie between 0.1 and 0.9 tCO2/MWh).
+GRID_VALUE_RANGE = (0.0, 1.2)
+
+
+def check_grid_value(value: Any) -> float:
+    """A numeric grid factor [tCO2/MWh], refused when it cannot be a scope-2 grid factor."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise OptionError(
+            f"grid_factor={value!r} is not a mode or a number [tCO2/MWh].",
+            option="grid_factor",
+            value=value,
+        )
+    low, high = GRID_VALUE_RANGE
+    if not low < float(value) <= high:
+        raise OptionError(
+            f"grid_factor={value!r} tCO2/MWh is not a plausible scope-2 grid factor "
+            f"(expected {low}–{high}); operating-margin or footprint factors are not scope-2 "
+            "factors.",
+            option="grid_factor",
+            value=value,
+        )
+    return float(value)
+
+
+def _check_values(m: Method) -> None:
+    """Flags are booleans, enthalpies and coal rates positive, the time zone a real one."""
+    for name in ("include_media", "tce_from_ncv", "tce_from_measured_ncv", "check_duplicates"):
+        if not isinstance(getattr(m, name), bool):
+            raise OptionError(
+                f"{name}={getattr(m, name)!r} must be True or False.",
+                option=name,
+                value=getattr(m, name),
+            )
+    positive = {
+        "steam_enthalpy_kJ_per_kg": m.steam_enthalpy_kJ_per_kg,
+        "electricity_equal_value_kgce_per_kWh": m.electricity_equal_value_kgce_per_kWh,
+    }
+    for name, value in positive.items():
+        if value is not None and (not isinstance(value, (int, float)) or not value > 0):
+            raise OptionError(
+                f"{name}={value!r} must be a positive number.", option=name, value=value
+            )
+    fw = m.steam_feedwater_enthalpy_kJ_per_kg
+    if fw is not None and (
+        not isinstance(fw, (int, float))
+        or fw < 0
+        or (m.steam_enthalpy_kJ_per_kg or float("inf")) <= fw
+    ):
+        raise OptionError(
+            f"steam_feedwater_enthalpy_kJ_per_kg={fw!r} must be 0 or more and below the steam "
+            f"enthalpy ({m.steam_enthalpy_kJ_per_kg}).",
+            option="steam_feedwater_enthalpy_kJ_per_kg",
+            value=fw,
+        )
+    if not isinstance(m.rollover_fraction, (int, float)) or not 0 < m.rollover_fraction < 1:
+        raise OptionError(
+            f"rollover_fraction={m.rollover_fraction!r} must lie between 0 and 1.",
+            option="rollover_fraction",
+            value=m.rollover_fraction,
+        )
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(m.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        raise OptionError(
+            f"timezone={m.timezone!r} is not an IANA time zone name; use e.g. Asia/Shanghai.",
+            option="timezone",
+            value=m.timezone,
+        ) from None
+
+
 @dataclass(frozen=True, kw_only=True)
 class Method:
     """What is computed: the accounting choices of a run, also its provenance record.
@@ -121,15 +194,14 @@ class Method:
                     value=grid,
                 ) from None
             object.__setattr__(self, "grid_factor", grid)
-        if self.combustion_sets is not None:
-            object.__setattr__(self, "combustion_sets", tuple(self.combustion_sets) or None)
+        if not isinstance(grid, str):
+            object.__setattr__(self, "grid_factor", check_grid_value(grid))
+        sets = self.combustion_sets
+        if sets is not None:  # one set named as a string is one set, not its letters
+            sets = (sets,) if isinstance(sets, str) else tuple(sets)
+            object.__setattr__(self, "combustion_sets", sets or None)
         object.__setattr__(self, "coal_types", _coal_types(self.coal_types))
-        if not 0 < self.rollover_fraction < 1:
-            raise OptionError(
-                f"rollover_fraction={self.rollover_fraction!r} must lie between 0 and 1.",
-                option="rollover_fraction",
-                value=self.rollover_fraction,
-            )
+        _check_values(self)
 
     @property
     def needs_province(self) -> bool:
@@ -307,6 +379,15 @@ def split_old_options(
         raise TypeError(f"{function}() got an unexpected keyword argument {unknown[0]!r}")
     m = {_OLD_METHOD[k]: v for k, v in old.items() if k in _OLD_METHOD}
     r = {k: v for k, v in old.items() if k in _OLD_RUN}
+    for given, defaults, new in ((method, Method(), m), (run, RunOptions(), r)):
+        clash = [k for k in new if getattr(given, k) != getattr(defaults, k)]
+        if clash:
+            raise OptionError(
+                f"{function}(): {clash[0]} is given both as an old keyword and in "
+                f"{type(given).__name__}; give it once, in {type(given).__name__}.",
+                option=clash[0],
+                value=new[clash[0]],
+            )
     if "combustion_sets" in m and m["combustion_sets"] is not None:
         m["combustion_sets"] = tuple(m["combustion_sets"])
     hints = [

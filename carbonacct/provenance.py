@@ -9,12 +9,12 @@ set and grade (official, secondary, measured, user...).
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Mapping
 from typing import Any
 
 import polars as pl
 
+from carbonacct.factors import PROVENANCE_SCHEMA
 from carbonacct.io import Source
 
 __all__ = ["Provenance", "factors_used", "grid_used"]
@@ -23,7 +23,7 @@ __all__ = ["Provenance", "factors_used", "grid_used"]
 class Provenance(dict[str, Any]):
     """The provenance record of a result: a mapping written as JSON beside every output.
 
-    Keys: ``carbonacct``, ``created``, ``method``, ``factor_sets``,
+    Keys: ``carbonacct``, ``method``, ``factor_sets``,
     ``gwp_set``, ``inputs``, ``quality``.
     """
 
@@ -42,7 +42,6 @@ class Provenance(dict[str, Any]):
 
         return cls(
             carbonacct=__version__,
-            created=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
             method=dict(method),
             factor_sets=factor_sets,
             gwp_set=gwp_set,
@@ -73,8 +72,13 @@ def _used(
     def col(c: pl.Expr | str) -> pl.Expr:
         return pl.col(c) if isinstance(c, str) else c
 
-    if grade is None:
-        grade = pl.col("grade") if "grade" in frame.columns else pl.lit(None, dtype=pl.String)
+    # grade, document, table/clause and data year of every factor
+    given = {
+        c: pl.col(c) if c in frame.columns else pl.lit(None, dtype=t)
+        for c, t in PROVENANCE_SCHEMA.items()
+    }
+    if grade is not None:
+        given["grade"] = grade
     return frame.filter(pl.col(value).is_not_null()).select(
         pl.lit(factor).alias("factor"),
         col(carrier).alias("carrier"),
@@ -83,7 +87,7 @@ def _used(
         pl.lit(unit).alias("unit"),
         col(source).alias("source"),
         col(factor_set).alias("factor_set"),
-        grade.cast(pl.String).alias("grade"),
+        *(e.cast(PROVENANCE_SCHEMA[c]).alias(c) for c, e in given.items()),
     )
 
 
@@ -92,6 +96,13 @@ def grid_used(
 ) -> pl.DataFrame:
     """The grid factors of the (province, year) pairs the table actually used."""
     pairs = table.select("firm_id", pl.col("period").str.slice(0, 4).cast(pl.Int32).alias("year"))
+    return grid_rows_for(grid, pairs, firms, needs_province)
+
+
+def grid_rows_for(
+    grid: pl.DataFrame, pairs: pl.DataFrame, firms: pl.DataFrame | None, needs_province: bool
+) -> pl.DataFrame:
+    """The grid-table rows of the (firm_id, year) pairs given: their province's, or the one row."""
     if firms is not None and needs_province:
         pairs = pairs.join(firms.select("firm_id", "province"), on="firm_id", how="left")
     else:
@@ -157,10 +168,12 @@ def factors_used(
                 scope=pl.col("firm_id"),
                 factor_set=pl.lit("measured"),
                 grade=pl.lit("measured"),
-            )
+            ).with_columns(pl.lit("firm's fuel parameters").alias("document"))
             for factor, value, unit, source in kinds
         ]
-    return pl.concat(parts, how="vertical_relaxed")
+    # one order for equal runs (equal input, equal bytes)
+    used = pl.concat(parts, how="vertical_relaxed")
+    return used.sort(pl.all(), nulls_last=True, maintain_order=True)
 
 
 def factor_sets(used: pl.DataFrame, extra: set[str]) -> list[str]:

@@ -99,7 +99,6 @@ def decide(
         ),
         pl.when(unknown).then(_code("unknown_firm")),
         pl.col("r_factor"),
-        pl.when(pl.col("_needs_grid") & pl.col("grid_ef").is_null()).then(_code("missing_factor")),
     ]
     return g.with_columns(pl.min_horizontal(*candidates).alias("reason")).drop(
         "kind_n", *_KEY_REASONS, "_needs_grid", "grid_ef", *(["_known"] if by_firm else [])
@@ -148,12 +147,21 @@ def quality_report(
     warn = list(warnings)
     if co2_missing:
         notes["co2_missing"] = sum(co2_missing.values())
-        warn.append(
-            "CO2 total incomplete: no CO2 factor for "
-            + ", ".join(f"{c} ({n} rows)" for c, n in sorted(co2_missing.items()))
-            + "; their energy is counted. Give measured parameters (fuel_parameters) or "
-            "declare the coal type (Method(coal_types=...))."
-        )
+        fuels = {c: n for c, n in co2_missing.items() if c != "electricity"}
+        if fuels:
+            warn.append(
+                "CO2 total incomplete: no CO2 factor for "
+                + ", ".join(f"{c} ({n} rows)" for c, n in sorted(fuels.items()))
+                + "; their energy is counted. Give measured parameters (fuel_parameters) or "
+                "declare the coal type (Method(coal_types=...))."
+            )
+        if "electricity" in co2_missing:
+            warn.append(
+                f"CO2 total incomplete: no grid factor for {co2_missing['electricity']} "
+                "electricity row(s) (a data year without a published factor, or a firm without "
+                "a province); their energy is counted. Give the firm's province, or a grid_factor "
+                "mode or value."
+            )
     return QualityReport(
         rows_in=total,
         rows_accounted=total - sum(rejected.values()),

@@ -21,9 +21,10 @@ and every rejected row can be traced to its file, row and column.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 
@@ -60,17 +61,20 @@ __all__ = [
     "normalise",
     "parse_period",
     "period_label",
+    "reading_errors",
     "reject_rows",
     "scan_readings",
 ]
 
 #: Why a row can be rejected, in the order the checks run (the first failing check wins).
 REJECT_REASONS: dict[str, str] = {
+    "empty_row": "every field of the row is empty",
     "missing_firm_id": "firm_id is empty",
     "missing_carrier": "carrier is empty",
     "unknown_carrier": "carrier is not a known code or name",
     "missing_value": "value is empty",
     "not_a_number": "value is not a finite number (text, NaN or infinity)",
+    "implausible_value": "value is 10^15 or more: not a reading",
     "missing_unit": "unit is empty",
     "unknown_unit": "unit is not a known unit",
     "ambiguous_unit": "unit differs from several known units only by case (mwh: MWh or mWh?)",
@@ -87,6 +91,7 @@ REJECT_REASONS: dict[str, str] = {
     "negative_value": "a reading is negative",
     "duplicate_reading": "the same meter and time appear again with the same value",
     "conflicting_duplicate": "the same meter and time appear again with a different value",
+    "register_misread": "a register reading below the previous one while the next is back above it",
     "register_reset": "a register went backwards without a plausible rollover (reset or new meter)",
     "unknown_firm": "firm_id is not in the firms table",
     "steam_needs_enthalpy": "steam given by mass needs a steam enthalpy to become heat",
@@ -94,11 +99,13 @@ REJECT_REASONS: dict[str, str] = {
 }
 #: The input column each reason is about (named in the rejects).
 REASON_COLUMN: dict[str, str] = {
+    "empty_row": "firm_id",
     "missing_firm_id": "firm_id",
     "missing_carrier": "carrier",
     "unknown_carrier": "carrier",
     "missing_value": "value",
     "not_a_number": "value",
+    "implausible_value": "value",
     "missing_unit": "unit",
     "unknown_unit": "unit",
     "ambiguous_unit": "unit",
@@ -115,6 +122,7 @@ REASON_COLUMN: dict[str, str] = {
     "negative_value": "value",
     "duplicate_reading": "timestamp",
     "conflicting_duplicate": "value",
+    "register_misread": "value",
     "register_reset": "value",
     "unknown_firm": "firm_id",
     "steam_needs_enthalpy": "unit",
@@ -288,6 +296,13 @@ def _key_table(distinct: pl.DataFrame, options: ReadingOptions) -> pl.DataFrame:
     return pl.concat([raw, table], how="horizontal")
 
 
+#: A unit more than this far from the carrier's canonical unit is a typo or arithmetic
+#: (1e308 kWh), not a unit: 1 mWh is 1e-9 MWh, 1 亿kWh 1e5 MWh.
+SCALE_RANGE = (1e-10, 1e10)
+#: A value this large in any unit is not a reading (it overflows once converted).
+MAX_VALUE = 1e15
+
+
 def _to_canonical(
     code: str, unit: str, info: dict[str, dict[str, str]]
 ) -> tuple[float | None, str | None, str | None, str | None]:
@@ -311,12 +326,35 @@ def _to_canonical(
     error = None
     for candidate in targets:
         try:
-            return conversion_factor(resolved.canonical, candidate), candidate, None, resolved.note
+            factor = conversion_factor(resolved.canonical, candidate)
+            if not SCALE_RANGE[0] <= abs(factor) <= SCALE_RANGE[1]:
+                note = (
+                    f"unit {unit!r} is {factor:g} {candidate}: not a plausible unit for "
+                    f"{code} (rejected)"
+                )
+                return None, None, "unknown_unit", note
+            return factor, candidate, None, resolved.note
         except UnknownUnitError:
             return None, None, "unknown_unit", None
         except DimensionalityError:
             error = "unit_dimension"
     return None, None, error, None
+
+
+@contextmanager
+def reading_errors(source: str) -> Iterator[None]:
+    """A file that breaks while it is read (malformed CSV, a truncated Parquet) is named, in one
+    line, not shown as a polars traceback."""
+    try:
+        yield
+    except pl.exceptions.PolarsError as exc:
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if "more fields than defined" in text:
+            text = (
+                "a row has more fields than the header (an unquoted comma in a value such "
+                'as 1,234.5? quote it: "1,234.5")'
+            )
+        raise InputError(f"{source}: {text}", file=source, row=None, column=None) from None
 
 
 def _code(name: str) -> pl.Expr:
@@ -431,31 +469,54 @@ def normalise(part: Part, offset: int, timezone: str) -> pl.LazyFrame:
     return lf.cast(NORMAL_SCHEMA).with_columns(pl.col("_v").alias("_vraw"))  # type: ignore[arg-type]
 
 
-def _label_of(part_rows: pl.LazyFrame, option: IntervalLabel) -> tuple[str, str]:
-    """(convention, how it was decided) for the interval readings of one part."""
+def other_label(label: str) -> str:
+    return "start" if label == "end" else "end"
+
+
+def _decide_label(first: Any, last: Any, has24: bool) -> tuple[str, str]:
+    """(convention, how it was decided) from a series' first and last timestamps."""
+    if first is None:
+        return "start", "no interval readings"
+    if has24:
+        return "end", "detected (24:00)"
+    midnight = lambda t: (t.hour, t.minute, t.second, t.microsecond) == (0, 0, 0, 0)  # noqa: E731
+    if midnight(last) and not midnight(first):
+        return "end", "detected (data starts after 00:00 and ends at 00:00)"
+    if midnight(first) and not midnight(last):
+        return "start", "detected (data starts at 00:00 and ends before 00:00)"
+    return "start", "assumed"
+
+
+def _labels_of(part_rows: pl.LazyFrame, option: IntervalLabel) -> tuple[str, str, list[str]]:
+    """(the part's convention, how it was decided, meters labelled the other way).
+
+    Each meter is decided on its own where its data shows it (a file may hold
+    meters exported both ways); a meter whose data does not show it takes the
+    part's decision, and a part whose data does not show it is assumed to be
+    labelled by interval start.
+    """
     if option != "auto":
-        return option, "given"
+        return option, "given", []
     stats = (
         part_rows.filter(~_is_register() & pl.col("_ts").is_not_null())
-        .select(
+        .group_by("meter_id")
+        .agg(
             pl.col("_ts").min().alias("first"),
             pl.col("_ts").max().alias("last"),
             pl.col("ts_text").str.contains(r"24:00(:00)?$").any().alias("has24"),
         )
         .collect(engine="streaming")
-        .row(0, named=True)
     )
-    if stats["first"] is None:
-        return "start", "no interval readings"
-    if stats["has24"]:
-        return "end", "detected (24:00)"
-    midnight = lambda t: (t.hour, t.minute, t.second, t.microsecond) == (0, 0, 0, 0)  # noqa: E731
-    first, last = midnight(stats["first"]), midnight(stats["last"])
-    if last and not first:
-        return "end", "detected (data starts after 00:00 and ends at 00:00)"
-    if first and not last:
-        return "start", "detected (data starts at 00:00 and ends before 00:00)"
-    return "start", "assumed"
+    if stats.height == 0:
+        return "start", "no interval readings", []
+    overall = _decide_label(stats["first"].min(), stats["last"].max(), bool(stats["has24"].any()))
+    label, how = overall
+    other = [
+        m
+        for m, f, t, h in stats.select("meter_id", "first", "last", "has24").iter_rows()
+        if m is not None and (d := _decide_label(f, t, bool(h)))[1] != "assumed" and d[0] != label
+    ]
+    return label, how, other
 
 
 def _label_warning(name: str, label: str, how: str) -> list[str]:
@@ -489,15 +550,18 @@ class Scan:
 
 
 def _layout(parts: Sequence[Part]) -> pl.DataFrame:
-    starts, names, offset = [], [], 0
+    """Per file (and sheet): its first ``row_nr`` and the row number its first data row has."""
+    starts, names, firsts, offset = [], [], [], 0
     for part in parts:
         sizes = part.file_rows or (part.rows,)
         for name, size in zip(part.files or (part.label,), sizes, strict=True):
             starts.append(offset + 1)
             names.append(name)
+            firsts.append(part.first)
             offset += size
     return pl.DataFrame(
-        {"_start": starts, "file": names}, schema={"_start": pl.UInt32, "file": pl.String}
+        {"_start": starts, "file": names, "_first": firsts},
+        schema={"_start": pl.UInt32, "file": pl.String, "_first": pl.Int64},
     )
 
 
@@ -516,14 +580,27 @@ def _combine(parts: Sequence[Part], source: Source, options: ReadingOptions) -> 
                 column=missing[0],
             )
         lf = normalise(part, offset, options.timezone)
-        label, how = _label_of(lf, options.interval_label)
-        labels[part.label] = f"{label} ({how})"
+        label, how, other = _labels_of(lf, options.interval_label)
+        labels[part.label] = f"{label} ({how})" + (
+            f"; {other_label(label)} for {other}" if other else ""
+        )
         warnings += _label_warning(part.label, label, how)
-        shift = pl.duration(microseconds=1) if label == "end" else pl.duration(microseconds=0)
+        if other:
+            warnings.append(
+                f"{part.label}: meter(s) {', '.join(map(str, other[:10]))} labelled by their "
+                f"interval {other_label(label)} (detected per meter)"
+            )
+        is_end = pl.lit(label == "end")
+        if other:
+            is_end = is_end ^ pl.col("meter_id").is_in(other).fill_null(False)
+        shift = (
+            pl.when(is_end).then(pl.duration(microseconds=1)).otherwise(pl.duration(microseconds=0))
+        )
         frames.append(lf.with_columns((pl.col("_ts") - shift).alias("_tp")))
         offset += part.rows
     for u in source.unread:
         warnings.append(f"{u.label}: not read ({u.reason}; {max(u.rows, 0)} rows)")
+    warnings.extend(source.notes)
     rows = frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical")
     return Scan(rows, _layout(parts), warnings, labels)
 
@@ -531,10 +608,20 @@ def _combine(parts: Sequence[Part], source: Source, options: ReadingOptions) -> 
 def _row_reason(label_given: pl.Expr, label_rank: pl.Expr, period: Period) -> pl.Expr:
     """The code of the first row-level check that fails, or null."""
     v, ts = pl.col("_v"), pl.col("_ts")
+    empty = pl.all_horizontal(
+        pl.col("firm_id").is_null(),
+        pl.col("carrier").is_null(),
+        pl.col("unit").is_null(),
+        ~pl.col("_vgiven"),
+        ~pl.col("has_ts"),
+        ~label_given,
+    )
     checks = [
+        (empty, "empty_row"),
         (pl.col("firm_id").is_null(), "missing_firm_id"),
         (~pl.col("_vgiven"), "missing_value"),
         (v.is_null() | v.is_nan() | v.is_infinite(), "not_a_number"),
+        (v.abs() >= MAX_VALUE, "implausible_value"),
         (~pl.col("has_ts") & ~label_given, "missing_time"),
         (pl.col("has_ts") & ts.is_null() & ~label_given, "bad_timestamp"),
         (ts.is_null() & label_given & label_rank.is_null(), "bad_period"),
@@ -569,11 +656,24 @@ def _with_registers(lf: pl.LazyFrame, options: ReadingOptions) -> pl.LazyFrame:
     if not set(kinds["kind"].drop_nulls().to_list()) & set(_register_aliases()):
         return lf.with_columns(pl.lit(1, dtype=pl.UInt32).alias("_n"))
     is_reg = _is_register() & pl.col("row_reason").is_null() & pl.col("_ts").is_not_null()
-    regs = register_amounts(
-        lf.filter(is_reg), options.rollover_fraction, NOTE_CODES, REASON_CODES["register_reset"]
+    regs = lf.filter(is_reg)
+    # readings compared in the carrier's canonical unit (kWh and MWh readings of one meter)
+    keys = _key_table(regs.select(KEY_COLUMNS).unique().collect(), options).select(
+        *(pl.col(f"raw_{c}").alias(c) for c in KEY_COLUMNS),
+        pl.col("carrier").alias("_gc"),
+        pl.col("flow_n").alias("_gf"),
+        pl.col("to_canonical").alias("_f"),
     )
+    regs = regs.join(keys.lazy(), on=list(KEY_COLUMNS), how="left", nulls_equal=True)
+    regs = regs.with_columns(
+        pl.coalesce("_gc", "carrier").alias("_gc"),
+        pl.coalesce("_gf", "flow").alias("_gf"),
+        pl.when(pl.col("_f").is_null()).then(pl.col("unit")).alias("_gu"),
+        pl.col("_f").fill_null(1.0),
+    ).with_columns((pl.col("_v") * pl.col("_f")).alias("_vc"))
+    amounts = register_amounts(regs, options.rollover_fraction, NOTE_CODES, REASON_CODES)
     plain = lf.filter(~is_reg).with_columns(pl.lit(1, dtype=pl.UInt32).alias("_n"))
-    return pl.concat([plain, regs.select(plain.collect_schema().names())], how="vertical")
+    return pl.concat([plain, amounts.select(plain.collect_schema().names())], how="vertical")
 
 
 def scan_readings(
@@ -611,6 +711,7 @@ def scan_readings(
             lf.filter(pl.col("row_reason").is_null()),
             lambda distinct: _key_table(distinct, options),
             REASON_CODES,
+            rows_in=sum(p.rows for p in parts),
         )
     lf = _with_registers(_with_duplicates(lf, duplicates or {}), options)
     ts_year, ts_sub = year_sub(pl.col("_tp"), options.period)
@@ -689,13 +790,15 @@ def reject_rows(
         .with_columns(cell.alias("value"))
         .sort("row_nr")
         .join_asof(layout.lazy(), left_on="row_nr", right_on="_start", strategy="backward")
-        .with_columns((pl.col("row_nr") - pl.col("_start") + 1).alias("row"))
+        .with_columns(
+            (pl.col("row_nr").cast(pl.Int64) - pl.col("_start") + pl.col("_first")).alias("row")
+        )
         .select(
             "file",
             "row",
             "column",
             "value",
             "reject_reason",
-            pl.exclude("file", "row", "column", "value", "reject_reason", "_start"),
+            pl.exclude("file", "row", "column", "value", "reject_reason", "_start", "_first"),
         )
     )

@@ -183,7 +183,9 @@ def firm_report(
     sections += [
         f"<h2>数据质量 Quality</h2><p>{html.escape(q.summary()).replace(chr(10), '<br>')}</p>",
         _table(
-            monthly.factors_used.select("factor", "carrier", "scope", "value", "unit", "factor_set")
+            monthly.factors_used.select(
+                "factor", "carrier", "scope", "value", "unit", "factor_set", "grade", "clause"
+            )
         ),
     ]
     html_text = _page(

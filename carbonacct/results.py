@@ -84,6 +84,7 @@ class Footprint:
     intensities: pl.DataFrame | None = None
     reject_plan: pl.LazyFrame | None = field(default=None, repr=False)
     completeness: pl.DataFrame | None = None
+    source: Any = field(default=None, repr=False)
     _rejects: pl.DataFrame | None = field(default=None, repr=False)
 
     @property
@@ -94,9 +95,7 @@ class Footprint:
         itself needs one pass); the counts are in :attr:`quality` already.
         """
         if self._rejects is None:
-            self._rejects = (
-                self.reject_plan.collect() if self.reject_plan is not None else pl.DataFrame()
-            )
+            self._rejects = _read_rejects(self.reject_plan, self.source)
         return self._rejects
 
     def to_pandas(self, *, units: bool = False) -> Any:
@@ -110,11 +109,14 @@ class Footprint:
         from carbonacct.units import parse_unit, ureg
 
         pint_pandas.PintType.ureg = ureg
+        if "cny10k" not in ureg:
+            # a pint-pandas dtype cannot carry a scale: 万元 gets a unit of its own, so that
+            # a column named per 万元 holds magnitudes per 万元 (as the CLI shows them)
+            ureg.define("cny10k = 1e4 * CNY = 万元")
         for col in df.columns:
             unit = column_unit(col)
             if unit is not None:
-                # pint-pandas units cannot carry a scale (万元): fold it into the magnitudes
-                q = parse_unit(unit)
+                q = parse_unit(unit.replace("万元", "cny10k"))
                 df[col] = pint_pandas.PintArray(
                     df[col].to_numpy(dtype=float) * q.magnitude, dtype=str(q.units)
                 )
@@ -137,3 +139,33 @@ class Footprint:
         if Path(path).suffix.lower() in (".parquet", ".csv"):
             return write_result({"footprint": self.table}, path, self.provenance)
         return write_result(self.tables(), path, self.provenance)
+
+
+def _read_rejects(plan: pl.LazyFrame | None, source: Any) -> pl.DataFrame:
+    """The rejected rows, read again from the input: refused if the input changed since."""
+    from carbonacct.errors import InputError
+    from carbonacct.io import sha256_file
+
+    if plan is None:
+        return pl.DataFrame()
+    name = getattr(source, "name", "the input")
+    files: tuple[str, ...] = tuple(getattr(source, "files", ()))
+    try:
+        if source is not None and source.sha256 and len(files) == 1 and source.format != "parquet":
+            if sha256_file(Path(files[0])) != source.sha256:
+                raise InputError(
+                    f"{name}: changed since the footprint was computed; its rejected rows cannot "
+                    "be listed from it (run the footprint again).",
+                    file=name,
+                    row=None,
+                    column=None,
+                )
+        return plan.collect()
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise InputError(
+            f"{name}: the rejected rows are read again from the input, which cannot be read "
+            f"now ({type(exc).__name__}); run the footprint again.",
+            file=name,
+            row=None,
+            column=None,
+        ) from None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from carbonacct._sides import period_rows, raise_first_bad_row
-from carbonacct.factors import Factor, FactorLibrary
+from carbonacct.factors import PROVENANCE_SCHEMA, Factor, FactorLibrary, provenance_fields
 from carbonacct.io import Source, TableLike, read_side_table
 from carbonacct.readings import PERIODS, Period
 from carbonacct.units import conversion_factor
@@ -105,7 +105,8 @@ def market_based(
             "unit": "tCO2/MWh",
             "source": [f"{f.set_label}: {f.citation}" for f in residual],
             "factor_set": [f.set_label for f in residual],
-            "grade": [f.grade for f in residual],
-        }
+            **{k: [provenance_fields([f])[k] for f in residual] for k in PROVENANCE_SCHEMA},
+        },
+        schema_overrides=PROVENANCE_SCHEMA,
     )
     return table, warnings, used

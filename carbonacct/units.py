@@ -13,6 +13,9 @@ knows:
 - ``kcal`` as the International Table kilocalorie (4.1868 kJ) of GB 3102.4 and
   GB/T 2589, not pint's thermochemical 4.184 kJ;
 - ``Nm3``, the normal cubic metre of the fuel tables (0 °C, 101.325 kPa);
+  a plain ``m3`` (立方米) is taken as ``Nm3``; ``Sm3`` is gas metered at 20 °C and
+  101.325 kPa, 273.15/293.15 Nm3 (ideal gas at equal pressure; see
+  :func:`carbonacct.energy.normal_volume`);
 - ``CNY`` (元) as a currency dimension, for value added;
 - the unit words of Chinese statistics forms (吨, 千克, 立方米, 千瓦时, 吉焦,
   吨标准煤, 吨二氧化碳...) and the multipliers 万 (10^4) and 亿 (10^8), as
@@ -84,6 +87,7 @@ tonne_CH4 = 1e6 * gCH4 = tCH4
 gram_N2O = [nitrous_oxide] = gN2O
 tonne_N2O = 1e6 * gN2O = tN2O
 normal_cubic_metre = meter ** 3 = Nm3
+gas_cubic_metre_20C = 273.15 / 293.15 * meter ** 3 = Sm3
 yuan = [currency] = CNY
 """
 

@@ -160,12 +160,13 @@ def region_names() -> dict[str, str]:
         for name in (
             row["code"],
             row["gb2260"],
-            row["gb2260"][:2],
+            (row["gb2260"] or "")[:2],
             row["name_zh"],
             row["short_zh"],
             row["name_en"],
         ):
-            names[_fold(name)] = row["code"]
+            if name:  # 蒙东/蒙西 have no GB/T 2260 code of their own
+                names[_fold(name)] = row["code"]
     for row in _grid_regions().iter_rows(named=True):
         for name in (row["code"], row["name_zh"], row["name_en"]):
             names[_fold(name)] = row["code"]

@@ -35,11 +35,14 @@ def check_from_readings(
     -------
     CheckResult
     """
+    from dataclasses import replace
+
     import carbonacct
     from carbonacct.io import read_side_table
 
+    method = replace(footprint_options.pop("method", carbonacct.Method()), period="year")
     fp = carbonacct.footprint(
-        readings, firms=firms, activity=activity, period="year", **footprint_options
+        readings, firms=firms, activity=activity, method=method, **footprint_options
     )
     basis: str | pl.DataFrame | None = price_basis
     table, _ = read_side_table(activity, ("firm_id", "period", "metric"), "activity")

@@ -2,61 +2,183 @@
 
 Every command does what one documented library call does, plus reading,
 writing and printing. No accounting logic lives here.
+
+Commands are imported when they are run, not when the program starts, so that
+``carbonacct --help`` and ``carbonacct units convert`` do not pay for polars,
+pint, matplotlib or openpyxl.
+
+Exit codes
+----------
+0  done
+1  input or data error (a file that cannot be read, a value the library refuses)
+2  usage error (an unknown option, a missing argument, a choice not offered)
+3  compliance finding, when ``--fail-on breach|off_track|exceeds_limit`` is given
+4  rejected rows under ``--strict``
+
+No traceback reaches the user; ``--debug`` (or ``CARBONACCT_DEBUG=1``) shows it.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from importlib import import_module
+
+import click
+
+from ._errors import EXIT_DATA, exit_code, one_line
 
 # One Parquet file read at a time: the same speed here, a third less peak memory on
 # multi-file data sets (polars reads several files at once by default).
 os.environ.setdefault("POLARS_MAX_CONCURRENT_SCANS", "1")
 
-import click
-
-import carbonacct
-
-from .check import check
-from .factors import factors
-from .footprint import footprint, validate
-from .green import green_score
-from .report import report
-from .synth import synth
-from .units import units
-from .verify import check_factor_cmd, reconcile_cmd
-
 __all__ = ["cli", "main"]
 
+#: name -> (module, attribute, short help). The short help is the command's first
+#: docstring line, kept here so that `--help` imports no command (tests compare them).
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "carriers": ("discover", "carriers", "List the energy carriers: code, Chinese name, unit."),
+    "check": (
+        "check",
+        "check",
+        "Check each firm against the pathways and the 标杆/基准 levels; print the summary.",
+    ),
+    "check-factor": (
+        "verify",
+        "check_factor_cmd",
+        "Is VALUE (in UNIT) in the publication CITATION, and where? Exit 1 if not.",
+    ),
+    "factors": (
+        "factors",
+        "factors",
+        "The published factor sets carbonacct ships, with their sources.",
+    ),
+    "footprint": (
+        "footprint",
+        "footprint",
+        "Energy (tce, GB/T 2589) and CO2 (GB/T 32150) of each firm and period.",
+    ),
+    "green-score": (
+        "green",
+        "green_score",
+        "Score factories against GB/T 36132 (2018 or 2025) and show what is missing to pass.",
+    ),
+    "reconcile": (
+        "verify",
+        "reconcile_cmd",
+        "Recompute reported CO2 line by line and explain each difference.",
+    ),
+    "report": (
+        "report",
+        "report",
+        "Energy and CO2 by carrier and month, pathways, products, green-factory score, quality, provenance.",
+    ),
+    "synth": (
+        "synth",
+        "synth",
+        "Write synthetic meter readings (firms × meters × a year of intervals) with firms and activity.",
+    ),
+    "template": (
+        "discover",
+        "template",
+        "Write an example input file (CSV or xlsx, Chinese headers) to fill in.",
+    ),
+    "units": (
+        "units",
+        "units",
+        "Unit conversion with carbonacct's registry (tce, kgce, toe, tCO2, 万kWh, 吨标准煤...).",
+    ),
+    "validate": (
+        "footprint",
+        "validate",
+        "Check readings and print the quality report: every row accounted or rejected, and why.",
+    ),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(carbonacct.__version__, prog_name="carbonacct")
-def cli() -> None:
-    """Carbon and energy accounting for industrial enterprises (GB/T 2589, GB/T 32150, MEE/NBS)."""
+
+class _LazyGroup(click.Group):
+    """A group that imports a command's module only when that command runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute, _ = COMMANDS[cmd_name]
+        command: click.Command = getattr(import_module(f"{__name__}.{module}"), attribute)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(map(len, names))
+        rows = [(name, _shorten(COMMANDS[name][2], limit)) for name in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
-cli.add_command(footprint)
-cli.add_command(validate)
-cli.add_command(check)
-cli.add_command(green_score)
-cli.add_command(factors)
-cli.add_command(units)
-cli.add_command(synth)
-cli.add_command(report)
-cli.add_command(reconcile_cmd)
-cli.add_command(check_factor_cmd)
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="carbonacct", prog_name="carbonacct")
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Show the Python traceback of an error (also CARBONACCT_DEBUG=1).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default=None,
+    help="Language of table headers and statuses for people (default from the locale: LANG).",
+)
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
+    """Carbon and energy accounting for industrial enterprises (GB/T 2589, GB/T 32150, MEE/NBS).
+
+    Exit codes: 0 done, 1 input or data error, 2 usage error, 3 compliance
+    finding (with --fail-on), 4 rejected rows (with --strict).
+    """
+    if lang:
+        ctx.meta["carbonacct.lang"] = lang
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the console script; library errors become one-line messages."""
+    """Entry point of the console script: every error becomes one line and an exit code."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in args or os.environ.get("CARBONACCT_DEBUG", "") not in ("", "0")
     try:
-        cli.main(args=argv, prog_name="carbonacct", standalone_mode=False)
+        code = cli.main(args=args, prog_name="carbonacct", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
-        sys.exit(1)
+        sys.exit(EXIT_DATA)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
+        if debug:
+            _traceback()
         exc.show()
         sys.exit(exc.exit_code)
-    except carbonacct.CarbonacctError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(2)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:
+        if debug:
+            _traceback()
+        inputs = [a for a in args if not a.startswith("-") and os.path.isfile(a)]
+        click.echo(one_line(exc, debug=debug, inputs=inputs), err=True)
+        sys.exit(exit_code(exc))
+    # --help, --version and ctx.exit(n) come back as an int in non-standalone mode
+    if isinstance(code, int) and code:
+        sys.exit(code)
+
+
+def _shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - 3, 1)].rsplit(" ", 1)[0].rstrip(",;:") + "..."
+
+
+def _traceback() -> None:
+    import traceback
+
+    traceback.print_exc()

@@ -9,7 +9,8 @@ import polars as pl
 
 import carbonacct
 
-from ._output import emit, format_option
+from ._errors import fail_on_option, raise_findings
+from ._output import emit, emit_result, format_option
 
 
 @click.command()
@@ -71,6 +72,7 @@ from ._output import emit, format_option
     help="Write all tables: .xlsx, .json, or .csv/.parquet (the per-target results).",
 )
 @format_option
+@fail_on_option
 def check(
     firms: str,
     footprint_path: str | None,
@@ -84,6 +86,7 @@ def check(
     steam_enthalpy: float | None,
     output: str | None,
     fmt: str,
+    fail_on: tuple[str, ...],
 ) -> None:
     """Check each firm against the pathways and the 标杆/基准 levels; print the summary."""
     if not (footprint_path or readings or actuals):
@@ -109,7 +112,8 @@ def check(
         for path in result.write(output):
             click.echo(f"wrote {path}", err=True)
     if fmt != "table":
-        emit(result.results, fmt)
+        emit_result(result, fmt)
+        raise_findings(_statuses(result), fail_on)
         return
     emit(result.summary, fmt, title=f"Firms by status ({result.provenance['year']})")
     if result.product_summary.height:
@@ -128,3 +132,13 @@ def check(
             title=f"Firms whose data are incomplete: follow up ({incomplete.height})",
         )
     sys.stdout.flush()
+    raise_findings(_statuses(result), fail_on)
+
+
+def _statuses(result: carbonacct.CheckResult) -> list[str | None]:
+    """Every status, plus ``exceeds_limit`` once per product over its GB quota limit."""
+    statuses: list[str | None] = result.results["status"].to_list()
+    products = result.products
+    if "exceeds_limit" in products.columns:
+        statuses += ["exceeds_limit"] * int(products["exceeds_limit"].fill_null(False).sum())
+    return statuses

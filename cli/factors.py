@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import click
 
@@ -83,20 +84,40 @@ def rehash(manifests: tuple[str, ...]) -> None:
     Do this only after checking the changed values against the official text,
     and cite that text in the file's source column.
     """
-    from carbonacct._manifest import write_checksum
+    from carbonacct._manifest import Manifest, pin_status, write_checksum
     from carbonacct.data import read_data_file
 
     for path in manifests:
         click.echo(f"{path}: sha256 {write_checksum(path)}")
-        read_data_file(path)  # the file must still pass the schema of its kind
+        read_data_file(path, allow_modified=True)  # the file must still pass its kind's schema
+        if pin_status(Manifest.from_toml(Path(path))) == "modified":
+            click.echo(
+                f"{path}: a shipped set that now differs from the pinned table; it is refused "
+                "until the release step `carbonacct factors pin` is run after review."
+            )
+
+
+@factors.command("pin")
+def pin() -> None:
+    """Pin the SHA-256 of every shipped data file (the release step, maintainers).
+
+    Run it after a reviewed change to the data and with the golden tests green.
+    A shipped set whose files later differ from the pins is labelled modified
+    and refused unless the library is loaded with allow_modified=True.
+    """
+    from carbonacct._manifest import pins, write_pins
+
+    out = write_pins()
+    click.echo(f"{out}: {len(pins())} files pinned")
 
 
 @factors.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 def check(paths: tuple[str, ...]) -> None:
     """Validate data files (yours or shipped): checksum, then the schema of the file's kind."""
+    from carbonacct._manifest import pin_status
     from carbonacct.data import read_data_file
 
     for path in paths:
         manifest, _ = read_data_file(path)
-        click.echo(f"{path}: ok, {manifest.kind} {manifest.label}")
+        click.echo(f"{path}: ok, {manifest.kind} {manifest.label} ({pin_status(manifest)})")

@@ -8,11 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 import click
-import polars as pl
 
 import carbonacct
 
-from ._output import emit, format_option
+from ._output import emit, emit_result, format_option
 
 _BY_ALIASES = {
     "site": "site_id",
@@ -54,6 +53,22 @@ def _by(value: str | None) -> tuple[str, ...]:
     return tuple(out)
 
 
+_GRID_MODES = ("provincial", "regional", "national", "national_excl_market", "ets")
+
+
+def _grid_factor(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A mode or a number: anything else is a usage error (exit 2), like any bad choice."""
+    if value in _GRID_MODES:
+        return value
+    try:
+        float(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not one of {', '.join(_GRID_MODES)} or a number [tCO2/MWh]."
+        ) from None
+    return value
+
+
 def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options shared by `footprint` and `validate`."""
     options = [
@@ -73,6 +88,7 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "--grid-factor",
             default="provincial",
             show_default=True,
+            callback=_grid_factor,
             help="provincial, regional, national, national_excl_market, ets, or a value in tCO2/MWh.",
         ),
         click.option(
@@ -123,7 +139,7 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "--rejects",
             "rejects_path",
             type=click.Path(dir_okay=False),
-            help="Write the rejected rows, with their reasons, to this CSV.",
+            help="Write the rejected rows, with their reasons: .csv, .xlsx, .json or .parquet.",
         ),
     ]
     for option in reversed(options):
@@ -217,9 +233,18 @@ class _Progress:
 
 
 def _write_rejects(result: carbonacct.Footprint, path: str | None) -> None:
-    if path:
-        result.rejects.write_csv(path)
-        click.echo(f"{result.quality.rows_rejected} rejected row(s) written to {path}", err=True)
+    if not path:
+        return
+    if path.lower().endswith(".csv"):
+        from carbonacct.io.writers.csv import to_csv
+
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(to_csv(result.rejects))  # formula-like text made inert
+    else:  # .xlsx, .json, .parquet: by the suffix, with the run's provenance
+        from carbonacct.io import write_result
+
+        write_result({"rejects": result.rejects}, path, result.provenance)
+    click.echo(f"{result.quality.rows_rejected} rejected row(s) written to {path}", err=True)
 
 
 @click.command()
@@ -314,18 +339,13 @@ def footprint(
         elif fmt == "table":
             # a terminal gets the headline columns; csv/json and -o get them all
             emit(
-                result.table.select(
-                    pl.col(c).round(3) if result.table.schema[c].is_float() else c
-                    for c in result.table.columns
-                    if c in _HEADLINE
-                ),
+                # rounded for people by unit in emit; the full values are in csv/json/-o
+                result.table.select(c for c in result.table.columns if c in _HEADLINE),
                 fmt,
                 title=f"Footprint ({result.provenance['method']['label']})",
             )
         else:
-            emit(result.table, fmt)
-            if result.intensities is not None and result.intensities.height and fmt == "table":
-                emit(result.intensities, fmt, title="Product intensities")
+            emit_result(result, fmt)  # the same document as -o out.csv|json
         sys.stdout.flush()
         click.echo(result.quality.summary(), err=True)
 

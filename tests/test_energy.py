@@ -7,7 +7,7 @@ import pytest
 from conftest import make_readings, one
 
 import carbonacct
-from carbonacct.energy import ncv_warnings, standard_coal_table
+from carbonacct.energy import standard_coal_table
 from carbonacct.options import Method
 
 M = Method(grid_factor="national")
@@ -23,15 +23,13 @@ def test_tabulated_coefficients() -> None:
     assert t["factor_set"].null_count() == 0
 
 
-def test_a_fuel_without_a_tabulated_coefficient_uses_its_ncv() -> None:
-    # LNG: NCV 51.498 GJ/t (GB/T 32151-2024 附录C) / 29.3076 GJ/tce = 1.757155 tce/t
+def test_a_withheld_coefficient_is_not_derived_from_the_ncv() -> None:
+    # LNG: GB/T 2589 tabulates it, but the printed value is unconfirmed and withheld; deriving
+    # 51.498 GJ/t / 29.3076 = 1.7572 tce/t would pass an unverified number off: none is given
     t = standard_coal_table(["lng"])
-    assert t["tce_per_unit"][0] == pytest.approx(51.498 / 29.3076, rel=1e-12)
-    assert ncv_warnings(t) and "lng" in ncv_warnings(t)[0]
-    assert standard_coal_table(["lng"], tce_from_ncv=False)["tce_per_unit"].to_list() == [None]
-    fp = carbonacct.footprint(
-        make_readings(("F1", "lng", 2.0, "t")), method=M.replace(tce_from_ncv=False)
-    )
+    assert t["tce_per_unit"].to_list() == [None]
+    assert t["tce_source"][0].startswith("none:")
+    fp = carbonacct.footprint(make_readings(("F1", "lng", 2.0, "t")), method=M)
     assert fp.quality.rejected_by_reason == {"missing_factor": 1}
 
 

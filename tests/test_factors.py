@@ -40,6 +40,7 @@ def test_every_shipped_set_loads_and_has_a_complete_manifest() -> None:
         "gbt32150-2025",
         "ipcc-gwp100",
         "gbt32151.34-2024",
+        "electricity-footprint",
     }
     assert set(LIB.sets) == expected
     for fs in LIB.sets.values():
@@ -225,7 +226,15 @@ def test_provincial_factors(province: str, values: tuple[float, float, float]) -
 )
 def test_ets_reporting_factor_by_period(year: int, expected: float) -> None:
     f = LIB.resolve("co2_factor", "electricity", region="CN", year=year, sets=["ets-reporting"])
-    assert f.value == expected and f.fallback is None
+    assert f.value == expected
+    # each ETS factor carries the data year it was issued for; a later year says so
+    issued = {2019: 2019, 2020: 2020, 2021: 2021}.get(year, 2022)
+    assert f.year == issued
+    assert f.fallback == (
+        None
+        if year == issued
+        else f"data year 2022 used for {year} (newest published not after it)"
+    )
 
 
 def test_legacy_regional_factors() -> None:

@@ -212,17 +212,21 @@ def test_grid_factor_modes(mode: str | float, ef: float) -> None:
     assert one(r, "co2_scope2_t", "JS") == pytest.approx(1000 * ef)
 
 
-def test_no_factor_is_a_rejected_row_not_a_zero() -> None:
+def test_no_grid_factor_keeps_the_energy_and_flags_the_co2() -> None:
     data = readings(
         ("XZ", "electricity", "1000", "MWh", "2023"), ("NM", "electricity", "1000", "MWh", "2023")
     )
-    # 西藏 has no provincial factor (its region, 西南, has one)
+    # 西藏 has no provincial factor: its region's, 西南 0.2472, with the fall-back stated (issue 18)
     r = footprint(data, firms=FIRMS, grid_factor="provincial")
-    assert r.quality.rejected_by_reason == {"missing_factor": 1}
-    assert r.rejects["firm_id"].to_list() == ["XZ"] and r.table["firm_id"].to_list() == ["NM"]
-    # 内蒙古 spans 华北 and 东北: no single regional factor
+    assert r.quality.rejected_by_reason == {}
+    assert one(r, "co2_t", "XZ") == pytest.approx(1000 * 0.2472)
+    assert any("CN-XZ (西藏) has no published provincial factor" in w for w in r.quality.warnings)
+    # 内蒙古 spans 华北 and 东北: no single regional factor, so no CO2; its energy stays
+    # (1 000 MWh × 0.1229 tce/MWh = 122.9 tce) and the row counts as co2_missing
     r = footprint(data, firms=FIRMS, grid_factor="regional")
-    assert r.rejects["firm_id"].to_list() == ["NM"]
+    assert r.quality.rows_rejected == 0
+    assert one(r, "energy_tce", "NM") == pytest.approx(122.9)
+    assert (one(r, "co2_t", "NM"), one(r, "rows_co2_missing", "NM")) == (0.0, 1)
     assert one(r, "co2_t", "XZ") == pytest.approx(1000 * 0.2472)
 
 
@@ -474,9 +478,10 @@ def test_outputs_carry_units_and_provenance(tmp_path: Path) -> None:
     wb = load_workbook(tmp_path / "out.xlsx")
     ws = wb["footprint"]
     header = [c.value for c in ws[1]]
-    units = dict(zip(header, [c.value for c in ws[2]], strict=True))
-    assert units["co2_t"] == "tCO2" and "provenance" in wb.sheetnames
-    assert ws.cell(3, header.index("co2_t") + 1).value == pytest.approx(582.7)  # a number, not text
+    # one header row; the units on their own sheet (table, column, unit)
+    units = {(t, c): u for t, c, u in wb["units"].iter_rows(min_row=2, values_only=True)}
+    assert units["footprint", "co2_t"] == "tCO2" and "provenance" in wb.sheetnames
+    assert ws.cell(2, header.index("co2_t") + 1).value == pytest.approx(582.7)  # a number, not text
     doc = json.loads((r.write(tmp_path / "out.json")[0]).read_text(encoding="utf-8"))
     assert doc["tables"]["footprint"][0]["co2_t"] == pytest.approx(582.7)
 

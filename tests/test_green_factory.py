@@ -514,12 +514,12 @@ def test_cli_refuses_malformed_files_in_one_line(
     path = tmp_path / "bad.yaml"
     path.write_text(text, encoding="utf-8")
     code, err = run_main(capsys, "green-score", str(path))
-    assert code == 2 and message in err and err.count("\n") == 1
+    assert code == 1 and message in err and err.count("\n") == 1  # 1: an input error
     assert str(path) in err or "nope" in message
 
 
 def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    """The console script's entry point (library errors → one line, exit code 2)."""
+    """The console script's entry point (library errors → one line, exit code 1)."""
     from carbonacct.cli import main
 
     with pytest.raises(SystemExit) as exit_:
@@ -550,10 +550,10 @@ def test_cli_weights_csv_refused_with_file_and_item(
         encoding="utf-8",
     )
     code, err = run_main(capsys, "green-score", str(path), "--weights", str(weights))
-    assert code == 2 and f"{path}, item I.2: weight '五' is not a number" in err
+    assert code == 1 and f"{path}, item I.2: weight '五' is not a number" in err
     weights.write_text("item,w\nI.1,5\n", encoding="utf-8")
     code, err = run_main(capsys, "green-score", str(path), "--weights", str(weights))
-    assert code == 2 and f"{weights}: a weights CSV has columns item_id and weight" in err
+    assert code == 1 and f"{weights}: a weights CSV has columns item_id and weight" in err
 
 
 def test_cli_rounds_points_for_people_and_keeps_them_for_machines(tmp_path: Path) -> None:

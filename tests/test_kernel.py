@@ -92,8 +92,12 @@ def dirty(rows: list[dict], seed: int, append: bool) -> list[dict]:
             9: {"unit": "t"},
             10: {"firm_id": None},
             11: {"meter_id": None},
+            12: dict.fromkeys(r),  # an empty row
+            13: {"value": 1e15},  # not a reading
+            14: {"value": -3e16, "firm_id": "NOBODY"},
+            15: {"firm_id": None, "carrier": None, "unit": None, "value": None},  # has a time
         }
-        if y < 0.06:
+        if y < 0.08:
             out.append(dict(r, **bad[int(y * 200)]))
     rnd.shuffle(tail)
     return out + tail
@@ -135,7 +139,7 @@ def both_groups(path: Path, **options: object) -> tuple[pl.DataFrame, pl.DataFra
 
 
 def assert_same_groups(fast: pl.DataFrame, slow: pl.DataFrame) -> None:
-    assert fast.select(GROUP_KEYS, "rows").equals(slow.select(GROUP_KEYS, "rows"))
+    assert_frame_equal(fast.select(*GROUP_KEYS, "rows"), slow.select(*GROUP_KEYS, "rows"))
     a, b = fast["_sum"].to_numpy(), slow["_sum"].to_numpy()
     finite = np.isfinite(a) & np.isfinite(b)
     same = (a == b) | (np.isnan(a) & np.isnan(b))  # a NaN or infinite value sums to itself
@@ -147,11 +151,12 @@ def assert_same_groups(fast: pl.DataFrame, slow: pl.DataFrame) -> None:
 
 
 def footprints(path: Path, monkeypatch: pytest.MonkeyPatch, **kw: object):  # type: ignore[no-untyped-def]
-    kw = {"grid_factor": "national", "checksum": False, "period": "month"} | kw
-    fast = carbonacct.footprint(str(path), **kw)  # type: ignore[arg-type]
+    method = carbonacct.Method(**({"grid_factor": "national", "period": "month"} | kw))  # type: ignore[arg-type]
+    run = carbonacct.RunOptions(checksum=False)
+    fast = carbonacct.footprint(str(path), method=method, run=run)
     with monkeypatch.context() as m:
         m.setattr(_kernel, "try_fast", lambda *a, **k: None)
-        slow = carbonacct.footprint(str(path), **kw)  # type: ignore[arg-type]
+        slow = carbonacct.footprint(str(path), method=method, run=run)
     return fast, slow
 
 
@@ -182,6 +187,9 @@ def test_dirty_parquet_same_on_both_paths(
             "missing_time",
             "bad_timestamp",
             "negative_value",
+            "empty_row",
+            "implausible_value",
+            "missing_firm_id",
             "duplicate_reading",
             "conflicting_duplicate",
         } <= found
@@ -215,6 +223,47 @@ def test_not_applicable_falls_back(tmp_path: Path) -> None:
     regs.write_parquet(tmp_path / "k.parquet")
     parts, source = read_readings(str(tmp_path / "k.parquet"), checksum=False)
     assert _kernel.try_fast(parts, source, ReadingOptions()) is None
+    aware = pl.DataFrame(rows).with_columns(pl.col("timestamp").dt.replace_time_zone("UTC"))
+    aware.write_parquet(tmp_path / "z.parquet")  # converted to the Method's time zone
+    parts, source = read_readings(str(tmp_path / "z.parquet"), checksum=False)
+    assert _kernel.try_fast(parts, source, ReadingOptions(timezone="Asia/Urumqi")) is None
+
+
+def test_a_meter_labelled_the_other_way_goes_the_polars_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Meter M1 runs 00:00 … 23:45 (start labels), M2 00:15 … 00:00 (end labels): the file as a
+    whole says start, M2 is decided on its own; the kernel leaves such a file to the polars
+    path, so the 00:00 of 1 February of M2 is January's on both."""
+    start = clean_rows(1, 1, 96 * 2, seed=8, start="2024-01-31")
+    end = clean_rows(1, 1, 96 * 2 - 1, seed=9, start="2024-01-31 00:15")
+    for r in end:
+        r["meter_id"] = "F0-M2"
+    end.append(dict(end[-1], timestamp=dt.datetime(2024, 2, 2), value=1.0))
+    path = write(start + end, tmp_path / "mixed.parquet", row_group=100)
+    parts, source = read_readings(str(path), checksum=False)
+    assert _kernel.try_fast(parts, source, ReadingOptions(period="month")) is None
+    fast, slow = footprints(path, monkeypatch)
+    assert_same_footprint(fast, slow)
+    assert "F0-M2" in fast.provenance["inputs"]["readings"]["interval_labels"][str(path)]
+    # with the label given, nothing is detected per meter and the kernel applies
+    options = ReadingOptions(period="month", interval_label="start")
+    assert _kernel.try_fast(parts, source, options) is not None
+
+
+def test_series_without_meter_ids_measured_per_firm_and_carrier(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = clean_rows(2, 2, 200, seed=10)
+    for r in rows:
+        if r["meter_id"] == "F1-M1":
+            r["meter_id"] = None
+    del rows[650]  # one reading of F1's unmetered natural gas missing
+    path = write(rows, tmp_path / "r.parquet", row_group=120)
+    fast, slow = footprints(path, monkeypatch)
+    assert_same_footprint(fast, slow)
+    gas = fast.completeness.filter(pl.col("meter_id") == "(no meter) natural_gas")
+    assert gas.select("firm_id", "expected", "present", "missing").rows() == [("F1", 200, 199, 1)]
 
 
 def test_hand_worked_duplicates(tmp_path: Path) -> None:
@@ -255,7 +304,10 @@ def test_matches_the_pure_python_reference(tmp_path: Path) -> None:
     assert _kernel.try_fast(parts, source, ReadingOptions(period="month")) is not None
     firms = pl.DataFrame({"firm_id": list(FIRMS), "province": list(FIRMS.values())})
     result = carbonacct.footprint(
-        str(tmp_path / "ref.parquet"), firms=firms, period="month", checksum=False
+        str(tmp_path / "ref.parquet"),
+        firms=firms,
+        method=carbonacct.Method(period="month"),
+        run=carbonacct.RunOptions(checksum=False),
     )
     expected, rejected = reference(rows)
     assert result.quality.rows_rejected == rejected and result.quality.balanced
@@ -314,3 +366,48 @@ def test_appended_corrections_settled_without_a_second_look(
     }
     gaps = fast.completeness.filter(pl.col("meter_id") == "F0-M0").row(0, named=True)
     assert (gaps["expected"], gaps["present"], gaps["missing"]) == (500, 500, 0)
+
+
+def test_many_meters_out_of_order_take_the_streamed_hash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the meters the screen cannot settle hold more rows than are read back into memory,
+    the bucketed hash over the streamed input decides, with the same result."""
+    rows = clean_rows(3, 2, 200, seed=12)
+    rnd = random.Random(13)
+    late = rows[100:400]
+    rnd.shuffle(late)  # two meters out of order: hashed
+    rows = rows[:100] + rows[400:] + late + [dict(rows[5]), dict(rows[450], value=0.5)]
+    path = write(rows, tmp_path / "r.parquet", row_group=150)
+    fetched, streamed = footprints(path, monkeypatch)
+    assert_same_footprint(fetched, streamed)
+    monkeypatch.setattr(_kernel._screen, "MAX_FETCHED", 10)
+    small, _ = footprints(path, monkeypatch)
+    assert_same_footprint(small, streamed)
+    assert small.quality.rejected_by_reason == {"duplicate_reading": 1, "conflicting_duplicate": 2}
+
+
+def test_scattered_rejects_added_up_per_group(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many rejected rows break the runs; the kernel then adds the runs of each group up within
+    the row group (forced here for small row groups), and the groups stay the same."""
+    rows = dirty(clean_rows(3, 3, 200, seed=14), seed=15, append=False)
+    path = write(rows, tmp_path / "r.parquet", row_group=400)
+    plain, slow = both_groups(path, period="month")
+    monkeypatch.setattr(_kernel, "_COMPACT", 1)
+    compacted, _ = both_groups(path, period="month")
+    assert_same_groups(compacted, slow)
+    assert_same_groups(compacted, plain)
+
+
+def test_equal_runs_give_equal_floats(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kernel adds values in the order of the rows, whichever thread reads a row group
+    first, so two runs give the same floats to the last bit."""
+    rows = dirty(clean_rows(3, 3, 300, seed=16), seed=17, append=True)
+    path = write(rows, tmp_path / "r.parquet", row_group=97)
+    monkeypatch.setattr(_kernel, "_COMPACT", 50)
+    first, _ = both_groups(path, period="month")
+    again, _ = both_groups(path, period="month")
+    assert first.equals(again)
+    assert first["_sum"].to_numpy().tobytes() == again["_sum"].to_numpy().tobytes()

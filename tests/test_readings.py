@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from carbonacct import InputError, footprint
+from carbonacct import CarbonacctError, InputError, footprint
 from carbonacct.io import detect_encoding
 
 TCE_PER_MWH = 0.1229
@@ -178,6 +178,24 @@ def test_interval_end_labels_move_the_midnight_reading_back(tmp_path: Path) -> N
     assert _monthly(end) == {"2024-01": pytest.approx(0.003)}
 
 
+def test_interval_labels_are_detected_per_meter(tmp_path: Path) -> None:
+    import datetime as dtm
+
+    start = dtm.datetime(2024, 1, 31)
+    lines = [  # meter A labelled by interval end (00:15 … 24:00), 10 kWh each
+        f"F1,A,电力,10,kWh,{(start + dtm.timedelta(minutes=15 * k)):%Y-%m-%d %H:%M}"
+        for k in range(1, 97)
+    ]
+    lines += [  # meter B labelled by interval start (00:00 … 23:45) on 1 February, 1 kWh each
+        f"F1,B,电力,1,kWh,{(start + dtm.timedelta(days=1, minutes=15 * k)):%Y-%m-%d %H:%M}"
+        for k in range(96)
+    ]
+    path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp", lines)
+    r = footprint(path, grid_factor=EF, period="month")
+    # A: 96 × 10 kWh, all on 31 January; B: 96 × 1 kWh, all on 1 February
+    assert _monthly(r) == {"2024-01": pytest.approx(0.96), "2024-02": pytest.approx(0.096)}
+
+
 def test_an_assumed_label_is_said(tmp_path: Path) -> None:
     lines = ["F1,M1,electricity,1,kWh,2024-01-31 23:45", "F1,M1,electricity,2,kWh,2024-02-01 00:15"]
     path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp", lines)
@@ -244,6 +262,37 @@ def test_a_register_capacity_column_tells_a_rollover_from_a_reset(tmp_path: Path
     assert r.quality.notes["register_rollover"] == 1
 
 
+def test_a_register_read_in_kwh_then_mwh_is_one_sequence(tmp_path: Path) -> None:
+    lines = [
+        "F1,R1,电力,1000,kWh,2024-01-01,register",
+        "F1,R1,电力,2,MWh,2024-02-01,register",  # 2 000 kWh
+        "F1,R1,电力,3000,kWh,2024-03-01,register",
+    ]
+    path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp,kind", lines)
+    r = footprint(path, grid_factor=EF, period="month")
+    # January: 2 000 − 1 000 kWh; February: 3 000 − 2 000 kWh
+    assert _monthly(r) == {"2024-01": pytest.approx(1.0), "2024-02": pytest.approx(1.0)}
+    assert r.quality.notes == {"register_baseline": 1}
+
+
+def test_a_register_misread_is_left_out_and_the_interval_bridged(tmp_path: Path) -> None:
+    values = [50000, 51000, 50990, 52000]  # March reads 10 kWh low, April is back above
+    lines = [
+        f"F1,R1,electricity,{v},kWh,2024-{m:02d}-01,register"
+        for m, v in zip((1, 2, 3, 4), values, strict=True)
+    ]
+    path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp,kind", lines)
+    r = footprint(path, grid_factor=EF, period="month")
+    # January 1 000 kWh; February 1 to April 1: 52 000 − 51 000 = 1 000 kWh over 60 days,
+    # 29 in February and 31 in March
+    assert _monthly(r) == {
+        "2024-01": pytest.approx(1.0),
+        "2024-02": pytest.approx(1.0 * 29 / 60),
+        "2024-03": pytest.approx(1.0 * 31 / 60),
+    }
+    assert r.quality.rejected_by_reason == {"register_misread": 1}
+
+
 # -- 5. Excel workbooks with several sheets ------------------------------------------------------
 
 
@@ -294,10 +343,11 @@ def test_duplicates_written_two_ways_are_found(tmp_path: Path) -> None:
     # accounted: M1 once (1 MWh) and M3 (2 MWh); M2's two conflicting readings are not summed
     assert _monthly(r) == {"2024": pytest.approx(3.0)}
     rejects = r.rejects.sort("row")
+    # rows as a spreadsheet shows them: the header is row 1
     assert rejects.select("row", "reject_reason").rows() == [
-        (2, "duplicate_reading"),
-        (3, "conflicting_duplicate"),
+        (3, "duplicate_reading"),
         (4, "conflicting_duplicate"),
+        (5, "conflicting_duplicate"),
     ]
 
 
@@ -321,11 +371,12 @@ def test_rejects_name_file_row_column_and_value(tmp_path: Path) -> None:
     )
     r = footprint([a, b], grid_factor=EF)
     got = r.rejects.select("file", "row", "column", "value", "reject_reason").rows()
+    # rows as a spreadsheet shows them (the header is row 1), counted per file
     assert got == [
-        (str(a), 2, "value", "abc", "not_a_number"),
-        (str(b), 1, "carrier", "unobtainium", "unknown_carrier"),
-        (str(b), 2, "value", "-5", "negative_value"),
-        (str(b), 3, "timestamp", "20x4", "bad_timestamp"),
+        (str(a), 3, "value", "abc", "not_a_number"),
+        (str(b), 2, "carrier", "unobtainium", "unknown_carrier"),
+        (str(b), 3, "value", "-5", "negative_value"),
+        (str(b), 4, "timestamp", "20x4", "bad_timestamp"),
     ]
     assert r.quality.rows_in == 5 and r.quality.rows_rejected == 4
 
@@ -367,15 +418,14 @@ def test_gaps_are_counted_per_meter_and_can_be_required_away(tmp_path: Path) -> 
 
 def test_missing_months_of_monthly_data(tmp_path: Path) -> None:
     lines = [f"F1,M1,electricity,1,MWh,2024-{m:02d}" for m in (1, 2, 5, 6)]
+    lines += [f"F1,,diesel,1,t,2024-{m:02d}" for m in range(1, 13)]  # no meter: one series
     path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,period", lines)
     r = footprint(path, grid_factor=EF)
-    row = r.completeness.row(0, named=True)  # type: ignore[union-attr]
-    assert (row["first"], row["last"], row["expected"], row["missing"]) == (
-        "2024-01",
-        "2024-06",
-        6,
-        2,
-    )
+    gaps = {row["meter_id"]: row for row in r.completeness.iter_rows(named=True)}  # type: ignore[union-attr]
+    # every month of the calendar year is expected: 12, of which M1 has 4
+    m1 = gaps["M1"]
+    assert (m1["first"], m1["last"], m1["expected"], m1["missing"]) == ("2024-01", "2024-12", 12, 8)
+    assert gaps["(no meter) diesel"]["missing"] == 0
 
 
 def test_a_row_with_more_fields_than_the_header_is_an_input_error(tmp_path: Path) -> None:
@@ -460,3 +510,113 @@ def test_steam_without_a_feedwater_deduction_says_so(tmp_path: Path) -> None:
     r = footprint(path, grid_factor=EF, steam_enthalpy=2780, steam_feedwater_enthalpy=83.74)
     assert r.table["heat_in_GJ"][0] == pytest.approx(2000 * (2780 - 83.74) / 1000)
     assert not any("feed-water" in w for w in r.quality.warnings)
+
+
+def test_implausible_scales_and_values_are_rejected(tmp_path: Path) -> None:
+    lines = [
+        "F1,electricity,1,1e308 kWh,2024-01-01",
+        "F1,electricity,1,1e5*1e5*1e5*1e5 kWh,2024-01-01",
+        "F1,electricity,1e306,GWh,2024-01-01",
+        "F1,electricity,1,亿kWh,2024-01-01",  # 10^8 kWh = 10^5 MWh: a plausible unit
+    ]
+    path = _csv(tmp_path / "r.csv", "firm_id,carrier,value,unit,timestamp", lines)
+    r = footprint(path, grid_factor=EF)
+    assert r.quality.rejected_by_reason == {"unknown_unit": 2, "implausible_value": 1}
+    assert _monthly(r) == {"2024": pytest.approx(1e5)}
+
+
+def test_bad_options_and_files_are_one_line_errors(tmp_path: Path) -> None:
+    good = _csv(
+        tmp_path / "r.csv", "firm_id,carrier,value,unit,timestamp", ["F1,电力,1,kWh,2024-01-01"]
+    )
+    with pytest.raises(CarbonacctError, match="not an IANA time zone"):
+        footprint(good, grid_factor=EF, timezone="Asia/Beijing")
+    quote = tmp_path / "q.csv"
+    quote.write_text('firm_id,carrier,value,unit,timestamp\n"F1,电力,1,kWh,2024-01-01\n', "utf-8")
+    with pytest.raises(InputError, match=r"q\.csv"):
+        footprint(quote, grid_factor=EF)
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("x")
+    with pytest.raises(InputError, match=r"fake\.xlsx: cannot be read"):
+        footprint(fake, grid_factor=EF)
+    both = _csv(
+        tmp_path / "b.csv",
+        "企业代码,firm_id,carrier,value,unit,timestamp",
+        ["F1,F2,电力,1,kWh,2024-01-01"],
+    )
+    with pytest.raises(InputError, match="both mean 'firm_id'"):
+        footprint(both, grid_factor=EF)
+
+
+def test_a_title_row_above_the_header_and_a_hidden_sheet(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "4月"
+    ws.append(["2024年4月 电力抄表"])
+    ws.append(["企业代码", "表计编号", "能源品种", "数量", "计量单位", "时间"])
+    for d in (1, 2, 3):
+        ws.append(["F1", "M1", "电力", 1000, "kWh", dt.datetime(2024, 4, d)])
+    hidden = wb.create_sheet("备份")
+    hidden.append(["企业代码", "表计编号", "能源品种", "数量", "计量单位", "时间"])
+    hidden.append(["F1", "M2", "电力", 500, "kWh", dt.datetime(2024, 4, 1)])
+    hidden.sheet_state = "hidden"
+    wb.save(tmp_path / "book.xlsx")
+    r = footprint(tmp_path / "book.xlsx", grid_factor=EF)
+    assert any("header found on row 2" in w for w in r.quality.warnings)
+    assert any("hidden sheet, read" in w for w in r.quality.warnings)
+    # 3 × 1 000 kWh + 500 kWh
+    assert _monthly(r) == {"2024": pytest.approx(3.5)}
+    assert r.quality.rows_in == 4
+
+
+def test_an_empty_row_is_rejected_as_such(tmp_path: Path) -> None:
+    lines = ["F1,electricity,1,kWh,2024-01-01", ",,,,", "F1,,1,kWh,2024-01-01"]
+    path = _csv(tmp_path / "r.csv", "firm_id,carrier,value,unit,timestamp", lines)
+    r = footprint(path, grid_factor=EF)
+    got = r.rejects.select("row", "reject_reason").rows()
+    assert got == [(3, "empty_row"), (4, "missing_carrier")]
+
+
+def test_rows_rejected_are_counted_on_their_own_meter(tmp_path: Path) -> None:
+    lines = [
+        "F1,M1,electricity,1,kWh,2024-01-05",
+        "F1,M1,electricity,-1,kWh,2024-01-06",  # rejected on M1
+        "F1,M2,electricity,1,kWh,2024-01-05",
+    ]
+    path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp", lines)
+    r = footprint(path, grid_factor=EF, period="month", by=("meter_id",))
+    got = dict(zip(r.table["meter_id"], r.table["rows_rejected"], strict=True))
+    assert got == {"M1": 1, "M2": 0}
+
+
+def test_electricity_without_a_grid_factor_keeps_its_energy(tmp_path: Path) -> None:
+    lines = ["F1,E1,电力,2020,1000,MWh", "F1,E1,电力,2023,1000,MWh", "F2,E2,电力,2023,1000,MWh"]
+    path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,period,value,unit", lines)
+    firms = pl.DataFrame({"firm_id": ["F1", "F2"], "province": ["江苏省", None]})
+    r = footprint(path, firms=firms)
+    rows = {
+        (f, p): (e, c, m)
+        for f, p, e, c, m in r.table.select(
+            "firm_id", "period", "energy_tce", "co2_t", "rows_co2_missing"
+        ).iter_rows()
+    }
+    # 1 000 MWh × 0.1229 tce/MWh = 122.9 tce every time; CO2 only where a grid factor exists:
+    # Jiangsu 2023 0.5827 → 582.7 t; 2020 (no MEE/NBS factor) and F2 (no province) missing
+    assert rows[("F1", "2020")] == (pytest.approx(122.9), 0.0, 1)
+    assert rows[("F1", "2023")] == (pytest.approx(122.9), pytest.approx(582.7), 0)
+    assert rows[("F2", "2023")] == (pytest.approx(122.9), 0.0, 1)
+    assert r.quality.rows_rejected == 0
+    assert any("no grid factor for 2 electricity row(s)" in w for w in r.quality.warnings)
+
+
+def test_a_header_written_twice_in_a_workbook_is_refused(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["企业代码", "能源品种", "数量", "计量单位", "时间", "企业代码"])
+    wb.active.append(["F1", "电力", 1, "kWh", "2024-01-01", "F2"])
+    wb.save(tmp_path / "b.xlsx")
+    with pytest.raises(InputError, match="both mean 'firm_id'"):
+        footprint(tmp_path / "b.xlsx", grid_factor=EF)

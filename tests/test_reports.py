@@ -85,6 +85,7 @@ def test_firm_report() -> None:
     assert energy == pytest.approx(float(monthly.table["energy_tce"].sum()), abs=0.05)
     assert energy == pytest.approx(float(yearly.table["energy_tce"][0]), abs=0.05)
     assert "gbt32151-2024@1.0.0" in text and "mee-nbs-2025-47@1.0.0" in text  # provenance footnote
+    assert "official" in text and "表3 省级电力平均二氧化碳排放因子" in text  # grade and table
     assert "http" not in text.replace("http://www.w3", "")  # self-contained: nothing fetched
 
 

@@ -118,7 +118,7 @@ def test_agreement_and_each_cause() -> None:
     assert e["ok"] == "agrees"
     assert e["ets factor"].startswith("different factor: 0.581 tCO2/MWh of ets-reporting")
     assert e["whole tonnes"].startswith("rounding: line_1t")
-    assert e["lost 10^4"].startswith("unit slip: a 10^4 multiplier added")
+    assert e["lost 10^4"].startswith("unit slip: the reported figure is 10^4×")
     assert e["export left in"].startswith("exports not deducted")
     assert e["no OF"].startswith("formula variant: oxidation rate omitted")
     assert e["old set"].startswith("different factor set: ndrc-2013 parameters")

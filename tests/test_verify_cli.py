@@ -49,7 +49,7 @@ def test_example_report_shows_each_kind_of_explanation(
         "外购电力(因子笔误)": "reported factor 0.5987 tCO2/MWh matches no publication",
         "锅炉天然气": "rounding: ets_platform_car_2dp",  # 1000 × 5.96 × 0.99 × 44/12 = 21634.80
         "柴油(取整)": "rounding: line_1t",  # 100.4 × 3.09594 = 310.83 → 311
-        "柴油(kg记作t)": "unit slip: value read in a unit 1000×",  # 310 829 kg as t
+        "柴油(kg记作t)": "unit slip: the reported figure is 1000×",  # 310 829 kg as t
         "柴油(未乘氧化率)": "formula variant: oxidation rate omitted",  # 100 × 42.652 × 0.0202 × 44/12
         "柴油(2013参数)": "different factor set: ndrc-2013",  # 100 × 43.33 × 0.0202 × 0.98 × 44/12
         "叉车柴油": "emission stated without activity",
@@ -72,11 +72,12 @@ def test_output_carries_both_factors_policy_and_provenance(example: Path, suffix
 
         wb = load_workbook(out)
         sheet = list(wb["reconciliation"].values)
-        header, units, first = sheet[0], sheet[1], dict(zip(sheet[0], sheet[2], strict=True))
+        first = dict(zip(sheet[0], sheet[1], strict=True))
         prov = {k: v for k, v in wb["provenance"].values}
-        assert units[header.index("reported_co2_t")] == "t"  # io.column_unit: t (of CO2)
+        units = {(t, c): u for t, c, u in list(wb["units"].values)[1:]}
+        assert units["reconciliation", "reported_co2_t"] == "t"  # io.column_unit: t (of CO2)
         rounding = json.loads(prov["rounding"])
-        summary = {r[0]: r[2] for r in list(wb["summary"].values)[2:] if not r[1]}
+        summary = {r[0]: r[2] for r in list(wb["summary"].values)[1:] if not r[1]}
         # 16 lines: 4 agree, 9 explained, 1 not checkable, 1 unexplained, 1 error
         assert summary == {
             "agrees": 4,
@@ -110,12 +111,12 @@ def test_bad_input_is_one_line_and_a_nonzero_exit(
         ("--grid-factor", "nonsense"): "'nonsense' is not a grid-factor mode",
     }
     for args, message in cases.items():
-        assert reconcile_cli(example, *args) == 2
+        assert reconcile_cli(example, *args) == 1  # an input error
         err = capsys.readouterr().err
         assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
     (example / "report.csv").write_text('firm_id,line\n"JS01,x\n', encoding="utf-8")
-    assert reconcile_cli(example) == 2
+    assert reconcile_cli(example) == 1
     assert "not a readable table" in capsys.readouterr().err
     (example / "report.csv").write_text("firm_id,line\nJS01,x\n", encoding="utf-8")
-    assert reconcile_cli(example) == 2
+    assert reconcile_cli(example) == 1
     assert "needs column(s) ['carrier', 'value', 'unit']" in capsys.readouterr().err

@@ -170,7 +170,7 @@ def test_tolerance_from_the_reported_precision() -> None:
     assert r["to 1 t"]["status"] == "agrees" and r["to 1 t"]["reported_precision_t"] == 1.0
     assert r["to 0.01 t"]["explanation"].startswith("rounding: line_1t")
     assert r["to 0.1 t"]["status"] == "unexplained"
-    assert r["slip"]["explanation"].startswith("unit slip: value read in a unit 1000×")
+    assert r["slip"]["explanation"].startswith("unit slip: the reported figure is 1000×")
     # at a fixed 0.005 t the same slip was "unexplained" (|310829 − 310829.33| = 0.33)
     slip = {"line": "slip", "carrier": "柴油", "value": "100.4", "unit": "t"}
     fixed = reconcile(report(slip | {"reported_co2_t": "310829"}), tolerance_t=0.005).table
@@ -294,3 +294,27 @@ def test_total_lines_and_the_order_of_rounding(tmp_path: Any) -> None:
     assert r["合计"]["explanation"] == "total not checkable: rows 2 could not be recomputed"
     with_activity = run(total | {"value": "100", "unit": "t"})["合计"]
     assert "a total line states tCO2" in with_activity["explanation"]
+
+
+def test_a_reported_zero_is_not_explained_as_a_unit_slip_and_an_excel_year_reads() -> None:
+    import polars as pl
+
+    from carbonacct.verify import reconcile
+
+    lines = pl.DataFrame(
+        {
+            "firm_id": ["JS01", "JS01"],
+            "line": ["零报告电", "柴油"],
+            "carrier": ["电力", "柴油"],
+            "value": [1.0, 100.0],
+            "unit": ["MWh", "t"],
+            "year": [2023.0, 2023.0],  # as an Excel number cell arrives
+            # 1 MWh × 0.5827 = 0.5827 t, reported 0: an omission, not a slip;
+            # 100 t × 42.652 GJ/t × 0.0202 tC/GJ × 0.98 × 44/12 = 309.59 t
+            "reported_co2_t": [0.0, 309.59],
+        }
+    )
+    firms = pl.DataFrame({"firm_id": ["JS01"], "province": ["江苏"]})
+    table = reconcile(lines, firms=firms).table
+    status = dict(zip(table["line"], table["status"], strict=True))
+    assert status == {"零报告电": "unexplained", "柴油": "agrees"}

@@ -11,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-from carbonacct.errors import CarbonacctError, InputError, format_rows
+from carbonacct.errors import CarbonacctError, InputError
 from carbonacct.io import TableLike, read_side_table
 
 ACTUAL_SCHEMA: dict[str, Any] = {
@@ -37,51 +37,13 @@ VALUE_ADDED_METRICS = ("energy_intensity_va", "co2_intensity_va")
 
 
 def read_firms(firms: TableLike) -> tuple[pl.DataFrame, dict[str, Any]]:
-    """``firm_id``, ``name``, ``province`` (region code), ``city``, ``sector`` (GB/T 4754 digits).
+    """``firm_id``, ``name``, ``province`` (region code), ``city``, ``sector`` (GB/T 4754 digits),
+    read as the footprint reads them."""
+    from carbonacct._sides import read_firms as read
 
-    A sector written with its section letter (``C3399``) is the same code as ``3399``.
-    """
-    from carbonacct.vocabulary import region_code
-
-    frame, src = read_side_table(firms, ("firm_id",), "the firms table")
-    for col in ("name", "province", "city", "sector"):
-        if col not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(col))
-    frame = frame.with_columns(
-        pl.col("firm_id").cast(pl.String).str.strip_chars(),
-        pl.col("sector").cast(pl.String).str.strip_chars().str.replace(r"^[A-Ta-t]", ""),
-    )
-    provinces = []
-    for i, value in enumerate(frame["province"].cast(pl.String).to_list(), start=1):
-        try:
-            provinces.append(region_code(value) if value not in (None, "") else None)
-        except CarbonacctError as exc:
-            raise InputError(
-                f"{src.name}, row {i}, column 'province': {exc}",
-                file=src.name,
-                row=i,
-                column="province",
-                value=value,
-            ) from None
-    frame = frame.with_columns(pl.Series("province", provinces, dtype=pl.String))
-    dupes = frame.filter(pl.col("firm_id").is_duplicated())
-    if dupes.height:
-        raise InputError(
-            f"{src.name}: firm_id repeated:"
-            + format_rows(dupes.select("row", "firm_id").head(5).to_dicts())
-            + "\nGive each firm once.",
-            file=src.name,
-            row=int(dupes["row"][0]),
-            column="firm_id",
-        )
-    out = frame.select(
-        "firm_id",
-        pl.col("name").cast(pl.String),
-        "province",
-        pl.col("city").cast(pl.String),
-        "sector",
-    )
-    return out, src.record()
+    frame, src = read(firms)
+    assert frame is not None and src is not None
+    return frame.select("firm_id", "name", "province", "city", "sector"), src.record()
 
 
 def read_actuals(actuals: TableLike) -> pl.DataFrame:

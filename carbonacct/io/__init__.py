@@ -12,7 +12,6 @@ beside CSV, a provenance sheet in Excel.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ __all__ = [
     "read_table",
     "rename_columns",
     "sha256_file",
+    "table_units",
     "write_result",
 ]
 
@@ -127,6 +127,7 @@ def read_readings(
         tuple(f for s in sources for f in s.files),
         tuple(e for s in sources for e in s.encodings),
         tuple(u for s in sources for u in s.unread),
+        tuple(n for s in sources for n in s.notes),
     )
 
 
@@ -186,65 +187,19 @@ def write_result(
     ``.parquet``: the first table, units in each field's metadata, the
     provenance in the file metadata. ``.csv``: the first table plus a JSON
     sidecar (``OUT.csv.json``) with units and provenance. ``.json``: all
-    tables and the provenance in one document. ``.xlsx``: one sheet per table,
-    units in the header row, provenance on its own sheet.
+    tables and the provenance in one document. ``.xlsx``: one sheet per table
+    with one header row, a units sheet and a provenance sheet. Formula-like
+    text is written inert (see :mod:`carbonacct.io.writers`).
 
     Returns the paths written.
     """
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    name, main = next(iter(tables.items()))
-    units = {t: {c: column_unit(c) for c in f.columns if column_unit(c)} for t, f in tables.items()}
-    suffix = out.suffix.lower()
-    if suffix == ".parquet":
-        _write_parquet(main, out, units[name], provenance)
-        return [out]
-    if suffix == ".csv":
-        main.write_csv(out)
-        sidecar = out.with_name(out.name + ".json")
-        sidecar.write_text(
-            json.dumps(
-                {"table": name, "units": units[name], "provenance": provenance},
-                ensure_ascii=False,
-                indent=1,
-                default=str,
-            ),
-            encoding="utf-8",
-        )
-        return [out, sidecar]
-    if suffix == ".json":
-        doc = {
-            "provenance": provenance,
-            "units": units,
-            "tables": {t: f.to_dicts() for t, f in tables.items()},
-        }
-        out.write_text(json.dumps(doc, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
-        return [out]
-    if suffix == ".xlsx":
-        from carbonacct._excel import write_workbook
+    from carbonacct.io.writers import write_tables
 
-        write_workbook(tables, out, units, provenance)
-        return [out]
-    raise InputError(
-        f"{out}: unsupported output type {suffix!r}; use .csv, .parquet, .json or .xlsx.",
-        file=str(out),
-        row=None,
-        column=None,
-    )
+    return write_tables(tables, path, table_units(tables), provenance)
 
 
-def _write_parquet(
-    frame: pl.DataFrame, out: Path, units: Mapping[str, str | None], provenance: Mapping[str, Any]
-) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    table = frame.to_arrow()
-    fields = [
-        f.with_metadata({"unit": units[f.name]}) if units.get(f.name) else f for f in table.schema
-    ]
-    meta = {
-        b"carbonacct.provenance": json.dumps(provenance, ensure_ascii=False, default=str).encode()
+def table_units(tables: Mapping[str, pl.DataFrame]) -> dict[str, dict[str, str]]:
+    """The unit of each column that declares one, per table."""
+    return {
+        t: {c: u for c in f.columns if (u := column_unit(c)) is not None} for t, f in tables.items()
     }
-    table = table.cast(pa.schema(fields, metadata=meta))
-    pq.write_table(table, out)

@@ -62,6 +62,8 @@ class Part:
     rows: int
     files: tuple[str, ...] = ()
     file_rows: tuple[int, ...] = ()
+    #: The row (CSV: line) of the first data row in the file, as a spreadsheet shows it.
+    first: int = 1
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class Source:
     files: tuple[str, ...] = field(default_factory=tuple)
     encodings: tuple[str, ...] = field(default_factory=tuple)
     unread: tuple[Unread, ...] = field(default_factory=tuple)
+    notes: tuple[str, ...] = field(default_factory=tuple)
 
     def record(self) -> dict[str, Any]:
         rec: dict[str, Any] = {"name": self.name, "format": self.format, "sha256": self.sha256}
@@ -112,23 +115,41 @@ def _sha256_many(paths: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
-def rename_columns(columns: Sequence[str]) -> dict[str, str]:
-    """Map foreign headers (Chinese, mixed case, stray spaces, BOM) to library names."""
-    mapping = {}
-    taken = set()
+def rename_columns(columns: Sequence[str], source: str = "the input") -> dict[str, str]:
+    """Map foreign headers (Chinese, mixed case, stray spaces, BOM) to library names.
+
+    Raises
+    ------
+    InputError
+        When two headers mean the same column (企业代码 and firm_id, or one header
+        written twice): which one holds the data cannot be guessed.
+    """
+    mapping: dict[str, str] = {}
+    taken: dict[str, str] = {}
     for c in columns:
         key = c.strip().lstrip("\ufeff").strip()
+        if "_duplicated_" in key:  # polars' name for a header that appears twice
+            key = key.split("_duplicated_")[0]
+        base, _, n = key.rpartition("_")
+        if n.isdigit() and base in columns:  # the Excel reader's name for it (企业代码_1)
+            key = base
         name = COLUMN_MAP.get(key) or COLUMN_MAP.get(key.lower()) or key.lower().replace(" ", "_")
-        if name in taken:  # two headers mapping to one name: keep the first, leave the other as is
-            continue
-        taken.add(name)
+        if name in taken:
+            raise InputError(
+                f"{source}: columns {taken[name]!r} and {c!r} both mean {name!r}; keep one "
+                "(or rename the other).",
+                file=source,
+                row=1,
+                column=c,
+            )
+        taken[name] = c
         if name != c:
             mapping[c] = name
     return mapping
 
 
-def _renamed(lf: pl.LazyFrame) -> pl.LazyFrame:
-    return lf.rename(rename_columns(lf.collect_schema().names()))
+def _renamed(lf: pl.LazyFrame, source: str = "the input") -> pl.LazyFrame:
+    return lf.rename(rename_columns(lf.collect_schema().names(), source))
 
 
 # -- encodings ---------------------------------------------------------------------------------
@@ -211,9 +232,14 @@ def detect_encoding(path: str | Path, encoding: str | None = None) -> str:
         if enc == "utf-8" and not encoding and not had_text:
             continue  # no UTF-8 text before the first odd byte: try GB18030
         line = _line_of(path, offset)
+        hint = (
+            "the file is damaged there, or in another encoding: give it (--encoding)"
+            if enc != "utf-8" or had_text
+            else "save the file as UTF-8, or give its encoding (--encoding gb18030)"
+        )
         raise InputError(
-            f"{path}, line {line}: bytes {bad[:4]!r} are not valid {enc}; nothing was read. "
-            "Save the file as UTF-8, or give its encoding (--encoding gb18030).",
+            f"{path}, line {line}: bytes {bad[:4]!r} are not valid {enc}; nothing was read: "
+            f"{hint}.",
             file=str(path),
             row=line,
             column=None,
@@ -259,7 +285,7 @@ def _csv_part(path: Path, encoding: str | None) -> tuple[Part, str]:
     sep = _separator(readable)
     lf = pl.scan_csv(readable, infer_schema=False, separator=sep, truncate_ragged_lines=False)
     rows = int(lf.select(pl.len()).collect().item())
-    return Part(_renamed(lf), str(path), "csv", rows), enc
+    return Part(_renamed(lf, str(path)), str(path), "csv", rows, first=2), enc
 
 
 # -- Excel -------------------------------------------------------------------------------------
@@ -267,7 +293,7 @@ def _csv_part(path: Path, encoding: str | None) -> tuple[Part, str]:
 
 def _excel_parts(
     path: Path, sheet: str | None, wanted: Callable[[list[str]], str | None] | None
-) -> tuple[list[Part], list[Unread]]:
+) -> tuple[list[Part], list[Unread], list[str]]:
     """Every sheet that holds the wanted columns; the others listed with their row counts."""
     import fastexcel
 
@@ -281,24 +307,52 @@ def _excel_parts(
             column=None,
             value=sheet,
         )
-    parts, unread = [], []
+    parts, unread, notes = [], [], []
     for name in names:
-        frame = reader.load_sheet(name).to_polars()
-        frame = frame.rename(rename_columns(frame.columns))
         label = f"{path}#{name}"
+        frame, header, why = _sheet_table(reader, name, label, wanted if sheet is None else None)
         if sheet is not None and name != sheet:
             unread.append(Unread(label, frame.height, f"not the sheet asked for ({sheet!r})"))
             continue
-        why = wanted(frame.columns) if wanted is not None and sheet is None else None
         if why is not None:
             unread.append(Unread(label, frame.height, why))
             continue
-        parts.append(Part(frame.lazy(), label, "excel", frame.height))
+        visible = getattr(reader.load_sheet(name, n_rows=0), "visible", "visible")
+        if visible != "visible":
+            notes.append(f"{label}: a {visible} sheet, read ({frame.height} rows)")
+        if header > 0:
+            notes.append(f"{label}: header found on row {header + 1} (rows above it skipped)")
+        parts.append(Part(frame.lazy(), label, "excel", frame.height, first=header + 2))
         if wanted is None and sheet is None:
             # a side table (firms, activity ...) is the first sheet; the rest are listed
             unread += [Unread(f"{path}#{n}", -1, "only the first sheet is read") for n in names[1:]]
             break
-    return parts, unread
+    return parts, unread, notes
+
+
+#: How far down a sheet the header row is looked for (title rows above it are common).
+HEADER_SEARCH_ROWS = 10
+
+
+def _sheet_table(
+    reader: Any, name: str, label: str, wanted: Callable[[list[str]], str | None] | None
+) -> tuple[pl.DataFrame, int, str | None]:
+    """(the sheet as a table, its header row, why it is not read): the first row that holds
+    the wanted columns is the header."""
+    first_why, first = None, pl.DataFrame()
+    for header in range(HEADER_SEARCH_ROWS if wanted is not None else 1):
+        try:
+            frame = reader.load_sheet(name, header_row=header).to_polars()
+        except Exception:  # fewer rows than that
+            break
+        frame = frame.rename(rename_columns(frame.columns, label))
+        why = wanted(frame.columns) if wanted is not None else None
+        if why is None:
+            return frame, header, None
+        first_why = first_why or why
+        if header == 0:
+            first = frame
+    return first, 0, first_why
 
 
 # -- the reader --------------------------------------------------------------------------------
@@ -339,6 +393,18 @@ def _parquet_rows(path: Path) -> int:
         ) from None
 
 
+def _without_repeated_hive_columns(lf: pl.LazyFrame, first_file: Path) -> pl.LazyFrame:
+    """A partition column (firm=F1/) that a column of the files already holds (企业代码) is
+    dropped: the files' own column is the reading's."""
+    import pyarrow.parquet as pq
+
+    names = pq.read_schema(first_file).names
+    meaning = lambda c: rename_columns([c]).get(c, c)  # noqa: E731
+    in_files = {meaning(c) for c in names}
+    drop = [c for c in lf.collect_schema().names() if c not in names and meaning(c) in in_files]
+    return lf.drop(drop) if drop else lf
+
+
 def _parquet_files_part(path: Path, name: str, checksum: bool) -> tuple[Part, str | None]:
     if path.is_file():
         files = [path]
@@ -352,7 +418,9 @@ def _parquet_files_part(path: Path, name: str, checksum: bool) -> tuple[Part, st
     # a partition file of a hive data set (firm=F1/0.parquet) keeps its partition columns
     hive = path.is_dir() or any("=" in p for p in path.parent.parts)
     lf = pl.scan_parquet(path if path.is_dir() else name, hive_partitioning=hive)
-    part = Part(_renamed(lf), name, "parquet", sum(counts), tuple(map(str, files)), counts)
+    if hive:
+        lf = _without_repeated_hive_columns(lf, files[0])
+    part = Part(_renamed(lf, name), name, "parquet", sum(counts), tuple(map(str, files)), counts)
     return part, _sha256_many(files) if checksum else None
 
 
@@ -387,7 +455,7 @@ def read_parts(
         return _read_parts(source, checksum, encoding, sheet, wanted)
     except InputError:
         raise
-    except (pl.exceptions.PolarsError, OSError, ValueError, RuntimeError) as exc:
+    except Exception as exc:  # any reader's failure (polars, pyarrow, calamine, zip) is the file's
         name = str(source) if isinstance(source, (str, Path)) else type(source).__name__
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(
@@ -426,11 +494,13 @@ def _read_parts(
             name, digest, "parquet", (name,)
         )
     if suffix in (".xlsx", ".xlsm", ".xls"):
-        parts, unread = _excel_parts(path, sheet, wanted)
-        return parts, Source(name, digest, "excel", (name,), unread=tuple(unread))
+        parts, unread, notes = _excel_parts(path, sheet, wanted)
+        return parts, Source(
+            name, digest, "excel", (name,), unread=tuple(unread), notes=tuple(notes)
+        )
     if suffix == ".json":
         frame = pl.read_json(path)
-        return [Part(_renamed(frame.lazy()), name, "json", frame.height)], Source(
+        return [Part(_renamed(frame.lazy(), name), name, "json", frame.height)], Source(
             name, digest, "json", (name,)
         )
     raise InputError(

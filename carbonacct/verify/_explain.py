@@ -25,10 +25,14 @@ from carbonacct.verify.rounding import RoundingPolicy
 __all__ = ["explain", "reported_factor_document"]
 
 _UNIT_SLIPS = {
-    Decimal(1000): "unit slip: value read in a unit 1000× too small (e.g. MWh as kWh, t as kg)",
-    Decimal("0.001"): "unit slip: value read in a unit 1000× too large (e.g. kWh as MWh, kg as t)",
-    Decimal(10000): "unit slip: a 10^4 multiplier added (e.g. Nm3 read as 万Nm3)",
-    Decimal("0.0001"): "unit slip: the 10^4 multiplier lost (e.g. 万Nm3 read as Nm3)",
+    Decimal(1000): "unit slip: the reported figure is 1000× the recomputed one (on one side a "
+    "value in kWh taken as MWh, or kg as t)",
+    Decimal("0.001"): "unit slip: the reported figure is 1/1000 of the recomputed one (on one "
+    "side a value in MWh taken as kWh, or t as kg)",
+    Decimal(10000): "unit slip: the reported figure is 10^4× the recomputed one (a 10^4 "
+    "multiplier added on one side, e.g. Nm3 read as 万Nm3)",
+    Decimal("0.0001"): "unit slip: the reported figure is 1/10^4 of the recomputed one (a 10^4 "
+    "multiplier lost on one side, e.g. 万Nm3 read as Nm3)",
 }
 _FULL = RoundingPolicy("full", "full precision")
 
@@ -96,7 +100,9 @@ def explain(
     if line.exported and close(chain.co2(gross, _FULL)):
         return f"exports not deducted: {line.exported:g} {line.unit} delivered outside were left in"
     full = chain.co2(net, _FULL)
-    for k, why in _UNIT_SLIPS.items():
+    # a zero on either side matches every multiple: no slip can explain it
+    slips = _UNIT_SLIPS.items() if line.reported != 0 and full != 0 else ()
+    for k, why in slips:
         if close(full * k):
             return why
     if chain.sign < 0 and close(-full):

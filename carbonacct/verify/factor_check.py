@@ -208,7 +208,11 @@ def _candidates(
                 pl.col("valid_from").is_null() | (pl.col("valid_from") <= end)
             )
             undated = undated & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= start))
-            frame = frame.filter((pl.col("year") == value) | undated)
+            # ETS reporting rows carry the data year they were issued for and a validity period
+            covers = (pl.col("valid_from") <= end) & (
+                pl.col("valid_to").is_null() | (pl.col("valid_to") >= start)
+            )
+            frame = frame.filter((pl.col("year") == value) | undated | covers.fill_null(False))
         else:
             frame = frame.filter(pl.col(column) == value)
     return _in_unit(frame, unit)

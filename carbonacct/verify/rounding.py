@@ -35,7 +35,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from carbonacct._manifest import data_dir
+from carbonacct._manifest import pinned_path
 from carbonacct.errors import InputError
 
 __all__ = [
@@ -189,7 +189,7 @@ def rounding_policies() -> dict[str, RoundingPolicy]:
     >>> rounding_policies()["line_0.01t"].steps
     (RoundingStep(quantity='co2_t', decimals=2, rule='half_up'),)
     """
-    path = data_dir() / "rounding" / "policies.toml"
+    path = pinned_path("rounding/policies.toml")  # refused if it differs from the pinned table
     return _parse(path.read_text(encoding="utf-8"), "policies.toml", "shipped")
 
 

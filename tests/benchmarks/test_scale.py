@@ -4,6 +4,9 @@ Run with the README's command (CARBONACCT_BENCH=1). Sizes come from
 CARBONACCT_BENCH_ROWS (default "20000000,40000000"), rounds from
 CARBONACCT_BENCH_ROUNDS (default 3; pandas runs once); data sets are
 generated once into CARBONACCT_BENCH_DIR (default /tmp/carbonacct-bench).
+The memory case runs the default CLI with ``--rejects`` on
+CARBONACCT_BENCH_BIG rows (default 100000000; 0 leaves it out) of which 10 %
+are rejected (bad values, carriers and units, and appended duplicates).
 Every run is a fresh process, timed from outside (wall time including
 interpreter start-up) with its own peak memory (wait4); the approaches
 alternate within each round so that they share the machine's load. The
@@ -34,10 +37,44 @@ SIZES = [int(s) for s in os.environ.get("CARBONACCT_BENCH_ROWS", "20000000,40000
 ROOT = Path(os.environ.get("CARBONACCT_BENCH_DIR", "/tmp/carbonacct-bench"))
 ROUNDS = int(os.environ.get("CARBONACCT_BENCH_ROUNDS", "3"))
 APPROACHES = ["cli", "duckdb", "cli_no_dup_check", "bare_scan", "pandas_pint"]
+BIG = int(os.environ.get("CARBONACCT_BENCH_BIG", "100000000"))
 RESULTS: dict[tuple[int, str], list[dict]] = {}
 LOAD: list[str] = []
 METERS = 3
 INTERVALS = 366 * 96  # 15-minute readings in 2024
+
+
+def spoiled(rows: int, bad: float) -> Path:
+    """``rows`` readings with a fraction ``bad`` spoiled as the generator spoils them (bad
+    values, carriers and units, duplicates appended): copies of the 20 M-row set under other
+    firm ids, which is much quicker than generating them."""
+    import numpy as np
+    import polars as pl
+
+    from carbonacct.synth import _spoil
+
+    base = dataset(SIZES[0])
+    copies = max(1, round(rows / SIZES[0]))
+    path = ROOT / f"copies{copies}-bad{bad:g}"
+    if (path / "firms.csv").exists():
+        return path
+    rng = np.random.default_rng(2)
+    firms = pl.read_csv(base / "firms.csv", infer_schema=False)
+    for i in range(copies):
+        for src in sorted((base / "readings").glob("*/*.parquet")):
+            dst = path / "readings" / f"{src.parent.name}-{i}" / src.name
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            frame = pl.read_parquet(src).with_columns(
+                pl.col("firm_id") + f"-{i}",
+                pl.col("meter_id") + f"-{i}",
+                pl.col("value").cast(pl.String),
+            )
+            frame, _ = _spoil(frame, rng, bad)
+            frame = frame.with_columns(pl.col("value").cast(pl.Float64, strict=False))
+            frame.write_parquet(dst, row_group_size=1_000_000)
+    copied = [firms.with_columns(pl.col("firm_id") + f"-{i}") for i in range(copies)]
+    pl.concat(copied).write_csv(path / "firms.csv")
+    return path
 
 
 def dataset(rows: int) -> Path:
@@ -137,6 +174,8 @@ def command(approach: str, path: Path, out: Path) -> list[str]:
         cli = Path(sys.executable).with_name("carbonacct")
         cmd = [str(cli), "footprint", str(path / "readings"), "--firms", str(path / "firms.csv")]
         cmd += ["--period", "month", "-o", str(out)]
+        if approach == "cli_rejects":
+            cmd += ["--rejects", str(path / "rejects.parquet")]
         return cmd + (["--no-duplicate-check"] if approach == "cli_no_dup_check" else [])
     return [sys.executable, str(HERE / "runner.py"), approach, str(path), str(factors_for(path))]
 
@@ -144,6 +183,7 @@ def command(approach: str, path: Path, out: Path) -> list[str]:
 def run(approach: str, path: Path) -> dict:
     """One fresh process: wall time from outside, its own peak RSS, and its result."""
     out, log = path / f"out-{approach}.parquet", path / f"out-{approach}.json"
+    load = os.getloadavg()[0]
     with log.open("w") as stdout:
         start = time.perf_counter()
         proc = subprocess.Popen(command(approach, path, out), stdout=stdout)
@@ -160,7 +200,7 @@ def run(approach: str, path: Path) -> dict:
         }
     else:
         result = json.loads(log.read_text().strip().splitlines()[-1])["result"]
-    return {"seconds": wall, "peak_rss_mb": usage.ru_maxrss / 1024, "result": result}
+    return {"seconds": wall, "peak_rss_mb": usage.ru_maxrss / 1024, "load": load, "result": result}
 
 
 @pytest.mark.parametrize("rows", SIZES)
@@ -179,17 +219,33 @@ def test_scale(rows: int) -> None:
     LOAD.append(f"{rows:,} rows, after: {os.getloadavg()[0]:.1f}")
 
 
+@pytest.mark.skipif(BIG == 0, reason="CARBONACCT_BENCH_BIG=0")
+def test_memory_with_rejects() -> None:
+    """Peak memory of the default CLI writing its rejects, with 10 % of the rows rejected."""
+    path = spoiled(BIG, bad=0.1)
+    result = run("cli_rejects", path)
+    RESULTS.setdefault((BIG, "cli_rejects"), []).append(result)
+    brief = {k: round(v, 2) for k, v in result.items() if k != "result"}
+    print(json.dumps({"rows": BIG, "approach": "cli_rejects", **brief}), flush=True)
+
+
 def median(rows: int, approach: str, key: str = "seconds") -> float:
     return statistics.median(r[key] for r in RESULTS[(rows, approach)])
 
 
 def test_summary() -> None:
-    lines = ["", f"{'rows':>12} {'approach':<18} {'median s':>9} {'min-max s':>13} {'peak MB':>8}"]
+    lines = [
+        "",
+        f"{'rows':>12} {'approach':<18} {'median s':>9} {'min-max s':>13} {'peak MB':>8} "
+        f"{'load (1 min) at each run':>24}",
+    ]
     for (rows, approach), runs in sorted(RESULTS.items()):
         secs = [r["seconds"] for r in runs]
+        loads = " ".join(f"{r['load']:.1f}" for r in runs)
         lines.append(
             f"{rows:>12,} {approach:<18} {median(rows, approach):>9.2f} "
-            f"{min(secs):>6.2f}-{max(secs):<6.2f} {median(rows, approach, 'peak_rss_mb'):>8.0f}"
+            f"{min(secs):>6.2f}-{max(secs):<6.2f} {median(rows, approach, 'peak_rss_mb'):>8.0f} "
+            f"{loads:>24}"
         )
     for rows in SIZES:
         if not all((rows, a) in RESULTS for a in APPROACHES):
@@ -216,6 +272,12 @@ def test_summary() -> None:
             f"cli time {b:,}/{a:,}: {median(b, 'cli') / median(a, 'cli'):.2f} (target ≤ 2); "
             f"peak memory {median(a, 'cli', 'peak_rss_mb'):.0f} → "
             f"{median(b, 'cli', 'peak_rss_mb'):.0f} MB (target < 1024, flat)"
+        )
+    if (BIG, "cli_rejects") in RESULTS:
+        peak = median(BIG, "cli_rejects", "peak_rss_mb")
+        lines.append(
+            f"peak memory at {BIG:,} rows, 10 % rejected, --rejects written: {peak:.0f} MB "
+            "(target < 1024)"
         )
     lines.append("load average (1 min): " + "; ".join(LOAD))
     print("\n".join(lines))

@@ -417,7 +417,7 @@ def test_check_cli_shows_a_library_error_as_one_line(tmp_path: Path, capsys) -> 
             ["check", "--firms", str(firms), "--actuals", str(data), "--pathway", "cn-industy-2025"]
         )
     err = capsys.readouterr().err
-    assert exit_info.value.code == 2 and "Traceback" not in err
+    assert exit_info.value.code == 1 and "Traceback" not in err
     assert err.count("\n") == 1 and "cn-industry-2025" in err  # the nearest id is named
 
 

@@ -1,0 +1,25 @@
+"""CSV output: the first table, formula-like text inert, units and provenance in a JSON sidecar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from ._base import Provenance, Tables, Units
+from ._text import inert_text
+from .json import dumps
+
+
+def to_csv(frame: pl.DataFrame) -> str:
+    """CSV text of ``frame`` (UTF-8), formula-like strings prefixed with ``'``."""
+    return inert_text(frame).write_csv()
+
+
+def write(tables: Tables, out: Path, units: Units, provenance: Provenance) -> list[Path]:
+    name, main = next(iter(tables.items()))
+    out.write_text(to_csv(main), encoding="utf-8")
+    sidecar = out.with_name(out.name + ".json")
+    doc = {"table": name, "units": units[name], "provenance": provenance}
+    sidecar.write_text(dumps(doc), encoding="utf-8")
+    return [out, sidecar]

@@ -1,0 +1,91 @@
+"""`carbonacct carriers` and `carbonacct template`: what the inputs look like."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ._output import emit, format_option
+
+_FIRM = "91320500EXAMPLE0001"
+#: kind -> (Chinese or library headers, example rows). Every header is one the
+#: readers map (carbonacct.vocabulary.COLUMN_MAP); a test runs the footprint on them.
+TEMPLATES: dict[str, tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]] = {
+    "readings": (
+        (
+            "企业代码",
+            "计量器具编号",
+            "厂区",
+            "能源品种",
+            "采集时间",
+            "统计期",
+            "数量",
+            "计量单位",
+            "读数类型",
+        ),
+        (
+            (_FIRM, "E-01", "site-A", "电力", "2024-01-01 00:15:00", None, 412.5, "kWh", "间隔"),
+            (_FIRM, "E-01", "site-A", "电力", "2024-01-01 00:30:00", None, 398.0, "kWh", "间隔"),
+            (_FIRM, "G-01", "site-A", "天然气", "2024-01-01 00:00:00", None, 184230, "Nm3", "累计"),
+            (_FIRM, "G-01", "site-A", "天然气", "2024-02-01 00:00:00", None, 214524, "Nm3", "累计"),
+            (_FIRM, None, "site-A", "烟煤", None, "2024-01", 100, "t", "间隔"),
+        ),
+    ),
+    "firms": (
+        ("企业代码", "企业名称", "所在省份", "行业代码"),
+        ((_FIRM, "苏州示例精密铸造有限公司 (example)", "江苏省", "3391"),),
+    ),
+    "activity": (
+        ("企业代码", "统计期", "指标", "指标值", "计量单位"),
+        ((_FIRM, "2024", "value_added", 38600, "万元"), (_FIRM, "2024", "castings", 12450, "t")),
+    ),
+    "fuel-parameters": (
+        ("企业代码", "能源品种", "parameter", "指标值", "计量单位"),
+        ((_FIRM, "烟煤", "ncv", 22.5, "GJ/t"), (_FIRM, "烟煤", "carbon_content", 0.0255, "tC/GJ")),
+    ),
+}
+
+
+@click.command()
+@format_option
+def carriers(fmt: str) -> None:
+    """List the energy carriers: code, Chinese name, unit."""
+    from carbonacct.vocabulary import carriers as table
+
+    emit(
+        table().select("code", "name_zh", "name_en", "aliases", "category", "canonical_unit"),
+        fmt,
+        title="Carriers (the carrier column takes the code, the Chinese name or an alias)",
+    )
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(sorted(TEMPLATES)))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="The file to write: .csv (UTF-8) or .xlsx (default KIND.csv).",
+)
+def template(kind: str, output: str | None) -> None:
+    """Write an example input file (CSV or xlsx, Chinese headers) to fill in."""
+    import polars as pl
+
+    headers, rows = TEMPLATES[kind]
+    frame = pl.DataFrame(
+        [dict(zip(headers, r, strict=True)) for r in rows], infer_schema_length=None
+    )
+    out = Path(output or f"{kind}.csv")
+    if out.suffix.lower() == ".xlsx":
+        from carbonacct.io.writers.xlsx import write_workbook
+
+        write_workbook({kind: frame}, out)
+    elif out.suffix.lower() == ".csv":
+        from carbonacct.io.writers.csv import to_csv
+
+        out.write_text(to_csv(frame), encoding="utf-8")
+    else:
+        raise click.BadParameter(f"{out.name}: use a .csv or .xlsx name.", param_hint="-o")
+    click.echo(f"wrote {out}", err=True)
