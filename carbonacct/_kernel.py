@@ -670,16 +670,14 @@ def try_fast(
     kept = _decoded(chunks, "rows", _STRINGS).filter(pl.col("row_nr").is_in(sorted(named)))
     kept = _periods(kept, ends, options.period)
     fetch = _fetcher(plan[0], plan[1], options.period, ends, kept.clear())
-    if options.check_duplicates:
-        keys_of = lambda distinct: _key_table(distinct, options)  # noqa: E731
-        cands, hashed, held = _screen.duplicates(per, segs, kept, fetch, scan.rows, keys_of)
-        dups = [cands.filter(pl.col("code").is_not_null()), hashed]
-    else:
-        # nothing rejected: equal times stay, so only strictly ordered meters are settled here
-        clean = (pl.col("how") == "clean") & (pl.col("nzero") == 0)
-        how = pl.when(clean).then(pl.lit("clean")).otherwise(pl.lit("hash"))
-        per, dups = per.with_columns(how.alias("how")), []
-        cands = held = _screen.no_candidates(kept)
+    keys_of = (lambda distinct: _key_table(distinct, options)) if options.check_duplicates else None
+    if keys_of is None:
+        # nothing rejected: equal neighbours stay, so their meters are measured row by row
+        flat = pl.col("nzero") == 0
+        how = pl.when(flat).then(pl.col("how")).otherwise(pl.lit("hash"))
+        per = per.with_columns(how.alias("how"))
+    cands, hashed, held = _screen.duplicates(per, segs, kept, fetch, scan.rows, keys_of)
+    dups = [cands.filter(pl.col("code").is_not_null()), hashed]
     codes = {r: c for d in dups for r, c in d.select("row_nr", "code").iter_rows()}
     scan.rows = _with_duplicates(scan.rows, codes)
     scan.gaps = _screen.completeness(per, segs, cands, held, fetch, scan.rows)

@@ -13,11 +13,13 @@ is judged:
   already in hand;
 * several segments, the longest strictly ordered: every duplicate involves a
   row of the shorter segments (the *stragglers*, e.g. corrected readings
-  appended to the file), so their times are the candidate keys, fetched in
-  one streaming semi-join whose memory grows with the stragglers only;
+  appended to the file), so their times are the candidate keys, read again
+  from the row groups that hold the main segments only (memory grows with
+  the stragglers, not the file);
 * anything else (a descent inside the main segment, long straggler
-  segments): the bucketed hash of :mod:`carbonacct._duplicates` on those
-  meters.
+  segments): every row of those meters read again the same way and resolved
+  by the bucketed hash of :mod:`carbonacct._duplicates`; when they hold more
+  than :data:`MAX_FETCHED` rows, the hash runs over the streamed input.
 
 Candidates are resolved exactly by :func:`carbonacct._duplicates.duplicate_codes`.
 """
@@ -34,7 +36,7 @@ from carbonacct.completeness import _SCHEMA as _GAPS_SCHEMA
 from carbonacct.completeness import _human, meter_gaps
 from carbonacct.readings import KEY_COLUMNS, REASON_CODES
 
-__all__ = ["Fetch", "completeness", "duplicates", "no_candidates", "segments"]
+__all__ = ["Fetch", "completeness", "duplicates", "segments"]
 
 PAIR = ["firm_id", "meter_id"]
 _MAX = np.iinfo("int64").max
@@ -125,22 +127,17 @@ def _meter_rows(meters: pl.DataFrame, segs: pl.DataFrame, fetch: Fetch) -> pl.Da
     return _as_rows(fetch(meters, mine.select("first_nr", "last_nr"))).select(*_COLS, *_GROUP)
 
 
-def no_candidates(kernel_rows: pl.DataFrame) -> pl.DataFrame:
-    """The candidates' table with no rows (no duplicate check)."""
-    frame = _as_rows(kernel_rows.clear()).select(*_COLS, *_GROUP)
-    return frame.with_columns(pl.lit(None, dtype=pl.UInt8).alias("code"))
-
-
 def duplicates(
     per: pl.DataFrame,
     segs: pl.DataFrame,
     kernel_rows: pl.DataFrame,
     fetch: Fetch,
     rows: pl.LazyFrame,
-    keys_of: Callable[[pl.DataFrame], pl.DataFrame],
+    keys_of: Callable[[pl.DataFrame], pl.DataFrame] | None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(candidate rows with ``code``, null where kept; rows of hashed meters with ``code``;
-    the hashed meters' rows, for their completeness).
+    the hashed meters' rows, for their completeness). Without ``keys_of`` (no duplicate
+    check) the same rows are gathered, for completeness, and nothing is rejected.
 
     ``kernel_rows`` are the equal neighbours, seams and meter-run edges the
     kernel kept, with the group columns. ``fetch`` reads again only the row
@@ -168,16 +165,18 @@ def duplicates(
         frames.append(both.unique("row_nr", keep="first").sort("row_nr"))
     cands = pl.concat([f.cast(frames[0].schema) for f in frames], how="vertical")
     n = cands.height
-    codes = duplicate_codes(cands.lazy(), keys_of, REASON_CODES, n) if n else {}
+    codes = duplicate_codes(cands.lazy(), keys_of, REASON_CODES, n) if n and keys_of else {}
     cands = cands.with_columns(_coded(codes))
     hashed = per.filter(pl.col("how") == "hash").select(PAIR)
     found = held = cands.clear()
     if hashed.height:
         all_rows = _meter_rows(hashed, segs, fetch)
         if all_rows is None:
-            found = _hashed_streaming(hashed, rows, keys_of, held)
+            if keys_of:
+                found = _hashed_streaming(hashed, rows, keys_of, held)
         else:
-            codes = duplicate_codes(all_rows.lazy(), keys_of, REASON_CODES, all_rows.height)
+            n = all_rows.height
+            codes = duplicate_codes(all_rows.lazy(), keys_of, REASON_CODES, n) if keys_of else {}
             held = all_rows.with_columns(_coded(codes))
             found = held.filter(pl.col("code").is_not_null())
     return cands, found, held

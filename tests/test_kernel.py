@@ -411,3 +411,22 @@ def test_equal_runs_give_equal_floats(tmp_path: Path, monkeypatch: pytest.Monkey
     again, _ = both_groups(path, period="month")
     assert first.equals(again)
     assert first["_sum"].to_numpy().tobytes() == again["_sum"].to_numpy().tobytes()
+
+
+def test_without_the_duplicate_check_stragglers_need_no_pass_over_the_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Appended copies and a late reading, duplicate check off: nothing is rejected, the
+    completeness counts each time once, and no meter needs meter_gaps over the input."""
+    rows = clean_rows(2, 2, 300, seed=18)
+    gap = rows.pop(50)
+    rows += [dict(rows[10]), dict(rows[400], value=1.0), gap]
+    path = write(rows, tmp_path / "r.parquet", row_group=256)
+    calls: list[int] = []
+    real = _kernel._screen.meter_gaps
+    monkeypatch.setattr(_kernel._screen, "meter_gaps", lambda lf: calls.append(1) or real(lf))
+    fast, slow = footprints(path, monkeypatch, check_duplicates=False)
+    assert_same_footprint(fast, slow)
+    assert calls == [] and fast.quality.rows_rejected == 0
+    gaps = fast.completeness.filter(pl.col("meter_id") == "F0-M0").row(0, named=True)
+    assert (gaps["expected"], gaps["present"], gaps["missing"]) == (300, 300, 0)
