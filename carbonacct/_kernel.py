@@ -37,7 +37,7 @@ import numpy as np
 import polars as pl
 
 from carbonacct import _screen
-from carbonacct._timeparse import label_table, year_sub
+from carbonacct._timeparse import label_table, label_warning, year_sub
 from carbonacct.completeness import meter_gaps
 from carbonacct.io._tables import Part, Source
 from carbonacct.readings import (
@@ -47,7 +47,6 @@ from carbonacct.readings import (
     ReadingOptions,
     Scan,
     _key_table,
-    _label_warning,
     _layout,
     _register_aliases,
     _row_reason,
@@ -776,5 +775,5 @@ def _relabel(scan: Scan, parts: Sequence[Part], decided: list[tuple[str, str]]) 
     scan.labels, said = {}, []
     for part, (label, how) in zip(parts, decided, strict=True):
         scan.labels[part.label] = f"{label} ({how})"
-        said += _label_warning(part.label, label, how)
+        said += label_warning(part.label, label, how)
     scan.warnings = said + scan.warnings

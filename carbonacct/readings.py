@@ -35,6 +35,7 @@ from carbonacct._timeparse import (
     Period,
     in_range,
     label_table,
+    label_warning,
     local_time,
     parse_period,
     period_label,
@@ -519,21 +520,6 @@ def _labels_of(part_rows: pl.LazyFrame, option: IntervalLabel) -> tuple[str, str
     return label, how, other
 
 
-def _label_warning(name: str, label: str, how: str) -> list[str]:
-    """The quality warning for an interval-label convention that was assumed or detected."""
-    if how == "assumed":
-        return [
-            f"{name}: interval readings taken as labelled by their interval start "
-            "(assumed); give interval_label='end' for curves labelled 00:15 … 24:00"
-        ]
-    if how.startswith("detected"):
-        return [
-            f"{name}: interval readings taken as labelled by their interval {label}, "
-            f"{how}; give interval_label to override"
-        ]
-    return []
-
-
 @dataclass
 class Scan:
     """The readings as one lazy plan, with what was assumed and where each row came from.
@@ -584,7 +570,7 @@ def _combine(parts: Sequence[Part], source: Source, options: ReadingOptions) -> 
         labels[part.label] = f"{label} ({how})" + (
             f"; {other_label(label)} for {other}" if other else ""
         )
-        warnings += _label_warning(part.label, label, how)
+        warnings += label_warning(part.label, label, how)
         if other:
             warnings.append(
                 f"{part.label}: meter(s) {', '.join(map(str, other[:10]))} labelled by their "
