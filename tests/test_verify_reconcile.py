@@ -199,7 +199,9 @@ def test_an_operating_margin_baseline_is_not_a_scope2_factor() -> None:
          "year": ["2023"], "variant": ["operating_margin"], "value": ["0.935"], "unit": ["tCO2/MWh"]}
     )  # fmt: skip
     lib.register(om, set_id="om-test", document="CCER baseline (test set)", precedence="fallback")
-    with pytest.raises(InputError, match="operating_margin factor of CCER baseline"):
+    with pytest.raises(
+        InputError, match=r"CDM/CCER baseline \(operating_margin\) factor of CCER baseline"
+    ):
         reconcile(report(power("p", "935")), grid_factor=0.935, library=lib)
 
 
@@ -261,7 +263,17 @@ def test_grid_modes_that_need_a_province_say_so() -> None:
     assert t["status"][0] == "agrees"
     nm = pl.DataFrame({"firm_id": ["JS"], "province": ["内蒙古"]})
     t = reconcile(report(power("p", "1")), firms=nm, grid_factor="regional").table
-    assert "内蒙古 spans two" in t["explanation"][0]
+    msg = t["explanation"][0]
+    # says which grid each half is in and what to do: 蒙东/蒙西 as the province, or provincial
+    assert "grid factor 'regional': 内蒙古 (CN-NM) spans two grid regions: 蒙西 is in 华北" in msg
+    assert "蒙东 (赤峰, 通辽, 呼伦贝尔, 兴安盟) in 东北" in msg
+    assert "give the firm's province as 蒙东 or 蒙西" in msg and "provincial mode" in msg
+    # 蒙东 in the regional mode: 东北 2023; in the provincial mode 内蒙古's own factor
+    east = pl.DataFrame({"firm_id": ["JS"], "province": ["蒙东"]})
+    t = reconcile(report(power("p", "1")), firms=east, grid_factor="regional").table
+    assert "grid-northeast" in t["our_factor_document"][0]
+    t = reconcile(report(power("p", "1")), firms=east).table
+    assert "CN-NM" in t["our_factor_document"][0]
 
 
 def test_total_lines_and_the_order_of_rounding(tmp_path: Any) -> None:
@@ -292,8 +304,8 @@ def test_total_lines_and_the_order_of_rounding(tmp_path: Any) -> None:
     # a bad line makes its firm's total not checkable, and says which
     r = run(lines[0], lime | {"line": "bad", "value": "x"}, total | {"reported_co2_t": "9"})
     assert r["合计"]["explanation"] == "total not checkable: rows 2 could not be recomputed"
-    with_activity = run(total | {"value": "100", "unit": "t"})["合计"]
-    assert "a total line states tCO2" in with_activity["explanation"]
+    with_activity = run(total | {"value": "100", "unit": "MWh"})["合计"]
+    assert "unit 'MWh' is not a mass of CO2" in with_activity["explanation"]
 
 
 def test_a_reported_zero_is_not_explained_as_a_unit_slip_and_an_excel_year_reads() -> None:
