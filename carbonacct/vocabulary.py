@@ -191,7 +191,8 @@ def region_names() -> dict[str, str]:
             if name:  # 蒙东/蒙西 have no GB/T 2260 code of their own
                 names[_fold(name)] = row["code"]
     for row in _grid_regions().iter_rows(named=True):
-        for name in (row["code"], row["name_zh"], row["name_en"]):
+        zh = row["name_zh"]  # 华东, as reports also write it: 华东电网, 华东区域电网
+        for name in (row["code"], zh, row["name_en"], f"{zh}电网", f"{zh}区域电网"):
             names[_fold(name)] = row["code"]
     names[_fold("national")] = names[_fold("China")] = names[_fold("中国")] = "CN"
     return names

@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carbonacct.errors import InputError
-from carbonacct.factors import default_library
 from carbonacct.verify import reconcile
 
 FIRMS = pl.DataFrame({"firm_id": ["JS", "SC"], "province": ["江苏", "四川"]})
@@ -193,16 +192,16 @@ def test_numeric_grid_factor_checked_and_recorded() -> None:
 
 
 def test_an_operating_margin_baseline_is_not_a_scope2_factor() -> None:
-    lib = default_library().copy()
-    om = pl.DataFrame(
-        {"parameter": ["co2_factor"], "subject": ["electricity"], "region": ["grid-north"],
-         "year": ["2023"], "variant": ["operating_margin"], "value": ["0.935"], "unit": ["tCO2/MWh"]}
-    )  # fmt: skip
-    lib.register(om, set_id="om-test", document="CCER baseline (test set)", precedence="fallback")
+    # the shipped CCER baseline 华北 2023 OM 0.935 tCO2/MWh (secondary (1))
     with pytest.raises(
-        InputError, match=r"CDM/CCER baseline \(operating_margin\) factor of CCER baseline"
+        InputError,
+        match=r"CDM/CCER baseline \(operating_margin\) factor of 减排项目中国区域电网基准线排放因子",
     ):
-        reconcile(report(power("p", "935")), grid_factor=0.935, library=lib)
+        reconcile(report(power("p", "935")), grid_factor=0.935)
+    # a line computed with it: 1000 MWh × 0.935 = 935 t, named as the wrong kind of factor
+    line = run(power("om", "935.0"))["om"]
+    assert line["explanation"].startswith("wrong kind of factor: 935.0 t = 1000 MWh × 0.935")
+    assert "CDM/CCER baseline (operating_margin) factor" in line["explanation"]
 
 
 def test_one_malformed_line_among_good_ones() -> None:

@@ -15,7 +15,7 @@ from carbonacct.errors import InputError
 from carbonacct.verify import check_factor, find_factor, reconcile
 
 FIRMS = pl.DataFrame({"firm_id": ["JS"], "province": ["江苏"]})
-COLS = ("firm_id", "line", "carrier", "value", "unit", "year", "reported_co2_t", "kind",
+COLS = ("firm_id", "line", "carrier", "value", "unit", "year", "reported_co2_t", "kind", "province",
         "exported", "reported_factor", "reported_factor_unit", "steam_enthalpy",
         "steam_feedwater_enthalpy", "purity", "grid_factor")  # fmt: skip
 
@@ -288,3 +288,15 @@ def test_the_verifier_and_the_footprint_use_one_grid_lookup(mode: str, province:
     ours = grid_table([province], [2023], mode)["grid_ef"][0]
     chain = grid_chain(mode, province, 2023, default_library(), None)
     assert chain.float_factor() == pytest.approx(ours)
+
+
+def test_report_words_for_years_and_grid_regions() -> None:
+    # 1000 MWh at 华东 2023 (0.55) = 550 t; written 2023年度 and 华东电网 as reports do
+    r = run(power("east", "550.0", year="2023年度", province="华东电网"), grid_factor="regional")
+    assert r["east"]["status"] == "agrees" and "grid-east" in r["east"]["our_factor_document"]
+    # a figure to the tonne fits several published factors: the data year's and region's is named
+    # (583 / 1000 MWh: Jiangsu 2023 0.5827, not Shanghai 2021 0.5834)
+    r = run(power("to the tonne", "583", province="华东电网"))
+    assert r["to the tonne"]["explanation"].startswith(
+        "different factor: 0.5827 tCO2/MWh of mee-nbs-2025-47 (CN-JS, 2023"
+    )

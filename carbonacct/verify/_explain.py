@@ -15,6 +15,8 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+import polars as pl
+
 from carbonacct.errors import CarbonacctError
 from carbonacct.factors import FactorLibrary
 from carbonacct.units import conversion_factor
@@ -60,6 +62,12 @@ def _other_factor(
     )
     if not hits.height:
         return None
+    # of several published factors that fit a figure, the data year's and the line's region's first
+    hits = hits.sort(
+        (pl.col("year") != line.year).fill_null(True),
+        (pl.col("region") != (line.province or "")).fill_null(True),
+        maintain_order=True,
+    )
     h = hits.row(0, named=True)
     when = h["year"] or f"valid from {h['valid_from']}"
     return f"different factor: {h['value']} {h['unit']} of {h['set_id']} ({h['region']}, {when}, {h['variant']})"

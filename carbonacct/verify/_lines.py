@@ -251,7 +251,7 @@ def _figure(r: dict[str, Any], column: str, unit: str | None) -> tuple[Decimal, 
 def _year(r: dict[str, Any], run: Any) -> int:
     year = _cell(r, "year") or (str(run.year) if run.year is not None else None)
     if year is not None:  # an Excel number cell (2023.0), or 2023年
-        year = re.sub(r"(\.0+|年)$", "", year)
+        year = re.sub(r"(\.0+|年度|年)$", "", year)
     if year is None or not year.isdecimal() or not 1990 <= int(year) <= 2100:
         what = f"{year!r} is not a data year (1990–2100)" if year else "empty"
         raise _bad(r, "year", f"{what}: each line needs its data year (a year column or --year)")

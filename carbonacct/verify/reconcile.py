@@ -280,7 +280,7 @@ def _provenance(
 
 
 def _row(r: dict[str, Any], run: _Run) -> dict[str, Any]:
-    y = re.sub(r"(\.0+|年)$", "", str(r.get("year") or "").strip())
+    y = re.sub(r"(\.0+|年度|年)$", "", str(r.get("year") or "").strip())
     file = r["_file"]
     base = {"row": r["row"], "sheet": r.get("_sheet"), "firm_id": r.get("firm_id"), "line": r.get("line"),
             "carrier": r.get("carrier"), "rounding": run.policy.id,
