@@ -300,3 +300,41 @@ def test_report_words_for_years_and_grid_regions() -> None:
     assert r["to the tonne"]["explanation"].startswith(
         "different factor: 0.5827 tCO2/MWh of mee-nbs-2025-47 (CN-JS, 2023"
     )
+
+
+def test_a_csv_saved_from_a_sheet_with_a_title_line_and_empty_columns(tmp_path: Any) -> None:
+    # Excel's "save as CSV" keeps the title row and pads every line with empty cells
+    path = tmp_path / "r.csv"
+    path.write_bytes(
+        "某某公司2023年度排放报告,,,,,,,\r\n"
+        "排放源,燃料品种,数据年份,消耗量,计量单位,排放量,,\r\n"
+        "柴油,柴油,2023,100,t,309.59,,\r\n"  # 100 × 3.09591 = 309.591
+        ",,,,,,,\r\n".encode("gbk")
+    )
+    r = reconcile(path)
+    assert r.table.height == 1 and r.table["status"][0] == "agrees"
+    assert r.provenance["notes"] == [f"{path}: header on line 2 (lines above it skipped)"]
+
+
+def test_scientific_notation_and_a_negative_emission() -> None:
+    # 1000 MWh × 0.5827 = 582.7 t written 5.827e2; and reported as −582.7 (a sign slip)
+    r = run(power("sci", "5.827e2"), power("negative", "-582.7"))
+    assert r["sci"]["status"] == "agrees"
+    assert r["negative"]["explanation"] == (
+        "sign: an emission reported as a negative figure (a deduction)"
+    )
+
+
+def test_more_citations_as_verification_reports_write_them() -> None:
+    # the 2022 reporting notice by its title; a standard number printed with an em dash
+    assert check_factor(
+        0.5810, "kgCO2/kWh", "关于做好2022年企业温室气体排放报告管理相关重点工作的通知"
+    ).ok
+    assert check_factor(21.62, "tCO2/万Nm3", "GB/T 32151.22—2024", subject="天然气").ok
+    # a footprint publication is checked for its footprint factors, and says what they are
+    lca = check_factor(0.5777, "kgCO2e/kWh", "2024年全国电力碳足迹因子")
+    assert lca.ok and "never for scope 2" in lca.message
+    # a footprint value checked against a grid announcement: where it is, and of which kind
+    grid = check_factor(0.5777, "tCO2/MWh", "公告2024年第33号")
+    assert not grid.ok
+    assert "(carbon-footprint (life-cycle CO2e) factor, not scope 2)" in grid.message

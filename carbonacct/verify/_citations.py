@@ -46,7 +46,7 @@ class Claim:
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"[\s《》<>\"'“”()（）]+", "", text).lower()
+    return re.sub(r"[—–－]", "-", re.sub(r"[\s《》<>\"'“”()（）]+", "", text)).lower()
 
 
 def _doc_numbers(text: str) -> set[str]:
@@ -67,7 +67,8 @@ def _row_sources(claim: str, lib: FactorLibrary) -> tuple[list[str], list[str]]:
             continue
         for src in frame["source"].drop_nulls().unique().sort():
             names = {g for g in _GUIDELINE.findall(src) if g in claim}
-            if numbers & _doc_numbers(src) or names:
+            head = _norm(re.split(r"\s[(（]", src)[0])  # a notice's title before " (2022)"
+            if numbers & _doc_numbers(src) or names or (len(head) >= 8 and head in _norm(claim)):
                 sets.append(sid)
                 sources.append(src)
     return list(dict.fromkeys(sets)), sources
@@ -101,7 +102,7 @@ def claimed(claim: str, lib: FactorLibrary) -> Claim:
         tag = f"{m.group(1)}年第{int(m.group(2))}号"
         ids += [sid for sid, fs in lib.sets.items() if tag in fs.manifest.document]
         text = text.replace(m.group(0), " ")
-    for std in re.findall(r"GB/?T?\s*[\d.]+-\d{4}", text):
+    for std in re.findall(r"GB/?T?\s*[\d.]+-\d{4}", re.sub(r"[—–－]", "-", text)):
         norm = std.replace(" ", "")
         ids += [
             sid for sid, fs in lib.sets.items() if norm in fs.manifest.document.replace(" ", "")

@@ -185,6 +185,8 @@ def explain(
             return why
     if chain.sign < 0 and close(-full):
         return "sign: carbon held in products reported as an emission instead of a deduction"
+    if chain.sign > 0 and full and close(-full):
+        return "sign: an emission reported as a negative figure (a deduction)"
     found = (
         _wrong_kind(line, net, tol, lib)
         or _other_factor(line, net, chain, tol, lib)

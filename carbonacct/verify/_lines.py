@@ -55,7 +55,7 @@ GRID_RANGE = (0.0, 1.2)  # the lower bound excluded: a grid factor of 0 is a mis
 _TOTAL_LABELS = ("合计", "总计", "排放总量", "总排放量", "total", "Total", "TOTAL")
 _THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?")
 #: A number with a unit after it, as reports write a cell ("1,234.5 tCO2", "1.2万吨").
-_WRITTEN = re.compile(r"([-+]?[\d.,，]+(?:[eE][-+]?\d+)?)\s*([^\d\s.,，+\-]\S*)")
+_WRITTEN = re.compile(r"([-+]?[\d.,，]+(?:[eE][-+]?\d+)?)\s*(?![eE][-+]?\d+$)([^\d\s.,，+\-]\S*)")
 
 
 @dataclass(frozen=True)

@@ -109,47 +109,64 @@ def _cell_text(v: Any) -> str | None:
     return str(v)
 
 
-def _csv_report(path: Path, encoding: str | None) -> tuple[Report, dict[str, str]]:
-    enc = detect_encoding(path, encoding)
-    text = path.read_text(encoding=enc)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    head = text.split("\n", 1)[0]
-    sep = max((",", "\t", ";"), key=head.count)
+def _records(text: str, sep: str) -> list[tuple[int, list[str] | str]]:
+    """Each record of a CSV text with the line it starts on (cells, or the parser's error)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    headers = next(reader, None)
-    if not headers:
-        raise InputError(f"{path}: empty file.", file=str(path), row=None, column=None)
-    names, units = map_headers(headers, str(path))
-    rows: list[dict[str, Any]] = []
-    n = 0
+    out: list[tuple[int, list[str] | str]] = []
     while True:
         start = reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
-            break
+            return out
         except csv.Error as exc:
-            n += 1
-            rows.append(
-                {"row": n, "_file": str(path), "_error": f"line {start}: {exc}", "_units": {}}
-            )
+            out.append((start, str(exc)))
             continue
-        if not any(c.strip() for c in cells):
-            continue  # a blank line is not a row
-        n += 1
+        if any(c.strip() for c in cells):  # a blank line (or one of empty cells) is not a row
+            out.append((start, cells))
+
+
+def _csv_header(records: list[tuple[int, list[str] | str]], label: str) -> tuple[int, list[str]]:
+    """The index of the header record (title lines above it are skipped) and its headers."""
+    first: InputError | None = None
+    for i, (_, cells) in enumerate(records[:_HEADER_SEARCH_ROWS]):
+        if isinstance(cells, str):
+            continue
+        headers = [c.strip() or f"column {j + 1}" for j, c in enumerate(cells)]
+        try:
+            map_headers(headers, label)
+        except InputError as exc:
+            first = first or exc
+            continue
+        return i, headers
+    raise first or InputError(f"{label}: empty file.", file=label, row=None, column=None)
+
+
+def _csv_report(path: Path, encoding: str | None) -> Report:
+    enc = detect_encoding(path, encoding)
+    text = path.read_text(encoding=enc).removeprefix("\ufeff")
+    head = text.split("\n", 1)[0]
+    sep = max((",", "\t", ";"), key=head.count)
+    records = _records(text, sep)
+    at, headers = _csv_header(records, str(path))
+    names, units = map_headers(headers, str(path))
+    named = max(j for j, h in enumerate(headers) if not h.startswith("column ")) + 1
+    rows: list[dict[str, Any]] = []
+    for n, (line, cells) in enumerate(records[at + 1 :], start=1):
         row: dict[str, Any] = {"row": n, "_file": str(path), "_units": units}
-        if len(cells) != len(headers):
+        if isinstance(cells, str):
+            row["_error"] = f"line {line}: {cells}"
+        elif len(cells) < named or any(c.strip() for c in cells[len(headers) :]):
             row["line"] = cells[0] if cells else None
             row["_error"] = (
-                f"line {start}: {len(cells)} cells where the header has {len(headers)} columns "
+                f"line {line}: {len(cells)} cells where the header has {named} columns "
                 "(a comma in a number or text not quoted, or a cell missing); fix the line"
             )
         else:
-            row |= {names[h]: (c.strip() or None) for h, c in zip(headers, cells, strict=True)}
+            row |= {names[h]: (c.strip() or None) for h, c in zip(headers, cells, strict=False)}
         rows.append(row)
-    record = {"name": str(path), "format": "csv", "encoding": enc}
-    return Report(rows, record), names
+    notes = [f"{path}: header on line {records[at][0]} (lines above it skipped)"] if at else []
+    return Report(rows, {"name": str(path), "format": "csv", "encoding": enc}, notes)
 
 
 def _sheet_rows(ws: Any, label: str) -> tuple[list[dict[str, Any]], dict[str, str]] | str:
@@ -223,7 +240,7 @@ def read_report(reported: TableLike, *, sheet: str | None = None) -> Report:
         path = Path(reported)
         suffix = path.suffix.lower()
         if suffix in (".csv", ".txt", ".tsv") and path.is_file():
-            rep, _ = _csv_report(path, None)
+            rep = _csv_report(path, None)
             rep.source["sha256"] = sha256_file(path)
             return rep
         if suffix in (".xlsx", ".xlsm") and path.is_file():

@@ -292,6 +292,62 @@ def _candidates(
     return _in_unit(frame, unit)
 
 
+def _elsewhere(
+    value: float, unit: str, parameter: str, subject: str, lib: FactorLibrary, rel_tol: float
+) -> tuple[pl.DataFrame, str]:
+    """Every shipped row equal to the value, and where they are (factors of another kind named)."""
+    matches = find_factor(
+        value, unit, parameter=parameter, subject=subject, library=lib, rel_tol=rel_tol
+    )
+    found = [where(r) for r in matches.iter_rows(named=True)]
+    if subject == "electricity" and parameter == "co2_factor":
+        other = not_scope2(value, unit, library=lib, rel_tol=rel_tol)
+        found += [f"{where(r)} ({r['kind']}, not scope 2)" for r in other.iter_rows(named=True)]
+    return matches, "; ".join(dict.fromkeys(found)) or "no shipped factor"
+
+
+def _answer(
+    value: float,
+    unit: str,
+    cands: pl.DataFrame,
+    docs: str,
+    scope: str,
+    elsewhere: str,
+    parameter: str,
+    lib: FactorLibrary,
+    rel_tol: float,
+    matches: pl.DataFrame,
+) -> FactorCheck:
+    """Whether the value is among the cited publication's candidate rows, or the nearest ones."""
+    hit = cands.filter(_matches(cands, value, rel_tol))
+    nearest = (
+        cands.with_columns((pl.col("value_in_unit") - value).abs().alias("distance"))
+        .sort("distance")
+        .head(3)
+    )
+    if hit.height:
+        places = "; ".join(where(r) for r in hit.iter_rows(named=True))
+        msg = f"{value} {unit} is in {docs}: {places}"
+        if parameter == "co2e_footprint_factor":
+            msg += " (a carbon-footprint factor: for product footprints, never for scope 2)"
+        return FactorCheck(
+            value,
+            unit,
+            True,
+            _factor(hit.row(0, named=True), parameter, lib),
+            msg,
+            matches,
+            nearest,
+        )
+    near = "; ".join(
+        f"{r['value_in_unit']:g} {unit} ({where(r)})" for r in nearest.iter_rows(named=True)
+    )
+    first = nearest.row(0, named=True)
+    gives = "it gives" if cands.height == 1 else "its nearest values are"
+    msg = f"{value} {unit} is not in {docs} ({scope}): {gives} {near}. {value} is in: {elsewhere}"
+    return FactorCheck(value, unit, False, _factor(first, parameter, lib), msg, matches, nearest)
+
+
 def check_factor(
     value: float,
     unit: str,
@@ -324,10 +380,13 @@ def check_factor(
         raise InputError(f"year {year} is not a data year (1900–2100).", value=year, column="year")
     c = claimed(claim, lib)
     sets = c.sets
-    matches = find_factor(
-        value, unit, parameter=parameter, subject=subject, library=lib, rel_tol=rel_tol
-    )
-    elsewhere = "; ".join(where(r) for r in matches.iter_rows(named=True)) or "no shipped factor"
+    if (
+        sets
+        and parameter == "co2_factor"
+        and all(lib.sets[s].manifest.kind == "footprint" for s in sets)
+    ):
+        parameter = "co2e_footprint_factor"  # a footprint publication holds nothing else
+    matches, elsewhere = _elsewhere(value, unit, parameter, subject, lib, rel_tol)
     if c.guideline is not None:
         msg = (
             f"{c.guideline} is an ETS guideline whose default values carbonacct "
@@ -349,28 +408,4 @@ def check_factor(
             f"{docs} has no {parameter} of {subject} for {scope}; {value} {unit} is in: {elsewhere}"
         )
         return FactorCheck(value, unit, False, None, msg, matches, cands)
-    hit = cands.filter(_matches(cands, value, rel_tol))
-    nearest = (
-        cands.with_columns((pl.col("value_in_unit") - value).abs().alias("distance"))
-        .sort("distance")
-        .head(3)
-    )
-    if hit.height:
-        places = "; ".join(where(r) for r in hit.iter_rows(named=True))
-        msg = f"{value} {unit} is in {docs}: {places}"
-        return FactorCheck(
-            value,
-            unit,
-            True,
-            _factor(hit.row(0, named=True), parameter, lib),
-            msg,
-            matches,
-            nearest,
-        )
-    near = "; ".join(
-        f"{r['value_in_unit']:g} {unit} ({where(r)})" for r in nearest.iter_rows(named=True)
-    )
-    first = nearest.row(0, named=True)
-    gives = "it gives" if cands.height == 1 else "its nearest values are"
-    msg = f"{value} {unit} is not in {docs} ({scope}): {gives} {near}. {value} is in: {elsewhere}"
-    return FactorCheck(value, unit, False, _factor(first, parameter, lib), msg, matches, nearest)
+    return _answer(value, unit, cands, docs, scope, elsewhere, parameter, lib, rel_tol, matches)
