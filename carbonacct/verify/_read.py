@@ -84,6 +84,8 @@ def map_headers(headers: list[str], label: str) -> tuple[dict[str, str], dict[st
             units[base] = m.group(2).strip()
     renamed = rename_columns(bases, label)
     names = {h: renamed.get(b, b) for h, b in zip(headers, bases, strict=True)}
+    if "carrier" not in names.values():  # 燃料品种 is the sector records' material column
+        names = {h: "carrier" if n == "material" else n for h, n in names.items()}
     header_units = {renamed.get(b, b): u for b, u in units.items()}
     missing = [c for c in REQUIRED if c not in names.values()]
     if missing:
