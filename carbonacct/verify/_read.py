@@ -28,7 +28,7 @@ import polars as pl
 
 from carbonacct.errors import InputError
 from carbonacct.io import TableLike, detect_encoding, read_parts, rename_columns
-from carbonacct.vocabulary import COLUMN_MAP
+from carbonacct.vocabulary import COLUMN_MAP, REPORT_COLUMN_MAP
 
 __all__ = ["REQUIRED", "Report", "read_report"]
 
@@ -59,7 +59,8 @@ class Report:
 
 
 def _expected() -> str:
-    names = {n: [k for k, v in COLUMN_MAP.items() if v == n] for n in KNOWN}
+    both = {**COLUMN_MAP, **REPORT_COLUMN_MAP}
+    names = {n: [k for k, v in both.items() if v == n] for n in KNOWN}
     return "; ".join(f"{n} ({'/'.join(a)})" if a else n for n, a in names.items())
 
 
@@ -77,15 +78,14 @@ def map_headers(headers: list[str], label: str) -> tuple[dict[str, str], dict[st
         text = str(h or "").strip().lstrip("\ufeff").strip()
         m = _BRACKET.match(text)
         base = text
-        if m and (m.group(1) in COLUMN_MAP or m.group(1).lower() in KNOWN):
+        known = (COLUMN_MAP, REPORT_COLUMN_MAP)
+        if m and (any(m.group(1) in k for k in known) or m.group(1).lower() in KNOWN):
             base = m.group(1)
-        bases.append(base)
         if m and base != text:
-            units[base] = m.group(2).strip()
+            units[REPORT_COLUMN_MAP.get(base, base)] = m.group(2).strip()
+        bases.append(REPORT_COLUMN_MAP.get(base, base))  # report words first (排放量, 消耗量)
     renamed = rename_columns(bases, label)
     names = {h: renamed.get(b, b) for h, b in zip(headers, bases, strict=True)}
-    if "carrier" not in names.values():  # 燃料品种 is the sector records' material column
-        names = {h: "carrier" if n == "material" else n for h, n in names.items()}
     header_units = {renamed.get(b, b): u for b, u in units.items()}
     missing = [c for c in REQUIRED if c not in names.values()]
     if missing:
