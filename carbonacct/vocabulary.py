@@ -25,6 +25,7 @@ __all__ = [
     "COLUMN_MAP",
     "INDICATOR_STATUSES",
     "METRICS",
+    "REPORT_COLUMN_MAP",
     "STATUSES",
     "Term",
     "canonical_columns",
@@ -111,6 +112,32 @@ COLUMN_MAP: dict[str, str] = {
     "参数单位": "value_unit",
     "来源": "source",
     "依据": "source",
+}
+
+
+#: Headers of verification and ETS report tables, mapped on reading a report only
+#: (:func:`carbonacct.reconcile`): sector records use some of the same words for their own columns.
+REPORT_COLUMN_MAP: dict[str, str] = {
+    "燃料品种": "carrier",
+    "排放源": "line",
+    "排放源名称": "line",
+    "源流": "line",
+    "燃料种类": "carrier",
+    "消耗量": "value",
+    "活动数据": "value",
+    "活动水平": "value",
+    "排放量": "reported_co2_t",
+    "二氧化碳排放量": "reported_co2_t",
+    "co2排放量": "reported_co2_t",
+    "排放因子": "reported_factor",
+    "排放因子单位": "reported_factor_unit",
+    "数据年份": "year",
+    "低位发热量": "ncv",
+    "单位热值含碳量": "carbon_per_gj",
+    "碳氧化率": "oxidation_rate",
+    "纯度": "purity",
+    "外供量": "exported",
+    "输出量": "exported",
 }
 
 
@@ -217,7 +244,8 @@ def region_names() -> dict[str, str]:
             if name:  # 蒙东/蒙西 have no GB/T 2260 code of their own
                 names[_fold(name)] = row["code"]
     for row in _grid_regions().iter_rows(named=True):
-        for name in (row["code"], row["name_zh"], row["name_en"]):
+        zh = row["name_zh"]  # 华东, as reports also write it: 华东电网, 华东区域电网
+        for name in (row["code"], zh, row["name_en"], f"{zh}电网", f"{zh}区域电网"):
             names[_fold(name)] = row["code"]
     names[_fold("national")] = names[_fold("China")] = names[_fold("中国")] = "CN"
     return names

@@ -190,7 +190,11 @@ def test_format_json_prints_the_document_that_o_json_writes(tmp_path: Path) -> N
     assert doc["provenance"]["inputs"]["readings"]["sha256"]
     csv_out = tmp_path / "x.csv"
     CliRunner().invoke(cli, ["footprint", *EXAMPLE, "-o", str(csv_out)], catch_exceptions=False)
-    assert invoke("footprint", *EXAMPLE, "--format", "csv") == csv_out.read_text(encoding="utf-8")
+    # the file starts with the UTF-8 BOM that Excel needs for Chinese text; stdout does not
+    assert csv_out.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert invoke("footprint", *EXAMPLE, "--format", "csv") == csv_out.read_text(
+        encoding="utf-8-sig"
+    )
 
 
 def test_xlsx_reads_back_with_numeric_dtypes(tmp_path: Path) -> None:

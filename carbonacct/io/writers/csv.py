@@ -1,4 +1,8 @@
-"""CSV output: the first table, formula-like text inert, units and provenance in a JSON sidecar."""
+"""CSV output: the first table, formula-like text inert, units and provenance in a JSON sidecar.
+
+The file starts with a UTF-8 byte-order mark: without it Excel on a Chinese system reads
+UTF-8 as GBK and shows the Chinese text garbled. The library's readers skip it.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ def to_csv(frame: pl.DataFrame) -> str:
 
 def write(tables: Tables, out: Path, units: Units, provenance: Provenance) -> list[Path]:
     name, main = next(iter(tables.items()))
-    out.write_text(to_csv(main), encoding="utf-8")
+    out.write_text(to_csv(main), encoding="utf-8-sig")  # the BOM Excel needs for Chinese text
     sidecar = out.with_name(out.name + ".json")
     doc = {"table": name, "units": units[name], "provenance": provenance}
     sidecar.write_text(dumps(doc), encoding="utf-8")
