@@ -39,6 +39,7 @@ if _typing.TYPE_CHECKING:
         default_library,
         read_factor_set,
     )
+    from carbonacct.io import read_result
     from carbonacct.options import Method, RunOptions
     from carbonacct.pathways import required_value, sda_target
     from carbonacct.quality import QualityReport
@@ -83,6 +84,7 @@ _EXPORTS: dict[str, str] = {
     "footprint": "carbonacct._accounting",
     "parse_unit": "carbonacct.units",
     "read_factor_set": "carbonacct.factors",
+    "read_result": "carbonacct.io",
     "reconcile": "carbonacct.verify",
     "region_code": "carbonacct.vocabulary",
     "required_value": "carbonacct.pathways",
@@ -147,6 +149,7 @@ __all__ = [
     "footprint",
     "parse_unit",
     "read_factor_set",
+    "read_result",
     "reconcile",
     "region_code",
     "required_value",

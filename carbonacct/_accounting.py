@@ -427,7 +427,7 @@ def _provenance(
         factor_sets=factor_sets(used, gwp),
         gwp_set=method.gwp_set,
         inputs={k: inputs[k] for k in ("readings", "firms", "activity", "green_electricity")},
-        quality={k: getattr(quality, k) for k in ("rows_in", "rows_accounted", "rows_rejected")},
+        quality=quality.record(),
     )
 
 
