@@ -10,6 +10,7 @@ vocabulary registry (:func:`carbonacct.vocabulary.label`), in English or Chinese
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,11 +20,12 @@ from carbonacct.vocabulary import label
 
 from . import _charts
 from ._model import HEADLINE, ReportData, target_of
+from ._webfont import font_face
 
 __all__ = ["render_firm", "render_summary"]
 
 _CSS = """
-body{font-family:"Microsoft YaHei","PingFang SC","WenQuanYi Micro Hei",sans-serif;max-width:60rem;margin:2rem auto;color:#222}
+body{font-family:"carbonacct-cjk","Microsoft YaHei","PingFang SC",sans-serif;max-width:60rem;margin:2rem auto;color:#222}
 h1{font-size:1.5rem} h2{font-size:1.15rem;border-bottom:1px solid #ccc;margin-top:2rem}
 table{border-collapse:collapse;font-size:.8rem} td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:right}
 th{background:#f3f3f3} img{max-width:100%} .note{font-size:.75rem;color:#555} .kpi span{display:inline-block;
@@ -67,11 +69,15 @@ def page(title: str, sections: Iterable[str], provenance: dict[str, Any], lang: 
     prov = "".join(
         f"<li><b>{html.escape(k)}</b>: {html.escape(str(v))}</li>" for k, v in provenance.items()
     )
+    body = (
+        f"<h1>{html.escape(title)}</h1>{''.join(sections)}"
+        f"<h2>{label('provenance', lang)}</h2><ul class='note'>{prov}</ul>"
+    )
+    text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", title + body)
     return (
         f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
-        f"<h1>{html.escape(title)}</h1>{''.join(sections)}"
-        f"<h2>{label('provenance', lang)}</h2><ul class='note'>{prov}</ul></body></html>"
+        f"<title>{html.escape(title)}</title><style>{font_face(text)}{_CSS}</style></head>"
+        f"<body>{body}</body></html>"
     )
 
 

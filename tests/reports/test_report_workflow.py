@@ -161,3 +161,26 @@ def test_the_page_in_chinese_with_footnotes() -> None:
     assert "GB/T 2589-2020" in notes[0] and "official" not in notes[0]  # energy: coefficients
     english = firm_report(FIRM, monthly=data.footprint, yearly=None)
     assert "Energy and CO2" in english and "能耗与排放" not in english
+
+
+def test_the_page_text_is_set_in_the_embedded_font() -> None:
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    readings = _diesel({"2024-01": 1.0})
+    monthly = carbonacct.footprint(
+        readings, by=["carrier"], method=carbonacct.Method(period="month")
+    )
+    text = firm_report("A", monthly=monthly, lang="zh")
+    face = re.search(
+        r"@font-face\{font-family:'carbonacct-cjk';src:url\(data:font/ttf;base64,([^)]+)\)", text
+    )
+    assert face is not None and 'body{font-family:"carbonacct-cjk"' in text
+    font = TTFont(io.BytesIO(base64.b64decode(face.group(1))))
+    cmap = font.getBestCmap()
+    shown = re.sub(r"<style>.*?</style>|data:image/png;base64,[^']+", "", text, flags=re.S)
+    missing = {ch for ch in shown if ord(ch) > 0x7F and ord(ch) not in cmap}
+    assert not missing  # every Chinese character of the page has its glyph in the page
+    assert len(face.group(1)) < 400_000  # a subset, not the 5 MB font
