@@ -62,6 +62,8 @@ def report(
     src, lang = list(readings), current_lang()
     method = carbonacct.Method(steam_enthalpy_kJ_per_kg=steam_enthalpy, **method_extras())
     options = {"pathways": list(pathways) or None, "price_basis": price_basis, "actuals": actuals}
+    if not output.lower().endswith((".html", ".htm", ".pdf")):
+        raise click.UsageError(f"{output}: a report is written as .html or .pdf.")
     if summary and output.lower().endswith(".pdf"):
         raise click.UsageError("The summary is written as .html (a firm's report also as .pdf).")
     if summary:

@@ -76,6 +76,11 @@ def test_typos_are_usage_errors_that_say_what_was_meant(inputs: dict[str, str]) 
     assert code == 2 and "Did you mean 'footprint'?" in err
     code, _, err = _run("footprint", inputs["fuels"], "--steam-enthlapy", "2780")
     assert code == 2 and "--steam-enthalpy" in err and "Traceback" not in err
+    # a report name with another suffix is refused before any work
+    code, _, err = _run(
+        "report", inputs["fuels"], "--firms", inputs["firms"], "--firm", FIRM, "-o", "r.docx"
+    )
+    assert code == 2 and "r.docx: a report is written as .html or .pdf" in err
 
 
 def test_an_empty_table_says_none_instead_of_a_table_of_headers(
