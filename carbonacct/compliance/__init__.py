@@ -55,6 +55,7 @@ from carbonacct.compliance._targets import (
 )
 from carbonacct.errors import InputError
 from carbonacct.io import TableLike
+from carbonacct.results import TablesResult
 
 __all__ = ["STATUSES", "CheckResult", "actuals_from_footprint", "check"]
 
@@ -62,7 +63,7 @@ actuals_from_footprint = from_footprint
 
 
 @dataclass
-class CheckResult:
+class CheckResult(TablesResult):
     """The result of :func:`check`.
 
     Attributes
@@ -108,30 +109,6 @@ class CheckResult:
             "rejected": self.rejected,
             "targets": self.targets,
         }
-
-    def write(self, path: str | Path) -> list[Path]:
-        from carbonacct.io import write_result
-
-        return write_result(self.tables(), path, self.provenance)
-
-    def to_pandas(self, table: str = "firms") -> Any:
-        """One of :meth:`tables` as a pandas frame (default the firms, the table
-        ``write`` puts first).
-
-        >>> import polars as pl
-        >>> firms = pl.DataFrame({"firm_id": ["R"], "province": ["江苏"], "sector": ["C2511"]})
-        >>> a = pl.DataFrame({"firm_id": ["R"], "year": [2025], "product": ["refining"],
-        ...     "metric": ["refining_energy_factor_intensity"], "value": [8.5], "unit": ["kgoe/t"]})
-        >>> check(firms, a).to_pandas("products")[["level", "status"]].values.tolist()
-        [['between', 'on_track']]
-        """
-        tables = self.tables()
-        if table not in tables:
-            raise InputError(
-                f"{table!r} is not a table of a check; use one of {', '.join(tables)}.",
-                column=table,
-            )
-        return tables[table].to_pandas()
 
 
 def _gather(
