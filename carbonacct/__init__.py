@@ -45,6 +45,7 @@ if _typing.TYPE_CHECKING:
     from carbonacct.pathways import required_value, sda_target
     from carbonacct.quality import QualityReport
     from carbonacct.results import Footprint
+    from carbonacct.sectors import SectorResult, account_record
     from carbonacct.units import Quantity, conversion_factor, convert, parse_unit, ureg
     from carbonacct.verify import check_factor, find_factor, reconcile  # type: ignore[no-redef]
     from carbonacct.vocabulary import carrier_code, region_code
@@ -73,7 +74,9 @@ _EXPORTS: dict[str, str] = {
     "QualityReport": "carbonacct.quality",
     "Quantity": "carbonacct.units",
     "RunOptions": "carbonacct.options",
+    "SectorResult": "carbonacct.sectors",
     "UnknownUnitError": "carbonacct.errors",
+    "account_record": "carbonacct.sectors",
     "carrier_code": "carbonacct.vocabulary",
     "check": "carbonacct.compliance",
     "check_data_file": "carbonacct.data",
@@ -141,8 +144,10 @@ __all__ = [
     "QualityReport",
     "Quantity",
     "RunOptions",
+    "SectorResult",
     "UnknownUnitError",
     "__version__",
+    "account_record",
     "carrier_code",
     "check",
     "check_data_file",

@@ -83,6 +83,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "report",
         "Energy and CO2 by carrier and month, pathways, products, green-factory score, quality, provenance.",
     ),
+    "sector": (
+        "sector",
+        "sector",
+        "Account a monthly record (月度存证) by a sector guideline: totals per month and year.",
+    ),
     "synth": (
         "synth",
         "synth",
