@@ -361,7 +361,7 @@ def _provenance(
             for k in ("readings", "firms", "activity", "green_electricity", "materials")
             if k in inputs
         },
-        quality={k: getattr(quality, k) for k in ("rows_in", "rows_accounted", "rows_rejected")},
+        quality=quality.record(),
     )
 
 

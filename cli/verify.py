@@ -7,6 +7,7 @@ import click
 from carbonacct.verify import check_factor, reconcile, rounding_policies
 
 from ._output import emit, format_option
+from ._quality import show_quality
 
 _TABLE_COLUMNS = (
     "row",
@@ -116,6 +117,7 @@ def reconcile_cmd(
     if output:
         for p in r.write(output):
             click.echo(f"wrote {p}", err=True)
+    show_quality(r, label="readings")
     table = r.table.select(_TABLE_COLUMNS) if fmt == "table" else r.table
     if table["sheet"].null_count() == table.height:  # not a workbook
         table = table.drop("sheet")

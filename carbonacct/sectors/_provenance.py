@@ -37,7 +37,6 @@ def sector_provenance(
             "rows_accounted": quality.rows_accounted,
             "rows_rejected": quality.rows_rejected,
         },
-        gwp_set=options.choice("gwp_set"),
     )
     prov["sector_method"] = {
         "id": method.id,
