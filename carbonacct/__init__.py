@@ -42,6 +42,7 @@ if _typing.TYPE_CHECKING:
     from carbonacct.options import Method, RunOptions
     from carbonacct.pathways import required_value, sda_target
     from carbonacct.quality import QualityReport
+    from carbonacct.restatement import Restatement, restate
     from carbonacct.results import Footprint
     from carbonacct.units import Quantity, conversion_factor, convert, parse_unit, ureg
     from carbonacct.verify import check_factor, find_factor, reconcile  # type: ignore[no-redef]
@@ -70,6 +71,7 @@ _EXPORTS: dict[str, str] = {
     "PARAMETERS": "carbonacct.factors",
     "QualityReport": "carbonacct.quality",
     "Quantity": "carbonacct.units",
+    "Restatement": "carbonacct.restatement",
     "RunOptions": "carbonacct.options",
     "UnknownUnitError": "carbonacct.errors",
     "carrier_code": "carbonacct.vocabulary",
@@ -86,6 +88,7 @@ _EXPORTS: dict[str, str] = {
     "reconcile": "carbonacct.verify",
     "region_code": "carbonacct.vocabulary",
     "required_value": "carbonacct.pathways",
+    "restate": "carbonacct.restatement",
     "sda_target": "carbonacct.pathways",
     "ureg": "carbonacct.units",
     "validate": "carbonacct._accounting",
@@ -133,6 +136,7 @@ __all__ = [
     "OptionError",
     "QualityReport",
     "Quantity",
+    "Restatement",
     "RunOptions",
     "UnknownUnitError",
     "__version__",
@@ -150,6 +154,7 @@ __all__ = [
     "reconcile",
     "region_code",
     "required_value",
+    "restate",
     "sda_target",
     "ureg",
     "validate",
