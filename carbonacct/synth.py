@@ -97,29 +97,11 @@ def generate(
     -------
     SynthSummary
     """
-    minutes = {"15min": 15, "30min": 30, "1h": 60, "60min": 60}.get(interval)
-    if minutes is None:
-        raise OptionError(
-            f"interval {interval!r} is not one of 15min, 30min, 1h.",
-            option="interval",
-            value=interval,
-        )
-    if years < 1:
-        raise OptionError(f"years must be 1 or more (got {years}).", option="years", value=years)
+    minutes = _minutes(interval, years)
     out = Path(directory)
     (out / "readings").mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
-    sector_codes = [s[0] for s in _SECTORS]
-    sector_of = rng.choice(len(_SECTORS), size=firms, p=[s[1] for s in _SECTORS])
-    firm_ids = [f"F{i:06d}" for i in range(firms)]
-    pl.DataFrame(
-        {
-            "firm_id": firm_ids,
-            "name": [f"Synthetic firm {i}" for i in range(firms)],
-            "province": [_PROVINCES[i % len(_PROVINCES)] for i in range(firms)],
-            "sector": [sector_codes[k] for k in sector_of],
-        }
-    ).write_csv(out / "firms.csv")
+    firm_ids, sector_of = _write_firms(out, rng, firms)
     first = year - years + 1
     # energy falls by −2 % … +6 % a year per firm; value added grows 0 … 6 % a year
     saving = rng.uniform(-0.02, 0.06, size=firms)
@@ -148,20 +130,53 @@ def generate(
         if y == first:
             base_energy = energy
         va = np.round(share * base_energy / 1e3 * (1 + growth) ** (y - first), 2)  # 万元
-        activity.append(
-            pl.DataFrame(
-                {
-                    "firm_id": firm_ids,
-                    "period": str(y),
-                    "metric": "value_added",
-                    "value": va,
-                    "unit": "万元",
-                    "price_basis": "constant:2020",
-                }
-            )
-        )
+        activity.append(_value_added(firm_ids, y, va))
     pl.concat(activity).write_csv(out / "activity.csv")
     return SynthSummary(out, firms, total_meters, total_rows, bad)
+
+
+def _value_added(firm_ids: list[str], year: int, va: np.ndarray) -> pl.DataFrame:
+    """One year's value added [万元] at constant 2020 prices, as activity rows."""
+    return pl.DataFrame(
+        {
+            "firm_id": firm_ids,
+            "period": str(year),
+            "metric": "value_added",
+            "value": va,
+            "unit": "万元",
+            "price_basis": "constant:2020",
+        }
+    )
+
+
+def _minutes(interval: str, years: int) -> int:
+    """The reading interval [min], or an OptionError for an interval or a span not offered."""
+    minutes = {"15min": 15, "30min": 30, "1h": 60, "60min": 60}.get(interval)
+    if minutes is None:
+        raise OptionError(
+            f"interval {interval!r} is not one of 15min, 30min, 1h.",
+            option="interval",
+            value=interval,
+        )
+    if years < 1:
+        raise OptionError(f"years must be 1 or more (got {years}).", option="years", value=years)
+    return minutes
+
+
+def _write_firms(out: Path, rng: np.random.Generator, firms: int) -> tuple[list[str], np.ndarray]:
+    """The firms table (ids, names, provinces, sectors drawn by weight); the sector of each."""
+    sector_codes = [s[0] for s in _SECTORS]
+    sector_of = rng.choice(len(_SECTORS), size=firms, p=[s[1] for s in _SECTORS])
+    firm_ids = [f"F{i:06d}" for i in range(firms)]
+    pl.DataFrame(
+        {
+            "firm_id": firm_ids,
+            "name": [f"Synthetic firm {i}" for i in range(firms)],
+            "province": [_PROVINCES[i % len(_PROVINCES)] for i in range(firms)],
+            "sector": [sector_codes[k] for k in sector_of],
+        }
+    ).write_csv(out / "firms.csv")
+    return firm_ids, sector_of
 
 
 def _write_year(
