@@ -91,3 +91,34 @@ def test_the_new_indicators_are_checked_against_their_own_grades_only() -> None:
     over = p[("K", 2025)]
     assert over["exceeds_limit"] is True and over["status"] == "breach"
     assert "GB 16780-2021" in over["missing"]
+
+
+def test_only_the_levels_with_a_published_copy_are_shipped_and_the_rest_are_listed() -> None:
+    from carbonacct._manifest import Manifest
+    from carbonacct.benchmarks import benchmark_levels
+
+    # targets-and-exclusions-2026 §2.3: the 723号 annex was not found in any copy; exactly five
+    # levels have one secondary copy (FeSi, SiMn of 2023; clinker, refining, Al of 2021)
+    levels = {
+        r["product"]: (r["benchmark"], r["baseline"], r["edition"])
+        for r in benchmark_levels().iter_rows(named=True)
+    }
+    assert levels == {
+        "ferrosilicon": (1770, 1850, "ndrc-723-2023"),
+        "silicomanganese": (860, 950, "ndrc-723-2023"),
+        "cement_clinker": (100, 117, "ndrc-1609-2021"),
+        "refining": (7.5, 8.5, "ndrc-1609-2021"),
+        "electrolytic_aluminium": (13000, 13350, "ndrc-1609-2021"),
+    }
+    manifest = Manifest.from_toml(data_dir() / "benchmarks" / "ndrc-723-2023.toml")
+    listed = " ".join(manifest.not_shipped)
+    # each of the 36 areas without a shipped 2023 level is named with the reason
+    for area in (
+        "炼油", "煤制焦炭", "煤制甲醇", "煤制烯烃", "煤制乙二醇", "烧碱", "纯碱", "电石", "乙烯",
+        "对二甲苯", "黄磷", "合成氨", "水泥熟料", "平板玻璃", "建筑陶瓷", "炼铁", "炼钢",
+        "铜冶炼", "电解铝", "磷酸一铵", "磷酸二铵", "卫生陶瓷", "高碳铬铁", "铅冶炼", "锌冶炼",
+        "乙二醇", "尿素", "钛白粉", "聚氯乙烯", "精对苯二甲酸", "子午线轮胎", "工业硅",
+        "卫生纸原纸", "棉/化纤及混纺机织物", "针织物/纱线", "粘胶短纤维",
+    ):  # fmt: skip
+        assert area in listed, area
+    assert "no copy of the 723号 annex found" in listed
