@@ -196,6 +196,18 @@ def _input_for(
     )
 
 
+def _inputs(
+    given: Mapping[str, Any], prov: Mapping[str, Any], where: Path | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The inputs to re-run with, and the checksums the saved result recorded for them."""
+    inputs, saved_sha = {}, {}
+    for name in INPUTS:
+        inputs[name], saved_sha[name] = _input_for(name, given[name], prov, where)
+    if inputs["readings"] is None:
+        raise InputError("The saved result names no readings: pass readings=.")
+    return inputs, saved_sha
+
+
 def restate(
     result: str | Path | Mapping[str, Any],
     factor_sets: Sequence[str | Path | FactorSet],
@@ -245,15 +257,13 @@ def restate(
     )
     method = method_of(prov)
     given = dict(readings=readings, firms=firms, activity=activity)
-    given["green_electricity"] = green_electricity
-    inputs, saved_sha = {}, {}
-    for name in INPUTS:
-        inputs[name], saved_sha[name] = _input_for(name, given[name], prov, where)
-    if inputs["readings"] is None:
-        raise InputError("The saved result names no readings: pass readings=.")
+    inputs, saved_sha = _inputs(given | {"green_electricity": green_electricity}, prov, where)
     base = library or default_library()
     new_lib = _library_with(factor_sets, base)
-    run = _runner(inputs, fuel_parameters, method)
+    # a saved breakdown (by site, carrier, meter, product) is re-run with the same breakdown
+    saved = tables.get("footprint")
+    by = tuple(c for c in BY_COLUMNS if saved is not None and c in saved.columns)
+    run = _runner(inputs, fuel_parameters, method, by)
     new = run(new_lib)
     _check_inputs_unchanged(new.provenance, saved_sha)
     warnings: list[str] = []
@@ -270,7 +280,6 @@ def restate(
         "restated": {
             "result": str(result) if isinstance(result, (str, Path)) else "provenance given",
             "old_factor_sets": prov.get("factor_sets"),
-            "new_factor_sets": new.provenance.get("factor_sets"),
             "sets_added": [_label(s, new_lib) for s in factor_sets],
         }
     }
@@ -278,12 +287,15 @@ def restate(
     return Restatement(table, changed, dict(prov), provenance, warnings)
 
 
-def _runner(inputs: Mapping[str, Any], fuel_parameters: Any, method: Method) -> Any:
+def _runner(
+    inputs: Mapping[str, Any], fuel_parameters: Any, method: Method, by: tuple[str, ...]
+) -> Any:
     import carbonacct
 
     def run(lib: FactorLibrary) -> Any:
         return carbonacct.footprint(
             inputs["readings"],
+            by=by,
             firms=inputs["firms"],
             activity=inputs["activity"],
             green_electricity=inputs["green_electricity"],

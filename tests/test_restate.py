@@ -170,3 +170,14 @@ def test_cli_restate(saved: Path) -> None:
     assert res.exit_code == 2 and "--factor-set" in res.output
     frame = pl.DataFrame(doc["tables"]["restatement"])
     assert frame.filter(pl.col("status") == "changed")["firm_id"].to_list() == ["A"]
+
+
+def test_a_saved_breakdown_is_restated_row_by_row(saved: Path) -> None:
+    fp = carbonacct.footprint(saved / "readings.csv", firms=saved / "firms.csv", by=("carrier",))
+    fp.write(saved / "by_carrier.parquet")
+    r = restate(saved / "by_carrier.parquet", [saved / "grid2024.toml"])
+    rows = {(x["firm_id"], x["period"], x["carrier"]): x for x in r.table.iter_rows(named=True)}
+    # one row per firm, period and carrier, as saved: A's electricity −22.7 t, its diesel 0
+    assert len(rows) == 4
+    assert rows[("A", "2024", "electricity")]["co2_diff_t"] == pytest.approx(-22.7)
+    assert rows[("A", "2024", "diesel")]["status"] == "unchanged"

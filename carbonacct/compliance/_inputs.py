@@ -240,6 +240,8 @@ def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl
     ]
     if intensities is not None and intensities.height:
         parts.append(_single_product(intensities, site, quality))
+    if "product" in yearly.columns:
+        parts.append(_tagged_without_output(yearly, intensities))
     frame = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
     for col in ACTUAL_SCHEMA:
         if col not in frame.columns:
@@ -300,6 +302,32 @@ def _single_product(
     )
     cols = ["firm_id", "year", "metric", "product", "value", "unit", "output", "basis", *quality]
     return pl.concat([energy.select(cols), electricity.select(cols)])
+
+
+def _tagged_without_output(yearly: pl.DataFrame, intensities: pl.DataFrame | None) -> pl.DataFrame:
+    """Readings tagged with a product that has no output that year: refused by name, never
+    dropped (a misspelt tag, or an output missing from the activity)."""
+    tagged = (
+        yearly.filter(pl.col("product").is_not_null()).select("firm_id", "year", "product").unique()
+    )
+    if intensities is not None and intensities.height:
+        given = intensities.select(
+            "firm_id",
+            pl.col("period").cast(pl.String).str.slice(0, 4).cast(pl.Int32).alias("year"),
+            "product",
+        )
+        tagged = tagged.join(given, on=["firm_id", "year", "product"], how="anti")
+    return tagged.with_columns(
+        pl.lit("product_energy_intensity").alias("metric"),
+        pl.lit("kgce/t").alias("unit"),
+        pl.format(
+            "readings are tagged {} but the activity gives no output of {} in {}: give its "
+            "output, or correct the tag",
+            "product",
+            "product",
+            "year",
+        ).alias("invalid"),
+    )
 
 
 def _graded(metric: str) -> list[str]:

@@ -119,3 +119,24 @@ def test_footprint_by_product_gives_each_boundary_and_the_untagged_rest() -> Non
     got = {r["product"]: r["energy_tce"] for r in fp.table.iter_rows(named=True)}
     # clinker: 12 000 × 0.7143 + 5 000 × 0.1229 = 9 186.1; untagged: 4 000 × 0.1229 = 491.6
     assert got == {"cement_clinker": pytest.approx(9186.1), None: pytest.approx(491.6)}
+
+
+def test_a_tag_without_output_is_refused_by_name_not_dropped(tmp_path: Path) -> None:
+    readings = (
+        "企业代码,统计期,能源品种,数量,计量单位,工序\n"
+        "CEM,2024,原煤,12000,t,cement_clinkr\n"  # a misspelt tag
+        "CEM,2024,电力,5000,MWh,cement_clinker\n"
+    )
+    activity = "firm_id,period,metric,value,unit\nCEM,2024,cement_clinker,90000,t\n"
+    r, f, a = _write(tmp_path, readings, activity)
+    p = _products(check_from_readings(r, f, a))
+    typo = p[("CEM", "cement_clinkr", "product_energy_intensity")]
+    assert typo["status"] == "invalid_input"
+    assert (
+        "tagged cement_clinkr but the activity gives no output of cement_clinkr"
+        in (typo["missing"])
+    )
+    # the correctly tagged part is still checked on its own energy: 614.5 tce / 90 000 t
+    assert p[("CEM", "cement_clinker", "product_energy_intensity")]["actual"] == pytest.approx(
+        5000 * 0.1229 * 1000 / 90000
+    )
