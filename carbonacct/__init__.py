@@ -18,6 +18,7 @@ if _typing.TYPE_CHECKING:
     __version__: str
     from carbonacct._accounting import footprint, validate
     from carbonacct.compliance import CheckResult, check
+    from carbonacct.data import check_data_file, pin_data_files, read_data_file, rehash_data_file
     from carbonacct.emissions import CO2_PER_C, CombustionFactor, combustion_factor
     from carbonacct.errors import (
         AmbiguousFactorError,
@@ -76,6 +77,7 @@ _EXPORTS: dict[str, str] = {
     "UnknownUnitError": "carbonacct.errors",
     "carrier_code": "carbonacct.vocabulary",
     "check": "carbonacct.compliance",
+    "check_data_file": "carbonacct.data",
     "check_factor": "carbonacct.verify",
     "combustion_factor": "carbonacct.emissions",
     "conversion_factor": "carbonacct.units",
@@ -84,7 +86,10 @@ _EXPORTS: dict[str, str] = {
     "find_factor": "carbonacct.verify",
     "footprint": "carbonacct._accounting",
     "parse_unit": "carbonacct.units",
+    "pin_data_files": "carbonacct.data",
+    "read_data_file": "carbonacct.data",
     "read_factor_set": "carbonacct.factors",
+    "rehash_data_file": "carbonacct.data",
     "reconcile": "carbonacct.verify",
     "region_code": "carbonacct.vocabulary",
     "required_value": "carbonacct.pathways",
@@ -142,6 +147,7 @@ __all__ = [
     "__version__",
     "carrier_code",
     "check",
+    "check_data_file",
     "check_factor",
     "combustion_factor",
     "conversion_factor",
@@ -150,9 +156,12 @@ __all__ = [
     "find_factor",
     "footprint",
     "parse_unit",
+    "pin_data_files",
+    "read_data_file",
     "read_factor_set",
     "reconcile",
     "region_code",
+    "rehash_data_file",
     "required_value",
     "restate",
     "sda_target",

@@ -19,21 +19,13 @@ import polars as pl
 from carbonacct._sides import read_firms, read_fuel_parameters
 from carbonacct.completeness import gap_warnings, meter_gaps
 from carbonacct.completeness import require_complete as require_gaps_closed
-from carbonacct.emissions import grid_table, grid_warnings, measured_factors
-from carbonacct.energy import ncv_warnings
-from carbonacct.errors import InputError, OptionError, RejectedRowsError, format_rows
+from carbonacct.errors import OptionError, RejectedRowsError, format_rows
 from carbonacct.factors import FactorLibrary, default_library
 from carbonacct.intensity import intensities, read_activity
 from carbonacct.io import Source, TableLike, read_readings
 from carbonacct.methods import SectorMethod, get_method
 from carbonacct.options import Method, RunOptions, split_old_options
-from carbonacct.provenance import (
-    Provenance,
-    factor_sets,
-    factors_used,
-    grid_rows_for,
-    grid_used,
-)
+from carbonacct.provenance import Provenance, factor_sets, grid_rows_for, grid_used
 from carbonacct.quality import QualityReport, decide, quality_report, reason_counts, reject_plan
 from carbonacct.readings import (
     KEY_COLUMNS,
@@ -90,24 +82,23 @@ def footprint(
     _check_by(by, green_electricity)
     lib, sector = _library(library, method), get_method(method.method)
     firm_frame, firm_src = read_firms(firms)
-    measured = _measured(fuel_parameters, lib, method)
+    measured = _measured(fuel_parameters, sector, method, lib)
     options = _reading_options(method)
     scan, groups, source = _aggregate(readings, options, by, run)
     run.say("applying factors")
-    keys, tables = _key_constants(groups, options, sector, method, lib)
-    grid, firm_year = _grid(groups, firm_frame, keys, method, lib, source)
-    groups = decide(groups, keys, firm_year, by_firm := firm_frame is not None)
-    table, co2_missing = _combine(groups, keys, firm_year, measured, by, method, by_firm)
+    keys, tables = sector.key_constants(key_table(groups, options), method, lib)
+    grid, firm_year = sector.grid(keys, _years(groups), firm_frame, method, lib, source.name)
+    groups = decide(groups, keys, firm_year, firm_frame is not None)
+    table, co2_missing = _combine(groups, keys, firm_year, measured, by, method, sector)
     table = _assemble(sector.finalize(table, method, lib), groups, method, by, sector)
     table, per_product, warnings, extra_used, inputs = _side_results(
         table, activity, green_electricity, method, by, lib
     )
     seen = groups.select("firm_id", pl.col("year").cast(pl.Int32))  # accounted or rejected
-    grid_seen = grid_rows_for(grid, seen, firm_frame, method.needs_province)
-    warnings += grid_warnings(grid_seen) + ncv_warnings(tables["energy"])
+    warnings += sector.warnings(tables, grid_rows_for(grid, seen, firm_frame))
     quality, plan, gaps = _quality(scan, groups, keys, warnings, co2_missing, method, run, source)
-    grid = grid_used(grid, table, firm_frame, method.needs_province)
-    used = factors_used(tables, grid, _codes(keys), measured, method.tce_from_measured_ncv)
+    grid = grid_used(grid, table, firm_frame)
+    used = sector.factors_used(tables, grid, keys, measured, method)
     used = pl.concat([used, *extra_used], how="vertical_relaxed")
     inputs |= {"readings": source, "firms": firm_src}
     provenance = _provenance(method, lib, used, inputs, quality)
@@ -183,11 +174,18 @@ def _check_by(by: Sequence[str], green_electricity: TableLike | None) -> None:
         )
 
 
-def _measured(data: TableLike | None, lib: FactorLibrary, method: Method) -> pl.DataFrame | None:
+def _measured(
+    data: TableLike | None, sector: SectorMethod, method: Method, lib: FactorLibrary
+) -> pl.DataFrame | None:
     if data is None:
         return None
     frame, src = read_fuel_parameters(data)
-    return measured_factors(frame, src.name, lib, method.combustion_sets)
+    return sector.measured(frame, src.name, method, lib)
+
+
+def _years(groups: pl.DataFrame) -> tuple[int, ...]:
+    """The data years of the readings."""
+    return tuple(sorted(y for y in groups["year"].unique().to_list() if y is not None and y > 0))
 
 
 def _aggregate(
@@ -217,94 +215,6 @@ def _aggregate(
         return scan, aggregate_readings(scan.rows, extra).collect(engine=engine), source
 
 
-def _codes(keys: pl.DataFrame) -> list[str]:
-    return keys["carrier"].drop_nulls().unique().to_list()
-
-
-def _key_constants(
-    groups: pl.DataFrame,
-    options: ReadingOptions,
-    sector: SectorMethod,
-    method: Method,
-    lib: FactorLibrary,
-) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
-    """The key table with the sector method's constants, and the factor tables behind them."""
-    keys = key_table(groups, options)
-    carriers = dict(keys.select("carrier", "category").drop_nulls().unique().iter_rows())
-    tables = sector.factor_tables(carriers, method, lib)
-    return sector.key_constants(keys, tables, method), tables
-
-
-def _grid(
-    groups: pl.DataFrame,
-    firms: pl.DataFrame | None,
-    keys: pl.DataFrame,
-    method: Method,
-    lib: FactorLibrary,
-    source: Source,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Grid factors per (province, year), and per firm and year the known flag and factor."""
-    needs_province = method.needs_province
-    if needs_province and "electricity" in _codes(keys) and firms is None:
-        raise InputError(
-            f"grid_factor={method.grid_factor!r} needs each firm's province: pass firms= (a table "
-            "with firm_id and province), or choose grid_factor='national'.",
-            file=source.name,
-            row=None,
-            column="province",
-        )
-    years = tuple(sorted(y for y in groups["year"].unique().to_list() if y is not None and y > 0))
-    provinces = firms["province"].unique().to_list() if firms is not None else [None]
-    grid = grid_table(
-        provinces if needs_province else [None], years, method.grid_factor, library=lib
-    )
-    by_year = grid.select(pl.col("province"), pl.col("year").cast(pl.Int32), "grid_ef")
-    if firms is None:
-        return grid, by_year.drop("province")
-    frame = firms.select("firm_id", "province").join(
-        pl.DataFrame({"year": list(years)}, schema={"year": pl.Int32}), how="cross"
-    )
-    if needs_province:
-        frame = frame.join(by_year, on=["province", "year"], how="left", nulls_equal=True)
-    else:
-        frame = frame.join(by_year.drop("province"), on="year", how="left")
-    return grid, frame.select("firm_id", "year", "grid_ef", pl.lit(True).alias("_known"))
-
-
-def _apply_measured(t: pl.DataFrame, measured: pl.DataFrame, method: Method) -> pl.DataFrame:
-    """A firm's measured parameters replace the defaults, before any CO2 factor is found missing."""
-    sign = pl.when(pl.col("flow_n") == "out").then(-1.0).otherwise(1.0)
-    per_unit = sign * pl.col("to_canonical")
-    t = t.join(
-        measured.select(
-            "firm_id",
-            "carrier",
-            pl.col("co2_per_unit").alias("_ef"),
-            pl.col("tce_per_unit").alias("_tce"),
-        ),
-        on=["firm_id", "carrier"],
-        how="left",
-    ).with_columns(
-        pl.when(pl.col("_ef").is_not_null() & pl.col("_burns"))
-        .then(per_unit * pl.col("_ef"))
-        .otherwise(pl.col("k_co2_combustion_t"))
-        .alias("k_co2_combustion_t")
-    )
-    if not method.tce_from_measured_ncv:
-        return t
-    measured_tce = pl.col("_tce").is_not_null() & pl.col("_fuel")
-    return t.with_columns(
-        pl.when(measured_tce)
-        .then(per_unit * pl.col("_tce"))
-        .otherwise(pl.col("k_energy_tce"))
-        .alias("k_energy_tce"),
-        pl.when(measured_tce & (pl.col("use_n") == "feedstock"))
-        .then(per_unit * pl.col("_tce"))
-        .otherwise(pl.col("k_energy_feedstock_tce"))
-        .alias("k_energy_feedstock_tce"),
-    )
-
-
 def _combine(
     groups: pl.DataFrame,
     keys: pl.DataFrame,
@@ -312,7 +222,7 @@ def _combine(
     measured: pl.DataFrame | None,
     by: Sequence[str],
     method: Method,
-    by_firm: bool,
+    sector: SectorMethod,
 ) -> tuple[pl.DataFrame, dict[str, int]]:
     """Aggregated values × key constants (× the firm-year grid factor) = the summed columns.
 
@@ -325,10 +235,10 @@ def _combine(
     t = t.join(
         keys.select(*key_cols, "amount_unit", *(f"k_{c}" for c in summed)), on="key_id", how="left"
     )
-    on = ["firm_id", "year"] if by_firm else ["year"]
+    on = ["firm_id", "year"] if "firm_id" in firm_year.columns else ["year"]
     t = t.join(firm_year.select(*on, "grid_ef"), on=on, how="left")
     if measured is not None:
-        t = _apply_measured(t, measured, method)
+        t = sector.apply_measured(t, measured, method)
     # no CO2 factor: a fuel without one, or electricity of a firm-year without a grid factor
     # (a data year before 2021, a firm without a province); the energy is counted all the same
     no_grid = (pl.col("carrier") == "electricity") & pl.col("grid_ef").is_null()

@@ -7,7 +7,7 @@ from typing import Any
 
 from carbonacct._manifest import Manifest, read_dataset
 
-__all__ = ["read_data_file"]
+__all__ = ["check_data_file", "pin_data_files", "read_data_file", "rehash_data_file"]
 
 
 def read_data_file(
@@ -60,3 +60,37 @@ def read_data_file(
             raise refuse_modified(manifest)
         return manifest, pl.read_csv(data_path, infer_schema=False)
     return manifest, read_factor_set(p, verify=verify, allow_modified=allow_modified)
+
+
+def check_data_file(path: str | Path) -> tuple[Manifest, str]:
+    """Validate a data file (checksum, then its kind's schema); its manifest and pin status.
+
+    The status is ``pinned`` (a shipped file as released), ``modified`` or
+    ``user`` (a file that is not shipped).
+    """
+    from carbonacct._manifest import pin_status
+
+    manifest, _ = read_data_file(path)
+    return manifest, pin_status(manifest)
+
+
+def rehash_data_file(path: str | Path) -> tuple[str, str]:
+    """Write a changed data file's SHA-256 into its manifest (maintainers); the sum and pin status.
+
+    The file must still pass its kind's schema. A shipped file that now
+    differs from the pins has status ``modified`` and is refused until
+    :func:`pin_data_files` is run after review.
+    """
+    from carbonacct._manifest import pin_status, write_checksum
+
+    digest = write_checksum(path)
+    manifest, _ = read_data_file(path, allow_modified=True)
+    return digest, pin_status(manifest)
+
+
+def pin_data_files() -> tuple[Path, int]:
+    """Pin the SHA-256 of every shipped data file (the release step); the pin file and count."""
+    from carbonacct._manifest import pins, write_pins
+
+    out = write_pins()
+    return out, len(pins())

@@ -210,17 +210,22 @@ class Method:
 
     @property
     def label(self) -> str:
-        """One line naming the method, for table titles."""
-        return (
-            f"energy=GB/T 2589-2020 {self.energy_basis}; co2=GB/T 32150 combustion "
-            f"NCV×CC×OF×44/12; scope2=location-based {self.grid_factor}; period={self.period}"
-        )
+        """One line naming the sector method chosen and its choices, for table titles."""
+        from carbonacct.methods import get_method
+
+        return get_method(self.method).label(self)
 
     def to_dict(self) -> dict[str, Any]:
-        """The record of the method, as stored in a result's provenance."""
+        """The record of the method, as stored in a result's provenance.
+
+        Beside the fields: the ``label``, and the ``document`` and ``clauses``
+        of the sector method chosen.
+        """
+        from carbonacct.methods import get_method, method_record
+
         record = asdict(self)
         record["coal_types"] = dict(self.coal_types)
-        return record | {"label": self.label}
+        return record | method_record(get_method(self.method), self)
 
     def replace(self, **changes: Any) -> Method:
         """A copy with some fields changed."""

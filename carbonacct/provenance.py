@@ -91,19 +91,22 @@ def _used(
     )
 
 
-def grid_used(
-    grid: pl.DataFrame, table: pl.DataFrame, firms: pl.DataFrame | None, needs_province: bool
-) -> pl.DataFrame:
+def grid_used(grid: pl.DataFrame, table: pl.DataFrame, firms: pl.DataFrame | None) -> pl.DataFrame:
     """The grid factors of the (province, year) pairs the table actually used."""
     pairs = table.select("firm_id", pl.col("period").str.slice(0, 4).cast(pl.Int32).alias("year"))
-    return grid_rows_for(grid, pairs, firms, needs_province)
+    return grid_rows_for(grid, pairs, firms)
 
 
 def grid_rows_for(
-    grid: pl.DataFrame, pairs: pl.DataFrame, firms: pl.DataFrame | None, needs_province: bool
+    grid: pl.DataFrame, pairs: pl.DataFrame, firms: pl.DataFrame | None
 ) -> pl.DataFrame:
-    """The grid-table rows of the (firm_id, year) pairs given: their province's, or the one row."""
-    if firms is not None and needs_province:
+    """The grid-table rows of the (firm_id, year) pairs given: their province's, or the one row.
+
+    A grid table with a province in any row is by province (the method's grid
+    rule decided so); else it has one row per year.
+    """
+    by_province = grid["province"].is_not_null().any()
+    if firms is not None and by_province:
         pairs = pairs.join(firms.select("firm_id", "province"), on="firm_id", how="left")
     else:
         pairs = pairs.with_columns(pl.lit(None, dtype=pl.String).alias("province"))

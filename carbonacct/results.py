@@ -18,7 +18,7 @@ from carbonacct.io import write_result
 from carbonacct.provenance import Provenance
 from carbonacct.quality import QualityReport
 
-__all__ = ["BY_COLUMNS", "RESULT_COLUMNS", "Footprint", "Result"]
+__all__ = ["BY_COLUMNS", "RESULT_COLUMNS", "Footprint", "Result", "TablesResult"]
 
 #: Numeric result columns, each with its unit in the name.
 RESULT_COLUMNS = (
@@ -54,6 +54,28 @@ class Result(Protocol):
     def write(self, path: str | Path) -> list[Path]: ...
 
     def to_pandas(self) -> Any: ...
+
+
+class TablesResult:
+    """The Result protocol from a result's :meth:`tables` and ``provenance``.
+
+    A result class defines ``tables()`` (its first table is its main one) and a
+    ``provenance`` attribute, and inherits ``write`` and ``to_pandas``.
+    """
+
+    provenance: Any
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        raise NotImplementedError
+
+    def write(self, path: str | Path) -> list[Path]:
+        """Write the tables with their units and the provenance (format by suffix)."""
+        return write_result(self.tables(), path, self.provenance)
+
+    def to_pandas(self, table: str | None = None) -> Any:
+        """A table as pandas: ``table`` by name, else the main (first) one."""
+        tables = self.tables()
+        return tables[table if table is not None else next(iter(tables))].to_pandas()
 
 
 @dataclass

@@ -97,7 +97,9 @@ def generate(
     -------
     SynthSummary
     """
-    minutes = _minutes(interval, years)
+    minutes = _minutes(interval)
+    if years < 1:
+        raise OptionError(f"years must be 1 or more (got {years}).", option="years", value=years)
     out = Path(directory)
     (out / "readings").mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
@@ -135,22 +137,8 @@ def generate(
     return SynthSummary(out, firms, total_meters, total_rows, bad)
 
 
-def _value_added(firm_ids: list[str], year: int, va: np.ndarray) -> pl.DataFrame:
-    """One year's value added [万元] at constant 2020 prices, as activity rows."""
-    return pl.DataFrame(
-        {
-            "firm_id": firm_ids,
-            "period": str(year),
-            "metric": "value_added",
-            "value": va,
-            "unit": "万元",
-            "price_basis": "constant:2020",
-        }
-    )
-
-
-def _minutes(interval: str, years: int) -> int:
-    """The reading interval [min], or an OptionError for an interval or a span not offered."""
+def _minutes(interval: str) -> int:
+    """The reading interval [min] of ``15min``, ``30min`` or ``1h``."""
     minutes = {"15min": 15, "30min": 30, "1h": 60, "60min": 60}.get(interval)
     if minutes is None:
         raise OptionError(
@@ -158,13 +146,11 @@ def _minutes(interval: str, years: int) -> int:
             option="interval",
             value=interval,
         )
-    if years < 1:
-        raise OptionError(f"years must be 1 or more (got {years}).", option="years", value=years)
     return minutes
 
 
 def _write_firms(out: Path, rng: np.random.Generator, firms: int) -> tuple[list[str], np.ndarray]:
-    """The firms table (ids, names, provinces, sectors drawn by weight); the sector of each."""
+    """The firms table (id, name, province, sector drawn by share); the ids and sector indices."""
     sector_codes = [s[0] for s in _SECTORS]
     sector_of = rng.choice(len(_SECTORS), size=firms, p=[s[1] for s in _SECTORS])
     firm_ids = [f"F{i:06d}" for i in range(firms)]
@@ -177,6 +163,20 @@ def _write_firms(out: Path, rng: np.random.Generator, firms: int) -> tuple[list[
         }
     ).write_csv(out / "firms.csv")
     return firm_ids, sector_of
+
+
+def _value_added(firm_ids: list[str], year: int, va: np.ndarray) -> pl.DataFrame:
+    """One year's value added [万元] at constant 2020 prices, as activity rows."""
+    return pl.DataFrame(
+        {
+            "firm_id": firm_ids,
+            "period": str(year),
+            "metric": "value_added",
+            "value": va,
+            "unit": "万元",
+            "price_basis": "constant:2020",
+        }
+    )
 
 
 def _write_year(

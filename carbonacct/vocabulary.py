@@ -11,6 +11,7 @@ Chinese column headers become library column names (:data:`COLUMN_MAP`).
 from __future__ import annotations
 
 import difflib
+import warnings
 from dataclasses import dataclass
 from functools import cache
 
@@ -123,6 +124,33 @@ def carrier_names() -> dict[str, str]:
     return names
 
 
+_CARRIER_HINT = "See carbonacct.vocabulary.carriers() for the codes and names accepted."
+_REGION_HINT = (
+    "Give a province name (江苏, Jiangsu), a GB/T 2260 code (320000) or an ISO code (CN-JS)."
+)
+
+
+def _lookup(
+    names: dict[str, str],
+    name: object,
+    strict: bool,
+    what: str,
+    hint: str,
+    column: str,
+    known: bool = True,
+) -> str | None:
+    """The code of ``name`` in a table of folded names, or an error naming the nearest ones."""
+    code = names.get(_fold(str(name))) if known else None
+    if code is None and strict:
+        near = difflib.get_close_matches(_fold(str(name)), list(names), n=3, cutoff=0.5)
+        raise InputError(
+            f"Unknown {what} {name!r}. Nearest: {[names[n] for n in near]}. {hint}",
+            value=name,
+            column=column,
+        )
+    return code
+
+
 def carrier_code(name: str, *, strict: bool = True) -> str | None:
     """The carrier code for a code, Chinese or English name or alias.
 
@@ -131,16 +159,9 @@ def carrier_code(name: str, *, strict: bool = True) -> str | None:
     >>> carrier_code("天然气"), carrier_code("Diesel"), carrier_code("electricity")
     ('natural_gas', 'diesel', 'electricity')
     """
-    code = carrier_names().get(_fold(name)) if isinstance(name, str) else None
-    if code is None and strict:
-        near = difflib.get_close_matches(_fold(str(name)), list(carrier_names()), n=3, cutoff=0.5)
-        raise InputError(
-            f"Unknown carrier {name!r}. Nearest: {[carrier_names()[n] for n in near]}. "
-            "See carbonacct.vocabulary.carriers() for the codes and names accepted.",
-            value=name,
-            column="carrier",
-        )
-    return code
+    # only text names a carrier (a number in a carrier column is an error, not a code)
+    known = isinstance(name, str)
+    return _lookup(carrier_names(), name, strict, "carrier", _CARRIER_HINT, "carrier", known)
 
 
 def carrier_info(code: str) -> dict[str, str]:
@@ -189,16 +210,7 @@ def region_code(name: str | int, *, strict: bool = True) -> str | None:
     >>> region_code("江苏"), region_code(320000), region_code("Jiangsu"), region_code("华东")
     ('CN-JS', 'CN-JS', 'CN-JS', 'grid-east')
     """
-    code = region_names().get(_fold(str(name)))
-    if code is None and strict:
-        near = difflib.get_close_matches(_fold(str(name)), list(region_names()), n=3, cutoff=0.5)
-        raise InputError(
-            f"Unknown region {name!r}. Nearest: {[region_names()[n] for n in near]}. Give a province "
-            "name (江苏, Jiangsu), a GB/T 2260 code (320000) or an ISO code (CN-JS).",
-            value=name,
-            column="province",
-        )
-    return code
+    return _lookup(region_names(), name, strict, "region", _REGION_HINT, "province")
 
 
 def grid_region(province: str) -> str | None:
@@ -273,17 +285,17 @@ COLUMNS: dict[str, Term] = _terms(
         "energy_intensity_tce_per_cny10k",
         "tce/万元",
         _F,
-        "energy per value added",
+        "energy_tce per value added (feedstock included; the checked metric is "
+        "energy_intensity_va)",
         "单位增加值能耗",
-        ("energy_intensity_va", "energy_per_value"),
     ),
     Term(
         "co2_intensity_t_per_cny10k",
         "tCO2/万元",
         _F,
-        "CO2 per value added",
+        "co2_t per value added",
         "单位增加值二氧化碳排放",
-        ("co2_intensity_va", "co2_per_value"),
+        ("co2_intensity_va",),
     ),
     Term("output", None, _F, "product output, in output_unit", "产量"),
     Term(
@@ -307,30 +319,60 @@ COLUMNS: dict[str, Term] = _terms(
     ),
 )
 
-#: Metrics the checks read (long ``actuals``); each column's old names are accepted.
+#: Metrics the checks read (long ``actuals``, pathway and benchmark files), under the names
+#: those files use. ``energy_intensity_va`` is its own quantity: raw-material energy (原料用能)
+#: is outside its numerator (发改环资〔2022〕803号), unlike the footprint's
+#: ``energy_intensity_tce_per_cny10k``; ``co2_intensity_va`` is the footprint's
+#: ``co2_intensity_t_per_cny10k`` under its metric name.
 METRICS: dict[str, Term] = _terms(
-    COLUMNS["energy_intensity_tce_per_cny10k"],
-    COLUMNS["co2_intensity_t_per_cny10k"],
+    Term(
+        "energy_intensity_va",
+        "tce/万元",
+        _F,
+        "energy_excl_feedstock_tce per value added (发改环资〔2022〕803号: feedstock excluded)",
+        "单位工业增加值能耗",
+    ),
     COLUMNS["energy_tce"],
     COLUMNS["co2_t"],
     Term("product_energy_intensity", "kgce/t", _F, "energy per t of product", "单位产品综合能耗"),
     Term("product_co2_intensity", "tCO2/t", _F, "CO2 per t of product", "单位产品碳排放强度"),
-)
+) | {"co2_intensity_va": COLUMNS["co2_intensity_t_per_cny10k"]}
 
-#: Statuses of a compliance check, worst first (``not_covered``: no target applies).
+#: Statuses of a compliance check, worst first: a firm's status is the worst of its rows.
+#: The one list (the checks rank by it; people's tables label with ``zh``).
 STATUSES: dict[str, Term] = _terms(
     Term(
         "breach",
         None,
         "String",
-        "above the required value in or after the target year, or below the baseline past "
-        "its deadline",
+        "a binding obligation missed: a firm's own target at or after its year, a 基准 after "
+        "its deadline, a GB quota limit",
         "未达标",
     ),
     Term(
-        "off_track", None, "String", "above the required value before the target year", "偏离路径"
+        "off_track",
+        None,
+        "String",
+        "a binding target missed before its year, or below the 基准 before its deadline",
+        "偏离路径",
     ),
+    Term("invalid_input", None, "String", "a refused input row, with the reason", "输入无效"),
     Term("insufficient_data", None, "String", "base-year or current data missing", "数据不足"),
+    Term(
+        "above_path",
+        None,
+        "String",
+        "above a sector-average, regional or expected path (binds no single firm)",
+        "高于路径",
+    ),
+    Term("no_data", None, "String", "no figure for the firm in the year", "无数据"),
+    Term(
+        "below_path",
+        None,
+        "String",
+        "at or below a sector-average, regional or expected path",
+        "低于路径",
+    ),
     Term("on_track", None, "String", "at or below the required value", "符合路径"),
     Term("not_covered", None, "String", "no target applies to the firm", "不适用"),
 )
@@ -349,8 +391,8 @@ _ALIASES = {a: t.name for t in COLUMNS.values() for a in t.aliases}
 def canonical_name(name: str) -> str:
     """The controlled name of a column or metric, old names mapped.
 
-    >>> canonical_name("energy_intensity_va"), canonical_name("energy_per_value")
-    ('energy_intensity_tce_per_cny10k', 'energy_intensity_tce_per_cny10k')
+    >>> canonical_name("co2_intensity_va")
+    'co2_intensity_t_per_cny10k'
     >>> canonical_name("co2_t")
     'co2_t'
     """
@@ -371,10 +413,10 @@ def term(name: str) -> Term:
 
 
 def canonical_columns(frame: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` with old column names renamed to the controlled ones (``energy_intensity_va`` ...).
+    """``frame`` with old column names renamed to the controlled ones, with a DeprecationWarning.
 
-    >>> canonical_columns(pl.DataFrame({"energy_per_value": [0.05]})).columns
-    ['energy_intensity_tce_per_cny10k']
+    >>> canonical_columns(pl.DataFrame({"co2_t": [1.0]})).columns
+    ['co2_t']
     """
     renames = {c: _ALIASES[c] for c in frame.columns if c in _ALIASES}
     clash = [new for new in renames.values() if new in frame.columns]
@@ -382,5 +424,13 @@ def canonical_columns(frame: pl.DataFrame) -> pl.DataFrame:
         raise InputError(
             f"column {clash[0]!r} is given twice, under its name and an old alias; keep one.",
             column=clash[0],
+        )
+    if renames:
+        warnings.warn(
+            "column name(s) "
+            + ", ".join(f"{old!r} (now {new!r})" for old, new in renames.items())
+            + " are deprecated and will not be read in the next release.",
+            DeprecationWarning,
+            stacklevel=2,
         )
     return frame.rename(renames)

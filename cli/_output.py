@@ -50,15 +50,16 @@ ZH = {
     "field": "项目",
     "value": "数值",
     "value_text": "内容",
-    "on_track": "达标",
-    "off_track": "偏离路径",
-    "breach": "超限",
-    "exceeds_limit": "超过限额",
-    "not_applicable": "不适用",
-    "no_data": "无数据",
 }
 
-_STATUSES = {"on_track", "off_track", "breach", "exceeds_limit", "not_applicable", "no_data"}
+
+@functools.cache
+def _statuses_zh() -> dict[str, str]:
+    """Check and green-factory indicator statuses in Chinese, from the vocabulary."""
+    from carbonacct.vocabulary import INDICATOR_STATUSES, STATUSES  # polars: not at start-up
+
+    return {name: t.zh for name, t in (STATUSES | INDICATOR_STATUSES).items()}
+
 
 format_option = click.option(
     "--format",
@@ -117,8 +118,8 @@ def _cell(value: Any, column: str = "", lang: str = "en") -> str:
         return ""
     if isinstance(value, float):
         return people_number(value, column) if _rounded(column) else f"{value:.12g}"
-    if isinstance(value, str) and lang == "zh" and value in _STATUSES:
-        return ZH[value]
+    if isinstance(value, str) and lang == "zh" and value in _statuses_zh():
+        return _statuses_zh()[value]
     return str(value)
 
 

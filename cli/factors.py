@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import click
 
@@ -84,13 +83,12 @@ def rehash(manifests: tuple[str, ...]) -> None:
     Do this only after checking the changed values against the official text,
     and cite that text in the file's source column.
     """
-    from carbonacct._manifest import Manifest, pin_status, write_checksum
-    from carbonacct.data import read_data_file
+    from carbonacct import rehash_data_file
 
     for path in manifests:
-        click.echo(f"{path}: sha256 {write_checksum(path)}")
-        read_data_file(path, allow_modified=True)  # the file must still pass its kind's schema
-        if pin_status(Manifest.from_toml(Path(path))) == "modified":
+        digest, status = rehash_data_file(path)
+        click.echo(f"{path}: sha256 {digest}")
+        if status == "modified":
             click.echo(
                 f"{path}: a shipped set that now differs from the pinned table; it is refused "
                 "until the release step `carbonacct factors pin` is run after review."
@@ -105,19 +103,18 @@ def pin() -> None:
     A shipped set whose files later differ from the pins is labelled modified
     and refused unless the library is loaded with allow_modified=True.
     """
-    from carbonacct._manifest import pins, write_pins
+    from carbonacct import pin_data_files
 
-    out = write_pins()
-    click.echo(f"{out}: {len(pins())} files pinned")
+    out, count = pin_data_files()
+    click.echo(f"{out}: {count} files pinned")
 
 
 @factors.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 def check(paths: tuple[str, ...]) -> None:
     """Validate data files (yours or shipped): checksum, then the schema of the file's kind."""
-    from carbonacct._manifest import pin_status
-    from carbonacct.data import read_data_file
+    from carbonacct import check_data_file
 
     for path in paths:
-        manifest, _ = read_data_file(path)
-        click.echo(f"{path}: ok, {manifest.kind} {manifest.label} ({pin_status(manifest)})")
+        manifest, status = check_data_file(path)
+        click.echo(f"{path}: ok, {manifest.kind} {manifest.label} ({status})")

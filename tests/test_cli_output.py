@@ -62,9 +62,8 @@ def test_a_100_column_terminal_shows_every_headline_number_whole(period: str) ->
         EXAMPLE[:2],
         firms=EXAMPLE[3],
         activity=EXAMPLE[5],
-        steam_enthalpy=2800,
-        period=period,
         by=["carrier"],
+        method=carbonacct.Method(steam_enthalpy_kJ_per_kg=2800, period=period),
     )
     cells = set(out.replace("│", " ").replace("┃", " ").split())
     for column in ("energy_tce", "co2_t", "co2_scope2_t", "rows"):
@@ -95,7 +94,7 @@ def test_chinese_headers_and_statuses() -> None:
     for part in render(frame, width=100, lang="zh"):
         console.print(part)
     text = console.export_text()
-    assert "企业代码" in text and "超限" in text and "综合能耗" in text
+    assert "企业代码" in text and "未达标" in text and "综合能耗" in text
 
 
 # -- formula-like text --------------------------------------------------------------------
@@ -169,7 +168,10 @@ def test_a_control_character_with_xlsx_output_is_no_traceback(tmp_path: Path) ->
 def test_identical_runs_give_identical_bytes(tmp_path: Path) -> None:
     runs = [
         carbonacct.footprint(
-            EXAMPLE[:2], firms=EXAMPLE[3], activity=EXAMPLE[5], steam_enthalpy=2800
+            EXAMPLE[:2],
+            firms=EXAMPLE[3],
+            activity=EXAMPLE[5],
+            method=carbonacct.Method(steam_enthalpy_kJ_per_kg=2800),
         )
         for _ in range(2)
     ]
@@ -199,7 +201,9 @@ def test_xlsx_reads_back_with_numeric_dtypes(tmp_path: Path) -> None:
     CliRunner().invoke(cli, ["footprint", *EXAMPLE, "-o", str(out)], catch_exceptions=False)
     frame = pd.read_excel(out, sheet_name="footprint")
     assert frame["energy_tce"].dtype.kind == "f" and frame["rows"].dtype.kind == "i"
-    result = carbonacct.footprint(EXAMPLE[:2], firms=EXAMPLE[3], steam_enthalpy=2800)
+    result = carbonacct.footprint(
+        EXAMPLE[:2], firms=EXAMPLE[3], method=carbonacct.Method(steam_enthalpy_kJ_per_kg=2800)
+    )
     assert frame["energy_tce"][0] == pytest.approx(result.table["energy_tce"][0], rel=1e-11)
     wb = load_workbook(out)
     assert {"footprint", "quality", "factors", "units", "provenance"} <= set(wb.sheetnames)
@@ -300,7 +304,10 @@ def test_carriers_lists_codes_and_chinese_names() -> None:
 # -- interop ------------------------------------------------------------------------------
 def test_to_pandas_units_match_the_column_names_and_the_cli() -> None:
     result = carbonacct.footprint(
-        EXAMPLE[:2], firms=EXAMPLE[3], activity=EXAMPLE[5], steam_enthalpy=2800
+        EXAMPLE[:2],
+        firms=EXAMPLE[3],
+        activity=EXAMPLE[5],
+        method=carbonacct.Method(steam_enthalpy_kJ_per_kg=2800),
     )
     df = result.to_pandas(units=True)
     intensity = df["energy_intensity_tce_per_cny10k"]

@@ -42,6 +42,13 @@ def client():  # type: ignore[no-untyped-def]
     cluster.close()
 
 
+NO_CHECKSUM = carbonacct.RunOptions(checksum=False)
+
+
+def on_cluster(client: object) -> carbonacct.RunOptions:
+    return carbonacct.RunOptions(engine="dask", client=client, checksum=False)
+
+
 def same(a: pl.DataFrame, b: pl.DataFrame) -> None:
     a, b = a.sort("firm_id", "period"), b.sort("firm_id", "period")
     assert a.select("firm_id", "period").equals(b.select("firm_id", "period"))
@@ -51,9 +58,9 @@ def same(a: pl.DataFrame, b: pl.DataFrame) -> None:
 
 
 def test_footprint_on_the_cluster_equals_one_machine(dataset: Path, client) -> None:  # type: ignore[no-untyped-def]
-    kw = {"firms": dataset / "firms.csv", "period": "month", "checksum": False}
-    local = carbonacct.footprint(dataset / "readings", **kw)
-    dask = carbonacct.footprint(dataset / "readings", engine="dask", client=client, **kw)
+    kw = {"firms": dataset / "firms.csv", "method": carbonacct.Method(period="month")}
+    local = carbonacct.footprint(dataset / "readings", run=NO_CHECKSUM, **kw)
+    dask = carbonacct.footprint(dataset / "readings", run=on_cluster(client), **kw)
     same(local.table, dask.table)
     assert dask.quality.rows_in == local.quality.rows_in
     assert dask.quality.rejected_by_reason == local.quality.rejected_by_reason
@@ -66,11 +73,10 @@ def test_check_on_the_cluster(dataset: Path, client) -> None:  # type: ignore[no
     kw = {
         "firms": dataset / "firms.csv",
         "activity": dataset / "activity.csv",
-        "period": "year",
-        "checksum": False,
+        "method": carbonacct.Method(period="year"),
     }
-    local = carbonacct.footprint(dataset / "readings", **kw)
-    dask = carbonacct.footprint(dataset / "readings", engine="dask", client=client, **kw)
+    local = carbonacct.footprint(dataset / "readings", run=NO_CHECKSUM, **kw)
+    dask = carbonacct.footprint(dataset / "readings", run=on_cluster(client), **kw)
     firms = pl.read_csv(dataset / "firms.csv")
     a = carbonacct.check(firms, footprint=local, pathways=["cn-2024-annual"])
     b = carbonacct.check(firms, footprint=dask, pathways=["cn-2024-annual"])
@@ -88,13 +94,13 @@ def test_a_lost_worker_is_retried(dataset: Path) -> None:
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
     )
     with distributed.Client(cluster) as c:
-        kw = {"firms": dataset / "firms.csv", "period": "month", "checksum": False}
-        expected = carbonacct.footprint(dataset / "readings", **kw).table
+        kw = {"firms": dataset / "firms.csv", "method": carbonacct.Method(period="month")}
+        expected = carbonacct.footprint(dataset / "readings", run=NO_CHECKSUM, **kw).table
         result: dict[str, object] = {}
 
         def run() -> None:
             result["table"] = carbonacct.footprint(
-                dataset / "readings", engine="dask", client=c, **kw
+                dataset / "readings", run=on_cluster(c), **kw
             ).table
 
         thread = threading.Thread(target=run)
@@ -126,7 +132,9 @@ def test_a_bad_partition_is_reported_with_its_path(dataset: Path, client, tmp_pa
     bad.write_bytes(b"not a parquet file")
     with pytest.raises(carbonacct.InputError) as info:
         carbonacct.footprint(
-            copy, engine="dask", client=client, firms=dataset / "firms.csv", checksum=False
+            copy,
+            firms=dataset / "firms.csv",
+            run=carbonacct.RunOptions(engine="dask", client=client, checksum=False),
         )
     assert str(bad) in str(info.value)
 
@@ -152,9 +160,9 @@ def test_a_hive_layout_with_chinese_headers_and_duplicates(tmp_path: Path, clien
                 "计量单位": ["kWh"] * len(ts),
             }
         ).write_parquet(part / "0.parquet")
-    kw = {"grid_factor": 0.5, "period": "month", "checksum": False}
-    local = carbonacct.footprint(tmp_path / "readings", **kw)
-    dask = carbonacct.footprint(tmp_path / "readings", engine="dask", client=client, **kw)
+    method = carbonacct.Method(grid_factor=0.5, period="month")
+    local = carbonacct.footprint(tmp_path / "readings", method=method, run=NO_CHECKSUM)
+    dask = carbonacct.footprint(tmp_path / "readings", method=method, run=on_cluster(client))
     same(local.table, dask.table)
     # F2: 48 readings + an identical copy (rejected) + a conflicting one (both rows rejected)
     assert dask.quality.rejected_by_reason == {"duplicate_reading": 1, "conflicting_duplicate": 2}

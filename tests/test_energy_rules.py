@@ -74,7 +74,7 @@ def test_lng_rows_are_rejected_for_a_missing_coefficient_not_given_a_derived_one
                 "unit": ["t"],
             }
         ),
-        grid_factor="national",
+        method=carbonacct.Method(grid_factor="national"),
     )
     assert fp.quality.rows_rejected == 1
     assert list(fp.quality.rejected_by_reason) == ["missing_factor"]
@@ -103,7 +103,7 @@ def test_gas_metered_at_20c_is_converted_to_normal_volume() -> None:
             "unit": ["Sm3", "Nm3"],
         }
     )
-    fp = carbonacct.footprint(readings, grid_factor="national")
+    fp = carbonacct.footprint(readings, method=carbonacct.Method(grid_factor="national"))
     tce = dict(fp.table.select("firm_id", "energy_tce").iter_rows())
     # B: 10 000 Nm3 × 1.2143 kgce/m3 = 12.143 tce; A: 9 317.76 Nm3 × 1.2143 = 11.3145 tce
     assert tce["B"] == pytest.approx(12.143)

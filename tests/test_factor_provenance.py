@@ -78,7 +78,7 @@ def _one_firm(province: str, year: int = 2024, mwh: float = 1000.0) -> tuple[Any
 )
 def test_every_grid_mode_states_its_data_year_fallback(mode: str, value: float, used: int) -> None:
     readings, firms = _one_firm("江苏")
-    fp = carbonacct.footprint(readings, firms=firms, grid_factor=mode)  # type: ignore[arg-type]
+    fp = carbonacct.footprint(readings, firms=firms, method=carbonacct.Method(grid_factor=mode))  # type: ignore[arg-type]
     grid = fp.factors_used.filter(pl.col("factor") == "grid_co2").row(0, named=True)
     note = f"data year {used} used for 2024 (newest published not after it)"
     assert (grid["value"], grid["data_year"]) == (value, used)
@@ -105,7 +105,9 @@ def test_inner_mongolia_east_and_west_take_their_own_grid_region(
     province: str, value: float
 ) -> None:
     readings, firms = _one_firm(province, year=2023)
-    fp = carbonacct.footprint(readings, firms=firms, grid_factor="regional")
+    fp = carbonacct.footprint(
+        readings, firms=firms, method=carbonacct.Method(grid_factor="regional")
+    )
     assert fp.table["co2_electricity_t"].to_list() == pytest.approx([1000 * value])
     # provincially both take 内蒙古's published factor, 0.6479 (2023)
     fp = carbonacct.footprint(readings, firms=firms)
@@ -114,7 +116,9 @@ def test_inner_mongolia_east_and_west_take_their_own_grid_region(
 
 def test_inner_mongolia_in_regional_mode_asks_for_east_or_west() -> None:
     readings, firms = _one_firm("内蒙古", year=2023)
-    fp = carbonacct.footprint(readings, firms=firms, grid_factor="regional")
+    fp = carbonacct.footprint(
+        readings, firms=firms, method=carbonacct.Method(grid_factor="regional")
+    )
     # no CO2 without the half of the grid; the energy is kept and the CO2 flagged missing
     assert fp.quality.rows_rejected == 0 and fp.quality.notes.get("co2_missing") == 1
     assert any("give the firm's province as 蒙东 or 蒙西" in w for w in fp.quality.warnings)

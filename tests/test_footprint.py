@@ -46,8 +46,9 @@ def test_energy_of_a_mix_of_carriers() -> None:
             ("F1", "蒸汽", "2000", "t", "2023"),
         ),
         firms=JS,
-        steam_enthalpy=2780,
-        steam_feedwater_enthalpy=83.74,
+        method=carbonacct.Method(
+            steam_enthalpy_kJ_per_kg=2780, steam_feedwater_enthalpy_kJ_per_kg=83.74
+        ),
     )
     electricity = 1_000_000 * 0.1229 / 1000  # 122.9 tce
     gas = 50_000 * 1.2143 / 1000  # 60.715 tce
@@ -62,8 +63,12 @@ def test_energy_of_a_mix_of_carriers() -> None:
 def test_equal_value_basis_needs_the_coal_rate() -> None:
     data = readings(("F1", "electricity", "1000", "MWh", "2023"))
     with pytest.raises(ValueError, match="electricity_equal_value"):
-        footprint(data, firms=JS, energy_basis="equal")
-    r = footprint(data, firms=JS, energy_basis="equal", electricity_equal_value=0.3)
+        footprint(data, firms=JS, method=carbonacct.Method(energy_basis="equal"))
+    r = footprint(
+        data,
+        firms=JS,
+        method=carbonacct.Method(energy_basis="equal", electricity_equal_value_kgce_per_kWh=0.3),
+    )
     assert one(r, "energy_tce") == pytest.approx(1000 * 1000 * 0.3 / 1000)  # 300 tce
     assert r.provenance["method"]["energy_basis"] == "equal"
 
@@ -74,7 +79,7 @@ def test_feedstock_is_reported_separately() -> None:
         ("F1", "coke", "5", "t", "2023", "fuel"),
         columns=("firm_id", "carrier", "value", "unit", "period", "use"),
     )
-    r = footprint(data, grid_factor="national")
+    r = footprint(data, method=carbonacct.Method(grid_factor="national"))
     assert one(r, "energy_tce") == pytest.approx(15 * 0.9714)
     assert one(r, "energy_feedstock_tce") == pytest.approx(10 * 0.9714)
     assert one(r, "energy_excl_feedstock_tce") == pytest.approx(5 * 0.9714)
@@ -84,9 +89,9 @@ def test_feedstock_is_reported_separately() -> None:
 
 def test_media_are_kept_apart_unless_asked() -> None:
     data = readings(("F1", "新水", "1000", "t", "2023"))
-    r = footprint(data, grid_factor="national")
+    r = footprint(data, method=carbonacct.Method(grid_factor="national"))
     assert (one(r, "energy_tce"), one(r, "energy_media_tce")) == (0.0, pytest.approx(0.0857))
-    r = footprint(data, grid_factor="national", include_media=True)
+    r = footprint(data, method=carbonacct.Method(grid_factor="national", include_media=True))
     assert one(r, "energy_tce") == pytest.approx(0.0857)
 
 
@@ -103,7 +108,10 @@ def test_media_are_kept_apart_unless_asked() -> None:
     ],
 )
 def test_combustion_co2(carrier: str, value: str, unit: str, expected: float) -> None:
-    r = footprint(readings(("F1", carrier, value, unit, "2023")), grid_factor="national")
+    r = footprint(
+        readings(("F1", carrier, value, unit, "2023")),
+        method=carbonacct.Method(grid_factor="national"),
+    )
     assert one(r, "co2_combustion_t") == pytest.approx(expected, rel=1e-12)
     assert one(r, "co2_scope1_t") == one(r, "co2_t") == one(r, "co2_combustion_t")
 
@@ -113,7 +121,7 @@ def test_worked_natural_gas_and_diesel_match_the_reference_roundings() -> None:
         readings(
             ("F1", "natural_gas", "50000", "Nm3", "2023"), ("F2", "diesel", "100", "t", "2023")
         ),
-        grid_factor="national",
+        method=carbonacct.Method(grid_factor="national"),
     )
     assert round(one(r, "co2_t", "F1"), 2) == 108.11
     assert round(one(r, "co2_t", "F2"), 2) == 309.59
@@ -121,9 +129,13 @@ def test_worked_natural_gas_and_diesel_match_the_reference_roundings() -> None:
 
 def test_other_combustion_sets_on_request() -> None:
     data = readings(("F1", "diesel", "100", "t", "2023"))
-    r = footprint(data, grid_factor="national", combustion_sets=["ipcc-2006"])
+    r = footprint(
+        data, method=carbonacct.Method(grid_factor="national", combustion_sets=["ipcc-2006"])
+    )
     assert one(r, "co2_t") == pytest.approx(100 * 43.0 * 74.1e-3)  # OF = 1
-    r = footprint(data, grid_factor="national", combustion_sets=["ndrc-2013"])
+    r = footprint(
+        data, method=carbonacct.Method(grid_factor="national", combustion_sets=["ndrc-2013"])
+    )
     assert one(r, "co2_t") == pytest.approx(100 * 43.33 * 20.2e-3 * 0.98 * 44 / 12)
     assert "ndrc-2013@1.0.0" in r.provenance["factor_sets"]
 
@@ -141,7 +153,7 @@ def test_measured_fuel_parameters_override_the_defaults() -> None:
     data = readings(
         ("F1", "bituminous_coal", "100", "t", "2023"), ("F2", "bituminous_coal", "100", "t", "2023")
     )
-    r = footprint(data, grid_factor="national", fuel_parameters=measured)
+    r = footprint(data, fuel_parameters=measured, method=carbonacct.Method(grid_factor="national"))
     assert one(r, "co2_t", "F1") == pytest.approx(
         100 * 22.5 * 0.0255 * 0.93 * 44 / 12
     )  # OF default
@@ -153,7 +165,7 @@ def test_measured_fuel_parameters_override_the_defaults() -> None:
 def test_process_emissions_from_carbonates() -> None:
     r = footprint(
         readings(("F1", "石灰石", "1000", "t", "2023"), ("F1", "白云石", "10", "t", "2023")),
-        grid_factor="national",
+        method=carbonacct.Method(grid_factor="national"),
     )
     assert one(r, "co2_process_t") == pytest.approx(1000 * 0.440 + 10 * 0.477)
     assert one(r, "energy_tce") == 0.0
@@ -161,8 +173,11 @@ def test_process_emissions_from_carbonates() -> None:
 
 def test_ch4_n2o_with_an_explicit_gwp_set() -> None:
     data = readings(("F1", "diesel", "100", "t", "2023"))
-    assert "co2e_t" not in footprint(data, grid_factor="national").table.columns
-    r = footprint(data, grid_factor="national", gwp_set="AR5")
+    assert (
+        "co2e_t"
+        not in footprint(data, method=carbonacct.Method(grid_factor="national")).table.columns
+    )
+    r = footprint(data, method=carbonacct.Method(grid_factor="national", gwp_set="AR5"))
     heat_tj = 100 * 42.652 / 1000
     ch4, n2o = heat_tj * 3 / 1000, heat_tj * 0.6 / 1000  # IPCC Table 2.3: 3 and 0.6 kg/TJ
     assert one(r, "ch4_t") == pytest.approx(ch4)
@@ -207,7 +222,9 @@ def test_unpublished_year_uses_the_newest_earlier_one_and_says_so() -> None:
 )
 def test_grid_factor_modes(mode: str | float, ef: float) -> None:
     r = footprint(
-        readings(("JS", "electricity", "1000", "MWh", "2023")), firms=FIRMS, grid_factor=mode
+        readings(("JS", "electricity", "1000", "MWh", "2023")),
+        firms=FIRMS,
+        method=carbonacct.Method(grid_factor=mode),
     )
     assert one(r, "co2_scope2_t", "JS") == pytest.approx(1000 * ef)
 
@@ -217,13 +234,13 @@ def test_no_grid_factor_keeps_the_energy_and_flags_the_co2() -> None:
         ("XZ", "electricity", "1000", "MWh", "2023"), ("NM", "electricity", "1000", "MWh", "2023")
     )
     # 西藏 has no provincial factor: its region's, 西南 0.2472, with the fall-back stated (issue 18)
-    r = footprint(data, firms=FIRMS, grid_factor="provincial")
+    r = footprint(data, firms=FIRMS, method=carbonacct.Method(grid_factor="provincial"))
     assert r.quality.rejected_by_reason == {}
     assert one(r, "co2_t", "XZ") == pytest.approx(1000 * 0.2472)
     assert any("CN-XZ (西藏) has no published provincial factor" in w for w in r.quality.warnings)
     # 内蒙古 spans 华北 and 东北: no single regional factor, so no CO2; its energy stays
     # (1 000 MWh × 0.1229 tce/MWh = 122.9 tce) and the row counts as co2_missing
-    r = footprint(data, firms=FIRMS, grid_factor="regional")
+    r = footprint(data, firms=FIRMS, method=carbonacct.Method(grid_factor="regional"))
     assert r.quality.rows_rejected == 0
     assert one(r, "energy_tce", "NM") == pytest.approx(122.9)
     assert (one(r, "co2_t", "NM"), one(r, "rows_co2_missing", "NM")) == (0.0, 1)
@@ -252,7 +269,7 @@ def test_exports_are_deducted() -> None:
 
 def test_steam_by_mass_needs_an_enthalpy() -> None:
     data = readings(("F1", "steam", "10", "t", "2023"), ("F1", "steam", "100", "GJ", "2023"))
-    r = footprint(data, grid_factor="national")
+    r = footprint(data, method=carbonacct.Method(grid_factor="national"))
     assert r.quality.rejected_by_reason == {"steam_needs_enthalpy": 1}
     assert one(r, "co2_heat_t") == pytest.approx(11.0)  # the 100 GJ row is heat already
 
@@ -277,7 +294,7 @@ def test_register_with_a_rollover() -> None:
         ("F1", "M1", "electricity", "1400", "kWh", "2023-04-01 00:00", "register"),
         columns=REG_COLUMNS,
     )
-    r = footprint(data, firms=JS, period="month")
+    r = footprint(data, firms=JS, method=carbonacct.Method(period="month"))
     monthly = dict(zip(r.table["period"], r.table["electricity_in_MWh"], strict=True))
     # each reading closes the interval since the previous one: the reading at 00:00 on
     # 1 February closes January. Jan: 99 900 − 99 000 = 900 kWh; Feb: 100 000 − 99 900 + 400
@@ -311,8 +328,13 @@ def test_register_deltas_ignore_row_order_and_units() -> None:
             ("4", "万Nm3", "2023-12-31"),
         ]
     ]
-    a = footprint(readings(*rows, columns=REG_COLUMNS), grid_factor="national")
-    b = footprint(readings(*reversed(rows), columns=REG_COLUMNS), grid_factor="national")
+    a = footprint(
+        readings(*rows, columns=REG_COLUMNS), method=carbonacct.Method(grid_factor="national")
+    )
+    b = footprint(
+        readings(*reversed(rows), columns=REG_COLUMNS),
+        method=carbonacct.Method(grid_factor="national"),
+    )
     assert one(a, "co2_t") == pytest.approx(one(b, "co2_t"))
     assert one(a, "co2_t") == pytest.approx(3 * 389.31 * 15.3e-3 * 0.99 * 44 / 12)
 
@@ -332,7 +354,12 @@ def test_duplicates() -> None:
     assert r.quality.rejected_by_reason == {"duplicate_reading": 1, "conflicting_duplicate": 2}
     assert one(r, "electricity_in_MWh") == pytest.approx(0.010)
     assert r.rejects.sort("row_nr")["row_nr"].to_list() == [2, 3, 4]
-    assert footprint(data, firms=JS, check_duplicates=False).quality.rows_rejected == 0
+    assert (
+        footprint(
+            data, firms=JS, method=carbonacct.Method(check_duplicates=False)
+        ).quality.rows_rejected
+        == 0
+    )
 
 
 def test_periods() -> None:
@@ -343,14 +370,14 @@ def test_periods() -> None:
         ("F1", "diesel", "8", "t", "2023年12月"),
         ("F1", "diesel", "16", "t", "2023Q1"),
     )
-    q = footprint(data, grid_factor="national", period="quarter")
+    q = footprint(data, method=carbonacct.Method(grid_factor="national", period="quarter"))
     per_q = dict(zip(q.table["period"], q.table["energy_tce"] / 1.4571, strict=True))
     assert per_q == {
         "2023Q1": pytest.approx(19),
         "2023Q2": pytest.approx(4),
         "2023Q4": pytest.approx(8),
     }
-    m = footprint(data, grid_factor="national", period="month")
+    m = footprint(data, method=carbonacct.Method(grid_factor="national", period="month"))
     assert m.quality.rejected_by_reason == {"period_coarser_than_requested": 1}
 
 
@@ -399,7 +426,7 @@ def test_every_reject_reason_is_reported_with_its_row() -> None:
     assert one(r, "energy_tce") == pytest.approx(1.4571)
     assert one(r, "rows_rejected") == 11  # F1 rows of 2023; rows 9, 10 have no readable period
     with pytest.raises(InputError, match="15 row\\(s\\) rejected") as info:
-        footprint(data, firms=JS, strict=True)
+        footprint(data, firms=JS, run=carbonacct.RunOptions(strict=True))
     assert info.value.row == 1
 
 
@@ -413,7 +440,7 @@ def test_chinese_headers_are_mapped() -> None:
             "统计期": ["2023年"],
         }
     )
-    r = footprint(data, grid_factor="national")
+    r = footprint(data, method=carbonacct.Method(grid_factor="national"))
     assert one(r, "energy_tce") == pytest.approx(2 * 1.4571)
 
 

@@ -187,7 +187,7 @@ def test_indicators_computed_from_the_footprint() -> None:
         [here / "electricity_15min.parquet", here / "fuels.csv"],
         firms=here / "firms.csv",
         activity=here / "activity.csv",
-        steam_enthalpy=2780,
+        method=carbonacct.Method(steam_enthalpy_kJ_per_kg=2780),
     )
     firm = "91320500EXAMPLE0001"
     ind = compute_indicators(

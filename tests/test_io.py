@@ -7,6 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+import carbonacct
 from carbonacct import InputError, footprint
 from carbonacct.io import column_unit, read_table
 
@@ -15,7 +16,7 @@ DATA = Path(__file__).parent / "data"
 
 @pytest.mark.parametrize("name", ["readings_zh.csv", "readings_zh.xlsx", "readings_zh.parquet"])
 def test_formats_agree(name: str) -> None:
-    r = footprint(DATA / name, firms=DATA / "firms.csv", period="year")
+    r = footprint(DATA / name, firms=DATA / "firms.csv", method=carbonacct.Method(period="year"))
     assert r.quality.rows_in == 6 and r.quality.rejected_by_reason == {"unknown_carrier": 1}
     f1 = r.table.filter(pl.col("firm_id") == "F1").row(0, named=True)
     # 1200.5 MWh × 0.1229 + 3.2 万Nm3 × 12.143 tce/万m3 + 12.75 t × 1.4571 + 850 GJ × 0.03412

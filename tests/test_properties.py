@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import carbonacct
 from carbonacct import footprint
 from carbonacct.results import RESULT_COLUMNS
 
@@ -52,9 +53,12 @@ def frame(rows: list[tuple], unit_choice: list[int] | None = None) -> pl.DataFra
 
 
 def run(data: pl.DataFrame, period: str = "month") -> pl.DataFrame:
-    return footprint(data, firms=FIRMS, period=period, checksum=False).table.sort(
-        "firm_id", "period"
-    )
+    return footprint(
+        data,
+        firms=FIRMS,
+        method=carbonacct.Method(period=period),
+        run=carbonacct.RunOptions(checksum=False),
+    ).table.sort("firm_id", "period")
 
 
 def assert_same(a: pl.DataFrame, b: pl.DataFrame) -> None:
@@ -151,7 +155,12 @@ junk = st.one_of(
 )
 def test_rows_in_equal_accounted_plus_rejected(rows: list[dict]) -> None:
     data = pl.DataFrame(rows, schema=dict.fromkeys(rows[0], pl.String))
-    result = footprint(data, firms=FIRMS, period="month", checksum=False)
+    result = footprint(
+        data,
+        firms=FIRMS,
+        method=carbonacct.Method(period="month"),
+        run=carbonacct.RunOptions(checksum=False),
+    )
     q = result.quality
     assert q.rows_in == len(rows)
     assert q.rows_in == q.rows_accounted + q.rows_rejected

@@ -13,6 +13,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+import carbonacct
 from carbonacct import CarbonacctError, InputError, footprint
 from carbonacct.io import detect_encoding
 
@@ -49,7 +50,7 @@ def test_typed_parquet_and_csv_together(tmp_path: Path) -> None:
         "firm_id,carrier,value,unit,timestamp",
         ["F1,electricity,2.5,MWh,2024-01-20 08:00", "F1,electricity,500,kWh,2024/2/20 8:00"],
     )
-    r = footprint([pq, csv], grid_factor=EF, period="month")
+    r = footprint([pq, csv], method=carbonacct.Method(grid_factor=EF, period="month"))
     assert r.quality.rows_rejected == 0, r.quality.summary()
     # Jan: 1200 kWh + 2.5 MWh = 3.7 MWh; Feb: 800 kWh + 500 kWh = 1.3 MWh
     assert _monthly(r) == {"2024-01": pytest.approx(3.7), "2024-02": pytest.approx(1.3)}
@@ -71,7 +72,7 @@ _HEADER = "企业代码,表计编号,能源品种,数量,计量单位,时间,读
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8", "utf-8-sig"])
 def test_the_same_file_in_utf8_and_gbk_gives_the_same_result(tmp_path: Path, encoding: str) -> None:
     path = _csv(tmp_path / "r.csv", _HEADER, _METERS, encoding)
-    r = footprint(path, grid_factor=EF, period="month")
+    r = footprint(path, method=carbonacct.Method(grid_factor=EF, period="month"))
     # two meters, never chained: 东区 1600 − 1000 = 600 kWh, 西区 50 400 − 50 000 = 400 kWh,
     # both in January (the readings at 00:00 on 1 February close January)
     assert _monthly(r) == {"2024-01": pytest.approx(1.0)}
@@ -82,7 +83,7 @@ def test_the_same_file_in_utf8_and_gbk_gives_the_same_result(tmp_path: Path, enc
 def test_encoding_is_detected_and_recorded(tmp_path: Path) -> None:
     path = _csv(tmp_path / "r.csv", _HEADER, _METERS, "gbk")
     assert detect_encoding(path) == "gb18030"
-    r = footprint(path, grid_factor=EF)
+    r = footprint(path, method=carbonacct.Method(grid_factor=EF))
     assert r.provenance["inputs"]["readings"]["encodings"] == ["gb18030"]
 
 
@@ -91,7 +92,7 @@ def test_undecodable_bytes_are_an_error_naming_file_and_line(tmp_path: Path) -> 
     good = ("\n".join([_HEADER, *_METERS[:2]]) + "\n").encode("utf-8")
     path.write_bytes(good + b"F1,\xff\xfe,x,1,kWh,2024-01-01,interval\n")
     with pytest.raises(InputError, match=r"r\.csv, line 4: .*not valid utf-8") as info:
-        footprint(path, grid_factor=EF)
+        footprint(path, method=carbonacct.Method(grid_factor=EF))
     assert info.value.row == 4
 
 
@@ -105,10 +106,16 @@ def test_gbk_text_that_happens_to_look_like_utf8_is_still_gbk(tmp_path: Path) ->
 
 def test_an_explicit_encoding_is_used(tmp_path: Path) -> None:
     path = _csv(tmp_path / "r.csv", _HEADER, _METERS, "gbk")
-    r = footprint(path, grid_factor=EF, encoding="gbk")
+    r = footprint(
+        path, method=carbonacct.Method(grid_factor=EF), run=carbonacct.RunOptions(encoding="gbk")
+    )
     assert r.quality.rows_in == 4 and r.quality.rows_rejected == 0
     with pytest.raises(InputError, match="not valid utf-8"):
-        footprint(path, grid_factor=EF, encoding="utf-8")
+        footprint(
+            path,
+            method=carbonacct.Method(grid_factor=EF),
+            run=carbonacct.RunOptions(encoding="utf-8"),
+        )
 
 
 # -- 3. time: zones and interval labels ----------------------------------------------------------
@@ -124,7 +131,7 @@ def test_aware_timestamps_are_put_in_periods_in_local_time(tmp_path: Path) -> No
             "F1,M3,electricity,4000,kWh,2023-12-31T23:30:00+08:00",  # still 2023
         ],
     )
-    r = footprint(path, grid_factor=EF)
+    r = footprint(path, method=carbonacct.Method(grid_factor=EF))
     assert _monthly(r) == {"2023": pytest.approx(4.0), "2024": pytest.approx(3.0)}
 
 
@@ -141,10 +148,17 @@ def test_typed_aware_parquet_is_converted_to_local_time(tmp_path: Path) -> None:
             "timestamp": pl.Series(utc).dt.replace_time_zone("UTC"),
         }
     ).write_parquet(path)
-    r = footprint(path, grid_factor=EF, period="month", interval_label="start")
+    r = footprint(
+        path, method=carbonacct.Method(grid_factor=EF, period="month", interval_label="start")
+    )
     # 16:00 UTC = 00:00 1 Jan 2024 in Asia/Shanghai; 15:45 UTC = 23:45 31 Dec 2023
     assert _monthly(r) == {"2023-12": pytest.approx(20.0), "2024-01": pytest.approx(10.0)}
-    r = footprint(path, grid_factor=EF, period="year", timezone="UTC", interval_label="start")
+    r = footprint(
+        path,
+        method=carbonacct.Method(
+            grid_factor=EF, period="year", timezone="UTC", interval_label="start"
+        ),
+    )
     assert _monthly(r) == {"2023": pytest.approx(30.0)}
 
 
@@ -160,7 +174,7 @@ def test_a_curve_labelled_by_interval_end_is_detected(tmp_path: Path) -> None:
         "firm_id,meter_id,carrier,value,unit,timestamp",
         _curve("2024-01-31", times),
     )
-    r = footprint(path, grid_factor=EF, period="month")
+    r = footprint(path, method=carbonacct.Method(grid_factor=EF, period="month"))
     # 96 intervals of 1 kWh, all inside 31 January: the one labelled 24:00 too
     assert _monthly(r) == {"2024-01": pytest.approx(0.096)}
     assert (
@@ -171,8 +185,12 @@ def test_a_curve_labelled_by_interval_end_is_detected(tmp_path: Path) -> None:
 def test_interval_end_labels_move_the_midnight_reading_back(tmp_path: Path) -> None:
     lines = ["F1,M1,electricity,1,kWh,2024-01-31 23:45", "F1,M1,electricity,2,kWh,2024-02-01 00:00"]
     path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp", lines)
-    start = footprint(path, grid_factor=EF, period="month", interval_label="start")
-    end = footprint(path, grid_factor=EF, period="month", interval_label="end")
+    start = footprint(
+        path, method=carbonacct.Method(grid_factor=EF, period="month", interval_label="start")
+    )
+    end = footprint(
+        path, method=carbonacct.Method(grid_factor=EF, period="month", interval_label="end")
+    )
     assert _monthly(start) == {"2024-01": pytest.approx(0.001), "2024-02": pytest.approx(0.002)}
     # labelled by its end, the 00:00 reading is the interval 23:45–24:00 of 31 January
     assert _monthly(end) == {"2024-01": pytest.approx(0.003)}
@@ -191,7 +209,7 @@ def test_interval_labels_are_detected_per_meter(tmp_path: Path) -> None:
         for k in range(96)
     ]
     path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp", lines)
-    r = footprint(path, grid_factor=EF, period="month")
+    r = footprint(path, method=carbonacct.Method(grid_factor=EF, period="month"))
     # A: 96 × 10 kWh, all on 31 January; B: 96 × 1 kWh, all on 1 February
     assert _monthly(r) == {"2024-01": pytest.approx(0.96), "2024-02": pytest.approx(0.096)}
 
@@ -199,7 +217,7 @@ def test_interval_labels_are_detected_per_meter(tmp_path: Path) -> None:
 def test_an_assumed_label_is_said(tmp_path: Path) -> None:
     lines = ["F1,M1,electricity,1,kWh,2024-01-31 23:45", "F1,M1,electricity,2,kWh,2024-02-01 00:15"]
     path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp", lines)
-    r = footprint(path, grid_factor=EF, period="month")
+    r = footprint(path, method=carbonacct.Method(grid_factor=EF, period="month"))
     assert any("interval start (assumed)" in w for w in r.quality.warnings)
 
 
@@ -213,11 +231,13 @@ def test_monthly_registers_read_at_midnight_on_the_first_over_a_year(tmp_path: P
         f"F1,G1,electricity,{v},kWh,{t},register" for v, t in zip(readings, stamps, strict=True)
     ]
     path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp,kind", lines)
-    r = footprint(path, grid_factor=EF, period="month")
+    r = footprint(path, method=carbonacct.Method(grid_factor=EF, period="month"))
     got = _monthly(r)
     # month m (1 … 12) used 100 × m kWh, booked in that month; nothing in 2025
     assert got == {f"2024-{m:02d}": pytest.approx(0.1 * m) for m in range(1, 13)}
-    assert footprint(path, grid_factor=EF).table["period"].to_list() == ["2024"]
+    assert footprint(path, method=carbonacct.Method(grid_factor=EF)).table["period"].to_list() == [
+        "2024"
+    ]
 
 
 def test_a_register_interval_across_a_month_boundary_is_split_pro_rata(tmp_path: Path) -> None:
@@ -226,7 +246,7 @@ def test_a_register_interval_across_a_month_boundary_is_split_pro_rata(tmp_path:
         "F1,M1,electricity,5310,kWh,2024-02-16 00:00,register",
     ]
     path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp,kind", lines)
-    r = footprint(path, grid_factor=EF, period="month")
+    r = footprint(path, method=carbonacct.Method(grid_factor=EF, period="month"))
     # 310 kWh over 31 days: 16 days in January (16th–31st), 15 in February (1st–15th)
     assert _monthly(r) == {
         "2024-01": pytest.approx(0.310 * 16 / 31),
@@ -243,7 +263,7 @@ def test_a_register_without_meter_id_is_rejected_not_chained(tmp_path: Path) -> 
         "F1,,electricity,900,kWh,2024-02-01,register",
     ]
     path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp,kind", lines)
-    r = footprint(path, grid_factor=EF)
+    r = footprint(path, method=carbonacct.Method(grid_factor=EF))
     assert r.quality.rejected_by_reason == {"register_without_meter": 2}
     assert r.table.height == 0 or r.table["electricity_in_MWh"].sum() == 0
 
@@ -256,7 +276,10 @@ def test_a_register_capacity_column_tells_a_rollover_from_a_reset(tmp_path: Path
         "F1,M2,electricity,100,kWh,2024-02-01,register,1000000",  # wrapped 996 100: a reset
     ]
     header = "firm_id,meter_id,carrier,value,unit,timestamp,kind,register_capacity"
-    r = footprint(_csv(tmp_path / "r.csv", header, lines), grid_factor=EF, period="month")
+    r = footprint(
+        _csv(tmp_path / "r.csv", header, lines),
+        method=carbonacct.Method(grid_factor=EF, period="month"),
+    )
     assert _monthly(r) == {"2024-01": pytest.approx(0.5)}
     assert r.quality.rejected_by_reason == {"register_reset": 1}
     assert r.quality.notes["register_rollover"] == 1
@@ -269,7 +292,7 @@ def test_a_register_read_in_kwh_then_mwh_is_one_sequence(tmp_path: Path) -> None
         "F1,R1,电力,3000,kWh,2024-03-01,register",
     ]
     path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp,kind", lines)
-    r = footprint(path, grid_factor=EF, period="month")
+    r = footprint(path, method=carbonacct.Method(grid_factor=EF, period="month"))
     # January: 2 000 − 1 000 kWh; February: 3 000 − 2 000 kWh
     assert _monthly(r) == {"2024-01": pytest.approx(1.0), "2024-02": pytest.approx(1.0)}
     assert r.quality.notes == {"register_baseline": 1}
@@ -282,7 +305,7 @@ def test_a_register_misread_is_left_out_and_the_interval_bridged(tmp_path: Path)
         for m, v in zip((1, 2, 3, 4), values, strict=True)
     ]
     path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp,kind", lines)
-    r = footprint(path, grid_factor=EF, period="month")
+    r = footprint(path, method=carbonacct.Method(grid_factor=EF, period="month"))
     # January 1 000 kWh; February 1 to April 1: 52 000 − 51 000 = 1 000 kWh over 60 days,
     # 29 in February and 31 in March
     assert _monthly(r) == {
@@ -312,7 +335,7 @@ def test_every_sheet_with_readings_is_read_and_the_others_listed(tmp_path: Path)
     notes.append(["说明"])
     notes.append(["单位为kWh"])
     wb.save(tmp_path / "book.xlsx")
-    r = footprint(tmp_path / "book.xlsx", grid_factor=EF, period="month")
+    r = footprint(tmp_path / "book.xlsx", method=carbonacct.Method(grid_factor=EF, period="month"))
     assert _monthly(r) == {"2024-01": pytest.approx(3.0), "2024-02": pytest.approx(3.0)}
     assert r.quality.rows_in == 3
     assert any("填表说明" in w and "not read" in w and "1 rows" in w for w in r.quality.warnings)
@@ -320,10 +343,18 @@ def test_every_sheet_with_readings_is_read_and_the_others_listed(tmp_path: Path)
     assert unread == [
         {"table": f"{tmp_path / 'book.xlsx'}#填表说明", "rows": 1, "why": unread[0]["why"]}
     ]
-    one = footprint(tmp_path / "book.xlsx", grid_factor=EF, period="month", sheet="二月")
+    one = footprint(
+        tmp_path / "book.xlsx",
+        method=carbonacct.Method(grid_factor=EF, period="month"),
+        run=carbonacct.RunOptions(sheet="二月"),
+    )
     assert _monthly(one) == {"2024-02": pytest.approx(3.0)}
     with pytest.raises(InputError, match="no sheet '三月'"):
-        footprint(tmp_path / "book.xlsx", grid_factor=EF, sheet="三月")
+        footprint(
+            tmp_path / "book.xlsx",
+            method=carbonacct.Method(grid_factor=EF),
+            run=carbonacct.RunOptions(sheet="三月"),
+        )
 
 
 # -- 8. duplicates on normalised values ----------------------------------------------------------
@@ -338,7 +369,7 @@ def test_duplicates_written_two_ways_are_found(tmp_path: Path) -> None:
         "F1,M3,electricity,2,MWh,2024-01-01 00:00",
     ]
     path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp", lines)
-    r = footprint(path, grid_factor=EF)
+    r = footprint(path, method=carbonacct.Method(grid_factor=EF))
     assert r.quality.rejected_by_reason == {"duplicate_reading": 1, "conflicting_duplicate": 2}
     # accounted: M1 once (1 MWh) and M3 (2 MWh); M2's two conflicting readings are not summed
     assert _monthly(r) == {"2024": pytest.approx(3.0)}
@@ -369,7 +400,7 @@ def test_rejects_name_file_row_column_and_value(tmp_path: Path) -> None:
             "F1,electricity,1,kWh,20x4",
         ],
     )
-    r = footprint([a, b], grid_factor=EF)
+    r = footprint([a, b], method=carbonacct.Method(grid_factor=EF))
     got = r.rejects.select("file", "row", "column", "value", "reject_reason").rows()
     # rows as a spreadsheet shows them (the header is row 1), counted per file
     assert got == [
@@ -385,7 +416,7 @@ def test_nan_and_infinite_values_are_not_numbers(tmp_path: Path) -> None:
     values = ("nan", "inf", "-inf", "NaN", '"1,234.5"')
     lines = [f"F1,electricity,{v},kWh,2024-01-01" for v in values]
     path = _csv(tmp_path / "r.csv", "firm_id,carrier,value,unit,timestamp", lines)
-    r = footprint(path, grid_factor=EF)
+    r = footprint(path, method=carbonacct.Method(grid_factor=EF))
     assert r.quality.rejected_by_reason == {"not_a_number": 4}
     # "1,234.5" with a thousands separator is 1 234.5 kWh
     assert _monthly(r) == {"2024": pytest.approx(1.2345)}
@@ -394,7 +425,7 @@ def test_nan_and_infinite_values_are_not_numbers(tmp_path: Path) -> None:
 def test_timestamps_outside_plausible_years_are_rejected(tmp_path: Path) -> None:
     lines = ["F1,electricity,1,kWh,1850-01-01", "F1,electricity,1,kWh,2024-01-01"]
     path = _csv(tmp_path / "r.csv", "firm_id,carrier,value,unit,timestamp", lines)
-    r = footprint(path, grid_factor=EF)
+    r = footprint(path, method=carbonacct.Method(grid_factor=EF))
     assert r.quality.rejected_by_reason == {"bad_timestamp": 1}
 
 
@@ -405,7 +436,7 @@ def test_gaps_are_counted_per_meter_and_can_be_required_away(tmp_path: Path) -> 
     hours = [f"2024-01-01 {h:02d}:00" for h in range(24) if h not in (5, 6, 7)]
     lines = [f"F1,M1,electricity,1,kWh,{t}" for t in hours]
     path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp", lines)
-    r = footprint(path, grid_factor=EF)
+    r = footprint(path, method=carbonacct.Method(grid_factor=EF))
     gaps = r.completeness
     assert gaps is not None
     row = gaps.row(0, named=True)
@@ -413,14 +444,18 @@ def test_gaps_are_counted_per_meter_and_can_be_required_away(tmp_path: Path) -> 
     assert (row["meter_id"], row["expected"], row["present"], row["missing"]) == ("M1", 24, 21, 3)
     assert any("3 of 24 readings missing" in w for w in r.quality.warnings)
     with pytest.raises(InputError, match="gaps"):
-        footprint(path, grid_factor=EF, require_complete=True)
+        footprint(
+            path,
+            method=carbonacct.Method(grid_factor=EF),
+            run=carbonacct.RunOptions(require_complete=True),
+        )
 
 
 def test_missing_months_of_monthly_data(tmp_path: Path) -> None:
     lines = [f"F1,M1,electricity,1,MWh,2024-{m:02d}" for m in (1, 2, 5, 6)]
     lines += [f"F1,,diesel,1,t,2024-{m:02d}" for m in range(1, 13)]  # no meter: one series
     path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,period", lines)
-    r = footprint(path, grid_factor=EF)
+    r = footprint(path, method=carbonacct.Method(grid_factor=EF))
     gaps = {row["meter_id"]: row for row in r.completeness.iter_rows(named=True)}  # type: ignore[union-attr]
     # every month of the calendar year is expected: 12, of which M1 has 4
     m1 = gaps["M1"]
@@ -432,7 +467,7 @@ def test_a_row_with_more_fields_than_the_header_is_an_input_error(tmp_path: Path
     lines = ["F1,electricity,1,kWh,2024-01-01", "F1,electricity,1,234.5,kWh,2024-01-02"]
     path = _csv(tmp_path / "r.csv", "firm_id,carrier,value,unit,timestamp", lines)
     with pytest.raises(InputError, match=r"r\.csv: .*more fields than the header"):
-        footprint(path, grid_factor=EF)
+        footprint(path, method=carbonacct.Method(grid_factor=EF))
 
 
 # -- property: any mix of these faults, in files as plants export them, balances ----------------
@@ -491,7 +526,12 @@ def test_any_mix_of_faults_in_gbk_csv_and_typed_parquet_balances(
         ).write_parquet(tmp / "r.parquet")
         files.append(tmp / "r.parquet")
     firms = pl.DataFrame({"firm_id": ["F1", "F2"], "province": ["江苏", "江苏"]})
-    r = footprint(files, firms=firms, period="month", checksum=False)
+    r = footprint(
+        files,
+        firms=firms,
+        method=carbonacct.Method(period="month"),
+        run=carbonacct.RunOptions(checksum=False),
+    )
     q = r.quality
     assert q.rows_in == len(rows)
     assert q.rows_in == q.rows_accounted + q.rows_rejected
@@ -503,11 +543,16 @@ def test_any_mix_of_faults_in_gbk_csv_and_typed_parquet_balances(
 
 def test_steam_without_a_feedwater_deduction_says_so(tmp_path: Path) -> None:
     path = _csv(tmp_path / "r.csv", "firm_id,carrier,value,unit,period", ["F1,蒸汽,2000,t,2024-01"])
-    r = footprint(path, grid_factor=EF, steam_enthalpy=2780)
+    r = footprint(path, method=carbonacct.Method(grid_factor=EF, steam_enthalpy_kJ_per_kg=2780))
     # heat = 2 000 t × 2 780 kJ/kg / 1 000 = 5 560 GJ, and the assumption is stated
     assert r.table["heat_in_GJ"][0] == pytest.approx(5560.0)
     assert any("no feed-water enthalpy deducted" in w for w in r.quality.warnings)
-    r = footprint(path, grid_factor=EF, steam_enthalpy=2780, steam_feedwater_enthalpy=83.74)
+    r = footprint(
+        path,
+        method=carbonacct.Method(
+            grid_factor=EF, steam_enthalpy_kJ_per_kg=2780, steam_feedwater_enthalpy_kJ_per_kg=83.74
+        ),
+    )
     assert r.table["heat_in_GJ"][0] == pytest.approx(2000 * (2780 - 83.74) / 1000)
     assert not any("feed-water" in w for w in r.quality.warnings)
 
@@ -520,7 +565,7 @@ def test_implausible_scales_and_values_are_rejected(tmp_path: Path) -> None:
         "F1,electricity,1,亿kWh,2024-01-01",  # 10^8 kWh = 10^5 MWh: a plausible unit
     ]
     path = _csv(tmp_path / "r.csv", "firm_id,carrier,value,unit,timestamp", lines)
-    r = footprint(path, grid_factor=EF)
+    r = footprint(path, method=carbonacct.Method(grid_factor=EF))
     assert r.quality.rejected_by_reason == {"unknown_unit": 2, "implausible_value": 1}
     assert _monthly(r) == {"2024": pytest.approx(1e5)}
 
@@ -530,22 +575,22 @@ def test_bad_options_and_files_are_one_line_errors(tmp_path: Path) -> None:
         tmp_path / "r.csv", "firm_id,carrier,value,unit,timestamp", ["F1,电力,1,kWh,2024-01-01"]
     )
     with pytest.raises(CarbonacctError, match="not an IANA time zone"):
-        footprint(good, grid_factor=EF, timezone="Asia/Beijing")
+        footprint(good, method=carbonacct.Method(grid_factor=EF, timezone="Asia/Beijing"))
     quote = tmp_path / "q.csv"
     quote.write_text('firm_id,carrier,value,unit,timestamp\n"F1,电力,1,kWh,2024-01-01\n', "utf-8")
     with pytest.raises(InputError, match=r"q\.csv"):
-        footprint(quote, grid_factor=EF)
+        footprint(quote, method=carbonacct.Method(grid_factor=EF))
     fake = tmp_path / "fake.xlsx"
     fake.write_text("x")
     with pytest.raises(InputError, match=r"fake\.xlsx: cannot be read"):
-        footprint(fake, grid_factor=EF)
+        footprint(fake, method=carbonacct.Method(grid_factor=EF))
     both = _csv(
         tmp_path / "b.csv",
         "企业代码,firm_id,carrier,value,unit,timestamp",
         ["F1,F2,电力,1,kWh,2024-01-01"],
     )
     with pytest.raises(InputError, match="both mean 'firm_id'"):
-        footprint(both, grid_factor=EF)
+        footprint(both, method=carbonacct.Method(grid_factor=EF))
 
 
 def test_a_title_row_above_the_header_and_a_hidden_sheet(tmp_path: Path) -> None:
@@ -563,7 +608,7 @@ def test_a_title_row_above_the_header_and_a_hidden_sheet(tmp_path: Path) -> None
     hidden.append(["F1", "M2", "电力", 500, "kWh", dt.datetime(2024, 4, 1)])
     hidden.sheet_state = "hidden"
     wb.save(tmp_path / "book.xlsx")
-    r = footprint(tmp_path / "book.xlsx", grid_factor=EF)
+    r = footprint(tmp_path / "book.xlsx", method=carbonacct.Method(grid_factor=EF))
     assert any("header found on row 2" in w for w in r.quality.warnings)
     assert any("hidden sheet, read" in w for w in r.quality.warnings)
     # 3 × 1 000 kWh + 500 kWh
@@ -574,7 +619,7 @@ def test_a_title_row_above_the_header_and_a_hidden_sheet(tmp_path: Path) -> None
 def test_an_empty_row_is_rejected_as_such(tmp_path: Path) -> None:
     lines = ["F1,electricity,1,kWh,2024-01-01", ",,,,", "F1,,1,kWh,2024-01-01"]
     path = _csv(tmp_path / "r.csv", "firm_id,carrier,value,unit,timestamp", lines)
-    r = footprint(path, grid_factor=EF)
+    r = footprint(path, method=carbonacct.Method(grid_factor=EF))
     got = r.rejects.select("row", "reject_reason").rows()
     assert got == [(3, "empty_row"), (4, "missing_carrier")]
 
@@ -586,7 +631,7 @@ def test_rows_rejected_are_counted_on_their_own_meter(tmp_path: Path) -> None:
         "F1,M2,electricity,1,kWh,2024-01-05",
     ]
     path = _csv(tmp_path / "r.csv", "firm_id,meter_id,carrier,value,unit,timestamp", lines)
-    r = footprint(path, grid_factor=EF, period="month", by=("meter_id",))
+    r = footprint(path, by=("meter_id",), method=carbonacct.Method(grid_factor=EF, period="month"))
     got = dict(zip(r.table["meter_id"], r.table["rows_rejected"], strict=True))
     assert got == {"M1": 1, "M2": 0}
 
@@ -619,4 +664,4 @@ def test_a_header_written_twice_in_a_workbook_is_refused(tmp_path: Path) -> None
     wb.active.append(["F1", "电力", 1, "kWh", "2024-01-01", "F2"])
     wb.save(tmp_path / "b.xlsx")
     with pytest.raises(InputError, match="both mean 'firm_id'"):
-        footprint(tmp_path / "b.xlsx", grid_factor=EF)
+        footprint(tmp_path / "b.xlsx", method=carbonacct.Method(grid_factor=EF))

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 import polars as pl
 import pytest
 
+import carbonacct
 from carbonacct import footprint
 from carbonacct.results import RESULT_COLUMNS
 
@@ -124,7 +125,7 @@ def data() -> tuple[pl.DataFrame, pl.DataFrame]:
 def test_matches_the_pure_python_reference(data: tuple[pl.DataFrame, pl.DataFrame]) -> None:
     readings, firms = data
     expected, rejected = reference(readings.to_dicts())
-    result = footprint(readings, firms=firms, period="month")
+    result = footprint(readings, firms=firms, method=carbonacct.Method(period="month"))
     assert result.quality.rows_rejected == rejected and result.quality.balanced
     table = {(r["firm_id"], r["period"]): r for r in result.table.iter_rows(named=True)}
     assert set(table) == set(expected)
@@ -149,8 +150,18 @@ def test_streaming_and_in_memory_engines_agree(
 ) -> None:  # type: ignore[no-untyped-def]
     readings, firms = data
     readings.write_parquet(tmp_path / "r.parquet")
-    a = footprint(tmp_path / "r.parquet", firms=firms, period="month", engine="streaming").table
-    b = footprint(readings, firms=firms, period="month", engine="in-memory").table
+    a = footprint(
+        tmp_path / "r.parquet",
+        firms=firms,
+        method=carbonacct.Method(period="month"),
+        run=carbonacct.RunOptions(engine="streaming"),
+    ).table
+    b = footprint(
+        readings,
+        firms=firms,
+        method=carbonacct.Method(period="month"),
+        run=carbonacct.RunOptions(engine="in-memory"),
+    ).table
     assert a.select("firm_id", "period").equals(b.select("firm_id", "period"))
     for column in RESULT_COLUMNS:
         for x, y in zip(a[column], b[column], strict=True):

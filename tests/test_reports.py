@@ -43,10 +43,16 @@ def test_the_shipped_font_has_every_chinese_glyph_we_draw() -> None:
 
 def test_firm_report() -> None:
     yearly = carbonacct.footprint(
-        SOURCES, firms=HERE / "firms.csv", activity=HERE / "activity.csv", steam_enthalpy=2780
+        SOURCES,
+        firms=HERE / "firms.csv",
+        activity=HERE / "activity.csv",
+        method=carbonacct.Method(steam_enthalpy_kJ_per_kg=2780),
     )
     monthly = carbonacct.footprint(
-        SOURCES, firms=HERE / "firms.csv", period="month", by=["carrier"], steam_enthalpy=2780
+        SOURCES,
+        firms=HERE / "firms.csv",
+        by=["carrier"],
+        method=carbonacct.Method(period="month", steam_enthalpy_kJ_per_kg=2780),
     )
     actuals = pl.DataFrame(
         {
@@ -103,7 +109,7 @@ def test_summary_report_for_1000_firms(tmp_path: Path) -> None:
         tmp_path / "readings",
         firms=tmp_path / "firms.csv",
         activity=tmp_path / "activity.csv",
-        checksum=False,
+        run=carbonacct.RunOptions(checksum=False),
     )
     firms = pl.read_csv(tmp_path / "firms.csv")
     actuals = yearly.table.select(

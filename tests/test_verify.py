@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+import carbonacct
 from carbonacct import FactorLibrary, conversion_factor, footprint
 from carbonacct.errors import DimensionalityError, FactorFileError
 from carbonacct.verify import check_factor, find_factor, reconcile, rounding_policies
@@ -202,7 +203,7 @@ def test_trap_gas_fuel_losing_its_10_4_conversion() -> None:
                 "period": ["2023"],
             }
         ),
-        grid_factor="national",
+        method=carbonacct.Method(grid_factor="national"),
     )
     b = footprint(
         pl.DataFrame(
@@ -214,7 +215,7 @@ def test_trap_gas_fuel_losing_its_10_4_conversion() -> None:
                 "period": ["2023"],
             }
         ),
-        grid_factor="national",
+        method=carbonacct.Method(grid_factor="national"),
     )
     assert a.table["co2_t"][0] == pytest.approx(b.table["co2_t"][0]) == pytest.approx(5 * NG_EF)
 
@@ -250,7 +251,7 @@ def test_trap_liquid_fuel_given_in_gas_units() -> None:
                 "period": ["2023"],
             }
         ),
-        grid_factor="national",
+        method=carbonacct.Method(grid_factor="national"),
     )
     assert r.quality.rejected_by_reason == {"unit_dimension": 1}
 

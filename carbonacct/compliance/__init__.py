@@ -55,6 +55,7 @@ from carbonacct.compliance._targets import (
 )
 from carbonacct.errors import InputError
 from carbonacct.io import TableLike
+from carbonacct.results import TablesResult
 
 __all__ = ["STATUSES", "CheckResult", "actuals_from_footprint", "check"]
 
@@ -62,7 +63,7 @@ actuals_from_footprint = from_footprint
 
 
 @dataclass
-class CheckResult:
+class CheckResult(TablesResult):
     """The result of :func:`check`.
 
     Attributes
@@ -108,11 +109,6 @@ class CheckResult:
             "rejected": self.rejected,
             "targets": self.targets,
         }
-
-    def write(self, path: str | Path) -> list[Path]:
-        from carbonacct.io import write_result
-
-        return write_result(self.tables(), path, self.provenance)
 
 
 def _gather(

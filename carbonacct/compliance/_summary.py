@@ -5,20 +5,12 @@ from __future__ import annotations
 
 import polars as pl
 
+from carbonacct import vocabulary
 from carbonacct.compliance._places import with_places
 
-#: Worst first. A firm's status is the worst of its rows in its report year.
-STATUSES = (
-    "breach",
-    "off_track",
-    "invalid_input",
-    "insufficient_data",
-    "above_path",
-    "no_data",
-    "below_path",
-    "on_track",
-    "not_covered",
-)
+#: Worst first (the one list, in the vocabulary). A firm's status is the worst of its rows in
+#: its report year.
+STATUSES = tuple(vocabulary.STATUSES)
 SEVERITY = {s: i for i, s in enumerate(STATUSES)}
 _FOLLOW_UP = ("breach", "off_track", "invalid_input", "above_path")
 

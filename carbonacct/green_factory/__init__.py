@@ -37,6 +37,7 @@ from carbonacct.green_factory.indicators import (
     manual_indicators,
 )
 from carbonacct.green_factory.model import GreenFactoryModel, load_model, read_model
+from carbonacct.results import TablesResult
 
 __all__ = [
     "GreenFactoryModel",
@@ -54,7 +55,7 @@ __all__ = [
 
 
 @dataclass
-class GreenScore:
+class GreenScore(TablesResult):
     """The result of scoring one assessment.
 
     ``passed`` is True or False, or None when no pass mark was given and no
@@ -128,10 +129,6 @@ class GreenScore:
         from carbonacct.io import write_result
 
         return write_result(self.tables(), path, self.provenance | {"summary": self.summary()})
-
-    def to_pandas(self) -> Any:
-        """The scored items as a pandas DataFrame."""
-        return self.items.to_pandas()
 
 
 def _indicators(

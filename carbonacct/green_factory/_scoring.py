@@ -15,8 +15,8 @@ import polars as pl
 from carbonacct.errors import CarbonacctError, InputError
 from carbonacct.green_factory.model import GreenFactoryModel
 from carbonacct.units import conversion_factor
+from carbonacct.vocabulary import INDICATOR_STATUSES
 
-STATUSES = ("met", "partly", "not_met", "not_applicable")
 _FRACTION = {"met": 1.0, "not_met": 0.0, "not_applicable": None, None: 0.0}
 #: Points are compared with the pass mark at this precision, so 96.0000000001 % is not short of 96 %.
 _TOLERANCE = 1e-9
@@ -46,8 +46,8 @@ def _answer(item: str, kind: str, raw: Any, file: str) -> dict[str, Any]:
         raise refuse(
             file, item, f"a {kind} item needs an answer (met, partly, not_met or not_applicable)"
         )
-    if status is not None and status not in STATUSES:
-        raise refuse(file, item, f"status {status!r} is not one of {STATUSES}")
+    if status is not None and status not in INDICATOR_STATUSES:
+        raise refuse(file, item, f"status {status!r} is not one of {tuple(INDICATOR_STATUSES)}")
     if status == "not_applicable" and not ans.get("reason"):
         raise refuse(file, item, "not_applicable needs a reason")
     if status == "not_applicable" and kind == "veto":

@@ -13,10 +13,10 @@ picks it.
 from __future__ import annotations
 
 from carbonacct.errors import OptionError
-from carbonacct.methods._base import SectorMethod
+from carbonacct.methods._base import SectorMethod, method_record
 from carbonacct.methods.gbt32150 import GBT32150
 
-__all__ = ["METHODS", "SectorMethod", "get_method"]
+__all__ = ["METHODS", "SectorMethod", "get_method", "method_record"]
 
 #: Every method by id.
 METHODS: dict[str, SectorMethod] = {m.id: m for m in (GBT32150(),)}

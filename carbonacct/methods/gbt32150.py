@@ -21,13 +21,24 @@ from carbonacct.emissions import (
     burns_fuel,
     combustion_table,
     emission_terms,
+    grid_table,
+    grid_warnings,
     heat_table,
+    measured_factors,
     process_missing,
     process_table,
 )
-from carbonacct.energy import FUEL_CATEGORIES, energy_missing, energy_terms, standard_coal_table
+from carbonacct.energy import (
+    FUEL_CATEGORIES,
+    energy_missing,
+    energy_terms,
+    ncv_warnings,
+    standard_coal_table,
+)
+from carbonacct.errors import InputError
 from carbonacct.factors import FactorLibrary
 from carbonacct.options import Method
+from carbonacct.provenance import factors_used
 from carbonacct.readings import _code
 
 __all__ = ["GBT32150"]
@@ -67,6 +78,51 @@ def _combustion(fuels: list[str], method: Method, library: FactorLibrary) -> pl.
     return pl.concat([own, *lent], how="vertical_relaxed")
 
 
+def carrier_codes(keys: pl.DataFrame) -> list[str]:
+    """The carriers among the reading keys."""
+    return keys["carrier"].drop_nulls().unique().to_list()
+
+
+def apply_measured(t: pl.DataFrame, measured: pl.DataFrame, method: Method) -> pl.DataFrame:
+    """A firm's measured parameters replace the defaults, before any CO2 factor is found missing.
+
+    References
+    ----------
+    GB/T 32150-2015, 6.3 (measured NCV and carbon content); GB/T 2589-2020
+    (a fuel with a measured calorific value is converted by it).
+    """
+    sign = pl.when(pl.col("flow_n") == "out").then(-1.0).otherwise(1.0)
+    per_unit = sign * pl.col("to_canonical")
+    t = t.join(
+        measured.select(
+            "firm_id",
+            "carrier",
+            pl.col("co2_per_unit").alias("_ef"),
+            pl.col("tce_per_unit").alias("_tce"),
+        ),
+        on=["firm_id", "carrier"],
+        how="left",
+    ).with_columns(
+        pl.when(pl.col("_ef").is_not_null() & pl.col("_burns"))
+        .then(per_unit * pl.col("_ef"))
+        .otherwise(pl.col("k_co2_combustion_t"))
+        .alias("k_co2_combustion_t")
+    )
+    if not method.tce_from_measured_ncv:
+        return t
+    measured_tce = pl.col("_tce").is_not_null() & pl.col("_fuel")
+    return t.with_columns(
+        pl.when(measured_tce)
+        .then(per_unit * pl.col("_tce"))
+        .otherwise(pl.col("k_energy_tce"))
+        .alias("k_energy_tce"),
+        pl.when(measured_tce & (pl.col("use_n") == "feedstock"))
+        .then(per_unit * pl.col("_tce"))
+        .otherwise(pl.col("k_energy_feedstock_tce"))
+        .alias("k_energy_feedstock_tce"),
+    )
+
+
 @dataclass(frozen=True)
 class GBT32150:
     """The generic GB/T 2589 + GB/T 32150 method (numbers as before the method protocol)."""
@@ -88,6 +144,82 @@ class GBT32150:
     )
     rounding: str | None = None
 
+    def label(self, method: Method) -> str:
+        return (
+            f"energy=GB/T 2589-2020 {method.energy_basis}; co2=GB/T 32150 combustion "
+            f"NCV×CC×OF×44/12; scope2=location-based {method.grid_factor}; period={method.period}"
+        )
+
+    def key_constants(
+        self, keys: pl.DataFrame, method: Method, library: FactorLibrary
+    ) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+        carriers = dict(keys.select("carrier", "category").drop_nulls().unique().iter_rows())
+        tables = self.factor_tables(carriers, method, library)
+        return self.constants(keys, tables, method), tables
+
+    def grid(
+        self,
+        keys: pl.DataFrame,
+        years: Sequence[int],
+        firms: pl.DataFrame | None,
+        method: Method,
+        library: FactorLibrary,
+        where: str,
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """Location-based grid factors per (province, year), and per firm and year.
+
+        The mode is ``Method.grid_factor`` (see :func:`carbonacct.emissions.grid_table`);
+        a provincial or regional factor needs each firm's province.
+        """
+        needs_province = method.needs_province
+        if needs_province and "electricity" in carrier_codes(keys) and firms is None:
+            raise InputError(
+                f"grid_factor={method.grid_factor!r} needs each firm's province: pass firms= (a table "
+                "with firm_id and province), or choose grid_factor='national'.",
+                file=where,
+                row=None,
+                column="province",
+            )
+        provinces = firms["province"].unique().to_list() if firms is not None else [None]
+        grid = grid_table(
+            provinces if needs_province else [None], years, method.grid_factor, library=library
+        )
+        by_year = grid.select(pl.col("province"), pl.col("year").cast(pl.Int32), "grid_ef")
+        if firms is None:
+            return grid, by_year.drop("province")
+        frame = firms.select("firm_id", "province").join(
+            pl.DataFrame({"year": list(years)}, schema={"year": pl.Int32}), how="cross"
+        )
+        if needs_province:
+            frame = frame.join(by_year, on=["province", "year"], how="left", nulls_equal=True)
+        else:
+            frame = frame.join(by_year.drop("province"), on="year", how="left")
+        return grid, frame.select("firm_id", "year", "grid_ef", pl.lit(True).alias("_known"))
+
+    def measured(
+        self, frame: pl.DataFrame, where: str, method: Method, library: FactorLibrary
+    ) -> pl.DataFrame:
+        return measured_factors(frame, where, library, method.combustion_sets)
+
+    def apply_measured(
+        self, rows: pl.DataFrame, measured: pl.DataFrame, method: Method
+    ) -> pl.DataFrame:
+        return apply_measured(rows, measured, method)
+
+    def factors_used(
+        self,
+        tables: Mapping[str, pl.DataFrame],
+        grid: pl.DataFrame,
+        keys: pl.DataFrame,
+        measured: pl.DataFrame | None,
+        method: Method,
+    ) -> pl.DataFrame:
+        codes = carrier_codes(keys)
+        return factors_used(tables, grid, codes, measured, method.tce_from_measured_ncv)
+
+    def warnings(self, tables: Mapping[str, pl.DataFrame], grid: pl.DataFrame) -> list[str]:
+        return grid_warnings(grid) + ncv_warnings(tables["energy"])
+
     def factor_tables(
         self, carriers: Mapping[str, str], method: Method, library: FactorLibrary
     ) -> dict[str, pl.DataFrame]:
@@ -108,7 +240,7 @@ class GBT32150:
             "heat": heat_table(library),
         }
 
-    def key_constants(
+    def constants(
         self, keys: pl.DataFrame, tables: Mapping[str, pl.DataFrame], method: Method
     ) -> pl.DataFrame:
         """Per key: what one unit of the row's value adds to each result column.

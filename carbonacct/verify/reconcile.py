@@ -20,6 +20,7 @@ import polars as pl
 from carbonacct.errors import CarbonacctError, InputError
 from carbonacct.factors import FactorLibrary, default_library
 from carbonacct.io import TableLike, read_side_table
+from carbonacct.results import TablesResult
 from carbonacct.verify._chain import Chain, line_chain, to_chain_unit
 from carbonacct.verify._explain import explain, reported_factor_document
 from carbonacct.verify._lines import Line, grid_choice, parse_line, refuse_not_scope2
@@ -61,7 +62,7 @@ COLUMNS = {
 
 
 @dataclass(frozen=True)
-class Reconciliation:
+class Reconciliation(TablesResult):
     """The reconciled lines (:data:`COLUMNS`) and the provenance of the run."""
 
     table: pl.DataFrame
@@ -84,15 +85,12 @@ class Reconciliation:
             .sort("total_line", "status")
         )
 
-    def write(self, path: str | Path) -> list[Path]:
-        """Write the lines, a summary by status (``.xlsx``, ``.json``) and the provenance.
+    def tables(self) -> dict[str, pl.DataFrame]:
+        """The lines and a summary by status; ``write`` puts both in ``.xlsx`` and ``.json``.
 
         ``.csv`` and ``.parquet`` hold the lines, with the provenance beside or inside them.
         """
-        from carbonacct.io import write_result
-
-        tables = {"reconciliation": self.table, "summary": self.summary()}
-        return write_result(tables, path, self.provenance)
+        return {"reconciliation": self.table, "summary": self.summary()}
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+import carbonacct
 from carbonacct.synth import generate
 from carbonacct.workflows import check_from_readings
 
@@ -20,7 +21,7 @@ def test_synthetic_years_make_a_meaningful_batch_check(tmp_path: Path) -> None:
         tmp_path / "firms.csv",
         tmp_path / "activity.csv",
         pathways=["cn-industry-2025", "cn-2024-annual"],
-        checksum=False,
+        run=carbonacct.RunOptions(checksum=False),
     )
     assert r.firms.height == 24 and r.firms["status"].is_not_null().all()  # every firm out
     energy = r.results.filter(pl.col("metric") == "energy_intensity_va")
