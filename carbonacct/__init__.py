@@ -45,6 +45,7 @@ if _typing.TYPE_CHECKING:
     from carbonacct.quality import QualityReport
     from carbonacct.restatement import Restatement, restate
     from carbonacct.results import Footprint
+    from carbonacct.sectors import SectorResult, account_record
     from carbonacct.units import Quantity, conversion_factor, convert, parse_unit, ureg
     from carbonacct.verify import check_factor, find_factor, reconcile  # type: ignore[no-redef]
     from carbonacct.vocabulary import carrier_code, region_code
@@ -74,7 +75,9 @@ _EXPORTS: dict[str, str] = {
     "Quantity": "carbonacct.units",
     "Restatement": "carbonacct.restatement",
     "RunOptions": "carbonacct.options",
+    "SectorResult": "carbonacct.sectors",
     "UnknownUnitError": "carbonacct.errors",
+    "account_record": "carbonacct.sectors",
     "carrier_code": "carbonacct.vocabulary",
     "check": "carbonacct.compliance",
     "check_data_file": "carbonacct.data",
@@ -143,8 +146,10 @@ __all__ = [
     "Quantity",
     "Restatement",
     "RunOptions",
+    "SectorResult",
     "UnknownUnitError",
     "__version__",
+    "account_record",
     "carrier_code",
     "check",
     "check_data_file",

@@ -23,6 +23,7 @@ from carbonacct.errors import OptionError, RejectedRowsError, format_rows
 from carbonacct.factors import FactorLibrary, default_library
 from carbonacct.intensity import intensities, read_activity
 from carbonacct.io import Source, TableLike, read_readings
+from carbonacct.materials import declared_materials
 from carbonacct.methods import SectorMethod, get_method
 from carbonacct.options import Method, RunOptions, split_old_options
 from carbonacct.provenance import Provenance, factor_sets, grid_rows_for, grid_used
@@ -50,6 +51,7 @@ def footprint(
     activity: TableLike | None = None,
     fuel_parameters: TableLike | None = None,
     green_electricity: TableLike | None = None,
+    materials: TableLike | None = None,
     by: Sequence[str] = (),
     method: Method = Method(),
     run: RunOptions = RunOptions(),
@@ -67,6 +69,11 @@ def footprint(
         grid factors); value added and product output (intensities); measured
         fuel parameters per firm (GB/T 32150); contracted green electricity
         (market-based scope 2).
+    materials : path or frame, optional
+        Carriers the library does not ship, declared with their factors
+        (:func:`carbonacct.materials.declared_materials`): fuels, process
+        materials, carbonates, and carbon products (readings with ``flow=out``,
+        deducted from scope 1 and shown as ``co2_carbon_products_t``).
     by : sequence of {'site_id', 'carrier', 'meter_id'}
     method : Method
         What is computed (period, energy basis, grid factor, fuel sets...).
@@ -86,7 +93,10 @@ def footprint(
     options = _reading_options(method)
     scan, groups, source = _aggregate(readings, options, by, run)
     run.say("applying factors")
-    keys, tables = sector.key_constants(key_table(groups, options), method, lib)
+    declared = declared_materials(materials) if materials is not None else None
+    keys = key_table(groups, options)
+    keys, tables = sector.key_constants(declared.recognise(keys) if declared else keys, method, lib)
+    keys = declared.apply(keys) if declared else keys
     grid, firm_year = sector.grid(keys, _years(groups), firm_frame, method, lib, source.name)
     groups = decide(groups, keys, firm_year, firm_frame is not None)
     table, co2_missing = _combine(groups, keys, firm_year, measured, by, method, sector)
@@ -96,11 +106,16 @@ def footprint(
     )
     seen = groups.select("firm_id", pl.col("year").cast(pl.Int32))  # accounted or rejected
     warnings += sector.warnings(tables, grid_rows_for(grid, seen, firm_frame))
+    warnings += declared.warnings() if declared else []
     quality, plan, gaps = _quality(scan, groups, keys, warnings, co2_missing, method, run, source)
     grid = grid_used(grid, table, firm_frame)
     used = sector.factors_used(tables, grid, keys, measured, method)
-    used = pl.concat([used, *extra_used], how="vertical_relaxed")
+    used = pl.concat(
+        [used, *extra_used, *([declared.factors_used()] if declared else [])],
+        how="vertical_relaxed",
+    )
     inputs |= {"readings": source, "firms": firm_src}
+    inputs |= {"materials": declared.source} if declared else {}
     provenance = _provenance(method, lib, used, inputs, quality)
     provenance["inputs"]["readings"]["interval_labels"] = scan.labels
     return Footprint(table, quality, used, provenance, per_product, plan, gaps, source)
@@ -290,7 +305,8 @@ def _assemble(
     )
     keys = ["firm_id", "period", *by]
     per_carrier = ["activity", "activity_unit"] if "carrier" in by else []
-    extra = sector.result_columns(method)
+    extra = [*sector.result_columns(method)]
+    extra += ["co2_carbon_products_t"] if "co2_carbon_products_t" in table.columns else []
     counts = [pl.col("rows"), pl.col("rows_rejected"), pl.col("rows_co2_missing").cast(pl.UInt32)]
     return table.select(*keys, *per_carrier, *RESULT_COLUMNS, *extra, *counts).sort(keys)
 
@@ -336,7 +352,11 @@ def _provenance(
         method=method.to_dict(),
         factor_sets=factor_sets(used, gwp),
         gwp_set=method.gwp_set,
-        inputs={k: inputs[k] for k in ("readings", "firms", "activity", "green_electricity")},
+        inputs={
+            k: inputs[k]
+            for k in ("readings", "firms", "activity", "green_electricity", "materials")
+            if k in inputs
+        },
         quality={k: getattr(quality, k) for k in ("rows_in", "rows_accounted", "rows_rejected")},
     )
 

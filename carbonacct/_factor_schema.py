@@ -95,7 +95,11 @@ PARAMETERS: dict[str, ParameterSpec] = {
         (("tCO2e/MWh", 0.0, 2.0),),
     ),
     "gwp100": ParameterSpec("100-year global warming potential", (("1", 1, 100_000),)),
-    "process_co2_factor": ParameterSpec("process CO2 per t of material", (("tCO2/t", 0.01, 2.0),)),
+    # 44/12 tCO2 per t of pure carbon is the ceiling; wide enough for electrodes (3.663) and
+    # micro-carbon ferromanganese (0.004), the published extremes
+    "process_co2_factor": ParameterSpec(
+        "process CO2 per t of material", (("tCO2/t", 0.0001, 3.6667),)
+    ),
 }
 
 

@@ -487,9 +487,13 @@ def add_co2e(table: pl.DataFrame, gwp_set: str, lib: FactorLibrary) -> pl.DataFr
 
 
 def add_totals(table: pl.DataFrame) -> pl.DataFrame:
-    """Scope 1 (combustion + process), scope 2 (electricity + heat) and their sum ``co2_t``."""
+    """Scope 1 (combustion + process − carbon products, where declared), scope 2 (electricity
+    + heat) and their sum ``co2_t``."""
+    scope1 = pl.col("co2_combustion_t") + pl.col("co2_process_t")
+    if "co2_carbon_products_t" in table.columns:
+        scope1 = scope1 - pl.col("co2_carbon_products_t")
     return table.with_columns(
-        (pl.col("co2_combustion_t") + pl.col("co2_process_t")).alias("co2_scope1_t"),
+        scope1.alias("co2_scope1_t"),
         (pl.col("co2_electricity_t") + pl.col("co2_heat_t")).alias("co2_scope2_t"),
     ).with_columns((pl.col("co2_scope1_t") + pl.col("co2_scope2_t")).alias("co2_t"))
 

@@ -4,7 +4,7 @@ Input is long format, one reading a row: ``firm_id``, ``carrier``, ``value``,
 ``unit`` and either ``timestamp`` or ``period`` (``2024``, ``2024Q1``,
 ``2024-03``); optional ``meter_id``, ``site_id``, ``flow`` (``in``/``out``),
 ``use`` (``fuel``/``feedstock``), ``kind`` (``interval``/``register``),
-``register_capacity``, ``product`` (the product/process boundary served: by=product).
+``register_capacity``, ``product`` or ``process`` (工序: the boundary served, by=product).
 
 Each input part (file, sheet, data set, frame) is first brought to one
 schema by the rules of its own format (:func:`normalise`): typed columns are
@@ -461,7 +461,7 @@ def normalise(part: Part, offset: int, timezone: str) -> pl.LazyFrame:
         _text("firm_id", schema, text_source),
         _text("meter_id", schema, True),
         _text("site_id", schema, True),
-        _text("product", schema, True),
+        _text("process" if "product" not in schema else "product", schema, True).alias("product"),
         *(_text(c, schema, True) for c in KEY_COLUMNS),
         _text("period", schema, True),
         capacity.alias("register_capacity"),

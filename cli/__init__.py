@@ -78,6 +78,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "restate",
         "Re-compute a saved footprint with a newer factor set: old vs new per firm and period.",
     ),
+    "sector": (
+        "sector",
+        "sector",
+        "Account a monthly record (月度存证) by a sector guideline: totals per month and year.",
+    ),
     "synth": (
         "synth",
         "synth",

@@ -31,6 +31,7 @@ _HEADLINE = (
     "energy_tce",
     "energy_feedstock_tce",
     "co2_scope1_t",
+    "co2_carbon_products_t",
     "co2_scope2_t",
     "co2_t",
     "co2e_t",
@@ -148,7 +149,7 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 #: footprint() arguments that are inputs or run options, not method fields.
-_INPUTS = ("activity", "fuel_parameters", "green_electricity", "by")
+_INPUTS = ("activity", "fuel_parameters", "green_electricity", "materials", "by")
 _RUN = ("engine", "client", "encoding", "sheet", "require_complete")
 
 
@@ -260,6 +261,12 @@ def _write_rejects(result: carbonacct.Footprint, path: str | None) -> None:
     help="Measured NCV, carbon content, oxidation rate per firm and carrier.",
 )
 @click.option(
+    "--materials",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Carriers not shipped, declared: carrier, category, unit, parameter, value, value_unit, "
+    "source (carbon products: readings with flow=out, deducted from scope 1).",
+)
+@click.option(
     "--by", "by", help="Break down further by site, carrier and/or meter (comma-separated)."
 )
 @click.option(
@@ -302,6 +309,7 @@ def footprint(
     readings: tuple[str, ...],
     activity: str | None,
     fuel_parameters: str | None,
+    materials: str | None,
     by: str | None,
     energy_basis: str,
     electricity_equal_value: float | None,
@@ -325,6 +333,7 @@ def footprint(
             readings,
             activity=activity,
             fuel_parameters=fuel_parameters,
+            materials=materials,
             by=_by(by),
             energy_basis=energy_basis,
             electricity_equal_value=electricity_equal_value,

@@ -164,6 +164,7 @@ _UNIT_SUFFIXES = {
     "_cny10k": "万元",
     "_tce_per_cny10k": "tce/万元",
     "_t_per_cny10k": "tCO2/万元",
+    "_tco2_per_t": "tCO2/t",
 }
 
 
