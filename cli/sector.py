@@ -15,6 +15,8 @@ _SHOWN = (
     "co2_combustion_t",
     "co2_process_t",
     "co2_carbon_products_t",
+    "co2_direct_t",
+    "co2_indirect_t",
     "co2_t",
     "product_t",
     "intensity_tco2_per_t",
@@ -43,6 +45,14 @@ _SHOWN = (
     help="Default parameter set: its id, the path of your own set's .toml, or 'none'.",
 )
 @click.option("--rounding", help="Rounding profile of reported figures (default: the method's).")
+@click.option(
+    "--choice",
+    "choices",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A method-specific choice, repeatable: steam_basis=enthalpy or "
+    "enthalpy_above_feedwater (steam given by mass), gwp_set=AR5 (chemicals N2O).",
+)
 @click.option("--sheet", help="The one Excel sheet to read (default: every sheet with a record).")
 @click.option("--encoding", help="Encoding of a CSV record (default: detected, UTF-8 or GBK).")
 @click.option(
@@ -66,6 +76,7 @@ def sector(
     oxidation: str | None,
     default_set: str | None,
     rounding: str | None,
+    choices: tuple[str, ...],
     sheet: str | None,
     encoding: str | None,
     strict: bool,
@@ -77,7 +88,8 @@ def sector(
     RECORD: month (月份), material (物料), category (类别), parameter (参数), value (数值),
     unit (单位)[, process (工序), how (获取方式), evidence]; or a column per parameter.
     Example: carbonacct sector record.csv --method steel-cets-2024 --oxidation none
-    --materials materials.csv -o steel.xlsx
+    --materials materials.csv -o steel.xlsx; carbonacct sector record.csv --method
+    carbon-materials-gbt32151.34 --choice steam_basis=enthalpy
     """
     r = account_record(
         record,
@@ -86,6 +98,7 @@ def sector(
         oxidation=oxidation,
         default_set=default_set,
         rounding=rounding,
+        choices=_choices(choices),
         strict=strict,
         sheet=sheet,
         encoding=encoding,
@@ -98,6 +111,19 @@ def sector(
     else:
         emit(_as_reported(r.totals), fmt, title=f"{method}: reported figures")
     click.echo(r.quality.summary(), err=True)
+
+
+def _choices(pairs: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """``NAME=VALUE`` words as (name, value) pairs; a word without ``=`` is a usage error."""
+    out = []
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise click.BadParameter(
+                f"{pair!r} is not NAME=VALUE (e.g. steam_basis=enthalpy)", param_hint="--choice"
+            )
+        out.append((name.strip(), value.strip()))
+    return tuple(out)
 
 
 def _as_reported(totals: pl.DataFrame) -> pl.DataFrame:

@@ -127,7 +127,7 @@ def test_gbt2589_manufactured_gas_rows_convert_with_their_tabulated_coefficients
             "unit": ["Nm3"] * 4,
         }
     )
-    fp = carbonacct.footprint(readings, grid_factor="national")
+    fp = carbonacct.footprint(readings, method=carbonacct.Method(grid_factor="national"))
     tce = dict(fp.table.select("firm_id", "energy_tce").iter_rows())
     # A: 10 000 × 0.5571 + 20 000 × 0.5143 = 5 571 + 10 286 = 15 857 kgce = 15.857 tce
     assert tce["A"] == pytest.approx(15.857)

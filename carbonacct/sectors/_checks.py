@@ -9,12 +9,19 @@ per distinct (parameter, unit, category) text.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import polars as pl
 
 from carbonacct.errors import CarbonacctError, InputError
-from carbonacct.sectors._protocol import CATEGORIES, LINE_KEYS, PARAMETERS, RecordMethod
+from carbonacct.sectors._protocol import (
+    CATEGORIES,
+    LINE_KEYS,
+    PARAMETERS,
+    RecordMethod,
+    RecordOptions,
+)
 from carbonacct.sectors._sets import DefaultSet, fold
 from carbonacct.sectors._units import canonical_text, parameter_factor, quantity_unit
 
@@ -100,10 +107,21 @@ def _unit_table(
     return pl.DataFrame(out, schema=schema, orient="row")
 
 
-def _quantity(unit: str | None, category: str) -> tuple[str, float]:
+def _quantity(unit: str | None, category: str, steam: bool = False) -> tuple[str, float]:
     if not unit:
         raise InputError("no unit for the quantity", file=None, row=None, column="unit")
-    return quantity_unit(unit, category)
+    return quantity_unit(unit, category, steam)
+
+
+def _takes_steam(method: RecordMethod) -> bool:
+    """Whether the method accounts heat given as a mass of steam (a set with ``enthalpy``)."""
+    options = RecordOptions(method.id)
+    return any(
+        "enthalpy" in ps.parameters
+        for c in ("heat", "heat_export")
+        if c in method.categories
+        for ps in method.requirements(c, options)
+    )
 
 
 def _parameter(parameter: str, unit: str | None, per: str | None) -> tuple[None, float]:
@@ -125,11 +143,11 @@ def _parameter(parameter: str, unit: str | None, per: str | None) -> tuple[None,
     return None, parameter_factor(parameter, unit or "", per or "t")
 
 
-def _with_units(rows: pl.DataFrame, per_material: dict[str, str]) -> pl.DataFrame:
+def _with_units(rows: pl.DataFrame, per_material: dict[str, str], steam: bool) -> pl.DataFrame:
     """Rows with canonical ``value`` and ``per``, or a unit reject reason."""
     ok = pl.col("reject_reason").is_null()
     qrows = rows.filter(ok & (pl.col("parameter") == "quantity"))
-    units = _unit_table(qrows, ("unit", "category"), _quantity)
+    units = _unit_table(qrows, ("unit", "category"), partial(_quantity, steam=steam))
     quantity = qrows.join(units, on=["unit", "category"], how="left", nulls_equal=True)
     quantity = quantity.rename({"_label": "_per"})
     per = quantity.filter(pl.col("_per").is_not_null()).select(*KEYS, "_per")
@@ -181,4 +199,4 @@ def checked_rows(
     live = pl.col("reject_reason").is_null()
     dup = pl.when(live).then(pl.len().over([*KEYS, "parameter", live])).otherwise(1) > 1
     rows = _reject(rows, dup, "duplicate (month, process, material, parameter)")
-    return _with_units(rows, per_material)
+    return _with_units(rows, per_material, _takes_steam(method))

@@ -134,6 +134,19 @@ CATEGORY_NAMES: dict[str, str] = {
     "购入热力": "heat",
     "外供电力": "electricity_export",
     "外供热力": "heat_export",
+    # chemicals and carbon materials
+    "外购蒸汽": "heat",
+    "购入蒸汽": "heat",
+    "外供蒸汽": "heat_export",
+    "输出蒸汽": "heat_export",
+    "上网电量": "electricity_export",
+    "沥青烟": "off_gas",
+    "烟气焚烧": "off_gas",
+    "尾气焚烧": "off_gas",
+    "回收二氧化碳": "carbon_product",
+    "二氧化碳回收": "carbon_product",
+    "原料碳输入": "carbon_balance_in",
+    "产品碳输出": "carbon_balance_out",
     "carbonates": "carbonate",
     "product": "product_output",
     "output": "product_output",
@@ -191,6 +204,14 @@ PARAMETERS: dict[str, Parameter] = {
         Parameter("ash_content", "灰分", "fraction", "1", "ash mass fraction"),
         Parameter("fossil_fraction", "化石碳比例", "fraction", "1", "fossil share of carbon"),
         Parameter("enthalpy", "焓值", "other", "kJ/kg", "specific enthalpy of steam"),
+        # chemicals and carbon materials (GB/T 32151.10, .34)
+        Parameter("feedwater_enthalpy", "给水焓值", "other", "kJ/kg", "enthalpy of the feed water"),
+        Parameter(
+            "heat_emission_factor", "热力排放因子", "per_heat", "tCO2/GJ", "CO2 per GJ of heat"
+        ),
+        Parameter("n2o_factor", "N2O生成因子", "per_unit", "tN2O", "N2O per t of acid produced"),
+        Parameter("abatement_efficiency", "尾气处理效率", "fraction", "1", "N2O removal share"),
+        Parameter("abatement_use", "处理设备使用率", "fraction", "1", "abatement in-use share"),
     )
 }
 
@@ -227,6 +248,11 @@ PARAMETER_NAMES: dict[str, str] = {
     "碳酸盐含量": "purity",
     "分解率": "conversion_rate",
     "硫含量": "sulfur_content",
+    "蒸汽焓值": "enthalpy",
+    "热力排放因子(tco2/gj)": "heat_emission_factor",
+    "n2o排放因子": "n2o_factor",
+    "去除效率": "abatement_efficiency",
+    "使用率": "abatement_use",
     "灰分含量": "ash_content",
 }
 

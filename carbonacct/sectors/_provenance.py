@@ -30,6 +30,7 @@ def sector_provenance(
     prov = Provenance.record(
         method=options.record(),
         factor_sets=[defaults.label] if defaults is not None else [],
+        gwp_set=options.choice("gwp_set"),
         inputs=sources,
         quality={
             "rows_in": quality.rows_in,

@@ -44,8 +44,11 @@ def _snap(factor: float) -> float:
 
 
 @lru_cache(maxsize=1024)
-def quantity_unit(text: str, category: str) -> tuple[str, float]:
+def quantity_unit(text: str, category: str, steam: bool = False) -> tuple[str, float]:
     """(canonical label, factor) of a quantity written in ``text`` for a ``category``.
+
+    Heat is counted in GJ; with ``steam`` (a method that converts steam mass
+    by its enthalpy) a heat quantity may also be a mass of steam in t.
 
     Examples
     --------
@@ -67,7 +70,7 @@ def quantity_unit(text: str, category: str) -> tuple[str, float]:
         if category in _BY_MASS
         else ("MWh",)
         if category in _ELECTRIC
-        else (("GJ",) if category in _HEAT else ("t", "10^4 Nm3", "GJ"))
+        else ((("GJ", "t") if steam else ("GJ",)) if category in _HEAT else ("t", "10^4 Nm3", "GJ"))
     )
     if label not in allowed:
         expected = {
