@@ -44,6 +44,7 @@ if _typing.TYPE_CHECKING:
     from carbonacct.options import Method, RunOptions
     from carbonacct.pathways import required_value, sda_target
     from carbonacct.quality import QualityReport
+    from carbonacct.restatement import Restatement, restate
     from carbonacct.results import Footprint
     from carbonacct.sectors import SectorResult, account_record
     from carbonacct.units import Quantity, conversion_factor, convert, parse_unit, ureg
@@ -73,6 +74,7 @@ _EXPORTS: dict[str, str] = {
     "PARAMETERS": "carbonacct.factors",
     "QualityReport": "carbonacct.quality",
     "Quantity": "carbonacct.units",
+    "Restatement": "carbonacct.restatement",
     "RunOptions": "carbonacct.options",
     "SectorResult": "carbonacct.sectors",
     "UnknownUnitError": "carbonacct.errors",
@@ -96,6 +98,7 @@ _EXPORTS: dict[str, str] = {
     "reconcile": "carbonacct.verify",
     "region_code": "carbonacct.vocabulary",
     "required_value": "carbonacct.pathways",
+    "restate": "carbonacct.restatement",
     "sda_target": "carbonacct.pathways",
     "ureg": "carbonacct.units",
     "validate": "carbonacct._accounting",
@@ -143,6 +146,7 @@ __all__ = [
     "OptionError",
     "QualityReport",
     "Quantity",
+    "Restatement",
     "RunOptions",
     "SectorResult",
     "UnknownUnitError",
@@ -167,6 +171,7 @@ __all__ = [
     "region_code",
     "rehash_data_file",
     "required_value",
+    "restate",
     "sda_target",
     "ureg",
     "validate",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -249,7 +250,22 @@ def write_checksum(manifest_path: str | Path) -> str:
     path = Path(manifest_path)
     manifest = Manifest.from_toml(path)
     digest = sha256_of(path.parent / manifest.data)
-    text = path.read_text(encoding="utf-8").replace(manifest.sha256, digest)
+    # Only the sha256 line changes: a placeholder checksum ("x", "") must not be
+    # replaced wherever its text happens to occur elsewhere in the manifest.
+    text, n = re.subn(
+        r'^sha256\s*=\s*"[^"]*"',
+        f'sha256 = "{digest}"',
+        path.read_text(encoding="utf-8"),
+        count=1,
+        flags=re.MULTILINE,
+    )
+    if n != 1:
+        raise FactorFileError(
+            f"{path}: no line 'sha256 = \"…\"' to write the checksum into; add one and rerun.",
+            file=str(path),
+            row=None,
+            column="sha256",
+        )
     path.write_text(text, encoding="utf-8")
     return digest
 

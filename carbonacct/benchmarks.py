@@ -71,7 +71,9 @@ INDICATOR_SCHEMA = {
 }
 #: Fields a file of each kind must give (a file of yours lacking one is refused, naming it).
 BENCHMARK_REQUIRED = ("product", "metric", "unit", "benchmark", "baseline", "deadline", "source")
-GRADE_REQUIRED = ("product", "metric", "standard", "unit", "grade1", "grade3")
+#: Grade 3 (the limit) is always published; grades 1 and 2 are not for every class
+#: (GB 21340-2019 flat glass <=500 t/d publishes the limit only).
+GRADE_REQUIRED = ("product", "metric", "standard", "unit", "grade3")
 INDICATOR_REQUIRED = ("metric", "numerator", "boundary", "denominator", "unit")
 SHARE_SCHEMA = {
     "sectors": pl.String,

@@ -66,6 +66,7 @@ _SCHEMA = {
     "carrier": pl.String,
     "tce_per_unit": pl.Float64,
     "tce_source": pl.String,
+    "tce_missing": pl.String,
     "factor_set": pl.String,
     **PROVENANCE_SCHEMA,
 }
@@ -89,7 +90,8 @@ def standard_coal_table(
     default combustion set when ``tce_from_ncv`` and the NCV is graded (not
     unverified); a fuel the table has with an unconfirmed value (``withheld``,
     e.g. LNG) gets none. The rule used is named per row in ``tce_source``; a
-    null coefficient rejects the rows with ``missing_factor``. Gas rows state
+    null coefficient rejects the rows with ``missing_factor`` and ``tce_missing``
+    says why (:func:`coefficient_warnings` turns it into a warning). Gas rows state
     their volume basis (:data:`GAS_VOLUME_BASIS`).
 
     Parameters
@@ -104,7 +106,8 @@ def standard_coal_table(
     Returns
     -------
     polars.DataFrame
-        ``carrier``, ``tce_per_unit`` [tce per canonical unit], ``tce_source``.
+        ``carrier``, ``tce_per_unit`` [tce per canonical unit], ``tce_source``,
+        ``tce_missing`` (why a carrier has no coefficient), the factor set and provenance.
 
     References
     ----------
@@ -150,6 +153,7 @@ def _coefficient_row(
         "carrier": code,
         "tce_per_unit": None,
         "tce_source": None,
+        "tce_missing": None,
         "factor_set": None,
         **provenance_fields([]),
     }
@@ -165,8 +169,15 @@ def _coefficient_row(
     try:
         f = lib.resolve("tce_coefficient", lookup, variant=variant, sets=sets)
     except CarbonacctError:
-        if tce_from_ncv and info["category"] in ("solid_fuel", "liquid_fuel", "gas_fuel"):
+        if info["category"] not in (*FUEL_CATEGORIES, "electricity", "heat", "steam", "medium"):
+            return row  # not energy (a carbonate): nothing is missing
+        row["tce_missing"] = f"no tabulated coefficient in {_searched(lib, sets)}"
+        if info["category"] not in FUEL_CATEGORIES:
+            return row
+        if tce_from_ncv:
             row.update(_from_ncv(code, unit, lib))
+        else:
+            row["tce_missing"] += "; NCV-derived coefficients are off (tce_from_ncv=False)"
         return row
     row.update(
         tce_per_unit=f.to(f"tce/{unit}"),
@@ -179,29 +190,46 @@ def _coefficient_row(
     return row
 
 
+def _searched(lib: FactorLibrary, sets: list[str] | None) -> str:
+    """The standard-coal sets a coefficient query searched, for messages."""
+    return ", ".join(lib.search_order("tce_coefficient", sets)) or "no set"
+
+
+def _withheld_by(code: str, lib: FactorLibrary) -> str | None:
+    """The document that tabulates ``code`` with a value carbonacct withholds (unconfirmed)."""
+    for fs in lib.sets.values():
+        if fs.manifest.kind == "standard_coal" and code in fs.manifest.withheld:
+            return fs.manifest.document
+    return None
+
+
 def _from_ncv(code: str, unit: str, lib: FactorLibrary) -> dict[str, Any]:
     """NCV / 29.3076 GJ/tce, only for a fuel the table lacks and from a graded NCV.
 
     A fuel the table tabulates with an unconfirmed value (``withheld`` in a
     standard-coal manifest, e.g. LNG) gets no derived value: its rows need the
-    firm's measured NCV.
+    firm's measured NCV. Without a coefficient, ``tce_missing`` says why.
     """
-    for fs in lib.sets.values():
-        if fs.manifest.kind == "standard_coal" and code in fs.manifest.withheld:
-            return {
-                "tce_source": f"none: {fs.manifest.document} tabulates {code} but its printed "
-                "coefficient is unconfirmed and not shipped; give the measured NCV"
-            }
+    document = _withheld_by(code, lib)
+    if document is not None:
+        return {
+            "tce_missing": f"{document} tabulates it, but the printed coefficient is "
+            "unconfirmed, so carbonacct does not ship it (nor derive one from the NCV)"
+        }
     try:
         ncv = lib.resolve("ncv", code)
     except CarbonacctError:
-        return {}
+        return {"tce_missing": "no tabulated coefficient and no NCV to derive one from"}
     if not ncv.grade or "unverified" in ncv.grade or ncv.grade.startswith("modified"):
-        return {"tce_source": f"none: the NCV of {code} is graded {ncv.grade!r}"}
+        return {
+            "tce_missing": f"no tabulated coefficient, and its NCV ({ncv.set_label}) is graded "
+            f"{ncv.grade!r}, so no coefficient is derived from it"
+        }
     return {
         "tce_per_unit": ncv.to(f"GJ/{unit}") / conversion_factor("tce", "GJ"),
         "tce_source": f"NCV / 29.3076 GJ/tce (no tabulated GB/T 2589 row for {code}) from "
         f"{ncv.set_label}: {ncv.citation}" + (f"; {GAS_VOLUME_BASIS}" if unit == "Nm3" else ""),
+        "tce_missing": None,
         "factor_set": ncv.set_label,
         **provenance_fields([ncv]),
     }
@@ -257,10 +285,32 @@ def energy_missing(include_media: bool) -> pl.Expr:
     return pl.col("tce_per_unit").is_null() & counts_as_energy(include_media)
 
 
-def ncv_warnings(energy: pl.DataFrame) -> list[str]:
-    """A warning for each carrier whose tce came from its NCV, not GB/T 2589's table."""
-    rows = energy.filter(pl.col("tce_source").str.starts_with("NCV"))
+def coefficient_warnings(energy: pl.DataFrame) -> list[str]:
+    """A warning for each carrier whose tce came from its NCV, or that has no coefficient.
+
+    The rows of a carrier without a coefficient are rejected ``missing_factor``
+    (unless the firm's measured NCV gives one); the warning says why and what to do.
+    """
+    derived = energy.filter(pl.col("tce_source").str.starts_with("NCV").fill_null(False))
+    missing = energy.filter(pl.col("tce_per_unit").is_null() & pl.col("tce_missing").is_not_null())
     return [
         f"{r['carrier']}: no tabulated GB/T 2589 coefficient; {r['tce_source']}"
-        for r in rows.iter_rows(named=True)
+        for r in derived.iter_rows(named=True)
+    ] + [
+        f"{r['carrier']} ({_name_zh(r['carrier'])}): no standard-coal coefficient: "
+        f"{r['tce_missing']}. Its rows without the firm's measured NCV are rejected as "
+        "missing_factor; give the measured NCV (fuel parameters) or register a coefficient "
+        "from a document you checked (FactorLibrary.register)."
+        for r in missing.iter_rows(named=True)
     ]
+
+
+def _name_zh(code: str) -> str:
+    try:
+        return str(carrier_info(code)["name_zh"])
+    except CarbonacctError:
+        return code
+
+
+#: The former name, still imported by the accounting engine.
+ncv_warnings = coefficient_warnings

@@ -98,14 +98,23 @@ def intensities(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Value added (intensity columns) joined onto the table, and the per-product table.
 
+    Without ``by`` a product's figures are the site's energy and CO2 per its
+    output (meaningful for a single-product site only). With ``by`` including
+    ``product`` (readings tagged with the product or process boundary they
+    serve), a tagged product's figures come from its own rows (``boundary`` =
+    ``product``), and its electricity per output is given too; an untagged
+    product keeps the site figures (``boundary`` = ``site``). The value added,
+    a firm total, is repeated on each row of a ``product`` breakdown.
+
     Examples
     --------
     1911.18 tce and 38 600 万元 give 1911.18 / 38600 = 0.04951 tce/万元.
     """
+    sums = ["energy_tce", "co2_t", "electricity_in_MWh"]
     totals = (
-        table
+        table.select("firm_id", "period", *sums)
         if not by
-        else table.group_by("firm_id", "period").agg(pl.col("energy_tce", "co2_t").sum())
+        else table.group_by("firm_id", "period").agg(pl.col(*sums).sum())
     )
     va = activity.filter(pl.col("metric") == "value_added").select(
         "firm_id",
@@ -119,28 +128,44 @@ def intensities(
             ),
             (pl.col("co2_t") / pl.col("value_added_cny10k")).alias("co2_intensity_t_per_cny10k"),
         )
+    elif "product" in by:
+        table = table.join(va, on=["firm_id", "period"], how="left")
     products = activity.filter(pl.col("metric") != "value_added").rename(
         {"period_label": "period", "metric": "product", "activity": "output"}
     )
-    per_product = (
-        products.join(
-            totals.select("firm_id", "period", "energy_tce", "co2_t"),
-            on=["firm_id", "period"],
-            how="left",
-        )
-        .with_columns(
-            (pl.col("energy_tce") * 1000 / pl.col("output")).alias("energy_per_output_kgce"),
-            (pl.col("co2_t") / pl.col("output")).alias("co2_per_output_t"),
-        )
-        .select(
-            "firm_id",
-            "period",
-            "product",
-            "output",
-            pl.col("activity_unit").alias("output_unit"),
-            "energy_per_output_kgce",
-            "co2_per_output_t",
-        )
-        .sort("firm_id", "period", "product")
+    per_product = products.join(totals, on=["firm_id", "period"], how="left")
+    columns = [
+        "firm_id",
+        "period",
+        "product",
+        "output",
+        pl.col("activity_unit").alias("output_unit"),
+        "energy_per_output_kgce",
+        "co2_per_output_t",
+    ]
+    if "product" in by:
+        per_product, columns = _tagged(per_product, table), [*columns, "electricity_per_output_kWh"]
+        columns.append("boundary")
+    per_product = per_product.with_columns(
+        (pl.col("energy_tce") * 1000 / pl.col("output")).alias("energy_per_output_kgce"),
+        (pl.col("co2_t") / pl.col("output")).alias("co2_per_output_t"),
+        (pl.col("electricity_in_MWh") * 1000 / pl.col("output")).alias(
+            "electricity_per_output_kWh"
+        ),
     )
-    return table, per_product
+    return table, per_product.select(columns).sort("firm_id", "period", "product")
+
+
+def _tagged(per_product: pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:
+    """A product's own energy, CO2 and electricity where readings are tagged with it."""
+    sums = ["energy_tce", "co2_t", "electricity_in_MWh"]
+    own = (
+        table.filter(pl.col("product").is_not_null())
+        .group_by("firm_id", "period", "product")
+        .agg(pl.col(*sums).sum().name.suffix("_own"))
+    )
+    tagged = pl.col("energy_tce_own").is_not_null()
+    return per_product.join(own, on=["firm_id", "period", "product"], how="left").with_columns(
+        *(pl.when(tagged).then(pl.col(f"{c}_own")).otherwise(pl.col(c)).alias(c) for c in sums),
+        pl.when(tagged).then(pl.lit("product")).otherwise(pl.lit("site")).alias("boundary"),
+    )

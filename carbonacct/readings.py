@@ -3,8 +3,8 @@
 Input is long format, one reading a row: ``firm_id``, ``carrier``, ``value``,
 ``unit`` and either ``timestamp`` or ``period`` (``2024``, ``2024Q1``,
 ``2024-03``); optional ``meter_id``, ``site_id``, ``flow`` (``in``/``out``),
-``use`` (``fuel``/``feedstock``), ``kind`` (``interval``/``register``) and
-``register_capacity``.
+``use`` (``fuel``/``feedstock``), ``kind`` (``interval``/``register``),
+``register_capacity``, ``product`` or ``process`` (工序: the boundary served, by=product).
 
 Each input part (file, sheet, data set, frame) is first brought to one
 schema by the rules of its own format (:func:`normalise`): typed columns are
@@ -204,7 +204,7 @@ class ReadingOptions:
 
 
 REQUIRED = ("firm_id", "carrier", "value", "unit")
-OPTIONAL = ("timestamp", "period", "meter_id", "site_id", "flow", "use", "kind")
+OPTIONAL = ("timestamp", "period", "meter_id", "site_id", "flow", "use", "kind", "product")
 #: The raw columns whose distinct combinations make a *key*: everything about a
 #: row that is not its value, time or firm is decided once per key.
 KEY_COLUMNS = ("carrier", "unit", "flow", "use", "kind")
@@ -382,6 +382,7 @@ NORMAL_SCHEMA: dict[str, pl.DataType] = {
     "firm_id": pl.String(),
     "meter_id": pl.String(),
     "site_id": pl.String(),
+    "product": pl.String(),
     **{c: pl.String() for c in KEY_COLUMNS},
     "period": pl.String(),
     "register_capacity": pl.Float64(),
@@ -461,6 +462,7 @@ def normalise(part: Part, offset: int, timezone: str) -> pl.LazyFrame:
         _text("firm_id", schema, text_source),
         _text("meter_id", schema, True),
         _text("site_id", schema, True),
+        _text("process" if "product" not in schema else "product", schema, True).alias("product"),
         *(_text(c, schema, True) for c in KEY_COLUMNS),
         _text("period", schema, True),
         capacity.alias("register_capacity"),

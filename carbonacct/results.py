@@ -39,7 +39,7 @@ RESULT_COLUMNS = (
     "heat_out_GJ",
 )
 #: Further breakdowns of a footprint (``by=``).
-BY_COLUMNS = ("site_id", "carrier", "meter_id")
+BY_COLUMNS = ("site_id", "carrier", "meter_id", "product")
 
 
 @runtime_checkable

@@ -75,6 +75,8 @@ COLUMN_MAP: dict[str, str] = {
     "电表编号": "meter_id",
     "厂区": "site_id",
     "厂区编号": "site_id",
+    "产品工序": "product",
+    "核算边界": "product",
     "流向": "flow",
     "方向": "flow",
     "用途": "use",

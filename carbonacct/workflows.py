@@ -42,7 +42,10 @@ def check_from_readings(
 ) -> Any:
     """Run the yearly footprint on meter readings, then check it.
 
-    ``activity`` gives value added and outputs; a ``price_basis`` column in it
+    Readings may carry a ``product`` column (the product or process boundary each
+    serves: ``cement_clinker``, ``blast_furnace_iron``, ``bof_steel``...): a tagged
+    product is checked on the energy and electricity of its own readings per its output,
+    never on whole-site energy. ``activity`` gives value added and outputs; a ``price_basis`` column in it
     (``constant:2020``, ``current``) says at which prices each value added is, else
     ``price_basis`` here. ``footprint_options`` go to :func:`carbonacct.footprint`.
 
@@ -54,6 +57,9 @@ def check_from_readings(
     import carbonacct
 
     method = footprint_options.pop("method", carbonacct.Method()).replace(period="year")
+    if footprint_options.get("green_electricity") is None:
+        # readings tagged with a product or process boundary give that product's own energy
+        footprint_options.setdefault("by", ("product",))
     fp = carbonacct.footprint(
         readings, firms=firms, activity=activity, method=method, **footprint_options
     )

@@ -83,6 +83,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "report",
         "Energy and CO2 by carrier and month, pathways, products, green-factory score, quality, provenance.",
     ),
+    "restate": (
+        "restate",
+        "restate",
+        "Re-compute a saved footprint with a newer factor set: old vs new per firm and period.",
+    ),
     "sector": (
         "sector",
         "sector",

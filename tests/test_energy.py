@@ -28,9 +28,17 @@ def test_a_withheld_coefficient_is_not_derived_from_the_ncv() -> None:
     # 51.498 GJ/t / 29.3076 = 1.7572 tce/t would pass an unverified number off: none is given
     t = standard_coal_table(["lng"])
     assert t["tce_per_unit"].to_list() == [None]
-    assert t["tce_source"][0].startswith("none:")
+    # no pseudo-source ("none: …") stands where a source belongs: the reason is its own column
+    assert t["tce_source"].to_list() == [None]
+    assert "printed coefficient is unconfirmed" in t["tce_missing"][0]
     fp = carbonacct.footprint(make_readings(("F1", "lng", 2.0, "t")), method=M)
     assert fp.quality.rejected_by_reason == {"missing_factor": 1}
+    # the warning names the fuel, the document, why, and what to do
+    (warning,) = [w for w in fp.quality.warnings if w.startswith("lng")]
+    assert warning.startswith("lng (液化天然气): no standard-coal coefficient: GB/T 2589-2020")
+    assert "unconfirmed" in warning and "measured NCV" in warning
+    assert "none:" not in " ".join(fp.quality.warnings)
+    assert all(v is None or "none:" not in str(v) for v in fp.factors_used.rows())
 
 
 def test_exports_are_deducted() -> None:

@@ -38,7 +38,8 @@ def test_ncv_derived_only_for_fuels_the_table_lacks_and_stated_per_row() -> None
     assert r["naphtha"]["grade"] == "secondary (1)"
     # LNG: the table has a row whose printed value is unconfirmed and not shipped
     assert r["lng"]["tce_per_unit"] is None
-    assert "unconfirmed and not shipped" in r["lng"]["tce_source"]
+    assert r["lng"]["tce_source"] is None
+    assert "printed coefficient is unconfirmed" in r["lng"]["tce_missing"]
     assert "lng" in default_library().get("gbt2589-2020").manifest.withheld
 
 
@@ -57,7 +58,7 @@ def test_an_unverified_ncv_derives_nothing() -> None:
         set_id="forum-post",
     )
     r = rows("petroleum_coke", library=lib)["petroleum_coke"]
-    assert r["tce_per_unit"] is None and "graded 'user (unverified)'" in r["tce_source"]
+    assert r["tce_per_unit"] is None and "graded 'user (unverified)'" in r["tce_missing"]
     # the shipped, graded NCV derives: 32.5 GJ/t / 29.3076 GJ/tce
     assert rows("petroleum_coke")["petroleum_coke"]["tce_per_unit"] == pytest.approx(32.5 / 29.3076)
 
@@ -112,3 +113,27 @@ def test_gas_metered_at_20c_is_converted_to_normal_volume() -> None:
     assert co2["A"] / co2["B"] == pytest.approx(273.15 / 293.15)
     gas = fp.factors_used.filter(pl.col("carrier") == "natural_gas")
     assert gas["source"].str.contains("0 °C, 101.325 kPa").all()
+
+
+def test_gbt2589_manufactured_gas_rows_convert_with_their_tabulated_coefficients() -> None:
+    # GB/T 2589 附录A (2008 table values, secondary (2)): 焦炭制气 0.5571, 压力气化煤气 0.5143,
+    # 重油催化裂解煤气 0.6571, 重油热裂解煤气 1.2143 kgce/m3
+    readings = pl.DataFrame(
+        {
+            "firm_id": ["A", "A", "B", "B"],
+            "carrier": ["焦炭制气", "压力气化煤气", "重油催化裂解煤气", "重油热裂解煤气"],
+            "period": ["2024"] * 4,
+            "value": [10_000.0, 20_000.0, 5_000.0, 1_000.0],
+            "unit": ["Nm3"] * 4,
+        }
+    )
+    fp = carbonacct.footprint(readings, method=carbonacct.Method(grid_factor="national"))
+    tce = dict(fp.table.select("firm_id", "energy_tce").iter_rows())
+    # A: 10 000 × 0.5571 + 20 000 × 0.5143 = 5 571 + 10 286 = 15 857 kgce = 15.857 tce
+    assert tce["A"] == pytest.approx(15.857)
+    # B: 5 000 × 0.6571 + 1 000 × 1.2143 = 3 285.5 + 1 214.3 = 4 499.8 kgce = 4.4998 tce
+    assert tce["B"] == pytest.approx(4.4998)
+    # the coefficient is the tabulated one, not NCV / 29 307.6 (16 308 kJ → 0.5564, not 0.5571)
+    r = rows("coke_made_gas")["coke_made_gas"]
+    assert r["tce_source"].startswith("gbt2589-2020") and "焦炭制气" in r["tce_source"]
+    assert r["grade"] == "secondary (2)"

@@ -72,8 +72,8 @@ def test_golden_coverage() -> None:
     gold = golden()
     shipped = shipped_values(data_dir())
     assert (
-        shipped.height == gold.filter(pl.col("shipped") == "yes").height == 534
-    )  # 533 + the CCER baseline OM (§3.3)
+        shipped.height == gold.filter(pl.col("shipped") == "yes").height == 542
+    )  # 533 + the CCER baseline OM (§3.3) + 4 GB/T 2589 manufactured-gas rows × (coefficient, NCV)
     not_shipped = gold.filter(pl.col("shipped") != "yes")
     assert sorted(not_shipped["subject"].to_list()) == [
         "coke_oven_gas",  # a range in GB/T 2589 Appendix A

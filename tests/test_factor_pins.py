@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -200,3 +201,33 @@ def test_write_pins_lists_data_files_under_their_set(tmp_path: Path) -> None:
     assert (
         pin_status(read_factor_set(tmp_path / "heat" / "gbt32150-2025.toml").manifest) == "shipped"
     )
+
+
+def test_rehash_writes_only_the_checksum_line(tmp_path: Path) -> None:
+    """A placeholder checksum ("x") was replaced wherever an "x" occurred in the manifest
+    (shipped indicators.toml read "e<sha>clusions" for "exclusions"); only its line changes now."""
+    csv = tmp_path / "mine.csv"
+    csv.write_text("parameter,subject,value,unit\nncv,diesel,42.652,GJ/t\n", encoding="utf-8")
+    toml = tmp_path / "mine.toml"
+    toml.write_text(
+        'id = "mine"\nversion = "1"\nkind = "combustion"\ntitle = "exclusions text"\n'
+        'publisher = "x"\ndocument = "d"\ntable = "t"\npublished = ""\nvalid_from = ""\n'
+        'source_url = ""\ngrade = "user"\nlicence = ""\ndata = "mine.csv"\nsha256 = "x"\n',
+        encoding="utf-8",
+    )
+    digest = write_checksum(toml)
+    text = toml.read_text(encoding="utf-8")
+    assert 'title = "exclusions text"' in text
+    assert 'publisher = "x"' in text
+    assert f'sha256 = "{digest}"' in text
+    assert text.count(digest) == 1
+
+
+def test_no_shipped_manifest_carries_a_checksum_outside_its_sha256_line() -> None:
+    for manifest in data_dir().rglob("*.toml"):
+        lines = manifest.read_text(encoding="utf-8").splitlines()
+        stray = [ln for ln in lines if not ln.startswith("sha256") and _HEX64.search(ln)]
+        assert stray == [], manifest
+
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")

@@ -184,9 +184,12 @@ def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl
     - ``energy_intensity_va`` [tce/万元] = ``energy_excl_feedstock_tce`` / value added: raw-material
       energy (原料用能) is outside the intensity numerator (发改环资〔2022〕803号).
     - ``co2_intensity_va`` [tCO2/万元] = ``co2_t`` / value added.
-    - ``product_energy_intensity`` [kgce/t] = site energy / output **only for a single-product
-      site** (``basis`` says so); a site with several products gets no value and the reason,
+    - ``product_energy_intensity`` [kgce/t] = the energy of the readings tagged with the
+      product (its product or process boundary, ``product`` column of the readings) / its
+      output; untagged, site energy / output **only for a single-product site** (``basis``
+      says which); a site with several untagged products gets no value and the reason,
       since whole-site energy divided by each product's output is no product's intensity.
+    - ``product_electricity_intensity`` [kWh/t] = electricity of the tagged readings / output.
 
     ``price_basis`` (``constant:2020``, ``current``, or a frame of ``firm_id``, ``year``,
     ``price_basis``) says at which prices the value added is; the data quality of each
@@ -237,6 +240,8 @@ def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl
     ]
     if intensities is not None and intensities.height:
         parts.append(_single_product(intensities, site, quality))
+    if "product" in yearly.columns:
+        parts.append(_tagged_without_output(yearly, intensities))
     frame = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
     for col in ACTUAL_SCHEMA:
         if col not in frame.columns:
@@ -249,32 +254,90 @@ def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl
 def _single_product(
     intensities: pl.DataFrame, site: pl.DataFrame, quality: list[str]
 ) -> pl.DataFrame:
+    """Product figures: a tagged product's own boundary, else the site's if it makes one product."""
     per_t = intensities.filter(pl.col("output_unit") == "t").with_columns(
         pl.col("period").cast(pl.String).str.slice(0, 4).cast(pl.Int32).alias("year")
     )
+    if "boundary" not in per_t.columns:  # no readings tagged (or a table of the user's)
+        per_t = per_t.with_columns(pl.lit("site").alias("boundary"))
+    for col in ("energy_per_output_kgce", "electricity_per_output_kWh"):
+        if col not in per_t.columns:
+            per_t = per_t.with_columns(pl.lit(None, dtype=pl.Float64).alias(col))
     n = pl.len().over("firm_id", "year")
-    single = n == 1
-    return (
-        per_t.join(site, on=["firm_id", "year"], how="left")
-        .with_columns(
-            pl.lit("product_energy_intensity").alias("metric"),
-            pl.when(single).then(pl.col("energy_tce") * 1000 / pl.col("output")).alias("value"),
-            pl.lit("kgce/t").alias("unit"),
-            pl.when(single)
-            .then(pl.lit("whole site (single-product site)"))
-            .otherwise(
-                pl.format(
-                    "multi-product site ({} products): whole-site energy is no product's "
-                    "intensity; give the energy inside the product boundary as actuals",
-                    n,
-                )
+    own, single = pl.col("boundary") == "product", n == 1
+    joined = per_t.join(site, on=["firm_id", "year"], how="left")
+    energy = joined.with_columns(
+        pl.lit("product_energy_intensity").alias("metric"),
+        pl.when(own)
+        .then(pl.col("energy_per_output_kgce"))
+        .when(single)
+        .then(pl.col("energy_tce") * 1000 / pl.col("output"))
+        .alias("value"),
+        pl.lit("kgce/t").alias("unit"),
+        pl.when(own)
+        .then(pl.format("readings tagged {} (its product/process boundary)", "product"))
+        .when(single)
+        .then(pl.lit("whole site (single-product site)"))
+        .otherwise(
+            pl.format(
+                "multi-product site ({} products): whole-site energy is no product's "
+                "intensity; tag the readings with the product they serve (product column) "
+                "or give the energy inside the product boundary as actuals",
+                n,
             )
-            .alias("basis"),
         )
-        .select(
-            "firm_id", "year", "metric", "product", "value", "unit", "output", "basis", *quality
-        )
+        .alias("basis"),
     )
+    # electricity inside a tagged boundary (铝液交流电耗, clinker electricity): never from the site
+    electricity = joined.filter(
+        own & pl.col("product").is_in(_graded("product_electricity_intensity"))
+    )
+    electricity = electricity.with_columns(
+        pl.lit("product_electricity_intensity").alias("metric"),
+        pl.col("electricity_per_output_kWh").alias("value"),
+        pl.lit("kWh/t").alias("unit"),
+        pl.format("electricity of readings tagged {} (its process boundary)", "product").alias(
+            "basis"
+        ),
+    )
+    cols = ["firm_id", "year", "metric", "product", "value", "unit", "output", "basis", *quality]
+    return pl.concat([energy.select(cols), electricity.select(cols)])
+
+
+def _tagged_without_output(yearly: pl.DataFrame, intensities: pl.DataFrame | None) -> pl.DataFrame:
+    """Readings tagged with a product that has no output that year: refused by name, never
+    dropped (a misspelt tag, or an output missing from the activity)."""
+    tagged = (
+        yearly.filter(pl.col("product").is_not_null()).select("firm_id", "year", "product").unique()
+    )
+    if intensities is not None and intensities.height:
+        given = intensities.select(
+            "firm_id",
+            pl.col("period").cast(pl.String).str.slice(0, 4).cast(pl.Int32).alias("year"),
+            "product",
+        )
+        tagged = tagged.join(given, on=["firm_id", "year", "product"], how="anti")
+    return tagged.with_columns(
+        pl.lit("product_energy_intensity").alias("metric"),
+        pl.lit("kgce/t").alias("unit"),
+        pl.format(
+            "readings are tagged {} but the activity gives no output of {} in {}: give its "
+            "output, or correct the tag",
+            "product",
+            "product",
+            "year",
+        ).alias("invalid"),
+    )
+
+
+def _graded(metric: str) -> list[str]:
+    """Products with a shipped level or GB grade of ``metric``."""
+    from carbonacct.benchmarks import benchmark_levels, quota_grades
+
+    both = pl.concat(
+        [benchmark_levels().select("product", "metric"), quota_grades().select("product", "metric")]
+    )
+    return both.filter(pl.col("metric") == metric)["product"].unique().to_list()
 
 
 def _with_price_basis(frame: pl.DataFrame, price_basis: str | pl.DataFrame | None) -> pl.DataFrame:

@@ -21,6 +21,9 @@ from carbonacct.benchmarks import benchmark_levels, classify_grade, classify_lev
 PRODUCT_METRICS = (
     "product_energy_intensity",
     "product_electricity_intensity",
+    "product_coal_intensity",
+    "product_comprehensive_ac_power_intensity",
+    "product_process_energy_intensity",
     "refining_energy_factor_intensity",
 )
 #: Significant digits kept before comparing with a published limit (float noise removed).

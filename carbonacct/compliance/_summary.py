@@ -6,6 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from carbonacct import vocabulary
+from carbonacct.compliance._places import with_places
 
 #: Worst first (the one list, in the vocabulary). A firm's status is the worst of its rows in
 #: its report year.
@@ -190,23 +191,50 @@ def per_firm(
             "firm_id",
             descending=[False, True, False],
         )
+        .pipe(with_places)
         .join(_province_names(), on="province", how="left")
-        .select(
-            "firm_id",
-            "name",
-            "province",
-            "province_name",
-            "city",
-            "sector",
-            "report_year",
-            "status",
-            "reason",
-            "breaches",
-            "data_complete",
-            "rows_rejected",
-            "rows_co2_missing",
-            "energy_tce",
-        )
+        .join(history(rows), on="firm_id", how="left")
+        .select(*FIRM_COLUMNS)
+    )
+
+
+#: The per-firm table of the summary, in order.
+FIRM_COLUMNS = (
+    "firm_id",
+    "name",
+    "province",
+    "province_name",
+    "province_source",
+    "city",
+    "city_code",
+    "city_source",
+    "sector",
+    "sector_name",
+    "report_year",
+    "status",
+    "reason",
+    "breaches",
+    "data_complete",
+    "rows_rejected",
+    "rows_co2_missing",
+    "energy_tce",
+    "history",
+)
+
+
+def history(rows: pl.DataFrame) -> pl.DataFrame:
+    """Each firm's statuses across years: its worst status per checked year, oldest first
+    (``2021 on_track; 2022 on_track; 2023 breach``)."""
+    yearly = (
+        rows.filter(pl.col("check_year").is_not_null())
+        .with_columns(_rank().alias("_s"))
+        .sort("_s")
+        .group_by("firm_id", "check_year", maintain_order=True)
+        .agg(pl.col("status").first())
+        .sort("firm_id", "check_year")
+    )
+    return yearly.group_by("firm_id", maintain_order=True).agg(
+        pl.format("{} {}", pl.col("check_year"), pl.col("status")).str.join("; ").alias("history")
     )
 
 
@@ -219,8 +247,9 @@ def _province_names() -> pl.DataFrame:
 
 
 def counts(firm_table: pl.DataFrame) -> pl.DataFrame:
-    """Firms per status by sector, province and city, with the energy share of firms in breach."""
-    groups = ["sector", "province", "province_name", "city"]
+    """Firms per status by sector, province and city (named, or by the division code of the
+    credit code), with the energy share of firms in breach."""
+    groups = ["sector", "sector_name", "province", "province_name", "city", "city_code"]
     c = firm_table.group_by(*groups, "status").agg(pl.len().alias("firms"))
     wide = c.pivot(on="status", index=groups, values="firms").fill_null(0)
     for s in STATUSES:

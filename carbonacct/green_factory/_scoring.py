@@ -141,6 +141,13 @@ def _quota_levels(item: Mapping[str, Any], product: str, file: str) -> dict[str,
             f"the GB quota of {product!r} is in {r['unit']}, not convertible to the item's "
             f"{item['unit']}; give baseline and leading under levels",
         ) from None
+    if r["grade1"] is None or r["grade2"] is None:
+        raise refuse(
+            file,
+            item["item_id"],
+            f"{r['standard']} publishes no grade 1 or grade 2 for {product!r} (only the "
+            "limit): give baseline and leading under levels",
+        )
     source = f"{r['standard']} {r['table']}: grade 2 / grade 1 ({r['grade']})"
     return {"baseline": r["grade2"] * k, "leading": r["grade1"] * k, "source": source}
 

@@ -1,0 +1,94 @@
+"""The summary names things: GB/T 4754 industries, provinces (also from a unified social credit
+code), the city's division code where no city is given, and each firm's history across years."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from carbonacct import check
+from carbonacct.compliance._places import CITY_NOTE, industry_names, with_places
+
+# 91 (工商, 企业) · 320506 (the division of the registering authority) · MA1XXXXX0 · A
+USCC_SUZHOU = "91320506MA1XXXXX0A"
+
+
+def _firm_table(**cols: list) -> pl.DataFrame:  # type: ignore[type-arg]
+    n = len(next(iter(cols.values())))
+    base: dict[str, list] = {c: [None] * n for c in ("firm_id", "province", "city", "sector")}  # type: ignore[type-arg]
+    base.update(cols)
+    return pl.DataFrame(base, schema={k: pl.String for k in base})
+
+
+def test_gbt4754_names_of_the_industrial_divisions() -> None:
+    names = dict(industry_names().select("code", "name_zh").iter_rows())
+    assert names["31"] == "黑色金属冶炼和压延加工业"
+    assert names["30"] == "非金属矿物制品业"
+    assert names["25"] == "石油、煤炭及其他燃料加工业"  # the 2017 name (2011: 石油加工、炼焦…)
+    assert names["44"] == "电力、热力生产和供应业"
+    assert names["C"] == "制造业"
+    # industry only: sections B-D, divisions 06-46
+    divisions = industry_names().filter(pl.col("level") == "division")["code"]
+    assert divisions.to_list() == [f"{i:02d}" for i in range(6, 47)]
+    got = with_places(_firm_table(firm_id=["a", "b", "c"], sector=["3011", "3120", "4711"]))
+    assert got["sector_name"].to_list() == [
+        "C 制造业 / 30 非金属矿物制品业",
+        "C 制造业 / 31 黑色金属冶炼和压延加工业",
+        "4711",  # a division whose name is not shipped keeps its code
+    ]
+
+
+def test_a_credit_code_gives_the_province_and_the_city_code_but_no_invented_name() -> None:
+    got = with_places(_firm_table(firm_id=[USCC_SUZHOU])).row(0, named=True)
+    # digits 3-8 are the division 320506: province 32 (江苏), prefecture 3205
+    assert got["province"] == "CN-JS"
+    assert got["province_source"] == "unified social credit code (division digits 3-4)"
+    assert got["city_code"] == "320500" and got["city"] is None
+    assert got["city_source"] == CITY_NOTE and "no GB/T 2260 list" in CITY_NOTE
+    # a province or city given in the firms table wins; a code that is no credit code gives none
+    given = with_places(
+        _firm_table(
+            firm_id=[USCC_SUZHOU, "F-001", "91IOZSV506MA1XXXXX"],
+            province=["CN-ZJ", None, None],
+            city=["杭州", None, None],
+        )
+    ).to_dicts()
+    assert (given[0]["province"], given[0]["province_source"], given[0]["city_source"]) == (
+        "CN-ZJ",
+        "firms table",
+        "firms table",
+    )
+    assert given[1]["province"] is None and given[1]["city_code"] is None
+    assert given[2]["province"] is None  # I, O, Z, S, V are not credit-code characters
+
+
+def test_history_across_years_in_the_summary() -> None:
+    firms = pl.DataFrame(
+        {"firm_id": [USCC_SUZHOU], "name": ["苏州水泥"], "sector": ["C3011"]},
+    )
+    # clinker 标杆 100 / 基准 117 kgce/t (2021 edition, deadline end-2025): 110 in 2024 is between
+    # (on track before the deadline), 120 in 2025 is above the 基准 and above GB grade 3 (117)
+    actual = pl.DataFrame(
+        {
+            "firm_id": [USCC_SUZHOU] * 3,
+            "year": [2023, 2024, 2025],
+            "metric": ["product_energy_intensity"] * 3,
+            "product": ["cement_clinker"] * 3,
+            "value": [99.0, 110.0, 120.0],
+            "unit": ["kgce/t"] * 3,
+        },
+        schema_overrides={"year": pl.Int32},
+    )
+    r = check(firms, actuals=actual, pathways=[])  # the products only
+    firm = r.firms.row(0, named=True)
+    assert firm["history"] == "2023 on_track; 2024 on_track; 2025 breach"
+    assert (firm["status"], firm["report_year"]) == ("breach", 2025)
+    assert firm["province_name"] == "江苏省" and firm["city_code"] == "320500"
+    assert firm["sector_name"] == "C 制造业 / 30 非金属矿物制品业"
+    summary = r.summary.row(0, named=True)
+    assert (summary["sector_name"], summary["city_code"], summary["breach"]) == (
+        "C 制造业 / 30 非金属矿物制品业",
+        "320500",
+        1,
+    )
+    assert pytest.approx(summary["energy_share_breach"] or 0.0) == 0.0  # no energy given

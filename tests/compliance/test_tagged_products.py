@@ -1,0 +1,142 @@
+"""Product and process energy from tagged readings (issue 13): the energy inside a product's
+boundary per that product's output, never whole-site energy per each product's output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import carbonacct
+from carbonacct.workflows import check_from_readings
+
+FIRMS = "企业代码,企业名称,省份,行业代码\nCEM,水泥厂,江苏,C3011\nSTL,钢铁厂,河北,3120\n"
+
+
+def _write(tmp_path: Path, readings: str, activity: str) -> tuple[Path, Path, Path]:
+    r, f, a = tmp_path / "readings.csv", tmp_path / "firms.csv", tmp_path / "activity.csv"
+    r.write_bytes(readings.encode("gbk"))  # an enterprise export: GBK, Chinese headers
+    f.write_bytes(FIRMS.encode("gbk"))
+    a.write_text(activity, encoding="utf-8")
+    return r, f, a
+
+
+def _products(result: carbonacct.CheckResult) -> dict[tuple[str, str, str], dict]:  # type: ignore[type-arg]
+    return {
+        (p["firm_id"], p["product"], p["metric"]): p
+        for p in result.products.iter_rows(named=True)  # type: ignore[union-attr]
+    }
+
+
+def test_cement_works_with_raw_coal_checked_at_its_clinker_boundary(tmp_path: Path) -> None:
+    readings = (
+        "企业代码,统计期,能源品种,数量,计量单位,工序\n"
+        "CEM,2024,原煤,12000,t,cement_clinker\n"  # kiln coal
+        "CEM,2024,电力,5000,MWh,cement_clinker\n"  # raw meal, kiln, clinker cooling
+        "CEM,2024,电力,4000,MWh,cement_grinding\n"  # cement mills: outside the clinker boundary
+        "CEM,2024,柴油,50,t,\n"  # site vehicles: in no product boundary
+    )
+    activity = (
+        "firm_id,period,metric,value,unit\n"
+        "CEM,2024,cement_clinker,90000,t\n"
+        "CEM,2024,cement,120000,t\n"
+    )
+    r, f, a = _write(tmp_path, readings, activity)
+    result = check_from_readings(r, f, a)
+    p = _products(result)
+    clinker = p[("CEM", "cement_clinker", "product_energy_intensity")]
+    # clinker boundary: 12 000 t × 0.7143 + 5 000 MWh × 0.1229 = 8 571.6 + 614.5 = 9 186.1 tce
+    # 9 186.1 tce × 1000 / 90 000 t = 102.068 kgce/t: between 标杆 100 and 基准 117, GB grade 2
+    assert clinker["actual"] == pytest.approx(9186.1 * 1000 / 90000)
+    assert (clinker["level"], clinker["gb_grade"], clinker["status"]) == ("between", 2, "on_track")
+    assert clinker["basis"] == "readings tagged cement_clinker (its product/process boundary)"
+    # whole site ÷ clinker output would be (9 186.1 + 491.6 + 72.855) × 1000 / 90 000
+    # = 9 750.555 × 1000 / 90 000 = 108.34, GB grade 3: the defect this replaces
+    site = 9186.1 + 4000 * 0.1229 + 50 * 1.4571
+    assert site * 1000 / 90000 == pytest.approx(108.3395, abs=1e-4)
+    assert clinker["actual"] != pytest.approx(site * 1000 / 90000)
+    # clinker electricity from the tagged electricity: 5 000 000 kWh / 90 000 t = 55.56 kWh/t,
+    # GB 16780-2021 grades 48 / 57 / 61: grade 2
+    elec = p[("CEM", "cement_clinker", "product_electricity_intensity")]
+    assert elec["actual"] == pytest.approx(5_000_000 / 90_000)
+    assert elec["gb_grade"] == 2 and elec["exceeds_limit"] is False
+    # the cement figure is not made from whole-site energy: cement_grinding readings are not the
+    # comprehensive energy of cement (no readings tagged "cement")
+    cement = p[("CEM", "cement", "product_energy_intensity")]
+    assert cement["actual"] is None and "multi-product site" in cement["missing"]
+
+
+def test_steel_plant_blast_furnace_and_bof_processes(tmp_path: Path) -> None:
+    readings = (
+        "企业代码,统计期,能源品种,数量,计量单位,流向,工序\n"
+        "STL,2024,焦炭,380000,t,in,blast_furnace_iron\n"
+        "STL,2024,原煤,150000,t,in,blast_furnace_iron\n"  # pulverised coal injection
+        "STL,2024,电力,60000,MWh,in,blast_furnace_iron\n"
+        "STL,2024,高炉煤气,1500000000,Nm3,out,blast_furnace_iron\n"  # BF gas delivered out
+        "STL,2024,电力,30000,MWh,in,bof_steel\n"
+        "STL,2024,高炉煤气,200000000,Nm3,out,bof_steel\n"
+    )
+    activity = (
+        "firm_id,period,metric,value,unit\n"
+        "STL,2024,blast_furnace_iron,800000,t\n"
+        "STL,2024,bof_steel,1000000,t\n"
+    )
+    r, f, a = _write(tmp_path, readings, activity)
+    result = check_from_readings(r, f, a)
+    p = _products(result)
+    bf = p[("STL", "blast_furnace_iron", "product_energy_intensity")]
+    # 380 000 × 0.9714 + 150 000 × 0.7143 + 60 000 × 0.1229 − 1.5e9 Nm3 × 0.1286 kgce/m3
+    # = 369 132 + 107 145 + 7 374 − 192 900 = 290 751 tce; / 800 000 t = 363.44 kgce/t
+    assert bf["actual"] == pytest.approx(290751 * 1000 / 800000)
+    # GB 21256-2025 表3 grades 361 / 370 / 415: grade 2, not over the limit
+    assert (bf["gb_grade"], bf["exceeds_limit"], bf["status"]) == (2, False, "on_track")
+    bof = p[("STL", "bof_steel", "product_energy_intensity")]
+    # BOF: 30 000 MWh × 0.1229 − 2e8 Nm3 × 0.1286 kgce/m3 = 3 687 − 25 720 = −22 033 tce
+    # / 1 000 000 t = −22.033 kgce/t: net recovery, a negative figure is valid here;
+    # GB 21256-2025 表4 grades −30 / −28 / −12: grade 3
+    assert bof["actual"] == pytest.approx(-22.033)
+    assert (bof["gb_grade"], bof["exceeds_limit"], bof["status"]) == (3, False, "on_track")
+    assert bof["basis"] == "readings tagged bof_steel (its product/process boundary)"
+    # no electricity indicator is graded for these processes: no row is invented for one
+    assert ("STL", "bof_steel", "product_electricity_intensity") not in p
+
+
+def test_footprint_by_product_gives_each_boundary_and_the_untagged_rest() -> None:
+    readings = pl.DataFrame(
+        {
+            "firm_id": ["A", "A", "A"],
+            "carrier": ["raw_coal", "electricity", "electricity"],
+            "period": ["2024"] * 3,
+            "value": [12000.0, 5000.0, 4000.0],
+            "unit": ["t", "MWh", "MWh"],
+            "process": ["cement_clinker", "cement_clinker", None],  # `process` names the column too
+        }
+    )
+    fp = carbonacct.footprint(
+        readings, by=("product",), method=carbonacct.Method(grid_factor="national")
+    )
+    got = {r["product"]: r["energy_tce"] for r in fp.table.iter_rows(named=True)}
+    # clinker: 12 000 × 0.7143 + 5 000 × 0.1229 = 9 186.1; untagged: 4 000 × 0.1229 = 491.6
+    assert got == {"cement_clinker": pytest.approx(9186.1), None: pytest.approx(491.6)}
+
+
+def test_a_tag_without_output_is_refused_by_name_not_dropped(tmp_path: Path) -> None:
+    readings = (
+        "企业代码,统计期,能源品种,数量,计量单位,工序\n"
+        "CEM,2024,原煤,12000,t,cement_clinkr\n"  # a misspelt tag
+        "CEM,2024,电力,5000,MWh,cement_clinker\n"
+    )
+    activity = "firm_id,period,metric,value,unit\nCEM,2024,cement_clinker,90000,t\n"
+    r, f, a = _write(tmp_path, readings, activity)
+    p = _products(check_from_readings(r, f, a))
+    typo = p[("CEM", "cement_clinkr", "product_energy_intensity")]
+    assert typo["status"] == "invalid_input"
+    assert (
+        "tagged cement_clinkr but the activity gives no output of cement_clinkr"
+        in (typo["missing"])
+    )
+    # the correctly tagged part is still checked on its own energy: 614.5 tce / 90 000 t
+    assert p[("CEM", "cement_clinker", "product_energy_intensity")]["actual"] == pytest.approx(
+        5000 * 0.1229 * 1000 / 90000
+    )
