@@ -118,6 +118,13 @@ def _validate(frame: pl.DataFrame, file: str) -> pl.DataFrame:
             raise file_error(
                 file, i, "interpolation", f"{row['interpolation']!r} is not linear or constant_rate"
             )
+        if row["value_type"] == "absolute" and not row["product"]:
+            raise file_error(
+                file,
+                i,
+                "product",
+                "an absolute path is per product: name the product (e.g. cement_clinker)",
+            )
         if row["value_type"] == "relative":
             if row["base_year"] is None or row["base_year"] >= row["year"]:
                 raise file_error(

@@ -10,6 +10,7 @@ import pytest
 
 from carbonacct import FactorFileError, check
 from carbonacct._manifest import write_checksum
+from carbonacct.pathways import read_pathway
 from carbonacct.workflows import check_from_readings
 
 A_SCHEMA = {
@@ -492,3 +493,30 @@ def test_firm_report_reads_the_target_from_the_result(tmp_path: Path) -> None:
     )
     row = one(r.results, check_year=2023)
     assert target_of(r, row) == (-0.25, "linear")
+
+
+# -- a user's absolute path must name its product (refused at load) -----------------------------
+def test_absolute_row_without_product_is_refused_at_load(tmp_path: Path) -> None:
+    toml = letter(
+        tmp_path, HEAD + "product_co2_intensity,CN,,,,2030,1.5,absolute,tCO2/t,linear,binding,TPI\n"
+    )
+    with pytest.raises(FactorFileError, match=r"letter\.csv, row 1, column 'product'") as err:
+        read_pathway(toml)
+    assert isinstance(err.value, ValueError)
+    a = actuals(("K", 2024, "product_co2_intensity", "cement", 0.8, "tCO2/t", 100.0))
+    with pytest.raises(FactorFileError, match="name the product"):
+        check(firms(("K", "江苏", "3011")), actuals=a, pathways=[str(toml)])
+
+
+def test_absolute_row_with_product_checks(tmp_path: Path) -> None:
+    """The same path naming cement: 2030 value 1.5 tCO2/t; the firm's 0.8 in 2030 →
+    gap 0.8 − 1.5 = −0.7, relative −0.7 / 1.5."""
+    toml = letter(
+        tmp_path,
+        HEAD + "product_co2_intensity,CN,,cement,,2030,1.5,absolute,tCO2/t,linear,binding,TPI\n",
+    )
+    a = actuals(("K", 2030, "product_co2_intensity", "cement", 0.8, "tCO2/t", 100.0))
+    r = check(firms(("K", "江苏", "3011")), actuals=a, pathways=[str(toml)])
+    row = r.results.filter(r.results["metric"] == "product_co2_intensity").row(0, named=True)
+    assert row["required"] == pytest.approx(1.5)
+    assert row["gap_rel"] == pytest.approx((0.8 - 1.5) / 1.5)
