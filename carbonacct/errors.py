@@ -16,7 +16,9 @@ The hierarchy::
         ├── FactorNotFoundError     (+ LookupError)  no factor answers a query
         ├── AmbiguousFactorError    (+ LookupError)  several factors answer a query
         ├── InputError              (+ ValueError)   a user's file, row or column unusable as given
-        └── OptionError             (+ ValueError)   an option outside its allowed values
+        ├── OptionError             (+ ValueError)   an option outside its allowed values
+        ├── DuplicateIdError        (+ ValueError)   a factor set or method id already taken
+        └── UnknownPeriodError      (+ KeyError)     a period a result does not hold
 
 Messages follow one formula: what was wrong, the value, where, what to do.
 :class:`InputError` composes it from its fields when no message is given.
@@ -32,11 +34,13 @@ __all__ = [
     "CarbonacctError",
     "ChecksumError",
     "DimensionalityError",
+    "DuplicateIdError",
     "FactorFileError",
     "FactorNotFoundError",
     "InputError",
     "OptionError",
     "RejectedRowsError",
+    "UnknownPeriodError",
     "UnknownUnitError",
 ]
 
@@ -129,3 +133,11 @@ def format_rows(rows: Sequence[dict[str, Any]], limit: int = 5) -> str:
 
 class OptionError(CarbonacctError, ValueError):
     """An option of a run that is not one of its allowed values (fields: ``option``, ``value``)."""
+
+
+class DuplicateIdError(CarbonacctError, ValueError):
+    """An id (factor set, method) already taken by another one (fields: ``kind``, ``id``)."""
+
+
+class UnknownPeriodError(CarbonacctError, KeyError):
+    """A period that a result does not hold (fields: ``period``, ``periods``)."""

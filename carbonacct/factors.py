@@ -44,7 +44,7 @@ from carbonacct._factor_resolve import (
 from carbonacct._factor_schema import FACTOR_COLUMNS, PARAMETERS, ParameterSpec, validate_frame
 from carbonacct._factor_sets import FactorSet, labelled, read_factor_set
 from carbonacct._manifest import Manifest, data_dir, write_checksum
-from carbonacct.errors import FactorFileError, FactorNotFoundError
+from carbonacct.errors import DuplicateIdError, FactorFileError, FactorNotFoundError
 
 __all__ = [
     "FACTOR_COLUMNS",
@@ -156,7 +156,13 @@ class FactorLibrary:
         21.5
         """
         if set_id in self.sets:
-            raise ValueError(f"A factor set {set_id!r} is already loaded; choose another set_id.")
+            raise DuplicateIdError(
+                f"A factor set {set_id!r} is already loaded "
+                f"({self.sets[set_id].manifest.path or self.sets[set_id].manifest.data}); "
+                "register yours under another set_id.",
+                kind="factor set",
+                id=set_id,
+            )
         name = f"<user set {set_id}>"
         if isinstance(data, (str, Path)):
             name = str(data)
@@ -198,9 +204,13 @@ class FactorLibrary:
         """
         held = self.sets.get(fs.id)
         if held is not None and held is not fs and held.manifest != fs.manifest:
-            raise ValueError(
+            raise DuplicateIdError(
                 f"A different factor set {fs.id!r} is already loaded "
-                f"({held.manifest.path or held.manifest.data}); give yours another id."
+                f"({held.manifest.path or held.manifest.data}) than "
+                f"{fs.manifest.path or fs.manifest.data}; change the id in one manifest "
+                "or pass only one of them.",
+                kind="factor set",
+                id=fs.id,
             )
         self.sets.setdefault(fs.id, fs)
         for order in (self.overrides, self.fallbacks):

@@ -76,3 +76,50 @@ def test_the_cli_imports_only_public_names() -> None:
                 if private or any(n.startswith("_") for n in names):
                     found.append(f"{path.name}:{node.lineno} from {node.module} import {names}")
     assert not found
+
+
+# -- errors a user reaches are the library's, with what to do ------------------------------------
+def _user_set(folder: Path, factor: float) -> Path:
+    from carbonacct._manifest import write_checksum
+
+    folder.mkdir()
+    (folder / "mine.csv").write_text(
+        "parameter,subject,region,year,variant,value,unit,source,grade\n"
+        f"co2_factor,electricity,CN-ZJ,2023,average,{factor},tCO2/MWh,supplier letter,official\n",
+        encoding="utf-8",
+    )
+    toml = folder / "mine.toml"
+    toml.write_text(
+        'id = "mine"\nversion = "1"\ndocument = "supplier letter"\ndata = "mine.csv"\nsha256 = "x"\n',
+        encoding="utf-8",
+    )
+    write_checksum(toml)
+    return toml
+
+
+def test_two_sets_under_one_id_are_a_duplicate_id_error(tmp_path: Path) -> None:
+    from carbonacct.errors import CarbonacctError, DuplicateIdError
+    from carbonacct.factors import default_library, read_factor_set
+
+    lib = default_library().copy()
+    lib.add(read_factor_set(_user_set(tmp_path / "a", 0.41)))
+    with pytest.raises(DuplicateIdError, match=r"'mine'.*change the id") as err:
+        lib.add(read_factor_set(_user_set(tmp_path / "b", 0.52)))
+    assert isinstance(err.value, CarbonacctError) and isinstance(err.value, ValueError)
+    with pytest.raises(DuplicateIdError, match="another set_id") as err:
+        lib.register(tmp_path / "a" / "mine.csv", set_id="mine")
+    assert err.value.id == "mine" and isinstance(err.value, ValueError)
+
+
+def test_an_unknown_period_of_a_sector_result_says_which_exist() -> None:
+    import polars as pl
+
+    from carbonacct.errors import CarbonacctError, UnknownPeriodError
+    from carbonacct.sectors._result import SectorResult
+
+    totals = pl.DataFrame({"period": ["2025-03"], "figure": ["reported"], "co2_t": [117.99]})
+    r = SectorResult(totals, *([pl.DataFrame()] * 4), None, pl.DataFrame(), None)  # type: ignore[arg-type]
+    assert r.total("2025-03") == 117.99
+    with pytest.raises(UnknownPeriodError, match=r"'2025-04'.*\['2025-03'\]") as err:
+        r.total("2025-04")
+    assert isinstance(err.value, CarbonacctError) and isinstance(err.value, KeyError)

@@ -8,6 +8,7 @@ from typing import Any
 
 import polars as pl
 
+from carbonacct.errors import UnknownPeriodError
 from carbonacct.io import write_result
 from carbonacct.provenance import Provenance
 from carbonacct.quality import QualityReport
@@ -63,8 +64,12 @@ class SectorResult:
         """One total of one period (``"2025"``, ``"2025-03"``), summed over firms."""
         rows = self.totals.filter((pl.col("period") == period) & (pl.col("figure") == figure))
         if not rows.height:
-            raise KeyError(
-                f"no period {period!r}; periods: {self.totals['period'].unique().to_list()}"
+            periods = sorted(self.totals["period"].unique().to_list())
+            raise UnknownPeriodError(
+                f"No period {period!r} in this result; ask for one of {periods} "
+                "(a year as 2025, a month as 2025-03).",
+                period=period,
+                periods=periods,
             )
         return float(rows[name].sum())
 
