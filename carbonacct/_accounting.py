@@ -24,7 +24,7 @@ from carbonacct.errors import OptionError, RejectedRowsError, format_rows
 from carbonacct.factors import FactorLibrary, default_library
 from carbonacct.intensity import intensities, read_activity
 from carbonacct.io import Source, TableLike, read_readings
-from carbonacct.materials import declared_materials
+from carbonacct.materials import Declared, declared_materials
 from carbonacct.methods import SectorMethod, get_method
 from carbonacct.options import Method, RunOptions, split_old_options
 from carbonacct.provenance import Provenance, factor_sets, grid_rows_for, grid_used
@@ -59,32 +59,23 @@ def footprint(
     library: FactorLibrary | None = None,
     **old_options: Any,
 ) -> Footprint:
-    """Energy and CO2 of firms by period, from meter and fuel readings.
+    """Energy (GB/T 2589-2020) and CO2 (GB/T 32150-2015, GB/T 32151.x; MEE/NBS grid factors)
+    of firms by period, from meter and fuel readings.
 
     Parameters
     ----------
     readings : path or frame, or a list of them
         Long-format readings (see :mod:`carbonacct.readings`).
-    firms, activity, fuel_parameters, green_electricity : path or frame, optional
-        Firms (``firm_id``, ``province``, ``sector``: needed for provincial
-        grid factors); value added and product output (intensities); measured
-        fuel parameters per firm (GB/T 32150); contracted green electricity
-        (market-based scope 2).
-    materials : path or frame, optional
-        Carriers the library does not ship, declared with their factors
-        (:func:`carbonacct.materials.declared_materials`): fuels, process
-        materials, carbonates, and carbon products (readings with ``flow=out``,
-        deducted from scope 1 and shown as ``co2_carbon_products_t``).
+    firms, activity, fuel_parameters, green_electricity, materials : path or frame, optional
+        Firms (``firm_id``, ``province``, ``sector``: provincial grid factors); value added and
+        output (intensities); measured fuel parameters (GB/T 32150); contracted green power
+        (market-based scope 2); carriers not shipped, with their factors (``flow=out`` carbon
+        products deducted as ``co2_carbon_products_t``; see :mod:`carbonacct.materials`).
     by : sequence of {'site_id', 'carrier', 'meter_id'}
-    method : Method
-        What is computed (period, energy basis, grid factor, fuel sets...).
-    run : RunOptions
-        How it runs (engine, cluster, strictness, progress).
+    method, run : Method, RunOptions
+        What is computed (period, energy basis, grid factor, fuel sets...); how it runs
+        (engine, cluster, strictness, progress).
     library : FactorLibrary, optional
-
-    References
-    ----------
-    GB/T 2589-2020; GB/T 32150-2015 and GB/T 32151.x; MEE/NBS electricity factors.
     """
     method, run = split_old_options("footprint", method, run, old_options)
     _check_by(by, green_electricity)
@@ -95,9 +86,7 @@ def footprint(
     scan, groups, source = _aggregate(readings, options, by, run)
     run.say("applying factors")
     declared = declared_materials(materials) if materials is not None else None
-    keys = key_table(groups, options)
-    keys, tables = sector.key_constants(declared.recognise(keys) if declared else keys, method, lib)
-    keys = declared.apply(keys) if declared else keys
+    keys, tables = _keys(key_table(groups, options), declared, sector, method, lib)
     grid, firm_year = sector.grid(keys, _years(groups), firm_frame, method, lib, source.name)
     groups = decide(groups, keys, firm_year, firm_frame is not None)
     table, co2_missing = _combine(groups, keys, firm_year, measured, by, method, sector)
@@ -105,21 +94,33 @@ def footprint(
     table, per_product, warnings, extra_used, inputs = _side_results(
         table, activity, green_electricity, method, by, lib
     )
-    seen = groups.select("firm_id", pl.col("year").cast(pl.Int32))  # accounted or rejected
-    warnings += sector.warnings(tables, grid_rows_for(grid, seen, firm_frame))
+    warnings += sector.warnings(tables, grid_rows_for(grid, _firm_years(groups), firm_frame))
     warnings += declared.warnings() if declared else []
     quality, plan, gaps = _quality(scan, groups, keys, warnings, co2_missing, method, run, source)
-    grid = grid_used(grid, table, firm_frame)
-    used = sector.factors_used(tables, grid, keys, measured, method)
-    used = pl.concat(
-        [used, *extra_used, *([declared.factors_used()] if declared else [])],
-        how="vertical_relaxed",
-    )
+    used = sector.factors_used(tables, grid_used(grid, table, firm_frame), keys, measured, method)
+    extra_used += [declared.factors_used()] if declared else []
+    used = pl.concat([used, *extra_used], how="vertical_relaxed")
     inputs |= {"readings": source, "firms": firm_src}
-    inputs |= {"materials": declared.source} if declared else {}
-    provenance = _provenance(method, lib, used, inputs, quality)
-    provenance["inputs"]["readings"]["interval_labels"] = scan.labels
+    inputs["materials"] = declared.source if declared else None
+    provenance = _provenance(method, lib, used, inputs, quality, scan.labels)
     return Footprint(table, quality, used, provenance, per_product, plan, gaps, source)
+
+
+def _keys(
+    keys: pl.DataFrame,
+    declared: Declared | None,
+    sector: SectorMethod,
+    method: Method,
+    lib: FactorLibrary,
+) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+    """The sector method's constants per key, with the user's declared materials on top."""
+    keys, tables = sector.key_constants(declared.recognise(keys) if declared else keys, method, lib)
+    return (declared.apply(keys) if declared else keys), tables
+
+
+def _firm_years(groups: pl.DataFrame) -> pl.DataFrame:
+    """Every firm-year read, accounted or rejected."""
+    return groups.select("firm_id", pl.col("year").cast(pl.Int32))
 
 
 def _library(library: FactorLibrary | None, method: Method) -> FactorLibrary:
@@ -348,21 +349,25 @@ def _provenance(
     used: pl.DataFrame,
     inputs: dict[str, Source | None],
     quality: QualityReport,
+    labels: Any,
 ) -> Provenance:
+    """The run's record; the readings' interval labels kept with their source."""
     gwp = set()
     if method.gwp_set is not None:
         gwp = {f"ipcc-gwp100@{lib.get('ipcc-gwp100').manifest.version}"}
-    return Provenance.record(
+    provenance = Provenance.record(
         method=method.to_dict(),
         factor_sets=factor_sets(used, gwp),
         gwp_set=method.gwp_set,
         inputs={
             k: inputs[k]
             for k in ("readings", "firms", "activity", "green_electricity", "materials")
-            if k in inputs
+            if k in inputs and (k != "materials" or inputs[k] is not None)
         },
         quality=quality.record(),
     )
+    provenance["inputs"]["readings"]["interval_labels"] = labels
+    return provenance
 
 
 def _raise_strict(quality: QualityReport, plan: pl.LazyFrame) -> None:

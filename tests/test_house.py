@@ -123,3 +123,11 @@ def test_an_unknown_period_of_a_sector_result_says_which_exist() -> None:
     with pytest.raises(UnknownPeriodError, match=r"'2025-04'.*\['2025-03'\]") as err:
         r.total("2025-04")
     assert isinstance(err.value, CarbonacctError) and isinstance(err.value, KeyError)
+
+
+def test_the_footprint_orchestrator_is_thin() -> None:
+    """Issue 19: the footprint is a short sequence of stages, ≤ 60 lines with its docstring."""
+    tree = ast.parse((PACKAGE / "_accounting.py").read_text(encoding="utf-8"))
+    (node,) = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "footprint"]
+    n = (node.end_lineno or node.lineno) - node.lineno + 1
+    assert n <= 60, f"footprint is {n} lines"
