@@ -28,11 +28,22 @@ def test_all_is_the_sorted_public_names() -> None:
     assert carbonacct.__all__ == sorted(carbonacct.__all__, key=_sort_key)
 
 
-MODULES = sorted(info.name for info in pkgutil.iter_modules(carbonacct.__path__))
+#: every module of every package: (package, module name), the top level and each subpackage
+MODULES = sorted(
+    (package, info.name)
+    for package in ["carbonacct"]
+    + [i.name for i in pkgutil.walk_packages(carbonacct.__path__, "carbonacct.") if i.ispkg]
+    for info in pkgutil.iter_modules(importlib.import_module(package).__path__)
+)
 
 
-@pytest.mark.parametrize("name", MODULES)
-def test_no_submodule_shadowed_by_a_function(name: str) -> None:
-    module = importlib.import_module(f"carbonacct.{name}")
-    attribute = getattr(carbonacct, name)
-    assert attribute is module, f"carbonacct.{name} is {attribute!r}, not the module"
+def test_subpackages_are_walked() -> None:
+    packages = {package for package, _ in MODULES}
+    assert {"carbonacct", "carbonacct.verify", "carbonacct.compliance"} <= packages
+
+
+@pytest.mark.parametrize(("package", "name"), MODULES, ids=[f"{p}.{n}" for p, n in MODULES])
+def test_no_submodule_shadowed_by_a_function(package: str, name: str) -> None:
+    module = importlib.import_module(f"{package}.{name}")
+    attribute = getattr(importlib.import_module(package), name)
+    assert attribute is module, f"{package}.{name} is {attribute!r}, not the module"

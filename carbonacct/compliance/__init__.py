@@ -147,7 +147,7 @@ def _gather(
     return pl.concat([p.cast(ACTUAL_SCHEMA) for p in parts]), prov  # type: ignore[arg-type]
 
 
-def _targets(pathways: Iterable[str | Path] | None) -> tuple[pl.DataFrame, list[str]]:
+def _pathway_targets(pathways: Iterable[str | Path] | None) -> tuple[pl.DataFrame, list[str]]:
     from carbonacct.pathways import combined_targets, load_pathways
 
     selected = (
@@ -296,7 +296,7 @@ def check(
         from carbonacct.io import read_side_table
 
         defl, _ = read_side_table(deflator, ("year", "index"), "the deflator")
-    targets, used = _targets(pathways)
+    targets, used = _pathway_targets(pathways)
     results, products, covered = _evaluate(firm_frame, targets, actual, year, defl, sda_base_year)
     provenance = {
         "year": year if year is not None else "each firm's latest complete year",

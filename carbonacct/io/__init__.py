@@ -243,7 +243,7 @@ def read_result(path: str | Path) -> Any:
         frames = {n: tables.get(n, pl.DataFrame()) for n in (*names, "rejected", "targets")}
         return CheckResult(**frames, provenance=prov)
     if "reconciliation" in tables:
-        from carbonacct.verify.reconcile import Reconciliation
+        from carbonacct.verify import Reconciliation
 
         return Reconciliation(tables["reconciliation"], prov)
     raise InputError(

@@ -11,11 +11,11 @@ publication it cites, and where.
 
 Modules: :mod:`~carbonacct.verify.rounding` (policies as data),
 :mod:`~carbonacct.verify.factor_check` (find and check factors),
-:mod:`~carbonacct.verify.reconcile` (the line-by-line reconciliation).
+:func:`reconcile` and :class:`Reconciliation` (the line-by-line reconciliation).
 """
 
+from carbonacct.verify._reconcile import Reconciliation, reconcile
 from carbonacct.verify.factor_check import FactorCheck, check_factor, find_factor
-from carbonacct.verify.reconcile import Reconciliation, reconcile
 from carbonacct.verify.rounding import (
     RoundingPolicy,
     RoundingStep,
