@@ -48,7 +48,7 @@ if _typing.TYPE_CHECKING:
     from carbonacct.results import Footprint
     from carbonacct.sectors import SectorResult, account_record
     from carbonacct.units import Quantity, conversion_factor, convert, parse_unit, ureg
-    from carbonacct.verify import check_factor, find_factor, reconcile  # type: ignore[no-redef]
+    from carbonacct.verify import check_factor, find_factor, reconcile
     from carbonacct.vocabulary import carrier_code, region_code
 
 #: Where each public name lives. Nothing below is imported until first used, so
