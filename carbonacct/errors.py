@@ -18,6 +18,7 @@ The hierarchy::
         ├── InputError              (+ ValueError)   a user's file, row or column unusable as given
         ├── OptionError             (+ ValueError)   an option outside its allowed values
         ├── DuplicateIdError        (+ ValueError)   a factor set or method id already taken
+        ├── ProtocolError           (+ TypeError)    an object that is not what a protocol asks
         └── UnknownPeriodError      (+ KeyError)     a period a result does not hold
 
 Messages follow one formula: what was wrong, the value, where, what to do.
@@ -39,6 +40,7 @@ __all__ = [
     "FactorNotFoundError",
     "InputError",
     "OptionError",
+    "ProtocolError",
     "RejectedRowsError",
     "UnknownPeriodError",
     "UnknownUnitError",
@@ -141,3 +143,7 @@ class DuplicateIdError(CarbonacctError, ValueError):
 
 class UnknownPeriodError(CarbonacctError, KeyError):
     """A period that a result does not hold (fields: ``period``, ``periods``)."""
+
+
+class ProtocolError(CarbonacctError, TypeError):
+    """An object that does not implement the protocol asked for (fields: ``protocol``, ``missing``)."""

@@ -3,7 +3,7 @@
 A new method is one module here implementing
 :class:`~carbonacct.methods._base.SectorMethod`, one entry in
 :data:`METHODS`, and a test with a worked example; ``Method(method=ID)``
-picks it.
+picks it. A method of your own is added with :func:`register`.
 
 >>> from carbonacct.methods import get_method
 >>> get_method("gbt32150").document
@@ -12,11 +12,11 @@ picks it.
 
 from __future__ import annotations
 
-from carbonacct.errors import OptionError
+from carbonacct.errors import DuplicateIdError, OptionError, ProtocolError
 from carbonacct.methods._base import SectorMethod, method_record
 from carbonacct.methods.gbt32150 import GBT32150
 
-__all__ = ["METHODS", "SectorMethod", "get_method", "method_record"]
+__all__ = ["METHODS", "SectorMethod", "get_method", "method_record", "register"]
 
 #: Every method by id.
 METHODS: dict[str, SectorMethod] = {m.id: m for m in (GBT32150(),)}
@@ -33,3 +33,31 @@ def get_method(method_id: str) -> SectorMethod:
             option="method",
             value=method_id,
         ) from None
+
+
+def register(method: SectorMethod) -> SectorMethod:
+    """Add ``method`` to :data:`METHODS` so ``Method(method=method.id)`` picks it.
+
+    It must implement :class:`SectorMethod`, under an id no other method has.
+    """
+    if not isinstance(method, SectorMethod):
+        members = sorted(
+            name
+            for name in vars(SectorMethod)
+            if not name.startswith("_") and not hasattr(method, name)
+        )
+        raise ProtocolError(
+            f"{method!r} is not a SectorMethod (missing: {', '.join(members)}); "
+            "implement every member of carbonacct.methods.SectorMethod.",
+            protocol="SectorMethod",
+            missing=members,
+        )
+    held = METHODS.get(method.id)
+    if held is not None:
+        raise DuplicateIdError(
+            f"A method {method.id!r} is already registered ({held!r}); give yours another id.",
+            kind="method",
+            id=method.id,
+        )
+    METHODS[method.id] = method
+    return method

@@ -16,6 +16,8 @@ import polars as pl
 import pytest
 
 import carbonacct
+import carbonacct.methods
+from carbonacct.errors import CarbonacctError, DuplicateIdError, ProtocolError
 from carbonacct.factors import FactorLibrary
 from carbonacct.methods import METHODS, SectorMethod, get_method
 from carbonacct.methods.gbt32150 import GBT32150
@@ -86,9 +88,21 @@ class FlatGrid:
 
 @pytest.fixture
 def flat_grid(monkeypatch: pytest.MonkeyPatch) -> SectorMethod:
-    m = FlatGrid()
-    monkeypatch.setitem(METHODS, m.id, m)
-    return m
+    # registered through the public API, in a registry copy the test throws away
+    monkeypatch.setattr(carbonacct.methods, "METHODS", dict(METHODS))
+    return carbonacct.methods.register(FlatGrid())
+
+
+def test_register_refuses_a_taken_id_and_a_non_method(flat_grid: SectorMethod) -> None:
+    assert get_method("flat-grid-test") is flat_grid
+    with pytest.raises(DuplicateIdError, match="'flat-grid-test' is already registered"):
+        carbonacct.methods.register(FlatGrid())
+    with pytest.raises(DuplicateIdError, match="another id"):
+        carbonacct.methods.register(GBT32150())
+    with pytest.raises(ProtocolError, match=r"not a SectorMethod.*missing: .*key_constants") as err:
+        carbonacct.methods.register(object())  # type: ignore[arg-type]
+    assert isinstance(err.value, CarbonacctError) and isinstance(err.value, TypeError)
+    assert "flat-grid-test" in carbonacct.methods.METHODS and "gbt32150" in METHODS
 
 
 READINGS = pl.DataFrame(
