@@ -16,6 +16,7 @@ import polars as pl
 
 from carbonacct.factors import PROVENANCE_SCHEMA
 from carbonacct.io import Source
+from carbonacct.periods import period_year
 
 __all__ = ["Provenance", "factors_used", "grid_used"]
 
@@ -93,7 +94,7 @@ def _used(
 
 def grid_used(grid: pl.DataFrame, table: pl.DataFrame, firms: pl.DataFrame | None) -> pl.DataFrame:
     """The grid factors of the (province, year) pairs the table actually used."""
-    pairs = table.select("firm_id", pl.col("period").str.slice(0, 4).cast(pl.Int32).alias("year"))
+    pairs = table.select("firm_id", period_year().cast(pl.Int32).alias("year"))
     return grid_rows_for(grid, pairs, firms)
 
 

@@ -26,6 +26,7 @@ from carbonacct._factor_sets import FactorSet, read_factor_set
 from carbonacct.errors import InputError, OptionError
 from carbonacct.factors import FactorLibrary, default_library
 from carbonacct.options import Method
+from carbonacct.periods import period_year
 from carbonacct.results import BY_COLUMNS, RESULT_COLUMNS
 
 __all__ = ["Restatement", "read_saved_result", "restate"]
@@ -452,7 +453,7 @@ def _applying(
 ) -> pl.DataFrame:
     """Per row of ``t``: the changed factor rows that apply (grid rows by province and year)."""
     lines = _describe(changed)
-    rows = t.select(keys).with_columns(pl.col("period").str.slice(0, 4).alias("_year"))
+    rows = t.select(keys).with_columns(period_year().alias("_year"))
     if provinces is not None:
         rows = rows.join(provinces.rename({"province": "_firm_province"}), on="firm_id", how="left")
     else:

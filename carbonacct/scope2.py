@@ -12,6 +12,7 @@ import polars as pl
 from carbonacct._sides import period_rows, raise_first_bad_row
 from carbonacct.factors import PROVENANCE_SCHEMA, Factor, FactorLibrary, provenance_fields
 from carbonacct.io import Source, TableLike, read_side_table
+from carbonacct.periods import period_year
 from carbonacct.readings import PERIODS, Period
 from carbonacct.units import conversion_factor
 
@@ -75,7 +76,7 @@ def market_based(
         table.join(green, on=["firm_id", "period"], how="left")
         .with_columns(
             pl.col("green_electricity_MWh").fill_null(0.0),
-            pl.col("period").str.slice(0, 4).cast(pl.Int32).alias("year"),
+            period_year().cast(pl.Int32).alias("year"),
         )
         .join(res, on="year", how="left")
         .with_columns(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from carbonacct.io import TableLike
+from carbonacct.periods import period_year
 
 if TYPE_CHECKING:
     from carbonacct.options import Method
@@ -116,7 +117,7 @@ def _price_basis(activity: TableLike | None, default: str | None) -> str | pl.Da
         return default
     return table.filter(pl.col("metric").cast(pl.String).str.strip_chars() == "value_added").select(
         pl.col("firm_id").cast(pl.String),
-        pl.col("period").cast(pl.String).str.slice(0, 4).cast(pl.Int32, strict=False).alias("year"),
+        period_year().cast(pl.Int32, strict=False).alias("year"),
         pl.coalesce(pl.col("price_basis").cast(pl.String), pl.lit(default)).alias("price_basis"),
     )
 
@@ -161,7 +162,7 @@ def rollup(
         if c not in _NOT_SUMMED and d.is_numeric() and "_per_" not in c
     ]
     summed = [c for c in summed if c not in ("activity", "value_added_cny10k", "rows_rejected")]
-    year = pl.col("period").cast(pl.String).str.slice(0, 4)
+    year = period_year()
     # rows rejected are counted once per firm-period, repeated on each carrier's row
     rejected = (
         t.group_by("firm_id", "period")

@@ -131,3 +131,21 @@ def test_the_footprint_orchestrator_is_thin() -> None:
     (node,) = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "footprint"]
     n = (node.end_lineno or node.lineno) - node.lineno + 1
     assert n <= 60, f"footprint is {n} lines"
+
+
+def test_the_year_of_a_period_is_cut_out_in_one_place() -> None:
+    import re
+
+    import polars as pl
+
+    from carbonacct.periods import period_year
+
+    frame = pl.DataFrame({"period": ["2025", "2025-03", "2025Q1", "2024-12-31"]})
+    assert frame.select(period_year())["period"].to_list() == ["2025", "2025", "2025", "2024"]
+    pattern = re.compile(r'col\("period"\)[^\n]*?\.str\.slice\(0, 4\)')
+    found = [
+        p.relative_to(PACKAGE).as_posix()
+        for p in _modules()
+        if p.name != "periods.py" and pattern.search(p.read_text(encoding="utf-8"))
+    ]
+    assert not found

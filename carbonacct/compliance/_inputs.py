@@ -13,6 +13,7 @@ import polars as pl
 
 from carbonacct.errors import CarbonacctError, InputError
 from carbonacct.io import TableLike, read_side_table
+from carbonacct.periods import period_year
 
 ACTUAL_SCHEMA: dict[str, Any] = {
     "firm_id": pl.String,
@@ -59,7 +60,7 @@ def read_actuals(actuals: TableLike) -> pl.DataFrame:
                 row=None,
                 column="year",
             )
-        frame = frame.with_columns(pl.col("period").cast(pl.String).str.slice(0, 4).alias("year"))
+        frame = frame.with_columns(period_year().alias("year"))
     raw_value = pl.col("value").cast(pl.String)
     frame = frame.with_columns(
         pl.col("year").cast(pl.String).str.strip_chars().cast(pl.Int32, strict=False),
@@ -256,7 +257,7 @@ def _single_product(
 ) -> pl.DataFrame:
     """Product figures: a tagged product's own boundary, else the site's if it makes one product."""
     per_t = intensities.filter(pl.col("output_unit") == "t").with_columns(
-        pl.col("period").cast(pl.String).str.slice(0, 4).cast(pl.Int32).alias("year")
+        period_year().cast(pl.Int32).alias("year")
     )
     if "boundary" not in per_t.columns:  # no readings tagged (or a table of the user's)
         per_t = per_t.with_columns(pl.lit("site").alias("boundary"))
@@ -313,7 +314,7 @@ def _tagged_without_output(yearly: pl.DataFrame, intensities: pl.DataFrame | Non
     if intensities is not None and intensities.height:
         given = intensities.select(
             "firm_id",
-            pl.col("period").cast(pl.String).str.slice(0, 4).cast(pl.Int32).alias("year"),
+            period_year().cast(pl.Int32).alias("year"),
             "product",
         )
         tagged = tagged.join(given, on=["firm_id", "year", "product"], how="anti")
