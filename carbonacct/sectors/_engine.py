@@ -26,7 +26,13 @@ from carbonacct.sectors._sets import (
     load_default_set,
     rounding_profile,
 )
-from carbonacct.sectors._tables import half_up, period_tables, product_amounts, rounded_inputs
+from carbonacct.sectors._tables import (
+    half_up,
+    months_without_product,
+    period_tables,
+    product_amounts,
+    rounded_inputs,
+)
 from carbonacct.sectors._units import quantity_unit
 from carbonacct.sectors.methods import get_record_method
 
@@ -98,8 +104,9 @@ def account_record(
     rows, resolved = _resolved(rows, m, options, mats, defaults, strict, src.name)
     rejects = rows.filter(pl.col("reject_reason").is_not_null())
     lines = _computed(resolved.lines, m, options, profile)
-    tables = period_tables(lines, m, product_amounts(lines, m, defaults), profile.line_decimals)
-    quality = _quality(rows, rejects)
+    products = product_amounts(lines, m, defaults)
+    tables = period_tables(lines, m, products, profile.line_decimals)
+    quality = _quality(rows, rejects, _product_warnings(lines, products))
     inputs = {"record": src, "materials": msrc}
     prov = sector_provenance(
         m, options, profile, defaults, resolved.parameters, mats, inputs, quality
@@ -207,10 +214,25 @@ def _computed(
     return full.with_columns(co2.alias("co2_reported_t"))
 
 
-def _quality(rows: pl.DataFrame, rejects: pl.DataFrame) -> QualityReport:
+def _product_warnings(lines: pl.DataFrame, products: pl.DataFrame) -> list[str]:
+    """A month without product output is a missing parameter of the intensity, named."""
+    out = []
+    for (firm, year), months in months_without_product(lines, products).items():
+        who = f"firm {firm}: " if firm is not None else ""
+        out.append(
+            f"{who}missing product output (the intensity denominator) in {', '.join(months)}: "
+            f"no intensity for {'that month' if len(months) == 1 else 'those months'} nor for "
+            f"the year {year} (its emissions would be divided by the output of fewer months); "
+            "add the product's output (产量) for each month"
+        )
+    return out
+
+
+def _quality(rows: pl.DataFrame, rejects: pl.DataFrame, extra: list[str]) -> QualityReport:
     """Counts of the record's values: a long row is one value, a wide row one per parameter."""
     reasons = rejects.group_by("reject_reason").len().iter_rows()
     warnings = [f"{rejects.height} record value(s) rejected: see rejects"] if rejects.height else []
+    warnings += extra
     rows_in = rows.select("table", "row").n_unique()
     if rows_in != rows.height:
         warnings.append(

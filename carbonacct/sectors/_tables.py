@@ -16,7 +16,13 @@ import polars as pl
 from carbonacct.sectors._protocol import PARAMETERS, RecordMethod
 from carbonacct.sectors._sets import DefaultSet, RoundingProfile, fold
 
-__all__ = ["half_up", "period_tables", "product_amounts", "rounded_inputs"]
+__all__ = [
+    "half_up",
+    "months_without_product",
+    "period_tables",
+    "product_amounts",
+    "rounded_inputs",
+]
 
 #: Auxiliary amounts reported beside the totals (category → column).
 AUXILIARY = {
@@ -100,6 +106,28 @@ def product_amounts(
     )
 
 
+def months_without_product(
+    lines: pl.DataFrame, products: pl.DataFrame
+) -> dict[tuple[str | None, str], list[str]]:
+    """Per (firm, year): its months with lines but no product output, sorted.
+
+    A year with such a month has no intensity: its emissions would be divided by
+    the output of fewer months.
+    """
+    keys = ["firm_id", "month"]
+    gap = (
+        lines.select(keys)
+        .unique()
+        .filter(pl.col("month").str.len_chars() > 4)
+        .join(products.select(keys), on=keys, how="anti", nulls_equal=True)
+        .sort(keys, nulls_last=True)
+    )
+    out: dict[tuple[str | None, str], list[str]] = {}
+    for firm, month in gap.iter_rows():
+        out.setdefault((firm, month[:4]), []).append(month)
+    return out
+
+
 def _with_year(frame: pl.DataFrame) -> pl.DataFrame:
     """Month rows (``period`` = ``YYYY-MM``) plus year rows (``YYYY``) summed from the months
     and any annual rows of the record."""
@@ -138,6 +166,7 @@ def period_tables(
         else None
     )
     prod = _with_year(products)
+    gaps = months_without_product(lines, products)
     rows = []
     periods = (
         _with_year(lines.select("firm_id", "month", pl.lit(0).alias("_n")))
@@ -153,7 +182,8 @@ def period_tables(
             totals = method.totals(dict(zip(part["source"], part[col], strict=True)))
             if figure == "reported" and decimals >= 0:
                 totals = {k: round(v, decimals) for k, v in totals.items()}
-            intensity = totals["co2_t"] / product if product else None
+            # a year missing a month's output has no like-for-like ratio
+            intensity = totals["co2_t"] / product if product and (firm, period) not in gaps else None
             rows.append(
                 {
                     "firm_id": firm,

@@ -40,3 +40,23 @@ def test_finding_1_a_header_with_a_unit_naming_no_parameter_is_refused() -> None
     rec = rec.replace("低位发热量 (GJ/t)", "低位热值量 (GJ/t)")
     with pytest.raises(InputError, match=r"低位热值量.*names no parameter"):
         account_record(pl.read_csv(rec.encode()), method="steel-cets-2024", oxidation="none")
+
+
+def test_finding_2_a_month_without_output_gives_no_year_intensity_and_is_named() -> None:
+    r = account_record(
+        FIXTURES / "steel_no_crude_in_march_gbk.csv",
+        method="steel-cets-2024",
+        oxidation="none",
+        materials=FIXTURES / "steel_materials_dolomite.csv",
+    )
+    jan, feb, mar = (_reported(r, f"2025-0{m}") for m in (1, 2, 3))
+    year = _reported(r, "2025")
+    # January and February divide like by like: 309 449.69 / 182 000, 290 405.30 / 171 500
+    assert jan["intensity_tco2_per_t"] == 1.7003
+    assert feb["intensity_tco2_per_t"] == 1.6933
+    assert mar["product_t"] is None and mar["intensity_tco2_per_t"] is None
+    # three months' emissions over two months' output (931 762.97 / 353 500 = 2.6358) is refused
+    assert year["co2_t"] == 931762.97
+    assert year["intensity_tco2_per_t"] is None
+    (warning,) = [w for w in r.quality.warnings if "product output" in w]
+    assert "2025-03" in warning and "2025-01" not in warning and "year 2025" in warning
