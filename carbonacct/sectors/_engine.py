@@ -13,7 +13,7 @@ import polars as pl
 
 from carbonacct.errors import InputError, RejectedRowsError
 from carbonacct.quality import QualityReport
-from carbonacct.sectors._checks import checked_rows, line_categories
+from carbonacct.sectors._checks import KEYS, checked_rows, line_categories
 from carbonacct.sectors._protocol import RecordMethod, RecordOptions
 from carbonacct.sectors._provenance import sector_provenance
 from carbonacct.sectors._record import read_record
@@ -136,7 +136,19 @@ def _resolved(
         if strict:
             raise missing_error(resolved.missing, method)
         rows = _reject_missing(rows, resolved.missing)
-    return rows, resolved
+    return _flag_unused(rows, resolved.unused), resolved
+
+
+def _flag_unused(rows: pl.DataFrame, unused: list[dict[str, Any]]) -> pl.DataFrame:
+    """Record values the chosen formula does not use: listed in rejects with why, not accounted."""
+    if not unused:
+        return rows
+    keys = [*KEYS, "parameter"]
+    flags = pl.DataFrame(unused, schema={**{k: pl.String for k in keys}, "_unused": pl.String})
+    rows = rows.join(flags, on=keys, how="left", nulls_equal=True)
+    return rows.with_columns(pl.coalesce("reject_reason", "_unused").alias("reject_reason")).drop(
+        "_unused"
+    )
 
 
 def _defaults(options: RecordOptions, method: RecordMethod) -> DefaultSet | None:

@@ -60,3 +60,52 @@ def test_finding_2_a_month_without_output_gives_no_year_intensity_and_is_named()
     assert year["intensity_tco2_per_t"] is None
     (warning,) = [w for w in r.quality.warnings if "product output" in w]
     assert "2025-03" in warning and "2025-01" not in warning and "year 2025" in warning
+
+
+def _long(*rows: tuple[str, str, str, str, float, str], month: str = "2025-01") -> pl.DataFrame:
+    """A long record from (material, category, process, parameter, value, unit)."""
+    return pl.DataFrame(
+        {
+            "month": [month] * len(rows),
+            "material": [r[0] for r in rows],
+            "category": [r[1] for r in rows],
+            "process": [r[2] for r in rows],
+            "parameter": [r[3] for r in rows],
+            "value": [float(r[4]) for r in rows],
+            "unit": [r[5] for r in rows],
+        }
+    )
+
+
+def test_finding_4_measured_elemental_carbon_wins_and_ncv_cc_are_listed_not_dropped() -> None:
+    r = account_record(
+        FIXTURES / "steel_coke_carbon_measured_gbk.csv",
+        method="steel-cets-2024",
+        oxidation="none",
+        materials=FIXTURES / "steel_materials_dolomite.csv",
+    )
+    coke = r.lines.filter((pl.col("month") == "2025-01") & (pl.col("material") == "焦炭"))
+    assert coke["formula"].to_list() == ["S-1′"]
+    # S-1′: 41 250.50 t × 0.8521 tC/t × 44/12 (was 41 250.50 × 28.447 × 0.02938 × 44/12)
+    assert coke["co2_t"][0] == pytest.approx(41250.50 * 0.8521 * C, rel=1e-12)
+    # the NCV and CC rows of that month are listed with why, counted, never dropped
+    assert r.quality.rows_in == r.quality.rows_accounted + r.quality.rows_rejected
+    assert sorted(r.rejects["parameter"]) == ["carbon_content_per_heat", "ncv"]
+    assert all("S-1′" in w for w in r.rejects["reject_reason"])
+    assert r.quality.rows_rejected == 2
+
+
+def test_finding_4_a_parameter_the_method_does_not_use_is_flagged() -> None:
+    rec = _long(
+        ("电极", "process", "炼钢", "quantity", 355, "t"),
+        ("电极", "process", "炼钢", "ash_content", 0.3, "%"),
+        ("粗钢", "product_output", "炼钢", "quantity", 10000, "t"),
+    )
+    r = account_record(rec, method="steel-cets-2024", oxidation="none")
+    (reason,) = r.rejects.filter(pl.col("parameter") == "ash_content")["reject_reason"]
+    assert "not used by this method" in reason
+    assert (r.quality.rows_in, r.quality.rows_accounted, r.quality.rows_rejected) == (3, 2, 1)
+    # 355 t × 3.663 tCO2/t (the shipped electrode factor) = 1 300.365
+    assert r.total("2025-01", "co2_process_t", figure="full_precision") == pytest.approx(
+        355 * 3.663
+    )

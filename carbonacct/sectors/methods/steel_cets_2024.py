@@ -84,7 +84,10 @@ def _fuel_sets(applied: bool) -> tuple[ParameterSet, ...]:
     of = ("oxidation_rate",) if applied else ()
     return (
         ParameterSet("ncv_cc", ("ncv", "carbon_content_per_heat", *of), "S-1", FORMULAS["S-1"]),
-        ParameterSet("carbon_content", ("carbon_content", *of), "S-1′", FORMULAS["S-1′"]),
+        # S-1′ applies where the elemental carbon content is measured: then it wins over NCV × CC
+        ParameterSet(
+            "carbon_content", ("carbon_content", *of), "S-1′", FORMULAS["S-1′"], when_given=True
+        ),
     )
 
 
