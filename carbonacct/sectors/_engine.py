@@ -106,7 +106,8 @@ def account_record(
     lines = _computed(resolved.lines, m, options, profile)
     products = product_amounts(lines, m, defaults)
     tables = period_tables(lines, m, products, profile.line_decimals)
-    quality = _quality(rows, rejects, _product_warnings(lines, products))
+    notices = _product_warnings(lines, products) + _fallback_warnings(resolved.parameters)
+    quality = _quality(rows, rejects, notices)
     inputs = {"record": src, "materials": msrc}
     prov = sector_provenance(
         m, options, profile, defaults, resolved.parameters, mats, inputs, quality
@@ -236,6 +237,29 @@ def _product_warnings(lines: pl.DataFrame, products: pl.DataFrame) -> list[str]:
             f"no intensity for {'that month' if len(months) == 1 else 'those months'} nor for "
             f"the year {year} (its emissions would be divided by the output of fewer months); "
             "add the product's output (产量) for each month"
+        )
+    return out
+
+
+def _fallback_warnings(parameters: pl.DataFrame) -> list[str]:
+    """A default used where the record gives that parameter of that material elsewhere (another
+    month or process): named, since a measured value may be missing rather than not measured."""
+    keys = ["firm_id", "material", "category", "parameter"]
+    own = parameters.filter(pl.col("status").is_in(["measured", "calculated", "record"]))
+    fallback = parameters.filter(pl.col("status") == "default").join(
+        own.select(keys).unique(), on=keys, how="semi", nulls_equal=True
+    )
+    out = []
+    for (firm, material, _, parameter), part in fallback.group_by(keys, maintain_order=True):
+        where = ", ".join(
+            f"{m}" + (f" ({p})" if p else "")
+            for m, p in part.select("month", "process").sort("month", "process").iter_rows()
+        )
+        who = f"firm {firm}: " if firm is not None else ""
+        out.append(
+            f"{who}{material}: the default {parameter} is used in {where}, while the record "
+            f"gives its own {parameter} for {material} elsewhere; give the measured value "
+            "for each month and process, or confirm the default"
         )
     return out
 

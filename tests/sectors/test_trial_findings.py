@@ -19,9 +19,9 @@ C = 44 / 12
 
 
 def _reported(r, period: str) -> dict:  # type: ignore[no-untyped-def]
-    return r.totals.filter(
-        (pl.col("period") == period) & (pl.col("figure") == "reported")
-    ).row(0, named=True)
+    return r.totals.filter((pl.col("period") == period) & (pl.col("figure") == "reported")).row(
+        0, named=True
+    )
 
 
 @pytest.mark.parametrize("name", ["wide_unit_no_space.csv", "wide_unit_after_space.csv"])
@@ -109,3 +109,34 @@ def test_finding_4_a_parameter_the_method_does_not_use_is_flagged() -> None:
     assert r.total("2025-01", "co2_process_t", figure="full_precision") == pytest.approx(
         355 * 3.663
     )
+
+
+def _steel(name: str, **kw: object):  # type: ignore[no-untyped-def]
+    return account_record(
+        FIXTURES / name,
+        method="steel-cets-2024",
+        oxidation="none",
+        materials=FIXTURES / "steel_materials_dolomite.csv",
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def test_finding_5_a_month_falling_back_to_the_default_is_named() -> None:
+    r = _steel("steel_coke_ncv_missing_in_march_gbk.csv")
+    march = r.parameters.filter(
+        (pl.col("material") == "焦炭")
+        & (pl.col("month") == "2025-03")
+        & (pl.col("parameter") == "ncv")
+    )
+    assert march["status"].to_list() == ["default"]
+    (warning,) = [w for w in r.quality.warnings if "default ncv" in w]
+    assert "焦炭" in warning and "2025-03" in warning and "2025-01" not in warning
+
+
+def test_finding_5_a_process_without_its_own_values_is_named() -> None:
+    r = _steel("steel_coke_sintering_without_params_gbk.csv")
+    warnings = [w for w in r.quality.warnings if "焦炭" in w and "sintering" in w]
+    assert {w.split("default ")[1].split(" ")[0] for w in warnings} == {
+        "ncv",
+        "carbon_content_per_heat",
+    }
