@@ -140,3 +140,18 @@ def test_finding_5_a_process_without_its_own_values_is_named() -> None:
         "ncv",
         "carbon_content_per_heat",
     }
+
+
+def test_finding_12_an_oxidation_rate_under_oxidation_none_is_noted_not_applied() -> None:
+    rec = _long(
+        ("焦炭", "fuel", "炼铁", "quantity", 1000, "t"),
+        ("焦炭", "fuel", "炼铁", "oxidation_rate", 98, "%"),
+        ("粗钢", "product_output", "炼钢", "quantity", 10000, "t"),
+    )
+    r = account_record(rec, method="steel-cets-2024", oxidation="none")
+    (reason,) = r.rejects.filter(pl.col("parameter") == "oxidation_rate")["reject_reason"]
+    assert reason == "given but not applied (oxidation none)"
+    # 1 000 t × 28.435 GJ/t × 0.02942 tC/GJ × 44/12 (the shipped coke values), no × 0.98
+    assert r.total("2025-01", "co2_combustion_t", figure="full_precision") == pytest.approx(
+        1000 * 28.435 * 0.02942 * C
+    )
