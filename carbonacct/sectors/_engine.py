@@ -106,7 +106,11 @@ def account_record(
     lines = _computed(resolved.lines, m, options, profile)
     products = product_amounts(lines, m, defaults)
     tables = period_tables(lines, m, products, profile.line_decimals)
-    notices = _product_warnings(lines, products) + _fallback_warnings(resolved.parameters)
+    notices = [
+        *_product_warnings(lines, products),
+        *_fallback_warnings(resolved.parameters),
+        *_magnitude_warnings(lines),
+    ]
     quality = _quality(rows, rejects, notices)
     inputs = {"record": src, "materials": msrc}
     prov = sector_provenance(
@@ -261,6 +265,30 @@ def _fallback_warnings(parameters: pl.DataFrame) -> list[str]:
             f"gives its own {parameter} for {material} elsewhere; give the measured value "
             "for each month and process, or confirm the default"
         )
+    return out
+
+
+#: A month's amount this many times the median of the material's other months is named.
+_OUTLIER = 100
+
+
+def _magnitude_warnings(lines: pl.DataFrame) -> list[str]:
+    """A month's amount of a material over 100× the median of its other months (a unit slip,
+    41 250 500 t of coke for 41 250.5) is named: the figure is kept, never silently."""
+    keys = ["firm_id", "material", "category", "unit"]
+    monthly = lines.group_by(*keys, "month").agg(pl.col("quantity").sum()).sort("month")
+    out = []
+    for (firm, material, _, unit), part in monthly.group_by(keys, maintain_order=True):
+        months, amounts = part["month"].to_list(), part["quantity"].to_list()
+        for i, (month, amount) in enumerate(zip(months, amounts, strict=True)):
+            others = pl.Series([a for j, a in enumerate(amounts) if j != i], dtype=pl.Float64)
+            median = others.median() if len(others) else None
+            if isinstance(median, float) and median > 0 and amount > _OUTLIER * median:
+                who = f"firm {firm}: " if firm is not None else ""
+                out.append(
+                    f"{who}{material} in {month}: {amount:,.10g} {unit} is {amount / median:.0f}× the "
+                    f"median of its other months ({median:,.10g} {unit}); check the amount and its unit"
+                )
     return out
 
 

@@ -183,7 +183,9 @@ def period_tables(
             if figure == "reported" and decimals >= 0:
                 totals = {k: round(v, decimals) for k, v in totals.items()}
             # a year missing a month's output has no like-for-like ratio
-            intensity = totals["co2_t"] / product if product and (firm, period) not in gaps else None
+            intensity = (
+                totals["co2_t"] / product if product and (firm, period) not in gaps else None
+            )
             rows.append(
                 {
                     "firm_id": firm,

@@ -155,3 +155,12 @@ def test_finding_12_an_oxidation_rate_under_oxidation_none_is_noted_not_applied(
     assert r.total("2025-01", "co2_combustion_t", figure="full_precision") == pytest.approx(
         1000 * 28.435 * 0.02942 * C
     )
+
+
+def test_finding_3_a_month_100_times_the_median_of_the_others_is_named() -> None:
+    r = _steel("steel_coke_in_kg_labelled_t_gbk.csv")
+    # January's coke written in kg under "t": 41 250 500 against 38 900.25 and 44 120.75
+    (warning,) = [w for w in r.quality.warnings if "median" in w]
+    median = (38900.25 + 44120.75) / 2  # 41 510.5
+    assert warning.startswith("焦炭 in 2025-01: 41,250,500 t")
+    assert f"{41250500 / median:.0f}×" in warning and "41,510.5 t" in warning
