@@ -12,6 +12,7 @@ from ._output import emit, format_option
 _SHOWN = (
     "firm_id",
     "period",
+    "months",
     "co2_combustion_t",
     "co2_process_t",
     "co2_carbon_products_t",
@@ -130,7 +131,7 @@ def _as_reported(totals: pl.DataFrame) -> pl.DataFrame:
     """The reported rows with their printed decimals: tCO2 to 0.01, intensity to 0.0001."""
     reported = totals.filter(pl.col("figure") == "reported")
     shown = [c for c in _SHOWN if c in reported.columns]
-    return reported.select(shown).with_columns(_fixed(c) for c in shown[2:])
+    return reported.select(shown).with_columns(_fixed(c) for c in shown if c.endswith("_t"))
 
 
 def _fixed(column: str) -> pl.Expr:

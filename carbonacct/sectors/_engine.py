@@ -14,6 +14,7 @@ import polars as pl
 from carbonacct.errors import InputError, RejectedRowsError
 from carbonacct.quality import QualityReport
 from carbonacct.sectors._checks import KEYS, checked_rows, line_categories
+from carbonacct.sectors._notices import notices
 from carbonacct.sectors._protocol import RecordMethod, RecordOptions
 from carbonacct.sectors._provenance import sector_provenance
 from carbonacct.sectors._record import read_record
@@ -26,13 +27,7 @@ from carbonacct.sectors._sets import (
     load_default_set,
     rounding_profile,
 )
-from carbonacct.sectors._tables import (
-    half_up,
-    months_without_product,
-    period_tables,
-    product_amounts,
-    rounded_inputs,
-)
+from carbonacct.sectors._tables import half_up, period_tables, product_amounts, rounded_inputs
 from carbonacct.sectors._units import quantity_unit
 from carbonacct.sectors.methods import get_record_method
 
@@ -106,12 +101,7 @@ def account_record(
     lines = _computed(resolved.lines, m, options, profile)
     products = product_amounts(lines, m, defaults)
     tables = period_tables(lines, m, products, profile.line_decimals)
-    notices = [
-        *_product_warnings(lines, products),
-        *_fallback_warnings(resolved.parameters),
-        *_magnitude_warnings(lines),
-    ]
-    quality = _quality(rows, rejects, notices)
+    quality = _quality(rows, rejects, notices(lines, products, resolved.parameters))
     inputs = {"record": src, "materials": msrc}
     prov = sector_provenance(
         m, options, profile, defaults, resolved.parameters, mats, inputs, quality
@@ -229,67 +219,6 @@ def _computed(
     if profile.line_decimals >= 0:
         co2 = co2.map_elements(lambda v: half_up(v, profile.line_decimals), return_dtype=pl.Float64)
     return full.with_columns(co2.alias("co2_reported_t"))
-
-
-def _product_warnings(lines: pl.DataFrame, products: pl.DataFrame) -> list[str]:
-    """A month without product output is a missing parameter of the intensity, named."""
-    out = []
-    for (firm, year), months in months_without_product(lines, products).items():
-        who = f"firm {firm}: " if firm is not None else ""
-        out.append(
-            f"{who}missing product output (the intensity denominator) in {', '.join(months)}: "
-            f"no intensity for {'that month' if len(months) == 1 else 'those months'} nor for "
-            f"the year {year} (its emissions would be divided by the output of fewer months); "
-            "add the product's output (产量) for each month"
-        )
-    return out
-
-
-def _fallback_warnings(parameters: pl.DataFrame) -> list[str]:
-    """A default used where the record gives that parameter of that material elsewhere (another
-    month or process): named, since a measured value may be missing rather than not measured."""
-    keys = ["firm_id", "material", "category", "parameter"]
-    own = parameters.filter(pl.col("status").is_in(["measured", "calculated", "record"]))
-    fallback = parameters.filter(pl.col("status") == "default").join(
-        own.select(keys).unique(), on=keys, how="semi", nulls_equal=True
-    )
-    out = []
-    for (firm, material, _, parameter), part in fallback.group_by(keys, maintain_order=True):
-        where = ", ".join(
-            f"{m}" + (f" ({p})" if p else "")
-            for m, p in part.select("month", "process").sort("month", "process").iter_rows()
-        )
-        who = f"firm {firm}: " if firm is not None else ""
-        out.append(
-            f"{who}{material}: the default {parameter} is used in {where}, while the record "
-            f"gives its own {parameter} for {material} elsewhere; give the measured value "
-            "for each month and process, or confirm the default"
-        )
-    return out
-
-
-#: A month's amount this many times the median of the material's other months is named.
-_OUTLIER = 100
-
-
-def _magnitude_warnings(lines: pl.DataFrame) -> list[str]:
-    """A month's amount of a material over 100× the median of its other months (a unit slip,
-    41 250 500 t of coke for 41 250.5) is named: the figure is kept, never silently."""
-    keys = ["firm_id", "material", "category", "unit"]
-    monthly = lines.group_by(*keys, "month").agg(pl.col("quantity").sum()).sort("month")
-    out = []
-    for (firm, material, _, unit), part in monthly.group_by(keys, maintain_order=True):
-        months, amounts = part["month"].to_list(), part["quantity"].to_list()
-        for i, (month, amount) in enumerate(zip(months, amounts, strict=True)):
-            others = pl.Series([a for j, a in enumerate(amounts) if j != i], dtype=pl.Float64)
-            median = others.median() if len(others) else None
-            if isinstance(median, float) and median > 0 and amount > _OUTLIER * median:
-                who = f"firm {firm}: " if firm is not None else ""
-                out.append(
-                    f"{who}{material} in {month}: {amount:,.10g} {unit} is {amount / median:.0f}× the "
-                    f"median of its other months ({median:,.10g} {unit}); check the amount and its unit"
-                )
-    return out
 
 
 def _quality(rows: pl.DataFrame, rejects: pl.DataFrame, extra: list[str]) -> QualityReport:

@@ -26,7 +26,9 @@ class SectorResult:
         row per ``figure`` (``reported``: lines rounded by the method's
         profile, then summed; ``full_precision``): the method's totals
         (``co2_combustion_t``, ``co2_process_t``, ``co2_carbon_products_t``,
-        ``co2_t`` …) [tCO2], ``product_t`` and ``intensity_tco2_per_t``, and
+        ``co2_t`` …) [tCO2], ``product_t``, ``months`` (the months a row
+        sums: 1, or the months of the record in that year) and
+        ``intensity_tco2_per_t``, and
         auxiliary amounts (``electricity_in_MWh`` …).
     by_source : polars.DataFrame
         Per firm, period and emission source: ``co2_t`` and ``co2_reported_t``

@@ -18,6 +18,7 @@ from carbonacct.sectors._sets import DefaultSet, RoundingProfile, fold
 
 __all__ = [
     "half_up",
+    "months_covered",
     "months_without_product",
     "period_tables",
     "product_amounts",
@@ -128,6 +129,17 @@ def months_without_product(
     return out
 
 
+def months_covered(lines: pl.DataFrame) -> dict[tuple[str | None, str], list[str]]:
+    """Per (firm, year): the months of its monthly lines, sorted (empty: an annual record)."""
+    out: dict[tuple[str | None, str], list[str]] = {}
+    frame = lines.select("firm_id", "month").unique().sort("firm_id", "month", nulls_last=True)
+    for firm, month in frame.iter_rows():
+        months = out.setdefault((firm, month[:4]), [])
+        if len(month) > 4:
+            months.append(month)
+    return out
+
+
 def _with_year(frame: pl.DataFrame) -> pl.DataFrame:
     """Month rows (``period`` = ``YYYY-MM``) plus year rows (``YYYY``) summed from the months
     and any annual rows of the record."""
@@ -167,6 +179,7 @@ def period_tables(
     )
     prod = _with_year(products)
     gaps = months_without_product(lines, products)
+    covered = months_covered(lines)
     rows = []
     periods = (
         _with_year(lines.select("firm_id", "month", pl.lit(0).alias("_n")))
@@ -193,6 +206,7 @@ def period_tables(
                     "figure": figure,
                     **totals,
                     "product_t": product,
+                    "months": 1 if len(period) > 4 else (len(covered[(firm, period)]) or 12),
                     "intensity_tco2_per_t": half_up(intensity, 4)
                     if intensity is not None and figure == "reported"
                     else intensity,

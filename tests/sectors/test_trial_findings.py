@@ -164,3 +164,14 @@ def test_finding_3_a_month_100_times_the_median_of_the_others_is_named() -> None
     median = (38900.25 + 44120.75) / 2  # 41 510.5
     assert warning.startswith("焦炭 in 2025-01: 41,250,500 t")
     assert f"{41250500 / median:.0f}×" in warning and "41,510.5 t" in warning
+
+
+def test_finding_9_a_partial_year_says_the_months_it_covers() -> None:
+    r = _steel("steel_no_crude_in_march_gbk.csv")
+    assert _reported(r, "2025")["months"] == 3
+    assert _reported(r, "2025-02")["months"] == 1
+    assert any(
+        w == "2025 covers 3 of 12 months (2025-01, 2025-02, 2025-03): its year row sums those "
+        "months only (column months)"
+        for w in r.quality.warnings
+    )
