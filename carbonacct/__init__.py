@@ -40,6 +40,7 @@ if _typing.TYPE_CHECKING:
         default_library,
         read_factor_set,
     )
+    from carbonacct.io import read_result
     from carbonacct.options import Method, RunOptions
     from carbonacct.pathways import required_value, sda_target
     from carbonacct.quality import QualityReport
@@ -90,6 +91,7 @@ _EXPORTS: dict[str, str] = {
     "pin_data_files": "carbonacct.data",
     "read_data_file": "carbonacct.data",
     "read_factor_set": "carbonacct.factors",
+    "read_result": "carbonacct.io",
     "rehash_data_file": "carbonacct.data",
     "reconcile": "carbonacct.verify",
     "region_code": "carbonacct.vocabulary",
@@ -160,6 +162,7 @@ __all__ = [
     "pin_data_files",
     "read_data_file",
     "read_factor_set",
+    "read_result",
     "reconcile",
     "region_code",
     "rehash_data_file",

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import polars as pl
 
+from carbonacct import _kernel
 from carbonacct._sides import read_firms, read_fuel_parameters
 from carbonacct.completeness import gap_warnings, meter_gaps
 from carbonacct.completeness import require_complete as require_gaps_closed
@@ -164,8 +165,9 @@ def _quality(
 
     In strict mode any reject raises; with ``require_complete`` any gap does.
     """
+    measured = scan.gaps if isinstance(scan, _kernel.FastScan) else None  # by the fast path
     with reading_errors(source.name):
-        gaps = meter_gaps(scan.rows)
+        gaps = measured if measured is not None else meter_gaps(scan.rows)
     if run.require_complete:
         require_gaps_closed(gaps, source.name)
     unit_notes = sorted(set(keys["unit_note"].drop_nulls().to_list()))
@@ -222,6 +224,8 @@ def _aggregate(
         return scan_readings(parts, source, options, duplicates=dups), groups, source
     run.say("checking keys, periods and duplicates")
     with reading_errors(source.name):
+        if fast := _kernel.try_fast(parts, source, options, extra):  # typed Parquet
+            return fast[1], fast[0], source
         scan = scan_readings(parts, source, options)
         run.say("reading and aggregating")
         engine: Literal["streaming", "in-memory"] = (
@@ -357,7 +361,7 @@ def _provenance(
             for k in ("readings", "firms", "activity", "green_electricity", "materials")
             if k in inputs
         },
-        quality={k: getattr(quality, k) for k in ("rows_in", "rows_accounted", "rows_rejected")},
+        quality=quality.record(),
     )
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "PERIODS",
     "Period",
     "label_table",
+    "label_warning",
     "local_time",
     "parse_period",
     "period_label",
@@ -166,3 +167,18 @@ def label_table(labels: pl.DataFrame, period: Period) -> pl.DataFrame:
         label.is_not_null().alias("_lgiven"),
         text.alias("_lnorm"),
     )
+
+
+def label_warning(name: str, label: str, how: str) -> list[str]:
+    """The quality warning for an interval-label convention that was assumed or detected."""
+    if how == "assumed":
+        return [
+            f"{name}: interval readings taken as labelled by their interval start "
+            "(assumed); give interval_label='end' for curves labelled 00:15 … 24:00"
+        ]
+    if how.startswith("detected"):
+        return [
+            f"{name}: interval readings taken as labelled by their interval {label}, "
+            f"{how}; give interval_label to override"
+        ]
+    return []

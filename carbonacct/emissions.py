@@ -22,7 +22,7 @@ import polars as pl
 
 from carbonacct import vocabulary
 from carbonacct.energy import GAS_VOLUME_BASIS
-from carbonacct.errors import CarbonacctError, OptionError
+from carbonacct.errors import CarbonacctError, InputError, OptionError
 from carbonacct.factors import (
     PROVENANCE_SCHEMA,
     Factor,
@@ -36,12 +36,14 @@ from carbonacct.vocabulary import carrier_info, grid_region, region_code
 __all__ = [
     "CO2_PER_C",
     "GRID_MODES",
+    "INNER_MONGOLIA",
     "CombustionFactor",
     "combustion_factor",
     "combustion_table",
     "grid_table",
     "heat_factor",
     "process_table",
+    "resolve_grid_factor",
 ]
 
 #: Molar-mass ratio of CO2 to C used by GB/T 32150 and IPCC, kept exact.
@@ -300,50 +302,84 @@ def grid_table(
     return pl.DataFrame(rows, schema=_GRID_SCHEMA)
 
 
-_INNER_MONGOLIA = (
-    "内蒙古 (CN-NM) spans two grid regions, 华北 (蒙西) and 东北 (蒙东: 赤峰, 通辽, 呼伦贝尔, "
-    "兴安盟); give the firm's province as 蒙东 or 蒙西 in the firms table"
+INNER_MONGOLIA = (
+    "内蒙古 (CN-NM) spans two grid regions: 蒙西 is in 华北 (grid-north), 蒙东 (赤峰, 通辽, "
+    "呼伦贝尔, 兴安盟) in 东北 (grid-northeast); give the firm's province as 蒙东 or 蒙西 (firms "
+    "table or the line's province), or use the provincial mode (内蒙古's own factor)"
 )
 
 
-def _grid_factor(province: str | None, year: int, mode: str, lib: FactorLibrary) -> dict[str, Any]:
-    """The grid factor of one (province, year) in ``mode``, or the reason there is none.
+def resolve_grid_factor(
+    province: str | None,
+    year: int,
+    mode: str,
+    *,
+    library: FactorLibrary | None = None,
+    sets: list[str] | None = None,
+) -> tuple[Factor, list[str]]:
+    """The grid factor of one (province, data year) in ``mode`` [tCO2/MWh], and its fall-backs.
 
-    A province without any provincial factor (西藏) takes its grid region's in
-    the provincial mode, and the fall-back says so.
+    The one lookup of the location-based grid factor (:func:`grid_table` and the
+    verifier use it). A province without any provincial factor (西藏) takes its
+    grid region's in the provincial mode, and the fall-back says so; 蒙东/蒙西
+    take 内蒙古's provincial factor and their own grid region.
+
+    Raises
+    ------
+    InputError
+        No province where the mode needs one, 内蒙古 in the regional mode, an unknown
+        region, or no factor for the year in the sets searched.
     """
+    lib = library or default_library()
     query: dict[str, Any] = {"year": year, "variant": "average"}
     region_fallback = None
-    if mode in ("provincial", "regional") and province is None:
-        return {}
-    if mode == "provincial" and province is not None:
-        code = region_code(province, strict=False)
-        if code is None:
-            return {}
+    code = region_code(province, strict=False) if province is not None else None
+    if mode in ("provincial", "regional") and code is None:
+        why = f"{province!r} is not a province or grid region" if province else "no province"
+        raise InputError(
+            f"grid factor {mode!r}: {why}; it needs the firm's province (a province column in "
+            "the firms table or on the line), or use the national mode.",
+            value=province,
+            column="province",
+        )
+    if mode == "provincial" and code is not None:
         info = vocabulary.regions().filter(pl.col("code") == code)
-        query["region"] = info["parent"][0] or code  # 蒙东/蒙西 take 内蒙古's factor
-        if not _has_rows(lib, query["region"]):
+        query["region"] = (info["parent"][0] if info.height else None) or code
+        if not code.startswith("grid-") and not _has_rows(lib, query["region"]):
             query["region"] = grid_region(code)
             name = info["short_zh"][0] if info.height else code
             region_fallback = (
                 f"{code} ({name}) has no published provincial factor; its grid region "
                 f"{query['region']} used"
             )
-    elif mode == "regional" and province is not None:
-        query["region"] = grid_region(province)
+    elif mode == "regional" and code is not None:
+        query["region"] = code if code.startswith("grid-") else grid_region(code)
         if query["region"] is None:
-            return {"grid_source": _INNER_MONGOLIA} if region_code(province) == "CN-NM" else {}
+            raise InputError(
+                f"grid factor 'regional': {INNER_MONGOLIA}.", value=province, column="province"
+            )
     elif mode == "ets":
         query = {"year": year, "region": "CN", "sets": ["ets-reporting"]}
     else:
         query["region"] = "CN"
         if mode == "national_excl_market":
             query["variant"] = "excl_market_nonfossil"
+    if sets is not None:
+        query["sets"] = sets
+    f = lib.resolve("co2_factor", "electricity", **query)
+    return f, [n for n in (region_fallback, f.fallback) if n]
+
+
+def _grid_factor(province: str | None, year: int, mode: str, lib: FactorLibrary) -> dict[str, Any]:
+    """The grid factor of one (province, year) in ``mode``, or the reason there is none."""
+    if mode in ("provincial", "regional") and province is None:
+        return {}
+    if mode == "regional" and region_code(province or "", strict=False) == "CN-NM":
+        return {"grid_source": INNER_MONGOLIA}
     try:
-        f = lib.resolve("co2_factor", "electricity", **query)
+        f, notes = resolve_grid_factor(province, year, mode, library=lib)
     except CarbonacctError:
         return {}
-    notes = [n for n in (region_fallback, f.fallback) if n]
     return {
         "grid_ef": f.to("tCO2/MWh"),
         "grid_source": f"{f.set_label}: {f.citation}",

@@ -34,7 +34,7 @@ class Provenance(dict[str, Any]):
         method: Mapping[str, Any],
         factor_sets: list[str],
         inputs: Mapping[str, Source | None],
-        quality: Mapping[str, int],
+        quality: Mapping[str, Any],
         gwp_set: str | None = None,
     ) -> Provenance:
         """The record of a run made now."""

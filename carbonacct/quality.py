@@ -9,7 +9,9 @@ is incomplete.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -54,6 +56,34 @@ class QualityReport:
             lines.append(f"  note     {n:>10}  {note}")
         lines.extend(f"  warning: {w}" for w in self.warnings)
         return "\n".join(lines)
+
+    def record(self) -> dict[str, Any]:
+        """The report as a plain mapping, for the provenance of every output."""
+        return {
+            "rows_in": self.rows_in,
+            "rows_accounted": self.rows_accounted,
+            "rows_rejected": self.rows_rejected,
+            "rejected_by_reason": dict(sorted(self.rejected_by_reason.items())),
+            "notes": dict(sorted(self.notes.items())),
+            "warnings": list(self.warnings),
+        }
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> QualityReport:
+        """The report back from :meth:`record` (older records hold the three counts only).
+
+        >>> q = QualityReport(3, 2, 1, {"unknown_carrier": 1}, {}, ["w"])
+        >>> QualityReport.from_record(q.record()) == q
+        True
+        """
+        return cls(
+            rows_in=int(record["rows_in"]),
+            rows_accounted=int(record["rows_accounted"]),
+            rows_rejected=int(record["rows_rejected"]),
+            rejected_by_reason=dict(record.get("rejected_by_reason") or {}),
+            notes=dict(record.get("notes") or {}),
+            warnings=list(record.get("warnings") or []),
+        )
 
     def to_frame(self) -> pl.DataFrame:
         rows: list[tuple[str, str | None, int | None]] = [

@@ -35,6 +35,7 @@ from carbonacct._timeparse import (
     Period,
     in_range,
     label_table,
+    label_warning,
     local_time,
     parse_period,
     period_label,
@@ -569,16 +570,7 @@ def _combine(parts: Sequence[Part], source: Source, options: ReadingOptions) -> 
         labels[part.label] = f"{label} ({how})" + (
             f"; {other_label(label)} for {other}" if other else ""
         )
-        if how == "assumed":
-            warnings.append(
-                f"{part.label}: interval readings taken as labelled by their interval start "
-                "(assumed); give interval_label='end' for curves labelled 00:15 … 24:00"
-            )
-        elif how.startswith("detected"):
-            warnings.append(
-                f"{part.label}: interval readings taken as labelled by their interval {label}, "
-                f"{how}; give interval_label to override"
-            )
+        warnings += label_warning(part.label, label, how)
         if other:
             warnings.append(
                 f"{part.label}: meter(s) {', '.join(map(str, other[:10]))} labelled by their "

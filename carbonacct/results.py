@@ -154,12 +154,14 @@ class Footprint:
     def write(self, path: str | Path) -> list[Path]:
         """Write the result with its units and provenance.
 
-        ``.parquet`` and ``.csv`` hold the footprint table (the quality counts
-        are in the provenance); ``.json`` and ``.xlsx`` hold every table,
+        ``.parquet`` and ``.csv`` hold the footprint table (the quality and the
+        factors used, with their grades, are in the provenance); ``.json`` and ``.xlsx`` hold every table,
         the rejected rows included (which reads the input a second time).
         """
         if Path(path).suffix.lower() in (".parquet", ".csv"):
-            return write_result({"footprint": self.table}, path, self.provenance)
+            # the factors (with their grades) go into the provenance written beside the table
+            tables = {"footprint": self.table, "factors": self.factors_used}
+            return write_result(tables, path, self.provenance)
         return write_result(self.tables(), path, self.provenance)
 
 

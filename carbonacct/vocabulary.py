@@ -24,7 +24,9 @@ __all__ = [
     "COLUMNS",
     "COLUMN_MAP",
     "INDICATOR_STATUSES",
+    "LABELS",
     "METRICS",
+    "REPORT_COLUMN_MAP",
     "STATUSES",
     "Term",
     "canonical_columns",
@@ -35,6 +37,7 @@ __all__ = [
     "carriers",
     "carriers_matching",
     "grid_region",
+    "label",
     "region_code",
     "region_names",
     "regions",
@@ -111,6 +114,32 @@ COLUMN_MAP: dict[str, str] = {
     "参数单位": "value_unit",
     "来源": "source",
     "依据": "source",
+}
+
+
+#: Headers of verification and ETS report tables, mapped on reading a report only
+#: (:func:`carbonacct.reconcile`): sector records use some of the same words for their own columns.
+REPORT_COLUMN_MAP: dict[str, str] = {
+    "燃料品种": "carrier",
+    "排放源": "line",
+    "排放源名称": "line",
+    "源流": "line",
+    "燃料种类": "carrier",
+    "消耗量": "value",
+    "活动数据": "value",
+    "活动水平": "value",
+    "排放量": "reported_co2_t",
+    "二氧化碳排放量": "reported_co2_t",
+    "co2排放量": "reported_co2_t",
+    "排放因子": "reported_factor",
+    "排放因子单位": "reported_factor_unit",
+    "数据年份": "year",
+    "低位发热量": "ncv",
+    "单位热值含碳量": "carbon_per_gj",
+    "碳氧化率": "oxidation_rate",
+    "纯度": "purity",
+    "外供量": "exported",
+    "输出量": "exported",
 }
 
 
@@ -217,7 +246,8 @@ def region_names() -> dict[str, str]:
             if name:  # 蒙东/蒙西 have no GB/T 2260 code of their own
                 names[_fold(name)] = row["code"]
     for row in _grid_regions().iter_rows(named=True):
-        for name in (row["code"], row["name_zh"], row["name_en"]):
+        zh = row["name_zh"]  # 华东, as reports also write it: 华东电网, 华东区域电网
+        for name in (row["code"], zh, row["name_en"], f"{zh}电网", f"{zh}区域电网"):
             names[_fold(name)] = row["code"]
     names[_fold("national")] = names[_fold("China")] = names[_fold("中国")] = "CN"
     return names
@@ -458,3 +488,132 @@ def canonical_columns(frame: pl.DataFrame) -> pl.DataFrame:
             stacklevel=2,
         )
     return frame.rename(renames)
+
+
+# --- words people read (table headers, statuses, report text), English and Chinese ---
+
+#: name -> (English, Chinese): words that are not a column, metric or status of the
+#: registries above. :func:`label` looks in the registries first.
+LABELS: dict[str, tuple[str, str]] = {
+    # statuses and levels the checks write besides STATUSES
+    "above_path": ("above the path", "高于路径"),
+    "below_path": ("below the path", "低于路径"),
+    "invalid_input": ("invalid input", "输入无效"),
+    "no_data": ("no data", "无数据"),
+    "exceeds_limit": ("exceeds the limit", "超过限额"),
+    "benchmark": ("benchmark", "标杆"),
+    "baseline": ("baseline", "基准"),
+    "between": ("between benchmark and baseline", "标杆与基准之间"),
+    "below_baseline": ("below baseline", "未达基准"),
+    # table words
+    "name": ("name", "名称"),
+    "year": ("year", "年份"),
+    "site_id": ("site", "厂区"),
+    "meter_id": ("meter", "计量器具"),
+    "carrier": ("carrier", "能源品种"),
+    "status": ("status", "状态"),
+    "field": ("field", "项目"),
+    "value": ("value", "数值"),
+    "value_text": ("value", "内容"),
+    "unit": ("unit", "单位"),
+    "pathway": ("pathway", "路径"),
+    "metric": ("metric", "指标"),
+    "product": ("product", "产品"),
+    "grade": ("grade", "等级"),
+    "document": ("document", "文件"),
+    "sector": ("sector", "行业"),
+    "sectors": ("sectors", "行业"),
+    "region": ("region", "地区"),
+    "indicator": ("indicator", "指标名称"),
+    "deadline": ("deadline", "期限"),
+    "edition": ("edition", "版本"),
+    "standard": ("standard", "标准"),
+    "obligation": ("obligation", "约束性质"),
+    "base_year": ("base year", "基准年"),
+    "target_year": ("target year", "目标年"),
+    "check_year": ("year checked", "核查年份"),
+    "report_year": ("report year", "报告年份"),
+    "reason": ("reason", "原因"),
+    "missing": ("missing", "缺少"),
+    "city": ("city", "城市"),
+    "province_name": ("province", "省份名称"),
+    "rule_id": ("rule", "规则"),
+    "gap_rel": ("gap", "差距"),
+    "firms_data_incomplete": ("firms with incomplete data", "数据不全企业数"),
+    "energy_share_breach": ("energy share in breach", "未达标能耗占比"),
+    "data_complete": ("data complete", "数据完整"),
+    "level": ("level", "水平"),
+    "gb_grade": ("GB grade", "国标等级"),
+    "output": ("output", "产量"),
+    "none": ("(none)", "（无）"),
+    "firms_by_status_title": ("Firms by status", "按状态的企业数"),
+    "products_title": (
+        "Products: output share at benchmark (output as the capacity proxy)",
+        "产品：达到标杆的产量占比（以产量代产能）",
+    ),
+    "exceptions_title": ("Top exceptions", "重点例外"),
+    "incomplete_title": ("Firms whose data are incomplete: follow up", "数据不全的企业：需跟进"),
+    "province": ("province", "省份"),
+    "firms": ("firms", "企业数"),
+    # report text
+    "report_title": ("energy and carbon report", "能耗与碳排放报告"),
+    "summary_title": ("regulator summary", "监管汇总"),
+    "energy_and_co2": ("Energy and CO2", "能耗与排放"),
+    "energy_by_month": ("Energy by carrier and month", "分品种逐月综合能耗"),
+    "co2_by_month": ("CO2 by carrier and month", "分品种逐月二氧化碳排放"),
+    "by_year": ("Year by year", "逐年对比"),
+    "yoy": ("change on the year before", "同比变化"),
+    "no_earlier_year": (
+        "The data hold one year: no year-on-year change.",
+        "数据只有一年，无同比变化。",
+    ),
+    "periods": ("periods", "统计期"),
+    "pathway_section": ("Pathway", "路径"),
+    "required": ("required", "要求"),
+    "actual": ("actual", "实际"),
+    "target": ("target", "目标"),
+    "products": ("Products against benchmark and baseline", "产品能效：标杆与基准"),
+    "green_factory": ("Green factory", "绿色工厂"),
+    "green_score": ("green-factory score", "绿色工厂评分"),
+    "score_only": ("score only (no pass mark given)", "仅评分（未给出合格线）"),
+    "points": ("points", "得分"),
+    "max_points": ("maximum", "满分"),
+    "quality": ("Quality", "数据质量"),
+    "factors": ("Factors used", "所用因子"),
+    "notes": ("Sources and grades", "来源与等级"),
+    "provenance": ("Provenance", "数据来源"),
+    "status_section": ("Status", "状态"),
+    "firms_by_status": ("firms by status and sector", "按行业的企业状态"),
+    "share_at_benchmark": ("output share at benchmark against the target", "标杆产能占比与目标"),
+    "top_exceptions": ("Top exceptions", "重点例外"),
+    "value_added_note": (
+        "value added from the activity file of the firm",
+        "工业增加值取自企业的活动数据文件",
+    ),
+    "grades_of": ("grades of the factors behind it", "所用因子的等级"),
+}
+
+
+def label(name: str, lang: str = "en") -> str:
+    """The word people read for a controlled name, in ``lang`` (``en`` or ``zh``).
+
+    Columns, metrics and statuses come from their registries (with the unit in
+    Chinese headers); other words from :data:`LABELS`. English keeps the
+    controlled names of columns, as the machine formats do.
+
+    >>> label("energy_tce", "zh"), label("breach", "zh"), label("energy_tce")
+    ('综合能耗 tce', '未达标', 'energy_tce')
+    >>> label("above_path", "zh"), label("report_title")
+    ('高于路径', 'energy and carbon report')
+    """
+    found = None
+    for registry in (COLUMNS, METRICS, STATUSES, INDICATOR_STATUSES):
+        found = registry.get(canonical_name(name)) or found
+        if found is not None:
+            break
+    if lang == "zh":
+        if found is not None:
+            unit = found.unit if found.unit and found.unit != "String" else None
+            return f"{found.zh} {unit}" if unit and " " not in unit else found.zh
+        return LABELS[name][1] if name in LABELS else name
+    return name if found is not None or name not in LABELS else LABELS[name][0]

@@ -1,16 +1,31 @@
-"""Multi-step recipes over the public API: each stage's result feeds the next, none re-run."""
+"""Multi-step recipes over the public API: each stage's result feeds the next, none re-run.
+
+- :func:`check_from_readings`: the yearly footprint of meter readings, then the check.
+- :func:`check_footprint`: the check of a footprint, with the price basis the activity gives.
+- :func:`rollup`: a monthly footprint summed to years, with the year's intensities.
+- :func:`firm_report_from_readings`: one footprint by month and carrier feeds the
+  report's charts, the yearly figures, the check and the green-factory score.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from carbonacct.io import TableLike
 
-__all__ = ["check_from_readings"]
+if TYPE_CHECKING:
+    from carbonacct.options import Method
+    from carbonacct.reports import ReportData
+    from carbonacct.results import Footprint
+
+__all__ = ["check_footprint", "check_from_readings", "firm_report_from_readings", "rollup"]
+
+#: Columns of a footprint that are not summed when it is rolled up.
+_NOT_SUMMED = ("firm_id", "period", "carrier", "site_id", "meter_id", "activity_unit")
 
 
 def check_from_readings(
@@ -34,38 +49,195 @@ def check_from_readings(
     Returns
     -------
     CheckResult
+        Its provenance holds the footprint's (``provenance["footprint"]``), quality included.
     """
-    from dataclasses import replace
-
     import carbonacct
-    from carbonacct.io import read_side_table
 
-    method = replace(footprint_options.pop("method", carbonacct.Method()), period="year")
+    method = footprint_options.pop("method", carbonacct.Method()).replace(period="year")
     fp = carbonacct.footprint(
         readings, firms=firms, activity=activity, method=method, **footprint_options
     )
-    basis: str | pl.DataFrame | None = price_basis
-    table, _ = read_side_table(activity, ("firm_id", "period", "metric"), "activity")
-    if "price_basis" in table.columns:
-        basis = table.filter(
-            pl.col("metric").cast(pl.String).str.strip_chars() == "value_added"
-        ).select(
-            pl.col("firm_id").cast(pl.String),
-            pl.col("period")
-            .cast(pl.String)
-            .str.slice(0, 4)
-            .cast(pl.Int32, strict=False)
-            .alias("year"),
-            pl.coalesce(pl.col("price_basis").cast(pl.String), pl.lit(price_basis)).alias(
-                "price_basis"
-            ),
-        )
+    return check_footprint(
+        fp,
+        firms,
+        activity,
+        pathways=pathways,
+        year=year,
+        price_basis=price_basis,
+        deflator=deflator,
+        actuals=actuals,
+    )
+
+
+def check_footprint(
+    footprint: Footprint,
+    firms: TableLike,
+    activity: TableLike | None = None,
+    *,
+    pathways: Iterable[str | Path] | None = None,
+    year: int | None = None,
+    price_basis: str | None = None,
+    deflator: TableLike | None = None,
+    actuals: TableLike | None = None,
+) -> Any:
+    """Check a yearly footprint; the ``price_basis`` column of ``activity`` is honoured.
+
+    Returns
+    -------
+    CheckResult
+    """
+    import carbonacct
+
     return carbonacct.check(
         firms,
-        fp,
+        footprint,
         actuals=actuals,
         pathways=pathways,
         year=year,
-        price_basis=basis,
+        price_basis=_price_basis(activity, price_basis),
         deflator=deflator,
     )
+
+
+def _price_basis(activity: TableLike | None, default: str | None) -> str | pl.DataFrame | None:
+    """The prices of each firm-year's value added: the activity's column, else ``default``."""
+    from carbonacct.io import read_side_table
+
+    if activity is None:
+        return default
+    table, _ = read_side_table(activity, ("firm_id", "period", "metric"), "activity")
+    if "price_basis" not in table.columns:
+        return default
+    return table.filter(pl.col("metric").cast(pl.String).str.strip_chars() == "value_added").select(
+        pl.col("firm_id").cast(pl.String),
+        pl.col("period").cast(pl.String).str.slice(0, 4).cast(pl.Int32, strict=False).alias("year"),
+        pl.coalesce(pl.col("price_basis").cast(pl.String), pl.lit(default)).alias("price_basis"),
+    )
+
+
+def rollup(
+    footprint: Footprint, *, activity: TableLike | None = None, method: Method | None = None
+) -> Footprint:
+    """A footprint by month or quarter (and carrier, site...) summed to one row per firm and year.
+
+    The sums are those of the yearly footprint of the same readings (the
+    readings are not read again); with ``activity`` the year's intensities
+    are computed as :func:`carbonacct.footprint` computes them.
+
+    Parameters
+    ----------
+    footprint : Footprint
+        Any period and breakdown.
+    activity : path or frame, optional
+        Value added [万元] and outputs per firm and year.
+    method : Method, optional
+        The method of ``footprint`` (recorded in the result's provenance with
+        ``period="year"``); default: the one its provenance records.
+
+    Examples
+    --------
+    >>> import carbonacct, polars as pl
+    >>> readings = pl.DataFrame({"firm_id": ["A", "A"], "carrier": ["diesel", "diesel"],
+    ...     "value": [1.0, 2.0], "unit": ["t", "t"], "period": ["2024-01", "2024-02"]})
+    >>> monthly = carbonacct.footprint(readings, method=carbonacct.Method(period="month"))
+    >>> yearly = rollup(monthly)
+    >>> yearly.table["period"].to_list(), round(yearly.table["energy_tce"][0], 4)  # 3 t × 1.4571
+    (['2024'], 4.3713)
+    """
+    from carbonacct.intensity import intensities, read_activity
+    from carbonacct.provenance import Provenance
+    from carbonacct.results import Footprint
+
+    t = footprint.table
+    summed = [
+        c
+        for c, d in t.schema.items()
+        if c not in _NOT_SUMMED and d.is_numeric() and "_per_" not in c
+    ]
+    summed = [c for c in summed if c not in ("activity", "value_added_cny10k", "rows_rejected")]
+    year = pl.col("period").cast(pl.String).str.slice(0, 4)
+    # rows rejected are counted once per firm-period, repeated on each carrier's row
+    rejected = (
+        t.group_by("firm_id", "period")
+        .agg(pl.col("rows_rejected").first())
+        .group_by("firm_id", year.alias("period"))
+        .agg(pl.col("rows_rejected").sum())
+    )
+    table = (
+        t.group_by("firm_id", year.alias("period"))
+        .agg(pl.col(summed).sum())
+        .join(rejected, on=["firm_id", "period"], how="left")
+        .sort("firm_id", "period")
+    )
+    per_product = None
+    if activity is not None:
+        frame, _, _ = read_activity(activity, "year")
+        table, per_product = intensities(table, frame, ())
+    prov = Provenance(footprint.provenance)
+    if method is not None:
+        prov["method"] = method.replace(period="year").to_dict()
+    else:
+        prov["method"] = {**prov["method"], "period": "year"}
+    prov["rollup"] = (
+        f"summed to years from the footprint by {footprint.provenance.method['period']}"
+    )
+    return Footprint(
+        table, footprint.quality, footprint.factors_used, prov, per_product, None, None, None
+    )
+
+
+def firm_report_from_readings(
+    readings: TableLike | Sequence[TableLike],
+    firms: TableLike,
+    firm_id: str,
+    *,
+    activity: TableLike | None = None,
+    actuals: TableLike | None = None,
+    assessment: Any = None,
+    pathways: Iterable[str | Path] | None = None,
+    price_basis: str | None = None,
+    method: Method | None = None,
+    run: Any = None,
+    lang: str = "en",
+    path: str | Path | None = None,
+    provenance: Mapping[str, Any] | None = None,
+) -> ReportData:
+    """A firm's report from its readings, the footprint run once.
+
+    The footprint by month and carrier draws the charts; summed to years
+    (:func:`rollup`) it gives the headline figures and intensities, the check
+    (:func:`check_footprint`, when ``activity`` or ``actuals`` give base-year
+    figures) and the green-factory score of ``assessment``. ``provenance`` adds
+    records to the footprint's provenance (such as the project file the options
+    came from), shown on the page.
+
+    Returns
+    -------
+    ReportData
+        What the page shows, its ``html`` and the footprints (with their quality).
+    """
+    import carbonacct
+    from carbonacct.reports import build_report_data, render_firm, write_report
+
+    method = method or carbonacct.Method()
+    options = {"run": run} if run is not None else {}
+    monthly = carbonacct.footprint(
+        readings, firms=firms, by=["carrier"], method=method.replace(period="month"), **options
+    )
+    monthly.provenance.update(provenance or {})
+    yearly = rollup(monthly, activity=activity, method=method)
+    check = None
+    if activity is not None or actuals is not None:
+        check = check_footprint(
+            yearly, firms, activity, pathways=pathways, price_basis=price_basis, actuals=actuals
+        )
+    green = None
+    if assessment is not None:
+        from carbonacct.green_factory import score
+
+        green = score(assessment, footprint=yearly)
+    data = build_report_data(firm_id, monthly, yearly=yearly, check=check, green=green, lang=lang)
+    data.html = render_firm(data)
+    if path is not None:
+        write_report(data, path)  # .html, or .pdf
+    return data

@@ -37,6 +37,11 @@ __all__ = ["cli", "main"]
 #: name -> (module, attribute, short help). The short help is the command's first
 #: docstring line, kept here so that `--help` imports no command (tests compare them).
 COMMANDS: dict[str, tuple[str, str, str]] = {
+    "benchmarks": (
+        "discover",
+        "benchmarks",
+        "The 标杆/基准 levels and GB quota grades carbonacct ships, with documents and grades.",
+    ),
     "carriers": ("discover", "carriers", "List the energy carriers: code, Chinese name, unit."),
     "check": (
         "check",
@@ -62,6 +67,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "green",
         "green_score",
         "Score factories against GB/T 36132 (2018 or 2025) and show what is missing to pass.",
+    ),
+    "pathways": (
+        "discover",
+        "pathways",
+        "The carbon-peak pathways carbonacct ships, with their documents and grades.",
     ),
     "reconcile": (
         "verify",
@@ -116,6 +126,23 @@ class _LazyGroup(click.Group):
         command: click.Command = getattr(import_module(f"{__name__}.{module}"), attribute)
         return command
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """A mistyped command names the nearest ones (``footprnt`` -> footprint)."""
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            import difflib
+
+            near = difflib.get_close_matches(args[0], self.list_commands(ctx), n=3, cutoff=0.6)
+            if near and args and not args[0].startswith("-"):
+                hint = " or ".join(repr(n) for n in near)
+                raise click.UsageError(
+                    f"No such command {args[0]!r}. Did you mean {hint}?", ctx
+                ) from exc
+            raise
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         names = self.list_commands(ctx)
         limit = formatter.width - 6 - max(map(len, names))
@@ -137,15 +164,30 @@ class _LazyGroup(click.Group):
     default=None,
     help="Language of table headers and statuses for people (default from the locale: LANG).",
 )
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    help="Project file of default options (default: ./carbonacct.toml when there is one).",
+)
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
+def cli(ctx: click.Context, debug: bool, lang: str | None, config: str | None) -> None:
     """Carbon and energy accounting for industrial enterprises (GB/T 2589, GB/T 32150, MEE/NBS).
+
+    Options default from a project file, carbonacct.toml in the working directory
+    (or --config): [inputs] firms, activity...; [method] Method fields such as
+    steam_enthalpy_kJ_per_kg, grid_factor, coal_types; [check] price_basis, pathways.
+    What a run writes records the file in its provenance.
 
     Exit codes: 0 done, 1 input or data error, 2 usage error, 3 compliance
     finding (with --fail-on), 4 rejected rows (with --strict).
     """
     if lang:
         ctx.meta["carbonacct.lang"] = lang
+    if ctx.resilient_parsing:
+        return
+    from ._config import load
+
+    load(ctx, config, list(COMMANDS))
 
 
 def main(argv: list[str] | None = None) -> None:

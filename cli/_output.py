@@ -27,39 +27,8 @@ if TYPE_CHECKING:
 FORMATS = ("table", "csv", "json")
 LANGS = ("en", "zh")
 _PROSE = {"document", "note", "value_text", "title", "source", "explanation"}
-#: Chinese headers and words for people's tables (the machine formats keep the names).
-ZH = {
-    "firm_id": "企业代码",
-    "name": "企业名称",
-    "period": "统计期",
-    "year": "年份",
-    "site_id": "厂区",
-    "meter_id": "计量器具",
-    "carrier": "能源品种",
-    "energy_tce": "综合能耗 tce",
-    "energy_feedstock_tce": "原料用能 tce",
-    "co2_scope1_t": "直接排放 tCO2",
-    "co2_scope2_t": "间接排放 tCO2",
-    "co2_t": "二氧化碳排放 tCO2",
-    "co2e_t": "温室气体排放 tCO2e",
-    "energy_intensity_tce_per_cny10k": "单位增加值能耗 tce/万元",
-    "co2_intensity_t_per_cny10k": "单位增加值碳排放 tCO2/万元",
-    "rows": "行数",
-    "rows_rejected": "拒收行数",
-    "status": "状态",
-    "field": "项目",
-    "value": "数值",
-    "value_text": "内容",
-}
-
-
-@functools.cache
-def _statuses_zh() -> dict[str, str]:
-    """Check and green-factory indicator statuses in Chinese, from the vocabulary."""
-    from carbonacct.vocabulary import INDICATOR_STATUSES, STATUSES  # polars: not at start-up
-
-    return {name: t.zh for name, t in (STATUSES | INDICATOR_STATUSES).items()}
-
+#: Columns whose values are statuses or levels, shown in Chinese with ``--lang zh``.
+_WORD_COLUMNS = ("status", "level", "verdict")
 
 format_option = click.option(
     "--format",
@@ -78,6 +47,11 @@ def default_lang() -> str:
         if value:
             return "zh" if value.lower().startswith("zh") else "en"
     return "en"
+
+
+def words(name: str) -> str:
+    """A title or word for people in the language of the run (the vocabulary's LABELS)."""
+    return _label(name, current_lang())
 
 
 def current_lang() -> str:
@@ -118,13 +92,20 @@ def _cell(value: Any, column: str = "", lang: str = "en") -> str:
         return ""
     if isinstance(value, float):
         return people_number(value, column) if _rounded(column) else f"{value:.12g}"
-    if isinstance(value, str) and lang == "zh" and value in _statuses_zh():
-        return _statuses_zh()[value]
+    if isinstance(value, str) and lang == "zh" and column.endswith(_WORD_COLUMNS):
+        return _label(value, lang)
     return str(value)
 
 
+def _label(name: str, lang: str) -> str:
+    from carbonacct.vocabulary import label
+
+    return label(name, lang)
+
+
 def _header(name: str, lang: str) -> str:
-    return ZH.get(name, name) if lang == "zh" else name
+    """Chinese headers from the vocabulary registry; English keeps the controlled names."""
+    return _label(name, lang) if lang == "zh" else name
 
 
 def _wrap_header(text: str, width: int) -> str:
@@ -267,6 +248,9 @@ def print_table(
     lang = lang or current_lang()
     width = width or _console_width()
     console = Console(width=width)
+    if frame.height == 0:  # no rows: the title and a word, not a table of headers
+        console.print(f"{title}: {_label('none', lang)}" if title else _label("none", lang))
+        return
     for renderable in render(frame, title=title, width=width, lang=lang):
         console.print(renderable)
 

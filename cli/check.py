@@ -9,8 +9,10 @@ import polars as pl
 
 import carbonacct
 
+from ._config import method_extras, stamp
 from ._errors import fail_on_option, raise_findings
-from ._output import emit, emit_result, format_option
+from ._output import emit, emit_result, format_option, words
+from ._quality import show_quality
 
 
 @click.command()
@@ -104,35 +106,55 @@ def check(
         from carbonacct.workflows import check_from_readings
 
         result = check_from_readings(
-            list(readings), firms, activity, steam_enthalpy=steam_enthalpy, **common
+            list(readings),
+            firms,
+            activity,
+            method=carbonacct.Method(steam_enthalpy_kJ_per_kg=steam_enthalpy, **method_extras()),
+            **common,
         )
     else:
         result = carbonacct.check(firms, footprint=footprint_path, **common)
+    stamp(result.provenance)
     if output:
         for path in result.write(output):
             click.echo(f"wrote {path}", err=True)
+    _show_quality(result)
     if fmt != "table":
         emit_result(result, fmt)
         raise_findings(_statuses(result), fail_on)
         return
-    emit(result.summary, fmt, title=f"Firms by status ({result.provenance['year']})")
+    emit(
+        result.summary, fmt, title=f"{words('firms_by_status_title')} ({result.provenance['year']})"
+    )
     if result.product_summary.height:
         emit(
             result.product_summary.drop("target_source", "basis"),
             fmt,
-            title="Products: output share at benchmark (output as the capacity proxy)",
+            title=words("products_title"),
         )
     top = result.exceptions.head(20).with_columns(pl.col("gap_rel").round(4))
-    emit(top, fmt, title=f"Top exceptions (of {result.exceptions.height})")
+    emit(top, fmt, title=f"{words('exceptions_title')} ({result.exceptions.height})")
     incomplete = result.firms.filter(~pl.col("data_complete"))
     if incomplete.height:
         emit(
             incomplete.select("firm_id", "name", "report_year", "status", "reason").head(20),
             fmt,
-            title=f"Firms whose data are incomplete: follow up ({incomplete.height})",
+            title=f"{words('incomplete_title')} ({incomplete.height})",
         )
     sys.stdout.flush()
     raise_findings(_statuses(result), fail_on)
+
+
+def _show_quality(result: carbonacct.CheckResult) -> None:
+    """The footprint's quality report, and the rows of actuals the check refused, on stderr."""
+    show_quality(result, label="footprint")
+    if result.rejected.height:
+        first = result.rejected.row(0, named=True)
+        click.echo(
+            f"check: {result.rejected.height} input row(s) refused, e.g. firm "
+            f"{first['firm_id']} row {first['row']} ({first['source']}): {first['invalid']}",
+            err=True,
+        )
 
 
 def _statuses(result: carbonacct.CheckResult) -> list[str | None]:

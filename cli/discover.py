@@ -89,3 +89,72 @@ def template(kind: str, output: str | None) -> None:
     else:
         raise click.BadParameter(f"{out.name}: use a .csv or .xlsx name.", param_hint="-o")
     click.echo(f"wrote {out}", err=True)
+
+
+@click.group()
+def pathways() -> None:
+    """The carbon-peak pathways carbonacct ships, with their documents and grades."""
+
+
+@pathways.command("list")
+@format_option
+def list_pathways(fmt: str) -> None:
+    """Every shipped pathway target: metric, region, sectors, years, change, obligation, grade."""
+    import polars as pl
+
+    from carbonacct.pathways import load_pathways
+
+    rows = pl.concat(
+        [
+            p.targets.drop("prefixes").with_columns(
+                pl.lit(p.id).alias("pathway"), pl.lit(p.manifest.document).alias("document")
+            )
+            for p in load_pathways()
+        ],
+        how="diagonal_relaxed",
+    )
+    shown = ("pathway", "metric", "region", "sectors", "product", "base_year", "year", "value")
+    rows = rows.select(*shown, "value_type", "unit", "obligation", "grade", "document")
+    title = "Pathways (carbonacct check --pathway ID; a file of your own works the same way)"
+    _emit_with_documents(rows, "pathway", fmt, title)
+
+
+def _emit_with_documents(rows: Any, key: str, fmt: str, title: str) -> None:
+    """Machines get every column; people get the rows, then each ``key``'s document once."""
+    if fmt != "table":
+        emit(rows, fmt)
+        return
+    emit(rows.drop("document"), fmt, title=title)
+    emit(rows.select(key, "document").unique(maintain_order=True), fmt, title="Documents")
+
+
+@click.group()
+def benchmarks() -> None:
+    """The 标杆/基准 levels and GB quota grades carbonacct ships, with documents and grades."""
+
+
+@benchmarks.command("list")
+@format_option
+def list_benchmarks(fmt: str) -> None:
+    """Every shipped 标杆/基准 level and GB energy-quota grade, with its document and grade."""
+    from carbonacct.benchmarks import benchmark_levels, quota_grades
+
+    levels = benchmark_levels().select(
+        "product", "indicator", "unit", "benchmark", "baseline", "deadline", "edition", "grade",
+        "document",
+    )  # fmt: skip
+    grades = quota_grades().select(
+        "product", "indicator", "unit", "grade1", "grade2", "grade3", "standard", "table", "grade"
+    )
+    if fmt == "table":
+        _emit_with_documents(levels, "edition", fmt, "标杆/基准 levels (benchmark, baseline)")
+        title = "GB energy-consumption quota grades (grade 3 = 限定值)"
+        emit(grades.rename({"grade": "source_grade"}), fmt, title=title)
+        return
+    import polars as pl
+
+    both = [
+        levels.with_columns(kind=pl.lit("level")),
+        grades.with_columns(kind=pl.lit("quota_grade")),
+    ]
+    emit(pl.concat(both, how="diagonal_relaxed"), fmt)  # one table for machines

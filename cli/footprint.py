@@ -11,7 +11,9 @@ import click
 
 import carbonacct
 
+from ._config import method_extras, stamp
 from ._output import emit, emit_result, format_option
+from ._quality import show_quality
 
 _BY_ALIASES = {
     "site": "site_id",
@@ -176,15 +178,18 @@ def _run(
         check_duplicates=not no_duplicate_check,
         electricity_equal_value_kgce_per_kWh=more.pop("electricity_equal_value", None),
         **more,
+        **method_extras(),  # fields only the project file sets (coal_types...)
     )
     with _Progress() as progress:
-        return carbonacct.footprint(
+        result = carbonacct.footprint(
             list(readings),
             firms=firms,
             method=method,
             run=carbonacct.RunOptions(strict=strict, progress=progress.phase, **run),
             **inputs,
         )
+    stamp(result.provenance)
+    return result
 
 
 class _Progress:
@@ -356,7 +361,7 @@ def footprint(
         else:
             emit_result(result, fmt)  # the same document as -o out.csv|json
         sys.stdout.flush()
-        click.echo(result.quality.summary(), err=True)
+        show_quality(result)
 
 
 def _dask_client(scheduler: str) -> Any:
@@ -383,7 +388,7 @@ def validate(readings: tuple[str, ...], fmt: str, rejects_path: str | None, **co
     result = _run(readings, **common)
     _write_rejects(result, rejects_path)
     if fmt == "table":
-        click.echo(result.quality.summary())
+        click.echo(result.quality.summary())  # the report is this command's output
         if result.rejects.height:
             emit(
                 result.rejects.head(20).select("file", "row", "column", "value", "reject_reason"),

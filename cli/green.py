@@ -9,9 +9,15 @@ import click
 import polars as pl
 import polars.selectors as cs
 
-from carbonacct.green_factory import GreenScore, green_score_with_footprint
+from carbonacct.green_factory import (
+    GreenScore,
+    footprint_for_scoring,
+    green_score_with_footprint,
+)
 
+from ._config import stamp
 from ._output import emit, format_option
+from ._quality import show_quality
 
 
 def _for_people(frame: pl.DataFrame, fmt: str) -> pl.DataFrame:
@@ -95,17 +101,19 @@ def green_score(
     fmt: str,
 ) -> None:
     """Score factories against GB/T 36132 (2018 or 2025) and show what is missing to pass."""
+    fp = footprint_for_scoring(
+        footprint_readings, firms=firms, activity=activity, steam_enthalpy=steam_enthalpy
+    )
+    show_quality(fp, label="footprint")
     result = green_score_with_footprint(
         assessments,
-        readings=footprint_readings,
-        firms=firms,
-        activity=activity,
-        steam_enthalpy=steam_enthalpy,
+        footprint=fp,
         model=model,
         weights=weights,
         pass_mark=pass_mark,
     )
     if isinstance(result, GreenScore):
+        stamp(result.provenance)
         _print_one(result, fmt, output)
         return
     summary, exceptions = result
@@ -118,7 +126,7 @@ def green_score(
                 "exceptions": pl.DataFrame(exceptions or [{"assessment": None, "error": None}]),
             },
             output,
-            {"assessments": [str(Path(a)) for a in assessments]},
+            stamp({"assessments": [str(Path(a)) for a in assessments]}),
         )
     emit(
         _for_people(summary, fmt),

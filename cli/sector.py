@@ -18,9 +18,14 @@ _SHOWN = (
     "co2_carbon_products_t",
     "co2_direct_t",
     "co2_indirect_t",
+    "co2_anode_t",
+    "co2e_pfc_t",
+    "co2_carbonate_t",
     "co2_t",
+    "co2e_t",
     "product_t",
     "intensity_tco2_per_t",
+    "intensity_tco2e_per_t",
 )
 
 
@@ -52,7 +57,8 @@ _SHOWN = (
     multiple=True,
     metavar="NAME=VALUE",
     help="A method-specific choice, repeatable: steam_basis=enthalpy or "
-    "enthalpy_above_feedwater (steam given by mass), gwp_set=AR5 (chemicals N2O).",
+    "enthalpy_above_feedwater (steam given by mass), gwp_set=AR5 (chemicals N2O, aluminium PFC), "
+    "mgo_factor=44/40.3 (cement GB/T 32151.8).",
 )
 @click.option("--sheet", help="The one Excel sheet to read (default: every sheet with a record).")
 @click.option("--encoding", help="Encoding of a CSV record (default: detected, UTF-8 or GBK).")

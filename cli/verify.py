@@ -7,9 +7,11 @@ import click
 from carbonacct.verify import check_factor, reconcile, rounding_policies
 
 from ._output import emit, format_option
+from ._quality import show_quality
 
 _TABLE_COLUMNS = (
     "row",
+    "sheet",
     "line",
     "reported_co2_t",
     "recomputed_co2_t",
@@ -62,6 +64,11 @@ _TABLE_COLUMNS = (
     help="Enthalpy deducted for feed water [kJ/kg] (the NDRC formula uses 83.74).",
 )
 @click.option(
+    "--sheet",
+    help="The one Excel sheet to read (default: every sheet with report columns; the run says "
+    "which were read).",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
@@ -80,6 +87,7 @@ def reconcile_cmd(
     grid_factor_source: str | None,
     steam_enthalpy: float | None,
     steam_feedwater_enthalpy: float | None,
+    sheet: str | None,
     output: str | None,
     fmt: str,
 ) -> None:
@@ -102,11 +110,18 @@ def reconcile_cmd(
         grid_factor_source=grid_factor_source,
         steam_enthalpy=steam_enthalpy,
         steam_feedwater_enthalpy=steam_feedwater_enthalpy,
+        sheet=sheet,
     )
+    for note in r.provenance.get("notes", []):
+        click.echo(f"Note: {note}", err=True)
     if output:
         for p in r.write(output):
             click.echo(f"wrote {p}", err=True)
-    emit(r.table.select(_TABLE_COLUMNS) if fmt == "table" else r.table, fmt, title="Reconciliation")
+    show_quality(r, label="readings")
+    table = r.table.select(_TABLE_COLUMNS) if fmt == "table" else r.table
+    if table["sheet"].null_count() == table.height:  # not a workbook
+        table = table.drop("sheet")
+    emit(table, fmt, title="Reconciliation")
     for msg in r.errors["explanation"]:
         click.echo(f"Error: {msg}", err=True)
     if r.errors.height:
@@ -136,6 +151,8 @@ def check_factor_cmd(
 ) -> None:
     """Is VALUE (in UNIT) in the publication CITATION, and where? Exit 1 if not.
 
+    A publication known but not shipped (an ETS sector guideline) is NOT CHECKABLE (exit 1).
+
     Example: carbonacct check-factor 0.5366 tCO2/MWh "公告2024年第33号"
     """
     c = check_factor(
@@ -148,6 +165,6 @@ def check_factor_cmd(
         year=year,
         variant=variant,
     )
-    click.echo(("OK: " if c.ok else "MISMATCH: ") + c.message)
+    click.echo(("OK: " if c.ok else "MISMATCH: " if c.checkable else "NOT CHECKABLE: ") + c.message)
     if not c.ok:
         raise SystemExit(1)

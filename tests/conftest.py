@@ -64,6 +64,19 @@ def one(fp: carbonacct.Footprint, column: str, firm: str = "F1") -> float:
     return float(rows[column][0])
 
 
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run the CLI with ``args``: (exit code, stdout, stderr)."""
+    from carbonacct.cli import main
+
+    code = 0
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def _missing(module: str) -> bool:
     return importlib.util.find_spec(module) is None
 

@@ -94,7 +94,32 @@ def test_chinese_headers_and_statuses() -> None:
     for part in render(frame, width=100, lang="zh"):
         console.print(part)
     text = console.export_text()
-    assert "企业代码" in text and "未达标" in text and "综合能耗" in text
+    assert "企业代码" in text and "综合能耗" in text
+    # statuses in the words of the vocabulary registry (one place for Chinese labels)
+    from carbonacct.vocabulary import STATUSES
+
+    assert STATUSES["breach"].zh in text and "breach" not in text
+
+
+def test_every_chinese_word_comes_from_the_vocabulary_registry() -> None:
+    from carbonacct.vocabulary import COLUMNS, LABELS, STATUSES, label
+
+    frame = pl.DataFrame(
+        {
+            "firm_id": ["A", "B"],
+            "status": ["above_path", "on_track"],
+            "co2_intensity_t_per_cny10k": [0.5, 0.25],
+        }
+    )
+    from rich.console import Console
+
+    console = Console(width=100, record=True, file=io.StringIO())
+    for part in render(frame, width=100, lang="zh"):
+        console.print(part)
+    text = console.export_text()
+    assert COLUMNS["co2_intensity_t_per_cny10k"].zh in text and "tCO2/万元" in text
+    assert LABELS["above_path"][1] in text and STATUSES["on_track"].zh in text
+    assert label("co2_intensity_va", "zh") == label("co2_intensity_t_per_cny10k", "zh")
 
 
 # -- formula-like text --------------------------------------------------------------------
@@ -190,7 +215,11 @@ def test_format_json_prints_the_document_that_o_json_writes(tmp_path: Path) -> N
     assert doc["provenance"]["inputs"]["readings"]["sha256"]
     csv_out = tmp_path / "x.csv"
     CliRunner().invoke(cli, ["footprint", *EXAMPLE, "-o", str(csv_out)], catch_exceptions=False)
-    assert invoke("footprint", *EXAMPLE, "--format", "csv") == csv_out.read_text(encoding="utf-8")
+    # the file starts with the UTF-8 BOM that Excel needs for Chinese text; stdout does not
+    assert csv_out.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert invoke("footprint", *EXAMPLE, "--format", "csv") == csv_out.read_text(
+        encoding="utf-8-sig"
+    )
 
 
 def test_xlsx_reads_back_with_numeric_dtypes(tmp_path: Path) -> None:

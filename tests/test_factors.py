@@ -41,6 +41,7 @@ def test_every_shipped_set_loads_and_has_a_complete_manifest() -> None:
         "ipcc-gwp100",
         "gbt32151.34-2024",
         "electricity-footprint",
+        "ccer-baseline",
     }
     assert set(LIB.sets) == expected
     for fs in LIB.sets.values():

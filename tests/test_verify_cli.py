@@ -114,9 +114,16 @@ def test_bad_input_is_one_line_and_a_nonzero_exit(
         assert reconcile_cli(example, *args) == 1  # an input error
         err = capsys.readouterr().err
         assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
-    (example / "report.csv").write_text('firm_id,line\n"JS01,x\n', encoding="utf-8")
+    # an unterminated quote swallows the rest of the file: that row is an error naming its line
+    (example / "report.csv").write_text(
+        'firm_id,line,carrier,value,unit,year,reported_co2_t\n"JS01,x,电力,1,MWh,2023,1\n',
+        encoding="utf-8",
+    )
     assert reconcile_cli(example) == 1
-    assert "not a readable table" in capsys.readouterr().err
-    (example / "report.csv").write_text("firm_id,line\nJS01,x\n", encoding="utf-8")
+    assert "report.csv, row 1, line 2: 1 cells where the header has 7" in capsys.readouterr().err
+    # headers not understood are named, with the names expected (English and Chinese)
+    (example / "report.csv").write_text("firm_id,line,能源\nJS01,x,电力\n", encoding="utf-8")
     assert reconcile_cli(example) == 1
-    assert "needs column(s) ['carrier', 'value', 'unit']" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "no column for ['carrier', 'value']; headers not understood: ['能源']" in err
+    assert "value (数量/实物量/" in err and "/消耗量/活动数据/活动水平" in err

@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carbonacct.errors import InputError
-from carbonacct.factors import default_library
 from carbonacct.verify import reconcile
 
 FIRMS = pl.DataFrame({"firm_id": ["JS", "SC"], "province": ["江苏", "四川"]})
@@ -193,14 +192,16 @@ def test_numeric_grid_factor_checked_and_recorded() -> None:
 
 
 def test_an_operating_margin_baseline_is_not_a_scope2_factor() -> None:
-    lib = default_library().copy()
-    om = pl.DataFrame(
-        {"parameter": ["co2_factor"], "subject": ["electricity"], "region": ["grid-north"],
-         "year": ["2023"], "variant": ["operating_margin"], "value": ["0.935"], "unit": ["tCO2/MWh"]}
-    )  # fmt: skip
-    lib.register(om, set_id="om-test", document="CCER baseline (test set)", precedence="fallback")
-    with pytest.raises(InputError, match="operating_margin factor of CCER baseline"):
-        reconcile(report(power("p", "935")), grid_factor=0.935, library=lib)
+    # the shipped CCER baseline 华北 2023 OM 0.935 tCO2/MWh (secondary (1))
+    with pytest.raises(
+        InputError,
+        match=r"CDM/CCER baseline \(operating_margin\) factor of 减排项目中国区域电网基准线排放因子",
+    ):
+        reconcile(report(power("p", "935")), grid_factor=0.935)
+    # a line computed with it: 1000 MWh × 0.935 = 935 t, named as the wrong kind of factor
+    line = run(power("om", "935.0"))["om"]
+    assert line["explanation"].startswith("wrong kind of factor: 935.0 t = 1000 MWh × 0.935")
+    assert "CDM/CCER baseline (operating_margin) factor" in line["explanation"]
 
 
 def test_one_malformed_line_among_good_ones() -> None:
@@ -261,7 +262,17 @@ def test_grid_modes_that_need_a_province_say_so() -> None:
     assert t["status"][0] == "agrees"
     nm = pl.DataFrame({"firm_id": ["JS"], "province": ["内蒙古"]})
     t = reconcile(report(power("p", "1")), firms=nm, grid_factor="regional").table
-    assert "内蒙古 spans two" in t["explanation"][0]
+    msg = t["explanation"][0]
+    # says which grid each half is in and what to do: 蒙东/蒙西 as the province, or provincial
+    assert "grid factor 'regional': 内蒙古 (CN-NM) spans two grid regions: 蒙西 is in 华北" in msg
+    assert "蒙东 (赤峰, 通辽, 呼伦贝尔, 兴安盟) in 东北" in msg
+    assert "give the firm's province as 蒙东 or 蒙西" in msg and "provincial mode" in msg
+    # 蒙东 in the regional mode: 东北 2023; in the provincial mode 内蒙古's own factor
+    east = pl.DataFrame({"firm_id": ["JS"], "province": ["蒙东"]})
+    t = reconcile(report(power("p", "1")), firms=east, grid_factor="regional").table
+    assert "grid-northeast" in t["our_factor_document"][0]
+    t = reconcile(report(power("p", "1")), firms=east).table
+    assert "CN-NM" in t["our_factor_document"][0]
 
 
 def test_total_lines_and_the_order_of_rounding(tmp_path: Any) -> None:
@@ -292,8 +303,8 @@ def test_total_lines_and_the_order_of_rounding(tmp_path: Any) -> None:
     # a bad line makes its firm's total not checkable, and says which
     r = run(lines[0], lime | {"line": "bad", "value": "x"}, total | {"reported_co2_t": "9"})
     assert r["合计"]["explanation"] == "total not checkable: rows 2 could not be recomputed"
-    with_activity = run(total | {"value": "100", "unit": "t"})["合计"]
-    assert "a total line states tCO2" in with_activity["explanation"]
+    with_activity = run(total | {"value": "100", "unit": "MWh"})["合计"]
+    assert "unit 'MWh' is not a mass of CO2" in with_activity["explanation"]
 
 
 def test_a_reported_zero_is_not_explained_as_a_unit_slip_and_an_excel_year_reads() -> None:

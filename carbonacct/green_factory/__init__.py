@@ -43,6 +43,7 @@ __all__ = [
     "GreenFactoryModel",
     "GreenScore",
     "compute_indicators",
+    "footprint_for_scoring",
     "green_score_with_footprint",
     "indicator_table",
     "load_model",
@@ -264,6 +265,33 @@ def score_many(
     return pl.DataFrame(rows, infer_schema_length=None), exceptions
 
 
+def footprint_for_scoring(
+    readings: Iterable[str | Path],
+    *,
+    firms: str | Path | None = None,
+    activity: str | Path | None = None,
+    steam_enthalpy: float | None = None,
+) -> Any:
+    """The yearly footprint the computed indicators read (None without readings).
+
+    Provincial grid factors when a firms table gives the provinces, else the national one.
+    """
+    readings = list(readings)
+    if not readings:
+        return None
+    import carbonacct
+
+    return carbonacct.footprint(
+        readings,
+        firms=firms,
+        activity=activity,
+        method=carbonacct.Method(
+            steam_enthalpy_kJ_per_kg=steam_enthalpy,
+            grid_factor="provincial" if firms else "national",
+        ),
+    )
+
+
 def green_score_with_footprint(
     assessments: Iterable[str | Path | Mapping[str, Any]],
     *,
@@ -274,27 +302,19 @@ def green_score_with_footprint(
     model: str | None = None,
     weights: str | Path | Mapping[str, Any] | None = None,
     pass_mark: float | None = None,
+    footprint: Any = None,
 ) -> GreenScore | tuple[pl.DataFrame, list[dict[str, Any]]]:
     """The ``green-score`` recipe: the footprint of the readings (if any), then the score.
 
-    The footprint uses provincial grid factors when a firms table gives the
-    provinces, else the national one. ``weights`` may be a CSV path (see
+    The footprint is :func:`footprint_for_scoring`'s, or ``footprint`` when it is
+    given (already computed). ``weights`` may be a CSV path (see
     :func:`read_weights`). One assessment gives a :class:`GreenScore`; several
     give :func:`score_many`'s summary and exceptions.
     """
-    fp = None
-    readings = list(readings)
-    if readings:
-        import carbonacct
-
-        fp = carbonacct.footprint(
-            readings,
-            firms=firms,
-            activity=activity,
-            method=carbonacct.Method(
-                steam_enthalpy_kJ_per_kg=steam_enthalpy,
-                grid_factor="provincial" if firms else "national",
-            ),
+    fp = footprint
+    if fp is None:
+        fp = footprint_for_scoring(
+            readings, firms=firms, activity=activity, steam_enthalpy=steam_enthalpy
         )
     w = read_weights(weights) if isinstance(weights, (str, Path)) else weights
     options: dict[str, Any] = {
@@ -305,5 +325,8 @@ def green_score_with_footprint(
     }
     items = list(assessments)
     if len(items) == 1:
-        return score(items[0], **options)
+        one = score(items[0], **options)
+        if fp is not None:  # the footprint's record, its quality included, travels with the score
+            one.provenance["footprint"] = dict(fp.provenance)
+        return one
     return score_many(items, **options)

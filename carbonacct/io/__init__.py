@@ -28,6 +28,7 @@ __all__ = [
     "detect_encoding",
     "read_parts",
     "read_readings",
+    "read_result",
     "read_side_table",
     "read_table",
     "rename_columns",
@@ -165,6 +166,7 @@ _UNIT_SUFFIXES = {
     "_tce_per_cny10k": "tce/万元",
     "_t_per_cny10k": "tCO2/万元",
     "_tco2_per_t": "tCO2/t",
+    "_tco2e_per_t": "tCO2e/t",
 }
 
 
@@ -204,3 +206,64 @@ def table_units(tables: Mapping[str, pl.DataFrame]) -> dict[str, dict[str, str]]
     return {
         t: {c: u for c in f.columns if (u := column_unit(c)) is not None} for t, f in tables.items()
     }
+
+
+def read_result(path: str | Path) -> Any:
+    """Read back a result that ``write`` wrote, as the same result type.
+
+    A footprint (``.json``, ``.xlsx``, ``.parquet``, ``.csv`` with its sidecar)
+    comes back as a :class:`~carbonacct.Footprint` with its quality, the
+    factors used (with their grades) and the provenance; a check as a
+    :class:`~carbonacct.CheckResult` (from ``.csv``/``.parquet`` only its firms
+    and targets); a reconciliation as a ``Reconciliation``. Columns get back the
+    dtypes they were written with.
+
+    Examples
+    --------
+    >>> import carbonacct, polars as pl, tempfile, pathlib
+    >>> readings = pl.DataFrame({"firm_id": ["A"], "carrier": ["diesel"], "value": [2.0],
+    ...     "unit": ["t"], "period": ["2024"]})
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "fp.parquet"
+    >>> _ = carbonacct.footprint(readings).write(out)
+    >>> back = read_result(out)
+    >>> round(back.table["energy_tce"][0], 4), back.factors_used["grade"].to_list()[-1]
+    (2.9142, 'secondary (3)')
+    """
+    from carbonacct.io._results import read_written
+
+    written = read_written(path)
+    tables, prov = written.tables, dict(written.provenance)
+    prov.pop("graded_tables", None)
+    if "footprint" in tables:
+        return _footprint(tables, prov)
+    if "firms" in tables and "pathways" in prov:
+        from carbonacct.compliance import CheckResult
+
+        names = ("results", "products", "firms", "summary", "product_summary", "exceptions")
+        frames = {n: tables.get(n, pl.DataFrame()) for n in (*names, "rejected", "targets")}
+        return CheckResult(**frames, provenance=prov)
+    if "reconciliation" in tables:
+        from carbonacct.verify.reconcile import Reconciliation
+
+        return Reconciliation(tables["reconciliation"], prov)
+    raise InputError(
+        f"{path}: holds tables {sorted(tables)}, not a footprint, check or reconciliation.",
+        file=str(path),
+    )
+
+
+def _footprint(tables: Mapping[str, pl.DataFrame], prov: dict[str, Any]) -> Any:
+    from carbonacct.provenance import Provenance
+    from carbonacct.quality import QualityReport
+    from carbonacct.results import Footprint
+
+    return Footprint(
+        tables["footprint"],
+        QualityReport.from_record(
+            prov.get("quality") or {"rows_in": 0, "rows_accounted": 0, "rows_rejected": 0}
+        ),
+        tables.get("factors", pl.DataFrame()),
+        Provenance(prov),
+        intensities=tables.get("intensities"),
+        _rejects=tables.get("rejects", pl.DataFrame()),
+    )

@@ -7,6 +7,7 @@ own module (:mod:`._record`, :mod:`._checks`, :mod:`._resolve`,
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import polars as pl
@@ -213,8 +214,12 @@ def _computed(
         raise InputError(
             "The record has no line that can be accounted.", file=None, row=None, column=None
         )
-    full = method.line_emissions(lines, options)
-    reported = method.line_emissions(rounded_inputs(lines, profile), options)
+    # The method sees which pass it computes: rounding "full" for the full-precision figures,
+    # the profile's id for the reported ones (to round its own intermediates, e.g. EF_anode).
+    full = method.line_emissions(lines, replace(options, rounding="full"))
+    reported = method.line_emissions(
+        rounded_inputs(lines, profile), replace(options, rounding=profile.id)
+    )
     co2 = reported["co2_t"]
     if profile.line_decimals >= 0:
         co2 = co2.map_elements(lambda v: half_up(v, profile.line_decimals), return_dtype=pl.Float64)

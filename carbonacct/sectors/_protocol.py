@@ -98,6 +98,11 @@ CATEGORIES: dict[str, Category] = {
         Category("off_gas", "尾气", "off-gas or fume incinerated"),
         Category("sorbent", "脱硫剂", "desulfurisation sorbent (carbonate)"),
         Category("electricity", "净购入电力", "purchased electricity (auxiliary item)"),
+        Category(
+            "electrolysis_ac",
+            "铝电解交流电耗",
+            "AC power consumed by aluminium electrolysis (auxiliary item, MWh)",
+        ),
         Category("heat", "净购入热力", "purchased heat (auxiliary item)"),
         Category(
             "electricity_export", "输出电力", "electricity exported (deducted)", deducted=True
@@ -133,6 +138,9 @@ CATEGORY_NAMES: dict[str, str] = {
     "热力": "heat",
     "购入热力": "heat",
     "外供电力": "electricity_export",
+    "交流电耗": "electrolysis_ac",
+    "铝电解交流电耗": "electrolysis_ac",
+    "电解交流电耗": "electrolysis_ac",
     "外供热力": "heat_export",
     # chemicals and carbon materials
     "外购蒸汽": "heat",
@@ -150,6 +158,14 @@ CATEGORY_NAMES: dict[str, str] = {
     "carbonates": "carbonate",
     "product": "product_output",
     "output": "product_output",
+    "阳极": "anode",
+    "预焙阳极": "anode",
+    "阳极消耗": "anode",
+    "替代原料": "non_carbonate_raw",
+    "非碳酸盐原料": "non_carbonate_raw",
+    "窑灰": "kiln_dust",
+    "旁路粉尘": "bypass_dust",
+    "替代燃料及废弃物": "alternative_fuel",
 }
 
 
@@ -212,6 +228,31 @@ PARAMETERS: dict[str, Parameter] = {
         Parameter("n2o_factor", "N2O生成因子", "per_unit", "tN2O", "N2O per t of acid produced"),
         Parameter("abatement_efficiency", "尾气处理效率", "fraction", "1", "N2O removal share"),
         Parameter("abatement_use", "处理设备使用率", "fraction", "1", "abatement in-use share"),
+        # cement (CETS—AG—02.01 C-1; GB/T 32151.8 C-4)
+        Parameter(
+            "deduction_coefficient",
+            "扣减系数",
+            "per_unit",
+            "tCO2",
+            "CO2 deducted per unit of non-carbonate alternative raw material",
+        ),
+        Parameter("cao_noncarbonate", "非碳酸盐CaO含量", "fraction", "1", "non-carbonate CaO"),
+        Parameter("mgo_noncarbonate", "非碳酸盐MgO含量", "fraction", "1", "non-carbonate MgO"),
+        # aluminium (CETS—AG—04.01 A-1′, A-2, A-3)
+        Parameter("loss_rate", "阳极损失率", "fraction", "1", "anode lost (not consumed)"),
+        Parameter("cf4_per_t", "CF4排放因子", "other", "kg/t", "kg CF4 per t aluminium"),
+        Parameter("c2f6_per_t", "C2F6排放因子", "other", "kg/t", "kg C2F6 per t aluminium"),
+        Parameter(
+            "anode_effect_minutes",
+            "阳极效应持续时间",
+            "other",
+            "1",
+            "anode-effect minutes per cell-day (AE-min/cell-day)",
+        ),
+        Parameter(
+            "slope", "斜率系数", "other", "1", "(kg CF4/t Al) per (AE-min/cell-day), IPCC slope"
+        ),
+        Parameter("c2f6_cf4_ratio", "C2F6与CF4比值", "fraction", "1", "kg C2F6 per kg CF4"),
     )
 }
 
@@ -254,6 +295,22 @@ PARAMETER_NAMES: dict[str, str] = {
     "去除效率": "abatement_efficiency",
     "使用率": "abatement_use",
     "灰分含量": "ash_content",
+    "扣减系数": "deduction_coefficient",
+    "熟料产量": "quantity",
+    "铝液产量": "quantity",
+    "阳极净耗量": "quantity",
+    "化石电力占比": "fossil_fraction",
+    "非碳酸盐氧化钙含量": "cao_noncarbonate",
+    "非碳酸盐氧化镁含量": "mgo_noncarbonate",
+    "熟料中氧化钙含量": "cao_content",
+    "熟料中氧化镁含量": "mgo_content",
+    "生料中非燃料碳含量": "carbon_content",
+    "非燃料碳含量": "carbon_content",
+    "化石碳含量比例": "fossil_fraction",
+    "非生物质碳比例": "fossil_fraction",
+    "阳极效应分钟数": "anode_effect_minutes",
+    "cf4排放系数": "cf4_per_t",
+    "c2f6排放系数": "c2f6_per_t",
 }
 
 #: Process (工序 / 设施) words → library names. Free text outside this list is kept as written.

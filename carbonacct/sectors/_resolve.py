@@ -112,9 +112,18 @@ def _choose(
             needed = ("quantity", *ps.parameters)
             if all(p in pool for p in needed):
                 return ps, {p: pool[p] for p in needed}, []
-    first = sets[0]
     pool = {**defaults, **own}
-    return None, {}, [p for p in ("quantity", *first.parameters) if p not in pool]
+    return None, {}, [p for p in ("quantity", *_nearest(sets, pool)[0].parameters) if p not in pool]
+
+
+def _nearest(sets: tuple[ParameterSet, ...], pool: Mapping[str, Value]) -> tuple[ParameterSet, ...]:
+    """The sets with the one lacking the fewest values first (ties keep the method's order), so
+    an error names the set the line is closest to (an anode with neither S nor A: A-1, not A-1′)."""
+
+    def lacking(ps: ParameterSet) -> int:
+        return sum(p not in pool for p in ("quantity", *ps.parameters))
+
+    return tuple(sorted(sets, key=lacking))
 
 
 def resolve_lines(
@@ -142,7 +151,7 @@ def resolve_lines(
         chosen, values, lacking = _choose(sets, own, dflt)
         where = _where(line)
         if chosen is None:
-            missing.append(_missing(line, sets, lacking))
+            missing.append(_missing(line, _nearest(sets, {**dflt, **own}), lacking))
             table += _table_rows(line, per, {**dflt, **own}, lacking)
             continue
         for p, v in values.items():

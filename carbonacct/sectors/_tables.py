@@ -31,6 +31,7 @@ AUXILIARY = {
     "electricity_export": "electricity_out_MWh",
     "heat": "heat_in_GJ",
     "heat_export": "heat_out_GJ",
+    "electrolysis_ac": "electrolysis_ac_MWh",
 }
 
 
@@ -96,7 +97,11 @@ def product_amounts(
 
     output = lines.filter(pl.col("category") == "product_output")
     named = output.filter(pl.col("_is_product"))
-    carbon = lines.filter((pl.col("category") == "carbon_product") & pl.col("_is_product"))
+    carbon = lines.filter(
+        ((pl.col("category") == "carbon_product") & pl.col("_is_product"))
+        # a product counted as its own category (cement: clinker)
+        | (pl.col("category") == (method.product or ""))
+    )
     # per firm and month: the product's output line, else the product leaving as a carbon
     # product, else the output lines of whatever name
     periods = lines.select(keys).unique()
@@ -195,10 +200,10 @@ def period_tables(
             totals = method.totals(dict(zip(part["source"], part[col], strict=True)))
             if figure == "reported" and decimals >= 0:
                 totals = {k: round(v, decimals) for k, v in totals.items()}
-            # a year missing a month's output has no like-for-like ratio
-            intensity = (
-                totals["co2_t"] / product if product and (firm, period) not in gaps else None
-            )
+            # A method whose total is CO2e (aluminium: PFC) gives it as co2e_t; a year
+            # missing a month's output has no like-for-like ratio.
+            total = totals["co2e_t"] if "co2e_t" in totals else totals["co2_t"]
+            intensity = total / product if product and (firm, period) not in gaps else None
             rows.append(
                 {
                     "firm_id": firm,
@@ -207,9 +212,11 @@ def period_tables(
                     **totals,
                     "product_t": product,
                     "months": 1 if len(period) > 4 else (len(covered[(firm, period)]) or 12),
-                    "intensity_tco2_per_t": half_up(intensity, 4)
-                    if intensity is not None and figure == "reported"
-                    else intensity,
+                    ("intensity_tco2e_per_t" if "co2e_t" in totals else "intensity_tco2_per_t"): (
+                        half_up(intensity, 4)
+                        if intensity is not None and figure == "reported"
+                        else intensity
+                    ),
                 }
             )
     totals_frame = pl.DataFrame(rows).with_columns(pl.col("firm_id").cast(pl.String))

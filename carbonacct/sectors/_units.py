@@ -20,7 +20,7 @@ __all__ = ["PINT_UNIT", "parameter_factor", "quantity_unit"]
 #: Canonical quantity labels and the unit text pint reads for each.
 PINT_UNIT = {"t": "t", "10^4 Nm3": "(10^4 Nm3)", "MWh": "MWh", "GJ": "GJ"}
 
-_ELECTRIC = ("electricity", "electricity_export")
+_ELECTRIC = ("electricity", "electricity_export", "electrolysis_ac")
 _HEAT = ("heat", "heat_export")
 #: Categories counted by mass only (a volume or energy for them is a unit slip).
 _BY_MASS = (
@@ -111,6 +111,13 @@ def parameter_factor(parameter: str, text: str, per: str) -> float:
         if parameter == "carbon_content" and per == "t" and _dimensionless(unit):
             return _snap(conversion_factor(unit, "1"))
         return _snap(conversion_factor(unit, f"{spec.unit}/{PINT_UNIT[per]}"))
+    if kind == "other" and spec is not None and spec.unit == "1" and text.strip() != "1":
+        # A count in a unit of its own (AE-min per cell-day): pint would read "min/d" as 1/1440.
+        raise DimensionalityError(
+            f"{parameter} is counted in {spec.description}: write 1 as its unit (got {text!r}).",
+            unit=text,
+            expected="",
+        )
     if kind in ("per_heat", "other") and spec is not None:
         return _snap(conversion_factor(unit, spec.unit))
     if kind == "fraction":

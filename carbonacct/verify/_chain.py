@@ -14,7 +14,12 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from carbonacct.emissions import combustion_factor, heat_factor
+from carbonacct.emissions import (
+    INNER_MONGOLIA,
+    combustion_factor,
+    heat_factor,
+    resolve_grid_factor,
+)
 from carbonacct.errors import CarbonacctError, InputError
 from carbonacct.factors import Factor, FactorLibrary
 from carbonacct.units import conversion_factor
@@ -83,38 +88,13 @@ def _cite(f: Factor) -> str:
     return f"{f.document}, {f.source}" + (f" ({where})" if where else "")
 
 
-def _grid_region(province: str | None) -> str | None:
-    """The grid region of a province; a grid region given as the line's region is kept."""
-    if province is None or province.startswith("grid-"):
-        return province
-    return grid_region(province)
-
-
-def _grid_query(mode: str, province: str | None, year: int) -> dict[str, Any]:
-    if mode == "provincial":
-        return {"region": province, "variant": "average", "year": year}
-    if mode == "regional":
-        return {
-            "region": _grid_region(province),
-            "variant": "average",
-            "year": year,
-        }
-    if mode == "national":
-        return {"region": "CN", "variant": "average", "year": year}
-    if mode == "national_excl_market":
-        return {"region": "CN", "variant": "excl_market_nonfossil", "year": year}
-    if mode == "ets":
-        return {"region": "CN", "sets": ["ets-reporting"], "year": year}
-    # legacy: old boundaries (no 西南; 川渝 were in 华中), one set of 2012 values for any year chosen
-    region = _grid_region(province)
-    region = "grid-central" if region == "grid-southwest" else region
-    return {"region": region, "variant": "legacy_regional", "sets": ["ndrc-2012-regional"]}
-
-
 def grid_chain(
     mode: str, province: str | None, year: int, lib: FactorLibrary, grid_set: str | None
 ) -> Chain:
     """The grid factor a report used: mode (or set) and data year, never silently the newest.
+
+    The lookup is the footprint's (:func:`carbonacct.emissions.resolve_grid_factor`);
+    ``legacy`` (NDRC 2012 regional values, old boundaries) is the verifier's own mode.
 
     Raises
     ------
@@ -122,25 +102,7 @@ def grid_chain(
         The mode needs a province the firm lacks, or no factor exists for the
         year (before 2021 the legacy or ETS set must be chosen explicitly).
     """
-    query = _grid_query(mode, province, year)
-    if grid_set is not None:
-        query["sets"] = [grid_set]
-    if query.get("region") is None:
-        why = (
-            f"{province} has no single grid region (内蒙古 spans two); give a grid region word"
-            if province
-            else "it needs the firm's province (--firms with a province column, or on the line)"
-        )
-        raise InputError(
-            f"grid factor {mode!r}: {why}, or choose --grid-factor national.",
-            value=mode,
-            column="province",
-        )
-    if (
-        mode in ("provincial", "regional", "national", "national_excl_market")
-        and year < _FIRST_MEE_NBS_YEAR
-        and grid_set is None
-    ):
+    if mode not in ("ets", "legacy") and year < _FIRST_MEE_NBS_YEAR and grid_set is None:
         raise InputError(
             f"data year {year}: MEE/NBS factors start with data year {_FIRST_MEE_NBS_YEAR}; for "
             "earlier years choose the set the report used: --grid-factor ets (0.6101 for 2019–2020) "
@@ -148,23 +110,42 @@ def grid_chain(
             value=year,
             column="year",
         )
+    sets = [grid_set] if grid_set is not None else None
     try:
-        f = lib.resolve("co2_factor", "electricity", **query)
+        if mode == "legacy":
+            f, notes = (
+                _legacy(province, lib),
+                [f"NDRC 2012 regional values chosen for data year {year}"],
+            )
+        else:
+            f, notes = resolve_grid_factor(province, year, mode, library=lib, sets=sets)
+    except InputError:
+        raise
     except CarbonacctError as exc:
         raise InputError(
             f"grid factor {mode!r}, data year {year}: {exc}", value=mode, column="year"
         ) from None
-    note = f.fallback or ""
-    if mode == "legacy":
-        note = f"NDRC 2012 regional values chosen for data year {year}"
     return Chain(
         unit="MWh",
         document=_cite(f),
         factor_set=f.set_label,
         grade=f.grade,
         ef=dec(f.to("tCO2/MWh")),
-        note=note,
+        note="; ".join(notes),
     )
+
+
+def _legacy(province: str | None, lib: FactorLibrary) -> Factor:
+    """The NDRC 2012 regional factor: old boundaries (no 西南; 川渝 were in 华中)."""
+    region = province if province is None or province.startswith("grid-") else grid_region(province)
+    if region is None:
+        why = INNER_MONGOLIA if province else "no province: give the firm's province (--firms)"
+        raise InputError(f"grid factor 'legacy': {why}.", value=province, column="province")
+    region = "grid-central" if region == "grid-southwest" else region
+    return lib.resolve(
+        "co2_factor", "electricity", region=region, variant="legacy_regional",
+        sets=["ndrc-2012-regional"],
+    )  # fmt: skip
 
 
 def user_grid_chain(value: float, source: str | None) -> Chain:
@@ -249,18 +230,54 @@ def line_chain(line: Any, run: Any) -> Chain:
         return chain
     if line.kind == "carbonate":
         f = lib.resolve("process_co2_factor", line.subject)
+        purity = dec(line.purity) if line.purity is not None else Decimal(1)
         return Chain(
             unit="t",
             document=_cite(f),
             factor_set=f.set_label,
             grade=f.grade,
-            ef=dec(f.to("tCO2/t")),
+            ef=dec(f.to("tCO2/t")) * purity,
+            note=f"× the report's purity {line.purity:g}" if line.purity is not None else "",
         )
     if line.kind == "process":
         return _by_content(line, "t", "process", 1)
     if line.kind == "carbon_product":
         return _by_content(line, "t", "carbon-product", -1)
-    return fuel_chain(line.subject, lib)
+    return _reported_parameters(fuel_chain(line.subject, lib), line)
+
+
+def _reported_parameters(chain: Chain, line: Any) -> Chain:
+    """The fuel chain with the report's own NCV, carbon content and oxidation rate, where given."""
+    ncv = line.ncv
+    if ncv is not None and line.ncv_unit:  # per the header's unit, to per the chain's unit
+        ncv *= conversion_factor(line.ncv_unit, f"GJ/{chain.unit}")
+    given = {
+        k: dec(v)
+        for k, v in (("ncv", ncv), ("cc", line.carbon_per_gj), ("of", line.oxidation_rate))
+        if v is not None
+    }
+    if not given:
+        return chain
+    if chain.ncv is None:  # a fuel known by its EF only: the report's parameters must be whole
+        if len(given) < 3:
+            raise InputError(
+                f"fuel line {line.line!r}: {line.subject} has no shipped NCV × CC × OF; give all "
+                "three (ncv, carbon_per_gj, oxidation_rate) or none.",
+                value=line.subject,
+                column="ncv",
+            )
+        chain = replace(chain, ef=None)
+    names = {"ncv": "NCV", "cc": "CC", "of": "OF"}
+    used = ", ".join(f"{names[k]} {v}" for k, v in given.items())
+    return replace(
+        chain,
+        document=f"the report's {used}; shipped: {chain.document}",
+        factor_set=f"reported ({', '.join(names[k] for k in given)}) + {chain.factor_set}",
+        note=f"the report's {used} used; shipped EF {chain.float_factor():.6g} tCO2/{chain.unit}",
+        ncv=given.get("ncv", chain.ncv),
+        cc=given.get("cc", chain.cc),
+        of=given.get("of", chain.of),
+    )
 
 
 def to_chain_unit(amount: float, unit: str, chain: Chain) -> Decimal:

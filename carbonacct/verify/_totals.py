@@ -55,7 +55,7 @@ def reconcile_totals(
         mine = [
             r
             for r in rows
-            if (r.get("firm_id"), r.get("year")) == (line.firm_id, line.year)
+            if (r.get("firm_id") or "", r.get("year")) == (line.firm_id, line.year)
             and r.get("kind") != "total"
         ]
         blocked = [str(r["row"]) for r in mine if "_part" not in r]

@@ -15,9 +15,11 @@ own document title or title; a region by any province, grid-region word
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import polars as pl
@@ -25,9 +27,21 @@ import polars as pl
 from carbonacct.errors import CarbonacctError, InputError
 from carbonacct.factors import Factor, FactorLibrary, default_library
 from carbonacct.units import conversion_factor
+from carbonacct.verify._citations import claimed, only_sources
+from carbonacct.verify._derived import DERIVED, derived_factors
 from carbonacct.vocabulary import carrier_code, region_code, regions
 
-__all__ = ["FactorCheck", "check_factor", "find_factor", "where"]
+__all__ = [
+    "NOT_SCOPE2_VARIANTS",
+    "FactorCheck",
+    "check_factor",
+    "find_factor",
+    "not_scope2",
+    "where",
+]
+
+#: Published kinds of electricity factor that are not location-based scope-2 factors.
+NOT_SCOPE2_VARIANTS = ("operating_margin", "build_margin", "combined_margin")
 
 
 def _in_unit(frame: pl.DataFrame, unit: str) -> pl.DataFrame:
@@ -45,6 +59,20 @@ def _in_unit(frame: pl.DataFrame, unit: str) -> pl.DataFrame:
 
 def _same(a: float, b: float, rel_tol: float) -> bool:
     return math.isclose(a, b, rel_tol=rel_tol, abs_tol=1e-12)
+
+
+def _with_derived(
+    frame: pl.DataFrame, lib: FactorLibrary, sets: list[str] | None, subject: str | None
+) -> pl.DataFrame:
+    """Fuel EFs derived from NCV × CC × OF × 44/12 added to a frame of co2_factor rows."""
+    if subject in ("electricity", "heat", "steam") or (
+        frame.height and frame["parameter"][0] != "co2_factor"
+    ):
+        return frame
+    derived = derived_factors(lib, sets, subject)
+    if not derived.height:
+        return frame
+    return pl.concat([frame, derived], how="diagonal_relaxed") if frame.height else derived
 
 
 def find_factor(
@@ -69,15 +97,62 @@ def find_factor(
     ('ets-reporting', 'ets_reporting', datetime.date(2021, 1, 1))
     """
     lib = library or default_library()
-    frame = lib.frame(sets).filter(pl.col("parameter") == parameter)
-    if subject is not None:
-        frame = frame.filter(pl.col("subject") == (carrier_code(subject, strict=False) or subject))
+    code = carrier_code(subject, strict=False) or subject if subject is not None else None
+    frame = _with_derived(lib.frame(sets).filter(pl.col("parameter") == parameter), lib, sets, code)
+    if code is not None:
+        frame = frame.filter(pl.col("subject") == code)
     frame = _in_unit(frame, unit)
-    return frame.filter(
-        pl.col("value_in_unit").map_elements(
-            lambda v: _same(v, value, rel_tol), return_dtype=pl.Boolean
-        )
+    return frame.filter(_matches(frame, value, rel_tol))
+
+
+def _half_digit(value: float) -> float:
+    """Half a unit of the last digit of a value as written (3.0959 → 0.00005)."""
+    exponent = Decimal(repr(value)).as_tuple().exponent
+    return float(Decimal(5).scaleb(int(exponent) - 1)) if isinstance(exponent, int) else 0.0
+
+
+def _matches(frame: pl.DataFrame, value: float, rel_tol: float) -> pl.Series:
+    """Rows equal to ``value``: a tabulated one at ``rel_tol``, a derived one (never printed,
+    so quoted rounded) within half a unit of the quoted value's last digit."""
+    half = _half_digit(value)
+    variants = frame["variant"] if "variant" in frame.columns else [None] * frame.height
+    return pl.Series(
+        [
+            _same(v, value, rel_tol) or (kind == DERIVED and abs(v - value) <= half)
+            for v, kind in zip(frame["value_in_unit"], variants, strict=True)
+        ],
+        dtype=pl.Boolean,
     )
+
+
+def not_scope2(
+    value: float, unit: str, *, library: FactorLibrary | None = None, rel_tol: float = 5e-5
+) -> pl.DataFrame:
+    """Published electricity factors of another kind equal to ``value`` [unit], with ``kind``.
+
+    CDM/CCER baseline factors (operating, build or combined margin) and carbon-footprint
+    (life-cycle CO2e) factors: a figure computed with one of them is not a scope-2 figure.
+
+    Examples
+    --------
+    >>> not_scope2(0.5777, "tCO2/MWh").select("kind", "year").row(0)
+    ('carbon-footprint (life-cycle CO2e) factor', 2024)
+    """
+    lib = library or default_library()
+    om = find_factor(value, unit, subject="electricity", library=lib, rel_tol=rel_tol)
+    om = om.filter(pl.col("variant").is_in(NOT_SCOPE2_VARIANTS)).with_columns(
+        kind=pl.lit("CDM/CCER baseline (") + pl.col("variant") + pl.lit(") factor")
+    )
+    unit_e = unit if "CO2e" in unit else unit.replace("CO2", "CO2e", 1)
+    lca = find_factor(
+        value,
+        unit_e,
+        parameter="co2e_footprint_factor",
+        subject="electricity",
+        library=lib,
+        rel_tol=rel_tol,
+    ).with_columns(kind=pl.lit("carbon-footprint (life-cycle CO2e) factor"))
+    return pl.concat([om, lca], how="diagonal_relaxed")
 
 
 def where(row: dict[str, Any]) -> str:
@@ -106,35 +181,8 @@ class FactorCheck:
     message: str
     matches: pl.DataFrame
     nearest: pl.DataFrame
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"[\s《》<>\"'“”()（）]+", "", text).lower()
-
-
-def _claimed_sets(claim: str, lib: FactorLibrary) -> tuple[list[str], str]:
-    """Set ids a citation points at, and the citation with the matched titles removed."""
-    text, folded = claim.strip(), _norm(claim)
-    ids = [sid for sid in lib.sets if sid in text]
-    for sid, fs in lib.sets.items():
-        for title in (fs.manifest.document, fs.manifest.title):
-            t = _norm(title)
-            # the whole title, or its leading name before a parenthesis (关于发布…的公告)
-            head = _norm(re.split(r"[(（]", title)[0])
-            if (t and t in folded) or (len(head) >= 8 and head in folded):
-                ids.append(sid)
-                text = text.replace(re.split(r"[(（]", title)[0].strip(), " ")
-    m = re.search(r"(\d{4})\s*(?:年)?\s*(?:No\.?|第|#)\s*(\d+)\s*号?", text, re.I)
-    if m:
-        tag = f"{m.group(1)}年第{int(m.group(2))}号"
-        ids += [sid for sid, fs in lib.sets.items() if tag in fs.manifest.document]
-        text = text.replace(m.group(0), " ")
-    for std in re.findall(r"GB/?T?\s*[\d.]+-\d{4}", text):
-        norm = std.replace(" ", "")
-        ids += [
-            sid for sid, fs in lib.sets.items() if norm in fs.manifest.document.replace(" ", "")
-        ]
-    return list(dict.fromkeys(ids)), text
+    #: False when the cited publication is known but none of its values are shipped.
+    checkable: bool = True
 
 
 _GRID_WORDS = {
@@ -178,8 +226,35 @@ def region_in(text: str) -> str | None:
     return None
 
 
+def _region(rest: str) -> str | None:
+    """The region of the citation's remaining words; a word that looks like one and is not is
+    refused (a city, a misspelt province), never ignored."""
+    code = region_in(rest)
+    if code is not None:
+        return code
+    names = {**_GRID_WORDS}
+    for r in regions().iter_rows(named=True):
+        names[r["short_zh"]] = names[r["name_en"].lower()] = r["code"]
+    for word in re.findall(r"[A-Za-z]{4,}|[\u4e00-\u9fff]{2,}", rest):
+        near = difflib.get_close_matches(word.lower(), list(names), n=3, cutoff=0.75)
+        if near or re.search(r"(省|市|自治区|电网|区域|地区)$", word):
+            raise InputError(
+                f"citation: {word!r} is not a province, grid region (华北 东北 华东 华中 西北 南方 "
+                f"西南) or 全国{f'; nearest: {near}' if near else ''}. Write the region as one of "
+                "these, or leave it out to check the whole publication.",
+                value=word,
+                column="region",
+            )
+    return None
+
+
 def _factor(row: dict[str, Any], parameter: str, lib: FactorLibrary) -> Factor:
     """The library's own Factor record of a row (the set, region, year and variant it sits at)."""
+    if row.get("variant") == DERIVED:  # not a row of the set: the product of three of its rows
+        return Factor(
+            parameter, row["subject"], row["value"], row["unit"], None, None, DERIVED,
+            row["set_id"], row["set_version"], row["document"], row["source"], row["grade"] or "",
+        )  # fmt: skip
     year = row["year"] or (row["valid_from"].year if row["valid_from"] else None)
     return lib.resolve(
         parameter,
@@ -195,10 +270,9 @@ def _factor(row: dict[str, Any], parameter: str, lib: FactorLibrary) -> Factor:
 def _candidates(
     lib: FactorLibrary, sets: list[str], parameter: str, subject: str, unit: str, **keys: Any
 ) -> pl.DataFrame:
-    frame = lib.frame(sets).filter(
-        (pl.col("parameter") == parameter)
-        & (pl.col("subject") == (carrier_code(subject, strict=False) or subject))
-    )
+    code = carrier_code(subject, strict=False) or subject
+    frame = _with_derived(lib.frame(sets).filter(pl.col("parameter") == parameter), lib, sets, code)
+    frame = frame.filter(pl.col("subject") == code) if frame.height else frame
     for column, value in keys.items():
         if value is None:
             continue
@@ -216,6 +290,62 @@ def _candidates(
         else:
             frame = frame.filter(pl.col(column) == value)
     return _in_unit(frame, unit)
+
+
+def _elsewhere(
+    value: float, unit: str, parameter: str, subject: str, lib: FactorLibrary, rel_tol: float
+) -> tuple[pl.DataFrame, str]:
+    """Every shipped row equal to the value, and where they are (factors of another kind named)."""
+    matches = find_factor(
+        value, unit, parameter=parameter, subject=subject, library=lib, rel_tol=rel_tol
+    )
+    found = [where(r) for r in matches.iter_rows(named=True)]
+    if subject == "electricity" and parameter == "co2_factor":
+        other = not_scope2(value, unit, library=lib, rel_tol=rel_tol)
+        found += [f"{where(r)} ({r['kind']}, not scope 2)" for r in other.iter_rows(named=True)]
+    return matches, "; ".join(dict.fromkeys(found)) or "no shipped factor"
+
+
+def _answer(
+    value: float,
+    unit: str,
+    cands: pl.DataFrame,
+    docs: str,
+    scope: str,
+    elsewhere: str,
+    parameter: str,
+    lib: FactorLibrary,
+    rel_tol: float,
+    matches: pl.DataFrame,
+) -> FactorCheck:
+    """Whether the value is among the cited publication's candidate rows, or the nearest ones."""
+    hit = cands.filter(_matches(cands, value, rel_tol))
+    nearest = (
+        cands.with_columns((pl.col("value_in_unit") - value).abs().alias("distance"))
+        .sort("distance")
+        .head(3)
+    )
+    if hit.height:
+        places = "; ".join(where(r) for r in hit.iter_rows(named=True))
+        msg = f"{value} {unit} is in {docs}: {places}"
+        if parameter == "co2e_footprint_factor":
+            msg += " (a carbon-footprint factor: for product footprints, never for scope 2)"
+        return FactorCheck(
+            value,
+            unit,
+            True,
+            _factor(hit.row(0, named=True), parameter, lib),
+            msg,
+            matches,
+            nearest,
+        )
+    near = "; ".join(
+        f"{r['value_in_unit']:g} {unit} ({where(r)})" for r in nearest.iter_rows(named=True)
+    )
+    first = nearest.row(0, named=True)
+    gives = "it gives" if cands.height == 1 else "its nearest values are"
+    msg = f"{value} {unit} is not in {docs} ({scope}): {gives} {near}. {value} is in: {elsewhere}"
+    return FactorCheck(value, unit, False, _factor(first, parameter, lib), msg, matches, nearest)
 
 
 def check_factor(
@@ -248,51 +378,34 @@ def check_factor(
     lib = library or default_library()
     if year is not None and not 1900 <= year <= 2100:
         raise InputError(f"year {year} is not a data year (1900–2100).", value=year, column="year")
-    sets, rest = _claimed_sets(claim, lib)
-    matches = find_factor(
-        value, unit, parameter=parameter, subject=subject, library=lib, rel_tol=rel_tol
-    )
-    elsewhere = "; ".join(where(r) for r in matches.iter_rows(named=True)) or "no shipped factor"
+    c = claimed(claim, lib)
+    sets = c.sets
+    if (
+        sets
+        and parameter == "co2_factor"
+        and all(lib.sets[s].manifest.kind == "footprint" for s in sets)
+    ):
+        parameter = "co2e_footprint_factor"  # a footprint publication holds nothing else
+    matches, elsewhere = _elsewhere(value, unit, parameter, subject, lib, rel_tol)
+    if c.guideline is not None:
+        msg = (
+            f"{c.guideline} is an ETS guideline whose default values carbonacct "
+            f"does not ship (not verified); {value} {unit} is in: {elsewhere}"
+        )
+        return FactorCheck(value, unit, False, None, msg, matches, matches.head(0), False)
     if not sets:
         msg = f"the citation {claim!r} names no publication in the factor library; {value} {unit} is in: {elsewhere}"
         return FactorCheck(value, unit, False, None, msg, matches, matches.head(0))
-    code = region_code(region) if region is not None else region_in(rest)
-    cands = _candidates(
-        lib, sets, parameter, subject, unit, region=code, year=year, variant=variant
+    code = region_code(region) if region is not None else _region(c.rest)
+    cands = only_sources(
+        _candidates(lib, sets, parameter, subject, unit, region=code, year=year, variant=variant),
+        c.sources,
     )
-    docs = " / ".join(dict.fromkeys(lib.sets[s].manifest.document for s in sets))
+    docs = " / ".join(dict.fromkeys(c.sources or [lib.sets[s].manifest.document for s in sets]))
     scope = ", ".join(f"{k} {v}" for k, v in (("region", code), ("year", year)) if v) or "any row"
     if cands.height == 0:
         msg = (
             f"{docs} has no {parameter} of {subject} for {scope}; {value} {unit} is in: {elsewhere}"
         )
         return FactorCheck(value, unit, False, None, msg, matches, cands)
-    hit = cands.filter(
-        pl.col("value_in_unit").map_elements(
-            lambda v: _same(v, value, rel_tol), return_dtype=pl.Boolean
-        )
-    )
-    nearest = (
-        cands.with_columns((pl.col("value_in_unit") - value).abs().alias("distance"))
-        .sort("distance")
-        .head(3)
-    )
-    if hit.height:
-        places = "; ".join(where(r) for r in hit.iter_rows(named=True))
-        msg = f"{value} {unit} is in {docs}: {places}"
-        return FactorCheck(
-            value,
-            unit,
-            True,
-            _factor(hit.row(0, named=True), parameter, lib),
-            msg,
-            matches,
-            nearest,
-        )
-    near = "; ".join(
-        f"{r['value_in_unit']:g} {unit} ({where(r)})" for r in nearest.iter_rows(named=True)
-    )
-    first = nearest.row(0, named=True)
-    gives = "it gives" if cands.height == 1 else "its nearest values are"
-    msg = f"{value} {unit} is not in {docs} ({scope}): {gives} {near}. {value} is in: {elsewhere}"
-    return FactorCheck(value, unit, False, _factor(first, parameter, lib), msg, matches, nearest)
+    return _answer(value, unit, cands, docs, scope, elsewhere, parameter, lib, rel_tol, matches)

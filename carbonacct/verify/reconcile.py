@@ -10,6 +10,7 @@ its row and column; the other lines go on.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +25,7 @@ from carbonacct.results import TablesResult
 from carbonacct.verify._chain import Chain, line_chain, to_chain_unit
 from carbonacct.verify._explain import explain, reported_factor_document
 from carbonacct.verify._lines import Line, grid_choice, parse_line, refuse_not_scope2
+from carbonacct.verify._read import read_report
 from carbonacct.verify._totals import reconcile_totals
 from carbonacct.verify.rounding import RoundingPolicy, read_rounding_policies, rounding_policies
 from carbonacct.vocabulary import region_code
@@ -33,6 +35,7 @@ __all__ = ["COLUMNS", "Reconciliation", "reconcile"]
 #: The columns of a reconciliation, in order.
 COLUMNS = {
     "row": pl.Int64,
+    "sheet": pl.String,
     "firm_id": pl.String,
     "line": pl.String,
     "kind": pl.String,
@@ -167,27 +170,6 @@ def _measured(
     return out
 
 
-def _read_report(reported: TableLike) -> tuple[pl.DataFrame, Any]:
-    """The report's lines, with a 1-based ``row``; an unreadable file is one InputError."""
-    try:
-        frame, src = read_side_table(
-            reported, ("firm_id", "line", "carrier", "value", "unit"), "reported lines"
-        )
-    except CarbonacctError:
-        raise
-    # the reader's own error (broken CSV, bad xlsx) becomes one line, no traceback
-    except Exception as exc:
-        name = str(reported) if isinstance(reported, (str, Path)) else "reported lines"
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(
-            f"{name}: not a readable table ({first}); check the file's format and quoting.",
-            file=name,
-            row=None,
-            column=None,
-        ) from None
-    return frame, src
-
-
 def reconcile(
     reported: TableLike,
     *,
@@ -203,6 +185,7 @@ def reconcile(
     steam_feedwater_enthalpy: float | None = None,
     library: FactorLibrary | None = None,
     tolerance_t: float | None = None,
+    sheet: str | None = None,
 ) -> Reconciliation:
     """Recompute reported CO2 line by line, the report's way, and explain each difference.
 
@@ -230,6 +213,9 @@ def reconcile(
         The factor set the report used (e.g. ``mee-nbs-2024-33``).
     tolerance_t : float, optional
         Agreement tolerance [tCO2]; default half a unit of each figure's last written digit.
+    sheet : str, optional
+        The one Excel sheet to read; by default every sheet that holds report columns is
+        read, and the provenance's ``notes`` say which were read and which were not.
 
     Returns
     -------
@@ -252,15 +238,16 @@ def reconcile(
     grid = grid_choice(str(grid_factor))
     if isinstance(grid, float):
         refuse_not_scope2(grid, lib)
-    frame, src = _read_report(reported)
+    rep = read_report(reported, sheet=sheet)
     run = _Run(lib, policies[rounding], policies, year, grid, grid_set, grid_factor_source,
                steam_enthalpy, steam_feedwater_enthalpy, tolerance_t, _provinces(firms))  # fmt: skip
     if readings is not None:
         run.measured.update(_measured(readings, firms, lib, run))
-    rows = [_row(r, run, src.name) for r in frame.iter_rows(named=True)]
+    rows = [_row(r, run) for r in rep.rows]
     reconcile_totals(rows, run.policy, run.policies, run.tolerance_t)
     table = pl.DataFrame(rows, schema=COLUMNS)
-    return Reconciliation(table, _provenance(run, rounding, src.record(), table))
+    prov = _provenance(run, rounding, rep.source, table) | {"notes": rep.notes}
+    return Reconciliation(table, prov)
 
 
 def _provenance(
@@ -290,11 +277,14 @@ def _provenance(
     }
 
 
-def _row(r: dict[str, Any], run: _Run, file: str) -> dict[str, Any]:
-    y = str(r.get("year") or "").strip()
-    base = {"row": r["row"], "firm_id": r.get("firm_id"), "line": r.get("line"),
+def _row(r: dict[str, Any], run: _Run) -> dict[str, Any]:
+    y = re.sub(r"(\.0+|年度|年)$", "", str(r.get("year") or "").strip())
+    file = r["_file"]
+    base = {"row": r["row"], "sheet": r.get("_sheet"), "firm_id": r.get("firm_id"), "line": r.get("line"),
             "carrier": r.get("carrier"), "rounding": run.policy.id,
             "year": int(y) if y.isdecimal() else run.year}  # fmt: skip
+    if "_error" in r:  # a row the reader could not split into cells
+        return base | {"status": "error", "explanation": f"{file}, row {r['row']}, {r['_error']}"}
     try:
         line = parse_line(r, run)
         if line.kind == "total":  # filled in once every line is recomputed

@@ -20,9 +20,8 @@ def carbonacct_run(data: Path, factors: dict, full: bool) -> dict:
     r = carbonacct.footprint(
         data / "readings",
         firms=data / "firms.csv",
-        period="month",
-        check_duplicates=full,
-        checksum=False,
+        method=carbonacct.Method(period="month", check_duplicates=full),
+        run=carbonacct.RunOptions(checksum=False),
     )
     t = r.table
     return {

@@ -473,7 +473,7 @@ def test_empty_sectors_cell_covers_every_sector(tmp_path: Path) -> None:
 def test_firm_report_reads_the_target_from_the_result(tmp_path: Path) -> None:
     """The firm report's trajectory comes from the check's own target definitions, so a
     user's pathway file (not shipped) works: −25 %, linear."""
-    from carbonacct.reports import _target_of
+    from carbonacct.reports import target_of
 
     path = letter(
         tmp_path,
@@ -491,4 +491,4 @@ def test_firm_report_reads_the_target_from_the_result(tmp_path: Path) -> None:
         price_basis="constant:2020",
     )
     row = one(r.results, check_year=2023)
-    assert _target_of(r, row) == (-0.25, "linear")
+    assert target_of(r, row) == (-0.25, "linear")

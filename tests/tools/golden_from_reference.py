@@ -324,6 +324,19 @@ def footprint(text: str) -> Iterator[dict[str, str]]:
             )
 
 
+def baseline(text: str) -> Iterator[dict[str, str]]:
+    """CCER/CDM baseline factors quoted in §3.3's prose ("2023 华北 OM = 0.935 tCO2/MWh")."""
+    regions = {"华北": "grid-north", "东北": "grid-northeast", "华东": "grid-east",
+               "华中": "grid-central", "西北": "grid-northwest", "南方": "grid-south"}  # fmt: skip
+    pattern = r"(\d{4}) (\S+) (OM|BM) = ([\d.]+) tCO2/MWh"
+    for year, region, kind, value in re.findall(pattern, section(text, "### 3.3")):
+        variant = "operating_margin" if kind == "OM" else "build_margin"
+        yield golden(
+            "§3.3", "ccer-baseline", "co2_factor", "electricity", float(value), "tCO2/MWh",
+            regions[region], year, variant,
+        )  # fmt: skip
+
+
 def heat(text: str) -> Iterator[dict[str, str]]:
     for cells in rows(section(text, "### 3.5")):
         if cells[0].startswith("Purchased heat"):
@@ -424,6 +437,7 @@ def main(reference: str) -> None:
             ets,
             grid,
             footprint,
+            baseline,
             heat,
             ipcc,
             gwp,

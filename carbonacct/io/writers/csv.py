@@ -1,4 +1,8 @@
-"""CSV output: the first table, formula-like text inert, units and provenance in a JSON sidecar."""
+"""CSV output: the first table, formula-like text inert, units and provenance in a JSON sidecar.
+
+The file starts with a UTF-8 byte-order mark: without it Excel on a Chinese system reads
+UTF-8 as GBK and shows the Chinese text garbled. The library's readers skip it.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ._base import Provenance, Tables, Units
+from ._base import GRADED, Provenance, Tables, Units, graded, schema_of
 from ._text import inert_text
 from .json import dumps
 
@@ -18,8 +22,14 @@ def to_csv(frame: pl.DataFrame) -> str:
 
 def write(tables: Tables, out: Path, units: Units, provenance: Provenance) -> list[Path]:
     name, main = next(iter(tables.items()))
-    out.write_text(to_csv(main), encoding="utf-8")
+    out.write_text(to_csv(main), encoding="utf-8-sig")  # the BOM Excel needs for Chinese text
     sidecar = out.with_name(out.name + ".json")
-    doc = {"table": name, "units": units[name], "provenance": provenance}
+    prov = {**provenance, GRADED: graded(tables)} if graded(tables) else provenance
+    doc = {
+        "table": name,
+        "units": units[name],
+        "schema": schema_of({name: main})[name],
+        "provenance": prov,
+    }
     sidecar.write_text(dumps(doc), encoding="utf-8")
     return [out, sidecar]

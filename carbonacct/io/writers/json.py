@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from ._base import Provenance, Tables, Units
+from ._base import Provenance, Tables, Units, schema_of
 
 
 def _plain(value: Any) -> Any:
@@ -46,6 +46,7 @@ def document(
     return {
         "provenance": provenance,
         "units": units,
+        "schema": schema_of(tables),
         "tables": {t: f.to_dicts() for t, f in tables.items()},
     }
 

@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import polars as pl
 
-from ._base import Provenance, Tables, Units
+from ._base import Provenance, Tables, Units, schema_of
 
 _BLOCK = 20_000  # rows formatted at a time
 _SAMPLE = 200  # rows looked at to size a column
@@ -257,6 +257,8 @@ def write_workbook(sheets: Mapping[str, pl.DataFrame], out: Path) -> Path:
 
 def write(tables: Tables, out: Path, units: Units, provenance: Provenance) -> list[Path]:
     unit_rows = [(t, c, u) for t, per in units.items() for c, u in per.items()]
+    # every column's dtype, so that carbonacct.read_result gives the frames back as written
+    dtype_rows = [(t, c, d) for t, per in schema_of(tables).items() for c, d in per.items()]
     prov = [
         (k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str))
         for k, v in provenance.items()
@@ -264,6 +266,7 @@ def write(tables: Tables, out: Path, units: Units, provenance: Provenance) -> li
     sheets = {
         **tables,
         "units": pl.DataFrame(unit_rows, schema=["table", "column", "unit"], orient="row"),
+        "columns": pl.DataFrame(dtype_rows, schema=["table", "column", "dtype"], orient="row"),
         "provenance": pl.DataFrame(prov, schema=["key", "value"], orient="row"),
     }
     return [write_workbook(sheets, out)]

@@ -1,0 +1,779 @@
+"""The fast path for the common large input: typed Parquet of interval readings.
+
+Where it applies — Parquet files (one or a data set) with naive typed
+timestamps, numeric values and string (or dictionary) key columns, interval
+readings only, no period column — the readings are not run through the
+polars plan: each row group is read by pyarrow with the key columns as
+dictionary codes and reduced with numpy to runs of equal (firm, period, key,
+row check). The runs sum to exactly the ``groups`` table of
+:func:`carbonacct.readings.aggregate_readings` (same groups, sums and row
+counts), in one pass.
+
+Duplicates are found by an *order screen* in the same loop: among the rows
+that can be duplicates (row checks passed, meter given), a meter whose
+timestamps strictly increase and that forms one contiguous run has none.
+Equal neighbours are the only candidates; they are resolved exactly by
+:func:`carbonacct._duplicates.duplicate_codes` on that tiny table. Meters that
+fail the screen (out of order, or in several places) go through the same
+bucketed hash, restricted to those meters. The same loop gives the
+interval-label detection (first and last time) and, per meter, the first and
+last reading, count and step of :func:`carbonacct.completeness.meter_gaps`;
+meters with irregular steps or duplicates are measured by ``meter_gaps``
+itself.
+
+Anything else (CSV, Excel, registers, text values or times, time zones in
+the data, grouping by extra columns) returns None and the polars path runs.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from carbonacct import _screen
+from carbonacct._timeparse import label_table, label_warning, year_sub
+from carbonacct.completeness import meter_gaps
+from carbonacct.io._tables import Part, Source
+from carbonacct.readings import (
+    KEY_COLUMNS,
+    MAX_VALUE,
+    REASON_CODES,
+    ReadingOptions,
+    Scan,
+    _key_table,
+    _layout,
+    _register_aliases,
+    _row_reason,
+    _with_duplicates,
+    normalise,
+)
+
+__all__ = ["FastScan", "try_fast"]
+
+_DAY = 86_400_000_000  # microseconds
+_EPOCH_DAY0 = (_dt.date(1899, 12, 31) - _dt.date(1970, 1, 1)).days  # LUT starts a day early
+_NDAYS = (_dt.date(2200, 1, 1) - _dt.date(1899, 12, 31)).days
+_STRINGS = ("firm_id", "meter_id", *KEY_COLUMNS)
+_NUMERIC = {
+    "int8": "i1",
+    "int16": "i2",
+    "int32": "i4",
+    "int64": "i8",
+    "uint8": "u1",
+    "uint16": "u2",
+    "uint32": "u4",
+    "uint64": "u8",
+    "float": "f4",
+    "double": "f8",
+}
+_TS_SCALE = {"s": 1_000_000, "ms": 1_000, "us": 1, "ns": -1_000}
+_R = REASON_CODES
+
+
+class _NotFast(Exception):
+    """The data turned out not to suit the fast path (registers, unsorted keys)."""
+
+
+@dataclass
+class FastScan(Scan):
+    """A scan whose completeness per meter the kernel measured."""
+
+    gaps: pl.DataFrame | None = None
+
+
+@dataclass
+class _Chunk:
+    """One row group reduced: runs, meter runs, candidate rows and dictionaries."""
+
+    part: int
+    first_row: int  # row_nr of the row group's first row
+    dicts: dict[str, list[str]]
+    runs: dict[str, np.ndarray]
+    meters: dict[str, np.ndarray]
+    rows: dict[str, np.ndarray]  # candidates and meter-run edges
+    candidates: np.ndarray
+    ts_min: int | None
+    ts_max: int | None
+    times: dict[str, np.ndarray]  # per meter, first and last valid time (interval labels)
+    unmetered: int  # accepted rows without a meter id (completeness per firm and carrier)
+
+
+def _lut(period: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per day from 1899-12-31: period code (year*16 + sub) and whether it starts a period."""
+    days = np.arange(_NDAYS, dtype="int64") + _EPOCH_DAY0
+    dates = days.astype("datetime64[D]")
+    year = dates.astype("datetime64[Y]").astype("int64") + 1970
+    month = dates.astype("datetime64[M]").astype("int64") % 12 + 1
+    first = dates == dates.astype("datetime64[M]").astype("datetime64[D]")
+    if period == "year":
+        sub, first = np.zeros_like(month), first & (month == 1)
+    elif period == "quarter":
+        sub, first = (month - 1) // 3 + 1, first & ((month - 1) % 3 == 0)
+    else:
+        sub = month
+    return (year * 16 + sub).astype("int32"), first
+
+
+def _previous(code: pl.Expr, period: str) -> pl.Expr:
+    """The period before a period code (an interval ending at its first instant belongs there)."""
+    year, sub = code // 16, code % 16
+    if period == "year":
+        return (year - 1) * 16
+    last = 4 if period == "quarter" else 12
+    return pl.when(sub == 1).then((year - 1) * 16 + last).otherwise(code - 1)
+
+
+# -- applicability -------------------------------------------------------------------------
+
+
+def _files(part: Part) -> list[str]:
+    return list(part.files) if part.files else [part.label]
+
+
+def _fits(schema: Any) -> dict[str, bool] | None:
+    """Which string columns are dictionary-typed, if a file's columns suit the kernel, else None."""
+    import pyarrow as pa
+
+    names = set(schema.names)
+    if not {"firm_id", "carrier", "unit", "value", "timestamp"} <= names or "period" in names:
+        return None
+    ts, value = schema.field("timestamp").type, schema.field("value").type
+    if not pa.types.is_timestamp(ts) or ts.tz is not None:
+        return None
+    if str(value) not in _NUMERIC:
+        return None
+    dict_typed = {}
+    for c in _STRINGS:
+        if c not in names:
+            continue
+        t = schema.field(c).type
+        is_dict = pa.types.is_dictionary(t)
+        inner = t.value_type if is_dict else t
+        if not (pa.types.is_string(inner) or pa.types.is_large_string(inner)):
+            return None
+        dict_typed[c] = is_dict
+    return dict_typed
+
+
+def _plan(parts: Sequence[Part], by: tuple[str, ...]) -> tuple[list[Any], bool] | None:
+    """(file, row group, part index, first row_nr) for every row group, and whether firm_id is
+    stripped (a dictionary column is, as polars reads it as a category); None if not applicable."""
+    if by or not parts:
+        return None
+    import pyarrow.parquet as pq
+
+    tasks, offset, layouts = [], 0, set()
+    for p, part in enumerate(parts):
+        if part.format != "parquet":
+            return None
+        lazy_names = set(part.frame.collect_schema().names())
+        for name in _files(part):
+            meta = pq.ParquetFile(name)
+            schema = meta.schema_arrow
+            fits = _fits(schema)
+            # column names must be the library's own (no header mapping in between)
+            if fits is None or not set(fits) | {"value", "timestamp"} <= lazy_names:
+                return None
+            layouts.add(tuple(sorted(fits.items())))
+            for g in range(meta.metadata.num_row_groups):
+                tasks.append((name, g, p, offset + 1))
+                offset += meta.metadata.row_group(g).num_rows
+    if len(layouts) != 1 or offset != sum(p.rows for p in parts):
+        return None
+    return tasks, dict(layouts.pop())["firm_id"]
+
+
+# -- one row group ---------------------------------------------------------------------------
+
+
+def _np(arr: Any, dtype: str) -> np.ndarray:
+    """A primitive Arrow array's values as numpy, zero-copy (nulls hold arbitrary values)."""
+    size = np.dtype(dtype).itemsize
+    return np.frombuffer(arr.buffers()[1], dtype=dtype, count=len(arr), offset=arr.offset * size)
+
+
+def _valid(arr: Any) -> np.ndarray | None:
+    """The validity of an Arrow array as booleans, or None when it has no nulls."""
+    if arr.null_count == 0:
+        return None
+    bits = np.unpackbits(np.frombuffer(arr.buffers()[0], dtype="u1"), bitorder="little")
+    return bits[arr.offset : arr.offset + len(arr)].astype(bool)
+
+
+def _codes(col: Any, strip: bool, seen: dict[str, int]) -> np.ndarray:
+    """Per row, a code into ``seen`` (normalised text: stripped, empty is null); -1 for null."""
+    out = []
+    for chunk in col.chunks:
+        if not hasattr(chunk, "indices"):
+            chunk = chunk.dictionary_encode()
+        words = chunk.dictionary.to_pylist()
+        remap = np.full(len(words) + 1, -1, dtype="int32")
+        for i, word in enumerate(words):
+            text = word.strip() if strip and word is not None else word
+            if text:
+                remap[i] = seen.setdefault(text, len(seen))
+        idx = chunk.indices
+        codes = remap[_np(idx, _NUMERIC[str(idx.type)])]
+        valid = _valid(idx)
+        if valid is not None:
+            codes = np.where(valid, codes, -1)
+        out.append(codes)
+    return np.concatenate(out) if len(out) != 1 else out[0]
+
+
+def _column(col: Any, kind: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """(values, validity) of the timestamp [µs] or value [float64] column."""
+    vals, valid = [], []
+    for chunk in col.chunks:
+        if kind == "ts":
+            raw = _np(chunk, "i8")
+            scale = _TS_SCALE[chunk.type.unit]
+            v = raw * scale if scale > 0 else raw // -scale
+        else:
+            v = _np(chunk, _NUMERIC[str(chunk.type)]).astype("f8", copy=False)
+        ok = _valid(chunk)
+        vals.append(v)
+        valid.append(np.ones(len(v), bool) if ok is None else ok)
+    values = np.concatenate(vals) if len(vals) != 1 else vals[0]
+    mask = np.concatenate(valid) if len(valid) != 1 else valid[0]
+    return values, None if mask.all() else mask
+
+
+def _reasons(codes: dict[str, np.ndarray], v: np.ndarray, vok: Any, tok: Any, ok_day: Any):
+    """Row reason codes (0: passed), the first failing check winning, as in ``_row_reason``
+    (the smallest code of the checks that fail)."""
+    reason = np.full(len(v), 255, dtype="u1")
+    firm = codes["firm_id"]
+
+    def fail(mask: Any, name: str) -> None:
+        np.minimum(reason, np.where(mask, np.uint8(_R[name]), np.uint8(255)), out=reason)
+
+    fail(v < 0, "negative_value")
+    if not ok_day.all():
+        fail(~ok_day, "bad_timestamp")
+    if tok is not None:
+        fail(~tok, "missing_time")
+    fail(np.abs(v) >= MAX_VALUE, "implausible_value")
+    finite = np.isfinite(v)
+    if not finite.all():
+        fail(~finite, "not_a_number")
+    if vok is not None:
+        fail(~vok, "missing_value")
+    nofirm = firm < 0
+    if nofirm.any():
+        fail(nofirm, "missing_firm_id")
+        if vok is not None and tok is not None:
+            empty = nofirm & (codes["carrier"] < 0) & (codes["unit"] < 0) & ~vok & ~tok
+            fail(empty, "empty_row")
+    reason[reason == 255] = 0
+    return reason
+
+
+def _meter_times(meter: np.ndarray, ts: np.ndarray, ok_day: np.ndarray) -> dict[str, np.ndarray]:
+    """Per meter code: the first and last valid time of any row (for the per-meter label)."""
+    m, t = (meter, ts) if ok_day.all() else (meter[ok_day], ts[ok_day])
+    if not len(m):
+        return {"meter_id": m[:0], "first": t[:0], "last": t[:0]}
+    starts = np.concatenate(([0], np.flatnonzero(m[1:] != m[:-1]) + 1))
+    code, lo, hi = m[starts], np.minimum.reduceat(t, starts), np.maximum.reduceat(t, starts)
+    named = code >= 0
+    code, lo, hi = code[named], lo[named], hi[named]
+    size = int(code.max()) + 1 if len(code) else 0
+    first = np.full(size, np.iinfo("int64").max)
+    last = np.full(size, np.iinfo("int64").min)
+    np.minimum.at(first, code, lo)
+    np.maximum.at(last, code, hi)
+    seen = first <= last
+    return {
+        "meter_id": np.flatnonzero(seen).astype("int32"),
+        "first": first[seen],
+        "last": last[seen],
+    }
+
+
+def _meter_runs(
+    firm: np.ndarray, meter: np.ndarray, ts: np.ndarray, k: np.ndarray
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Runs of one (firm, meter) among the rows ``k`` that can be duplicates, and candidate rows.
+
+    Per run: its first and last row and time, row count and the smallest and
+    largest step (a step of 0 is a pair of candidates, below 0 a descent).
+    """
+    idx = np.flatnonzero(k)
+    f, m, t = firm[idx], meter[idx], ts[idx]
+    same = (f[1:] == f[:-1]) & (m[1:] == m[:-1])
+    dt = t[1:] - t[:-1]
+    starts = np.concatenate(([0], np.flatnonzero(~same) + 1)) if len(idx) else idx[:0]
+    ends = np.concatenate((starts[1:], [len(idx)] if len(idx) else [])).astype("int64")
+    count = ends - starts
+    big = np.iinfo("int64").max
+    dmin, dpos = np.full(len(starts), big), np.full(len(starts), big)
+    dmax = np.full(len(starts), np.iinfo("int64").min)
+    nzero, npos = np.zeros(len(starts), "int64"), np.zeros(len(starts), "int64")
+    multi = count > 1
+    if multi.any():
+        inner = dt[same]
+        offsets = np.concatenate(([0], np.cumsum(count - 1)[:-1]))[multi]
+        dmin[multi] = np.minimum.reduceat(inner, offsets)
+        dmax[multi] = np.maximum.reduceat(inner, offsets)
+        dpos[multi] = np.minimum.reduceat(np.where(inner > 0, inner, big), offsets)
+        at = inner == np.repeat(dpos[multi], count[multi] - 1)
+        npos[multi] = np.add.reduceat(at.astype("int64"), offsets)
+        nzero[multi] = np.add.reduceat((inner == 0).astype("int64"), offsets)
+    candidates = idx[:0]
+    if (dmin == 0).any():
+        e = np.flatnonzero(same & (dt == 0))
+        candidates = np.unique(np.concatenate((idx[e], idx[e + 1])))
+    runs = {
+        "firm_id": f[starts],
+        "meter_id": m[starts],
+        "first_nr": idx[starts],
+        "last_nr": idx[ends - 1],
+        "first_ts": t[starts],
+        "last_ts": t[ends - 1],
+        "count": count,
+        "dmin": dmin,
+        "dmax": dmax,
+        "dpos": dpos,
+        "npos": npos,
+        "nzero": nzero,
+    }
+    return runs, candidates
+
+
+@dataclass
+class _Read:
+    """One row group as numpy: string codes, value, time, row reason and the run word."""
+
+    n: int
+    present: list[str]
+    dicts: dict[str, list[str]]
+    codes: dict[str, np.ndarray]
+    v: np.ndarray
+    ts: np.ndarray
+    ok_day: np.ndarray
+    reason: np.ndarray
+    word: np.ndarray
+
+    @property
+    def k(self) -> np.ndarray:
+        """The rows that can be duplicates: row checks passed, meter given."""
+        return (self.reason == 0) & (self.codes["meter_id"] >= 0)
+
+
+def _read(task: tuple[str, int, int, int], strip_firm: bool, lut: Any) -> _Read:
+    """Read one row group with the key columns as dictionary codes (pyarrow and numpy release
+    the GIL, so two row groups are read at a time)."""
+    import pyarrow.parquet as pq
+
+    path, group, _, _ = task
+    present = [c for c in _STRINGS if c in pq.read_schema(path).names]
+    pf = pq.ParquetFile(path, read_dictionary=present)
+    table = pf.read_row_group(group, columns=[*present, "value", "timestamp"])
+    return _computed(table, present, strip_firm, lut)
+
+
+def _computed(table: Any, present: list[str], strip_firm: bool, lut: Any) -> _Read:
+    """Codes, values, times, row reasons and run words of an Arrow table of readings."""
+    n = table.num_rows
+    dicts: dict[str, list[str]] = {}
+    codes: dict[str, np.ndarray] = {}
+    for c in _STRINGS:
+        seen: dict[str, int] = {}
+        codes[c] = (
+            _codes(table[c], strip_firm or c != "firm_id", seen)
+            if c in present
+            else np.full(n, -1, dtype="int32")
+        )
+        dicts[c] = list(seen)
+    if any(w.lower() in _register_aliases() for w in dicts["kind"]):
+        raise _NotFast("register readings")
+    v, vok = _column(table["value"], "value")
+    if vok is not None:
+        v = np.where(vok, v, 0.0)
+    ts, tok = _column(table["timestamp"], "ts")
+    codes_lut, first_lut = lut
+    day = ts // _DAY - _EPOCH_DAY0
+    ok_day = (day >= 1) & (day < _NDAYS) & (tok if tok is not None else True)
+    day = np.where(ok_day, day, 0)
+    period = np.where(ok_day, codes_lut[day], -1)
+    edge = ok_day & first_lut[day] & (ts % _DAY == 0)
+    reason = _reasons(codes, v, vok, tok, ok_day)
+    has_ts = tok if tok is not None else np.ones(n, bool)
+    word = (period.astype("int64") + 1) << 16 | reason.astype("int64") << 8
+    word |= has_ts.astype("int64") << 1 | edge.astype("int64")
+    return _Read(n, present, dicts, codes, v, ts, ok_day, reason, word)
+
+
+def _rows(r: _Read, at: np.ndarray, first_row: int) -> dict[str, np.ndarray]:
+    """The rows ``at`` as the small tables take them (codes, row_nr, time, value, word)."""
+    rows = {c: r.codes[c][at] for c in _STRINGS}
+    return rows | {"row_nr": at + first_row, "_ts": r.ts[at], "_v": r.v[at], "word": r.word[at]}
+
+
+#: Above this many runs in a row group, runs of one group are added up before they are kept.
+_COMPACT = 4096
+
+
+def _compact(runs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The runs of each distinct (firm, keys, word) added up, in the order of the rows (so the
+    sums are the same from run to run)."""
+    names = ["firm_id", *KEY_COLUMNS, "word"]
+    table = np.empty(len(runs["word"]), dtype=[(c, runs[c].dtype) for c in names])
+    for c in names:
+        table[c] = runs[c]
+    keys, first, inverse = np.unique(table, return_index=True, return_inverse=True)
+    out = {c: keys[c] for c in names}
+    out["_sum"] = np.bincount(inverse, weights=runs["_sum"], minlength=len(keys))
+    out["rows"] = np.bincount(inverse, weights=runs["rows"], minlength=len(keys)).astype("int64")
+    order = np.argsort(first, kind="stable")
+    return {c: a[order] for c, a in out.items()}
+
+
+def _scan(task: tuple[str, int, int, int], strip_firm: bool, lut: Any) -> _Chunk:
+    """Read one row group and reduce it to runs, meter runs and candidate rows."""
+    r = _read(task, strip_firm, lut)
+    n, codes, word, first_row = r.n, r.codes, r.word, task[3]
+    change = np.empty(n, bool)
+    change[:1] = True
+    change[1:] = word[1:] != word[:-1]
+    for c in ("firm_id", *KEY_COLUMNS):
+        if c in r.present:
+            change[1:] |= codes[c][1:] != codes[c][:-1]
+    starts = np.flatnonzero(change)
+    runs = {c: codes[c][starts] for c in ("firm_id", *KEY_COLUMNS)}
+    runs["word"] = word[starts]
+    runs["_sum"] = np.add.reduceat(r.v, starts) if n else r.v
+    runs["rows"] = np.diff(np.append(starts, n))
+    if len(starts) > _COMPACT:  # rejected rows scattered through the data: one run per group
+        runs = _compact(runs)
+    meters, candidates = _meter_runs(codes["firm_id"], codes["meter_id"], r.ts, r.k)
+    if n > 50_000 and len(meters["count"]) > n // 8:
+        raise _NotFast("rows not grouped by meter and time")
+    keep = np.unique(np.concatenate((candidates, meters["first_nr"], meters["last_nr"])))
+    meters["first_nr"] += first_row
+    meters["last_nr"] += first_row
+    valid_ts = r.ts[r.ok_day]
+    return _Chunk(
+        task[2],
+        first_row,
+        r.dicts,
+        runs,
+        meters,
+        _rows(r, keep, first_row),
+        candidates + first_row,
+        int(valid_ts.min()) if valid_ts.size else None,
+        int(valid_ts.max()) if valid_ts.size else None,
+        _meter_times(codes["meter_id"], r.ts, r.ok_day),
+        int(np.count_nonzero((r.reason == 0) & (codes["meter_id"] < 0))),
+    )
+
+
+@dataclass
+class _Fetched:
+    """Rows of one row group picked by their keys, for the small tables."""
+
+    part: int
+    dicts: dict[str, list[str]]
+    rows: dict[str, np.ndarray]
+
+
+def _fetch(
+    task: tuple[str, int, int, int],
+    strip_firm: bool,
+    lut: Any,
+    keys: dict[Any, pl.DataFrame],
+) -> _Fetched | None:
+    """The rows of a row group that can be duplicates and whose (firm, meter[, time]) is in
+    ``keys``: the second, bounded look at the meters the order screen could not settle.
+
+    Only the firm, meter and time columns are read whole; the rest of the row group is read
+    for the few rows that match.
+    """
+    import pyarrow.parquet as pq
+
+    path, group, part, first_row = task
+    present = [c for c in _STRINGS if c in pq.read_schema(path).names]
+    pf = pq.ParquetFile(path, read_dictionary=present)
+    ids = [c for c in ("firm_id", "meter_id") if c in present]
+    head = pf.read_row_group(group, columns=[*ids, "timestamp"])
+    dicts: dict[str, dict[str, int]] = {c: {} for c in ("firm_id", "meter_id")}
+    codes = {c: _codes(head[c], strip_firm or c != "firm_id", dicts[c]) for c in ids}
+    mine = [keys[(m,)] for m in dicts["meter_id"] if (m,) in keys]  # keys by meter
+    if not mine or len(ids) < 2:
+        return None
+    local = (
+        pl.concat(mine)
+        .with_columns(
+            pl.col(c).replace_strict(dicts[c], default=-1, return_dtype=pl.Int32) for c in ids
+        )
+        .filter(pl.all_horizontal(pl.col(c) >= 0 for c in ids))
+    )
+    if local.is_empty():
+        return None
+    if "_ts" in local.columns:
+        ts = _column(head["timestamp"], "ts")[0]
+        wanted = np.unique(local["_ts"].to_numpy())
+        at = np.minimum(np.searchsorted(wanted, ts), len(wanted) - 1)
+        near = np.flatnonzero(wanted[at] == ts)
+        frame = pl.DataFrame({"i": near, "_ts": ts[near]})
+    else:
+        near = np.flatnonzero(np.isin(codes["meter_id"], local["meter_id"].to_numpy()))
+        frame = pl.DataFrame({"i": near})
+    frame = frame.with_columns(pl.Series(c, codes[c][near]) for c in ids)
+    picked = np.sort(frame.join(local, on=local.columns, how="semi")["i"].to_numpy())
+    if not len(picked):
+        return None
+    rest = [c for c in present if c not in ids]
+    table = pf.read_row_group(group, columns=[*rest, "value"]).take(picked)
+    for name, column in zip(head.column_names, head.take(picked).columns, strict=True):
+        table = table.append_column(name, column)
+    r = _computed(table, present, strip_firm, lut)
+    k = np.flatnonzero(r.k)
+    return _Fetched(part, r.dicts, _rows(r, k, 0) | {"row_nr": picked[k] + first_row})
+
+
+# -- merging the row groups ------------------------------------------------------------------
+
+
+def _text(codes: np.ndarray, words: list[str]) -> pl.Series:
+    """Codes back to text (-1: null)."""
+    table = pl.Series(values=[*words, None], dtype=pl.String)
+    return table.gather(np.where(codes < 0, len(words), codes))
+
+
+def _decoded(
+    chunks: Sequence[_Chunk | _Fetched], name: str, columns: Sequence[str]
+) -> pl.DataFrame:
+    """One table of every chunk's ``name`` arrays, code columns as text, with part and row_nr."""
+    frames = []
+    for ch in chunks:
+        arrays = getattr(ch, name)
+        cols = {c: _text(arrays[c], ch.dicts[c]) for c in columns}
+        cols |= {k: pl.Series(values=a) for k, a in arrays.items() if k not in columns}
+        frames.append(pl.DataFrame(cols).with_columns(pl.lit(ch.part, pl.Int32).alias("part")))
+    return pl.concat(frames, how="vertical")
+
+
+def _label(first: int | None, last: int | None, option: str) -> tuple[str, str]:
+    """The interval-label convention of a part, decided as ``readings._label_of`` does."""
+    if option != "auto":
+        return option, "given"
+    if first is None or last is None:
+        return "start", "no interval readings"
+    first_mid, last_mid = first % _DAY == 0, last % _DAY == 0
+    if last_mid and not first_mid:
+        return "end", "detected (data starts after 00:00 and ends at 00:00)"
+    if first_mid and not last_mid:
+        return "start", "detected (data starts at 00:00 and ends before 00:00)"
+    return "start", "assumed"
+
+
+def _periods(frame: pl.DataFrame, ends: set[int], period: str) -> pl.DataFrame:
+    """year, sub and the other group columns from a run word (period, reason, has_ts, edge)."""
+    word = pl.col("word")
+    code = word // 65536 - 1
+    edge = (word % 2 == 1) & pl.col("part").is_in(sorted(ends))
+    code = pl.when(edge).then(_previous(code, period)).otherwise(code)
+    reason = (word // 256 % 256).cast(pl.UInt8)
+    return frame.with_columns(
+        pl.when(code >= 0).then(code // 16).cast(pl.Int32).alias("year"),
+        # a row without a time: as the label table has a missing period (sub 0 for years)
+        pl.when(code >= 0)
+        .then(code % 16)
+        .when(pl.lit(period == "year"))
+        .then(0)
+        .cast(pl.Int8)
+        .alias("sub"),
+        (word // 2 % 2 == 1).alias("has_ts"),
+        pl.when(reason > 0).then(reason).alias("row_reason"),
+        pl.lit(None, dtype=pl.UInt8).alias("note"),
+    )
+
+
+def _book(runs: pl.DataFrame, dups: list[pl.DataFrame]) -> pl.DataFrame:
+    """The groups table: runs summed, each duplicate moved from its group to its reason's."""
+    from carbonacct.readings import GROUP_KEYS
+
+    cols = [*GROUP_KEYS, "_sum", "rows"]
+    frames = [runs.select(cols)]
+    for d in dups:
+        moved = d.select(
+            "firm_id",
+            "year",
+            "sub",
+            *KEY_COLUMNS,
+            "has_ts",
+            pl.col("_v").alias("_sum"),
+            pl.lit(1, dtype=pl.Int64).alias("rows"),
+            "code",
+        )
+        out = moved.with_columns(pl.col("code").alias("row_reason"))
+        back = moved.with_columns(
+            pl.lit(None, dtype=pl.UInt8).alias("row_reason"), -pl.col("_sum"), -pl.col("rows")
+        )
+        note = pl.lit(None, dtype=pl.UInt8).alias("note")
+        frames += [f.with_columns(note).select(cols) for f in (out, back)]
+    table = pl.concat([f.cast(frames[0].schema) for f in frames], how="vertical")
+    return (
+        table.group_by(GROUP_KEYS)
+        .agg(pl.col("_sum").sum(), pl.col("rows").sum())
+        .filter(pl.col("rows") > 0)
+        .with_columns(pl.col("rows").cast(pl.UInt32))
+    )
+
+
+def _reduce(tasks: list[Any], strip_firm: bool, period: str) -> list[_Chunk] | None:
+    """Every row group through the kernel, two at a time (pyarrow and numpy release the GIL)."""
+    lut = _lut(period)
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            return list(pool.map(lambda t: _scan(t, strip_firm, lut), tasks))
+    except _NotFast:
+        return None
+
+
+def try_fast(
+    parts: Sequence[Part], source: Source, options: ReadingOptions, by: tuple[str, ...] = ()
+) -> tuple[pl.DataFrame, FastScan] | None:
+    """The groups table (as ``aggregate_readings``) and the scan, with completeness; None if
+    the fast path does not apply to these parts."""
+    plan = _plan(parts, by) if not source.unread else None
+    chunks = _reduce(plan[0], plan[1], options.period) if plan else None
+    if chunks is None or plan is None:
+        return None
+    decided = [
+        _label(
+            min((c.ts_min for c in chunks if c.part == p and c.ts_min is not None), default=None),
+            max((c.ts_max for c in chunks if c.part == p and c.ts_max is not None), default=None),
+            options.interval_label,
+        )
+        for p in range(len(parts))
+    ]
+    if _meters_labelled_otherwise(chunks, decided):
+        return None  # a meter labelled the other way: the polars path shifts it on its own
+    scan = _lazy_scan(parts, options, decided)
+    scan.warnings += list(source.notes)
+    ends = {p for p, (label, _) in enumerate(decided) if label == "end"}
+    runs = _periods(_decoded(chunks, "runs", ("firm_id", *KEY_COLUMNS)), ends, options.period)
+    segs, per, seams = _screen.segments(_decoded(chunks, "meters", ("firm_id", "meter_id")))
+    strays = segs.filter(~pl.col("main"))  # short segments: their rows are all edges
+    named = set(seams) | {int(r) for c in chunks for r in c.candidates}
+    named |= set(strays["first_nr"].to_list()) | set(strays["last_nr"].to_list())
+    kept = _decoded(chunks, "rows", _STRINGS).filter(pl.col("row_nr").is_in(sorted(named)))
+    kept = _periods(kept, ends, options.period)
+    fetch = _fetcher(plan[0], plan[1], options.period, ends, kept.clear())
+    keys_of = (lambda distinct: _key_table(distinct, options)) if options.check_duplicates else None
+    if keys_of is None:
+        # nothing rejected: equal neighbours stay, so their meters are measured row by row
+        flat = pl.col("nzero") == 0
+        how = pl.when(flat).then(pl.col("how")).otherwise(pl.lit("hash"))
+        per = per.with_columns(how.alias("how"))
+    cands, hashed, held = _screen.duplicates(per, segs, kept, fetch, scan.rows, keys_of)
+    dups = [cands.filter(pl.col("code").is_not_null()), hashed]
+    codes = {r: c for d in dups for r, c in d.select("row_nr", "code").iter_rows()}
+    scan.rows = _with_duplicates(scan.rows, codes)
+    scan.gaps = _screen.completeness(per, segs, cands, held, fetch, scan.rows)
+    if any(c.unmetered for c in chunks):  # series of a firm's carrier without meter ids
+        unmetered = meter_gaps(scan.rows.filter(pl.col("meter_id").is_null()))
+        scan.gaps = pl.concat([scan.gaps, unmetered]).sort(_screen.PAIR)
+    return _book(runs, dups), scan
+
+
+def _fetcher(
+    tasks: list[Any], strip_firm: bool, period: str, ends: set[int], empty: pl.DataFrame
+) -> _screen.Fetch:
+    """Reads the rows of given keys again, only from the row groups that hold the given row
+    ranges (the main segments of the meters the screen could not settle)."""
+    starts = np.array([t[3] for t in tasks], dtype="int64")
+    stops = np.append(starts[1:], np.iinfo("int64").max)
+
+    def fetch(keys: pl.DataFrame, ranges: pl.DataFrame) -> pl.DataFrame:
+        lo, hi = ranges["first_nr"].to_numpy(), ranges["last_nr"].to_numpy()
+        order = np.argsort(lo)
+        lo, hi = lo[order], np.maximum.accumulate(hi[order])
+        # a row group [start, stop) is needed when some range starting before stop ends >= start
+        before = np.searchsorted(lo, stops, side="left")
+        needed = [t for t, b, s in zip(tasks, before, starts, strict=True) if b and hi[b - 1] >= s]
+        lut = _lut(period)
+        by_meter = keys.partition_by("meter_id", as_dict=True)
+        with ThreadPoolExecutor(2) as pool:
+            got = [f for f in pool.map(lambda t: _fetch(t, strip_firm, lut, by_meter), needed) if f]
+        if not got:
+            return empty
+        return _periods(_decoded(got, "rows", _STRINGS), ends, period)
+
+    return fetch
+
+
+def _meters_labelled_otherwise(chunks: Sequence[_Chunk], decided: list[Any]) -> bool:
+    """Whether a meter's own first and last times show the other interval label than its
+    part's (``readings._labels_of`` decides such meters one by one)."""
+    times = _decoded(chunks, "times", ("meter_id",))
+    if times.is_empty():
+        return False
+    per = times.group_by("part", "meter_id").agg(pl.col("first").min(), pl.col("last").max())
+    first_mid, last_mid = pl.col("first") % _DAY == 0, pl.col("last") % _DAY == 0
+    own = (
+        pl.when(last_mid & ~first_mid)
+        .then(pl.lit("end"))
+        .when(first_mid & ~last_mid)
+        .then(pl.lit("start"))
+    )
+    part_label = pl.col("part").replace_strict(
+        {p: label for p, (label, how) in enumerate(decided) if how != "given"},
+        default=None,
+        return_dtype=pl.String,
+    )
+    return bool(per.select((own != part_label).fill_null(False).any()).item())
+
+
+def _lazy_scan(parts: Sequence[Part], options: ReadingOptions, decided: list[Any]) -> FastScan:
+    """The rows as :func:`scan_readings` plans them for interval readings without periods,
+    without its pre-passes (the labels were decided by the kernel; nothing is a register)."""
+    frames, offset = [], 0
+    for part, (label, _) in zip(parts, decided, strict=True):
+        shift = pl.duration(microseconds=1 if label == "end" else 0)
+        lf = normalise(part, offset, options.timezone)
+        frames.append(lf.with_columns((pl.col("_ts") - shift).alias("_tp")))
+        offset += part.rows
+    lf = frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical")
+    empty = label_table(
+        pl.DataFrame({"period": [None]}, schema={"period": pl.String}), options.period
+    )
+    lf = lf.with_columns(
+        pl.lit(v, dtype=t).alias(c)
+        for c, v, t in zip(empty.columns, empty.row(0), empty.dtypes, strict=True)
+        if c != "period"
+    )
+    lf = lf.with_columns(
+        _row_reason(pl.col("_lgiven").fill_null(False), pl.col("_lrank"), options.period).alias(
+            "row_reason"
+        ),
+        pl.lit(None, dtype=pl.UInt8).alias("note"),
+        pl.lit(1, dtype=pl.UInt32).alias("_n"),
+    )
+    ts_year, ts_sub = year_sub(pl.col("_tp"), options.period)
+    has_time = pl.col("_tp").is_not_null()
+    rows = lf.with_columns(
+        pl.when(has_time).then(ts_year).otherwise(pl.col("_ly")).alias("year"),
+        pl.when(has_time).then(ts_sub).otherwise(pl.col("_lsub")).alias("sub"),
+    )
+    scan = FastScan(rows, _layout(parts))
+    _relabel(scan, parts, decided)
+    return scan
+
+
+def _relabel(scan: Scan, parts: Sequence[Part], decided: list[tuple[str, str]]) -> None:
+    """The labels and warnings as the polars path words them."""
+    scan.labels, said = {}, []
+    for part, (label, how) in zip(parts, decided, strict=True):
+        scan.labels[part.label] = f"{label} ({how})"
+        said += label_warning(part.label, label, how)
+    scan.warnings = said + scan.warnings

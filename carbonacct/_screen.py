@@ -1,0 +1,311 @@
+"""The order screen of the Parquet fast path: duplicates and completeness from meter runs.
+
+The kernel (:mod:`carbonacct._kernel`) reports, per row group, the runs of
+one (firm, meter) among the rows that can be duplicates (row checks passed,
+meter given): first and last row and time, rows, and the smallest, smallest
+positive and largest step between neighbours, with the count of zero steps.
+Here the runs are stitched across row groups into *segments* and each meter
+is judged:
+
+* one segment, steps all positive: no duplicates; completeness from the
+  first time, the step and the count when the step is regular;
+* one segment with zero steps: the equal neighbours are the candidates,
+  already in hand;
+* several segments, the longest strictly ordered: every duplicate involves a
+  row of the shorter segments (the *stragglers*, e.g. corrected readings
+  appended to the file), so their times are the candidate keys, read again
+  from the row groups that hold the main segments only (memory grows with
+  the stragglers, not the file);
+* anything else (a descent inside the main segment, long straggler
+  segments): every row of those meters read again the same way and resolved
+  by the bucketed hash of :mod:`carbonacct._duplicates`; when they hold more
+  than :data:`MAX_FETCHED` rows, the hash runs over the streamed input.
+
+Candidates are resolved exactly by :func:`carbonacct._duplicates.duplicate_codes`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import polars as pl
+
+from carbonacct._duplicates import duplicate_codes
+from carbonacct.completeness import _SCHEMA as _GAPS_SCHEMA
+from carbonacct.completeness import _human, meter_gaps
+from carbonacct.readings import KEY_COLUMNS, REASON_CODES
+
+__all__ = ["Fetch", "completeness", "duplicates", "segments"]
+
+PAIR = ["firm_id", "meter_id"]
+_MAX = np.iinfo("int64").max
+_COLS = ["row_nr", "firm_id", "meter_id", "_ts", "_lnorm", "_v", *KEY_COLUMNS]
+_GROUP = ["year", "sub", "has_ts"]
+
+
+def segments(meters: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[int]]:
+    """(segments, per meter, row numbers of equal times where a segment crosses a row group).
+
+    Per meter: ``runs`` (segments), the main (longest) segment's first time,
+    rows, steps and zero steps, and ``how``: ``clean``, ``stragglers`` or
+    ``hash``.
+    """
+    new = pl.any_horizontal(pl.col(c) != pl.col(c).shift() for c in PAIR).fill_null(True)
+    seam = pl.when(~pl.col("new")).then(pl.col("first_ts") - pl.col("last_ts").shift())
+    m = meters.with_columns(new.alias("new")).with_columns(
+        pl.col("new").cum_sum().alias("seg"),
+        seam.alias("seam"),
+        pl.col("last_nr").shift().alias("prev_nr"),
+    )
+    edges = m.filter(pl.col("seam") == 0)
+    positive = pl.when(pl.col("seam") > 0).then(pl.col("seam"))
+    m = m.with_columns(
+        pl.min_horizontal(pl.col("dpos").min().over("seg"), positive.min().over("seg")).alias("d")
+    )
+    segs = (
+        m.group_by("seg", maintain_order=True)
+        .agg(
+            *(pl.col(c).first() for c in (*PAIR, "first_nr", "first_ts", "d")),
+            pl.col("last_nr").last(),
+            pl.col("last_ts").last(),
+            pl.col("count").sum(),
+            pl.min_horizontal(pl.col("dmin").min(), pl.col("seam").min()).alias("dmin"),
+            (pl.col("nzero").sum() + (pl.col("seam") == 0).sum()).alias("nzero"),
+            (
+                pl.col("npos").filter(pl.col("dpos") == pl.col("d")).sum()
+                + (pl.col("seam") == pl.col("d")).sum()
+            ).alias("npos"),
+        )
+        .with_columns(
+            (pl.col("count").rank("ordinal", descending=True).over(PAIR) == 1).alias("main")
+        )
+    )
+    main = segs.filter("main").select(
+        *PAIR, "first_nr", "last_nr", "first_ts", "last_ts", "count", "dmin", "d", "npos", "nzero"
+    )
+    strays = (
+        segs.filter(~pl.col("main"))
+        .group_by(PAIR)
+        .agg((pl.col("count") > 2).any().alias("long"), pl.len().alias("strays"))
+    )
+    per = main.join(strays, on=PAIR, how="left").with_columns(
+        (pl.col("strays").fill_null(0) + 1).alias("runs"),
+        pl.when((pl.col("dmin") < 0) | pl.col("long").fill_null(False))
+        .then(pl.lit("hash"))
+        .when(pl.col("strays").is_not_null())
+        .then(pl.lit("stragglers"))
+        .otherwise(pl.lit("clean"))
+        .alias("how"),
+    )
+    return segs, per, edges["prev_nr"].to_list() + edges["first_nr"].to_list()
+
+
+#: Rows of one look at the unsettled meters: (keys, row ranges) -> rows as the kernel keeps them.
+Fetch = Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]
+
+
+def _as_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """Kernel rows in the form the duplicate check reads."""
+    return frame.with_columns(
+        pl.col("row_nr").cast(pl.UInt32),
+        pl.from_epoch("_ts", "us").alias("_ts"),
+        pl.lit(None, dtype=pl.String).alias("_lnorm"),
+    )
+
+
+#: Above this many rows, the meters out of order are checked by the bucketed hash over the
+#: streamed input instead of being read into memory.
+MAX_FETCHED = 2_000_000
+
+
+def _meter_rows(meters: pl.DataFrame, segs: pl.DataFrame, fetch: Fetch) -> pl.DataFrame | None:
+    """Every row of these meters that can be a duplicate (None: too many to hold)."""
+    mine = segs.join(meters, on=PAIR)
+    if mine["count"].sum() > MAX_FETCHED:
+        return None
+    return _as_rows(fetch(meters, mine.select("first_nr", "last_nr"))).select(*_COLS, *_GROUP)
+
+
+def duplicates(
+    per: pl.DataFrame,
+    segs: pl.DataFrame,
+    kernel_rows: pl.DataFrame,
+    fetch: Fetch,
+    rows: pl.LazyFrame,
+    keys_of: Callable[[pl.DataFrame], pl.DataFrame] | None,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(candidate rows with ``code``, null where kept; rows of hashed meters with ``code``;
+    the hashed meters' rows, for their completeness). Without ``keys_of`` (no duplicate
+    check) the same rows are gathered, for completeness, and nothing is rejected.
+
+    ``kernel_rows`` are the equal neighbours, seams and meter-run edges the
+    kernel kept, with the group columns. ``fetch`` reads again only the row
+    groups where the unsettled meters' main segments lie, and only the rows
+    asked for, so memory grows with the stragglers, not the file.
+    """
+    how = per.select(*PAIR, "how")
+    inner = _as_rows(kernel_rows.join(how, on=PAIR))
+    strays = segs.filter(~pl.col("main")).join(how, on=PAIR).filter(pl.col("how") == "stragglers")
+    keys = pl.concat(
+        [
+            strays.select(*PAIR, pl.col("first_ts").alias("_ts")),
+            strays.select(*PAIR, pl.col("last_ts").alias("_ts")),
+            inner.filter(pl.col("how") == "stragglers").select(*PAIR, pl.col("_ts").dt.epoch("us")),
+        ]
+    ).unique()
+    frames = [inner.filter(pl.col("how") == "clean").select(*_COLS, *_GROUP)]
+    if keys.height:
+        mains = per.filter(pl.col("how") == "stragglers").select("first_nr", "last_nr")
+        fetched = _as_rows(fetch(keys, mains))
+        known = inner.filter(pl.col("how") == "stragglers").join(
+            keys.with_columns(pl.from_epoch("_ts", "us")), on=[*PAIR, "_ts"], how="semi"
+        )
+        both = pl.concat([f.select(*_COLS, *_GROUP) for f in (fetched, known)], how="vertical")
+        frames.append(both.unique("row_nr", keep="first").sort("row_nr"))
+    cands = pl.concat([f.cast(frames[0].schema) for f in frames], how="vertical")
+    n = cands.height
+    codes = duplicate_codes(cands.lazy(), keys_of, REASON_CODES, n) if n and keys_of else {}
+    cands = cands.with_columns(_coded(codes))
+    hashed = per.filter(pl.col("how") == "hash").select(PAIR)
+    found = held = cands.clear()
+    if hashed.height:
+        all_rows = _meter_rows(hashed, segs, fetch)
+        if all_rows is None:
+            if keys_of:
+                found = _hashed_streaming(hashed, rows, keys_of, held)
+        else:
+            n = all_rows.height
+            codes = duplicate_codes(all_rows.lazy(), keys_of, REASON_CODES, n) if keys_of else {}
+            held = all_rows.with_columns(_coded(codes))
+            found = held.filter(pl.col("code").is_not_null())
+    return cands, found, held
+
+
+def _hashed_streaming(
+    hashed: pl.DataFrame,
+    rows: pl.LazyFrame,
+    keys_of: Callable[[pl.DataFrame], pl.DataFrame],
+    empty: pl.DataFrame,
+) -> pl.DataFrame:
+    """The bucketed hash over the streamed input, for more meters out of order than fit."""
+    ok = pl.col("row_reason").is_null() & pl.col("meter_id").is_not_null()
+    picked = rows.filter(ok).join(hashed.lazy(), on=PAIR, how="semi")
+    n = int(picked.select(pl.len()).collect(engine="streaming").item())
+    codes = duplicate_codes(picked, keys_of, REASON_CODES, n)
+    if not codes:
+        return empty
+    nrs = pl.Series(list(codes), dtype=pl.UInt32)
+    return (
+        rows.filter(pl.col("row_nr").is_in(nrs.implode()))
+        .select(*_COLS, *_GROUP)
+        .collect(engine="streaming")
+        .with_columns(_coded(codes))
+    )
+
+
+def _coded(codes: dict[int, int]) -> pl.Expr:
+    return pl.col("row_nr").replace_strict(codes, default=None, return_dtype=pl.UInt8).alias("code")
+
+
+def completeness(
+    per: pl.DataFrame,
+    segs: pl.DataFrame,
+    cands: pl.DataFrame,
+    held: pl.DataFrame,
+    fetch: Fetch,
+    rows: pl.LazyFrame,
+) -> pl.DataFrame:
+    """:func:`carbonacct.completeness.meter_gaps` from the screen; ``meter_gaps`` itself (one
+    filtered pass) for the meters the screen cannot settle.
+
+    A meter's main segment holds ``n`` distinct times from ``first_ts`` to
+    ``last_ts``, ``npos`` of its ``n - 1`` steps equal to its smallest
+    positive step ``d``. Duplicates resolved remove some times (all copies
+    rejected) and stragglers add some: each change alters at most two steps,
+    so ``d`` stays the most frequent step while ``npos - 2k`` exceeds the
+    other steps plus ``2k`` (k changes). Otherwise, or when the first or last
+    time is removed, or for hashed meters, ``meter_gaps`` decides.
+    """
+    in_main = pl.col("row_nr").is_between(pl.col("first_nr"), pl.col("last_nr"))
+    touched = (
+        cands.join(per.select(*PAIR, "first_nr", "last_nr"), on=PAIR)
+        .with_columns(pl.col("_ts").dt.epoch("us"))
+        .group_by(*PAIR, "_ts")
+        .agg(pl.col("code").is_null().any().alias("kept"), in_main.any().alias("main"))
+    )
+    removed, added = pl.col("main") & ~pl.col("kept"), ~pl.col("main") & pl.col("kept")
+    mods = touched.group_by(PAIR).agg(
+        removed.sum().alias("n_removed"),
+        added.sum().alias("n_added"),
+        pl.col("_ts").filter(added).min().alias("add_first"),
+        pl.col("_ts").filter(added).max().alias("add_last"),
+        pl.col("_ts").filter(removed).alias("gone"),
+    )
+    n = pl.col("count") - pl.col("nzero")
+    k = pl.col("n_removed").fill_null(0) + pl.col("n_added").fill_null(0)
+    ends_gone = pl.col("gone").list.contains(pl.col("first_ts")) | pl.col("gone").list.contains(
+        pl.col("last_ts")
+    )
+    majority = pl.col("npos") - 2 * k > (n - 1 - pl.col("npos")) + 2 * k
+    settled = (pl.col("how") != "hash") & (
+        ((n == 1) & (k == 0)) | ((n > 1) & majority & ~ends_gone.fill_null(False))
+    )
+    table = per.join(mods, on=PAIR, how="left").with_columns(settled.alias("settled"))
+    done = table.filter("settled").select(
+        *PAIR,
+        pl.min_horizontal("first_ts", "add_first").alias("first"),
+        pl.max_horizontal("last_ts", "add_last").alias("last"),
+        (n - pl.col("n_removed").fill_null(0) + pl.col("n_added").fill_null(0)).alias("present"),
+        pl.when(n > 1).then(pl.col("d")).alias("step"),
+    )
+    out = _format(done)
+    rest = table.filter(~pl.col("settled")).select(PAIR)
+    if rest.height:
+        out = pl.concat(
+            [out, _unsettled(rest, segs, held, cands, fetch, rows)], how="vertical_relaxed"
+        )
+    return (
+        out.with_columns((pl.col("expected") - pl.col("present")).clip(0).alias("missing"))
+        .cast(_GAPS_SCHEMA)  # type: ignore[arg-type]
+        .sort(PAIR)
+    )
+
+
+def _unsettled(
+    rest: pl.DataFrame,
+    segs: pl.DataFrame,
+    held: pl.DataFrame,
+    cands: pl.DataFrame,
+    fetch: Fetch,
+    rows: pl.LazyFrame,
+) -> pl.DataFrame:
+    """``meter_gaps`` of the meters the screen cannot settle, on their rows in hand (or read
+    again for them), else over the streamed input."""
+    have = held.join(rest, on=PAIR, how="semi").select(*_COLS, *_GROUP, "code")
+    missing = rest.join(have.select(PAIR).unique(), on=PAIR, how="anti")
+    more = _meter_rows(missing, segs, fetch) if missing.height else have.clear()
+    if more is None:
+        return meter_gaps(rows.join(rest.lazy(), on=PAIR, how="semi")).drop("missing")
+    if "code" not in more.columns:  # duplicates among them were settled with the candidates
+        more = more.join(cands.select("row_nr", "code"), on="row_nr", how="left")
+    table = pl.concat([have, more.select(have.columns)], how="vertical_relaxed")
+    picked = table.with_columns(
+        pl.col("code").alias("row_reason"), pl.lit(1, dtype=pl.UInt32).alias("_n")
+    )
+    return meter_gaps(picked.lazy()).drop("missing")
+
+
+def _format(table: pl.DataFrame) -> pl.DataFrame:
+    """Times as text, the step in words, readings expected, as ``meter_gaps`` words them."""
+    stamp = lambda c: pl.from_epoch(c, "us").dt.to_string("%Y-%m-%d %H:%M")  # noqa: E731
+    step = pl.col("step")
+    span = pl.col("last") - pl.col("first")
+    return table.select(
+        *PAIR,
+        stamp(pl.col("first")).alias("first"),
+        stamp(pl.col("last")).alias("last"),
+        _human(step // 1_000_000).alias("step"),
+        pl.when(step > 0).then(span // step + 1).otherwise(pl.col("present")).alias("expected"),
+        pl.col("present").cast(pl.Int64),
+    )

@@ -1,0 +1,143 @@
+"""Charts of the reports, drawn with matplotlib (Agg) and inlined as PNG.
+
+Chinese labels use the WenQuanYi Micro Hei font shipped with the package
+(Apache-2.0, see ``carbonacct/_fonts/NOTICE.txt``), so they render on machines
+without a CJK font. Year axes carry whole years only.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import polars as pl
+
+from carbonacct.pathways import required_value
+from carbonacct.vocabulary import label
+
+__all__ = ["chart_font", "green_chart", "pathway_chart", "product_chart", "stacked", "status_chart"]
+
+
+@cache
+def chart_font() -> Any:
+    """The CJK font for chart labels, registered with matplotlib once."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+
+    path = str(resources.files("carbonacct") / "_fonts" / "wqy-microhei.ttc")
+    font_manager.fontManager.addfont(path)
+    name = font_manager.FontProperties(fname=path).get_name()
+    matplotlib.rcParams["font.family"] = [name, "DejaVu Sans"]
+    matplotlib.rcParams["axes.unicode_minus"] = False
+    return font_manager.FontProperties(fname=path)
+
+
+def png(fig: Any) -> str:
+    """The figure as base64 PNG text (the figure is closed)."""
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def figure(title: str) -> tuple[Any, Any]:
+    chart_font()
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    ax.set_title(title)
+    return fig, ax
+
+
+def stacked(frame: pl.DataFrame, value: str, title: str, ylabel: str) -> str:
+    """Stacked bars of ``value`` by period, one colour per carrier."""
+    fig, ax = figure(title)
+    wide = frame.pivot(on="carrier", index="period", values=value, aggregate_function="sum").sort(
+        "period"
+    )
+    bottom = [0.0] * wide.height
+    for carrier in [c for c in wide.columns if c != "period"]:
+        heights = wide[carrier].fill_null(0.0).to_list()
+        ax.bar(wide["period"].to_list(), heights, bottom=bottom, label=carrier)
+        bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))  # outside: never over a bar
+    ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+    return png(fig)
+
+
+def pathway_chart(row: dict[str, Any], change: float, interp: str, lang: str) -> str:
+    """The trajectory a pathway requires from the base year, and the firm's two figures."""
+    from matplotlib.ticker import MaxNLocator
+
+    fig, ax = figure(f"{row['pathway']}: {label(row['metric'], lang)} ({row['unit']})")
+    years = list(range(int(row["base_year"]), int(row["target_year"]) + 1))
+    req = [
+        required_value(row["base_value"], change, row["base_year"], row["target_year"], y, interp)
+        for y in years
+    ]
+    ax.plot(years, req, "--", color="#555", label=label("required", lang))
+    ax.plot(
+        [row["base_year"], row["check_year"]],
+        [row["base_value"], row["actual"]],
+        "o-",
+        color="#e76f51",
+        label=label("actual", lang),
+    )
+    ax.axvline(row["target_year"], color="#999", linewidth=0.8)
+    ax.annotate(f"{label('target', lang)} {row['target_year']}", (row["target_year"], req[-1]))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole years on the axis
+    ax.legend(fontsize=8)
+    return png(fig)
+
+
+def product_chart(products: pl.DataFrame, lang: str) -> str:
+    fig, ax = figure(label("products", lang))
+    for i, r in enumerate(products.iter_rows(named=True)):
+        ax.plot([r["benchmark"], r["baseline"]], [i, i], color="#bbb", linewidth=6)
+        ax.plot([r["actual"]], [i], "o", color="#e76f51")
+        ax.annotate(
+            f"{r['actual']:g} {r['unit']} ({label(r['level'], lang)})",
+            (r["actual"], i + 0.15),
+            fontsize=8,
+        )
+    ax.set_yticks(range(products.height), products["product"].to_list())
+    return png(fig)
+
+
+def green_chart(green: Any, lang: str) -> str:
+    fig, ax = figure(f"{label('green_score', lang)}: {green.score_pct:.1f} %")
+    b = green.by_indicator
+    ax.barh(b["level1"].to_list(), b["max_points"].to_list(), color="#ddd", label="max")
+    ax.barh(b["level1"].to_list(), b["points"].to_list(), color="#2a9d8f", label="points")
+    ax.legend(fontsize=8)
+    return png(fig)
+
+
+def status_chart(by_sector: pl.DataFrame, statuses: list[str], lang: str) -> str:
+    fig, ax = figure(label("firms_by_status", lang))
+    left = [0] * by_sector.height
+    for status in statuses:
+        counts = by_sector[status].to_list()
+        ax.barh(by_sector["sector"].to_list(), counts, left=left, label=label(status, lang))
+        left = [a + b for a, b in zip(left, counts, strict=True)]
+    ax.legend(fontsize=8)
+    return png(fig)
+
+
+def share_chart(ps: pl.DataFrame, lang: str) -> str:
+    fig, ax = figure(label("share_at_benchmark", lang))
+    labels = [f"{a} {b}" for a, b in zip(ps["product"], ps["sector"], strict=True)]
+    ax.barh(labels, (ps["share_at_benchmark"] * 100).to_list(), color="#2a9d8f", label="%")
+    for i, target in enumerate(ps["target_share"].to_list()):
+        if target is not None:
+            ax.plot([target * 100], [i], "k|", markersize=18)
+    ax.legend(fontsize=8)
+    return png(fig)

@@ -1,0 +1,261 @@
+"""Self-contained HTML pages: a firm's report and a regulator's summary.
+
+Charts are inlined as PNG, so a file opens offline. Every number shown comes
+from the results passed in; each headline figure has a footnote naming the
+grade, document and clause of the factors behind it, and the provenance
+(factor sets, method, versions) closes the page. Words come from the
+vocabulary registry (:func:`carbonacct.vocabulary.label`), in English or Chinese.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import polars as pl
+
+from carbonacct.vocabulary import label
+
+from . import _charts
+from ._model import HEADLINE, ReportData, target_of
+from ._webfont import font_face
+
+__all__ = ["render_firm", "render_summary"]
+
+_CSS = """
+body{font-family:"carbonacct-cjk","Microsoft YaHei","PingFang SC",sans-serif;max-width:60rem;margin:2rem auto;color:#222}
+h1{font-size:1.5rem} h2{font-size:1.15rem;border-bottom:1px solid #ccc;margin-top:2rem}
+table{border-collapse:collapse;font-size:.8rem} td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:right}
+th{background:#f3f3f3} img{max-width:100%} .note{font-size:.75rem;color:#555} .kpi span{display:inline-block;
+margin-right:2rem} .kpi b{font-size:1.2rem}
+"""
+
+
+def _header(name: str, lang: str) -> str:
+    if name.endswith("_change_pct"):
+        return f"{_header(name.removesuffix('_change_pct'), lang)} {label('yoy', lang)} %"
+    return label(name, lang) if lang == "zh" else name
+
+
+def table(
+    frame: pl.DataFrame, lang: str = "en", digits: int = 4, marks: dict[str, int] | None = None
+) -> str:
+    """An HTML table; ``marks`` puts a footnote number on a column's header."""
+    marks = marks or {}
+    head = "".join(
+        f"<th>{html.escape(_header(c, lang))}"
+        + (f"<sup>[{marks[c]}]</sup>" if c in marks else "")
+        + "</th>"
+        for c in frame.columns
+    )
+    rows = []
+    for row in frame.iter_rows():
+        cells = []
+        for c, v in zip(frame.columns, row, strict=True):
+            if v is None:
+                text = ""
+            elif isinstance(v, float):
+                text = f"{v:.{digits}g}"
+            else:
+                text = label(v, lang) if lang == "zh" and c in ("status", "level") else str(v)
+            cells.append(f"<td>{html.escape(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def page(title: str, sections: Iterable[str], provenance: dict[str, Any], lang: str) -> str:
+    prov = "".join(
+        f"<li><b>{html.escape(k)}</b>: {html.escape(str(v))}</li>" for k, v in provenance.items()
+    )
+    body = (
+        f"<h1>{html.escape(title)}</h1>{''.join(sections)}"
+        f"<h2>{label('provenance', lang)}</h2><ul class='note'>{prov}</ul>"
+    )
+    text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", title + body)
+    return (
+        f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title><style>{font_face(text)}{_CSS}</style></head>"
+        f"<body>{body}</body></html>"
+    )
+
+
+def img(b64: str, alt: str) -> str:
+    return f"<img alt='{html.escape(alt)}' src='data:image/png;base64,{b64}'>"
+
+
+def _kpis(data: ReportData, marks: dict[str, int]) -> str:
+    """The latest year's figures, each with its footnote number."""
+    latest = data.years.tail(1).row(0, named=True)
+    spans = []
+    for name in HEADLINE:
+        value = latest.get(name)
+        if value is None:
+            continue
+        text = f"{value:,.1f}" if abs(value) >= 10 else f"{value:.4g}"
+        spans.append(
+            f"<span>{html.escape(label(name, data.lang) if data.lang == 'zh' else name)} "
+            f"<b data-value='{name}'>{text}</b><sup>[{marks[name]}]</sup></span>"
+        )
+    return f"<p class='kpi'>{latest['period']}: {''.join(spans)}</p>"
+
+
+def _energy_section(data: ReportData, marks: dict[str, int]) -> list[str]:
+    lang, t = data.lang, data.monthly
+    years = data.years
+    out = [f"<h2>{label('energy_and_co2', lang)}</h2>", _kpis(data, marks)]
+    out += [f"<h3>{label('by_year', lang)}</h3>", table(years, lang, marks=marks)]
+    if years.height < 2:
+        out.append(f"<p class='note'>{label('no_earlier_year', lang)}</p>")
+    out += [
+        img(
+            _charts.stacked(t, "energy_tce", label("energy_by_month", lang), "tce"),
+            "energy by carrier and month",
+        ),
+        img(
+            _charts.stacked(t, "co2_t", label("co2_by_month", lang), "tCO2"),
+            "CO2 by carrier and month",
+        ),
+    ]
+    return out
+
+
+def _pathway_section(data: ReportData) -> list[str]:
+    check, lang = data.check, data.lang
+    rows = check.results.filter(
+        (pl.col("firm_id") == data.firm_id)
+        & pl.col("required").is_not_null()
+        & pl.col("base_value").is_not_null()
+    )
+    out = []
+    for r in rows.iter_rows(named=True):
+        change, interp = target_of(check, r)
+        out += [
+            f"<h2>{label('pathway_section', lang)} {html.escape(r['pathway'])}: "
+            f"{html.escape(label(r['status'], lang))}</h2>",
+            img(_charts.pathway_chart(r, change, interp, lang), f"{r['pathway']} trajectory"),
+            f"<p class='note'>{html.escape(r['rule'] or '')}; "
+            f"{html.escape(r['source_ref'] or '')}</p>",
+        ]
+    return out
+
+
+def _product_section(data: ReportData) -> list[str]:
+    p = data.check.products.filter(
+        (pl.col("firm_id") == data.firm_id)
+        & pl.col("actual").is_not_null()
+        & pl.col("level").is_not_null()
+    )
+    if p.height == 0:
+        return []
+    columns = ("product", "actual", "unit", "benchmark", "baseline", "level", "gb_grade", "status")
+    return [
+        f"<h2>{label('products', data.lang)}</h2>",
+        img(_charts.product_chart(p, data.lang), "products against benchmark and baseline"),
+        table(p.select(columns), data.lang),
+    ]
+
+
+def _green_section(data: ReportData) -> list[str]:
+    green, lang = data.green, data.lang
+    verdict = green.verdict or label("score_only", lang)
+    return [
+        f"<h2>{label('green_factory', lang)} ({html.escape(green.model)}): "
+        f"{html.escape(str(verdict))}</h2>",
+        img(_charts.green_chart(green, lang), "green-factory score by indicator"),
+        table(
+            green.gap.head(8).select("item_id", "name", "points", "max_points", "points_available"),
+            lang,
+        ),
+    ]
+
+
+def _quality_section(data: ReportData) -> list[str]:
+    fp, lang = data.footprint, data.lang
+    columns = ("factor", "carrier", "scope", "value", "unit", "factor_set", "grade", "clause")
+    return [
+        f"<h2>{label('quality', lang)}</h2>"
+        f"<p>{html.escape(fp.quality.summary()).replace(chr(10), '<br>')}</p>",
+        f"<h3>{label('factors', lang)}</h3>",
+        table(fp.factors_used.select(columns), lang),
+    ]
+
+
+def render_firm(data: ReportData) -> str:
+    """The HTML page of a firm's :class:`ReportData`."""
+    lang = data.lang
+    marks = {name: i for i, name in enumerate(data.notes, start=1)}
+    sections = _energy_section(data, marks)
+    if data.check is not None:
+        sections += _pathway_section(data) + _product_section(data)
+    if data.green is not None:
+        sections += _green_section(data)
+    sections += _quality_section(data)
+    sections.append(
+        f"<h2>{label('notes', lang)}</h2><ol class='note'>"
+        + "".join(f"<li>{html.escape(n)}</li>" for n in data.notes.values())
+        + "</ol>"
+    )
+    prov = data.footprint.provenance
+    record = {
+        "firm_id": data.firm_id,
+        "factor sets": ", ".join(prov["factor_sets"]),
+        "method": prov["method"]["label"],
+        "carbonacct": prov["carbonacct"],
+    }
+    if "config" in prov:
+        record["config"] = prov["config"]
+    if data.check is not None:
+        record["pathways"] = ", ".join(data.check.provenance["pathways"])
+    if data.green is not None:
+        record["green-factory model"] = data.green.provenance["model"]
+    title = f"{data.name or data.firm_id} — {label('report_title', lang)}"
+    return page(title, sections, record, lang)
+
+
+def render_summary(check: Any, *, lang: str = "en", top: int = 20) -> str:
+    """A regulator's summary of a batch check."""
+    s = check.summary
+    statuses = [
+        c
+        for c in ("breach", "off_track", "insufficient_data", "on_track", "not_covered")
+        if c in s.columns
+    ]
+    by_sector = s.group_by("sector").agg(pl.col(statuses).sum()).sort("sector")
+    total = int(s["firms"].sum())
+    kpis = "".join(
+        f"<span>{html.escape(label(st, lang))} <b data-value='{st}'>{int(s[st].sum()):,}</b></span>"
+        for st in statuses
+    )
+    sections = [
+        f"<h2>{label('status_section', lang)}</h2><p class='kpi'><span>{label('firms', lang)} "
+        f"<b data-value='firms'>{total:,}</b></span>{kpis}</p>",
+        img(_charts.status_chart(by_sector, statuses, lang), "firms by status and sector"),
+        table(s, lang),
+    ]
+    ps = check.product_summary
+    if ps.height:
+        levels = (
+            check.products.group_by("product", "level")
+            .agg(pl.len().alias("firms"))
+            .sort("product", "level")
+        )
+        sections += [
+            f"<h2>{label('products', lang)}</h2>",
+            img(_charts.share_chart(ps, lang), "share at benchmark"),
+            table(ps.drop("target_source", "basis"), lang),
+            table(levels, lang),
+        ]
+    title = label("top_exceptions", lang)
+    sections += [
+        f"<h2>{title} ({check.exceptions.height})</h2>",
+        table(check.exceptions.head(top), lang),
+    ]
+    record = {
+        "year": check.provenance["year"],
+        "pathways": ", ".join(check.provenance["pathways"]),
+        "benchmarks": ", ".join(check.provenance["benchmarks"]),
+        **({"config": check.provenance["config"]} if "config" in check.provenance else {}),
+    }
+    return page(f"carbonacct — {label('summary_title', lang)}", sections, record, lang)
