@@ -11,6 +11,7 @@ import polars as pl
 from carbonacct.io import write_result
 from carbonacct.provenance import Provenance
 from carbonacct.quality import QualityReport
+from carbonacct.sectors._tables import half_up
 
 __all__ = ["SectorResult"]
 
@@ -61,13 +62,25 @@ class SectorResult:
     rejects: pl.DataFrame
     provenance: Provenance
 
-    def total(self, period: str, name: str = "co2_t", *, figure: str = "reported") -> float:
-        """One total of one period (``"2025"``, ``"2025-03"``), summed over firms."""
+    def total(self, period: str, name: str = "co2_t", *, figure: str = "reported") -> float | None:
+        """One total of one period (``"2025"``, ``"2025-03"``), summed over firms.
+
+        An intensity is the firms' emissions over their output, ``None`` when a firm of the
+        period has no intensity (no product output): never a sum of ratios.
+        """
         rows = self.totals.filter((pl.col("period") == period) & (pl.col("figure") == figure))
         if not rows.height:
             raise KeyError(
                 f"no period {period!r}; periods: {self.totals['period'].unique().to_list()}"
             )
+        if name not in rows.columns:
+            raise KeyError(f"no total {name!r}; totals: {rows.columns}")
+        if name.startswith("intensity_"):
+            if rows[name].null_count():
+                return None
+            total = "co2e_t" if "co2e_t" in rows.columns else "co2_t"
+            value = float(rows[total].sum()) / float(rows["product_t"].sum())
+            return half_up(value, 4) if figure == "reported" else value
         return float(rows[name].sum())
 
     def tables(self) -> dict[str, pl.DataFrame]:

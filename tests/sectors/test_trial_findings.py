@@ -175,3 +175,24 @@ def test_finding_9_a_partial_year_says_the_months_it_covers() -> None:
         "months only (column months)"
         for w in r.quality.warnings
     )
+
+
+def test_finding_11_total_of_a_missing_intensity_is_none_and_of_two_firms_a_ratio() -> None:
+    r = _steel("steel_no_crude_in_march_gbk.csv")
+    assert r.total("2025-03", "intensity_tco2_per_t") is None  # was a bare TypeError
+    assert r.total("2025-01", "intensity_tco2_per_t") == 1.7003
+    rec = pl.concat(
+        [
+            _long(
+                ("电极", "process", "", "quantity", 100, "t"),
+                ("粗钢", "product_output", "", "quantity", 1000, "t"),
+            ),
+            _long(
+                ("电极", "process", "", "quantity", 300, "t"),
+                ("粗钢", "product_output", "", "quantity", 1000, "t"),
+            ),
+        ]
+    ).with_columns(pl.Series("firm_id", ["A", "A", "B", "B"]))
+    two = account_record(rec, method="steel-cets-2024", oxidation="none")
+    # (100 + 300) × 3.663 / (1 000 + 1 000) = 0.7326, not the sum 0.3663 + 1.0989
+    assert two.total("2025-01", "intensity_tco2_per_t") == 0.7326
