@@ -200,6 +200,7 @@ def period_tables(
             totals = method.totals(dict(zip(part["source"], part[col], strict=True)))
             if figure == "reported" and decimals >= 0:
                 totals = {k: round(v, decimals) for k, v in totals.items()}
+            totals = {k: v + 0.0 for k, v in totals.items()}  # no −0.0 where nothing is deducted
             # A method whose total is CO2e (aluminium: PFC) gives it as co2e_t; a year
             # missing a month's output has no like-for-like ratio.
             total = totals["co2e_t"] if "co2e_t" in totals else totals["co2_t"]

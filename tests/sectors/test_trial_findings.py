@@ -196,3 +196,15 @@ def test_finding_11_total_of_a_missing_intensity_is_none_and_of_two_firms_a_rati
     two = account_record(rec, method="steel-cets-2024", oxidation="none")
     # (100 + 300) × 3.663 / (1 000 + 1 000) = 0.7326, not the sum 0.3663 + 1.0989
     assert two.total("2025-01", "intensity_tco2_per_t") == 0.7326
+
+
+def test_finding_13_no_carbon_products_is_zero_not_negative_zero() -> None:
+    import math
+
+    rec = _long(
+        ("电极", "process", "", "quantity", 100, "t"),
+        ("粗钢", "product_output", "", "quantity", 1000, "t"),
+    )
+    r = account_record(rec, method="steel-cets-2024", oxidation="none")
+    for value in r.totals["co2_carbon_products_t"]:
+        assert value == 0.0 and math.copysign(1.0, value) == 1.0
