@@ -208,3 +208,26 @@ def test_finding_13_no_carbon_products_is_zero_not_negative_zero() -> None:
     r = account_record(rec, method="steel-cets-2024", oxidation="none")
     for value in r.totals["co2_carbon_products_t"]:
         assert value == 0.0 and math.copysign(1.0, value) == 1.0
+
+
+def test_finding_10_duplicates_name_the_rows_and_values_that_collided() -> None:
+    r = _steel("steel_limestone_twice_in_january_gbk.csv", strict=False)
+    reasons = set(r.rejects["reject_reason"])
+    (reason,) = reasons
+    assert reason.endswith(
+        "rows 17, 92 of "
+        + str(FIXTURES / "steel_limestone_twice_in_january_gbk.csv")
+        + " give 30,120.00 and 29000"
+    )
+    summary = r.quality.summary()
+    assert not any(line.rstrip().endswith(":") for line in summary.splitlines())
+
+
+def test_finding_10_values_under_another_process_tag_say_the_tags_differ() -> None:
+    from carbonacct.errors import RejectedRowsError
+
+    with pytest.raises(
+        RejectedRowsError,
+        match=r"under process ''; its quantity is under process 'ironmaking': the process \(工序\) tags differ",
+    ):
+        _steel("steel_coke_params_without_process_gbk.csv")
