@@ -231,3 +231,10 @@ def test_finding_10_values_under_another_process_tag_say_the_tags_differ() -> No
         match=r"under process ''; its quantity is under process 'ironmaking': the process \(工序\) tags differ",
     ):
         _steel("steel_coke_params_without_process_gbk.csv")
+
+
+def test_finding_16_the_readme_grades_the_steel_rounding_profile() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    steel = readme[readme.index("E = fuel (S-1") : readme.index("Shipped defaults (`steel")]
+    text = " ".join(steel.split())
+    assert "secondary (1)" in text and "`full_precision` rows" in text
