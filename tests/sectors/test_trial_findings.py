@@ -77,6 +77,10 @@ def _long(*rows: tuple[str, str, str, str, float, str], month: str = "2025-01") 
     )
 
 
+def _run(*rows: tuple[str, str, str, str, float, str]):  # type: ignore[no-untyped-def]
+    return account_record(_long(*rows), method="steel-cets-2024", oxidation="none")
+
+
 def test_finding_4_measured_elemental_carbon_wins_and_ncv_cc_are_listed_not_dropped() -> None:
     r = account_record(
         FIXTURES / "steel_coke_carbon_measured_gbk.csv",
@@ -96,12 +100,11 @@ def test_finding_4_measured_elemental_carbon_wins_and_ncv_cc_are_listed_not_drop
 
 
 def test_finding_4_a_parameter_the_method_does_not_use_is_flagged() -> None:
-    rec = _long(
+    r = _run(
         ("电极", "process", "炼钢", "quantity", 355, "t"),
         ("电极", "process", "炼钢", "ash_content", 0.3, "%"),
         ("粗钢", "product_output", "炼钢", "quantity", 10000, "t"),
     )
-    r = account_record(rec, method="steel-cets-2024", oxidation="none")
     (reason,) = r.rejects.filter(pl.col("parameter") == "ash_content")["reject_reason"]
     assert "not used by this method" in reason
     assert (r.quality.rows_in, r.quality.rows_accounted, r.quality.rows_rejected) == (3, 2, 1)
@@ -143,12 +146,11 @@ def test_finding_5_a_process_without_its_own_values_is_named() -> None:
 
 
 def test_finding_12_an_oxidation_rate_under_oxidation_none_is_noted_not_applied() -> None:
-    rec = _long(
+    r = _run(
         ("焦炭", "fuel", "炼铁", "quantity", 1000, "t"),
         ("焦炭", "fuel", "炼铁", "oxidation_rate", 98, "%"),
         ("粗钢", "product_output", "炼钢", "quantity", 10000, "t"),
     )
-    r = account_record(rec, method="steel-cets-2024", oxidation="none")
     (reason,) = r.rejects.filter(pl.col("parameter") == "oxidation_rate")["reject_reason"]
     assert reason == "given but not applied (oxidation none)"
     # 1 000 t × 28.435 GJ/t × 0.02942 tC/GJ × 44/12 (the shipped coke values), no × 0.98
@@ -201,11 +203,10 @@ def test_finding_11_total_of_a_missing_intensity_is_none_and_of_two_firms_a_rati
 def test_finding_13_no_carbon_products_is_zero_not_negative_zero() -> None:
     import math
 
-    rec = _long(
+    r = _run(
         ("电极", "process", "", "quantity", 100, "t"),
         ("粗钢", "product_output", "", "quantity", 1000, "t"),
     )
-    r = account_record(rec, method="steel-cets-2024", oxidation="none")
     for value in r.totals["co2_carbon_products_t"]:
         assert value == 0.0 and math.copysign(1.0, value) == 1.0
 
@@ -238,3 +239,14 @@ def test_finding_16_the_readme_grades_the_steel_rounding_profile() -> None:
     steel = readme[readme.index("E = fuel (S-1") : readme.index("Shipped defaults (`steel")]
     text = " ".join(steel.split())
     assert "secondary (1)" in text and "`full_precision` rows" in text
+
+
+def test_finding_14_electricity_is_an_auxiliary_amount_not_a_zero_source() -> None:
+    r = _run(
+        ("电极", "process", "炼钢", "quantity", 100, "t"),
+        ("电力", "electricity", "炼钢", "quantity", 5000, "MWh"),
+        ("粗钢", "product_output", "炼钢", "quantity", 1000, "t"),
+    )
+    assert set(r.by_source["source"]) == {"process"}
+    assert set(r.by_process["source"]) == {"process"}
+    assert _reported(r, "2025-01")["electricity_in_MWh"] == 5000

@@ -73,10 +73,8 @@ _SOURCE = {
     "fuel": "combustion",
     "process": "process",
     "carbon_product": "carbon_products",
-    "electricity": "electricity",
-    "heat": "heat",
-    "electricity_export": "electricity_export",
-    "heat_export": "heat_export",
+    # electricity and heat are auxiliary amounts (totals' *_MWh, *_GJ), outside the ETS total:
+    # no emission source of their own
 }
 
 
