@@ -375,12 +375,23 @@ def declared_keys(keys: pl.DataFrame, declared: Declared) -> pl.DataFrame:
     from carbonacct.units import conversion_factor, resolve_unit
 
     table = {r["key"]: r for r in declared.table.iter_rows(named=True)}
+    _check_fuels_out(keys, set(table))
     updates = []
     for row in keys.iter_rows(named=True):
         d = table.get(fold_name(row["raw_carrier"] or "")) if row["raw_carrier"] else None
         if d is None:
             updates.append(row | {"_declared": None})
             continue
+        if d["category"] == "process" and row["flow_n"] == "out":
+            raise InputError(
+                f"readings: process material {d['carrier']!r} with flow 'out': a process material "
+                "is consumed (flow in); carbon leaving in a product is declared with category "
+                "carbon_product in the materials. Correct the flow or the declaration.",
+                column="flow",
+                value=row["raw_flow"],
+                file=None,
+                row=None,
+            )
         factor, r_unit = None, None
         try:
             factor = conversion_factor(resolve_unit(row["raw_unit"]).canonical, d["pint_unit"])
@@ -410,6 +421,30 @@ def declared_keys(keys: pl.DataFrame, declared: Declared) -> pl.DataFrame:
             }
         )
     return pl.DataFrame(updates, schema=keys.schema | {"_declared": pl.String})
+
+
+def _check_fuels_out(keys: pl.DataFrame, declared: set[str]) -> None:
+    """A shipped fuel only ever delivered out is a by-product leaving, not fuel sold on: netting it
+    against combustion gives negative CO2 and energy, so it is refused with what to do."""
+    from carbonacct.energy import FUEL_CATEGORIES
+
+    fuels = keys.filter(pl.col("category").is_in(FUEL_CATEGORIES))
+    bought = set(fuels.filter(pl.col("flow_n") != "out")["carrier"].to_list())
+    for row in fuels.filter(pl.col("flow_n") == "out").iter_rows(named=True):
+        if row["carrier"] in bought or fold_name(row["raw_carrier"] or "") in declared:
+            continue
+        raise InputError(
+            f"readings: fuel {row['raw_carrier']!r} ({row['carrier']}) is only delivered out "
+            "(flow=out) and never read coming in: flow=out nets fuel sold on against fuel bought "
+            "in, so alone it gives negative combustion CO2 and energy. A by-product leaving "
+            "with its carbon (焦油, 粗苯) is declared in the materials with category "
+            "carbon_product and its emission_factor or carbon_content; fuel sold on needs its "
+            "flow-in readings too.",
+            column="flow",
+            value=row["raw_flow"],
+            file=None,
+            row=None,
+        )
 
 
 def declared_constants(keys: pl.DataFrame, declared: Declared) -> pl.DataFrame:

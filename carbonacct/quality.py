@@ -51,7 +51,8 @@ class QualityReport:
             f"{self.rows_rejected}" + ("" if self.balanced else "  (NOT BALANCED)"),
         ]
         for reason, n in sorted(self.rejected_by_reason.items(), key=lambda kv: -kv[1]):
-            lines.append(f"  rejected {n:>10}  {reason}: {REJECT_REASONS.get(reason, '')}")
+            why = REJECT_REASONS.get(reason)
+            lines.append(f"  rejected {n:>10}  {reason}" + (f": {why}" if why else ""))
         for note, n in sorted(self.notes.items()):
             lines.append(f"  note     {n:>10}  {note}")
         lines.extend(f"  warning: {w}" for w in self.warnings)

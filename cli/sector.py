@@ -5,13 +5,14 @@ from __future__ import annotations
 import click
 import polars as pl
 
-from carbonacct.sectors import account_record, record_methods
+from carbonacct.sectors import SectorResult, account_record, record_methods
 
-from ._output import emit, format_option
+from ._output import emit, emit_result, format_option
 
 _SHOWN = (
     "firm_id",
     "period",
+    "months",
     "co2_combustion_t",
     "co2_process_t",
     "co2_carbon_products_t",
@@ -112,11 +113,22 @@ def sector(
     if output:
         for p in r.write(output):
             click.echo(f"wrote {p}", err=True)
-    if fmt != "table":
-        emit(r.totals, fmt)
+    if fmt != "table":  # the same content as -o x.json / -o x.csv writes
+        emit_result(_WrittenAs(r), fmt)
     else:
         emit(_as_reported(r.totals), fmt, title=f"{method}: reported figures")
     click.echo(r.quality.summary(), err=True)
+
+
+class _WrittenAs:
+    """A sector result as its writer sees it: -o x.csv holds the totals, x.json every table."""
+
+    def __init__(self, result: SectorResult) -> None:
+        self.provenance = result.provenance
+        self._tables = result.tables()
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        return self._tables
 
 
 def _choices(pairs: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
@@ -136,7 +148,7 @@ def _as_reported(totals: pl.DataFrame) -> pl.DataFrame:
     """The reported rows with their printed decimals: tCO2 to 0.01, intensity to 0.0001."""
     reported = totals.filter(pl.col("figure") == "reported")
     shown = [c for c in _SHOWN if c in reported.columns]
-    return reported.select(shown).with_columns(_fixed(c) for c in shown[2:])
+    return reported.select(shown).with_columns(_fixed(c) for c in shown if c.endswith("_t"))
 
 
 def _fixed(column: str) -> pl.Expr:

@@ -28,7 +28,7 @@ def test_example_workbook_through_the_cli(capsys: pytest.CaptureFixture[str]) ->
         capsys, "sector", str(RECORD), *AL, "--choice", "gwp_set=AR5", "--format", "json"
     )
     assert code == 0, err
-    rows = {(r["period"], r["figure"]): r for r in json.loads(out)}
+    rows = {(r["period"], r["figure"]): r for r in json.loads(out)["tables"]["totals"]}
     march = rows[("2025-03", "reported")]
     # 15 010 t net anode × (1 − 1.85 % − 0.42 %) × 44/12 = 15 010 × 0.9773 × 3.666667 = 53 787.33
     assert 15_010 * (1 - 0.0185 - 0.0042) * 44 / 12 == pytest.approx(53_787.33, abs=0.005)

@@ -156,7 +156,9 @@ def test_cli_example(tmp_path: Path) -> None:
     assert book.exists()
     code, out, _ = _cli(*args, "--format", "json")
     march = [
-        r for r in json.loads(out) if r["period"] == "2025-03" and r["figure"] == "full_precision"
+        r
+        for r in json.loads(out)["tables"]["totals"]
+        if r["period"] == "2025-03" and r["figure"] == "full_precision"
     ]
     assert march[0]["co2_direct_t"] == pytest.approx(3623.105908, abs=1e-6)
 

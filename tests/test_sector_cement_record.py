@@ -35,7 +35,7 @@ def without(tmp_path: Path, *parameters: str) -> Path:
 def test_example_record_through_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "sector", str(RECORD), *MEE, "--format", "json")
     assert code == 0, err
-    rows = {(r["period"], r["figure"]): r for r in json.loads(out)}
+    rows = {(r["period"], r["figure"]): r for r in json.loads(out)["tables"]["totals"]}
     march = rows[("2025-03", "reported")]
     # C-2 烟煤: 18 650 t × 22.315 GJ/t × 0.02618 tC/GJ × 0.99 × 44/12 = 39 550.50
     # C-2 柴油: 38.5 t × 42.652 × 0.0202 × 0.98 × 44/12                  =    119.19

@@ -126,7 +126,7 @@ def test_cli_example_from_the_workbook(capsys: pytest.CaptureFixture[str]) -> No
     except SystemExit as exc:
         assert not exc.code
     out, err = capsys.readouterr()
-    rows = {(r["period"], r["figure"]): r for r in json.loads(out)}
+    rows = {(r["period"], r["figure"]): r for r in json.loads(out)["tables"]["totals"]}
     march = rows[("2025-03", "full_precision")]
     # process: 21 056 tC × 44/12 + 81.34 + 12 243 = 77 205.333… + 12 324.34 = 89 529.673…
     assert march["co2_process_t"] == pytest.approx(21_056 * C + 81.34 + 12_243)

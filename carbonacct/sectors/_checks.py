@@ -162,10 +162,30 @@ def _with_units(rows: pl.DataFrame, per_material: dict[str, str], steam: bool) -
     units = _unit_table(valid, ("parameter", "unit", "_per"), _parameter).drop("_label")
     others = others.join(units, on=["parameter", "unit", "_per"], how="left", nulls_equal=True)
     rows = pl.concat([quantity, others.select(quantity.columns)]).sort("table", "row")
-    rows = _reject(rows, pl.col("_uerr").is_not_null(), pl.col("_uerr"))
+    rows = _process_hint(rows, quantity)
     return rows.with_columns(
         (pl.col("value") * pl.col("_factor")).alias("value"), pl.col("_per").alias("per")
     ).drop("_uerr", "_factor", "_per")
+
+
+def _process_hint(rows: pl.DataFrame, quantity: pl.DataFrame) -> pl.DataFrame:
+    """The unit error, saying so when the line's quantity is there under another process tag."""
+    other = [k for k in KEYS if k != "process"]
+    tags = (
+        quantity.filter(pl.col("_per").is_not_null())
+        .group_by(other)
+        .agg(pl.col("process").unique().sort().str.join("', '").alias("_tags"))
+    )
+    rows = rows.join(tags, on=other, how="left", nulls_equal=True)
+    hint = pl.format(
+        "no quantity for this material and month under process '{}'; its quantity is under "
+        "process '{}': the process (工序) tags differ; give every row of a line the same process",
+        pl.col("process"),
+        pl.col("_tags"),
+    )
+    lacks = pl.col("_uerr").str.contains("no quantity for this material and month", literal=True)
+    why = pl.when(lacks & pl.col("_tags").is_not_null()).then(hint).otherwise(pl.col("_uerr"))
+    return _reject(rows, pl.col("_uerr").is_not_null(), why).drop("_tags")
 
 
 def checked_rows(
@@ -198,5 +218,12 @@ def checked_rows(
     )
     live = pl.col("reject_reason").is_null()
     dup = pl.when(live).then(pl.len().over([*KEYS, "parameter", live])).otherwise(1) > 1
-    rows = _reject(rows, dup, "duplicate (month, process, material, parameter)")
+    group = [*KEYS, "parameter", live]
+    collided = pl.format(
+        "duplicate (month, process, material, parameter): rows {} of {} give {}",
+        pl.col("row").cast(pl.String).str.join(", ").over(group),
+        pl.col("table"),
+        pl.col("value_text").fill_null("<blank>").str.join(" and ").over(group),
+    )
+    rows = _reject(rows, dup, collided)
     return _with_units(rows, per_material, _takes_steam(method))

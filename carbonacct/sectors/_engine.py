@@ -14,7 +14,8 @@ import polars as pl
 
 from carbonacct.errors import InputError, RejectedRowsError
 from carbonacct.quality import QualityReport
-from carbonacct.sectors._checks import checked_rows, line_categories
+from carbonacct.sectors._checks import KEYS, checked_rows, line_categories
+from carbonacct.sectors._notices import notices
 from carbonacct.sectors._protocol import RecordMethod, RecordOptions
 from carbonacct.sectors._provenance import sector_provenance
 from carbonacct.sectors._record import read_record
@@ -99,8 +100,9 @@ def account_record(
     rows, resolved = _resolved(rows, m, options, mats, defaults, strict, src.name)
     rejects = rows.filter(pl.col("reject_reason").is_not_null())
     lines = _computed(resolved.lines, m, options, profile)
-    tables = period_tables(lines, m, product_amounts(lines, m, defaults), profile.line_decimals)
-    quality = _quality(rows, rejects)
+    products = product_amounts(lines, m, defaults)
+    tables = period_tables(lines, m, products, profile.line_decimals)
+    quality = _quality(rows, rejects, notices(lines, products, resolved.parameters))
     inputs = {"record": src, "materials": msrc}
     prov = sector_provenance(
         m, options, profile, defaults, resolved.parameters, mats, inputs, quality
@@ -130,7 +132,19 @@ def _resolved(
         if strict:
             raise missing_error(resolved.missing, method)
         rows = _reject_missing(rows, resolved.missing)
-    return rows, resolved
+    return _flag_unused(rows, resolved.unused), resolved
+
+
+def _flag_unused(rows: pl.DataFrame, unused: list[dict[str, Any]]) -> pl.DataFrame:
+    """Record values the chosen formula does not use: listed in rejects with why, not accounted."""
+    if not unused:
+        return rows
+    keys = [*KEYS, "parameter"]
+    flags = pl.DataFrame(unused, schema={**{k: pl.String for k in keys}, "_unused": pl.String})
+    rows = rows.join(flags, on=keys, how="left", nulls_equal=True)
+    return rows.with_columns(pl.coalesce("reject_reason", "_unused").alias("reject_reason")).drop(
+        "_unused"
+    )
 
 
 def _defaults(options: RecordOptions, method: RecordMethod) -> DefaultSet | None:
@@ -212,10 +226,11 @@ def _computed(
     return full.with_columns(co2.alias("co2_reported_t"))
 
 
-def _quality(rows: pl.DataFrame, rejects: pl.DataFrame) -> QualityReport:
+def _quality(rows: pl.DataFrame, rejects: pl.DataFrame, extra: list[str]) -> QualityReport:
     """Counts of the record's values: a long row is one value, a wide row one per parameter."""
     reasons = rejects.group_by("reject_reason").len().iter_rows()
     warnings = [f"{rejects.height} record value(s) rejected: see rejects"] if rejects.height else []
+    warnings += extra
     rows_in = rows.select("table", "row").n_unique()
     if rows_in != rows.height:
         warnings.append(

@@ -373,7 +373,9 @@ class ParameterSet:
     sets of a category in order of preference; the engine uses the first set
     the user's values (record, materials) complete, else the first one the
     default set completes, else raises naming the parameters still missing of
-    the first set, the material, the month and ``clause``.
+    the first set, the material, the month and ``clause``. A set marked
+    ``when_given`` (a guideline's "where X is measured" route) comes first
+    whenever the user's own values complete it.
 
     Examples
     --------
@@ -386,6 +388,7 @@ class ParameterSet:
     parameters: tuple[str, ...]
     clause: str
     formula: str = ""
+    when_given: bool = False
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,8 @@ LONG_COLUMNS = {
 
 _KEYS = ("firm_id", "month", "year", "process", "material", "category", "unit", "how", "evidence")
 _NO_VALUE = "<no value in any parameter column>"
-# (the table reader writes "ncv (GJ/t)" as "ncv_(GJ/t)": the underscore before the unit is a space)
-_HEADER_UNIT = re.compile(r"^(.*?)[\s_]*[\(\[（【]\s*(.+?)\s*[\)\]）】]\s*$")
+# the shared reader folds a header's spaces to "_": ``ncv (GJ/t)`` arrives as ``ncv_(gj/t)``
+_HEADER_UNIT = re.compile(r"^(.*?)[\s_]*[\(\[（【][\s_]*(.+?)[\s_]*[\)\]）】][\s_]*$")
 
 
 def _fold(text: str) -> str:
@@ -122,6 +122,8 @@ def _melt(frame: pl.DataFrame) -> pl.DataFrame:
         name, header_unit = (m.group(1), m.group(2)) if m else (column, None)
         parameter = _lookup(PARAMETER_NAMES, name)
         if parameter is None:
+            if header_unit is not None:
+                raise _unknown_header(column)
             continue
         unit_col = f"{parameter}_unit" if f"{parameter}_unit" in frame.columns else None
         if header_unit is not None:
@@ -160,6 +162,20 @@ def _melt(frame: pl.DataFrame) -> pl.DataFrame:
         pl.lit(None, dtype=pl.String).alias("unit"),
     )
     return pl.concat([long, blank], how="vertical_relaxed").sort("table", "row")
+
+
+def _unknown_header(column: str) -> Exception:
+    """A header with a unit names a value: it is never dropped unread."""
+    from carbonacct.errors import InputError
+
+    return InputError(
+        f"The record's column {column!r} carries a unit but names no parameter this engine reads "
+        "(quantity/消耗量, ncv/低位发热量, carbon_content/单位热值含碳量, emission_factor/排放因子 "
+        "...): rename it to one of them, or drop the column.",
+        file=None,
+        row=1,
+        column=column,
+    )
 
 
 def _text(frame: pl.DataFrame, column: str) -> pl.Series:

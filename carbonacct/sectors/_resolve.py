@@ -50,6 +50,8 @@ class Resolved:
     lines: pl.DataFrame
     parameters: pl.DataFrame
     missing: list[dict[str, Any]]
+    #: record values of accounted lines that the chosen formula does not use: KEYS, parameter, why
+    unused: list[dict[str, Any]]
 
 
 def _record_values(rows: pl.DataFrame) -> dict[tuple[Any, ...], dict[str, Value]]:
@@ -104,8 +106,9 @@ def _choose(
     sets: tuple[ParameterSet, ...], own: Mapping[str, Value], defaults: Mapping[str, Value]
 ) -> tuple[ParameterSet | None, dict[str, Value], list[str]]:
     """The parameter set used, its values, and (when none is complete) what the first lacks."""
-    for pool in (own, {**defaults, **own}):
-        for ps in sets:
+    preferred = tuple(ps for ps in sets if ps.when_given)
+    for pool, order in ((own, (*preferred, *sets)), ({**defaults, **own}, sets)):
+        for ps in order:
             needed = ("quantity", *ps.parameters)
             if all(p in pool for p in needed):
                 return ps, {p: pool[p] for p in needed}, []
@@ -137,7 +140,7 @@ def resolve_lines(
             pl.col("carrier").replace_strict(folds, return_dtype=pl.String).alias("_fold")
         )
     record = _record_values(rows)
-    lines, table, missing = [], [], []
+    lines, table, missing, unused = [], [], [], []
     firsts = rows.group_by(KEYS, maintain_order=True).agg(pl.col("per").drop_nulls().first())
     for line in firsts.iter_rows(named=True):
         key = tuple(line[k] for k in KEYS)
@@ -163,6 +166,7 @@ def resolve_lines(
                 month=line["month"],
             )
         table += _table_rows(line, per, values, [])
+        unused += _unused(line, record.get(key, {}), chosen, sets, method, options)
         lines.append(
             {
                 **{k: line[k] for k in LINE_KEYS},
@@ -174,7 +178,34 @@ def resolve_lines(
                 **{f"{p}_source": v.source for p, v in values.items()},
             }
         )
-    return Resolved(_lines_frame(lines), _parameter_frame(table), missing)
+    return Resolved(_lines_frame(lines), _parameter_frame(table), missing, unused)
+
+
+def _unused(
+    line: Mapping[str, Any],
+    given: Mapping[str, Value],
+    chosen: ParameterSet,
+    sets: tuple[ParameterSet, ...],
+    method: RecordMethod,
+    options: RecordOptions,
+) -> list[dict[str, Any]]:
+    """The record's values of a line its chosen formula leaves out, each with why (never dropped)."""
+    used = {"quantity", *chosen.parameters}
+    out = []
+    for p in given:
+        if p in used:
+            continue
+        if p == "oxidation_rate" and options.oxidation != "applied":
+            why = f"given but not applied (oxidation {options.oxidation or 'not chosen'})"
+        elif any(p in ps.parameters for ps in sets):
+            why = (
+                f"not used: the line is accounted by {chosen.clause} ({chosen.name}"
+                f"{', measured values given' if chosen.when_given else ''}), which does not use it"
+            )
+        else:
+            why = f"not used by this method ({method.id}) for a {line['category']} line"
+        out.append({**{k: line[k] for k in KEYS}, "parameter": p, "_unused": why})
+    return out
 
 
 def _where(line: Mapping[str, Any]) -> str:

@@ -12,6 +12,7 @@ from carbonacct.errors import UnknownPeriodError
 from carbonacct.io import write_result
 from carbonacct.provenance import Provenance
 from carbonacct.quality import QualityReport
+from carbonacct.sectors._tables import half_up
 
 __all__ = ["SectorResult"]
 
@@ -27,7 +28,9 @@ class SectorResult:
         row per ``figure`` (``reported``: lines rounded by the method's
         profile, then summed; ``full_precision``): the method's totals
         (``co2_combustion_t``, ``co2_process_t``, ``co2_carbon_products_t``,
-        ``co2_t`` …) [tCO2], ``product_t`` and ``intensity_tco2_per_t``, and
+        ``co2_t`` …) [tCO2], ``product_t``, ``months`` (the months a row
+        sums: 1, or the months of the record in that year) and
+        ``intensity_tco2_per_t``, and
         auxiliary amounts (``electricity_in_MWh`` …).
     by_source : polars.DataFrame
         Per firm, period and emission source: ``co2_t`` and ``co2_reported_t``
@@ -60,8 +63,12 @@ class SectorResult:
     rejects: pl.DataFrame
     provenance: Provenance
 
-    def total(self, period: str, name: str = "co2_t", *, figure: str = "reported") -> float:
-        """One total of one period (``"2025"``, ``"2025-03"``), summed over firms."""
+    def total(self, period: str, name: str = "co2_t", *, figure: str = "reported") -> float | None:
+        """One total of one period (``"2025"``, ``"2025-03"``), summed over firms.
+
+        An intensity is the firms' emissions over their output, ``None`` when a firm of the
+        period has no intensity (no product output): never a sum of ratios.
+        """
         rows = self.totals.filter((pl.col("period") == period) & (pl.col("figure") == figure))
         if not rows.height:
             periods = sorted(self.totals["period"].unique().to_list())
@@ -71,6 +78,14 @@ class SectorResult:
                 period=period,
                 periods=periods,
             )
+        if name not in rows.columns:
+            raise KeyError(f"no total {name!r}; totals: {rows.columns}")
+        if name.startswith("intensity_"):
+            if rows[name].null_count():
+                return None
+            total = "co2e_t" if "co2e_t" in rows.columns else "co2_t"
+            value = float(rows[total].sum()) / float(rows["product_t"].sum())
+            return half_up(value, 4) if figure == "reported" else value
         return float(rows[name].sum())
 
     def tables(self) -> dict[str, pl.DataFrame]:

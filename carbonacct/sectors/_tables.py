@@ -16,7 +16,14 @@ import polars as pl
 from carbonacct.sectors._protocol import PARAMETERS, RecordMethod
 from carbonacct.sectors._sets import DefaultSet, RoundingProfile, fold
 
-__all__ = ["half_up", "period_tables", "product_amounts", "rounded_inputs"]
+__all__ = [
+    "half_up",
+    "months_covered",
+    "months_without_product",
+    "period_tables",
+    "product_amounts",
+    "rounded_inputs",
+]
 
 #: Auxiliary amounts reported beside the totals (category → column).
 AUXILIARY = {
@@ -105,6 +112,39 @@ def product_amounts(
     )
 
 
+def months_without_product(
+    lines: pl.DataFrame, products: pl.DataFrame
+) -> dict[tuple[str | None, str], list[str]]:
+    """Per (firm, year): its months with lines but no product output, sorted.
+
+    A year with such a month has no intensity: its emissions would be divided by
+    the output of fewer months.
+    """
+    keys = ["firm_id", "month"]
+    gap = (
+        lines.select(keys)
+        .unique()
+        .filter(pl.col("month").str.len_chars() > 4)
+        .join(products.select(keys), on=keys, how="anti", nulls_equal=True)
+        .sort(keys, nulls_last=True)
+    )
+    out: dict[tuple[str | None, str], list[str]] = {}
+    for firm, month in gap.iter_rows():
+        out.setdefault((firm, month[:4]), []).append(month)
+    return out
+
+
+def months_covered(lines: pl.DataFrame) -> dict[tuple[str | None, str], list[str]]:
+    """Per (firm, year): the months of its monthly lines, sorted (empty: an annual record)."""
+    out: dict[tuple[str | None, str], list[str]] = {}
+    frame = lines.select("firm_id", "month").unique().sort("firm_id", "month", nulls_last=True)
+    for firm, month in frame.iter_rows():
+        months = out.setdefault((firm, month[:4]), [])
+        if len(month) > 4:
+            months.append(month)
+    return out
+
+
 def _with_year(frame: pl.DataFrame) -> pl.DataFrame:
     """Month rows (``period`` = ``YYYY-MM``) plus year rows (``YYYY``) summed from the months
     and any annual rows of the record."""
@@ -143,6 +183,8 @@ def period_tables(
         else None
     )
     prod = _with_year(products)
+    gaps = months_without_product(lines, products)
+    covered = months_covered(lines)
     rows = []
     periods = (
         _with_year(lines.select("firm_id", "month", pl.lit(0).alias("_n")))
@@ -158,9 +200,11 @@ def period_tables(
             totals = method.totals(dict(zip(part["source"], part[col], strict=True)))
             if figure == "reported" and decimals >= 0:
                 totals = {k: round(v, decimals) for k, v in totals.items()}
-            # A method whose total is CO2e (aluminium: PFC) gives it as co2e_t.
+            totals = {k: v + 0.0 for k, v in totals.items()}  # no −0.0 where nothing is deducted
+            # A method whose total is CO2e (aluminium: PFC) gives it as co2e_t; a year
+            # missing a month's output has no like-for-like ratio.
             total = totals["co2e_t"] if "co2e_t" in totals else totals["co2_t"]
-            intensity = total / product if product else None
+            intensity = total / product if product and (firm, period) not in gaps else None
             rows.append(
                 {
                     "firm_id": firm,
@@ -168,6 +212,7 @@ def period_tables(
                     "figure": figure,
                     **totals,
                     "product_t": product,
+                    "months": 1 if len(period) > 4 else (len(covered[(firm, period)]) or 12),
                     ("intensity_tco2e_per_t" if "co2e_t" in totals else "intensity_tco2_per_t"): (
                         half_up(intensity, 4)
                         if intensity is not None and figure == "reported"

@@ -123,3 +123,29 @@ def test_cli_footprint_materials(
         code = int(exc.code or 0)
     out, _ = capsys.readouterr()
     assert code == 0 and '"co2_carbon_products_t": 676.4' in out
+
+
+def test_finding_8_a_declared_process_material_delivered_out_is_refused(
+    files: tuple[Path, Path],
+) -> None:
+    reads, mats = files
+    reads.write_bytes(READINGS.replace("电极,120,t,2025,in", "电极,120,t,2025,out").encode("gbk"))
+    # was: co2_process_t = −120 × 3.663 (a process material leaving as negative emissions)
+    with pytest.raises(InputError, match=r"process material '电极' with flow 'out'"):
+        carbonacct.footprint(reads, materials=mats)
+
+
+def test_finding_8_a_shipped_fuel_only_delivered_out_is_refused_saying_what_to_do(
+    files: tuple[Path, Path],
+) -> None:
+    reads, mats = files
+    reads.write_bytes((READINGS + "F1,焦油,7120,t,2025,out\n").encode("gbk"))
+    # was: negative combustion CO2 and energy for coal tar leaving, outside carbon products
+    with pytest.raises(
+        InputError, match=r"fuel '焦油' \(coal_tar\) is only delivered out.*carbon_product"
+    ):
+        carbonacct.footprint(reads, materials=mats)
+    # declared as a carbon product, it is deducted as carbon leaving: 7 120 t × 3.1
+    mats.write_text(MATERIALS + "焦油,carbon_product,t,emission_factor,3.1,tCO2/t,test\n", "utf-8")
+    row = carbonacct.footprint(reads, materials=mats).table.row(0, named=True)
+    assert row["co2_carbon_products_t"] == pytest.approx(200 * 3.382 + 7120 * 3.1)

@@ -46,7 +46,7 @@ def test_cli_json_carries_both_figures(capsys: pytest.CaptureFixture[str]) -> No
         capsys, "sector", str(EXAMPLE), *STEEL, "--materials", str(MATERIALS), "--format", "json"
     )
     assert code == 0
-    rows = json.loads(out)
+    rows = json.loads(out)["tables"]["totals"]
     march = {r["figure"]: r for r in rows if r["period"] == "2025-03"}
     assert march["reported"]["co2_t"] == 247967.93
     assert march["full_precision"]["co2_t"] == pytest.approx(247967.926423, abs=1e-6)
@@ -145,3 +145,21 @@ def test_a_wide_record_with_units_in_the_headers(tmp_path: Path) -> None:
     # the empty fifth row is rejected, not dropped
     assert r.quality.rows_rejected == 1 and r.rejects["row"].to_list() == [6]
     assert any("wide record" in w for w in r.quality.warnings)
+
+
+@pytest.mark.parametrize("suffix", ["json", "csv"])
+def test_finding_7_format_prints_what_o_writes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, suffix: str
+) -> None:
+    written = tmp_path / f"steel.{suffix}"
+    args = (str(EXAMPLE), *STEEL, "--materials", str(MATERIALS))
+    code, out, _ = run(capsys, "sector", *args, "--format", suffix, "-o", str(written))
+    assert code == 0
+    if suffix == "json":
+        printed, saved = json.loads(out), json.loads(written.read_text(encoding="utf-8"))
+        assert printed == saved and "provenance" in printed
+        totals = printed["tables"]["totals"]
+        # the reported January figure with no float noise (32410.499999999996 before)
+        assert all(len(repr(r["co2_t"])) < 16 for r in totals if r["figure"] == "reported")
+    else:
+        assert out == written.read_text(encoding="utf-8-sig")

@@ -73,10 +73,8 @@ _SOURCE = {
     "fuel": "combustion",
     "process": "process",
     "carbon_product": "carbon_products",
-    "electricity": "electricity",
-    "heat": "heat",
-    "electricity_export": "electricity_export",
-    "heat_export": "heat_export",
+    # electricity and heat are auxiliary amounts (totals' *_MWh, *_GJ), outside the ETS total:
+    # no emission source of their own
 }
 
 
@@ -84,7 +82,10 @@ def _fuel_sets(applied: bool) -> tuple[ParameterSet, ...]:
     of = ("oxidation_rate",) if applied else ()
     return (
         ParameterSet("ncv_cc", ("ncv", "carbon_content_per_heat", *of), "S-1", FORMULAS["S-1"]),
-        ParameterSet("carbon_content", ("carbon_content", *of), "S-1′", FORMULAS["S-1′"]),
+        # S-1′ applies where the elemental carbon content is measured: then it wins over NCV × CC
+        ParameterSet(
+            "carbon_content", ("carbon_content", *of), "S-1′", FORMULAS["S-1′"], when_given=True
+        ),
     )
 
 
