@@ -117,6 +117,26 @@ def test_carbon_product_without_carbon_content_is_named(tmp_path: Path) -> None:
         assert part in text
 
 
+def test_open_balance_is_refused_not_computed_from_its_inputs(tmp_path: Path) -> None:
+    # March graphitisation without the graphitised product's carbon content, --no-strict:
+    # computed from its inputs alone it would be (3 751.8 + 92.15 + 57) × 44/12 = 14 303.15 t
+    # instead of 439.82 t. The whole balance is refused: its four other streams (seven rows:
+    # three inputs × 2 values + the product's quantity) are rejected naming 石墨化品.
+    record = _record_without("2025年3月,石墨化,石墨化品,碳输出,含碳量", tmp_path)
+    got = account_record(record, method=METHOD, choices=STEAM, strict=False)
+    march = got.by_source.filter(pl.col("period") == "2025-03")
+    assert "graphitisation" not in march["source"].to_list()
+    rej = got.rejects.filter(pl.col("process") == "graphitisation", pl.col("month") == "2025-03")
+    assert rej.height == 7
+    opened = rej.filter(pl.col("reject_reason").str.contains("not computed"))
+    assert opened.height == 7 - 1
+    assert all("石墨化品" in r for r in opened["reject_reason"])
+    # April's graphitisation balance is whole and still computed.
+    april = got.by_source.filter(pl.col("period") == "2025-04")
+    assert "graphitisation" in april["source"].to_list()
+    assert got.quality.rows_accounted + got.quality.rows_rejected == 68 - 1
+
+
 def test_steam_without_a_chosen_basis_is_refused() -> None:
     with pytest.raises(OptionError, match="steam_basis") as err:
         account_record(RECORD, method=METHOD)
