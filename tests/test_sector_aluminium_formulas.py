@@ -148,6 +148,23 @@ def test_pfc_without_a_gwp_set_is_refused() -> None:
         AL.check_options(RecordOptions(AL.id, choices=(("gwp_set", "SAR"),)))
 
 
+def test_own_gwps_under_a_shipped_set_are_refused_and_the_line_names_the_values() -> None:
+    # gwp_set AR5 with the SAR values 6500/9200 computed 25 228.00 (SAR) while saying AR5.
+    own = (("gwp_set", "AR5"), ("gwp_cf4", "6500"), ("gwp_c2f6", "9200"))
+    with pytest.raises(OptionError, match=r"AR5.*shipped.*6630.*11100"):
+        run(lines(aluminium(), pfc()), choices=own)
+    with pytest.raises(OptionError, match="both"):  # one value without the other
+        run(lines(aluminium(), pfc()), choices=(("gwp_set", "SAR"), ("gwp_cf4", "6500")))
+    out, _ = run(lines(aluminium(), pfc()))
+    assert (
+        "AR5: CF4 6630, C2F6 11100"
+        in out.filter(pl.col("category") == "anode_effect")["formula"].item()
+    )
+    out, _ = run(lines(aluminium(), pfc()), choices=SAR)
+    formula = out.filter(pl.col("category") == "anode_effect")["formula"].item()
+    assert "SAR (CF4 6500, C2F6 9200, user-given)" in formula
+
+
 def test_no_pfc_line_needs_no_gwp_set() -> None:
     _, totals = run(lines(aluminium(), anode(41_100)), choices=())
     assert totals["co2e_pfc_t"] == 0.0

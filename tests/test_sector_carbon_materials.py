@@ -17,11 +17,12 @@ RECORD = ROOT / "examples" / "carbon_materials" / "月度存证_2025年3-4月.cs
 METHOD = "carbon-materials-gbt32151.34"
 STEAM = (("steam_basis", "enthalpy"),)
 C = 44 / 12
+SET = "carbon-materials-gbt32151.34-2024"  # opt-in: 表C.1/表C.2 values graded secondary
 
 
 @pytest.fixture(scope="module")
 def result():
-    return account_record(RECORD, method=METHOD, choices=STEAM)
+    return account_record(RECORD, method=METHOD, choices=STEAM, default_set=SET)
 
 
 def _by_source(result, period: str) -> dict[str, float]:
@@ -111,29 +112,58 @@ def _record_without(pattern: str, tmp_path: Path) -> Path:
 def test_carbon_product_without_carbon_content_is_named(tmp_path: Path) -> None:
     record = _record_without("2025年3月,煅烧,煅后焦,碳输出,含碳量", tmp_path)
     with pytest.raises(InputError) as err:
-        account_record(record, method=METHOD, choices=STEAM)
+        account_record(record, method=METHOD, choices=STEAM, default_set=SET)
     text = str(err.value)
     for part in ("煅后焦", "2025-03", "carbon_content", "5.2.2"):
         assert part in text
 
 
+def test_open_balance_is_refused_not_computed_from_its_inputs(tmp_path: Path) -> None:
+    # March graphitisation without the graphitised product's carbon content, --no-strict:
+    # computed from its inputs alone it would be (3 751.8 + 92.15 + 57) × 44/12 = 14 303.15 t
+    # instead of 439.82 t. The whole balance is refused: its four other streams (seven rows:
+    # three inputs × 2 values + the product's quantity) are rejected naming 石墨化品.
+    record = _record_without("2025年3月,石墨化,石墨化品,碳输出,含碳量", tmp_path)
+    got = account_record(record, method=METHOD, choices=STEAM, default_set=SET, strict=False)
+    march = got.by_source.filter(pl.col("period") == "2025-03")
+    assert "graphitisation" not in march["source"].to_list()
+    rej = got.rejects.filter(pl.col("process") == "graphitisation", pl.col("month") == "2025-03")
+    assert rej.height == 7
+    opened = rej.filter(pl.col("reject_reason").str.contains("not computed"))
+    assert opened.height == 7 - 1
+    assert all("石墨化品" in r for r in opened["reject_reason"])
+    # April's graphitisation balance is whole and still computed.
+    april = got.by_source.filter(pl.col("period") == "2025-04")
+    assert "graphitisation" in april["source"].to_list()
+    assert got.quality.rows_accounted + got.quality.rows_rejected == 68 - 1
+
+
 def test_steam_without_a_chosen_basis_is_refused() -> None:
     with pytest.raises(OptionError, match="steam_basis") as err:
-        account_record(RECORD, method=METHOD)
+        account_record(RECORD, method=METHOD, default_set=SET)
     assert "外供蒸汽" in str(err.value)
 
 
 def test_feedwater_basis_needs_the_feedwater_enthalpy() -> None:
     with pytest.raises(InputError, match="feedwater_enthalpy"):
         account_record(
-            RECORD, method=METHOD, choices=(("steam_basis", "enthalpy_above_feedwater"),)
+            RECORD,
+            method=METHOD,
+            choices=(("steam_basis", "enthalpy_above_feedwater"),),
+            default_set=SET,
         )
 
 
-def test_no_defaults_means_the_sorbent_needs_its_values() -> None:
+@pytest.mark.parametrize("chosen", [None, "none"])
+def test_defaults_are_opt_in_and_the_error_names_the_set(chosen: str | None) -> None:
+    # Not asked for, the secondary-graded 表C.1/表C.2 values (limestone 0.440, 90 %, 100 %)
+    # are not applied: natural gas and limestone lack their values, and the error names
+    # the set to opt in to.
     with pytest.raises(InputError) as err:
-        account_record(RECORD, method=METHOD, choices=STEAM, default_set="none")
-    assert "天然气" in str(err.value) or "石灰石" in str(err.value)
+        account_record(RECORD, method=METHOD, choices=STEAM, default_set=chosen)
+    text = str(err.value)
+    assert "天然气" in text or "石灰石" in text
+    assert f"--default-set {SET}" in text
 
 
 def _cli(*args: str) -> tuple[int, str, str]:
@@ -148,6 +178,9 @@ def test_cli_example(tmp_path: Path) -> None:
 
     book = tmp_path / "carbon.xlsx"
     args = ("sector", str(RECORD), "--method", METHOD, "--choice", "steam_basis=enthalpy")
+    code, _, err = _cli(*args)
+    assert code != 0 and f"--default-set {SET}" in err  # no default set unless asked
+    args = (*args, "--default-set", SET)
     code, out, err = _cli(*args, "-o", str(book))
     assert code == 0, err
     # March: direct 3 623.105908 → 3623.11; total 25 647.890908 → 25647.89; / 3 800 t = 6.7494
@@ -172,6 +205,6 @@ def test_cli_example(tmp_path: Path) -> None:
     ],
 )
 def test_cli_refusals(extra: tuple[str, ...], code: int, text: str) -> None:
-    got, _, err = _cli("sector", str(RECORD), "--method", METHOD, *extra)
+    got, _, err = _cli("sector", str(RECORD), "--method", METHOD, "--default-set", SET, *extra)
     assert got == code
     assert text in err

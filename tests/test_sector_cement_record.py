@@ -153,6 +153,32 @@ def test_gbt32151_8_route_through_the_engine() -> None:
     assert with_403.provenance["method"]["choices"] == {"mgo_factor": "44/40.3"}
 
 
+def test_c4_is_one_term_rounded_once() -> None:
+    # C-4 is (Q_cl + Q_ckd + Q_bpd) × EF, one term: EF = 0.645 × 44/56 + 0.018 × 44/40
+    # = 0.506785714… + 0.0198 = 0.526585714…; 1 020 000 × EF = 537 117.4286 → 537 117.43.
+    # Rounded line by line it would be 526 585.71 (clinker) + 10 531.71 (dust) = 537 117.42.
+    m = "2025年3月"
+    rows = [
+        ("熟料", "熟料", "熟料产量", 1e6, "t"),
+        ("熟料", "熟料", "氧化钙含量", 65.0, "%"),
+        ("熟料", "熟料", "非碳酸盐氧化钙含量", 0.5, "%"),
+        ("熟料", "熟料", "氧化镁含量", 2.0, "%"),
+        ("熟料", "熟料", "非碳酸盐氧化镁含量", 0.2, "%"),
+        ("窑头粉尘", "窑头粉尘", "产量", 20_000.0, "t"),
+    ]
+    record = pl.DataFrame(
+        [(m, *r) for r in rows],
+        schema=["month", "material", "category", "parameter", "value", "unit"],
+        orient="row",
+    )
+    result = account_record(record, method="cement-gbt32151.8-2015")
+    ef = 0.645 * 44 / 56 + 0.018 * 44 / 40
+    assert 1_020_000 * ef == pytest.approx(537_117.4286, abs=1e-4)
+    assert result.total("2025-03", "co2_t") == pytest.approx(537_117.43, abs=1e-6)
+    full = result.total("2025-03", "co2_t", figure="full_precision")
+    assert full == pytest.approx(1_020_000 * ef, rel=1e-12)
+
+
 def test_a_substitute_deduction_in_the_gbt_route_is_refused() -> None:
     # Trap 11.7: no double correction.
     frame = pl.concat(

@@ -45,6 +45,32 @@ def test_reference_case_through_the_engine() -> None:
     assert r.total("2025-03", "co2_t", figure="full_precision") == pytest.approx(32.18 * C)
 
 
+def test_balance_missing_a_stream_is_refused_not_computed_from_the_rest() -> None:
+    # 乙烯裂解: ethylene out has no carbon content. Computed from the naphtha alone it would
+    # be 83.6 × 44/12 = 306.53 t; the balance is refused instead (its three other rows
+    # rejected naming 乙烯). 甲醇合成 is whole: (10 × 0.7 − 5 × 0.375) × 44/12
+    # = (7 − 1.875) × 44/12 = 5.125 × 44/12 = 18.79 t, the only feedstock CO2.
+    record = pl.DataFrame(
+        {
+            "月份": ["2025年3月"] * 7,
+            "工序": ["乙烯裂解"] * 3 + ["甲醇合成"] * 4,
+            "物料": ["石脑油", "石脑油", "乙烯", "原料煤", "原料煤", "甲醇", "甲醇"],
+            "类别": ["碳输入", "碳输入", "碳输出", "碳输入", "碳输入", "碳输出", "碳输出"],
+            "参数": ["消耗量", "含碳量", "产量", "消耗量", "含碳量", "产量", "含碳量"],
+            "数值": [100.0, 0.836, 60.0, 10.0, 0.7, 5.0, 0.375],
+            "单位": ["t", "tC/t", "t", "t", "tC/t", "t", "tC/t"],
+        }
+    )
+    r = account_record(record, method=METHOD, strict=False)
+    feedstock = r.by_source.filter(pl.col("source") == "feedstock", pl.col("period") == "2025-03")
+    assert feedstock["co2_t"].item() == pytest.approx(5.125 * C)
+    assert r.rejects.height == 3
+    why = dict(zip(r.rejects["material"], r.rejects["reject_reason"], strict=False))
+    assert "carbon_content" in why["乙烯"]
+    assert "乙烯" in why["石脑油"] and "not computed" in why["石脑油"]
+    assert r.quality.rows_accounted + r.quality.rows_rejected == 7
+
+
 def test_march_sheet_by_hand(result) -> None:
     # Sheet 2025年3月 of the workbook (a 说明 sheet before it is not a record).
     coal = 18_500 * 21.35 * 0.0261 * 0.93 * C  # 394 975 GJ × 26.1 tC/TJ × 93 % → 35 153.17 t

@@ -31,6 +31,7 @@ from carbonacct.sectors._sets import (
 from carbonacct.sectors._tables import half_up, period_tables, product_amounts, rounded_inputs
 from carbonacct.sectors._units import quantity_unit
 from carbonacct.sectors.methods import get_record_method
+from carbonacct.sectors.methods.carbon_balance import refuse_open_balances
 
 __all__ = ["account_record"]
 
@@ -132,7 +133,8 @@ def _resolved(
         if strict:
             raise missing_error(resolved.missing, method)
         rows = _reject_missing(rows, resolved.missing)
-    return _flag_unused(rows, resolved.unused), resolved
+    rows, lines = refuse_open_balances(rows, resolved.lines)
+    return _flag_unused(rows, resolved.unused), replace(resolved, lines=lines)
 
 
 def _flag_unused(rows: pl.DataFrame, unused: list[dict[str, Any]]) -> pl.DataFrame:

@@ -31,6 +31,7 @@ __all__ = [
     "balance_co2",
     "carbon_balance",
     "check_balances",
+    "refuse_open_balances",
     "stream_carbon",
 ]
 
@@ -178,3 +179,64 @@ def check_balances(lines: pl.DataFrame, document: str, by: Sequence[str] = ("pro
             "(库存减少) as a carbon_balance_in stream:" + format_rows(shown.to_dicts()),
             rows=bad.height,
         )
+
+
+def refuse_open_balances(
+    rows: pl.DataFrame, lines: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Refuse every carbon balance (firm, month, process) one of whose streams is rejected.
+
+    A balance without one of its streams is not a smaller balance: computed from
+    the rest it gives a wrong figure (its inputs alone, say). The other streams
+    of that balance are rejected too, the reason naming the stream(s) missing,
+    and their lines are taken out of ``lines``.
+
+    Parameters
+    ----------
+    rows : polars.DataFrame
+        The record's rows with ``category`` and ``reject_reason``.
+    lines : polars.DataFrame
+        The resolved lines handed to the method.
+
+    Returns
+    -------
+    tuple of polars.DataFrame
+        The rows with the open balances' rows rejected, and the lines without them.
+    """
+    keys = [k for k in ("firm_id", "month", "process") if k in rows.columns]
+    is_balance = pl.col("category").is_in([BALANCE_IN, BALANCE_OUT])
+    bad = (
+        rows.filter(is_balance & pl.col("reject_reason").is_not_null())
+        .group_by(keys, maintain_order=True)
+        .agg(pl.col("material").cast(pl.String).unique(maintain_order=True).str.join(", "))
+    )
+    if not bad.height:
+        return rows, lines
+    why = bad.select(
+        *keys,
+        pl.format(
+            "carbon balance of process {}, month {} not computed: its stream(s) {} rejected "
+            "(a balance cannot be computed without one of its streams; correct them)",
+            pl.col("process").fill_null("-"),
+            pl.col("month"),
+            pl.col("material"),
+        ).alias("_open"),
+    )
+    rows = rows.join(why, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    rows = rows.with_columns(
+        pl.when(is_balance & pl.col("reject_reason").is_null())
+        .then(pl.col("_open"))
+        .otherwise(pl.col("reject_reason"))
+        .alias("reject_reason")
+    ).drop("_open")
+    if lines.height and "category" in lines.columns:
+        lk = [k for k in keys if k in lines.columns]
+        marked = lines.join(
+            bad.select(lk).with_columns(pl.lit(True).alias("_open")),
+            on=lk, how="left", nulls_equal=True, maintain_order="left",
+        )  # fmt: skip
+        keep = ~(
+            pl.col("category").is_in([BALANCE_IN, BALANCE_OUT]) & pl.col("_open").is_not_null()
+        )
+        lines = marked.filter(keep).drop("_open")
+    return rows, lines

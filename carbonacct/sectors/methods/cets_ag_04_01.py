@@ -162,26 +162,58 @@ def gwp_values(options: RecordOptions) -> tuple[str, float, float]:
             option="gwp_set",
             value=None,
         )
-    if all(own):
-        try:
-            return name, float(own[0] or ""), float(own[1] or "")
-        except ValueError as err:
-            raise OptionError(
-                f"gwp_cf4/gwp_c2f6 must be numbers (got {own!r})", option="gwp_cf4", value=own
-            ) from err
-    from carbonacct.factors import default_library
-
-    try:
-        lib = default_library()
-        cf4, c2f6 = (lib.resolve("gwp100", g, variant=name).value for g in ("CF4", "C2F6"))
-    except FactorNotFoundError as err:
+    shipped = _shipped_gwp(name)
+    if any(own):
+        return _own_gwp(name, own, shipped)
+    if shipped is None:
         raise OptionError(
             f"gwp_set {name!r} has no shipped CF4/C2F6 values (shipped: AR4, AR5, AR6; SAR's are "
             "unverified): pass gwp_cf4 and gwp_c2f6 with the values of your set",
             option="gwp_set",
             value=name,
+        )
+    return name, *shipped
+
+
+def _shipped_gwp(name: str) -> tuple[float, float] | None:
+    from carbonacct.factors import default_library
+
+    try:
+        lib = default_library()
+        cf4, c2f6 = (lib.resolve("gwp100", g, variant=name).value for g in ("CF4", "C2F6"))
+    except FactorNotFoundError:
+        return None
+    return cf4, c2f6
+
+
+def _own_gwp(
+    name: str, own: tuple[str | None, str | None], shipped: tuple[float, float] | None
+) -> tuple[str, float, float]:
+    """User-given GWPs: both, numbers, and never under a set whose values are shipped."""
+    if shipped is not None:
+        raise OptionError(
+            f"gwp_cf4/gwp_c2f6 {own!r} were given with gwp_set {name}, whose values are shipped "
+            f"(CF4 {shipped[0]:g}, C2F6 {shipped[1]:g}): the result would say {name} and compute "
+            "yours. Drop gwp_cf4/gwp_c2f6 to use them, or name the set they come from "
+            "(e.g. gwp_set=SAR)",
+            option="gwp_set",
+            value=name,
+        )
+    try:
+        cf4, c2f6 = float(own[0] or ""), float(own[1] or "")
+    except ValueError as err:
+        raise OptionError(
+            f"gwp_cf4 and gwp_c2f6 must both be given as numbers (got {own!r})",
+            option="gwp_cf4",
+            value=own,
         ) from err
-    return name, cf4, c2f6
+    return f"{name} (CF4 {cf4:g}, C2F6 {c2f6:g}, user-given)", cf4, c2f6
+
+
+def _gwp_text(gwp: tuple[str, float, float]) -> str:
+    """The GWP set and the values used, as the PFC line's formula states them."""
+    name, cf4, c2f6 = gwp
+    return name if "CF4" in name else f"{name}: CF4 {cf4:g}, C2F6 {c2f6:g}"
 
 
 def check_pfc_ratio(lines: pl.DataFrame) -> None:
@@ -321,7 +353,7 @@ class AluminiumCets2024:
         terms = {
             "fuel": ("combustion", "fuel S-1", fuel_co2()),
             "anode": ("anode", f"{GUIDELINE} A-1", anode),
-            "anode_effect": ("pfc", f"{GUIDELINE} A-2 (GWP {gwp[0]})", _pfc(decimals, gwp)),
+            "anode_effect": ("pfc", f"{GUIDELINE} A-2 (GWP {_gwp_text(gwp)})", _pfc(decimals, gwp)),
             "carbonate": ("carbonate", f"{GUIDELINE} A-4", carbonate_co2()),
         }
         out = lines.with_columns(*category_expr(terms))

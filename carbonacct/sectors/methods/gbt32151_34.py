@@ -23,16 +23,16 @@ Direct emissions (直接排放)::
   burnt, mass [t] × C × OF × 44/12 or mass × NCV × CC × OF × 44/12; the mass is
   flow [Nm3/h] × concentration [mg/Nm3] × hours × 10^-9.
 * ``E_FGD`` (``sorbent``, 5.2.5.2): desulfurisation sorbent, AD × I × EF × TR:
-  carbonate content I (default 90 %), the carbonate's factor from 表C.2 and the
-  conversion rate TR (default 100 %).
+  carbonate content I, the carbonate's factor from 表C.2 and the conversion rate
+  TR (the opt-in default set gives I 90 % and TR 100 %).
 
 Indirect emissions (间接排放, 5.2.6–5.2.7)::
 
     E_indirect = E_elec,purchased + E_heat,purchased − E_elec,exported − E_heat,exported
 
 Electricity [MWh] × its factor (the user's: the standard's grid factor was not
-read); heat [GJ] × its factor (for purchased heat named 热力/蒸汽 the default set
-gives 0.11 tCO2/GJ, the GB/T 32150-2025 default; exported heat needs the user's).
+read); heat [GJ] × its factor (for purchased heat named 热力/蒸汽 the opt-in default
+set gives 0.11 tCO2/GJ, the GB/T 32150-2025 default; exported heat needs the user's).
 Steam given by mass becomes heat as mass × enthalpy or as mass × (enthalpy −
 feed-water enthalpy); which one this part uses is not graded in the reference,
 so a steam line needs the option ``steam_basis`` chosen explicitly.
@@ -42,7 +42,7 @@ so a steam line needs the option ``steam_basis`` chosen explicitly.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
@@ -74,6 +74,9 @@ DOCUMENT = (
     "in force 2025-03-01)"
 )
 _C = "GB/T 32151.34-2024"
+#: The opt-in default set (never applied unless named), as a missing value's error names it.
+DEFAULT_SET = "carbon-materials-gbt32151.34-2024"
+_OPT_IN = f"or opt in: --default-set {DEFAULT_SET}"
 
 #: The processes accounted by a carbon balance (the engine maps 煅烧, 焙烧, 石墨化 to them).
 BALANCE_PROCESSES: dict[str, tuple[str, ...]] = {
@@ -166,13 +169,15 @@ class CarbonMaterials:
 
     Options (``RecordOptions.choices``): ``steam_basis`` (``enthalpy`` or
     ``enthalpy_above_feedwater``) where steam is given by mass; no default.
+    The default set ``carbon-materials-gbt32151.34-2024`` (表C.1/表C.2 values,
+    graded secondary) is opt-in: applied only when named (``default_set=``).
     """
 
     id: str = "carbon-materials-gbt32151.34"
     document: str = DOCUMENT
     clauses: Mapping[str, str] = field(default_factory=lambda: dict(CLAUSES))
     categories: tuple[str, ...] = tuple(_SOURCE)
-    default_set: str | None = "carbon-materials-gbt32151.34-2024"
+    default_set: str | None = None
     rounding: str | None = None
     product: str | None = None
     sources: tuple[str, ...] = DIRECT + INDIRECT
@@ -182,7 +187,9 @@ class CarbonMaterials:
 
     def requirements(self, category: str, options: RecordOptions) -> tuple[ParameterSet, ...]:
         if category == "fuel":
-            return fuel_sets(CLAUSES["combustion"])
+            first, *others = fuel_sets(CLAUSES["combustion"])
+            opt_in = f"{first.clause}; {_OPT_IN} (表C.1, secondary (2)/(3))"
+            return (replace(first, clause=opt_in), *others)
         if category == "off_gas":
             return fuel_sets(CLAUSES["fume_incineration"])
         if category in (BALANCE_IN, BALANCE_OUT):
@@ -200,12 +207,14 @@ class CarbonMaterials:
                 ParameterSet(
                     "sorbent",
                     ("purity", "emission_factor", "conversion_rate"),
-                    CLAUSES["desulfurisation"],
+                    f"{CLAUSES['desulfurisation']}; {_OPT_IN} (表C.2 EF, I 90 %, TR 100 %, "
+                    "secondary (1))",
                     "AD × I × EF × TR",
                 ),
             )
         if category in ENERGY:
-            return energy_sets(category, CLAUSES[category], options)
+            opt_in = f"; {_OPT_IN} (0.11 tCO2/GJ, secondary (2))" if category == "heat" else ""
+            return energy_sets(category, CLAUSES[category] + opt_in, options)
         return (ParameterSet("output", (), f"{_C}, output", "intensity denominator"),)
 
     def line_emissions(self, lines: pl.DataFrame, options: RecordOptions) -> pl.DataFrame:

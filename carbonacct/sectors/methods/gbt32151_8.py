@@ -36,6 +36,7 @@ from carbonacct.sectors.methods._cets_lines import (
     ensure_columns,
     month_join,
     refuse_lines,
+    round_half_up,
 )
 
 __all__ = [
@@ -214,13 +215,43 @@ class CementGBT32151_8:
             "bypass_dust": ("process", clause, calcination),
             "raw_meal": ("process", f"{STANDARD} C-5", raw_meal_co2()),
         }
-        return lines.with_columns(*category_expr(terms))
+        return c4_rounded_once(lines.with_columns(*category_expr(terms)), options.rounding)
 
     def totals(self, by_source: Mapping[str, float]) -> dict[str, float]:
         """E = combustion + alternative fuels + process; electricity and heat apart."""
         from carbonacct.sectors.methods.cets_ag_02_01 import cement_totals
 
         return cement_totals(by_source)
+
+
+def c4_rounded_once(lines: pl.DataFrame, profile_id: str | None) -> pl.DataFrame:
+    """C-4 is one term, (Q_cl + Q_ckd + Q_bpd) × EF: in the reported pass it is rounded once.
+
+    Each clinker and dust line keeps its own rounded CO2, and the first clinker line of
+    the firm's month takes the difference to the term rounded once, so the lines sum to
+    the term as the standard writes it (not to the sum of lines rounded one by one).
+    The full-precision pass (``rounding`` "full" or none) is left as it is.
+    """
+    if profile_id in (None, "full") or lines.is_empty():
+        return lines
+    from carbonacct.sectors._sets import rounding_profile
+
+    places = rounding_profile(profile_id).line_decimals
+    if places < 0:
+        return lines
+    keys = [k for k in ("firm_id", "month") if k in lines.columns]
+    c4 = pl.col("category").is_in(["clinker", "kiln_dust", "bypass_dust"])
+    own = round_half_up(pl.col("co2_t"), places)
+    term = round_half_up(pl.when(c4).then(pl.col("co2_t")).sum().over(keys), places)
+    rounded_sum = pl.when(c4).then(own).sum().over(keys)
+    clinker = pl.col("category") == "clinker"
+    first = clinker & (pl.col("_i") == pl.when(clinker).then(pl.col("_i")).min().over(keys))
+    co2 = pl.when(first).then(own + term - rounded_sum).when(c4).then(own).otherwise("co2_t")
+    return (
+        lines.with_row_index("_i")
+        .with_columns(round_half_up(co2, places).alias("co2_t"))
+        .drop("_i")
+    )
 
 
 def _refuse_substitutes(lines: pl.DataFrame) -> None:
