@@ -170,9 +170,10 @@ def test_tolerance_from_the_reported_precision() -> None:
     assert r["to 0.01 t"]["explanation"].startswith("rounding: line_1t")
     assert r["to 0.1 t"]["status"] == "unexplained"
     assert r["slip"]["explanation"].startswith("unit slip: the reported figure is 1000×")
-    # at a fixed 0.005 t the same slip was "unexplained" (|310829 − 310829.33| = 0.33)
+    # a slip scales the tolerance by its factor: at a fixed 0.0001 t (× 1000 = 0.1 t) the same
+    # slip is "unexplained" (|310829 − 310829.33| = 0.33 > 0.1)
     slip = {"line": "slip", "carrier": "柴油", "value": "100.4", "unit": "t"}
-    fixed = reconcile(report(slip | {"reported_co2_t": "310829"}), tolerance_t=0.005).table
+    fixed = reconcile(report(slip | {"reported_co2_t": "310829"}), tolerance_t=0.0001).table
     assert fixed["status"][0] == "unexplained"
 
 

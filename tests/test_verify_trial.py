@@ -338,3 +338,19 @@ def test_more_citations_as_verification_reports_write_them() -> None:
     grid = check_factor(0.5777, "tCO2/MWh", "公告2024年第33号")
     assert not grid.ok
     assert "(carbon-footprint (life-cycle CO2e) factor, not scope 2)" in grid.message
+
+
+def test_a_slip_applied_to_a_rounded_figure_is_explained() -> None:
+    # diesel 100 t → 309.590964 t (our chain); rounded 309.59 then slipped: ×10 = 3095.90
+    # (|3095.90964 − 3095.90| = 0.0096 > 0.005 unscaled, ≤ 10 × 0.005), ×1000 = 309590
+    # (to the tonne: |309590.964 − 309590| = 0.964 > 0.5, ≤ 1000 × 0.5)
+    diesel = {"carrier": "柴油", "value": "100", "unit": "t"}
+    r = run(
+        diesel | {"line": "x10", "reported_co2_t": "3095.90"},
+        diesel | {"line": "x1000", "reported_co2_t": "309590"},
+        diesel | {"line": "x1000 2dp", "reported_co2_t": "309590.00"},
+    )
+    assert r["x10"]["recomputed_co2_t"] == pytest.approx(309.590964, abs=1e-6)
+    assert r["x10"]["explanation"].startswith("decimal slip: the reported figure is 10×")
+    for name in ("x1000", "x1000 2dp"):
+        assert r[name]["explanation"].startswith("unit slip: the reported figure is 1000×"), name
