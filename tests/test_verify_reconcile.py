@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carbonacct.errors import InputError
+from carbonacct.errors import InputError, OptionError
 from carbonacct.verify import reconcile
 
 FIRMS = pl.DataFrame({"firm_id": ["JS", "SC"], "province": ["江苏", "四川"]})
@@ -179,9 +179,9 @@ def test_tolerance_from_the_reported_precision() -> None:
 
 def test_numeric_grid_factor_checked_and_recorded() -> None:
     for bad in (-1, 5, 581.0):
-        with pytest.raises(InputError, match="not a plausible scope-2 grid factor"):
+        with pytest.raises(OptionError, match="not a plausible scope-2 grid factor"):
             reconcile(report(power("p", "1")), grid_factor=bad)
-    with pytest.raises(InputError, match="not a grid-factor mode"):
+    with pytest.raises(OptionError, match="not a grid-factor mode"):
         reconcile(report(power("p", "1")), grid_factor="provinical")
     r = reconcile(
         report(power("p", "570.0")), grid_factor=0.57, grid_factor_source="supplier letter 2024-03"
@@ -195,7 +195,7 @@ def test_numeric_grid_factor_checked_and_recorded() -> None:
 def test_an_operating_margin_baseline_is_not_a_scope2_factor() -> None:
     # the shipped CCER baseline 华北 2023 OM 0.935 tCO2/MWh (secondary (1))
     with pytest.raises(
-        InputError,
+        OptionError,
         match=r"CDM/CCER baseline \(operating_margin\) factor of 减排项目中国区域电网基准线排放因子",
     ):
         reconcile(report(power("p", "935")), grid_factor=0.935)

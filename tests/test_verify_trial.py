@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from carbonacct.errors import InputError
+from carbonacct.errors import InputError, OptionError
 from carbonacct.verify import check_factor, find_factor, reconcile
 
 FIRMS = pl.DataFrame({"firm_id": ["JS"], "province": ["江苏"]})
@@ -46,7 +46,7 @@ def test_a_carbon_footprint_factor_is_named_as_the_wrong_kind() -> None:
     doc = r["lca factor"]["reported_factor_document"]
     assert doc.startswith("wrong kind of factor: the carbon-footprint (life-cycle CO2e) factor")
     # given as the report's grid factor it is refused, as a number or on a line
-    with pytest.raises(InputError, match=r"carbon-footprint .* not a scope-2 grid factor"):
+    with pytest.raises(OptionError, match=r"carbon-footprint .* not a scope-2 grid factor"):
         run(power("p", "577.7"), grid_factor=0.5777)
     line = run(power("p", "577.7", grid_factor="0.5777"))["p"]
     assert line["status"] == "error" and "not a scope-2 grid factor" in line["explanation"]
@@ -127,7 +127,7 @@ def test_negative_activity_and_zero_grid_factor_are_refused() -> None:
     assert r["negative"]["status"] == "error"
     assert "column value: -1000 is negative" in r["negative"]["explanation"]
     assert "column exported: -100 is negative" in r["negative export"]["explanation"]
-    with pytest.raises(InputError, match=r"0\.0 tCO2/MWh is not a plausible scope-2 grid factor"):
+    with pytest.raises(OptionError, match=r"0\.0 tCO2/MWh is not a plausible scope-2 grid factor"):
         run(power("p", "0"), grid_factor=0)
     assert run(power("p", "0", grid_factor="0"))["p"]["status"] == "error"
 
@@ -164,9 +164,9 @@ def test_fuel_factors_derived_by_the_guideline_formula_are_found() -> None:
 
 
 def test_an_unknown_region_word_is_refused_not_ignored() -> None:
-    with pytest.raises(InputError, match=r"'Jiangsuu' is not a province.*nearest: \['jiangsu'\]"):
+    with pytest.raises(OptionError, match=r"'Jiangsuu' is not a province.*nearest: \['jiangsu'\]"):
         check_factor(0.5978, "tCO2/MWh", "公告2024年第33号, Jiangsuu")
-    with pytest.raises(InputError, match="'苏州市' is not a province"):
+    with pytest.raises(OptionError, match="'苏州市' is not a province"):
         check_factor(0.5978, "tCO2/MWh", "公告2024年第33号 苏州市")
     assert check_factor(0.5978, "tCO2/MWh", "公告2024年第33号 江苏省").ok
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import polars as pl
 
-from carbonacct.errors import CarbonacctError, InputError
+from carbonacct.errors import CarbonacctError, InputError, OptionError
 from carbonacct.factors import Factor, FactorLibrary, default_library
 from carbonacct.units import conversion_factor
 from carbonacct.verify._citations import claimed, only_sources
@@ -396,7 +396,10 @@ def check_factor(
     if not sets:
         msg = f"the citation {claim!r} names no publication in the factor library; {value} {unit} is in: {elsewhere}"
         return FactorCheck(value, unit, False, None, msg, matches, matches.head(0))
-    code = region_code(region) if region is not None else _region(c.rest)
+    try:
+        code = region_code(region) if region is not None else _region(c.rest)
+    except CarbonacctError as exc:  # an option or citation word outside the known regions
+        raise OptionError(str(exc), option="region", value=region) from None
     cands = only_sources(
         _candidates(lib, sets, parameter, subject, unit, region=code, year=year, variant=variant),
         c.sources,
