@@ -123,3 +123,14 @@ def test_cli_bad_year_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
         main(["check-factor", "0.5", "tCO2/MWh", ANN_2022, "--year", "99999"])
     assert exit_.value.code == 1  # an input error
     assert capsys.readouterr().err.strip() == "Error: year 99999 is not a data year (1900–2100)."
+
+
+def test_a_citation_matches_the_rows_own_document_not_the_sets_combined_title() -> None:
+    # the footprint set holds two publications: the official 2024 document (national average
+    # 0.5777 kgCO2e/kWh) and CPCD 2023 (0.6205, secondary (1))
+    c = check_factor(0.6205, "kgCO2e/kWh", "2024年全国电力碳足迹因子")
+    assert not c.ok and c.checkable
+    assert "0.5777 kgCO2e/kWh" in c.message
+    assert check_factor(0.5777, "kgCO2e/kWh", "2024年全国电力碳足迹因子").ok
+    assert check_factor(0.6205, "kgCO2e/kWh", "2023年全国电力碳足迹因子").ok
+    assert check_factor(0.6205, "kgCO2e/kWh", "electricity-footprint").ok  # the set: every row
