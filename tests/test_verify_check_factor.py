@@ -134,3 +134,14 @@ def test_a_citation_matches_the_rows_own_document_not_the_sets_combined_title() 
     assert check_factor(0.5777, "kgCO2e/kWh", "2024年全国电力碳足迹因子").ok
     assert check_factor(0.6205, "kgCO2e/kWh", "2023年全国电力碳足迹因子").ok
     assert check_factor(0.6205, "kgCO2e/kWh", "electricity-footprint").ok  # the set: every row
+
+
+@pytest.mark.parametrize("unit", ["kg CO2/kWh", "t/MWh", "kg/kWh", "kgCO₂/kWh", "吨CO2/兆瓦时"])
+def test_factor_unit_spellings_of_real_reports_are_read(unit: str) -> None:
+    # 公告2024年第33号 national 2022 average 0.5366 tCO2/MWh = 0.5366 kgCO2/kWh (10^3 kg / 10^3 kWh)
+    assert check_factor(0.5366, unit, "公告2024年第33号").ok
+
+
+def test_a_factor_unit_not_understood_is_refused() -> None:
+    with pytest.raises(ValueError, match="unit not understood: 'kg/kwhh'"):
+        check_factor(0.5366, "kg/kwhh", "公告2024年第33号")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carbonacct.errors import InputError, OptionError
+from carbonacct.errors import OptionError
 from carbonacct.verify import reconcile
 
 FIRMS = pl.DataFrame({"firm_id": ["JS", "SC"], "province": ["江苏", "四川"]})

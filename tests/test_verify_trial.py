@@ -354,3 +354,19 @@ def test_a_slip_applied_to_a_rounded_figure_is_explained() -> None:
     assert r["x10"]["explanation"].startswith("decimal slip: the reported figure is 10×")
     for name in ("x1000", "x1000 2dp"):
         assert r[name]["explanation"].startswith("unit slip: the reported figure is 1000×"), name
+
+
+def test_a_reported_factor_in_a_report_spelling_is_not_called_mistyped() -> None:
+    # Jiangsu 2023 provincial 0.5827 tCO2/MWh written kgCO₂/kWh or 吨CO2/兆瓦时 (the same number)
+    r = run(
+        power("sub", "582.7", reported_factor="0.5827", reported_factor_unit="kgCO₂/kWh"),
+        power("zh", "582.7", reported_factor="0.5827", reported_factor_unit="吨CO2/兆瓦时"),
+        power("bad", "582.7", reported_factor="0.5827", reported_factor_unit="kg/kwhh"),
+    )
+    for name in ("sub", "zh"):
+        assert r[name]["status"] == "agrees", name
+        assert r[name]["reported_factor_document"].startswith(
+            "关于发布2023年电力二氧化碳排放因子的公告 (公告2025年第47号) (set mee-nbs-2025-47"
+        ), name
+    assert r["bad"]["status"] == "error"
+    assert "unit not understood: 'kg/kwhh'" in r["bad"]["explanation"]

@@ -29,6 +29,7 @@ from carbonacct.factors import Factor, FactorLibrary, default_library
 from carbonacct.units import conversion_factor
 from carbonacct.verify._citations import claimed, only_sources
 from carbonacct.verify._derived import DERIVED, derived_factors
+from carbonacct.verify._factor_units import factor_unit
 from carbonacct.vocabulary import carrier_code, region_code, regions
 
 __all__ = [
@@ -386,6 +387,8 @@ def check_factor(
         and all(lib.sets[s].manifest.kind == "footprint" for s in sets)
     ):
         parameter = "co2e_footprint_factor"  # a footprint publication holds nothing else
+    gas = {"co2_factor": "CO2", "co2e_footprint_factor": "CO2e"}.get(parameter)
+    unit = factor_unit(unit, gas=gas)
     matches, elsewhere = _elsewhere(value, unit, parameter, subject, lib, rel_tol)
     if c.guideline is not None:
         msg = (
