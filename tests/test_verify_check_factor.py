@@ -145,3 +145,11 @@ def test_factor_unit_spellings_of_real_reports_are_read(unit: str) -> None:
 def test_a_factor_unit_not_understood_is_refused() -> None:
     with pytest.raises(ValueError, match="unit not understood: 'kg/kwhh'"):
         check_factor(0.5366, "kg/kwhh", "公告2024年第33号")
+
+
+@pytest.mark.parametrize("subject", ["石灰石", "CaCO3", "碳酸钙"])
+def test_a_carbonate_factor_is_found_by_its_standard(subject: str) -> None:
+    # GB/T 32151.34-2024 附录C 表C.2: CaCO3 0.440 tCO2/t (44.01 / 100.09 = 0.4397)
+    assert check_factor(0.440, "tCO2/t", "GB/T 32151.34-2024", subject=subject).ok
+    c = check_factor(0.45, "tCO2/t", "GB/T 32151.34-2024", subject=subject)
+    assert not c.ok and "it gives 0.44 tCO2/t" in c.message

@@ -349,6 +349,21 @@ def _answer(
     return FactorCheck(value, unit, False, _factor(first, parameter, lib), msg, matches, nearest)
 
 
+def _process_parameter(parameter: str, subject: str, lib: FactorLibrary) -> str:
+    """``process_co2_factor`` for a CO2 factor of a carbonate (石灰石, CaCO3...): the only
+    CO2 factor the library holds for it."""
+    code = carrier_code(subject, strict=False) or subject
+    if parameter != "co2_factor":
+        return parameter
+    frame = lib.frame().filter(pl.col("subject") == code)
+    params = set(frame["parameter"].to_list())
+    return (
+        "process_co2_factor"
+        if "process_co2_factor" in params and parameter not in params
+        else parameter
+    )
+
+
 def check_factor(
     value: float,
     unit: str,
@@ -387,8 +402,9 @@ def check_factor(
         and all(lib.sets[s].manifest.kind == "footprint" for s in sets)
     ):
         parameter = "co2e_footprint_factor"  # a footprint publication holds nothing else
-    gas = {"co2_factor": "CO2", "co2e_footprint_factor": "CO2e"}.get(parameter)
-    unit = factor_unit(unit, gas=gas)
+    parameter = _process_parameter(parameter, subject, lib)
+    gas = {"co2_factor": "CO2", "process_co2_factor": "CO2", "co2e_footprint_factor": "CO2e"}
+    unit = factor_unit(unit, gas=gas.get(parameter))
     matches, elsewhere = _elsewhere(value, unit, parameter, subject, lib, rel_tol)
     if c.guideline is not None:
         msg = (
