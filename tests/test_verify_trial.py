@@ -370,3 +370,21 @@ def test_a_reported_factor_in_a_report_spelling_is_not_called_mistyped() -> None
         ), name
     assert r["bad"]["status"] == "error"
     assert "unit not understood: 'kg/kwhh'" in r["bad"]["explanation"]
+
+
+def test_a_duplicate_line_is_flagged() -> None:
+    # the same diesel line twice: 100 t × 3.0959 = 309.59 t each; a total would count 619.18
+    diesel = {
+        "line": "d",
+        "carrier": "柴油",
+        "value": "100",
+        "unit": "t",
+        "reported_co2_t": "309.59",
+    }
+    base = {c: None for c in COLS} | {"firm_id": "JS", "year": "2023"}
+    rows = [base | diesel, base | diesel, base | diesel | {"line": "e"}]
+    r = reconcile(pl.DataFrame(rows, schema={c: pl.String for c in COLS}), firms=FIRMS)
+    expl = r.table["explanation"].to_list()
+    assert expl[0] == "agrees" and expl[2] == "agrees"
+    assert expl[1] == "agrees; duplicate of row 1: the same line twice (a total counts it twice)"
+    assert any("row 2 (d) is a duplicate of row 1" in n for n in r.provenance["notes"])

@@ -248,9 +248,28 @@ def reconcile(
         run.measured.update(_measured(readings, firms, lib, run))
     rows = [_row(r, run) for r in rep.rows]
     reconcile_totals(rows, run.policy, run.policies, run.tolerance_t)
+    notes = list(rep.notes) + _flag_duplicates(rep.rows, rows)
     table = pl.DataFrame(rows, schema=COLUMNS)
-    prov = _provenance(run, rounding, rep.source, table) | {"notes": rep.notes}
+    prov = _provenance(run, rounding, rep.source, table) | {"notes": notes}
     return Reconciliation(table, prov)
+
+
+def _flag_duplicates(raw: list[dict[str, Any]], rows: list[dict[str, Any]]) -> list[str]:
+    """Lines identical cell for cell to an earlier one, flagged: a sum counts them twice."""
+    seen: dict[tuple[Any, ...], Any] = {}
+    notes = []
+    for r, out in zip(raw, rows, strict=True):
+        key = tuple(
+            sorted((k, str(v)) for k, v in r.items() if k != "row" and not k.startswith("_"))
+        )
+        key += (r.get("_sheet"),)
+        if key not in seen:
+            seen[key] = r["row"]
+            continue
+        why = f"duplicate of row {seen[key]}: the same line twice (a total counts it twice)"
+        out["explanation"] = f"{out.get('explanation') or ''}; {why}".lstrip("; ")
+        notes.append(f"row {r['row']} ({r.get('line')}) is a {why}")
+    return notes
 
 
 def _provenance(
