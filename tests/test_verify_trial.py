@@ -388,3 +388,16 @@ def test_a_duplicate_line_is_flagged() -> None:
     assert expl[0] == "agrees" and expl[2] == "agrees"
     assert expl[1] == "agrees; duplicate of row 1: the same line twice (a total counts it twice)"
     assert any("row 2 (d) is a duplicate of row 1" in n for n in r.provenance["notes"])
+
+
+def test_a_ragged_row_is_labelled_by_its_firm_and_line(tmp_path: Any) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "企业代码,排放源,燃料品种,消耗量,计量单位,排放量（tCO2）,数据年份\n"
+        "NM01,柴油,柴油,100,t,309.59,2023\n"  # 100 t × 3.0959 = 309.59 t
+        "NM01,破损行,柴油,100,t\n",  # two cells missing
+        encoding="utf-8",
+    )
+    t = reconcile(path).table
+    bad = t.row(1, named=True)
+    assert (bad["firm_id"], bad["line"], bad["status"]) == ("NM01", "破损行", "error")
