@@ -401,3 +401,12 @@ def test_a_ragged_row_is_labelled_by_its_firm_and_line(tmp_path: Any) -> None:
     t = reconcile(path).table
     bad = t.row(1, named=True)
     assert (bad["firm_id"], bad["line"], bad["status"]) == ("NM01", "破损行", "error")
+
+
+def test_an_empty_total_names_its_reported_figure() -> None:
+    r = run(
+        {"line": "d", "carrier": "柴油", "value": "100", "unit": "t", "reported_co2_t": "309.59"},
+        {"line": "合计"},
+    )
+    assert r["合计"]["status"] == "error"
+    assert "column reported_co2_t: empty (the total's reported figure)" in r["合计"]["explanation"]

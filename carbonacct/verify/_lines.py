@@ -358,6 +358,8 @@ def parse_line(r: dict[str, Any], run: Any) -> Line:
         dim = "emission"
     else:
         dim = _dimension(r, unit)
+    if _cell(r, "value") is None and kind == "total":
+        raise _bad(r, "reported_co2_t", "empty (the total's reported figure)")
     if _cell(r, "value") is None:
         raise _bad(r, "value", "empty")
     if dim == "emission":  # "diesel: 10.16 tCO2": the figure is the emission itself
