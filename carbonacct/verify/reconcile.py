@@ -259,10 +259,8 @@ def _flag_duplicates(raw: list[dict[str, Any]], rows: list[dict[str, Any]]) -> l
     seen: dict[tuple[Any, ...], Any] = {}
     notes = []
     for r, out in zip(raw, rows, strict=True):
-        key = tuple(
-            sorted((k, str(v)) for k, v in r.items() if k != "row" and not k.startswith("_"))
-        )
-        key += (r.get("_sheet"),)
+        cells = sorted((k, str(v)) for k, v in r.items() if k != "row" and not k.startswith("_"))
+        key: tuple[Any, ...] = (r.get("_sheet"), *cells)
         if key not in seen:
             seen[key] = r["row"]
             continue
