@@ -123,3 +123,33 @@ def test_cli_bad_year_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
         main(["check-factor", "0.5", "tCO2/MWh", ANN_2022, "--year", "99999"])
     assert exit_.value.code == 1  # an input error
     assert capsys.readouterr().err.strip() == "Error: year 99999 is not a data year (1900–2100)."
+
+
+def test_a_citation_matches_the_rows_own_document_not_the_sets_combined_title() -> None:
+    # the footprint set holds two publications: the official 2024 document (national average
+    # 0.5777 kgCO2e/kWh) and CPCD 2023 (0.6205, secondary (1))
+    c = check_factor(0.6205, "kgCO2e/kWh", "2024年全国电力碳足迹因子")
+    assert not c.ok and c.checkable
+    assert "0.5777 kgCO2e/kWh" in c.message
+    assert check_factor(0.5777, "kgCO2e/kWh", "2024年全国电力碳足迹因子").ok
+    assert check_factor(0.6205, "kgCO2e/kWh", "2023年全国电力碳足迹因子").ok
+    assert check_factor(0.6205, "kgCO2e/kWh", "electricity-footprint").ok  # the set: every row
+
+
+@pytest.mark.parametrize("unit", ["kg CO2/kWh", "t/MWh", "kg/kWh", "kgCO₂/kWh", "吨CO2/兆瓦时"])
+def test_factor_unit_spellings_of_real_reports_are_read(unit: str) -> None:
+    # 公告2024年第33号 national 2022 average 0.5366 tCO2/MWh = 0.5366 kgCO2/kWh (10^3 kg / 10^3 kWh)
+    assert check_factor(0.5366, unit, "公告2024年第33号").ok
+
+
+def test_a_factor_unit_not_understood_is_refused() -> None:
+    with pytest.raises(ValueError, match="unit not understood: 'kg/kwhh'"):
+        check_factor(0.5366, "kg/kwhh", "公告2024年第33号")
+
+
+@pytest.mark.parametrize("subject", ["石灰石", "CaCO3", "碳酸钙"])
+def test_a_carbonate_factor_is_found_by_its_standard(subject: str) -> None:
+    # GB/T 32151.34-2024 附录C 表C.2: CaCO3 0.440 tCO2/t (44.01 / 100.09 = 0.4397)
+    assert check_factor(0.440, "tCO2/t", "GB/T 32151.34-2024", subject=subject).ok
+    c = check_factor(0.45, "tCO2/t", "GB/T 32151.34-2024", subject=subject)
+    assert not c.ok and "it gives 0.44 tCO2/t" in c.message

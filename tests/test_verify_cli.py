@@ -111,7 +111,7 @@ def test_bad_input_is_one_line_and_a_nonzero_exit(
         ("--grid-factor", "nonsense"): "'nonsense' is not a grid-factor mode",
     }
     for args, message in cases.items():
-        assert reconcile_cli(example, *args) == 1  # an input error
+        assert reconcile_cli(example, *args) == 2  # an option outside its values: usage (README)
         err = capsys.readouterr().err
         assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
     # an unterminated quote swallows the rest of the file: that row is an error naming its line
@@ -127,3 +127,12 @@ def test_bad_input_is_one_line_and_a_nonzero_exit(
     err = capsys.readouterr().err
     assert "no column for ['carrier', 'value']; headers not understood: ['能源']" in err
     assert "value (数量/实物量/" in err and "/消耗量/活动数据/活动水平" in err
+
+
+def test_check_factor_of_an_unknown_region_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["check-factor", "0.5366", "tCO2/MWh", "公告2024年第33号", "--region", "nosuch"])
+    assert exc.value.code == 2
+    assert "Unknown region 'nosuch'" in capsys.readouterr().err

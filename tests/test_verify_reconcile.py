@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carbonacct.errors import InputError
+from carbonacct.errors import OptionError
 from carbonacct.verify import reconcile
 
 FIRMS = pl.DataFrame({"firm_id": ["JS", "SC"], "province": ["江苏", "四川"]})
@@ -170,17 +170,18 @@ def test_tolerance_from_the_reported_precision() -> None:
     assert r["to 0.01 t"]["explanation"].startswith("rounding: line_1t")
     assert r["to 0.1 t"]["status"] == "unexplained"
     assert r["slip"]["explanation"].startswith("unit slip: the reported figure is 1000×")
-    # at a fixed 0.005 t the same slip was "unexplained" (|310829 − 310829.33| = 0.33)
+    # a slip scales the tolerance by its factor: at a fixed 0.0001 t (× 1000 = 0.1 t) the same
+    # slip is "unexplained" (|310829 − 310829.33| = 0.33 > 0.1)
     slip = {"line": "slip", "carrier": "柴油", "value": "100.4", "unit": "t"}
-    fixed = reconcile(report(slip | {"reported_co2_t": "310829"}), tolerance_t=0.005).table
+    fixed = reconcile(report(slip | {"reported_co2_t": "310829"}), tolerance_t=0.0001).table
     assert fixed["status"][0] == "unexplained"
 
 
 def test_numeric_grid_factor_checked_and_recorded() -> None:
     for bad in (-1, 5, 581.0):
-        with pytest.raises(InputError, match="not a plausible scope-2 grid factor"):
+        with pytest.raises(OptionError, match="not a plausible scope-2 grid factor"):
             reconcile(report(power("p", "1")), grid_factor=bad)
-    with pytest.raises(InputError, match="not a grid-factor mode"):
+    with pytest.raises(OptionError, match="not a grid-factor mode"):
         reconcile(report(power("p", "1")), grid_factor="provinical")
     r = reconcile(
         report(power("p", "570.0")), grid_factor=0.57, grid_factor_source="supplier letter 2024-03"
@@ -194,7 +195,7 @@ def test_numeric_grid_factor_checked_and_recorded() -> None:
 def test_an_operating_margin_baseline_is_not_a_scope2_factor() -> None:
     # the shipped CCER baseline 华北 2023 OM 0.935 tCO2/MWh (secondary (1))
     with pytest.raises(
-        InputError,
+        OptionError,
         match=r"CDM/CCER baseline \(operating_margin\) factor of 减排项目中国区域电网基准线排放因子",
     ):
         reconcile(report(power("p", "935")), grid_factor=0.935)

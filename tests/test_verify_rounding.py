@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from carbonacct.errors import InputError
+from carbonacct.errors import InputError, OptionError
 from carbonacct.verify import (
     RoundingStep,
     read_rounding_policies,
@@ -103,7 +103,7 @@ def test_user_policy_file_errors_name_the_file_and_what_to_fix(tmp_path: Path) -
 
 
 def test_unknown_policy_names_the_known_ones() -> None:
-    with pytest.raises(InputError, match=r"'nonsense' is not a known policy; known: \['full'"):
+    with pytest.raises(OptionError, match=r"'nonsense' is not a known policy; known: \['full'"):
         reconcile(gas_line("1"), rounding="nonsense")
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from carbonacct.errors import InputError
+from carbonacct.errors import InputError, OptionError
 from carbonacct.verify import check_factor, find_factor, reconcile
 
 FIRMS = pl.DataFrame({"firm_id": ["JS"], "province": ["江苏"]})
@@ -46,7 +46,7 @@ def test_a_carbon_footprint_factor_is_named_as_the_wrong_kind() -> None:
     doc = r["lca factor"]["reported_factor_document"]
     assert doc.startswith("wrong kind of factor: the carbon-footprint (life-cycle CO2e) factor")
     # given as the report's grid factor it is refused, as a number or on a line
-    with pytest.raises(InputError, match=r"carbon-footprint .* not a scope-2 grid factor"):
+    with pytest.raises(OptionError, match=r"carbon-footprint .* not a scope-2 grid factor"):
         run(power("p", "577.7"), grid_factor=0.5777)
     line = run(power("p", "577.7", grid_factor="0.5777"))["p"]
     assert line["status"] == "error" and "not a scope-2 grid factor" in line["explanation"]
@@ -127,7 +127,7 @@ def test_negative_activity_and_zero_grid_factor_are_refused() -> None:
     assert r["negative"]["status"] == "error"
     assert "column value: -1000 is negative" in r["negative"]["explanation"]
     assert "column exported: -100 is negative" in r["negative export"]["explanation"]
-    with pytest.raises(InputError, match=r"0\.0 tCO2/MWh is not a plausible scope-2 grid factor"):
+    with pytest.raises(OptionError, match=r"0\.0 tCO2/MWh is not a plausible scope-2 grid factor"):
         run(power("p", "0"), grid_factor=0)
     assert run(power("p", "0", grid_factor="0"))["p"]["status"] == "error"
 
@@ -164,9 +164,9 @@ def test_fuel_factors_derived_by_the_guideline_formula_are_found() -> None:
 
 
 def test_an_unknown_region_word_is_refused_not_ignored() -> None:
-    with pytest.raises(InputError, match=r"'Jiangsuu' is not a province.*nearest: \['jiangsu'\]"):
+    with pytest.raises(OptionError, match=r"'Jiangsuu' is not a province.*nearest: \['jiangsu'\]"):
         check_factor(0.5978, "tCO2/MWh", "公告2024年第33号, Jiangsuu")
-    with pytest.raises(InputError, match="'苏州市' is not a province"):
+    with pytest.raises(OptionError, match="'苏州市' is not a province"):
         check_factor(0.5978, "tCO2/MWh", "公告2024年第33号 苏州市")
     assert check_factor(0.5978, "tCO2/MWh", "公告2024年第33号 江苏省").ok
 
@@ -338,3 +338,75 @@ def test_more_citations_as_verification_reports_write_them() -> None:
     grid = check_factor(0.5777, "tCO2/MWh", "公告2024年第33号")
     assert not grid.ok
     assert "(carbon-footprint (life-cycle CO2e) factor, not scope 2)" in grid.message
+
+
+def test_a_slip_applied_to_a_rounded_figure_is_explained() -> None:
+    # diesel 100 t → 309.590964 t (our chain); rounded 309.59 then slipped: ×10 = 3095.90
+    # (|3095.90964 − 3095.90| = 0.0096 > 0.005 unscaled, ≤ 10 × 0.005), ×1000 = 309590
+    # (to the tonne: |309590.964 − 309590| = 0.964 > 0.5, ≤ 1000 × 0.5)
+    diesel = {"carrier": "柴油", "value": "100", "unit": "t"}
+    r = run(
+        diesel | {"line": "x10", "reported_co2_t": "3095.90"},
+        diesel | {"line": "x1000", "reported_co2_t": "309590"},
+        diesel | {"line": "x1000 2dp", "reported_co2_t": "309590.00"},
+    )
+    assert r["x10"]["recomputed_co2_t"] == pytest.approx(309.590964, abs=1e-6)
+    assert r["x10"]["explanation"].startswith("decimal slip: the reported figure is 10×")
+    for name in ("x1000", "x1000 2dp"):
+        assert r[name]["explanation"].startswith("unit slip: the reported figure is 1000×"), name
+
+
+def test_a_reported_factor_in_a_report_spelling_is_not_called_mistyped() -> None:
+    # Jiangsu 2023 provincial 0.5827 tCO2/MWh written kgCO₂/kWh or 吨CO2/兆瓦时 (the same number)
+    r = run(
+        power("sub", "582.7", reported_factor="0.5827", reported_factor_unit="kgCO₂/kWh"),
+        power("zh", "582.7", reported_factor="0.5827", reported_factor_unit="吨CO2/兆瓦时"),
+        power("bad", "582.7", reported_factor="0.5827", reported_factor_unit="kg/kwhh"),
+    )
+    for name in ("sub", "zh"):
+        assert r[name]["status"] == "agrees", name
+        assert r[name]["reported_factor_document"].startswith(
+            "关于发布2023年电力二氧化碳排放因子的公告 (公告2025年第47号) (set mee-nbs-2025-47"
+        ), name
+    assert r["bad"]["status"] == "error"
+    assert "unit not understood: 'kg/kwhh'" in r["bad"]["explanation"]
+
+
+def test_a_duplicate_line_is_flagged() -> None:
+    # the same diesel line twice: 100 t × 3.0959 = 309.59 t each; a total would count 619.18
+    diesel = {
+        "line": "d",
+        "carrier": "柴油",
+        "value": "100",
+        "unit": "t",
+        "reported_co2_t": "309.59",
+    }
+    base = {c: None for c in COLS} | {"firm_id": "JS", "year": "2023"}
+    rows = [base | diesel, base | diesel, base | diesel | {"line": "e"}]
+    r = reconcile(pl.DataFrame(rows, schema={c: pl.String for c in COLS}), firms=FIRMS)
+    expl = r.table["explanation"].to_list()
+    assert expl[0] == "agrees" and expl[2] == "agrees"
+    assert expl[1] == "agrees; duplicate of row 1: the same line twice (a total counts it twice)"
+    assert any("row 2 (d) is a duplicate of row 1" in n for n in r.provenance["notes"])
+
+
+def test_a_ragged_row_is_labelled_by_its_firm_and_line(tmp_path: Any) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "企业代码,排放源,燃料品种,消耗量,计量单位,排放量（tCO2）,数据年份\n"
+        "NM01,柴油,柴油,100,t,309.59,2023\n"  # 100 t × 3.0959 = 309.59 t
+        "NM01,破损行,柴油,100,t\n",  # two cells missing
+        encoding="utf-8",
+    )
+    t = reconcile(path).table
+    bad = t.row(1, named=True)
+    assert (bad["firm_id"], bad["line"], bad["status"]) == ("NM01", "破损行", "error")
+
+
+def test_an_empty_total_names_its_reported_figure() -> None:
+    r = run(
+        {"line": "d", "carrier": "柴油", "value": "100", "unit": "t", "reported_co2_t": "309.59"},
+        {"line": "合计"},
+    )
+    assert r["合计"]["status"] == "error"
+    assert "column reported_co2_t: empty (the total's reported figure)" in r["合计"]["explanation"]

@@ -74,6 +74,25 @@ def _row_sources(claim: str, lib: FactorLibrary) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(sets)), sources
 
 
+def _own_document(claim: str, sets: list[str], lib: FactorLibrary) -> list[str]:
+    """The row sources of ``sets`` whose own document the claim names, when a set's combined
+    title stands for several publications (2024年全国电力碳足迹因子 is not the CPCD 2023 row)."""
+    folded, out = _norm(claim), []
+    for sid in sets:
+        frame = lib.get(sid).data
+        if "source" not in frame.columns:
+            continue
+        srcs = frame["source"].drop_nulls().unique().sort().to_list()
+        named = [
+            src
+            for src in srcs
+            if any(len(n) >= 8 and n in folded for n in map(_norm, re.split(r"[()（）]", src)))
+        ]
+        if 0 < len(named) < len(srcs):
+            out += named
+    return out
+
+
 def _guideline(claim: str) -> str | None:
     folded = _dashes(claim)
     for ident, title, words in ETS_GUIDELINES:
@@ -89,11 +108,14 @@ def claimed(claim: str, lib: FactorLibrary) -> Claim:
     """The sets (and rows) a citation points at, and the citation with the matched names removed."""
     text, folded = claim.strip(), _norm(claim)
     ids = [sid for sid in lib.sets if sid in text]
+    whole = set(ids)  # named by id or whole title: every row of the set counts
     for sid, fs in lib.sets.items():
         for title in (fs.manifest.document, fs.manifest.title):
             t = _norm(title)
             # the whole title, or its leading name before a parenthesis (关于发布…的公告)
             head = _norm(re.split(r"[(（]", title)[0])
+            if t and t in folded:
+                whole.add(sid)
             if (t and t in folded) or (len(head) >= 8 and head in folded):
                 ids.append(sid)
                 text = text.replace(re.split(r"[(（]", title)[0].strip(), " ")
@@ -108,6 +130,8 @@ def claimed(claim: str, lib: FactorLibrary) -> Claim:
             sid for sid, fs in lib.sets.items() if norm in fs.manifest.document.replace(" ", "")
         ]
     row_sets, sources = ([], []) if ids else _row_sources(claim, lib)
+    if not sources:
+        sources = _own_document(claim, [s for s in ids if s not in whole], lib)
     guideline = None if ids or row_sets else _guideline(claim)
     text = _DOC_NUMBER.sub(" ", text)
     return Claim(list(dict.fromkeys(ids + row_sets)), sources, guideline, text)

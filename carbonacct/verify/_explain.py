@@ -169,8 +169,8 @@ def explain(
 ) -> str:
     """The first known cause that reproduces the reported figure within ``tol`` [t], or ``unexplained``."""
 
-    def close(x: Decimal) -> bool:
-        return abs(x - line.reported) <= max(tol, abs(line.reported) * Decimal("1e-9"))
+    def close(x: Decimal, scale: Decimal = Decimal(1)) -> bool:
+        return abs(x - line.reported) <= max(tol * scale, abs(line.reported) * Decimal("1e-9"))
 
     for p in policies.values():
         if p.steps and close(chain.co2(net, p)):
@@ -180,8 +180,10 @@ def explain(
     full = chain.co2(net, _FULL)
     # a zero on either side matches every multiple: no slip can explain it
     slips = _UNIT_SLIPS.items() if line.reported != 0 and full != 0 else ()
+    # the slip may have been applied to a figure already rounded at the written precision
+    # (309.59 × 10 = 3095.90): the rounding error is then scaled by the slip factor too
     for k, why in slips:
-        if close(full * k):
+        if close(full * k, max(k, Decimal(1))):
             return why
     if chain.sign < 0 and close(-full):
         return "sign: carbon held in products reported as an emission instead of a deduction"

@@ -24,6 +24,7 @@ from typing import Any
 from carbonacct.errors import CarbonacctError, InputError
 from carbonacct.units import conversion_factor
 from carbonacct.verify._chain import GRID_CHOICES
+from carbonacct.verify._factor_units import factor_unit
 from carbonacct.vocabulary import carrier_code, carrier_info, region_code
 
 __all__ = ["KINDS", "Line", "check_grid_value", "parse_line"]
@@ -121,6 +122,17 @@ def _decimal(r: dict[str, Any], column: str) -> Decimal | None:
     if not d.is_finite() or (d and abs(d.adjusted()) > 15):
         raise _bad(r, column, f"{text!r} is not a finite number of a plausible size")
     return d
+
+
+def _reported_factor_unit(r: dict[str, Any], units: dict[str, str]) -> str | None:
+    """The stated factor's unit in the registry's words (kg CO₂/kWh, t/MWh...), or refused."""
+    text = _cell(r, "reported_factor_unit") or units.get("reported_factor")
+    if text is None:
+        return None
+    try:
+        return factor_unit(text)
+    except CarbonacctError as exc:
+        raise _bad(r, "reported_factor_unit", str(exc)) from None
 
 
 def _float(r: dict[str, Any], column: str) -> float | None:
@@ -346,6 +358,8 @@ def parse_line(r: dict[str, Any], run: Any) -> Line:
         dim = "emission"
     else:
         dim = _dimension(r, unit)
+    if _cell(r, "value") is None and kind == "total":
+        raise _bad(r, "reported_co2_t", "empty (the total's reported figure)")
     if _cell(r, "value") is None:
         raise _bad(r, "value", "empty")
     if dim == "emission":  # "diesel: 10.16 tCO2": the figure is the emission itself
@@ -377,7 +391,7 @@ def parse_line(r: dict[str, Any], run: Any) -> Line:
         tolerance=stated[1],
         grid_factor=grid if grid is not None else run.grid_factor,
         reported_factor=_float(r, "reported_factor"),
-        reported_factor_unit=_cell(r, "reported_factor_unit") or units.get("reported_factor"),
+        reported_factor_unit=_reported_factor_unit(r, units),
         carbon_content=_nonnegative(r, "carbon_content"),
         steam_enthalpy=_nonnegative(r, "steam_enthalpy") or run.steam_enthalpy,
         feedwater_enthalpy=_nonnegative(r, "steam_feedwater_enthalpy")

@@ -159,7 +159,12 @@ def _csv_report(path: Path, encoding: str | None) -> Report:
         if isinstance(cells, str):
             row["_error"] = f"line {line}: {cells}"
         elif len(cells) < named or any(c.strip() for c in cells[len(headers) :]):
-            row["line"] = cells[0] if cells else None
+            # label the row by its own firm and line cells, as far as they go
+            row |= {
+                names[h]: c.strip() or None
+                for h, c in zip(headers, cells, strict=False)
+                if names.get(h) in ("firm_id", "line")
+            }
             row["_error"] = (
                 f"line {line}: {len(cells)} cells where the header has {named} columns "
                 "(a comma in a number or text not quoted, or a cell missing); fix the line"

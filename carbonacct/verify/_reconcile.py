@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from carbonacct.errors import CarbonacctError, InputError
+from carbonacct.errors import CarbonacctError, InputError, OptionError
 from carbonacct.factors import FactorLibrary, default_library
 from carbonacct.io import TableLike, read_side_table
 from carbonacct.results import TablesResult
@@ -117,11 +117,11 @@ def _policies(rounding: str, rounding_file: str | Path | None) -> dict[str, Roun
     if rounding_file is not None:
         policies |= read_rounding_policies(rounding_file)
     if rounding not in policies:
-        raise InputError(
+        raise OptionError(
             f"rounding={rounding!r} is not a known policy; known: {sorted(policies)}. Add your own "
             "with a rounding file (--rounding-file).",
             value=rounding,
-            column="rounding",
+            option="rounding",
         )
     return policies
 
@@ -235,9 +235,12 @@ def reconcile(
     """
     lib = library or default_library()
     policies = _policies(rounding, rounding_file)
-    grid = grid_choice(str(grid_factor))
-    if isinstance(grid, float):
-        refuse_not_scope2(grid, lib)
+    try:
+        grid = grid_choice(str(grid_factor))
+        if isinstance(grid, float):
+            refuse_not_scope2(grid, lib)
+    except InputError as exc:  # the run's option, not a line: a usage error
+        raise OptionError(str(exc), option="grid_factor", value=grid_factor) from None
     rep = read_report(reported, sheet=sheet)
     run = _Run(lib, policies[rounding], policies, year, grid, grid_set, grid_factor_source,
                steam_enthalpy, steam_feedwater_enthalpy, tolerance_t, _provinces(firms))  # fmt: skip
@@ -245,9 +248,26 @@ def reconcile(
         run.measured.update(_measured(readings, firms, lib, run))
     rows = [_row(r, run) for r in rep.rows]
     reconcile_totals(rows, run.policy, run.policies, run.tolerance_t)
+    notes = list(rep.notes) + _flag_duplicates(rep.rows, rows)
     table = pl.DataFrame(rows, schema=COLUMNS)
-    prov = _provenance(run, rounding, rep.source, table) | {"notes": rep.notes}
+    prov = _provenance(run, rounding, rep.source, table) | {"notes": notes}
     return Reconciliation(table, prov)
+
+
+def _flag_duplicates(raw: list[dict[str, Any]], rows: list[dict[str, Any]]) -> list[str]:
+    """Lines identical cell for cell to an earlier one, flagged: a sum counts them twice."""
+    seen: dict[tuple[Any, ...], Any] = {}
+    notes = []
+    for r, out in zip(raw, rows, strict=True):
+        cells = sorted((k, str(v)) for k, v in r.items() if k != "row" and not k.startswith("_"))
+        key: tuple[Any, ...] = (r.get("_sheet"), *cells)
+        if key not in seen:
+            seen[key] = r["row"]
+            continue
+        why = f"duplicate of row {seen[key]}: the same line twice (a total counts it twice)"
+        out["explanation"] = f"{out.get('explanation') or ''}; {why}".lstrip("; ")
+        notes.append(f"row {r['row']} ({r.get('line')}) is a {why}")
+    return notes
 
 
 def _provenance(

@@ -24,11 +24,12 @@ from typing import Any
 
 import polars as pl
 
-from carbonacct.errors import CarbonacctError, InputError
+from carbonacct.errors import CarbonacctError, InputError, OptionError
 from carbonacct.factors import Factor, FactorLibrary, default_library
 from carbonacct.units import conversion_factor
 from carbonacct.verify._citations import claimed, only_sources
 from carbonacct.verify._derived import DERIVED, derived_factors
+from carbonacct.verify._factor_units import factor_unit
 from carbonacct.vocabulary import carrier_code, region_code, regions
 
 __all__ = [
@@ -348,6 +349,21 @@ def _answer(
     return FactorCheck(value, unit, False, _factor(first, parameter, lib), msg, matches, nearest)
 
 
+def _process_parameter(parameter: str, subject: str, lib: FactorLibrary) -> str:
+    """``process_co2_factor`` for a CO2 factor of a carbonate (石灰石, CaCO3...): the only
+    CO2 factor the library holds for it."""
+    code = carrier_code(subject, strict=False) or subject
+    if parameter != "co2_factor":
+        return parameter
+    frame = lib.frame().filter(pl.col("subject") == code)
+    params = set(frame["parameter"].to_list())
+    return (
+        "process_co2_factor"
+        if "process_co2_factor" in params and parameter not in params
+        else parameter
+    )
+
+
 def check_factor(
     value: float,
     unit: str,
@@ -386,6 +402,9 @@ def check_factor(
         and all(lib.sets[s].manifest.kind == "footprint" for s in sets)
     ):
         parameter = "co2e_footprint_factor"  # a footprint publication holds nothing else
+    parameter = _process_parameter(parameter, subject, lib)
+    gas = {"co2_factor": "CO2", "process_co2_factor": "CO2", "co2e_footprint_factor": "CO2e"}
+    unit = factor_unit(unit, gas=gas.get(parameter))
     matches, elsewhere = _elsewhere(value, unit, parameter, subject, lib, rel_tol)
     if c.guideline is not None:
         msg = (
@@ -396,7 +415,10 @@ def check_factor(
     if not sets:
         msg = f"the citation {claim!r} names no publication in the factor library; {value} {unit} is in: {elsewhere}"
         return FactorCheck(value, unit, False, None, msg, matches, matches.head(0))
-    code = region_code(region) if region is not None else _region(c.rest)
+    try:
+        code = region_code(region) if region is not None else _region(c.rest)
+    except CarbonacctError as exc:  # an option or citation word outside the known regions
+        raise OptionError(str(exc), option="region", value=region) from None
     cands = only_sources(
         _candidates(lib, sets, parameter, subject, unit, region=code, year=year, variant=variant),
         c.sources,
