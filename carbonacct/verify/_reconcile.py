@@ -235,12 +235,7 @@ def reconcile(
     """
     lib = library or default_library()
     policies = _policies(rounding, rounding_file)
-    try:
-        grid = grid_choice(str(grid_factor))
-        if isinstance(grid, float):
-            refuse_not_scope2(grid, lib)
-    except InputError as exc:  # the run's option, not a line: a usage error
-        raise OptionError(str(exc), option="grid_factor", value=grid_factor) from None
+    grid = _grid_option(grid_factor, lib)
     rep = read_report(reported, sheet=sheet)
     run = _Run(lib, policies[rounding], policies, year, grid, grid_set, grid_factor_source,
                steam_enthalpy, steam_feedwater_enthalpy, tolerance_t, _provinces(firms))  # fmt: skip
@@ -252,6 +247,17 @@ def reconcile(
     table = pl.DataFrame(rows, schema=COLUMNS)
     prov = _provenance(run, rounding, rep.source, table) | {"notes": notes}
     return Reconciliation(table, prov)
+
+
+def _grid_option(grid_factor: str | float, lib: FactorLibrary) -> str | float:
+    """The run's grid factor choice; a bad one is the run's option, not a line: a usage error."""
+    try:
+        grid = grid_choice(str(grid_factor))
+        if isinstance(grid, float):
+            refuse_not_scope2(grid, lib)
+    except InputError as exc:
+        raise OptionError(str(exc), option="grid_factor", value=grid_factor) from None
+    return grid
 
 
 def _flag_duplicates(raw: list[dict[str, Any]], rows: list[dict[str, Any]]) -> list[str]:
