@@ -492,3 +492,49 @@ def test_firm_report_reads_the_target_from_the_result(tmp_path: Path) -> None:
     )
     row = one(r.results, check_year=2023)
     assert target_of(r, row) == (-0.25, "linear")
+
+
+# -- a CO2 status on a year whose CO2 rows are incomplete is no verdict ----------------------
+def test_co2_status_on_a_base_year_without_electricity_co2_is_insufficient() -> None:
+    """2020: gas 2 162.19 tCO2 only (the electricity row has no grid factor, rows_co2_missing 1)
+    / 10 000 万元 = 0.2162; 2025: 6 974.05 / 10 000 = 0.6974 with electricity. Required
+    0.2162 × (1 − 0.18) = 0.1773 would read as +293 % above the path: no verdict instead."""
+    base = actuals(
+        ("C", 2020, "co2_intensity_va", None, 0.2162188809, "tCO2/万元", None),
+        data_complete=False,
+        rows_rejected=0,
+        rows_co2_missing=1,
+    )
+    now = actuals(
+        ("C", 2025, "co2_intensity_va", None, 0.69740510472, "tCO2/万元", None),
+        data_complete=True,
+        rows_rejected=0,
+        rows_co2_missing=0,
+    )
+    r = check(
+        firms(("C", "江苏", "2614")),
+        pl.concat([base, now]),
+        pathways=["cn-industry-2025"],
+        year=2025,
+        price_basis="constant:2020",
+    )
+    row = one(r.results, metric="co2_intensity_va", check_year=2025)
+    assert row["status"] == "insufficient_data"
+    assert row["required"] is None
+    assert "base year 2020 incomplete: 1 row(s) without a CO2 factor" in row["missing"]
+    # the same gap in the report year instead of the base year
+    r2 = check(
+        firms(("C", "江苏", "2614")),
+        pl.concat(
+            [
+                base.with_columns(rows_co2_missing=pl.lit(0), data_complete=pl.lit(True)),
+                now.with_columns(rows_co2_missing=pl.lit(2), data_complete=pl.lit(False)),
+            ]
+        ),
+        pathways=["cn-industry-2025"],
+        year=2025,
+        price_basis="constant:2020",
+    )
+    row2 = one(r2.results, metric="co2_intensity_va", check_year=2025)
+    assert row2["status"] == "insufficient_data"
+    assert "report year 2025 incomplete: 2 row(s)" in row2["missing"]
