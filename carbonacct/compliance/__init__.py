@@ -20,7 +20,7 @@ To check from meter readings, see :func:`carbonacct.workflows.check_from_reading
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ from carbonacct.compliance._summary import (
     STATUSES,
     counts,
     exceptions,
+    future_years,
     per_firm,
     product_shares,
     rule_rows,
@@ -86,6 +87,8 @@ class CheckResult(TablesResult):
     targets : polars.DataFrame
         The target definitions used (``target_id`` links the results to them).
     provenance : dict
+    warnings : list of str
+        Rows to look at that did not stop the check (a year after today).
     """
 
     results: pl.DataFrame
@@ -97,6 +100,7 @@ class CheckResult(TablesResult):
     rejected: pl.DataFrame
     targets: pl.DataFrame
     provenance: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
 
     def tables(self) -> dict[str, pl.DataFrame]:
         return {
@@ -332,4 +336,5 @@ def _result(
         rejected=refused.select("firm_id", "year", "metric", "product", "source", "row", "invalid"),
         targets=targets.drop("prefixes"),
         provenance=provenance,
+        warnings=future_years(actual) if year is None else [],
     )

@@ -3,6 +3,8 @@ and the exceptions to follow up."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 
 from carbonacct import vocabulary
@@ -28,14 +30,32 @@ def report_years(actual: pl.DataFrame, year: int | None) -> pl.DataFrame:
             .unique()
             .with_columns(pl.lit(year, pl.Int32).alias("report_year"))
         )
+    # a year after the current calendar year is no report year (a stray row: see future_years)
+    past = pl.col("year") <= date.today().year
     return actual.group_by("firm_id").agg(
         pl.coalesce(
-            pl.col("year").filter(pl.col("data_complete").fill_null(True)).max(),
-            pl.col("year").max(),
+            pl.col("year").filter(past & pl.col("data_complete").fill_null(True)).max(),
+            pl.col("year").filter(past).max(),
         )
         .cast(pl.Int32)
         .alias("report_year")
     )
+
+
+def future_years(actual: pl.DataFrame) -> list[str]:
+    """A warning per firm with rows for a year after the current calendar year."""
+    today = date.today()
+    late = (
+        actual.filter(pl.col("year") > today.year)
+        .group_by("firm_id")
+        .agg(pl.col("year").unique().sort())
+        .sort("firm_id")
+    )
+    return [
+        f"firm {firm}: rows for {', '.join(map(str, years))}, after today ({today.isoformat()}): "
+        "not a report year (the latest year not after today is reported); check the year column"
+        for firm, years in late.iter_rows()
+    ]
 
 
 def status_rows(

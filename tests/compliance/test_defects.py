@@ -538,3 +538,23 @@ def test_co2_status_on_a_base_year_without_electricity_co2_is_insufficient() -> 
     row2 = one(r2.results, metric="co2_intensity_va", check_year=2025)
     assert row2["status"] == "insufficient_data"
     assert "report year 2025 incomplete: 2 row(s)" in row2["missing"]
+
+
+# -- a year after today is no report year ------------------------------------------------------
+def test_a_future_year_row_is_flagged_and_not_the_report_year() -> None:
+    """Rows for 2020 and 2024, and a stray row for 2999 (after any today): the firm is reported
+    at 2024, the latest year not after today, with a warning naming the firm and the year."""
+    data = actuals(
+        ("A", 2020, "energy_intensity_va", None, 0.80, "tce/万元", None),
+        ("A", 2024, "energy_intensity_va", None, 0.70, "tce/万元", None),
+        ("A", 2999, "energy_intensity_va", None, 0.10, "tce/万元", None),
+    )
+    r = check(
+        firms(("A", "广东", "3391")),
+        data,
+        pathways=["cn-industry-2025"],
+        price_basis="constant:2020",
+    )
+    assert one(r.firms, firm_id="A")["report_year"] == 2024
+    assert len(r.warnings) == 1
+    assert r.warnings[0].startswith("firm A: rows for 2999, after today")
