@@ -20,7 +20,7 @@ To check from meter readings, see :func:`carbonacct.workflows.check_from_reading
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +88,8 @@ class CheckResult(TablesResult):
         The target definitions used (``target_id`` links the results to them).
     provenance : dict
     warnings : list of str
-        Rows to look at that did not stop the check (a year after today).
+        Rows to look at that did not stop the check (a year after today); kept in the
+        provenance (``warnings``) so a written check carries them.
     """
 
     results: pl.DataFrame
@@ -100,7 +101,10 @@ class CheckResult(TablesResult):
     rejected: pl.DataFrame
     targets: pl.DataFrame
     provenance: dict[str, Any]
-    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        return list(self.provenance.get("warnings") or [])
 
     def tables(self) -> dict[str, pl.DataFrame]:
         return {
@@ -335,6 +339,5 @@ def _result(
         exceptions=exceptions(rule_rows(results, products), firm_table),
         rejected=refused.select("firm_id", "year", "metric", "product", "source", "row", "invalid"),
         targets=targets.drop("prefixes"),
-        provenance=provenance,
-        warnings=future_years(actual) if year is None else [],
+        provenance=provenance | {"warnings": future_years(actual) if year is None else []},
     )
