@@ -101,7 +101,10 @@ def _unit_factors(frame: pl.DataFrame) -> pl.DataFrame:
             try:
                 factor = conversion_factor(unit, target)
             except CarbonacctError as exc:
-                why = f"column 'unit': {unit!r} is not a unit of {metric} ({target}): {exc}"
+                if _per_count(unit):  # kgce/重量箱: kept in its own unit, compared with its level
+                    factor, target = 1.0, unit
+                else:
+                    why = f"column 'unit': {unit!r} is not a unit of {metric} ({target}): {exc}"
         rows.append({"metric": metric, "unit": unit, "_f": factor, "_to": target, "_why": why})
     return pl.DataFrame(
         rows,
@@ -113,6 +116,21 @@ def _unit_factors(frame: pl.DataFrame) -> pl.DataFrame:
             "_why": pl.String,
         },
     )
+
+
+#: Count units of their own (never a mass): a figure per such unit keeps its unit and is
+#: compared only with a level in the same unit (GB 21340 flat glass: kgce/重量箱).
+COUNT_DIMENSIONS = ("[weight_case]",)
+
+
+def _per_count(unit: str) -> bool:
+    from carbonacct.units import dimensionality
+
+    try:
+        dims = dimensionality(unit)
+    except CarbonacctError:
+        return False
+    return any(dims.get(d, 0) < 0 for d in COUNT_DIMENSIONS)
 
 
 def _electric(unit: str) -> bool:

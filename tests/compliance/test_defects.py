@@ -414,8 +414,10 @@ def test_batch_keeps_every_firm_and_fails_only_the_bad_row() -> None:
     assert b["status"] == "invalid_input" and "column 'value': -0.1" in b["missing"]
     reasons = dict(r.rejected.select("metric", "invalid").iter_rows())
     assert "metric 'energy_intensity_vaa' is unknown" in reasons["energy_intensity_vaa"]
-    glass = one(r.rejected, firm_id="E")["invalid"]
-    assert "重量箱" in glass  # the unit is named
+    # kgce/重量箱 is read (a count unit of its own): 9.0 is over grade 1 (8.0), within grade 2 (10.0)
+    glass = one(r.products, firm_id="E")
+    assert (glass["unit"], glass["gb_grade"]) == ("kgce/重量箱", 2)
+    assert r.rejected.filter(pl.col("firm_id") == "E").height == 0
     nan_inf = r.rejected.filter(pl.col("firm_id") == "A")["invalid"].to_list()
     assert sorted(nan_inf) == sorted(
         [
@@ -558,3 +560,25 @@ def test_a_future_year_row_is_flagged_and_not_the_report_year() -> None:
     assert one(r.firms, firm_id="A")["report_year"] == 2024
     assert len(r.warnings) == 1
     assert r.warnings[0].startswith("firm A: rows for 2999, after today")
+
+
+# -- flat glass per weight-case (重量箱), a count unit of its own ------------------------------
+def test_flat_glass_per_weight_case_is_graded_and_never_a_mass() -> None:
+    """GB 21340-2019 表1 (>800 t/d): grades 8.0 / 10.0 / 12.0 kgce/重量箱. 11.0 kgce/重量箱 is
+    over grade 2 (10.0) and within grade 3 (12.0): grade 3; 13.0 > 12.0 exceeds the limit.
+    11.0 kgce/t is a mass intensity: a weight-case is no mass, so it is refused with the reason."""
+    a = actuals(
+        ("G", 2025, "product_energy_intensity", "flat_glass_gt800", 11.0, "kgce/重量箱", 1e3),
+        ("J", 2025, "product_energy_intensity", "flat_glass_gt800", 13.0, "千克标准煤/重量箱", 1e3),
+        ("H", 2025, "product_energy_intensity", "flat_glass_gt800", 11.0, "kgce/t", 1e3),
+    )
+    r = check(firms(("G", "江苏", "3041"), ("J", "江苏", "3041"), ("H", "江苏", "3041")), a)
+    g, j, h = (one(r.products, firm_id=f) for f in "GJH")
+    assert (g["actual"], g["unit"], g["gb_grade"], g["exceeds_limit"]) == (
+        11.0,
+        "kgce/重量箱",
+        3,
+        False,
+    )
+    assert (j["actual"], j["exceeds_limit"], j["status"]) == (13.0, True, "breach")
+    assert h["status"] == "invalid_input" and "give the figure in kgce/重量箱" in h["missing"]
