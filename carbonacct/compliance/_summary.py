@@ -123,9 +123,16 @@ def _worst(rows: pl.DataFrame, years: pl.DataFrame) -> pl.DataFrame:
             pl.col("status").first(),
             pl.col("missing").first().alias("reason"),
             (pl.col("status") == "breach").sum().alias("breaches"),
-            pl.col("data_complete").fill_null(True).all().alias("data_complete"),
+            _known_complete().alias("data_complete"),
         )
     )
+
+
+def _known_complete() -> pl.Expr:
+    """False if any row says so, True only if every row says so, else null (not given: actuals
+    without quality columns are not made complete)."""
+    dc = pl.col("data_complete")
+    return pl.when(dc.eq(False).any()).then(False).when(dc.is_not_null().all()).then(True)
 
 
 def _firm_status() -> tuple[pl.Expr, pl.Expr]:
@@ -200,9 +207,10 @@ def per_firm(
         out.with_columns(status.alias("status"), reason.alias("reason"))
         .with_columns(
             pl.col("breaches").fill_null(0),
-            (pl.col("data_complete").fill_null(True) & pl.col("_data").is_not_null()).alias(
-                "data_complete"
-            ),
+            pl.when(pl.col("_data").is_null())
+            .then(False)
+            .otherwise(pl.col("data_complete"))
+            .alias("data_complete"),
             _rank().alias("severity"),
         )
         .sort(

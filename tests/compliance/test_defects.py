@@ -582,3 +582,30 @@ def test_flat_glass_per_weight_case_is_graded_and_never_a_mass() -> None:
     )
     assert (j["actual"], j["exceeds_limit"], j["status"]) == (13.0, True, "breach")
     assert h["status"] == "invalid_input" and "give the figure in kgce/重量箱" in h["missing"]
+
+
+# -- data quality not given is not made up -----------------------------------------------------
+def test_actuals_without_quality_columns_leave_data_complete_unknown() -> None:
+    """Actuals with no data_complete / rows_rejected columns say nothing about completeness:
+    data_complete is null ("not given"), not True; a row that says False still counts."""
+    data = actuals(
+        ("A", 2020, "energy_intensity_va", None, 0.80, "tce/万元", None),
+        ("A", 2025, "energy_intensity_va", None, 0.60, "tce/万元", None),
+    )
+    r = check(
+        firms(("A", "广东", "3391")),
+        data,
+        pathways=["cn-industry-2025"],
+        price_basis="constant:2020",
+    )
+    assert one(r.firms, firm_id="A")["data_complete"] is None
+    assert one(r.results, metric="energy_intensity_va", check_year=2025)["data_complete"] is None
+    told = data.with_columns(data_complete=pl.Series([True, False]))
+    r2 = check(
+        firms(("A", "广东", "3391")),
+        told,
+        pathways=["cn-industry-2025"],
+        price_basis="constant:2020",
+        year=2025,
+    )
+    assert one(r2.firms, firm_id="A")["data_complete"] is False
