@@ -64,7 +64,7 @@ def read_actuals(actuals: TableLike) -> pl.DataFrame:
     frame = frame.with_columns(
         pl.col("year").cast(pl.String).str.strip_chars().cast(pl.Int32, strict=False),
         raw_value.alias("_raw_value"),
-        raw_value.str.strip_chars().cast(pl.Float64, strict=False).alias("value"),
+        _number(raw_value).alias("value"),
         pl.lit(src.name).alias("source"),
     )
     for col in ACTUAL_SCHEMA:
@@ -79,6 +79,15 @@ def read_actuals(actuals: TableLike) -> pl.DataFrame:
         .alias("invalid")
     )
     return frame.select([pl.col(c).cast(t, strict=False) for c, t in ACTUAL_SCHEMA.items()])
+
+
+def _number(raw: pl.Expr) -> pl.Expr:
+    """A number as the readings read it: thousands separators ("13,000") are read."""
+    from carbonacct.readings import _THOUSANDS
+
+    text = raw.str.strip_chars()
+    plain = pl.when(text.str.contains(_THOUSANDS)).then(text.str.replace_all(",", ""))
+    return plain.otherwise(text).cast(pl.Float64, strict=False)
 
 
 def _unit_factors(frame: pl.DataFrame) -> pl.DataFrame:

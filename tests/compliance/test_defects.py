@@ -609,3 +609,17 @@ def test_actuals_without_quality_columns_leave_data_complete_unknown() -> None:
         year=2025,
     )
     assert one(r2.firms, firm_id="A")["data_complete"] is False
+
+
+def test_thousands_separators_in_actuals_are_read_as_in_readings(tmp_path: Path) -> None:
+    """ "13,000" kWh/t is 13 000, as the readings read it; "1,30" is no thousands grouping."""
+    path = tmp_path / "actuals.csv"
+    path.write_text(
+        "firm_id,year,metric,product,value,unit,output\n"
+        'L,2025,product_electricity_intensity,electrolytic_aluminium,"13,000",kWh/t,50000\n'
+        'M,2025,product_electricity_intensity,electrolytic_aluminium,"1,30",kWh/t,50000\n',
+        encoding="utf-8",
+    )
+    r = check(firms(("L", "江苏", "3216"), ("M", "江苏", "3216")), actuals=path)
+    assert one(r.products, firm_id="L")["actual"] == 13000.0
+    assert "column 'value': 1,30 is not a number" in one(r.rejected, firm_id="M")["invalid"]
