@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -623,3 +624,18 @@ def test_thousands_separators_in_actuals_are_read_as_in_readings(tmp_path: Path)
     r = check(firms(("L", "江苏", "3216"), ("M", "江苏", "3216")), actuals=path)
     assert one(r.products, firm_id="L")["actual"] == 13000.0
     assert "column 'value': 1,30 is not a number" in one(r.rejected, firm_id="M")["invalid"]
+
+
+def test_a_written_check_with_deadlines_reads_back_from_xlsx(tmp_path: Path) -> None:
+    """The products' deadline (a Date) comes back from .xlsx as a Date, not a refusal."""
+    from carbonacct import read_result
+    from carbonacct.io.writers._base import cast_to
+
+    back = cast_to(pl.DataFrame({"deadline": ["2025-12-31", None]}), {"deadline": "Date"})
+    assert back["deadline"].to_list() == [date(2025, 12, 31), None]
+    a = actuals(("R", 2025, "product_energy_intensity", "cement_clinker", 100.0, "kgce/t", 1e5))
+    r = check(firms(("R", "江苏", "3011")), a)
+    r.write(tmp_path / "check.xlsx")
+    again = read_result(tmp_path / "check.xlsx")
+    assert again.products["deadline"].dtype == pl.Date
+    assert again.products["deadline"].to_list() == r.products["deadline"].to_list()
