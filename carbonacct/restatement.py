@@ -283,8 +283,32 @@ def restate(
             "sets_added": [_label(s, new_lib) for s in factor_sets],
         }
     }
+    warnings += _sets_unused(factor_sets, new_lib, new.factors_used, method)
     warnings += new.quality.warnings
     return Restatement(table, changed, dict(prov), provenance, warnings)
+
+
+def _sets_unused(
+    factor_sets: Sequence[str | Path | FactorSet],
+    lib: FactorLibrary,
+    used: pl.DataFrame,
+    method: Method,
+) -> list[str]:
+    """Why a restatement changed nothing: a set given that no factor row of the re-run used."""
+    applied = set(used["factor_set"].cast(pl.String).to_list()) if "factor_set" in used else set()
+    out = []
+    for s in factor_sets:
+        label = _label(s, lib)
+        if label in applied:
+            continue
+        why = (
+            "the ets grid set is used only under Method(grid_factor='ets'), and the saved result "
+            f"was computed with grid_factor={method.grid_factor!r}"
+            if label.startswith("ets-reporting@") and method.grid_factor != "ets"
+            else "none of its rows matches a carrier, region and year of the readings"
+        )
+        out.append(f"the set {label} applied to no row of the re-run: {why}")
+    return out
 
 
 def _runner(

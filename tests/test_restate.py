@@ -199,3 +199,13 @@ def test_saved_old_figures_edited_since_are_refused(saved: Path) -> None:
     table[row]["co2_t"] = float(f"{fp[row]['co2_t']:.12g}")
     (saved / "rounded.json").write_text(json.dumps(doc), encoding="utf-8")
     assert restate(saved / "rounded.json", [saved / "grid2024.toml"]).table.height == 3
+
+
+def test_a_set_that_applies_to_no_row_says_why(saved: Path) -> None:
+    # the saved result is provincial: the ETS national grid set is used only in ets mode
+    r = restate(saved / "old.json", ["ets-reporting"])
+    assert set(r.table["status"].to_list()) == {"unchanged"}
+    assert any(
+        w.startswith("the set ets-reporting@") and "grid_factor='provincial'" in w
+        for w in r.warnings
+    )
