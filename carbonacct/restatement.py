@@ -267,13 +267,13 @@ def restate(
     run = _runner(inputs, fuel_parameters, method, by)
     new = run(new_lib)
     _check_inputs_unchanged(new.provenance, saved_sha)
-    warnings: list[str] = []
     old_table, old_factors = tables.get("footprint"), tables.get("factors")
-    if old_table is None or old_factors is None:
-        old = run(base)
-        warnings += _sets_differ(prov, old.provenance)
-        old_table = old_table if old_table is not None else old.table
-        old_factors = old_factors if old_factors is not None else old.factors_used
+    old = run(base)
+    warnings = _sets_differ(prov, old.provenance)
+    if old_table is not None and not warnings:
+        check_saved_figures(old_table, old.table)
+    old_table = old_table if old_table is not None else old.table
+    old_factors = old_factors if old_factors is not None else old.factors_used
     changed = compare_factors(old_factors, new.factors_used)
     firm_provinces = _provinces(inputs["firms"])
     table = compare_tables(old_table, new.table, changed, firm_provinces)
@@ -284,8 +284,32 @@ def restate(
             "sets_added": [_label(s, new_lib) for s in factor_sets],
         }
     }
+    warnings += _sets_unused(factor_sets, new_lib, new.factors_used, method)
     warnings += new.quality.warnings
     return Restatement(table, changed, dict(prov), provenance, warnings)
+
+
+def _sets_unused(
+    factor_sets: Sequence[str | Path | FactorSet],
+    lib: FactorLibrary,
+    used: pl.DataFrame,
+    method: Method,
+) -> list[str]:
+    """Why a restatement changed nothing: a set given that no factor row of the re-run used."""
+    applied = set(used["factor_set"].cast(pl.String).to_list()) if "factor_set" in used else set()
+    out = []
+    for s in factor_sets:
+        label = _label(s, lib)
+        if label in applied:
+            continue
+        why = (
+            "the ets grid set is used only under Method(grid_factor='ets'), and the saved result "
+            f"was computed with grid_factor={method.grid_factor!r}"
+            if label.startswith("ets-reporting@") and method.grid_factor != "ets"
+            else "none of its rows matches a carrier, region and year of the readings"
+        )
+        out.append(f"the set {label} applied to no row of the re-run: {why}")
+    return out
 
 
 def _runner(
@@ -340,6 +364,44 @@ def _sets_differ(saved: Mapping[str, Any], rerun: Mapping[str, Any]) -> list[str
         f"{sorted(b - a)} where the saved result used {sorted(a - b)}: the saved tables were "
         "not available (pass the result file written with its tables to compare with them)"
     ]
+
+
+#: Figures are written with 12 significant digits: a saved figure further from its
+#: re-computation than this (relative) was not written by carbonacct from these inputs.
+SAVED_PRECISION = 1e-11
+
+
+def check_saved_figures(saved: pl.DataFrame, recomputed: pl.DataFrame) -> None:
+    """Refuse saved old figures that the recorded inputs, Method and sets do not give.
+
+    The old figures of a restatement are re-computed from the inputs under the
+    recorded Method and factor sets; a saved figure that differs beyond write
+    precision (an edited file) is named by firm, period and column.
+    """
+    keys = ["firm_id", "period", *(c for c in BY_COLUMNS if c in saved.columns)]
+    quantities = [c for c in RESULT_COLUMNS if c in saved.columns and c in recomputed.columns]
+
+    def side(frame: pl.DataFrame, suffix: str) -> pl.DataFrame:
+        return frame.select(
+            *(pl.col(k).cast(pl.String) for k in keys),
+            *(pl.col(q).cast(pl.Float64).alias(f"{q}{suffix}") for q in quantities),
+        )
+
+    both = side(saved, "").join(side(recomputed, "@"), on=keys, how="full", coalesce=True)
+    for row in both.iter_rows(named=True):
+        for q in quantities:
+            a, b = row[q], row[f"{q}@"]
+            if a is None and b is None:
+                continue
+            if a is None or b is None or abs(a - b) > SAVED_PRECISION * max(abs(a), abs(b), 1.0):
+                where = ", ".join(f"{k} {row[k]}" for k in keys)
+                raise InputError(
+                    f"The saved result's {q} for {where} is {a}, but its recorded inputs, "
+                    f"Method and factor sets give {b}: the saved figures were changed since "
+                    "they were written. Restate the original result file (or pass its "
+                    "provenance alone to re-compute the old figures).",
+                    column=q,
+                )
 
 
 def _provinces(firms: Any) -> pl.DataFrame | None:

@@ -89,6 +89,7 @@ tonne_N2O = 1e6 * gN2O = tN2O
 normal_cubic_metre = meter ** 3 = Nm3
 gas_cubic_metre_20C = 273.15 / 293.15 * meter ** 3 = Sm3
 yuan = [currency] = CNY
+weight_case = [weight_case] = wcase
 """
 
 ureg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=None)
@@ -104,6 +105,7 @@ Quantity = ureg.Quantity
 #: Unit words of Chinese statistics forms and their registry spelling. Longer
 #: words are replaced first, so 千克标准煤 is not read as 千克 + 标准煤.
 CHINESE_UNIT_WORDS: dict[str, str] = {
+    "重量箱": "weight_case",  # flat glass (GB 21340): a count of its own, never a mass
     "吨二氧化碳当量": "tCO2e",
     "千克二氧化碳当量": "kgCO2e",
     "吨二氧化碳": "tCO2",

@@ -148,6 +148,8 @@ def check(
 def _show_quality(result: carbonacct.CheckResult) -> None:
     """The footprint's quality report, and the rows of actuals the check refused, on stderr."""
     show_quality(result, label="footprint")
+    for line in result.warnings:
+        click.echo(f"  warning: {line}", err=True)
     if result.rejected.height:
         first = result.rejected.row(0, named=True)
         click.echo(

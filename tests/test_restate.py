@@ -181,3 +181,31 @@ def test_a_saved_breakdown_is_restated_row_by_row(saved: Path) -> None:
     assert len(rows) == 4
     assert rows[("A", "2024", "electricity")]["co2_diff_t"] == pytest.approx(-22.7)
     assert rows[("A", "2024", "diesel")]["status"] == "unchanged"
+
+
+def test_saved_old_figures_edited_since_are_refused(saved: Path) -> None:
+    # firm A 2024: the saved co2_t is its re-computation from the recorded inputs and sets;
+    # an edited co2_t (→ 1.0) would restate as a difference of new − 1.0, not new − old
+    doc = json.loads((saved / "old.json").read_text(encoding="utf-8"))
+    table = doc["tables"]["footprint"]
+    row = next(i for i, r in enumerate(table) if r["firm_id"] == "A" and r["period"] == "2024")
+    table[row]["co2_t"] = 1.0
+    (saved / "tampered.json").write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(InputError, match=r"co2_t for firm_id A, period 2024 is 1\.0") as e:
+        restate(saved / "tampered.json", [saved / "grid2024.toml"])
+    assert e.value.column == "co2_t"
+    # a figure within write precision (12 significant digits) is the saved one
+    fp = json.loads((saved / "old.json").read_text(encoding="utf-8"))["tables"]["footprint"]
+    table[row]["co2_t"] = float(f"{fp[row]['co2_t']:.12g}")
+    (saved / "rounded.json").write_text(json.dumps(doc), encoding="utf-8")
+    assert restate(saved / "rounded.json", [saved / "grid2024.toml"]).table.height == 3
+
+
+def test_a_set_that_applies_to_no_row_says_why(saved: Path) -> None:
+    # the saved result is provincial: the ETS national grid set is used only in ets mode
+    r = restate(saved / "old.json", ["ets-reporting"])
+    assert set(r.table["status"].to_list()) == {"unchanged"}
+    assert any(
+        w.startswith("the set ets-reporting@") and "grid_factor='provincial'" in w
+        for w in r.warnings
+    )

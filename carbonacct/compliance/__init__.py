@@ -40,6 +40,7 @@ from carbonacct.compliance._summary import (
     STATUSES,
     counts,
     exceptions,
+    future_years,
     per_firm,
     product_shares,
     rule_rows,
@@ -86,6 +87,9 @@ class CheckResult(TablesResult):
     targets : polars.DataFrame
         The target definitions used (``target_id`` links the results to them).
     provenance : dict
+    warnings : list of str
+        Rows to look at that did not stop the check (a year after today); kept in the
+        provenance (``warnings``) so a written check carries them.
     """
 
     results: pl.DataFrame
@@ -97,6 +101,10 @@ class CheckResult(TablesResult):
     rejected: pl.DataFrame
     targets: pl.DataFrame
     provenance: dict[str, Any]
+
+    @property
+    def warnings(self) -> list[str]:
+        return list(self.provenance.get("warnings") or [])
 
     def tables(self) -> dict[str, pl.DataFrame]:
         return {
@@ -331,5 +339,5 @@ def _result(
         exceptions=exceptions(rule_rows(results, products), firm_table),
         rejected=refused.select("firm_id", "year", "metric", "product", "source", "row", "invalid"),
         targets=targets.drop("prefixes"),
-        provenance=provenance,
+        provenance=provenance | {"warnings": future_years(actual) if year is None else []},
     )

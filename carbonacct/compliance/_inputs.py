@@ -65,7 +65,7 @@ def read_actuals(actuals: TableLike) -> pl.DataFrame:
     frame = frame.with_columns(
         pl.col("year").cast(pl.String).str.strip_chars().cast(pl.Int32, strict=False),
         raw_value.alias("_raw_value"),
-        raw_value.str.strip_chars().cast(pl.Float64, strict=False).alias("value"),
+        _number(raw_value).alias("value"),
         pl.lit(src.name).alias("source"),
     )
     for col in ACTUAL_SCHEMA:
@@ -80,6 +80,15 @@ def read_actuals(actuals: TableLike) -> pl.DataFrame:
         .alias("invalid")
     )
     return frame.select([pl.col(c).cast(t, strict=False) for c, t in ACTUAL_SCHEMA.items()])
+
+
+def _number(raw: pl.Expr) -> pl.Expr:
+    """A number as the readings read it: thousands separators ("13,000") are read."""
+    from carbonacct.readings import _THOUSANDS
+
+    text = raw.str.strip_chars()
+    plain = pl.when(text.str.contains(_THOUSANDS)).then(text.str.replace_all(",", ""))
+    return plain.otherwise(text).cast(pl.Float64, strict=False)
 
 
 def _unit_factors(frame: pl.DataFrame) -> pl.DataFrame:
@@ -102,7 +111,10 @@ def _unit_factors(frame: pl.DataFrame) -> pl.DataFrame:
             try:
                 factor = conversion_factor(unit, target)
             except CarbonacctError as exc:
-                why = f"column 'unit': {unit!r} is not a unit of {metric} ({target}): {exc}"
+                if _per_count(unit):  # kgce/重量箱: kept in its own unit, compared with its level
+                    factor, target = 1.0, unit
+                else:
+                    why = f"column 'unit': {unit!r} is not a unit of {metric} ({target}): {exc}"
         rows.append({"metric": metric, "unit": unit, "_f": factor, "_to": target, "_why": why})
     return pl.DataFrame(
         rows,
@@ -114,6 +126,21 @@ def _unit_factors(frame: pl.DataFrame) -> pl.DataFrame:
             "_why": pl.String,
         },
     )
+
+
+#: Count units of their own (never a mass): a figure per such unit keeps its unit and is
+#: compared only with a level in the same unit (GB 21340 flat glass: kgce/重量箱).
+COUNT_DIMENSIONS = ("[weight_case]",)
+
+
+def _per_count(unit: str) -> bool:
+    from carbonacct.units import dimensionality
+
+    try:
+        dims = dimensionality(unit)
+    except CarbonacctError:
+        return False
+    return any(dims.get(d, 0) < 0 for d in COUNT_DIMENSIONS)
 
 
 def _electric(unit: str) -> bool:

@@ -94,28 +94,29 @@ def _references() -> pl.DataFrame:
 
 
 def _unit_factor(refs: pl.DataFrame, actual: pl.DataFrame) -> pl.DataFrame:
-    """Per (metric, product): factor from the metric's unit to the reference unit, or why not."""
-    from carbonacct.benchmarks import indicators
+    """Per (metric, product, unit): factor from the row's unit (its metric's, or a count unit of
+    its own such as kgce/重量箱) to the reference unit, or why not."""
     from carbonacct.errors import CarbonacctError
     from carbonacct.units import conversion_factor
 
-    units = dict(indicators().select("metric", "unit").iter_rows())
     rows = []
-    wanted = actual.select("metric", "product").unique().join(refs, on=["metric", "product"])
+    keys = ["metric", "product", "unit"]
+    wanted = actual.select(keys).unique().join(refs, on=["metric", "product"])
     for r in wanted.iter_rows(named=True):
         ref_unit = r["level_unit"] or r["grade_unit"]
         factor, why = None, None
         try:
-            factor = conversion_factor(units[r["metric"]], ref_unit)
+            factor = conversion_factor(r["unit"], ref_unit)
         except CarbonacctError as exc:
             why = (
-                f"the level of {r['product']} is in {ref_unit}; {units[r['metric']]} does not "
+                f"the level of {r['product']} is in {ref_unit}; {r['unit']} does not "
                 f"convert to it ({exc}): give the figure in {ref_unit}"
             )
         rows.append(
             {
                 "metric": r["metric"],
                 "product": r["product"],
+                "unit": r["unit"],
                 "_f": factor,
                 "_u": ref_unit,
                 "_why": why,
@@ -124,6 +125,7 @@ def _unit_factor(refs: pl.DataFrame, actual: pl.DataFrame) -> pl.DataFrame:
     schema = {
         "metric": pl.String,
         "product": pl.String,
+        "unit": pl.String,
         "_f": pl.Float64,
         "_u": pl.String,
         "_why": pl.String,
@@ -161,7 +163,7 @@ def product_results(firms: pl.DataFrame, actual: pl.DataFrame) -> pl.DataFrame:
     rows = (
         rows.join(firms, on="firm_id", how="left")
         .join(refs, on=["product", "metric"], how="left")
-        .join(_unit_factor(refs, rows), on=["metric", "product"], how="left")
+        .join(_unit_factor(refs, rows), on=["metric", "product", "unit"], how="left")
         .join(others, on="product", how="left")
         .with_columns((pl.col("value") * pl.col("_f")).alias("_v"))
     )

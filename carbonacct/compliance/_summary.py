@@ -3,6 +3,8 @@ and the exceptions to follow up."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 
 from carbonacct import vocabulary
@@ -28,14 +30,32 @@ def report_years(actual: pl.DataFrame, year: int | None) -> pl.DataFrame:
             .unique()
             .with_columns(pl.lit(year, pl.Int32).alias("report_year"))
         )
+    # a year after the current calendar year is no report year (a stray row: see future_years)
+    past = pl.col("year") <= date.today().year
     return actual.group_by("firm_id").agg(
         pl.coalesce(
-            pl.col("year").filter(pl.col("data_complete").fill_null(True)).max(),
-            pl.col("year").max(),
+            pl.col("year").filter(past & pl.col("data_complete").fill_null(True)).max(),
+            pl.col("year").filter(past).max(),
         )
         .cast(pl.Int32)
         .alias("report_year")
     )
+
+
+def future_years(actual: pl.DataFrame) -> list[str]:
+    """A warning per firm with rows for a year after the current calendar year."""
+    today = date.today()
+    late = (
+        actual.filter(pl.col("year") > today.year)
+        .group_by("firm_id")
+        .agg(pl.col("year").unique().sort())
+        .sort("firm_id")
+    )
+    return [
+        f"firm {firm}: rows for {', '.join(map(str, years))}, after today ({today.isoformat()}): "
+        "not a report year (the latest year not after today is reported); check the year column"
+        for firm, years in late.iter_rows()
+    ]
 
 
 def status_rows(
@@ -103,9 +123,16 @@ def _worst(rows: pl.DataFrame, years: pl.DataFrame) -> pl.DataFrame:
             pl.col("status").first(),
             pl.col("missing").first().alias("reason"),
             (pl.col("status") == "breach").sum().alias("breaches"),
-            pl.col("data_complete").fill_null(True).all().alias("data_complete"),
+            _known_complete().alias("data_complete"),
         )
     )
+
+
+def _known_complete() -> pl.Expr:
+    """False if any row says so, True only if every row says so, else null (not given: actuals
+    without quality columns are not made complete)."""
+    dc = pl.col("data_complete")
+    return pl.when(dc.eq(False).any()).then(False).when(dc.is_not_null().all()).then(True)
 
 
 def _firm_status() -> tuple[pl.Expr, pl.Expr]:
@@ -180,9 +207,10 @@ def per_firm(
         out.with_columns(status.alias("status"), reason.alias("reason"))
         .with_columns(
             pl.col("breaches").fill_null(0),
-            (pl.col("data_complete").fill_null(True) & pl.col("_data").is_not_null()).alias(
-                "data_complete"
-            ),
+            pl.when(pl.col("_data").is_null())
+            .then(False)
+            .otherwise(pl.col("data_complete"))
+            .alias("data_complete"),
             _rank().alias("severity"),
         )
         .sort(

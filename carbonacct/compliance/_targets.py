@@ -155,6 +155,7 @@ def relative_results(
         pl.col("value").alias("actual"),
         "price_basis",
         "data_complete",
+        pl.col("rows_co2_missing").alias("_co2_gap_now"),
         pl.col("invalid").alias("_inv_now"),
     )
     base = actual.select(
@@ -163,6 +164,7 @@ def relative_results(
         pl.col("value").alias("base_value"),
         pl.col("price_basis").alias("base_price_basis"),
         pl.col("data_complete").alias("_base_complete"),
+        pl.col("rows_co2_missing").alias("_co2_gap_base"),
         pl.col("invalid").alias("_inv_base"),
     )
     rows = rows.join(now, on=[*keys, "check_year"], how="left", nulls_equal=True).join(
@@ -190,11 +192,16 @@ def relative_results(
         pl.format("{} row: {}", pl.col("check_year"), pl.col("_inv_now")),
         pl.format("base-year row: {}", pl.col("_inv_base")),
     )
+    co2 = pl.col("metric").str.contains("co2")
     missing = (
         pl.when(pl.col("actual").is_null())
         .then(pl.format("no {} for {}", pl.col("metric"), pl.col("check_year")))
         .when(pl.col("base_value").is_null())
         .then(pl.format("no base-year value ({})", pl.col("base_year")))
+        .when(co2 & (pl.col("_co2_gap_base").fill_null(0) > 0))
+        .then(_co2_gap("base year", "base_year", "_co2_gap_base"))
+        .when(co2 & (pl.col("_co2_gap_now").fill_null(0) > 0))
+        .then(_co2_gap("report year", "check_year", "_co2_gap_now"))
         .otherwise(pl.col("_price_why"))
     )
     return rows.with_columns(
@@ -209,6 +216,17 @@ def relative_results(
         .then(None)
         .otherwise(pl.col("required"))
         .alias("required")
+    )
+
+
+def _co2_gap(which: str, year: str, count: str) -> pl.Expr:
+    """Why a CO2 status is no verdict: a year it uses has rows without a CO2 factor."""
+    return pl.format(
+        "CO2 of the {} {} incomplete: {} row(s) without a CO2 factor (rows_co2_missing); "
+        "their CO2 is not in the total, so no verdict on a CO2 target",
+        pl.lit(which),
+        pl.col(year),
+        pl.col(count),
     )
 
 

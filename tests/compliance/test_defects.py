@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -415,8 +416,10 @@ def test_batch_keeps_every_firm_and_fails_only_the_bad_row() -> None:
     assert b["status"] == "invalid_input" and "column 'value': -0.1" in b["missing"]
     reasons = dict(r.rejected.select("metric", "invalid").iter_rows())
     assert "metric 'energy_intensity_vaa' is unknown" in reasons["energy_intensity_vaa"]
-    glass = one(r.rejected, firm_id="E")["invalid"]
-    assert "重量箱" in glass  # the unit is named
+    # kgce/重量箱 is read (a count unit of its own): 9.0 is over grade 1 (8.0), within grade 2 (10.0)
+    glass = one(r.products, firm_id="E")
+    assert (glass["unit"], glass["gb_grade"]) == ("kgce/重量箱", 2)
+    assert r.rejected.filter(pl.col("firm_id") == "E").height == 0
     nan_inf = r.rejected.filter(pl.col("firm_id") == "A")["invalid"].to_list()
     assert sorted(nan_inf) == sorted(
         [
@@ -520,3 +523,147 @@ def test_absolute_row_with_product_checks(tmp_path: Path) -> None:
     row = r.results.filter(r.results["metric"] == "product_co2_intensity").row(0, named=True)
     assert row["required"] == pytest.approx(1.5)
     assert row["gap_rel"] == pytest.approx((0.8 - 1.5) / 1.5)
+
+
+# -- a CO2 status on a year whose CO2 rows are incomplete is no verdict ----------------------
+def test_co2_status_on_a_base_year_without_electricity_co2_is_insufficient() -> None:
+    """2020: gas 2 162.19 tCO2 only (the electricity row has no grid factor, rows_co2_missing 1)
+    / 10 000 万元 = 0.2162; 2025: 6 974.05 / 10 000 = 0.6974 with electricity. Required
+    0.2162 × (1 − 0.18) = 0.1773 would read as +293 % above the path: no verdict instead."""
+    base = actuals(
+        ("C", 2020, "co2_intensity_va", None, 0.2162188809, "tCO2/万元", None),
+        data_complete=False,
+        rows_rejected=0,
+        rows_co2_missing=1,
+    )
+    now = actuals(
+        ("C", 2025, "co2_intensity_va", None, 0.69740510472, "tCO2/万元", None),
+        data_complete=True,
+        rows_rejected=0,
+        rows_co2_missing=0,
+    )
+    r = check(
+        firms(("C", "江苏", "2614")),
+        pl.concat([base, now]),
+        pathways=["cn-industry-2025"],
+        year=2025,
+        price_basis="constant:2020",
+    )
+    row = one(r.results, metric="co2_intensity_va", check_year=2025)
+    assert row["status"] == "insufficient_data"
+    assert row["required"] is None
+    assert "base year 2020 incomplete: 1 row(s) without a CO2 factor" in row["missing"]
+    # the same gap in the report year instead of the base year
+    r2 = check(
+        firms(("C", "江苏", "2614")),
+        pl.concat(
+            [
+                base.with_columns(rows_co2_missing=pl.lit(0), data_complete=pl.lit(True)),
+                now.with_columns(rows_co2_missing=pl.lit(2), data_complete=pl.lit(False)),
+            ]
+        ),
+        pathways=["cn-industry-2025"],
+        year=2025,
+        price_basis="constant:2020",
+    )
+    row2 = one(r2.results, metric="co2_intensity_va", check_year=2025)
+    assert row2["status"] == "insufficient_data"
+    assert "report year 2025 incomplete: 2 row(s)" in row2["missing"]
+
+
+# -- a year after today is no report year ------------------------------------------------------
+def test_a_future_year_row_is_flagged_and_not_the_report_year() -> None:
+    """Rows for 2020 and 2024, and a stray row for 2999 (after any today): the firm is reported
+    at 2024, the latest year not after today, with a warning naming the firm and the year."""
+    data = actuals(
+        ("A", 2020, "energy_intensity_va", None, 0.80, "tce/万元", None),
+        ("A", 2024, "energy_intensity_va", None, 0.70, "tce/万元", None),
+        ("A", 2999, "energy_intensity_va", None, 0.10, "tce/万元", None),
+    )
+    r = check(
+        firms(("A", "广东", "3391")),
+        data,
+        pathways=["cn-industry-2025"],
+        price_basis="constant:2020",
+    )
+    assert one(r.firms, firm_id="A")["report_year"] == 2024
+    assert len(r.warnings) == 1
+    assert r.warnings[0].startswith("firm A: rows for 2999, after today")
+
+
+# -- flat glass per weight-case (重量箱), a count unit of its own ------------------------------
+def test_flat_glass_per_weight_case_is_graded_and_never_a_mass() -> None:
+    """GB 21340-2019 表1 (>800 t/d): grades 8.0 / 10.0 / 12.0 kgce/重量箱. 11.0 kgce/重量箱 is
+    over grade 2 (10.0) and within grade 3 (12.0): grade 3; 13.0 > 12.0 exceeds the limit.
+    11.0 kgce/t is a mass intensity: a weight-case is no mass, so it is refused with the reason."""
+    a = actuals(
+        ("G", 2025, "product_energy_intensity", "flat_glass_gt800", 11.0, "kgce/重量箱", 1e3),
+        ("J", 2025, "product_energy_intensity", "flat_glass_gt800", 13.0, "千克标准煤/重量箱", 1e3),
+        ("H", 2025, "product_energy_intensity", "flat_glass_gt800", 11.0, "kgce/t", 1e3),
+    )
+    r = check(firms(("G", "江苏", "3041"), ("J", "江苏", "3041"), ("H", "江苏", "3041")), a)
+    g, j, h = (one(r.products, firm_id=f) for f in "GJH")
+    assert (g["actual"], g["unit"], g["gb_grade"], g["exceeds_limit"]) == (
+        11.0,
+        "kgce/重量箱",
+        3,
+        False,
+    )
+    assert (j["actual"], j["exceeds_limit"], j["status"]) == (13.0, True, "breach")
+    assert h["status"] == "invalid_input" and "give the figure in kgce/重量箱" in h["missing"]
+
+
+# -- data quality not given is not made up -----------------------------------------------------
+def test_actuals_without_quality_columns_leave_data_complete_unknown() -> None:
+    """Actuals with no data_complete / rows_rejected columns say nothing about completeness:
+    data_complete is null ("not given"), not True; a row that says False still counts."""
+    data = actuals(
+        ("A", 2020, "energy_intensity_va", None, 0.80, "tce/万元", None),
+        ("A", 2025, "energy_intensity_va", None, 0.60, "tce/万元", None),
+    )
+    r = check(
+        firms(("A", "广东", "3391")),
+        data,
+        pathways=["cn-industry-2025"],
+        price_basis="constant:2020",
+    )
+    assert one(r.firms, firm_id="A")["data_complete"] is None
+    assert one(r.results, metric="energy_intensity_va", check_year=2025)["data_complete"] is None
+    told = data.with_columns(data_complete=pl.Series([True, False]))
+    r2 = check(
+        firms(("A", "广东", "3391")),
+        told,
+        pathways=["cn-industry-2025"],
+        price_basis="constant:2020",
+        year=2025,
+    )
+    assert one(r2.firms, firm_id="A")["data_complete"] is False
+
+
+def test_thousands_separators_in_actuals_are_read_as_in_readings(tmp_path: Path) -> None:
+    """ "13,000" kWh/t is 13 000, as the readings read it; "1,30" is no thousands grouping."""
+    path = tmp_path / "actuals.csv"
+    path.write_text(
+        "firm_id,year,metric,product,value,unit,output\n"
+        'L,2025,product_electricity_intensity,electrolytic_aluminium,"13,000",kWh/t,50000\n'
+        'M,2025,product_electricity_intensity,electrolytic_aluminium,"1,30",kWh/t,50000\n',
+        encoding="utf-8",
+    )
+    r = check(firms(("L", "江苏", "3216"), ("M", "江苏", "3216")), actuals=path)
+    assert one(r.products, firm_id="L")["actual"] == 13000.0
+    assert "column 'value': 1,30 is not a number" in one(r.rejected, firm_id="M")["invalid"]
+
+
+def test_a_written_check_with_deadlines_reads_back_from_xlsx(tmp_path: Path) -> None:
+    """The products' deadline (a Date) comes back from .xlsx as a Date, not a refusal."""
+    from carbonacct import read_result
+    from carbonacct.io.writers._base import cast_to
+
+    back = cast_to(pl.DataFrame({"deadline": ["2025-12-31", None]}), {"deadline": "Date"})
+    assert back["deadline"].to_list() == [date(2025, 12, 31), None]
+    a = actuals(("R", 2025, "product_energy_intensity", "cement_clinker", 100.0, "kgce/t", 1e5))
+    r = check(firms(("R", "江苏", "3011")), a)
+    r.write(tmp_path / "check.xlsx")
+    again = read_result(tmp_path / "check.xlsx")
+    assert again.products["deadline"].dtype == pl.Date
+    assert again.products["deadline"].to_list() == r.products["deadline"].to_list()

@@ -62,6 +62,8 @@ def cast_to(frame: pl.DataFrame, schema: Mapping[str, str]) -> pl.DataFrame:
             text = frame.schema[column] == pl.String
             if isinstance(dtype, pl.Datetime) and text:
                 col = col.str.to_datetime(time_unit=dtype.time_unit, time_zone=dtype.time_zone)
+            elif dtype == pl.Date and text:  # an xlsx cell read back as text: 2025-12-31
+                col = col.str.to_date(strict=False)
             elif dtype == pl.Boolean and text:
                 col = col.str.to_lowercase().replace_strict({"true": True, "false": False})
             casts.append(col.cast(dtype).alias(column))
