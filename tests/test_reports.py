@@ -151,3 +151,29 @@ def test_report_cli(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert len(images(out.read_text(encoding="utf-8"))) == 2
+
+
+def test_report_headline_counts_quarterly_and_yearly_readings() -> None:
+    """Readings for a quarter or a year are in the yearly figures (the footprint by year),
+    only the monthly chart leaves them out; yearly data alone still makes a report."""
+    from carbonacct import workflows
+
+    firms = pl.DataFrame({"firm_id": ["F1"], "province": ["江苏"]})
+    readings = pl.DataFrame(
+        {
+            "firm_id": ["F1", "F1"],
+            "carrier": ["electricity", "diesel"],
+            "value": [1000.0, 2.0],
+            "unit": ["kWh", "t"],
+            "period": ["2024-01", "2024Q1"],
+        }
+    )
+    data = workflows.firm_report_from_readings(readings, firms, "F1")
+    # 1000 kWh × 0.1229 kgce/kWh = 0.1229 tce; 2 t diesel × 1.4571 tce/t = 2.9142 tce
+    assert data.years["energy_tce"].to_list() == pytest.approx([0.1229 + 2.9142], rel=1e-4)
+    yearly = carbonacct.footprint(readings, firms=firms, method=carbonacct.Method(period="year"))
+    assert data.footprint.quality.rows_rejected == yearly.quality.rows_rejected == 0
+    only_year = readings.filter(pl.col("carrier") == "diesel").with_columns(period=pl.lit("2024"))
+    data = workflows.firm_report_from_readings(only_year, firms, "F1")
+    assert data.years["energy_tce"].to_list() == pytest.approx([2.9142], rel=1e-4)
+    assert "<img" in data.html
