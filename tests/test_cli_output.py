@@ -390,3 +390,23 @@ def test_rejects_are_written_in_the_format_their_suffix_names(tmp_path: Path) ->
         (2, "value", "-5", "negative_value"),
         (3, "carrier", "=1+1", "unknown_carrier"),
     ]
+
+
+def test_fail_on_breach_fires_on_a_gb_quota_limit(tmp_path: Path) -> None:
+    """A firm whose status is breach (clinker over the GB 16780-2021 grade-3 limit) fails
+    --fail-on breach, though no pathway result is a breach."""
+    firms = tmp_path / "firms.csv"
+    firms.write_text("firm_id,name,province,sector\nA,甲水泥,广东,3011\n", encoding="utf-8")
+    actuals = tmp_path / "actuals.csv"
+    actuals.write_text(
+        "firm_id,year,metric,product,value,unit\n"
+        "A,2025,product_energy_intensity,cement_clinker,200.0,kgce/t\n",  # 200 > 117 kgce/t
+        encoding="utf-8",
+    )
+    args = ["check", "--firms", str(firms), "--actuals", str(actuals), "--format", "json"]
+    args += ["--price-basis", "constant:2020", "--pathway", "cement-2024-plan"]
+    ok = CliRunner().invoke(cli, args)
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout)["tables"]["firms"][0]["status"] == "breach"
+    failed = CliRunner().invoke(cli, [*args, "--fail-on", "breach"])
+    assert failed.exit_code == 3 and "1 breach" in failed.stderr
