@@ -177,3 +177,15 @@ def test_report_headline_counts_quarterly_and_yearly_readings() -> None:
     data = workflows.firm_report_from_readings(only_year, firms, "F1")
     assert data.years["energy_tce"].to_list() == pytest.approx([2.9142], rel=1e-4)
     assert "<img" in data.html
+
+
+def test_report_tables_write_numbers_in_full() -> None:
+    """No scientific notation, no lost digits: thousands separated, one decimal from 10 up,
+    four significant digits below (a factor of 0.0001229 tce/kWh stays whole)."""
+    from carbonacct.reports.html import number, table
+
+    frame = pl.DataFrame({"co2_t": [909_612.34, 1911.12, 0.0001229, 0.5, 0.0]})
+    cells = re.findall(r"<td>([^<]*)</td>", table(frame))
+    assert cells == ["909,612.3", "1,911.1", "0.0001229", "0.5000", "0.0"]
+    assert number(-12_345.67) == "-12,345.7"
+
