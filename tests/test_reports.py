@@ -189,3 +189,24 @@ def test_report_tables_write_numbers_in_full() -> None:
     assert cells == ["909,612.3", "1,911.1", "0.0001229", "0.5000", "0.0"]
     assert number(-12_345.67) == "-12,345.7"
 
+
+def test_green_section_lists_every_unmet_item(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ten items short of their points: ten rows in the page's table, none dropped."""
+    from types import SimpleNamespace
+
+    from carbonacct.reports import _charts, html
+
+    monkeypatch.setattr(_charts, "green_chart", lambda green, lang: "")
+    gap = pl.DataFrame(
+        {
+            "item_id": [f"L1.{i}" for i in range(10)],
+            "name": [f"item {i}" for i in range(10)],
+            "points": [0.0] * 10,
+            "max_points": [2.0] * 10,
+            "points_available": [2.0] * 10,
+        }
+    )
+    green = SimpleNamespace(model="GB/T 36132-2018", verdict=None, gap=gap)
+    data = SimpleNamespace(green=green, lang="en")
+    page = "".join(html._green_section(data))  # type: ignore[arg-type]
+    assert page.count("<tr>") == 1 + 10  # header and one row per unmet item

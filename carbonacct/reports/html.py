@@ -176,7 +176,7 @@ def _green_section(data: ReportData) -> list[str]:
         f"{html.escape(str(verdict))}</h2>",
         img(_charts.green_chart(green, lang), "green-factory score by indicator"),
         table(
-            green.gap.head(8).select("item_id", "name", "points", "max_points", "points_available"),
+            green.gap.select("item_id", "name", "points", "max_points", "points_available"),
             lang,
         ),
     ]
