@@ -434,3 +434,15 @@ def test_fail_on_invalid_input_and_a_broken_project_file(tmp_path: Path) -> None
     res = CliRunner().invoke(cli, ["--config", str(broken), "units"])
     assert res.exit_code == 1 and "Usage" not in res.output
     assert len(res.stderr.strip().splitlines()) == 1 and "carbonacct.toml" in res.stderr
+
+
+def test_template_materials_is_a_declaration_the_library_reads(tmp_path: Path) -> None:
+    from carbonacct.materials import MATERIAL_COLUMNS, read_materials
+
+    for suffix in ("csv", "xlsx"):
+        path = tmp_path / f"materials.{suffix}"
+        res = CliRunner().invoke(cli, ["template", "materials", "-o", str(path)])
+        assert res.exit_code == 0, res.output
+        table, _ = read_materials(str(path))
+        assert set(MATERIAL_COLUMNS) <= set(table.columns)
+        assert table["value"].to_list() == [3.663, 0.0101]
