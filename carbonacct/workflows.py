@@ -211,8 +211,11 @@ def firm_report_from_readings(
 ) -> ReportData:
     """A firm's report from its readings, the footprint run once.
 
-    The footprint by month and carrier draws the charts; summed to years
-    (:func:`rollup`) it gives the headline figures and intensities, the check
+    The footprint by year and carrier (every reading for a month, quarter or
+    year) gives, summed over carriers (:func:`rollup`), the headline figures and
+    intensities, its quality and factors; the footprint by month and carrier
+    only draws the charts (readings for a quarter or a year are not in them,
+    and its rejects are not counted again). The yearly figures feed the check
     (:func:`check_footprint`, when ``activity`` or ``actuals`` give base-year
     figures) and the green-factory score of ``assessment``. ``provenance`` adds
     records to the footprint's provenance (such as the project file the options
@@ -228,11 +231,15 @@ def firm_report_from_readings(
 
     method = method or carbonacct.Method()
     options = {"run": run} if run is not None else {}
+    by_year = carbonacct.footprint(
+        readings, firms=firms, by=["carrier"], method=method.replace(period="year"), **options
+    )
+    by_year.provenance.update(provenance or {})
+    yearly = rollup(by_year, activity=activity, method=method)
+    # the chart only: readings for a quarter or a year are in the figures by year, not here
     monthly = carbonacct.footprint(
         readings, firms=firms, by=["carrier"], method=method.replace(period="month"), **options
     )
-    monthly.provenance.update(provenance or {})
-    yearly = rollup(monthly, activity=activity, method=method)
     check = None
     if activity is not None or actuals is not None:
         check = check_footprint(
@@ -243,7 +250,9 @@ def firm_report_from_readings(
         from carbonacct.green_factory import score
 
         green = score(assessment, footprint=yearly)
-    data = build_report_data(firm_id, monthly, yearly=yearly, check=check, green=green, lang=lang)
+    data = build_report_data(
+        firm_id, monthly, yearly=yearly, check=check, green=green, lang=lang, by_year=by_year
+    )
     data.html = render_firm(data)
     if path is not None:
         write_report(data, path)  # .html, or .pdf

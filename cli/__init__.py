@@ -12,7 +12,7 @@ Exit codes
 0  done
 1  input or data error (a file that cannot be read, a value the library refuses)
 2  usage error (an unknown option, a missing argument, a choice not offered)
-3  compliance finding, when ``--fail-on breach|off_track|exceeds_limit`` is given
+3  compliance finding, when ``--fail-on breach|off_track|exceeds_limit|invalid_input`` is given
 4  rejected rows under ``--strict``
 
 No traceback reaches the user; ``--debug`` (or ``CARBONACCT_DEBUG=1``) shows it.
@@ -183,8 +183,9 @@ def cli(ctx: click.Context, debug: bool, lang: str | None, config: str | None) -
     steam_enthalpy_kJ_per_kg, grid_factor, coal_types; [check] price_basis, pathways.
     What a run writes records the file in its provenance.
 
-    Exit codes: 0 done, 1 input or data error, 2 usage error, 3 compliance
-    finding (with --fail-on), 4 rejected rows (with --strict).
+    Exit codes: 0 done, 1 input or data error (a broken carbonacct.toml too),
+    2 usage error (an input file that does not exist too), 3 compliance finding
+    (with --fail-on), 4 rejected rows (with --strict).
     """
     if lang:
         ctx.meta["carbonacct.lang"] = lang

@@ -47,8 +47,9 @@ _SAME += ("interval_label",)
 _META = "carbonacct.config"
 
 
-def _error(path: Path, what: str) -> click.UsageError:
-    return click.UsageError(f"{path}: {what}; see `carbonacct --help` for the project file.")
+def _error(path: Path, what: str) -> click.ClickException:
+    """A broken project file: an input error (exit 1), one line, no usage banner."""
+    return click.ClickException(f"{path}: {what}; see `carbonacct --help` for the project file.")
 
 
 def _read(path: Path) -> dict[str, Any]:

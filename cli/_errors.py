@@ -18,8 +18,9 @@ EXIT_USAGE = 2
 EXIT_FINDING = 3
 EXIT_REJECTED = 4
 
-#: Statuses that `--fail-on` accepts (the compliance statuses a regulator acts on).
-FAIL_ON = ("breach", "off_track", "exceeds_limit")
+#: Statuses that `--fail-on` accepts (the compliance statuses a regulator acts on, and
+#: invalid_input: an input row the check refused).
+FAIL_ON = ("breach", "off_track", "exceeds_limit", "invalid_input")
 
 #: Errors of reading and parsing data, from the libraries carbonacct reads files with.
 _DATA_ERRORS = (ValueError, LookupError, OSError, ArithmeticError, UnicodeError)

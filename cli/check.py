@@ -160,8 +160,14 @@ def _show_quality(result: carbonacct.CheckResult) -> None:
 
 
 def _statuses(result: carbonacct.CheckResult) -> list[str | None]:
-    """Every status, plus ``exceeds_limit`` once per product over its GB quota limit."""
-    statuses: list[str | None] = result.results["status"].to_list()
+    """Each firm's statuses, once per firm: its overall status (a GB quota limit exceeded
+    makes it ``breach``), its pathway results' and products' statuses, plus
+    ``exceeds_limit`` once per product over its GB quota limit."""
+    pairs: set[tuple[object, str | None]] = set()
+    for table in (result.firms, result.results, result.products):
+        if {"firm_id", "status"} <= set(table.columns):
+            pairs.update(table.select("firm_id", "status").iter_rows())
+    statuses: list[str | None] = [status for _, status in pairs]
     products = result.products
     if "exceeds_limit" in products.columns:
         statuses += ["exceeds_limit"] * int(products["exceeds_limit"].fill_null(False).sum())

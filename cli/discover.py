@@ -45,6 +45,22 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]] = {
         ("企业代码", "能源品种", "parameter", "指标值", "计量单位"),
         ((_FIRM, "烟煤", "ncv", 22.5, "GJ/t"), (_FIRM, "烟煤", "carbon_content", 0.0255, "tC/GJ")),
     ),
+    # the two rows of the materials module's own example (a user's declared values)
+    "materials": (
+        ("carrier", "category", "unit", "parameter", "value", "value_unit", "source"),
+        (
+            (
+                "电极",
+                "process",
+                "t",
+                "emission_factor",
+                3.663,
+                "tCO2/t",
+                "CETS—AG—03.01—V01—2024 附录A",
+            ),
+            ("粗钢", "carbon_product", "t", "carbon_content", 0.0101, "tC/t", "lab report 2025-03"),
+        ),
+    ),
 }
 
 

@@ -390,3 +390,59 @@ def test_rejects_are_written_in_the_format_their_suffix_names(tmp_path: Path) ->
         (2, "value", "-5", "negative_value"),
         (3, "carrier", "=1+1", "unknown_carrier"),
     ]
+
+
+def test_fail_on_breach_fires_on_a_gb_quota_limit(tmp_path: Path) -> None:
+    """A firm whose status is breach (clinker over the GB 16780-2021 grade-3 limit) fails
+    --fail-on breach, though no pathway result is a breach."""
+    firms = tmp_path / "firms.csv"
+    firms.write_text("firm_id,name,province,sector\nA,甲水泥,广东,3011\n", encoding="utf-8")
+    actuals = tmp_path / "actuals.csv"
+    actuals.write_text(
+        "firm_id,year,metric,product,value,unit\n"
+        "A,2025,product_energy_intensity,cement_clinker,200.0,kgce/t\n",  # 200 > 117 kgce/t
+        encoding="utf-8",
+    )
+    args = ["check", "--firms", str(firms), "--actuals", str(actuals), "--format", "json"]
+    args += ["--price-basis", "constant:2020", "--pathway", "cement-2024-plan"]
+    ok = CliRunner().invoke(cli, args)
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout)["tables"]["firms"][0]["status"] == "breach"
+    failed = CliRunner().invoke(cli, [*args, "--fail-on", "breach"])
+    assert failed.exit_code == 3 and "1 breach" in failed.stderr
+
+
+def test_fail_on_invalid_input_and_a_broken_project_file(tmp_path: Path) -> None:
+    """--fail-on invalid_input fires on a refused input row; a broken carbonacct.toml is
+    an input error: one line, exit 1, no usage banner."""
+    firms = tmp_path / "firms.csv"
+    firms.write_text("firm_id,name,province,sector\nA,a,广东,3391\n", encoding="utf-8")
+    actuals = tmp_path / "actuals.csv"
+    actuals.write_text(
+        "firm_id,year,metric,product,value,unit\n"
+        "A,2020,energy_intensity_va,,abc,tce/万元\n"  # not a number: invalid_input
+        "A,2025,energy_intensity_va,,0.9,tce/万元\n",
+        encoding="utf-8",
+    )
+    args = ["check", "--firms", str(firms), "--actuals", str(actuals)]
+    args += ["--price-basis", "constant:2020"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    failed = CliRunner().invoke(cli, [*args, "--fail-on", "invalid_input"])
+    assert failed.exit_code == 3 and "invalid_input" in failed.stderr
+    broken = tmp_path / "carbonacct.toml"
+    broken.write_text("[method\nperiod = 'year'\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["--config", str(broken), "units"])
+    assert res.exit_code == 1 and "Usage" not in res.output
+    assert len(res.stderr.strip().splitlines()) == 1 and "carbonacct.toml" in res.stderr
+
+
+def test_template_materials_is_a_declaration_the_library_reads(tmp_path: Path) -> None:
+    from carbonacct.materials import MATERIAL_COLUMNS, read_materials
+
+    for suffix in ("csv", "xlsx"):
+        path = tmp_path / f"materials.{suffix}"
+        res = CliRunner().invoke(cli, ["template", "materials", "-o", str(path)])
+        assert res.exit_code == 0, res.output
+        table, _ = read_materials(str(path))
+        assert set(MATERIAL_COLUMNS) <= set(table.columns)
+        assert table["value"].to_list() == [3.663, 0.0101]

@@ -151,3 +151,62 @@ def test_report_cli(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert len(images(out.read_text(encoding="utf-8"))) == 2
+
+
+def test_report_headline_counts_quarterly_and_yearly_readings() -> None:
+    """Readings for a quarter or a year are in the yearly figures (the footprint by year),
+    only the monthly chart leaves them out; yearly data alone still makes a report."""
+    from carbonacct import workflows
+
+    firms = pl.DataFrame({"firm_id": ["F1"], "province": ["江苏"]})
+    readings = pl.DataFrame(
+        {
+            "firm_id": ["F1", "F1"],
+            "carrier": ["electricity", "diesel"],
+            "value": [1000.0, 2.0],
+            "unit": ["kWh", "t"],
+            "period": ["2024-01", "2024Q1"],
+        }
+    )
+    data = workflows.firm_report_from_readings(readings, firms, "F1")
+    # 1000 kWh × 0.1229 kgce/kWh = 0.1229 tce; 2 t diesel × 1.4571 tce/t = 2.9142 tce
+    assert data.years["energy_tce"].to_list() == pytest.approx([0.1229 + 2.9142], rel=1e-4)
+    yearly = carbonacct.footprint(readings, firms=firms, method=carbonacct.Method(period="year"))
+    assert data.footprint.quality.rows_rejected == yearly.quality.rows_rejected == 0
+    only_year = readings.filter(pl.col("carrier") == "diesel").with_columns(period=pl.lit("2024"))
+    data = workflows.firm_report_from_readings(only_year, firms, "F1")
+    assert data.years["energy_tce"].to_list() == pytest.approx([2.9142], rel=1e-4)
+    assert "<img" in data.html
+
+
+def test_report_tables_write_numbers_in_full() -> None:
+    """No scientific notation, no lost digits: thousands separated, one decimal from 10 up,
+    four significant digits below (a factor of 0.0001229 tce/kWh stays whole)."""
+    from carbonacct.reports.html import number, table
+
+    frame = pl.DataFrame({"co2_t": [909_612.34, 1911.12, 0.0001229, 0.5, 0.0]})
+    cells = re.findall(r"<td>([^<]*)</td>", table(frame))
+    assert cells == ["909,612.3", "1,911.1", "0.0001229", "0.5000", "0.0"]
+    assert number(-12_345.67) == "-12,345.7"
+
+
+def test_green_section_lists_every_unmet_item(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ten items short of their points: ten rows in the page's table, none dropped."""
+    from types import SimpleNamespace
+
+    from carbonacct.reports import _charts, html
+
+    monkeypatch.setattr(_charts, "green_chart", lambda green, lang: "")
+    gap = pl.DataFrame(
+        {
+            "item_id": [f"L1.{i}" for i in range(10)],
+            "name": [f"item {i}" for i in range(10)],
+            "points": [0.0] * 10,
+            "max_points": [2.0] * 10,
+            "points_available": [2.0] * 10,
+        }
+    )
+    green = SimpleNamespace(model="GB/T 36132-2018", verdict=None, gap=gap)
+    data = SimpleNamespace(green=green, lang="en")
+    page = "".join(html._green_section(data))  # type: ignore[arg-type]
+    assert page.count("<tr>") == 1 + 10  # header and one row per unmet item

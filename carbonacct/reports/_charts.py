@@ -68,7 +68,9 @@ def stacked(frame: pl.DataFrame, value: str, title: str, ylabel: str) -> str:
         ax.bar(wide["period"].to_list(), heights, bottom=bottom, label=carrier)
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
     ax.set_ylabel(ylabel)
-    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))  # outside: never over a bar
+    if wide.width > 1:  # no monthly readings (all by quarter or year): no legend
+        # outside: never over a bar
+        ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
     ax.tick_params(axis="x", labelrotation=45, labelsize=8)
     return png(fig)
 

@@ -108,10 +108,16 @@ def build_report_data(
     check: Any = None,
     green: Any = None,
     lang: str = "en",
+    by_year: Any = None,
 ) -> ReportData:
-    """The report of ``firm_id`` from a footprint by month and carrier (and its yearly rollup)."""
+    """The report of ``firm_id`` from a footprint by month and carrier (and its yearly rollup).
+
+    ``by_year``, the footprint by year and carrier, gives the quality and factors when
+    given (it holds readings for a quarter or a year, which ``monthly`` rejects).
+    """
+    whole = by_year if by_year is not None else monthly
     t = monthly.table.filter(pl.col("firm_id") == firm_id)
-    if t.height == 0:
+    if whole.table.filter(pl.col("firm_id") == firm_id).height == 0:
         raise InputError(
             f"No footprint rows for firm {firm_id!r}: check the firm id against the readings "
             "(--firm).",
@@ -126,7 +132,8 @@ def build_report_data(
     years = change_on_year(
         years.select("period", *(c for c in HEADLINE if c in years.columns)), HEADLINE, "period"
     )
-    carriers = t["carrier"].unique().to_list() if "carrier" in t.columns else []
+    w = whole.table.filter(pl.col("firm_id") == firm_id)
+    carriers = w["carrier"].unique().to_list() if "carrier" in w.columns else []
     name = None
     if check is not None:
         named = check.firms.filter(pl.col("firm_id") == firm_id)
@@ -137,8 +144,8 @@ def build_report_data(
         lang=lang,
         monthly=t,
         years=years,
-        notes=footnotes(monthly.factors_used, carriers, lang),
-        footprint=monthly,
+        notes=footnotes(whole.factors_used, carriers, lang),
+        footprint=whole,
         check=check,
         green=green,
     )

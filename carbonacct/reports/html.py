@@ -10,6 +10,7 @@ vocabulary registry (:func:`carbonacct.vocabulary.label`), in English or Chinese
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -39,9 +40,19 @@ def _header(name: str, lang: str) -> str:
     return label(name, lang) if lang == "zh" else name
 
 
-def table(
-    frame: pl.DataFrame, lang: str = "en", digits: int = 4, marks: dict[str, int] | None = None
-) -> str:
+def number(value: float) -> str:
+    """A figure as the page writes it: thousands separated, one decimal from 10 up, four
+    significant digits below, never in scientific notation.
+
+    >>> number(909612.34), number(1911.12), number(0.0001229)
+    ('909,612.3', '1,911.1', '0.0001229')
+    """
+    if value == 0 or not math.isfinite(value) or abs(value) >= 10:
+        return f"{value:,.1f}"
+    return f"{value:.{max(4, 3 - math.floor(math.log10(abs(value))))}f}"
+
+
+def table(frame: pl.DataFrame, lang: str = "en", marks: dict[str, int] | None = None) -> str:
     """An HTML table; ``marks`` puts a footnote number on a column's header."""
     marks = marks or {}
     head = "".join(
@@ -57,7 +68,7 @@ def table(
             if v is None:
                 text = ""
             elif isinstance(v, float):
-                text = f"{v:.{digits}g}"
+                text = number(v)
             else:
                 text = label(v, lang) if lang == "zh" and c in ("status", "level") else str(v)
             cells.append(f"<td>{html.escape(text)}</td>")
@@ -93,7 +104,7 @@ def _kpis(data: ReportData, marks: dict[str, int]) -> str:
         value = latest.get(name)
         if value is None:
             continue
-        text = f"{value:,.1f}" if abs(value) >= 10 else f"{value:.4g}"
+        text = number(value)
         spans.append(
             f"<span>{html.escape(label(name, data.lang) if data.lang == 'zh' else name)} "
             f"<b data-value='{name}'>{text}</b><sup>[{marks[name]}]</sup></span>"
@@ -165,7 +176,7 @@ def _green_section(data: ReportData) -> list[str]:
         f"{html.escape(str(verdict))}</h2>",
         img(_charts.green_chart(green, lang), "green-factory score by indicator"),
         table(
-            green.gap.head(8).select("item_id", "name", "points", "max_points", "points_available"),
+            green.gap.select("item_id", "name", "points", "max_points", "points_available"),
             lang,
         ),
     ]

@@ -64,7 +64,9 @@ def _number(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:,.1f}" if abs(value) >= 10 else f"{value:.4g}"
+        from .html import number
+
+        return number(value)
     return str(value)
 
 
