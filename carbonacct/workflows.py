@@ -211,11 +211,12 @@ def firm_report_from_readings(
 ) -> ReportData:
     """A firm's report from its readings, the footprint run once.
 
-    The footprint by year and carrier (every reading for a month, quarter or
-    year) gives, summed over carriers (:func:`rollup`), the headline figures and
-    intensities, its quality and factors; the footprint by month and carrier
-    only draws the charts (readings for a quarter or a year are not in them,
-    and its rejects are not counted again). The yearly figures feed the check
+    The footprint by month and carrier, summed to years and over carriers
+    (:func:`rollup`), gives the headline figures and intensities, its quality and
+    factors, and the charts. Where readings cover a quarter or a year (rejected
+    by a monthly run), the figures, quality and factors come from a second run
+    by year, and the monthly run only draws the charts (its rejects are not
+    counted again). The yearly figures feed the check
     (:func:`check_footprint`, when ``activity`` or ``actuals`` give base-year
     figures) and the green-factory score of ``assessment``. ``provenance`` adds
     records to the footprint's provenance (such as the project file the options
@@ -231,15 +232,18 @@ def firm_report_from_readings(
 
     method = method or carbonacct.Method()
     options = {"run": run} if run is not None else {}
-    by_year = carbonacct.footprint(
-        readings, firms=firms, by=["carrier"], method=method.replace(period="year"), **options
-    )
-    by_year.provenance.update(provenance or {})
-    yearly = rollup(by_year, activity=activity, method=method)
-    # the chart only: readings for a quarter or a year are in the figures by year, not here
     monthly = carbonacct.footprint(
         readings, firms=firms, by=["carrier"], method=method.replace(period="month"), **options
     )
+    by_year = monthly
+    if monthly.quality.rejected_by_reason.get("period_coarser_than_requested"):
+        # readings for a quarter or a year: the figures come from a run by year, the
+        # monthly run only draws the charts (its rejects are not counted again)
+        by_year = carbonacct.footprint(
+            readings, firms=firms, by=["carrier"], method=method.replace(period="year"), **options
+        )
+    by_year.provenance.update(provenance or {})
+    yearly = rollup(by_year, activity=activity, method=method)
     check = None
     if activity is not None or actuals is not None:
         check = check_footprint(

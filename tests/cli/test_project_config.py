@@ -67,10 +67,11 @@ def test_the_command_line_wins(project: Path) -> None:
     assert [r["period"] for r in doc["tables"]["footprint"]] == ["2024"]
 
 
-def test_a_bad_project_file_is_a_usage_error_naming_it(project: Path) -> None:
+def test_a_bad_project_file_is_an_input_error_naming_it(project: Path) -> None:
+    """A broken or missing project file is an input error (exit 1, one line, naming it)."""
     (project / "carbonacct.toml").write_text("[method]\nsteam_enthalpy = 2780\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["footprint", "readings.csv"])
-    assert result.exit_code == 2
+    assert result.exit_code == 1 and "Usage:" not in result.stderr
     assert "carbonacct.toml" in result.stderr and "steam_enthalpy_kJ_per_kg" in result.stderr
     missing = CliRunner().invoke(cli, ["--config", "nowhere.toml", "footprint", "readings.csv"])
-    assert missing.exit_code == 2 and "nowhere.toml: no such file" in missing.stderr
+    assert missing.exit_code == 1 and "nowhere.toml: no such file" in missing.stderr
