@@ -66,7 +66,8 @@ class TablesResult:
     provenance: Any
 
     def tables(self) -> dict[str, pl.DataFrame]:
-        raise NotImplementedError
+        """The result's tables by name, its main one first (each result class defines it)."""
+        raise NotImplementedError(f"{type(self).__name__} defines no tables()")
 
     def write(self, path: str | Path) -> list[Path]:
         """Write the tables with their units and the provenance (format by suffix)."""
