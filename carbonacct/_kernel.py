@@ -259,8 +259,7 @@ def _meter_times(meter: np.ndarray, ts: np.ndarray, ok_day: np.ndarray) -> dict[
     }
 
 
-_METER_RUN_COLUMNS = ("first_nr", "last_nr", "first_ts", "last_ts", "count")
-_METER_RUN_COLUMNS += ("dmin", "dmax", "dpos", "npos", "nzero")
+_METER_RUN_COLUMNS = "first_nr last_nr first_ts last_ts count dmin dmax dpos npos nzero".split()
 
 
 def _meter_runs(

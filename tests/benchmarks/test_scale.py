@@ -2,7 +2,7 @@
 
 Run with the README's command (CARBONACCT_BENCH=1). Sizes come from
 CARBONACCT_BENCH_ROWS (default "20000000,40000000"), rounds from
-CARBONACCT_BENCH_ROUNDS (default 3; pandas runs once), approaches from
+CARBONACCT_BENCH_ROUNDS (default 3; pandas runs once, on the first size), approaches from
 CARBONACCT_BENCH_APPROACHES (default all five); data sets are
 generated once into CARBONACCT_BENCH_DIR (default /tmp/carbonacct-bench).
 The memory case runs the default CLI with ``--rejects`` on
@@ -195,6 +195,8 @@ def run(approach: str, path: Path) -> dict:
     if approach.startswith("cli"):
         import polars as pl
 
+        if approach == "cli_rejects":
+            rejects = pl.scan_parquet(path / "rejects.parquet").select(pl.len()).collect().item()
         table = pl.read_parquet(out)
         result = {
             f"{a}|{b}": [c, e]
@@ -202,7 +204,10 @@ def run(approach: str, path: Path) -> dict:
         }
     else:
         result = json.loads(log.read_text().strip().splitlines()[-1])["result"]
-    return {"seconds": wall, "peak_rss_mb": usage.ru_maxrss / 1024, "load": load, "result": result}
+    measured = {"seconds": wall, "peak_rss_mb": usage.ru_maxrss / 1024, "load": load}
+    if approach == "cli_rejects":
+        measured["rejected"] = rejects
+    return measured | {"result": result}
 
 
 @pytest.mark.parametrize("rows", SIZES)
@@ -212,13 +217,31 @@ def test_scale(rows: int) -> None:
     LOAD.append(f"{rows:,} rows, before: {os.getloadavg()[0]:.1f}")
     for r in range(ROUNDS):
         for approach in APPROACHES:
-            if approach == "pandas_pint" and r > 0:
-                continue
+            if approach == "pandas_pint" and (r > 0 or rows != SIZES[0]):
+                continue  # once, on the first size: minutes per run
             result = run(approach, path)
             RESULTS.setdefault((rows, approach), []).append(result)
             brief = {k: round(v, 2) for k, v in result.items() if k != "result"}
             print(json.dumps({"rows": rows, "approach": approach, **brief}), flush=True)
     LOAD.append(f"{rows:,} rows, after: {os.getloadavg()[0]:.1f}")
+
+
+STARTUP = {
+    "--help": ["--help"],
+    "units convert": ["units", "convert", "1", "tce", "GJ"],
+}
+
+
+def test_startup() -> None:
+    """``carbonacct --help`` and ``carbonacct units convert``, fresh processes, 5 each."""
+    cli = Path(sys.executable).with_name("carbonacct")
+    for _ in range(5):
+        for name, args in STARTUP.items():
+            start = time.perf_counter()
+            subprocess.run([str(cli), *args], check=True, capture_output=True)
+            RESULTS.setdefault((0, name), []).append(
+                {"seconds": time.perf_counter() - start, "peak_rss_mb": 0.0, "load": 0.0}
+            )
 
 
 @pytest.mark.skipif(BIG == 0, reason="CARBONACCT_BENCH_BIG=0")
@@ -242,6 +265,8 @@ def test_summary() -> None:
         f"{'load (1 min) at each run':>24}",
     ]
     for (rows, approach), runs in sorted(RESULTS.items()):
+        if rows == 0:
+            continue
         secs = [r["seconds"] for r in runs]
         loads = " ".join(f"{r['load']:.1f}" for r in runs)
         lines.append(
@@ -261,6 +286,10 @@ def test_summary() -> None:
             for x, y, name, aim in targets
             if (rows, x) in RESULTS and (rows, y) in RESULTS
         ]
+        if rows != SIZES[0] and (SIZES[0], "pandas_pint") in RESULTS and (rows, "cli") in RESULTS:
+            # pandas runs once, on the first size; at this size it would take at least as long
+            ratio = median(SIZES[0], "pandas_pint") / median(rows, "cli")
+            said.append(f"pandas+pint at {SIZES[0]:,} rows/cli here {ratio:.2f} (a lower bound)")
         if said:
             lines.append(f"{rows:,} rows: " + "; ".join(said))
         if (rows, "cli_no_dup_check") not in RESULTS:
@@ -283,9 +312,20 @@ def test_summary() -> None:
         )
     if (BIG, "cli_rejects") in RESULTS:
         peak = median(BIG, "cli_rejects", "peak_rss_mb")
+        rejected = RESULTS[(BIG, "cli_rejects")][0].get("rejected")
         lines.append(
-            f"peak memory at {BIG:,} rows, 10 % rejected, --rejects written: {peak:.0f} MB "
-            "(target < 1024)"
+            f"peak memory at {BIG:,} rows, 10 % rejected ({rejected} rows written by --rejects): "
+            f"{peak:.0f} MB in {median(BIG, 'cli_rejects'):.1f} s (target < 1024, flat: "
+            f"{median(SIZES[0], 'cli', 'peak_rss_mb'):.0f} MB at {SIZES[0]:,} rows)"
+            if (SIZES[0], "cli") in RESULTS
+            else f"peak memory at {BIG:,} rows, 10 % rejected: {peak:.0f} MB (target < 1024)"
         )
+    started = [
+        f"{name} {median(0, name):.2f} s (min {min(r['seconds'] for r in RESULTS[(0, name)]):.2f})"
+        for name in STARTUP
+        if (0, name) in RESULTS
+    ]
+    if started:
+        lines.append("start-up, median of 5 fresh processes: " + "; ".join(started) + " (< 0.3)")
     lines.append("load average (1 min): " + "; ".join(LOAD))
     print("\n".join(lines))
