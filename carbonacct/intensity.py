@@ -13,84 +13,9 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from carbonacct._sides import period_rows, raise_first_bad_row
-from carbonacct.errors import CarbonacctError, InputError
-from carbonacct.io import Source, TableLike, read_side_table
-from carbonacct.readings import PERIODS, Period
-from carbonacct.units import conversion_factor, parse_unit
+from carbonacct.activity import product_unit, read_activity
 
 __all__ = ["intensities", "product_unit", "read_activity"]
-
-
-def product_unit(unit: str) -> str:
-    """Products in mass are reported per t; other units (m2, pieces) as given.
-
-    >>> product_unit("kg"), product_unit("m2")
-    ('t', 'm2')
-    """
-    return "t" if parse_unit(unit).dimensionality == parse_unit("t").dimensionality else unit
-
-
-def _conversions(frame: pl.DataFrame, src: Source) -> pl.DataFrame:
-    factors = {}
-    for metric, unit in frame.select("metric", "unit").unique().iter_rows():
-        target = "万元" if metric == "value_added" else product_unit(unit)
-        try:
-            factors[(metric, unit)] = (conversion_factor(unit, target), target)
-        except CarbonacctError as exc:
-            raise InputError(
-                f"{src.name}: metric {metric!r} unit {unit!r}: {exc}",
-                file=src.name,
-                row=None,
-                column="unit",
-                value=unit,
-            ) from None
-    return pl.DataFrame(
-        [
-            {"metric": m, "unit": u, "_f": f, "activity_unit": t}
-            for (m, u), (f, t) in factors.items()
-        ],
-        schema={
-            "metric": pl.String,
-            "unit": pl.String,
-            "_f": pl.Float64,
-            "activity_unit": pl.String,
-        },
-    )
-
-
-def read_activity(activity: TableLike, period: Period) -> tuple[pl.DataFrame, Source, list[str]]:
-    """Activity summed per firm, period label and metric, in 万元 or the product unit."""
-    frame, src = read_side_table(
-        activity, ("firm_id", "period", "metric", "value", "unit"), "activity"
-    )
-    frame = period_rows(frame, period).with_columns(
-        pl.col("metric").cast(pl.String).str.strip_chars()
-    )
-    bad = frame.filter(
-        pl.col("value").is_null() | pl.col("_rank").is_null() | pl.col("unit").is_null()
-    )
-    raise_first_bad_row(
-        bad,
-        src,
-        "activity needs a numeric value, a unit and a period like 2024 or 2024Q1",
-        ("value", "unit", "period"),
-    )
-    warnings = []
-    coarse = frame.filter(pl.col("_rank") > PERIODS.index(period))
-    if coarse.height:
-        warnings.append(
-            f"{coarse.height} activity row(s) cover a longer period than '{period}'; "
-            "no intensity is computed for them"
-        )
-        frame = frame.filter(pl.col("_rank") <= PERIODS.index(period))
-    frame = (
-        frame.join(_conversions(frame, src), on=["metric", "unit"], how="left")
-        .with_columns((pl.col("value") * pl.col("_f")).alias("activity"))
-        .group_by("firm_id", "period_label", "metric", "activity_unit")
-        .agg(pl.col("activity").sum())
-    )
-    return frame, src, warnings
 
 
 def intensities(
