@@ -12,6 +12,7 @@ runs on the small table of sums per group.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
 import polars as pl
@@ -103,17 +104,8 @@ def footprint(
     inputs |= {"readings": source, "firms": firm_src}
     inputs["materials"] = declared.source if declared else None
     provenance = _provenance(method, lib, used, inputs, quality, scan.labels)
-    return Footprint(
-        table,
-        quality,
-        used,
-        provenance,
-        per_product,
-        plan,
-        gaps,
-        source,
-        activity_rejects=activity_rejects,
-    )
+    fp = Footprint(table, quality, used, provenance, per_product, plan, gaps, source)
+    return replace(fp, activity_rejects=activity_rejects)
 
 
 def _keys(

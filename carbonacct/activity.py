@@ -28,6 +28,7 @@ import polars as pl
 
 from carbonacct.errors import CarbonacctError, InputError
 from carbonacct.io import Part, Source, TableLike, read_parts
+from carbonacct.periods import period_year
 from carbonacct.readings import PERIODS, Period
 from carbonacct.units import parse_unit
 
@@ -36,7 +37,7 @@ __all__ = ["Activity", "activity_price_basis", "check_rows", "product_unit", "re
 #: Headers of the value column that only an activity table uses (企业代码, 统计期, 产品, 产量, 单位).
 VALUE_HEADERS = ("产量",)
 VALUE_ADDED_NAMES = ("value_added", "增加值", "工业增加值", "value_added_cny10k")
-_WIDE = re.compile(r"^(.+?)\s*[（(]\s*([^()（）]+?)\s*[)）]$")
+_WIDE = re.compile(r"^(.+?)[\s_]*[（(][\s_]*([^()（）]+?)[\s_]*[)）]$")
 _KEYS = ("firm_id", "period")
 _NOT_METRICS = ("firm_id", "period", "unit", "price_basis", "name", "row", "note", "备注")
 REJECT_SCHEMA = {
@@ -249,7 +250,7 @@ def _checked(rows: pl.DataFrame, period: Period) -> pl.DataFrame:
     raw = pl.col("value")
     num = pl.when(raw.str.contains(_THOUSANDS)).then(raw.str.replace_all(",", "")).otherwise(raw)
     rows = rows.with_columns(
-        pl.col("metric").str.replace(r"^(增加值|工业增加值)$", "value_added"),
+        pl.col("metric").str.to_lowercase().str.replace(r"^(增加值|工业增加值)$", "value_added"),
         label.alias("period_label"),
         rank.alias("_rank"),
         num.cast(pl.Float64, strict=False).alias("_v"),
@@ -346,7 +347,10 @@ def read_activity(activity: TableLike, period: Period) -> Activity:
     rejects = _rejects(checked)
     good = checked.filter(pl.col("_reason").is_null())
     coarse = good.filter(pl.col("_rank") > PERIODS.index(period))
-    warnings = notes + _ledger(src, n, n - rows.height, rejects, coarse.height)
+    blank = n - rows.height
+    warnings = list(notes)
+    if notes or blank or rejects.height:  # a clean single table: only the period is said
+        warnings += _ledger(src, n, blank, rejects, coarse.height)
     if coarse.height:
         warnings.append(
             f"{coarse.height} activity row(s) cover a longer period than '{period}'; "
@@ -369,7 +373,7 @@ def activity_price_basis(activity: Activity, default: str | None) -> pl.DataFram
         return default
     return activity.frame.filter(pl.col("metric") == "value_added").select(
         "firm_id",
-        pl.col("period_label").str.slice(0, 4).cast(pl.Int32, strict=False).alias("year"),
+        period_year("period_label").cast(pl.Int32, strict=False).alias("year"),
         pl.coalesce(pl.col("price_basis"), pl.lit(default)).alias("price_basis"),
     )
 
@@ -380,7 +384,7 @@ def check_rows(rejects: pl.DataFrame) -> pl.DataFrame:
     va = pl.col("of") == "value_added"
     base = rejects.select(
         "firm_id",
-        pl.col("period").str.slice(0, 4).cast(pl.Int32, strict=False).alias("year"),
+        period_year().cast(pl.Int32, strict=False).alias("year"),
         pl.when(va).then(None).otherwise(pl.col("metric")).alias("product"),
         "row",
         pl.col("file").alias("source"),

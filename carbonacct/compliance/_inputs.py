@@ -356,7 +356,7 @@ def _tagged_without_output(
     if refused is not None and refused.height:
         bad = refused.select(
             "firm_id",
-            pl.col("period").str.slice(0, 4).cast(pl.Int32, strict=False).alias("year"),
+            period_year().cast(pl.Int32, strict=False).alias("year"),
             pl.col("metric").alias("product"),
         )
         tagged = tagged.join(bad, on=["firm_id", "year", "product"], how="anti")
