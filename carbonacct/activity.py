@@ -241,21 +241,39 @@ def _conversions(rows: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(out, schema=schema, orient="row")
 
 
+def _given_twice() -> tuple[pl.Expr, str]:
+    """The same firm, period and metric on two rows (two sheets, or a row pasted twice) would be
+    summed into a figure nobody gave: both rows are refused, each naming the other."""
+    key = ("firm_id", "_own", "metric")
+    twice = pl.struct(*key).is_duplicated() & pl.col("_own").is_not_null()
+    return twice, "metric"
+
+
 def _checked(rows: pl.DataFrame, period: Period) -> pl.DataFrame:
     """Each row with its period label, value in the metric's unit, or the reason it is refused."""
     from carbonacct._timeparse import parse_period
     from carbonacct.readings import _THOUSANDS
 
     label, rank = parse_period(pl.col("period"), period)
+    own, _ = parse_period(pl.col("period"), "month")  # the period as given: 2024, 2024Q1 ...
     raw = pl.col("value")
     num = pl.when(raw.str.contains(_THOUSANDS)).then(raw.str.replace_all(",", "")).otherwise(raw)
     rows = rows.with_columns(
         pl.col("metric").str.to_lowercase().str.replace(r"^(增加值|工业增加值)$", "value_added"),
         label.alias("period_label"),
         rank.alias("_rank"),
+        own.alias("_own"),
         num.cast(pl.Float64, strict=False).alias("_v"),
     )
     rows = rows.join(_conversions(rows), on=["metric", "unit"], how="left", nulls_equal=True)
+    where = pl.format("{} row {}", pl.col("file"), pl.col("row")).str.join("; ")
+    rows = rows.with_columns(
+        pl.format(
+            "{} given more than once for this firm and period ({}): give it once",
+            pl.col("metric"),
+            where.over("firm_id", "_own", "metric"),
+        ).alias("_twice")
+    )
     v, empty = pl.col("_v"), lambda c: pl.col(c).is_null() | (pl.col(c) == "")
     checks: list[tuple[pl.Expr, str | pl.Expr, pl.Expr]] = [
         (empty("firm_id"), "firm_id", pl.lit("empty cell")),
@@ -276,6 +294,7 @@ def _checked(rows: pl.DataFrame, period: Period) -> pl.DataFrame:
         ),
         (empty("unit"), "unit", pl.lit("empty cell")),
         (pl.col("_why").is_not_null(), pl.col("_wcol"), pl.col("_why")),
+        (*_given_twice(), pl.col("_twice")),
     ]
     column, reason = pl.lit(None, dtype=pl.String), pl.lit(None, dtype=pl.String)
     for cond, col, why in reversed(checks):
@@ -327,6 +346,33 @@ def _ledger(src: Source, n: int, blank: int, rejects: pl.DataFrame, coarse: int)
     return out
 
 
+def _covering(used: pl.DataFrame, period: Period) -> pl.DataFrame:
+    """Rows summed into a longer period must cover it, in one granularity: the 4 quarters or 12
+    months of a year, the 3 months of a quarter; otherwise the rows are refused (a year's value
+    added from its first quarter alone would look like the year's)."""
+    target = PERIODS.index(period)
+    months = 12 if period == "year" else 3
+    rank = pl.col("_rank")
+    expected = pl.when(rank == target).then(1).when(rank == 0).then(months).otherwise(4)
+    key = ("firm_id", "period_label", "metric")
+    mixed = rank.n_unique().over(key) > 1
+    short = pl.col("_own").n_unique().over(key) < expected
+    given = pl.col("_own").unique().sort().str.join(", ").over(key)
+    why = (
+        pl.when(mixed)
+        .then(pl.format("{} of {} is given both whole and in parts ({}): give one", "metric",
+                        "period_label", given))
+        .when(short)
+        .then(pl.format("{} of {} is given for {} only, not the whole {}: give every part or "
+                        "the whole", "metric", "period_label", given, pl.lit(period)))
+    )  # fmt: skip
+    return used.with_columns(
+        why.alias("_reason"),
+        pl.when(why.is_not_null()).then(pl.lit("period")).alias("_bad_col"),
+        pl.col("period").alias("_given"),
+    )
+
+
 def read_activity(activity: TableLike, period: Period) -> Activity:
     """Activity summed per firm, period label and metric, in 万元 or the product unit.
 
@@ -344,9 +390,11 @@ def read_activity(activity: TableLike, period: Period) -> Activity:
     n = rows.height
     rows = rows.filter(~is_blank)
     checked = _checked(rows, period)
-    rejects = _rejects(checked)
     good = checked.filter(pl.col("_reason").is_null())
     coarse = good.filter(pl.col("_rank") > PERIODS.index(period))
+    used = _covering(good.filter(pl.col("_rank") <= PERIODS.index(period)), period)
+    rejects = _rejects(pl.concat([checked, used], how="diagonal_relaxed"))
+    used = used.filter(pl.col("_reason").is_null())
     blank = n - rows.height
     warnings = list(notes)
     if notes or blank or rejects.height:  # a clean single table: only the period is said
@@ -357,8 +405,7 @@ def read_activity(activity: TableLike, period: Period) -> Activity:
             "no intensity is computed for them"
         )
     frame = (
-        good.filter(pl.col("_rank") <= PERIODS.index(period))
-        .with_columns((pl.col("_v") * pl.col("_f")).alias("activity"))
+        used.with_columns((pl.col("_v") * pl.col("_f")).alias("activity"))
         .group_by("firm_id", "period_label", "metric", "activity_unit")
         .agg(pl.col("activity").sum(), pl.col("price_basis").drop_nulls().first())
         .sort("firm_id", "period_label", "metric")

@@ -253,3 +253,25 @@ def test_the_check_fails_only_the_firm_and_rule_of_a_bad_activity_row(tmp_path: 
     # the footprint's quality report says how many activity rows were refused, and where
     fp_warnings = "\n".join(result.provenance["footprint"]["quality"]["warnings"])
     assert "rows in 5 = used 3 + rejected 2" in fp_warnings
+
+
+def test_a_figure_given_twice_or_for_part_of_the_year_is_refused_not_summed(tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path / "activity.xlsx",
+        [
+            ("TWICE", 2024, "value_added", 9000, "万元", None),  # row 4
+            ("Q1", "2024Q1", "value_added", 2000, "万元", None),  # row 5: one quarter of 4
+            ("MIX", 2024, "value_added", 8000, "万元", None),  # row 6: whole year ...
+            ("MIX", "2024Q1", "value_added", 2000, "万元", None),  # row 7: ... and a quarter
+            *[("QS", f"2024Q{q}", "value_added", 1000 * q, "万元", None) for q in (1, 2, 3, 4)],
+        ],
+        [("TWICE", 2024, "value_added", 9000, "万元")],  # the same figure again on the 产量 sheet
+    )
+    read = read_activity(path, "year")
+    # QS: 1000 + 2000 + 3000 + 4000 = 10 000 万元 for 2024, its four quarters summed
+    assert _by_metric(read.frame) == {("QS", "value_added"): 10000.0}
+    why = {(r["firm_id"], r["row"]): r["reason"] for r in read.rejects.iter_rows(named=True)}
+    assert "given more than once" in why[("TWICE", 4)] and "产量 row 2" in why[("TWICE", 4)]
+    assert "given for 2024Q1 only, not the whole year" in why[("Q1", 5)]
+    assert "given both whole and in parts" in why[("MIX", 6)] and ("MIX", 7) in why
+    assert read.rejects.height == 5
