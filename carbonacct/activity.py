@@ -208,10 +208,11 @@ def _metric_unit(metric: str, unit: str) -> tuple[float | None, str | None, str 
     close = difflib.get_close_matches(metric, known, n=1, cutoff=0.8)
     if money is not None or (close and metric not in known):
         hint = f"closest: {close[0]!r}" if close else "no metric is close"
+        what = f"is in {unit!r}, a currency, and is not value added" if money else "is unknown"
         why = (
-            f"metric {metric!r} is unknown ({hint}); known: 'value_added' (in 万元, 元, 亿元) or a "
-            f"product ({', '.join(known[1:4])}... or a name of your own that is not a near-miss "
-            "of a known one): correct the spelling"
+            f"metric {metric!r} {what} ({hint}); known: 'value_added' (增加值, in 万元, 元, 亿元) "
+            f"or a product ({', '.join(known[1:4])}... or a name of your own that is not a "
+            "near-miss of a known one): correct the metric"
         )
         return None, None, why, "metric"
     try:
@@ -259,7 +260,9 @@ def _checked(rows: pl.DataFrame, period: Period) -> pl.DataFrame:
     raw = pl.col("value")
     num = pl.when(raw.str.contains(_THOUSANDS)).then(raw.str.replace_all(",", "")).otherwise(raw)
     rows = rows.with_columns(
-        pl.col("metric").str.to_lowercase().str.replace(r"^(增加值|工业增加值)$", "value_added"),
+        pl.col("metric")
+        .str.to_lowercase()
+        .str.replace(r"^(增加值|工业增加值|value added)$", "value_added"),
         label.alias("period_label"),
         rank.alias("_rank"),
         own.alias("_own"),

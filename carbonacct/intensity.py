@@ -58,6 +58,8 @@ def intensities(
     products = activity.filter(pl.col("metric") != "value_added").rename(
         {"period_label": "period", "metric": "product", "activity": "output"}
     )
+    if "product" in by:
+        products, table = _product_codes(products, table)
     per_product = products.join(totals, on=["firm_id", "period"], how="left")
     columns = [
         "firm_id",
@@ -79,6 +81,36 @@ def intensities(
         ),
     )
     return table, per_product.select(columns).sort("firm_id", "period", "product")
+
+
+def _product_codes(
+    products: pl.DataFrame, table: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Outputs named in Chinese (铝液) read as their product code; a reading's tag (电解, 熟料)
+    read as a code only where the firm has an output of that product in the period, so an
+    ambiguous name (电解 of a caustic-soda plant) is kept and refused by name, never misread."""
+    from carbonacct.benchmarks import product_aliases
+
+    aliases = product_aliases()
+    products = products.with_columns(pl.col("product").replace(aliases))
+    code = pl.col("product").replace_strict(aliases, default=None, return_dtype=pl.String)
+    outputs = products.select("firm_id", "period", pl.col("product").alias("_code")).unique()
+    table = (
+        table.with_columns(code.alias("_code"))
+        .join(
+            outputs.with_columns(pl.lit(True).alias("_out")),
+            on=["firm_id", "period", "_code"],
+            how="left",
+        )
+        .with_columns(
+            pl.when(pl.col("_out"))
+            .then(pl.col("_code"))
+            .otherwise(pl.col("product"))
+            .alias("product")
+        )
+        .drop("_code", "_out")
+    )
+    return products, table
 
 
 def _tagged(per_product: pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:
