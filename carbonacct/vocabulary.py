@@ -612,6 +612,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "grades_of": ("grades of the factors behind it", "所用因子的等级"),
     "figure": ("figure", "指标"),
+    "footprint_title": ("Footprint", "能耗与碳排放核算"),
     "pass": ("PASS", "通过"),
     "fail": ("FAIL", "未通过"),
     "against_pass_mark": ("against a pass mark of", "合格线"),
@@ -638,6 +639,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "note_register_split": (
         "{:,} meter register intervals spanned a month end: split pro rata by time.",
         "{:,} 个累计表读数区间跨月：按时间比例分摊到各月。",
+    ),
+    "note_co2_missing": (
+        "{:,} rows have no CO2 factor: their energy is counted, their CO2 is missing.",
+        "{:,} 行缺少二氧化碳排放因子：计入能耗，排放缺失。",
     ),
     "no_pathway": (
         "No pathway chart: the pathway check needs the firm's base-year figures (the "

@@ -62,20 +62,22 @@ def current_lang() -> str:
 
 
 def people_number(value: float, column: str = "") -> str:
-    """A number rounded for reading: points to 0.01; else 0.1, or 3 significant figures below 10.
+    """A number rounded for reading: points to 0.01; else 0.1, or 3 significant figures below 10;
+    half up at that precision (22 024.785 to 0.01 is 22 024.79; see carbonacct.reports.half_up).
 
     >>> people_number(1911.17634, "energy_tce"), people_number(0.0495123), people_number(22.9404732739, "points")
     ('1911.2', '0.0495', '22.94')
     """
+    from carbonacct.reports import half_up
+
     if not math.isfinite(value):
         return str(value)
     if "points" in column or column.endswith("score"):
-        return f"{value:.2f}"
+        return half_up(value, 2)
     if value == 0:
         return "0"
     magnitude = math.floor(math.log10(abs(value)))
-    decimals = max(1, 2 - magnitude)
-    return f"{value:.{decimals}f}"
+    return half_up(value, max(1, 2 - magnitude))
 
 
 @functools.lru_cache(maxsize=256)
@@ -89,11 +91,15 @@ def _rounded(column: str) -> bool:
 
 def _cell(value: Any, column: str = "", lang: str = "en") -> str:
     if value is None:
-        return ""
+        return "—" if column.startswith("co2") else ""  # a missing CO2 is not a blank 0
     if isinstance(value, float):
         return people_number(value, column) if _rounded(column) else f"{value:.12g}"
     if isinstance(value, str) and lang == "zh" and column.endswith(_WORD_COLUMNS):
         return _label(value, lang)
+    if isinstance(value, str) and lang == "zh" and column == "carrier":
+        from carbonacct.vocabulary import carrier_label
+
+        return carrier_label(value, lang)  # 原煤, 天然气, 电力; machine formats keep the code
     return str(value)
 
 

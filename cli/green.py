@@ -21,8 +21,14 @@ from ._quality import show_quality
 
 
 def _for_people(frame: pl.DataFrame, fmt: str) -> pl.DataFrame:
-    """Points rounded to 2 decimals on a terminal; csv and json keep full precision."""
-    return frame.with_columns(cs.float().round(2)) if fmt == "table" else frame
+    """Points rounded half up to 2 decimals on a terminal; csv and json keep full precision."""
+    if fmt != "table":
+        return frame
+    from carbonacct.reports import half_up
+
+    return frame.with_columns(
+        cs.float().map_elements(lambda v: float(half_up(v, 2)), return_dtype=pl.Float64)
+    )
 
 
 def _print_one(s: GreenScore, fmt: str, output: str | None) -> None:

@@ -20,6 +20,7 @@ import polars as pl
 from carbonacct.vocabulary import LABELS, carrier_label, header, label
 
 from . import _charts
+from ._format import half_up
 from ._model import HEADLINE, ReportData, target_of
 from ._webfont import font_face
 
@@ -52,15 +53,15 @@ def number(value: float) -> str:
     ('909,612.3', '1,911.1', '0.0001229')
     """
     if value == 0 or not math.isfinite(value) or abs(value) >= 10:
-        return f"{value:,.1f}"
-    return f"{value:.{max(4, 3 - math.floor(math.log10(abs(value))))}f}"
+        return half_up(value, 1, thousands=True)
+    return half_up(value, max(4, 3 - math.floor(math.log10(abs(value)))))
 
 
 def _text(value: Any, column: str, lang: str) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:,.2f}" if column in _TWO_DECIMALS else number(value)
+        return half_up(value, 2, thousands=True) if column in _TWO_DECIMALS else number(value)
     if column in ("status", "level", "gb_grade") and lang == "zh":
         return label(str(value), lang)
     if column == "carrier":
