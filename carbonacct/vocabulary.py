@@ -707,6 +707,8 @@ _HEADERS_ZH = {
     "factor_set": "因子集",
     "scope": "适用范围",
     "clause": "条款",
+    "source": "来源",
+    "data_year": "数据年份",
 }
 
 

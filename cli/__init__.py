@@ -191,6 +191,13 @@ def cli(ctx: click.Context, debug: bool, lang: str | None, config: str | None) -
         ctx.meta["carbonacct.lang"] = lang
     if ctx.resilient_parsing:
         return
+    from ._output import default_lang
+
+    if (lang or default_lang()) == "zh" and ctx.invoked_subcommand is not None:
+        # Excel headers for people in Chinese; the columns sheet maps them back
+        from carbonacct.io.writers.xlsx import header_language
+
+        ctx.with_resource(header_language("zh"))
     from ._config import load
 
     load(ctx, config, list(COMMANDS))
