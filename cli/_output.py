@@ -28,7 +28,7 @@ FORMATS = ("table", "csv", "json")
 LANGS = ("en", "zh")
 _PROSE = {"document", "note", "value_text", "title", "source", "explanation"}
 #: Columns whose values are statuses or levels, shown in Chinese with ``--lang zh``.
-_WORD_COLUMNS = ("status", "level", "verdict")
+_WORD_COLUMNS = ("status", "level", "verdict", "type")
 
 format_option = click.option(
     "--format",
@@ -92,6 +92,8 @@ def _rounded(column: str) -> bool:
 def _cell(value: Any, column: str = "", lang: str = "en") -> str:
     if value is None:
         return "—" if column.startswith("co2") else ""  # a missing CO2 is not a blank 0
+    if isinstance(value, bool) and lang == "zh":
+        return _label("yes" if value else "no", lang)
     if isinstance(value, float):
         return people_number(value, column) if _rounded(column) else f"{value:.12g}"
     if isinstance(value, str) and lang == "zh" and column.endswith(_WORD_COLUMNS):

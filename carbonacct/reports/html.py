@@ -256,7 +256,7 @@ def verdict(green: Any, lang: str) -> str:
     origins = getattr(green, "weight_origins", None)
     if origins is not None and origins.height:
         parts = [
-            f"{r['points']:.2f} {label('points', lang)}: "
+            f"{half_up(r['points'], 2)} {label('points_unit', lang)}: "
             f"{label('weights_user' if str(r['weight_source']).startswith('user') else 'weights_shipped', lang)}"
             f" ({r['weight_source']})"
             for r in origins.iter_rows(named=True)

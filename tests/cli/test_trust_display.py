@@ -54,3 +54,30 @@ def test_people_numbers_round_half_up() -> None:
     assert people_number(22024.785, "points") == "22024.79"
     assert people_number(1911.15, "energy_tce") == "1911.2"
     assert people_number(0.04955, "energy_intensity_tce_per_cny10k") == "0.0496"
+
+
+def test_green_tables_in_chinese_have_words_not_codes() -> None:
+    import io
+
+    from rich.console import Console
+
+    from carbonacct.cli._output import render
+
+    gap = pl.DataFrame(
+        {
+            "item_id": ["L4.1"],
+            "name": ["绿色设计案例"],
+            "type": ["optional"],
+            "status": ["measured"],
+            "blocks_pass": [False],
+            "points_available": [8.0],
+        }
+    )
+    console = Console(width=100, record=True, file=io.StringIO())
+    for part in render(gap, width=100, lang="zh"):
+        console.print(part)
+    text = console.export_text()
+    for word in ("条款", "类型", "影响通过", "可争取分", "选做", "已测算", "否", "8.00"):
+        assert word in text, word
+    for code in ("item_id", "optional", "measured", "False", "blocks_pass"):
+        assert code not in text, code
