@@ -112,8 +112,13 @@ def _label(name: str, lang: str) -> str:
 
 
 def _header(name: str, lang: str) -> str:
-    """Chinese headers from the vocabulary registry; English keeps the controlled names."""
-    return _label(name, lang) if lang == "zh" else name
+    """Chinese headers from the vocabulary registry, with the unit in brackets (综合能耗 (tce));
+    English keeps the controlled names."""
+    if lang != "zh":
+        return name
+    from carbonacct.vocabulary import header
+
+    return header(name, lang)
 
 
 def _wrap_header(text: str, width: int) -> str:
@@ -210,7 +215,7 @@ def _looks_numeric(text: str) -> bool:
     try:
         float(text)
     except ValueError:
-        return text == ""
+        return text in ("", "—")  # a missing figure in a numeric column
     return True
 
 

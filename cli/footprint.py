@@ -356,7 +356,7 @@ def footprint(
 
             emit(
                 # rounded for people by unit in emit; the full values are in csv/json/-o
-                for_people(result.table).select(c for c in result.table.columns if c in _HEADLINE),
+                for_people(result.table).select(_people_columns(result.table)),
                 fmt,
                 title=f"{words('footprint_title')} ({result.provenance['method']['label']})",
             )
@@ -365,6 +365,13 @@ def footprint(
             emit_result(result, fmt)  # the same document as -o out.csv|json
         sys.stdout.flush()
         show_quality(result)
+
+
+def _people_columns(table: Any) -> list[str]:
+    """The headline columns, and the count of rows without a CO2 factor where there are any
+    (a CO2 total that leaves some rows out says so beside the figure)."""
+    missing = "rows_co2_missing" in table.columns and bool(table["rows_co2_missing"].sum())
+    return [c for c in table.columns if c in _HEADLINE or (missing and c == "rows_co2_missing")]
 
 
 def for_people(table: Any) -> Any:

@@ -163,3 +163,26 @@ def test_a_report_without_base_year_says_why_there_is_no_pathway_chart() -> None
     text = "".join(html._no_pathway(check, "A", "en"))
     assert "needs the firm's base-year figures" in html.html.unescape(text)
     assert "insufficient data; no base-year value (2020)" in text
+
+
+def test_two_identical_runs_give_the_same_page_bytes() -> None:
+    readings = pl.DataFrame(
+        {
+            "firm_id": ["A", "A"],
+            "carrier": ["diesel", "natural_gas"],
+            "value": [10.0, 1000.0],
+            "unit": ["t", "m3"],
+            "period": ["2024-01", "2024-02"],
+        }
+    )
+    pages = [
+        firm_report(
+            "A",
+            monthly=carbonacct.footprint(
+                readings, by=["carrier"], method=carbonacct.Method(period="month")
+            ),
+            lang="zh",
+        ).encode()
+        for _ in range(2)
+    ]
+    assert pages[0] == pages[1]
