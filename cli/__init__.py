@@ -10,7 +10,7 @@ pint, matplotlib or openpyxl.
 Exit codes
 ----------
 0  done
-1  input or data error (a file that cannot be read, a value the library refuses)
+1  input or data error (a file that does not exist or cannot be read, a value the library refuses)
 2  usage error (an unknown option, a missing argument, a choice not offered)
 3  compliance finding, when ``--fail-on breach|off_track|exceeds_limit|invalid_input`` is given
 4  rejected rows under ``--strict``
@@ -183,14 +183,21 @@ def cli(ctx: click.Context, debug: bool, lang: str | None, config: str | None) -
     steam_enthalpy_kJ_per_kg, grid_factor, coal_types; [check] price_basis, pathways.
     What a run writes records the file in its provenance.
 
-    Exit codes: 0 done, 1 input or data error (a broken carbonacct.toml too),
-    2 usage error (an input file that does not exist too), 3 compliance finding
+    Exit codes: 0 done, 1 input or data error (an input file that does not exist
+    and a broken carbonacct.toml too), 2 usage error, 3 compliance finding
     (with --fail-on), 4 rejected rows (with --strict).
     """
     if lang:
         ctx.meta["carbonacct.lang"] = lang
     if ctx.resilient_parsing:
         return
+    from ._output import default_lang
+
+    if (lang or default_lang()) == "zh" and ctx.invoked_subcommand is not None:
+        # Excel headers for people in Chinese; the columns sheet maps them back
+        from carbonacct.io.writers.xlsx import header_language
+
+        ctx.with_resource(header_language("zh"))
     from ._config import load
 
     load(ctx, config, list(COMMANDS))
@@ -210,6 +217,9 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         if debug:
             _traceback()
+        if _missing_input(exc):  # an input error: one line, no usage text
+            click.echo(f"Error: {exc.format_message()}", err=True)
+            sys.exit(EXIT_DATA)
         exc.show()
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, SystemExit):
@@ -223,6 +233,13 @@ def main(argv: list[str] | None = None) -> None:
     # --help, --version and ctx.exit(n) come back as an int in non-standalone mode
     if isinstance(code, int) and code:
         sys.exit(code)
+
+
+def _missing_input(exc: click.ClickException) -> bool:
+    """An input file that does not exist or cannot be read: an input error (exit 1), not usage."""
+    param = getattr(exc, "param", None)
+    kind = getattr(param, "type", None)
+    return isinstance(exc, click.BadParameter) and isinstance(kind, click.Path) and kind.exists
 
 
 def _shorten(text: str, limit: int) -> str:

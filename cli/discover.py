@@ -78,16 +78,27 @@ def carriers(fmt: str) -> None:
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(sorted(TEMPLATES)))
+@click.argument("kind", type=click.Choice(sorted([*TEMPLATES, "assessment"])))
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
-    help="The file to write: .csv (UTF-8) or .xlsx (default KIND.csv).",
+    help="The file to write: .csv (UTF-8) or .xlsx (default KIND.csv); "
+    "the green-factory assessment .yaml or .xlsx (default assessment.yaml).",
 )
 def template(kind: str, output: str | None) -> None:
     """Write an example input file (CSV or xlsx, Chinese headers) to fill in."""
     import polars as pl
+
+    if kind == "assessment":
+        from . import _assessment_template
+
+        out = Path(output or "assessment.yaml")
+        if out.suffix.lower() not in (".yaml", ".yml", ".xlsx"):
+            raise click.BadParameter(f"{out.name}: use a .yaml or .xlsx name.", param_hint="-o")
+        _assessment_template.write(out)
+        click.echo(f"wrote {out}", err=True)
+        return
 
     headers, rows = TEMPLATES[kind]
     frame = pl.DataFrame(

@@ -352,16 +352,57 @@ def footprint(
                 click.echo(f"wrote {path}", err=True)
         elif fmt == "table":
             # a terminal gets the headline columns; csv/json and -o get them all
+            from ._output import words
+
             emit(
                 # rounded for people by unit in emit; the full values are in csv/json/-o
-                result.table.select(c for c in result.table.columns if c in _HEADLINE),
+                for_people(result.table).select(_people_columns(result.table)),
                 fmt,
-                title=f"Footprint ({result.provenance['method']['label']})",
+                title=f"{words('footprint_title')} ({result.provenance['method']['label']})",
             )
+            warn_negative(result.table)
         else:
             emit_result(result, fmt)  # the same document as -o out.csv|json
         sys.stdout.flush()
         show_quality(result)
+
+
+def _people_columns(table: Any) -> list[str]:
+    """The headline columns, and the count of rows without a CO2 factor where there are any
+    (a CO2 total that leaves some rows out says so beside the figure)."""
+    missing = "rows_co2_missing" in table.columns and bool(table["rows_co2_missing"].sum())
+    return [c for c in table.columns if c in _HEADLINE or (missing and c == "rows_co2_missing")]
+
+
+def for_people(table: Any) -> Any:
+    """CO2 of a row whose every input row lacks a CO2 factor is missing (shown —), not 0 t."""
+    import polars as pl
+    import polars.selectors as cs
+
+    if "rows_co2_missing" not in table.columns or "rows" not in table.columns:
+        return table
+    none = (pl.col("rows_co2_missing") > 0) & (pl.col("rows_co2_missing") >= pl.col("rows"))
+    return table.with_columns(
+        pl.when(none).then(None).otherwise(c).name.keep()
+        for c in table.select(cs.starts_with("co2") & cs.float()).columns
+    )
+
+
+def warn_negative(table: Any) -> None:
+    """A negative total (more delivered out than used) is a warning on stderr, never silent."""
+    import polars as pl
+
+    for column in ("energy_tce", "co2_t"):
+        if column not in table.columns:
+            continue
+        keys = [c for c in ("firm_id", "period", "carrier") if c in table.columns]
+        for r in table.filter(pl.col(column) < 0).iter_rows(named=True):
+            where = ", ".join(str(r[k]) for k in keys)
+            click.echo(
+                f"warning: {where}: {column} is negative ({r[column]:.6g}): more delivered out "
+                "(exported) than used; check the flow of the export rows",
+                err=True,
+            )
 
 
 def _dask_client(scheduler: str) -> Any:

@@ -14,15 +14,20 @@ from carbonacct.green_factory import (
     footprint_for_scoring,
     green_score_with_footprint,
 )
+from carbonacct.reports import half_up
 
 from ._config import stamp
-from ._output import emit, format_option
+from ._output import current_lang, emit, format_option, words
 from ._quality import show_quality
 
 
 def _for_people(frame: pl.DataFrame, fmt: str) -> pl.DataFrame:
-    """Points rounded to 2 decimals on a terminal; csv and json keep full precision."""
-    return frame.with_columns(cs.float().round(2)) if fmt == "table" else frame
+    """Points rounded half up to 2 decimals on a terminal; csv and json keep full precision."""
+    if fmt != "table":
+        return frame
+    return frame.with_columns(
+        cs.float().map_elements(lambda v: float(half_up(v, 2)), return_dtype=pl.Float64)
+    )
 
 
 def _print_one(s: GreenScore, fmt: str, output: str | None) -> None:
@@ -43,13 +48,23 @@ def _print_one(s: GreenScore, fmt: str, output: str | None) -> None:
         }
         click.echo(json.dumps(record, ensure_ascii=False, default=str, indent=1))
         return
-    click.echo(s.summary())
-    emit(_for_people(s.by_indicator, fmt), fmt, title="Points by first-level indicator")
-    emit(
-        _for_people(s.gap.head(10), fmt),
-        fmt,
-        title="Gap: failed vetoes and mandatory items, then unmet items by the points they would add",
-    )
+    click.echo(_summary(s))
+    emit(_for_people(s.by_indicator, fmt), fmt, title=words("green_by_indicator"))
+    emit(_for_people(s.gap.head(10), fmt), fmt, title=words("green_gap"))
+
+
+def _summary(s: GreenScore) -> str:
+    """The verdict for people, in the language of the run (the library's summary in English)."""
+    if current_lang() != "zh":
+        return s.summary()
+    from carbonacct.reports.html import verdict
+
+    lines = [f"{s.firm_id} ({s.model}): {verdict(s, 'zh')}"]
+    lines += [f"  未通过的否决项: {i}" for i in s.failed_vetoes]
+    lines += [f"  未满足的必选项: {i}" for i in s.failed_mandatory]
+    if s.points_short:
+        lines.append(f"  距合格线还差 {half_up(s.points_short, 2)} 分")
+    return "\n".join(lines)
 
 
 @click.command("green-score")

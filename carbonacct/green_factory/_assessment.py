@@ -69,7 +69,7 @@ def read_assessment(source: str | Path | Mapping[str, Any]) -> dict[str, Any]:
     weight) with ``weights_source``, ``pass_mark`` [%] with ``pass_mark_source``.
     An Excel workbook has a sheet ``answers`` (item_id, status, fraction,
     reason, evidence) and optional sheets ``indicators``, ``levels``,
-    ``weights`` and ``factory`` (key, value).
+    ``weights``, ``factory`` and ``inputs`` (key, value).
 
     Examples
     --------
@@ -98,6 +98,8 @@ def _read_excel_assessment(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = {}
     if "factory" in sheets:
         data.update({k: v for k, v in sheets["factory"].iter_rows()})
+    if "inputs" in sheets:  # the factory's figures (key, value), as under inputs in YAML
+        data["inputs"] = {k: v for k, v in sheets["inputs"].iter_rows()}
     data["answers"] = {
         r["item_id"]: {k: v for k, v in r.items() if k != "item_id" and v is not None}
         for r in sheets["answers"].iter_rows(named=True)
