@@ -115,11 +115,19 @@ def _price_basis(activity: TableLike | None, default: str | None) -> str | pl.Da
     table, _ = read_side_table(activity, ("firm_id", "period", "metric"), "activity")
     if "price_basis" not in table.columns:
         return default
-    return table.filter(pl.col("metric").cast(pl.String).str.strip_chars() == "value_added").select(
+    given = table.filter(
+        pl.col("metric").cast(pl.String).str.strip_chars() == "value_added"
+    ).select(
         pl.col("firm_id").cast(pl.String),
         period_year().cast(pl.Int32, strict=False).alias("year"),
         pl.coalesce(pl.col("price_basis").cast(pl.String), pl.lit(default)).alias("price_basis"),
     )
+    # ``default`` still holds for the rows the activity does not list (the actuals' base years)
+    elsewhere = pl.DataFrame(
+        {"firm_id": [None], "year": [None], "price_basis": [default]},
+        schema={"firm_id": pl.String, "year": pl.Int32, "price_basis": pl.String},
+    )
+    return pl.concat([given, elsewhere]) if default is not None else given
 
 
 def rollup(

@@ -53,7 +53,7 @@ from ._quality import show_quality
 @click.option(
     "--year",
     type=int,
-    help="Check this year only (default: every year, reported at each firm's latest complete year).",
+    help="Check this year only (default: every year, reported at each firm's latest year with data).",
 )
 @click.option(
     "--price-basis",

@@ -247,11 +247,15 @@ def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl
     site = site.with_columns(complete.alias("data_complete"))
     quality = ["data_complete", "rows_rejected", "rows_co2_missing", "energy_tce"]
     va = pl.col("value_added_cny10k")
+    # no CO2 at all because no row had a CO2 factor: no figure (the gap says why), never a 0.0
+    no_co2 = (pl.col("co2_t") == 0) & (pl.col("rows_co2_missing").fill_null(0) > 0)
     parts = [
         site.filter(va.is_not_null()).select(
             *keys,
             pl.lit(metric).alias("metric"),
-            (pl.col(num) / va).alias("value"),
+            (pl.when(~no_co2) if num == "co2_t" else pl.when(True))
+            .then(pl.col(num) / va)
+            .alias("value"),
             pl.lit(unit).alias("unit"),
             pl.lit(basis).alias("basis"),
             *quality,
@@ -270,12 +274,13 @@ def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl
         parts.append(_single_product(intensities, site, quality))
     if "product" in yearly.columns:
         parts.append(_tagged_without_output(yearly, intensities))
+    parts.append(_unknown_firms(fp))
     frame = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
     for col in ACTUAL_SCHEMA:
         if col not in frame.columns:
             frame = frame.with_columns(pl.lit(None).alias(col))
-    frame = frame.with_columns(pl.lit("footprint").alias("source"))
-    frame = _with_price_basis(frame.select(list(ACTUAL_SCHEMA)), price_basis)
+    frame = frame.with_columns(pl.coalesce("source", pl.lit("footprint")).alias("source"))
+    frame = with_price_basis(frame.select(list(ACTUAL_SCHEMA)), price_basis)
     return frame.cast(ACTUAL_SCHEMA)  # type: ignore[arg-type]
 
 
@@ -358,6 +363,34 @@ def _tagged_without_output(yearly: pl.DataFrame, intensities: pl.DataFrame | Non
     )
 
 
+def _unknown_firms(fp: Any) -> pl.DataFrame:
+    """Firms found only in the readings (rejected ``unknown_firm`` by the footprint): listed by
+    id, one refused row per firm and year, so the check names each (never only a count)."""
+    quality = getattr(fp, "quality", None)
+    if quality is None or not quality.rejected_by_reason.get("unknown_firm"):
+        return pl.DataFrame(schema={"firm_id": pl.String})
+    rejected = fp.rejects.filter(pl.col("reject_reason") == "unknown_firm")
+    return (
+        rejected.with_columns(period_year().cast(pl.Int32, strict=False).alias("year"))
+        .group_by("firm_id", "year")
+        .agg(pl.len().alias("_n"), pl.col("row").min(), pl.col("file").first().alias("source"))
+        .select(
+            pl.col("firm_id").cast(pl.String),
+            "year",
+            pl.col("row").cast(pl.Int64),
+            "source",
+            pl.format(
+                "{} reading row(s) of this firm (first: {} row {}) but it is not in the firms "
+                "table: add it with its sector and province",
+                "_n",
+                "source",
+                "row",
+            ).alias("invalid"),
+        )
+        .sort("firm_id", "year")
+    )
+
+
 def _graded(metric: str) -> list[str]:
     """Products with a shipped level or GB grade of ``metric``."""
     from carbonacct.benchmarks import benchmark_levels, quota_grades
@@ -368,7 +401,7 @@ def _graded(metric: str) -> list[str]:
     return both.filter(pl.col("metric") == metric)["product"].unique().to_list()
 
 
-def _with_price_basis(frame: pl.DataFrame, price_basis: str | pl.DataFrame | None) -> pl.DataFrame:
+def with_price_basis(frame: pl.DataFrame, price_basis: str | pl.DataFrame | None) -> pl.DataFrame:
     if price_basis is None:
         return frame
     if isinstance(price_basis, str):
@@ -379,9 +412,17 @@ def _with_price_basis(frame: pl.DataFrame, price_basis: str | pl.DataFrame | Non
         pl.col("firm_id").cast(pl.String),
         pl.col("year").cast(pl.Int32),
         pl.col("price_basis").cast(pl.String).alias("_pb"),
-    ).unique(["firm_id", "year"])
+    )
+    # a row without firm and year gives the basis of every row the others do not list
+    elsewhere = given.filter(pl.col("firm_id").is_null() & pl.col("year").is_null())["_pb"]
+    default = elsewhere.drop_nulls().first() if elsewhere.len() else None
     return (
-        frame.join(given, on=["firm_id", "year"], how="left")
-        .with_columns(pl.coalesce("price_basis", "_pb").alias("price_basis"))
+        frame.join(
+            given.drop_nulls(["firm_id", "year"]).unique(["firm_id", "year"]),
+            on=["firm_id", "year"],
+            how="left",
+            maintain_order="left",
+        )
+        .with_columns(pl.coalesce("price_basis", "_pb", pl.lit(default)).alias("price_basis"))
         .drop("_pb")
     )

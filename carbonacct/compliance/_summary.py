@@ -22,8 +22,9 @@ def _rank(col: str = "status") -> pl.Expr:
 
 
 def report_years(actual: pl.DataFrame, year: int | None) -> pl.DataFrame:
-    """Each firm's report year: ``year`` if given, else its latest complete year with data
-    (a year whose ``data_complete`` is not false), else its latest year."""
+    """Each firm's report year: ``year`` if given, else its latest year with data not after
+    today. An incomplete year is still reported (its gaps travel with it and the firm is
+    listed for follow-up): falling back to an older complete year would hide them."""
     if year is not None:
         return (
             actual.select("firm_id")
@@ -33,12 +34,7 @@ def report_years(actual: pl.DataFrame, year: int | None) -> pl.DataFrame:
     # a year after the current calendar year is no report year (a stray row: see future_years)
     past = pl.col("year") <= date.today().year
     return actual.group_by("firm_id").agg(
-        pl.coalesce(
-            pl.col("year").filter(past & pl.col("data_complete").fill_null(True)).max(),
-            pl.col("year").filter(past).max(),
-        )
-        .cast(pl.Int32)
-        .alias("report_year")
+        pl.col("year").filter(past).max().cast(pl.Int32).alias("report_year")
     )
 
 
