@@ -26,6 +26,7 @@ from typing import Any
 
 import polars as pl
 
+from carbonacct.compliance._exclusions import EXCLUSION_RULES
 from carbonacct.compliance._inputs import (
     ACTUAL_SCHEMA,
     VALUE_ADDED_METRICS,
@@ -35,10 +36,12 @@ from carbonacct.compliance._inputs import (
     read_firms,
     validate,
     with_price_basis,
+    without_fuel,
 )
 from carbonacct.compliance._products import negative_levels, product_results
 from carbonacct.compliance._summary import (
     STATUSES,
+    after_today,
     counts,
     exceptions,
     future_years,
@@ -309,16 +312,25 @@ def check(
         defl, _ = read_side_table(deflator, ("year", "index"), "the deflator")
     targets, used = _pathway_targets(pathways)
     results, products, covered = _evaluate(firm_frame, targets, actual, year, defl, sda_base_year)
-    provenance = {
+    results, products = after_today(results), after_today(products)
+    provenance = _provenance(year, used, firm_record, fp_prov, defl is not None)
+    return _result(firm_frame, actual, results, products, covered, targets, year, provenance)
+
+
+def _provenance(
+    year: int | None, used: list[str], firms: dict[str, Any], footprint: Any, deflator: bool
+) -> dict[str, Any]:
+    """The check's record: year, pathways, levels, inputs, tolerance and exclusion rules."""
+    return {
         "year": year if year is not None else "each firm's latest year with data",
         "pathways": used,
         "benchmarks": ["ndrc-723-2023", "ndrc-1609-2021", "gb-quota-grades", "indicators"],
-        "firms": firm_record,
-        "footprint": fp_prov,
+        "firms": firms,
+        "footprint": footprint,
         "tolerance": TOLERANCE,
-        "deflator": defl is not None,
+        "deflator": deflator,
+        "exclusions": [dict(rule) for rule in EXCLUSION_RULES],
     }
-    return _result(firm_frame, actual, results, products, covered, targets, year, provenance)
 
 
 def _result(
@@ -342,5 +354,6 @@ def _result(
         exceptions=exceptions(rule_rows(results, products), firm_table),
         rejected=refused.select("firm_id", "year", "metric", "product", "source", "row", "invalid"),
         targets=targets.drop("prefixes"),
-        provenance=provenance | {"warnings": future_years(actual) if year is None else []},
+        provenance=provenance
+        | {"warnings": (future_years(actual) if year is None else []) + without_fuel(actual)},
     )

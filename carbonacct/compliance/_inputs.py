@@ -11,6 +11,7 @@ from typing import Any
 
 import polars as pl
 
+from carbonacct.compliance._exclusions import dual_control_energy, electricity_coefficient
 from carbonacct.errors import CarbonacctError, InputError
 from carbonacct.io import TableLike, read_side_table
 from carbonacct.periods import period_year
@@ -232,6 +233,7 @@ def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl
         yearly = yearly.with_columns(pl.col("energy_tce").alias("energy_excl_feedstock_tce"))
     keys = ["firm_id", "year"]
     agg = [pl.col("energy_tce", "energy_excl_feedstock_tce", "co2_t").sum()]
+    agg += [pl.col(c).sum() for c in ("electricity_in_MWh", "green_electricity_MWh") if c in yearly]
     for col in ("rows_rejected", "rows_co2_missing"):
         if col in yearly.columns:
             agg.append(pl.col(col).cast(pl.Int64).sum())
@@ -244,7 +246,9 @@ def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl
     complete = (pl.col("rows_rejected").fill_null(0) == 0) & (
         pl.col("rows_co2_missing").fill_null(0) == 0
     )
-    site = site.with_columns(complete.alias("data_complete"))
+    site = dual_control_energy(
+        site.with_columns(complete.alias("data_complete")), electricity_coefficient(fp)
+    )
     quality = ["data_complete", "rows_rejected", "rows_co2_missing", "energy_tce"]
     va = pl.col("value_added_cny10k")
     # no CO2 at all because no row had a CO2 factor: no figure (the gap says why), never a 0.0
@@ -257,17 +261,13 @@ def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl
             .then(pl.col(num) / va)
             .alias("value"),
             pl.lit(unit).alias("unit"),
-            pl.lit(basis).alias("basis"),
+            basis.alias("basis"),
             *quality,
         )
         for metric, num, unit, basis in (
-            (
-                "energy_intensity_va",
-                "energy_excl_feedstock_tce",
-                "tce/万元",
-                "site, excl. feedstock",
-            ),
-            ("co2_intensity_va", "co2_t", "tCO2/万元", "site, scope 1+2"),
+            # energy of the dual-control targets: feedstock and non-fossil energy left out
+            ("energy_intensity_va", "_energy_dc", "tce/万元", pl.col("_basis_dc")),
+            ("co2_intensity_va", "co2_t", "tCO2/万元", pl.lit("site, scope 1+2")),
         )
     ]
     if intensities is not None and intensities.height:
@@ -280,6 +280,8 @@ def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl
         if col not in frame.columns:
             frame = frame.with_columns(pl.lit(None).alias(col))
     frame = frame.with_columns(pl.coalesce("source", pl.lit("footprint")).alias("source"))
+    if "product" in yearly.columns and "co2_combustion_t" in yearly.columns:
+        frame = _without_fuel(frame, yearly)
     frame = with_price_basis(frame.select(list(ACTUAL_SCHEMA)), price_basis)
     return frame.cast(ACTUAL_SCHEMA)  # type: ignore[arg-type]
 
@@ -361,6 +363,69 @@ def _tagged_without_output(yearly: pl.DataFrame, intensities: pl.DataFrame | Non
             "year",
         ).alias("invalid"),
     )
+
+
+#: Said of a product boundary whose comprehensive energy holds no fuel (a kiln without coal).
+NO_FUEL = "no fuel in the readings tagged with this product"
+
+
+def _without_fuel(frame: pl.DataFrame, yearly: pl.DataFrame) -> pl.DataFrame:
+    """A product boundary measured by comprehensive energy (熟料综合能耗...) whose tagged readings
+    burn no fuel at all (electricity only): its figure rests on incomplete data, and says so."""
+    burnt = (
+        yearly.filter(pl.col("product").is_not_null())
+        .group_by("firm_id", "year", "product")
+        .agg(
+            (
+                (pl.col("co2_combustion_t").fill_null(0).abs().sum() == 0)
+                & (pl.col("rows_co2_missing").fill_null(0).sum() == 0)
+            ).alias("_no_fuel")
+        )
+        .with_columns(pl.col("firm_id").cast(pl.String))
+    )
+    own = pl.col("basis").str.starts_with("readings tagged")
+    flag = (
+        (pl.col("metric") == "product_energy_intensity")
+        & own
+        & pl.col("_no_fuel").fill_null(False)
+        & pl.col("product").is_in(_levels("product_energy_intensity"))
+    )
+    return (
+        frame.join(burnt, on=["firm_id", "year", "product"], how="left", maintain_order="left")
+        .with_columns(
+            pl.when(flag)
+            .then(
+                pl.format(
+                    "{}; {} (electricity only): check that the kiln or furnace fuel is tagged",
+                    "basis",
+                    pl.lit(NO_FUEL),
+                )
+            )
+            .otherwise(pl.col("basis"))
+            .alias("basis"),
+            pl.when(flag).then(False).otherwise(pl.col("data_complete")).alias("data_complete"),
+        )
+        .drop("_no_fuel")
+    )
+
+
+def without_fuel(actual: pl.DataFrame) -> list[str]:
+    """A warning per product boundary of comprehensive energy whose readings burn no fuel."""
+    rows = actual.filter(pl.col("basis").fill_null("").str.contains(NO_FUEL, literal=True))
+    return [
+        f"firm {r['firm_id']} {r['year']}: {r['product']} {NO_FUEL} (electricity only), so its "
+        "comprehensive energy lacks the kiln or furnace fuel: tag the fuel readings with "
+        f"{r['product']}; the figure is marked data_complete false"
+        for r in rows.sort("firm_id", "year", "product").iter_rows(named=True)
+    ]
+
+
+def _levels(metric: str) -> list[str]:
+    """Products with a shipped 标杆/基准 level of ``metric``."""
+    from carbonacct.benchmarks import benchmark_levels
+
+    levels = benchmark_levels()
+    return levels.filter(pl.col("metric") == metric)["product"].unique().to_list()
 
 
 def _unknown_firms(fp: Any) -> pl.DataFrame:

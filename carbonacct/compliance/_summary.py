@@ -54,15 +54,35 @@ def future_years(actual: pl.DataFrame) -> list[str]:
     ]
 
 
+def after_today(rows: pl.DataFrame) -> pl.DataFrame:
+    """Rows checked for a year after the current calendar year say so (a stray or mistyped
+    year): their status stands, never silently."""
+    today = date.today()
+    note = pl.format(
+        "{} is after today ({}): check the year column", pl.col("check_year"), pl.lit(str(today))
+    )
+    return rows.with_columns(
+        pl.when(pl.col("check_year") > today.year)
+        .then(pl.concat_str(pl.col("missing"), note, separator="; ", ignore_nulls=True))
+        .otherwise(pl.col("missing"))
+        .alias("missing")
+    )
+
+
 def status_rows(
     results: pl.DataFrame, products: pl.DataFrame, refused: pl.DataFrame
 ) -> pl.DataFrame:
     """Every status a firm got, by year: targets, products, and refused rows."""
     cols = ("firm_id", "check_year", "status", "missing", "gap_rel", "data_complete")
+    # a target whose indicator the firm gave no figure of that year (only energy, no CO2):
+    # it decides the firm's status only when the firm has no other
+    absent = (pl.col("status") == "insufficient_data") & (
+        pl.col("missing") == pl.format("no {} for {}", pl.col("metric"), pl.col("check_year"))
+    )
     return pl.concat(
         [
-            results.select(cols),
-            products.select(cols),
+            results.select(*cols, absent.alias("_absent")),
+            products.select(*cols, pl.lit(False).alias("_absent")),
             refused.select(
                 "firm_id",
                 pl.col("year").alias("check_year"),
@@ -70,6 +90,7 @@ def status_rows(
                 pl.col("invalid").alias("missing"),
                 pl.lit(None, dtype=pl.Float64).alias("gap_rel"),
                 "data_complete",
+                pl.lit(False).alias("_absent"),
             ),
         ]
     )
@@ -113,7 +134,7 @@ def _worst(rows: pl.DataFrame, years: pl.DataFrame) -> pl.DataFrame:
     )
     return (
         at_year.with_columns(_rank().alias("_s"))
-        .sort("_s", pl.col("gap_rel").fill_null(0.0), descending=[False, True])
+        .sort("_absent", "_s", pl.col("gap_rel").fill_null(0.0), descending=[False, False, True])
         .group_by("firm_id", maintain_order=True)
         .agg(
             pl.col("status").first(),
@@ -252,7 +273,7 @@ def history(rows: pl.DataFrame) -> pl.DataFrame:
     yearly = (
         rows.filter(pl.col("check_year").is_not_null())
         .with_columns(_rank().alias("_s"))
-        .sort("_s")
+        .sort("_absent", "_s")
         .group_by("firm_id", "check_year", maintain_order=True)
         .agg(pl.col("status").first())
         .sort("firm_id", "check_year")

@@ -209,3 +209,173 @@ def test_a_firm_only_in_the_readings_is_listed_by_id(tmp_path: Path) -> None:
     assert "not in the firms table" in ghost["reason"]
     refused = result.rejected.filter(pl.col("firm_id") == "GHOST").row(0, named=True)
     assert refused["row"] == 2 and "1 reading row(s)" in refused["invalid"]
+
+
+def test_non_fossil_electricity_with_green_certificates_leaves_the_intensity(
+    tmp_path: Path,
+) -> None:
+    # 发改环资〔2024〕113号 (一): non-fossil energy is out of the total and the intensity, 绿证 the
+    # voucher (二), 1 绿证 = 1 MWh (1044号). CHEM holds 2 000 MWh of 绿证 for 2025:
+    # (4 800.5 − 2 000 × 0.1229) / 5 000 = (4 800.5 − 245.8) / 5 000 = 0.91094 ≤ 0.9515
+    base = "firm_id,year,metric,value,unit,price_basis\nCHEM,2020,energy_intensity_va,1.10,tce/万元,constant:2020\n"
+    green = "firm_id,period,value,unit\nCHEM,2025,2000,MWh\n"
+    r, f, a = _write(tmp_path, CHEM_READINGS, CHEM_ACTIVITY, base=base, green=green)
+    result = check_from_readings(
+        r, f, a, actuals=tmp_path / "base.csv", green_electricity=tmp_path / "green.csv"
+    )
+    row = _rule(result, "CHEM", "energy_intensity_va", 2025)
+    assert row["actual"] == pytest.approx((4800.5 - 2000 * 0.1229) / 5000)
+    assert row["actual"] == pytest.approx(0.91094)
+    assert row["status"] == "below_path"  # 0.9601 without the exclusion: above_path
+    assert "2000.0 MWh (绿证) × 0.1229 tce/MWh = 245.8 tce" in row["basis"]
+    assert "发改环资〔2024〕113号" in row["basis"] and "803号" in row["basis"]
+    rules = {rule["excludes"]: rule for rule in result.provenance["exclusions"]}
+    assert rules["non_fossil"]["document"] == "发改环资〔2024〕113号"
+    assert rules["feedstock"]["document"] == "发改环资〔2022〕803号"
+
+
+def test_green_certificates_beyond_the_electricity_bought_are_not_deducted(
+    tmp_path: Path,
+) -> None:
+    # 50 000 MWh of 绿证 but 10 000 MWh bought: at most 10 000 MWh × 0.1229 = 1 229 tce leave,
+    # (4 800.5 − 1 229) / 5 000 = 0.71430
+    green = "firm_id,period,value,unit\nCHEM,2025,50000,MWh\n"
+    r, f, a = _write(tmp_path, CHEM_READINGS, CHEM_ACTIVITY, green=green)
+    result = check_from_readings(r, f, a, green_electricity=tmp_path / "green.csv")
+    row = result.results.filter(pl.col("metric") == "energy_intensity_va").row(0, named=True)
+    assert row["actual"] == pytest.approx((4800.5 - 1229) / 5000)
+
+
+CEMENT_READINGS = (
+    "企业代码,统计期,能源品种,数量,计量单位,工序\n"
+    "CEM,2025,原煤,12000,t,cement_clinker\n"
+    "CEM,2025,电力,5000,MWh,cement_clinker\n"
+)
+CEMENT_ACTIVITY = (
+    "firm_id,period,metric,value,unit,price_basis\n"
+    "CEM,2025,value_added,20000,万元,constant:2020\n"
+    "CEM,2025,cement_clinker,100000,t,\n"
+)
+
+
+def test_check_cli_takes_fuel_parameters_and_records_them(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from carbonacct.cli import cli
+
+    params = "企业代码,能源品种,parameter,指标值,计量单位\nCEM,原煤,ncv,23.0,GJ/t\n"
+    r, f, a = _write(tmp_path, CEMENT_READINGS, CEMENT_ACTIVITY, fuel=params)
+    out = tmp_path / "r.json"
+    args = ["check", "--firms", str(f), "--readings", str(r), "--activity", str(a)]
+    res = CliRunner().invoke(
+        cli, [*args, "--fuel-parameters", str(tmp_path / "fuel.csv"), "-o", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    result = carbonacct.read_result(out)
+    clinker = result.products.filter(pl.col("metric") == "product_energy_intensity").row(
+        0, named=True
+    )
+    # measured NCV 23.0 GJ/t ÷ 29.3076 GJ/tce = 0.784779 tce/t (default raw coal 0.7143):
+    # (12 000 × 0.784779 + 5 000 × 0.1229) × 1000 / 100 000 = (9 417.35 + 614.5) / 100 = 100.3185
+    assert clinker["actual"] == pytest.approx((12000 * 23.0 / 29.3076 + 614.5) / 100, rel=1e-6)
+    recorded = result.provenance["footprint"]["inputs"]["fuel_parameters"]
+    assert recorded["name"].endswith("fuel.csv") and len(recorded["sha256"]) == 64
+    # without it: (12 000 × 0.7143 + 614.5) / 100 = 91.861
+    res = CliRunner().invoke(cli, [*args, "-o", str(out)])
+    plain = carbonacct.read_result(out).products
+    assert plain.filter(pl.col("metric") == "product_energy_intensity")["actual"][
+        0
+    ] == pytest.approx((12000 * 0.7143 + 614.5) / 100)
+
+
+def test_clinker_boundary_without_fuel_is_flagged(tmp_path: Path) -> None:
+    readings = (
+        "企业代码,统计期,能源品种,数量,计量单位,工序\nCEM,2025,电力,6100,MWh,cement_clinker\n"
+    )
+    r, f, a = _write(tmp_path, readings, CEMENT_ACTIVITY)
+    result = check_from_readings(r, f, a)
+    clinker = result.products.filter(pl.col("metric") == "product_energy_intensity").row(
+        0, named=True
+    )
+    # 6 100 MWh × 0.1229 = 749.69 tce × 1000 / 100 000 t = 7.4969 kgce/t: no kiln fuel at all
+    assert clinker["actual"] == pytest.approx(6100 * 0.1229 * 1000 / 100000)
+    assert clinker["data_complete"] is False
+    assert "no fuel in the readings tagged" in clinker["basis"]
+    assert any("cement_clinker no fuel" in w for w in result.warnings)
+    # with the kiln coal tagged, no such warning
+    r, f, a = _write(tmp_path, CEMENT_READINGS, CEMENT_ACTIVITY)
+    assert not any("no fuel" in w for w in check_from_readings(r, f, a).warnings)
+
+
+def test_deflator_message_names_each_year_once() -> None:
+    firms = pl.DataFrame({"firm_id": ["P"], "province": ["江苏"], "sector": ["3391"]})
+    actuals = pl.DataFrame(
+        {
+            "firm_id": ["P", "P"],
+            "year": [2020, 2025],
+            "metric": ["energy_intensity_va"] * 2,
+            "value": [1.0, 0.8],
+            "unit": ["tce/万元"] * 2,
+            "price_basis": ["constant:2020", "current"],
+        }
+    )
+    result = carbonacct.check(firms, actuals=actuals, pathways=["cn-industry-2025"])
+    row = result.results.filter(pl.col("metric") == "energy_intensity_va").row(0, named=True)
+    assert row["missing"].endswith("give a deflator (year, index) covering 2020 and 2025")
+
+
+def test_firm_with_only_energy_figures_gets_its_path_status() -> None:
+    # 2020 1.00 → 2025 0.85 ≤ 1.00 × (1 − 0.135) = 0.865: below_path; no CO2 figure at all
+    firms = pl.DataFrame({"firm_id": ["P"], "province": ["江苏"], "sector": ["3391"]})
+    actuals = pl.DataFrame(
+        {
+            "firm_id": ["P", "P"],
+            "year": [2020, 2025],
+            "metric": ["energy_intensity_va"] * 2,
+            "value": [1.0, 0.85],
+            "unit": ["tce/万元"] * 2,
+        }
+    )
+    result = carbonacct.check(
+        firms, actuals=actuals, pathways=["cn-industry-2025"], price_basis="constant:2020"
+    )
+    firm = _firm(result, "P")
+    assert (firm["status"], firm["reason"]) == ("below_path", None)
+    co2 = result.results.filter(pl.col("metric") == "co2_intensity_va").row(0, named=True)
+    assert co2["status"] == "insufficient_data"  # still there, with its reason
+
+
+def test_a_row_after_today_is_checked_with_a_note() -> None:
+    from datetime import date
+
+    future = date.today().year + 3
+    firms = pl.DataFrame({"firm_id": ["P"], "province": ["江苏"], "sector": ["C3011"]})
+    actuals = pl.DataFrame(
+        {
+            "firm_id": ["P"],
+            "year": [future],
+            "metric": ["product_energy_intensity"],
+            "product": ["cement_clinker"],
+            "value": [100.0],
+            "unit": ["kgce/t"],
+        }
+    )
+    result = carbonacct.check(firms, actuals=actuals)
+    row = result.products.row(0, named=True)
+    assert f"{future} is after today" in row["missing"]
+    assert any(str(future) in w for w in result.warnings)
+
+
+def test_check_help_says_what_a_csv_output_holds(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from carbonacct.cli import cli
+
+    help_text = CliRunner().invoke(cli, ["check", "--help"]).output
+    assert "(the firms table: one row per firm)" in " ".join(help_text.split())
+    r, f, a = _write(tmp_path, CEMENT_READINGS, CEMENT_ACTIVITY)
+    out = tmp_path / "x.csv"
+    args = ["check", "--firms", str(f), "--readings", str(r), "--activity", str(a)]
+    assert CliRunner().invoke(cli, [*args, "-o", str(out)]).exit_code == 0
+    written = pl.read_csv(out)  # one row per input firm, with its status
+    assert set(written["firm_id"]) == {"CEM", "CHEM", "ALR"} and "status" in written.columns
