@@ -74,11 +74,9 @@ def status_rows(
 ) -> pl.DataFrame:
     """Every status a firm got, by year: targets, products, and refused rows."""
     cols = ("firm_id", "check_year", "status", "missing", "gap_rel", "data_complete")
-    # a target whose indicator the firm gave no figure of that year (only energy, no CO2):
-    # it decides the firm's status only when the firm has no other
-    absent = (pl.col("status") == "insufficient_data") & (
-        pl.col("missing") == pl.format("no {} for {}", pl.col("metric"), pl.col("check_year"))
-    )
+    # no verdict (no figure of the indicator, no base year, CO2 without every factor): it
+    # decides the firm's status only when the firm has no verdict at all; its reason travels
+    absent = pl.col("status") == "insufficient_data"
     return pl.concat(
         [
             results.select(*cols, absent.alias("_absent")),
@@ -138,7 +136,8 @@ def _worst(rows: pl.DataFrame, years: pl.DataFrame) -> pl.DataFrame:
         .group_by("firm_id", maintain_order=True)
         .agg(
             pl.col("status").first(),
-            pl.col("missing").first().alias("reason"),
+            # the deciding row's reason, else the first row without a verdict (what is missing)
+            pl.col("missing").drop_nulls().first().alias("reason"),
             (pl.col("status") == "breach").sum().alias("breaches"),
             _known_complete().alias("data_complete"),
         )

@@ -142,8 +142,22 @@ def read_side_table(
     InputError
         Naming the file and the columns missing, e.g. "activity needs column(s) ['unit']".
     """
-    lf, src = read_table(source)
-    frame = lf.collect()
+
+    def holds(columns: list[str]) -> str | None:
+        lacking = [c for c in required if c not in columns]
+        return f"does not hold {what}: no column(s) {lacking}" if lacking else None
+
+    # of a workbook, the sheet(s) holding the table are read (a notes sheet first is common)
+    parts, src = read_parts(source, wanted=holds)
+    if not parts:
+        unread = "; ".join(f"{u.label}: {u.reason}" for u in src.unread) or "no table found"
+        raise InputError(
+            f"{src.name}: {what} needs column(s) {list(required)} ({unread}).",
+            file=src.name,
+            row=None,
+            column=required[0] if required else None,
+        )
+    frame = pl.concat([p.frame.collect() for p in parts], how="diagonal_relaxed")
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise InputError(

@@ -73,7 +73,9 @@ def test_base_year_without_any_co2_is_insufficient_data_not_invalid_input(tmp_pa
     assert energy["required"] == pytest.approx(0.8372 * 0.865)
     assert energy["status"] == "below_path"
     firm = _firm(result, "CHEM")
-    assert firm["status"] == "insufficient_data"  # the worst real status, not invalid_input
+    # the worst real verdict, not invalid_input; what is missing travels as the reason
+    assert firm["status"] == "below_path"
+    assert firm["reason"].startswith("CO2 of the base year 2020 incomplete")
     assert "invalid_input" not in (firm["history"] or "")
     assert result.rejected.filter(pl.col("firm_id") == "CHEM").height == 0
 
@@ -104,9 +106,9 @@ def test_smelter_from_readings_is_not_failed_by_an_indicator_the_tool_derived(
     # 1 300 000 MWh × 1000 / 100 000 t = 13 000 kWh/t: at the 标杆 13 000 (≤), on track
     assert elec["actual"] == pytest.approx(13000.0)
     assert (elec["level"], elec["status"]) == ("benchmark", "on_track")
-    derived = p.filter(pl.col("metric") == "product_energy_intensity").row(0, named=True)
-    assert derived["status"] == "not_covered"  # no level of kgce/t: noted, not refused
-    assert derived["missing"].startswith("not checked (derived from the tagged readings)")
+    # no level of kgce/t for aluminium: the tool derives no such figure (or notes it unchecked)
+    derived = p.filter(pl.col("metric") == "product_energy_intensity")
+    assert set(derived["status"]) <= {"not_covered"}
     firm = _firm(result, "ALR")
     assert firm["status"] != "invalid_input"
     assert result.rejected.filter(pl.col("firm_id") == "ALR").height == 0
@@ -192,6 +194,8 @@ def test_an_incomplete_latest_year_is_reported_with_its_gaps(tmp_path: Path) -> 
     assert firm["rows_co2_missing"] == 1  # the raw coal burnt (feedstock is not combusted)
     energy = _rule(result, "CHEM", "energy_intensity_va", 2025)
     assert energy["status"] == "above_path"  # 0.9601 > 0.9515: the energy status stands
+    assert firm["status"] == "above_path"  # the firm's verdict; its CO2 gap is the reason
+    assert firm["reason"].startswith("CO2 of the report year 2025 incomplete")
     co2 = result.results.filter(
         (pl.col("firm_id") == "CHEM") & (pl.col("metric") == "co2_intensity_va")
     )
@@ -340,7 +344,7 @@ def test_firm_with_only_energy_figures_gets_its_path_status() -> None:
         firms, actuals=actuals, pathways=["cn-industry-2025"], price_basis="constant:2020"
     )
     firm = _firm(result, "P")
-    assert (firm["status"], firm["reason"]) == ("below_path", None)
+    assert (firm["status"], firm["reason"]) == ("below_path", "no co2_intensity_va for 2025")
     co2 = result.results.filter(pl.col("metric") == "co2_intensity_va").row(0, named=True)
     assert co2["status"] == "insufficient_data"  # still there, with its reason
 
