@@ -74,13 +74,14 @@ def status_rows(
 ) -> pl.DataFrame:
     """Every status a firm got, by year: targets, products, and refused rows."""
     cols = ("firm_id", "check_year", "status", "missing", "gap_rel", "data_complete")
-    # no verdict (no figure of the indicator, no base year, CO2 without every factor): it
-    # decides the firm's status only when the firm has no verdict at all; its reason travels
-    absent = pl.col("status") == "insufficient_data"
+    # no verdict (no figure of the indicator, no base year, CO2 without every factor, a product
+    # without a level): it decides the firm's status only when the firm has no verdict at all;
+    # its reason travels
+    absent = pl.col("status").is_in(["insufficient_data", "no_data", "not_covered"])
     return pl.concat(
         [
             results.select(*cols, absent.alias("_absent")),
-            products.select(*cols, pl.lit(False).alias("_absent")),
+            products.select(*cols, absent.alias("_absent")),
             refused.select(
                 "firm_id",
                 pl.col("year").alias("check_year"),
