@@ -245,9 +245,10 @@ def test_a_target_holds_after_its_target_year(tmp_path: Path) -> None:
     assert a["required"] == pytest.approx(1.00 * (1 - 0.10)) and a["status"] == "breach"
 
 
-def test_incomplete_year_is_not_the_report_year() -> None:
-    """2025 has rejected rows (data_complete false): the firm is reported at 2024, and the
-    2025 figures say they rest on incomplete data."""
+def test_incomplete_latest_year_is_still_the_report_year() -> None:
+    """2025 has rejected rows (data_complete false): it is still the firm's latest year with
+    data, so the firm is reported at 2025 with its gaps (falling back to 2024 would hide them),
+    and the 2025 figures say they rest on incomplete data."""
     data = pl.concat(
         [
             actuals(
@@ -269,7 +270,12 @@ def test_incomplete_year_is_not_the_report_year() -> None:
         pathways=["cn-industry-2025"],
         price_basis="constant:2020",
     )
-    assert one(r.firms, firm_id="A")["report_year"] == 2024
+    latest = one(r.firms, firm_id="A")
+    assert (latest["report_year"], latest["data_complete"], latest["rows_rejected"]) == (
+        2025,
+        False,
+        12,
+    )
     assert one(r.results, metric="energy_intensity_va", check_year=2025)["data_complete"] is False
     r25 = check(
         firms(("A", "广东", "3391")),
