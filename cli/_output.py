@@ -36,7 +36,8 @@ format_option = click.option(
     type=click.Choice(FORMATS),
     default="table",
     show_default=True,
-    help="table for people; csv or json for machines (the same content as -o).",
+    help="table for people; csv or json for machines: the document -o writes "
+    "(a .csv file also starts with a UTF-8 BOM for Excel; stdout has none).",
 )
 
 
@@ -283,7 +284,9 @@ def emit_result(result: Any, fmt: str) -> None:
     tables = result.tables()
     if fmt == "csv":  # the main table, as -o out.csv writes it
         tables = dict([next(iter(tables.items()))])
-    sys.stdout.write(to_text(tables, fmt, table_units(tables), result.provenance))
+    # a result whose files carry more than its provenance (a verdict, a summary) names it
+    provenance = getattr(result, "written_provenance", None) or result.provenance
+    sys.stdout.write(to_text(tables, fmt, table_units(tables), provenance))
 
 
 def emit_record(record: dict[str, Any], fmt: str, *, title: str | None = None) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -16,7 +15,7 @@ from carbonacct.green_factory import (
 )
 
 from ._config import stamp
-from ._output import emit, format_option
+from ._output import emit, emit_result, format_option
 from ._quality import show_quality
 
 
@@ -29,19 +28,10 @@ def _print_one(s: GreenScore, fmt: str, output: str | None) -> None:
     if output:
         for p in s.write(output):
             click.echo(f"wrote {p}", err=True)
-    if fmt == "json":
-        record = {
-            "summary": s.summary(),
-            "verdict": s.verdict,
-            "points": s.points,
-            "max_points": s.max_points,
-            "score_pct": s.score_pct,
-            "points_short": s.points_short,
-            "provenance": s.provenance,
-            "items": s.items.to_dicts(),
-            "gap": s.gap.to_dicts(),
-        }
-        click.echo(json.dumps(record, ensure_ascii=False, default=str, indent=1))
+    if fmt != "table":  # the same document as -o out.csv|json
+        emit_result(s, fmt)
+        if s.verdict_withheld:  # a csv holds the items only: the reason goes to stderr too
+            click.echo(f"verdict withheld: {s.verdict_withheld}", err=True)
         return
     click.echo(s.summary())
     emit(_for_people(s.by_indicator, fmt), fmt, title="Points by first-level indicator")
