@@ -185,7 +185,8 @@ def cli(ctx: click.Context, debug: bool, lang: str | None, config: str | None) -
 
     Exit codes: 0 done, 1 input or data error (a broken carbonacct.toml too),
     2 usage error (an input file that does not exist too), 3 compliance finding
-    (with --fail-on), 4 rejected rows (with --strict).
+    (with --fail-on), 4 rejected rows (with --strict); 141 the reader of the output
+    went away (`| head`), silently, as Unix tools do.
     """
     if lang:
         ctx.meta["carbonacct.lang"] = lang
@@ -212,7 +213,11 @@ def main(argv: list[str] | None = None) -> None:
             _traceback()
         exc.show()
         sys.exit(exc.exit_code)
-    except (KeyboardInterrupt, SystemExit):
+    except SystemExit:
+        if _pipe_closed():
+            _end_quietly()
+        raise
+    except KeyboardInterrupt:
         raise
     except Exception as exc:
         if debug:
@@ -223,6 +228,26 @@ def main(argv: list[str] | None = None) -> None:
     # --help, --version and ctx.exit(n) come back as an int in non-standalone mode
     if isinstance(code, int) and code:
         sys.exit(code)
+
+
+#: Exit status of a command whose reader closed the pipe (``| head``): 128 + SIGPIPE, as a
+#: Unix tool killed by the signal reports it.
+EXIT_PIPE = 141
+
+
+def _pipe_closed() -> bool:
+    """Whether click met a closed stdout (it then pacifies stdout and exits 1, silently)."""
+    return type(sys.stdout).__name__ == "_PacifyFlushWrapper"
+
+
+def _end_quietly() -> None:
+    """Stop as Unix tools do when the reader of stdout has gone: no message, status 141."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno())  # nothing left to flush into the closed pipe
+    except (OSError, AttributeError, ValueError):
+        pass
+    sys.exit(EXIT_PIPE)
 
 
 def _shorten(text: str, limit: int) -> str:

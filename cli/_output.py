@@ -11,6 +11,7 @@ text inert, the same document as the file the result would write.
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import math
@@ -236,6 +237,19 @@ def _records(
     return out
 
 
+def _console(width: int) -> Any:
+    """A rich console on stdout whose closed pipe (``| head``) ends the run as every other
+    write to stdout does (see ``carbonacct.cli.main``), not with rich's own exit 1."""
+    from rich.console import Console
+
+    class _Stdout(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError(errno.EPIPE, "stdout closed by its reader")
+
+    return _Stdout(width=width)
+
+
 def print_table(
     frame: pl.DataFrame,
     *,
@@ -244,11 +258,9 @@ def print_table(
     width: int | None = None,
 ) -> None:
     """Print ``frame`` for people on stdout (see :func:`render`)."""
-    from rich.console import Console
-
     lang = lang or current_lang()
     width = width or _console_width()
-    console = Console(width=width)
+    console = _console(width)
     if frame.height == 0:  # no rows: the title and a word, not a table of headers
         console.print(f"{title}: {_label('none', lang)}" if title else _label("none", lang))
         return

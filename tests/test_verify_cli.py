@@ -75,7 +75,7 @@ def test_output_carries_both_factors_policy_and_provenance(example: Path, suffix
         first = dict(zip(sheet[0], sheet[1], strict=True))
         prov = {k: v for k, v in wb["provenance"].values}
         units = {(t, c): u for t, c, u in list(wb["units"].values)[1:]}
-        assert units["reconciliation", "reported_co2_t"] == "t"  # io.column_unit: t (of CO2)
+        assert units["reconciliation", "reported_co2_t"] == "tCO2"  # tonnes of CO2
         rounding = json.loads(prov["rounding"])
         summary = {r[0]: r[2] for r in list(wb["summary"].values)[1:] if not r[1]}
         # 16 lines: 4 agree, 9 explained, 1 not checkable, 1 unexplained, 1 error
