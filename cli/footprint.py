@@ -436,7 +436,13 @@ def _dask_client(scheduler: str) -> Any:
 @input_options
 @format_option
 def validate(readings: tuple[str, ...], fmt: str, rejects_path: str | None, **common: Any) -> None:
-    """Check readings and print the quality report: every row accounted or rejected, and why."""
+    """Check readings and print the quality report: every row accounted or rejected, and why.
+
+    Without --firms the readings alone are checked (the national grid factor stands in for
+    the provincial ones, which need each firm's province).
+    """
+    if common.get("firms") is None and common.get("grid_factor") == "provincial":
+        common["grid_factor"] = "national"
     result = _run(readings, **common)
     _write_rejects(result, rejects_path)
     if fmt == "table":

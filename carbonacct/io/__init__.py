@@ -135,15 +135,26 @@ def read_readings(
 def read_side_table(
     source: TableLike, required: tuple[str, ...], what: str
 ) -> tuple[pl.DataFrame, Source]:
-    """Read a small input table (firms, activity, parameters...) whole, with a 1-based ``row``.
+    """Read a small input table (firms, activity, parameters...) whole, with its ``row``.
+
+    ``row`` is the row number a spreadsheet shows (the header is row 1, the first data row of
+    a CSV is 2; below the header wherever it was found in a sheet; 1 for Parquet and frames);
+    a workbook's name carries the sheet read (``firms.xlsx#企业``).
 
     Raises
     ------
     InputError
         Naming the file and the columns missing, e.g. "activity needs column(s) ['unit']".
     """
-    lf, src = read_table(source)
-    frame = lf.collect()
+    parts, src = read_parts(source)
+    if not parts:
+        raise InputError(f"{src.name}: no table found.", file=src.name, row=None, column=None)
+    part = parts[0]
+    if part.format == "excel":
+        from dataclasses import replace
+
+        src = replace(src, name=part.label)
+    frame = part.frame.collect()
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise InputError(
@@ -152,7 +163,7 @@ def read_side_table(
             row=None,
             column=missing[0],
         )
-    return frame.with_row_index("row", offset=1), src
+    return frame.with_row_index("row", offset=part.first), src
 
 
 #: Unit of each numeric output column whose name does not spell it in full.

@@ -117,3 +117,15 @@ def test_a_closed_pipe_ends_quietly(args: list[str]) -> None:
     err = proc.stderr.decode()
     assert proc.returncode == 141, err
     assert "Error" not in err and "Traceback" not in err
+
+
+def test_validate_needs_no_firms(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    readings = tmp_path / "r.csv"
+    readings.write_text(
+        "firm_id,carrier,value,unit,period\nA,electricity,abc,kWh,2024\nA,electricity,5,kWh,2024\n",
+        encoding="utf-8",
+    )
+    code, out, err = run_cli(capsys, "validate", str(readings))
+    assert code == 0, err
+    assert "rows in 2 = accounted 1 + rejected 1" in out
+    assert "province" not in err
