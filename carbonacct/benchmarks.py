@@ -25,6 +25,7 @@ __all__ = [
     "benchmark_levels",
     "classify_levels",
     "indicators",
+    "product_aliases",
     "quota_grades",
     "share_targets",
 ]
@@ -173,3 +174,23 @@ def classify_grade(value: pl.Expr) -> pl.Expr:
         .then(3)
         .otherwise(None)
     )
+
+
+@cache
+def product_aliases() -> dict[str, str]:
+    """Chinese names of checked products and processes mapped to their codes (``铝液``,
+    ``电解`` → ``electrolytic_aluminium``; ``熟料`` → ``cement_clinker``).
+
+    Examples
+    --------
+    >>> product_aliases()["铝液"], product_aliases()["高炉工序"]
+    ('electrolytic_aluminium', 'blast_furnace_iron')
+    """
+    from carbonacct._manifest import verified_data_path
+
+    names = pl.read_csv(verified_data_path("vocabulary/product-names.csv"), infer_schema=False)
+    out: dict[str, str] = {}
+    for code, aliases in names.select("product", "aliases").iter_rows():
+        for alias in aliases.split("|"):
+            out[alias.strip()] = code
+    return out

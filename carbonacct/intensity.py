@@ -31,6 +31,21 @@ def product_unit(unit: str) -> str:
     return "t" if parse_unit(unit).dimensionality == parse_unit("t").dimensionality else unit
 
 
+#: Names of value added in activity files (统计报表: 工业增加值).
+VALUE_ADDED_NAMES = {
+    "增加值": "value_added",
+    "工业增加值": "value_added",
+    "value added": "value_added",
+}
+
+
+def _currency(unit: str) -> bool:
+    try:
+        return bool(parse_unit(unit).dimensionality == parse_unit("万元").dimensionality)
+    except CarbonacctError:
+        return False
+
+
 def _conversions(frame: pl.DataFrame, src: Source) -> pl.DataFrame:
     factors = {}
     for metric, unit in frame.select("metric", "unit").unique().iter_rows():
@@ -65,7 +80,7 @@ def read_activity(activity: TableLike, period: Period) -> tuple[pl.DataFrame, So
         activity, ("firm_id", "period", "metric", "value", "unit"), "activity"
     )
     frame = period_rows(frame, period).with_columns(
-        pl.col("metric").cast(pl.String).str.strip_chars()
+        pl.col("metric").cast(pl.String).str.strip_chars().replace(VALUE_ADDED_NAMES)
     )
     bad = frame.filter(
         pl.col("value").is_null() | pl.col("_rank").is_null() | pl.col("unit").is_null()
@@ -76,7 +91,12 @@ def read_activity(activity: TableLike, period: Period) -> tuple[pl.DataFrame, So
         "activity needs a numeric value, a unit and a period like 2024 or 2024Q1",
         ("value", "unit", "period"),
     )
-    warnings = []
+    warnings = [
+        f"activity metric {m!r} is in {u!r}, a currency: it is not value added (the metric "
+        "'value_added', 增加值) and no output of a product; it is not used"
+        for m, u in frame.select("metric", "unit").unique().sort("metric").iter_rows()
+        if m != "value_added" and u is not None and _currency(u)
+    ]
     coarse = frame.filter(pl.col("_rank") > PERIODS.index(period))
     if coarse.height:
         warnings.append(
@@ -133,6 +153,8 @@ def intensities(
     products = activity.filter(pl.col("metric") != "value_added").rename(
         {"period_label": "period", "metric": "product", "activity": "output"}
     )
+    if "product" in by:
+        products, table = _product_codes(products, table)
     per_product = products.join(totals, on=["firm_id", "period"], how="left")
     columns = [
         "firm_id",
@@ -154,6 +176,36 @@ def intensities(
         ),
     )
     return table, per_product.select(columns).sort("firm_id", "period", "product")
+
+
+def _product_codes(
+    products: pl.DataFrame, table: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Outputs named in Chinese (铝液) read as their product code; a reading's tag (电解, 熟料)
+    read as a code only where the firm has an output of that product in the period, so an
+    ambiguous name (电解 of a caustic-soda plant) is kept and refused by name, never misread."""
+    from carbonacct.benchmarks import product_aliases
+
+    aliases = product_aliases()
+    products = products.with_columns(pl.col("product").replace(aliases))
+    code = pl.col("product").replace_strict(aliases, default=None, return_dtype=pl.String)
+    outputs = products.select("firm_id", "period", pl.col("product").alias("_code")).unique()
+    table = (
+        table.with_columns(code.alias("_code"))
+        .join(
+            outputs.with_columns(pl.lit(True).alias("_out")),
+            on=["firm_id", "period", "_code"],
+            how="left",
+        )
+        .with_columns(
+            pl.when(pl.col("_out"))
+            .then(pl.col("_code"))
+            .otherwise(pl.col("product"))
+            .alias("product")
+        )
+        .drop("_code", "_out")
+    )
+    return products, table
 
 
 def _tagged(per_product: pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:

@@ -90,6 +90,7 @@ normal_cubic_metre = meter ** 3 = Nm3
 gas_cubic_metre_20C = 273.15 / 293.15 * meter ** 3 = Sm3
 yuan = [currency] = CNY
 weight_case = [weight_case] = wcase
+energy_factor = [energy_factor] = EF
 """
 
 ureg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=None)
@@ -106,6 +107,7 @@ Quantity = ureg.Quantity
 #: words are replaced first, so 千克标准煤 is not read as 千克 + 标准煤.
 CHINESE_UNIT_WORDS: dict[str, str] = {
     "重量箱": "weight_case",  # flat glass (GB 21340): a count of its own, never a mass
+    "能量因数": "energy_factor",  # refining (GB 30251): t·能量因数 is not a tonne of crude
     "吨二氧化碳当量": "tCO2e",
     "千克二氧化碳当量": "kgCO2e",
     "吨二氧化碳": "tCO2",

@@ -85,6 +85,14 @@ COLUMN_MAP: dict[str, str] = {
     "所在省份": "province",
     "行业代码": "sector",
     "所属行业": "sector",
+    "所属行业代码": "sector",
+    "价格基准": "price_basis",
+    "价格口径": "price_basis",
+    "行业类别代码": "sector",
+    "国民经济行业代码": "sector",
+    "城市": "city",
+    "所在城市": "city",
+    "地市": "city",
     "指标": "metric",
     "产品": "metric",
     "指标值": "value",
@@ -117,6 +125,10 @@ COLUMN_MAP: dict[str, str] = {
     "来源": "source",
     "依据": "source",
 }
+
+#: A header's second meaning, used when its first is taken by another header of the same
+#: table: 产品 is the metric of an activity table, but the product beside 指标 in actuals.
+COLUMN_FALLBACK: dict[str, str] = {"产品": "product"}
 
 
 #: Headers of verification and ETS report tables, mapped on reading a report only

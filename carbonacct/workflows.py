@@ -62,7 +62,11 @@ def check_from_readings(
         # readings tagged with a product or process boundary give that product's own energy
         footprint_options.setdefault("by", ("product",))
     fp = carbonacct.footprint(
-        readings, firms=firms, activity=activity, method=method, **footprint_options
+        readings,
+        firms=_with_credit_code_provinces(firms),
+        activity=activity,
+        method=method,
+        **footprint_options,
     )
     return check_footprint(
         fp,
@@ -74,6 +78,17 @@ def check_from_readings(
         deflator=deflator,
         actuals=actuals,
     )
+
+
+def _with_credit_code_provinces(firms: TableLike) -> TableLike:
+    """The firms as given, or, where a province comes from a credit code's division digits,
+    the table with it filled: the footprint then takes that province's grid factor, as the
+    check takes its pathway (the check's firms table says where each province came from)."""
+    from carbonacct.compliance._inputs import read_firms
+
+    frame, _ = read_firms(firms)
+    derived = frame["province_source"] == "unified social credit code (division digits 3-4)"
+    return frame.drop("province_source") if derived.any() else firms
 
 
 def check_footprint(
@@ -115,7 +130,10 @@ def _price_basis(activity: TableLike | None, default: str | None) -> str | pl.Da
     table, _ = read_side_table(activity, ("firm_id", "period", "metric"), "activity")
     if "price_basis" not in table.columns:
         return default
-    return table.filter(pl.col("metric").cast(pl.String).str.strip_chars() == "value_added").select(
+    from carbonacct.intensity import VALUE_ADDED_NAMES
+
+    metric = pl.col("metric").cast(pl.String).str.strip_chars().replace(VALUE_ADDED_NAMES)
+    return table.filter(metric == "value_added").select(
         pl.col("firm_id").cast(pl.String),
         period_year().cast(pl.Int32, strict=False).alias("year"),
         pl.coalesce(pl.col("price_basis").cast(pl.String), pl.lit(default)).alias("price_basis"),

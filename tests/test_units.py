@@ -101,6 +101,7 @@ CHINESE_GOLDEN = {
     "人民币元": ("CNY", 1.0),
     "小时": ("min", 60.0),
     "重量箱": ("weight_case", 1.0),
+    "能量因数": ("energy_factor", 1.0),
 }
 
 

@@ -291,7 +291,8 @@ def check(
     >>> import polars as pl
     >>> firms = pl.DataFrame({"firm_id": ["R"], "province": ["江苏"], "sector": ["C2511"]})
     >>> a = pl.DataFrame({"firm_id": ["R"], "year": [2025], "product": ["refining"],
-    ...     "metric": ["refining_energy_factor_intensity"], "value": [8.5], "unit": ["kgoe/t"]})
+    ...     "metric": ["refining_energy_factor_intensity"], "value": [8.5],
+    ...     "unit": ["kgoe/(t·能量因数)"]})
     >>> r = check(firms, a).products.row(0, named=True)
     >>> r["level"], r["status"]     # exactly at the 基准 8.5: complies
     ('between', 'on_track')
@@ -339,5 +340,18 @@ def _result(
         exceptions=exceptions(rule_rows(results, products), firm_table),
         rejected=refused.select("firm_id", "year", "metric", "product", "source", "row", "invalid"),
         targets=targets.drop("prefixes"),
-        provenance=provenance | {"warnings": future_years(actual) if year is None else []},
+        provenance=provenance
+        | {"warnings": (future_years(actual) if year is None else []) + _no_sector(firms)},
     )
+
+
+def _no_sector(firms: pl.DataFrame) -> list[str]:
+    """Firms without a sector code: no sector pathway can apply to them; say so."""
+    none = firms.filter(pl.col("sector").is_null())["firm_id"]
+    if not none.len():
+        return []
+    shown = ", ".join(none.head(5).to_list()) + (" ..." if none.len() > 5 else "")
+    return [
+        f"{none.len()} firm(s) have no sector code ({shown}): no sector pathway applies to "
+        "them; give a sector column (GB/T 4754-2017, e.g. C3011 or 3011)"
+    ]

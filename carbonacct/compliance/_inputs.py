@@ -39,12 +39,16 @@ VALUE_ADDED_METRICS = ("energy_intensity_va", "co2_intensity_va")
 
 def read_firms(firms: TableLike) -> tuple[pl.DataFrame, dict[str, Any]]:
     """``firm_id``, ``name``, ``province`` (region code), ``city``, ``sector`` (GB/T 4754 digits),
-    read as the footprint reads them."""
+    read as the footprint reads them; a missing province is taken from the unified social
+    credit code's division digits, so the check applies that province's targets
+    (``province_source`` says where each province came from)."""
     from carbonacct._sides import read_firms as read
+    from carbonacct.compliance._places import province_from_credit_code
 
     frame, src = read(firms)
     assert frame is not None and src is not None
-    return frame.select("firm_id", "name", "province", "city", "sector"), src.record()
+    frame = frame.select("firm_id", "name", "province", "city", "sector")
+    return province_from_credit_code(frame), src.record()
 
 
 def read_actuals(actuals: TableLike) -> pl.DataFrame:
@@ -114,7 +118,7 @@ def _unit_factors(frame: pl.DataFrame) -> pl.DataFrame:
                 if _per_count(unit):  # kgce/重量箱: kept in its own unit, compared with its level
                     factor, target = 1.0, unit
                 else:
-                    why = f"column 'unit': {unit!r} is not a unit of {metric} ({target}): {exc}"
+                    why = _unit_refusal(metric, unit, target, exc)
         rows.append({"metric": metric, "unit": unit, "_f": factor, "_to": target, "_why": why})
     return pl.DataFrame(
         rows,
@@ -126,6 +130,19 @@ def _unit_factors(frame: pl.DataFrame) -> pl.DataFrame:
             "_why": pl.String,
         },
     )
+
+
+def _unit_refusal(metric: str, unit: str, target: str, exc: Exception) -> str:
+    """Why a unit does not fit its metric; a per-tonne figure against a per t·能量因数 level
+    is named as a different denominator (GB 30251: crude processed × 能量因数)."""
+    if "能量因数" in target and "能量因数" not in unit and "energy_factor" not in unit:
+        return (
+            f"column 'unit': {unit!r} is per tonne of crude, but {metric} is per t·能量因数 "
+            f"({target}; GB 30251: comprehensive energy ÷ (crude processed × 能量因数)): the "
+            "denominators differ and a figure is never converted from one to the other; give "
+            "the energy per t·能量因数"
+        )
+    return f"column 'unit': {unit!r} is not a unit of {metric} ({target}): {exc}"
 
 
 #: Count units of their own (never a mass): a figure per such unit keeps its unit and is
@@ -153,6 +170,16 @@ def validate(actuals: pl.DataFrame, negative_ok: pl.DataFrame) -> pl.DataFrame:
     ``negative_ok`` lists (metric, product) whose published levels are negative
     (a BOF recovers more energy than it uses); elsewhere a value ≤ 0 is refused.
     """
+    from carbonacct.benchmarks import product_aliases
+
+    named = pl.col("product").replace(product_aliases())
+    # a refused tag keeps the name it was given (电解 of a caustic-soda plant is no pot line)
+    actuals = actuals.with_columns(
+        pl.when(pl.col("invalid").is_null())
+        .then(named)
+        .otherwise(pl.col("product"))
+        .alias("product")
+    )
     conv = _unit_factors(actuals)
     out = actuals.join(conv, on=["metric", "unit"], how="left", nulls_equal=True).join(
         negative_ok.with_columns(pl.lit(True).alias("_neg")),
@@ -251,7 +278,11 @@ def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl
         site.filter(va.is_not_null()).select(
             *keys,
             pl.lit(metric).alias("metric"),
-            (pl.col(num) / va).alias("value"),
+            # no CO2 factor for any row: a zero CO2 total is no figure (insufficient, not invalid)
+            pl.when((pl.col(num) == 0) & (pl.col("rows_co2_missing").fill_null(0) > 0))
+            .then(None)
+            .otherwise(pl.col(num) / va)
+            .alias("value"),
             pl.lit(unit).alias("unit"),
             pl.lit(basis).alias("basis"),
             *quality,
@@ -316,6 +347,10 @@ def _single_product(
         )
         .alias("basis"),
     )
+    # a product graded only in another indicator (aluminium: AC power) gets no energy figure
+    # made for it: the figure was not given, and it is never converted into that indicator
+    other = set(_graded(None)) - set(_graded("product_energy_intensity"))
+    energy = energy.filter(~pl.col("product").is_in(list(other)))
     # electricity inside a tagged boundary (铝液交流电耗, clinker electricity): never from the site
     electricity = joined.filter(
         own & pl.col("product").is_in(_graded("product_electricity_intensity"))
@@ -358,14 +393,16 @@ def _tagged_without_output(yearly: pl.DataFrame, intensities: pl.DataFrame | Non
     )
 
 
-def _graded(metric: str) -> list[str]:
-    """Products with a shipped level or GB grade of ``metric``."""
+def _graded(metric: str | None) -> list[str]:
+    """Products with a shipped level or GB grade of ``metric`` (of any metric: None)."""
     from carbonacct.benchmarks import benchmark_levels, quota_grades
 
     both = pl.concat(
         [benchmark_levels().select("product", "metric"), quota_grades().select("product", "metric")]
     )
-    return both.filter(pl.col("metric") == metric)["product"].unique().to_list()
+    if metric is not None:
+        both = both.filter(pl.col("metric") == metric)
+    return both["product"].unique().to_list()
 
 
 def _with_price_basis(frame: pl.DataFrame, price_basis: str | pl.DataFrame | None) -> pl.DataFrame:

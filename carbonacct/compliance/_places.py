@@ -4,10 +4,10 @@ of a unified social credit code.
 A unified social credit code (GB 32100-2015) has 18 characters: the registering authority
 (1), the organisation type (1), the **administrative division code** of the registering
 authority (6, GB/T 2260), the organisation code (9) and a check character (1). Its division
-digits give the province (first two) and the prefecture-level division (first four). No
-GB/T 2260 list of prefecture names is shipped (none is graded in the reference notes), so
-a city is *named* only where the firms table gives it; otherwise the summary shows the
-prefecture's division code (``city_code``) and says so.
+digits give the province (first two) and the prefecture-level division (first four). The
+province is filled when the firms table is read, so the check applies that province's
+targets; the prefecture is named from the shipped list of prefecture-level divisions
+(``vocabulary/gbt2260-prefectures``, secondary) where the firms table gives no city.
 """
 
 from __future__ import annotations
@@ -18,14 +18,27 @@ import polars as pl
 
 from carbonacct._manifest import verified_data_path
 
-__all__ = ["CITY_NOTE", "industry_names", "with_places"]
+__all__ = [
+    "CITY_NOTE",
+    "PROVINCE_NOTE",
+    "industry_names",
+    "province_from_credit_code",
+    "with_places",
+]
 
 #: Characters of a unified social credit code (GB 32100-2015: digits and capitals without I O Z S V).
 _USCC = r"^[0-9A-HJ-NPQRTUWXY]{2}(\d{6})[0-9A-HJ-NPQRTUWXY]{10}$"
 CITY_NOTE = (
-    "city from the division code of the unified social credit code: no GB/T 2260 list of city "
-    "names is shipped, so the code is shown (give a city column to name it)"
+    "city named from the division code (digits 3-6) of the unified social credit code, "
+    "by the prefecture list gbt2260-prefectures (NBS 统计用区划代码 2019, secondary)"
 )
+CITY_UNKNOWN = (
+    "division code of the unified social credit code not in the shipped prefecture list "
+    "(abolished before 2019-10-31 or changed after it): the code is shown; give a city column"
+)
+PROVINCE_NOTE = "unified social credit code (division digits 3-4)"
+#: Municipalities: their 市辖区 / 县 rows are named by the municipality.
+_MUNICIPALITY_ROWS = ("市辖区", "县")
 
 
 @cache
@@ -53,11 +66,82 @@ def _sector_name() -> pl.Expr:
     )
 
 
-def with_places(firm_table: pl.DataFrame) -> pl.DataFrame:
-    """Add ``sector_name``, ``province`` (from the credit code where none was given),
-    ``province_source``, ``city_code`` and ``city_source`` to the per-firm table."""
+def _division(frame: pl.DataFrame) -> pl.Expr:
+    """The six division digits of a credit code, in a ``credit_code`` column or the firm_id."""
+    col = "credit_code" if "credit_code" in frame.columns else "firm_id"
+    return pl.col(col).cast(pl.String).str.strip_chars().str.extract(_USCC, 1)
+
+
+def province_from_credit_code(firm_table: pl.DataFrame) -> pl.DataFrame:
+    """Fill ``province`` from the credit code's division digits where the firms table gives
+    none, and say where each province came from (``province_source``).
+
+    Examples
+    --------
+    >>> f = pl.DataFrame({"firm_id": ["91320506MA1XXXXX0A"], "province": [None]},
+    ...                  schema={"firm_id": pl.String, "province": pl.String})
+    >>> province_from_credit_code(f).row(0)
+    ('91320506MA1XXXXX0A', 'CN-JS', 'unified social credit code (division digits 3-4)')
+    """
     from carbonacct.vocabulary import regions
 
+    provinces = (
+        regions()
+        .filter(pl.col("gb2260").is_not_null() & pl.col("parent").is_null())
+        .select(pl.col("gb2260").str.slice(0, 2).alias("_prov2"), pl.col("code").alias("_p"))
+        .unique("_prov2")
+    )
+    out = firm_table.with_columns(_division(firm_table).str.slice(0, 2).alias("_prov2")).join(
+        provinces, on="_prov2", how="left"
+    )
+    given = pl.col("province").is_not_null()
+    return out.with_columns(
+        pl.coalesce("province", "_p").alias("province"),
+        pl.when(given)
+        .then(pl.lit("firms table"))
+        .when(pl.col("_p").is_not_null())
+        .then(pl.lit(PROVINCE_NOTE))
+        .alias("province_source"),
+    ).drop("_prov2", "_p")
+
+
+@cache
+def prefectures() -> pl.DataFrame:
+    """Prefecture-level divisions: ``code`` (six digits), ``name_zh``, ``province_gb2260``.
+
+    Examples
+    --------
+    >>> p = prefectures()
+    >>> p.filter(pl.col("code") == "320500")["name_zh"].item()
+    '苏州市'
+    """
+    return pl.read_csv(verified_data_path("vocabulary/gbt2260-prefectures.csv"), infer_schema=False)
+
+
+def _city_names() -> pl.DataFrame:
+    """``city_code`` → the prefecture's name (a municipality's 市辖区 / 县 by the municipality)."""
+    from carbonacct.vocabulary import regions
+
+    names = regions().select(
+        pl.col("gb2260").alias("province_gb2260"), pl.col("name_zh").alias("_m")
+    )
+    return (
+        prefectures()
+        .join(names.unique("province_gb2260"), on="province_gb2260", how="left")
+        .select(
+            pl.col("code").alias("city_code"),
+            pl.when(pl.col("name_zh").is_in(_MUNICIPALITY_ROWS))
+            .then(pl.col("_m"))
+            .otherwise(pl.col("name_zh"))
+            .alias("_city_name"),
+        )
+    )
+
+
+def with_places(firm_table: pl.DataFrame) -> pl.DataFrame:
+    """Add ``sector_name``, ``province`` (from the credit code where none was given),
+    ``province_source``, ``city`` (named from the credit code where none was given),
+    ``city_code`` and ``city_source`` to the per-firm table."""
     names = industry_names()
     divisions = names.filter(pl.col("level") == "division").select(
         pl.col("code").alias("_division"),
@@ -67,51 +151,32 @@ def with_places(firm_table: pl.DataFrame) -> pl.DataFrame:
     sections = names.filter(pl.col("level") == "section").select(
         pl.col("code").alias("_section"), pl.col("name_zh").alias("_section_name")
     )
-    provinces = (
-        regions()
-        .filter(pl.col("gb2260").is_not_null())
-        .select(
-            pl.col("gb2260").str.slice(0, 2).alias("_prov2"), pl.col("code").alias("_uscc_province")
-        )
-    )
-    division = pl.col("firm_id").cast(pl.String).str.extract(_USCC, 1)
+    if "province_source" not in firm_table.columns:
+        firm_table = province_from_credit_code(firm_table)
+    code = _division(firm_table)
     out = (
         firm_table.with_columns(
             pl.col("sector").cast(pl.String).str.slice(0, 2).alias("_division"),
-            division.alias("_code"),
+            pl.when(code.is_not_null())
+            .then(pl.concat_str(code.str.slice(0, 4), pl.lit("00")))
+            .alias("city_code"),
         )
-        .with_columns(pl.col("_code").str.slice(0, 2).alias("_prov2"))
         .join(divisions, on="_division", how="left")
         .join(sections, on="_section", how="left")
-        .join(provinces, on="_prov2", how="left")
+        .join(_city_names(), on="city_code", how="left")
     )
-    from_code = pl.col("province").is_null() & pl.col("_uscc_province").is_not_null()
-    city_code = pl.when(pl.col("_uscc_province").is_not_null()).then(
-        pl.concat_str(pl.col("_code").str.slice(0, 4), pl.lit("00"))
-    )
+    given = pl.col("city").is_not_null()
     return out.with_columns(
         pl.when(pl.col("_division_name").is_not_null())
         .then(_sector_name())
         .otherwise(pl.col("sector"))
         .alias("sector_name"),
-        pl.coalesce("province", "_uscc_province").alias("province"),
-        pl.when(from_code)
-        .then(pl.lit("unified social credit code (division digits 3-4)"))
-        .when(pl.col("province").is_not_null())
+        pl.coalesce("city", "_city_name").alias("city"),
+        pl.when(given)
         .then(pl.lit("firms table"))
-        .alias("province_source"),
-        city_code.alias("city_code"),
-        pl.when(pl.col("city").is_not_null())
-        .then(pl.lit("firms table"))
-        .when(city_code.is_not_null())
+        .when(pl.col("_city_name").is_not_null())
         .then(pl.lit(CITY_NOTE))
+        .when(pl.col("city_code").is_not_null())
+        .then(pl.lit(CITY_UNKNOWN))
         .alias("city_source"),
-    ).drop(
-        "_division",
-        "_code",
-        "_prov2",
-        "_section",
-        "_division_name",
-        "_section_name",
-        "_uscc_province",
-    )
+    ).drop("_division", "_section", "_division_name", "_section_name", "_city_name")

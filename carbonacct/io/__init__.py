@@ -146,15 +146,30 @@ def read_side_table(
     InputError
         Naming the file and the columns missing, e.g. "activity needs column(s) ['unit']".
     """
-    parts, src = read_parts(source)
+
+    def holds(columns: list[str]) -> str | None:
+        lacking = [c for c in required if c not in columns]
+        return f"does not hold {what}: no column(s) {lacking}" if lacking else None
+
+    # of a workbook, the sheet(s) holding the table are read (a notes sheet first is common)
+    parts, src = read_parts(source, wanted=holds)
     if not parts:
-        raise InputError(f"{src.name}: no table found.", file=src.name, row=None, column=None)
-    part = parts[0]
-    if part.format == "excel":
+        unread = "; ".join(f"{u.label}: {u.reason}" for u in src.unread) or "no table found"
+        raise InputError(
+            f"{src.name}: {what} needs column(s) {list(required)} ({unread}).",
+            file=src.name,
+            row=None,
+            column=required[0] if required else None,
+        )
+    if len(parts) == 1 and parts[0].format == "excel":  # the sheet read, named with the file
         from dataclasses import replace
 
-        src = replace(src, name=part.label)
-    frame = part.frame.collect()
+        src = replace(src, name=parts[0].label)
+    # each part's rows numbered as its sheet (or file) shows them
+    frame = pl.concat(
+        [p.frame.collect().with_row_index("row", offset=p.first) for p in parts],
+        how="diagonal_relaxed",
+    )
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise InputError(
@@ -163,7 +178,7 @@ def read_side_table(
             row=None,
             column=missing[0],
         )
-    return frame.with_row_index("row", offset=part.first), src
+    return frame, src
 
 
 #: Unit of each numeric output column whose name does not spell it in full.

@@ -37,7 +37,7 @@ from typing import Any
 import polars as pl
 
 from carbonacct.errors import InputError
-from carbonacct.vocabulary import COLUMN_MAP
+from carbonacct.vocabulary import COLUMN_FALLBACK, COLUMN_MAP
 
 __all__ = ["Part", "Source", "Unread", "detect_encoding", "read_parts", "rename_columns"]
 
@@ -134,6 +134,8 @@ def rename_columns(columns: Sequence[str], source: str = "the input") -> dict[st
         if n.isdigit() and base in columns:  # the Excel reader's name for it (企业代码_1)
             key = base
         name = COLUMN_MAP.get(key) or COLUMN_MAP.get(key.lower()) or key.lower().replace(" ", "_")
+        if name in taken and key in COLUMN_FALLBACK:
+            name = COLUMN_FALLBACK[key]
         if name in taken:
             raise InputError(
                 f"{source}: columns {taken[name]!r} and {c!r} both mean {name!r}; keep one "

@@ -123,12 +123,33 @@ def green_chart(green: Any, lang: str) -> str:
     return png(fig)
 
 
+#: A colour per status that says what it means: binding breaches red, off track orange,
+#: refused or missing data in greys and amber, comparisons against a path in blues, on track green.
+STATUS_COLOURS = {
+    "breach": "#c0392b",
+    "off_track": "#e67e22",
+    "invalid_input": "#7f8c8d",
+    "insufficient_data": "#f1c40f",
+    "above_path": "#5d8aa8",
+    "no_data": "#bdc3c7",
+    "below_path": "#a9cce3",
+    "on_track": "#27ae60",
+    "not_covered": "#ecf0f1",
+}
+
+
 def status_chart(by_sector: pl.DataFrame, statuses: list[str], lang: str) -> str:
     fig, ax = figure(label("firms_by_status", lang))
     left = [0] * by_sector.height
     for status in statuses:
         counts = by_sector[status].to_list()
-        ax.barh(by_sector["sector"].to_list(), counts, left=left, label=label(status, lang))
+        ax.barh(
+            by_sector["sector"].to_list(),
+            counts,
+            left=left,
+            label=label(status, lang),
+            color=STATUS_COLOURS.get(status, "#999999"),
+        )
         left = [a + b for a, b in zip(left, counts, strict=True)]
     ax.legend(fontsize=8)
     return png(fig)

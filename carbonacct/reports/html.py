@@ -228,11 +228,10 @@ def render_firm(data: ReportData) -> str:
 def render_summary(check: Any, *, lang: str = "en", top: int = 20) -> str:
     """A regulator's summary of a batch check."""
     s = check.summary
-    statuses = [
-        c
-        for c in ("breach", "off_track", "insufficient_data", "on_track", "not_covered")
-        if c in s.columns
-    ]
+    from carbonacct.compliance import STATUSES
+
+    # every status some firm has, worst first (an empty one is no bar and no legend entry)
+    statuses = [c for c in STATUSES if c in s.columns and int(s[c].sum()) > 0]
     by_sector = s.group_by("sector").agg(pl.col(statuses).sum()).sort("sector")
     total = int(s["firms"].sum())
     kpis = "".join(

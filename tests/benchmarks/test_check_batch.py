@@ -54,4 +54,6 @@ def test_ten_thousand_firms_over_four_years() -> None:
     assert result["rejected"] == 1  # the NaN row, refused alone
     assert result["report_years"] == [2025, 2026]  # the stray year moves only its own firm
     assert result["seconds"] < 60
-    assert result["max_rss_mb"] < 2048
+    assert result["max_rss_mb"] < 2048  # the bound
+    # ~0.3 GB measured once targets are joined per sector prefix (a cross join took ~1.1 GB)
+    assert result["max_rss_mb"] < 1024

@@ -283,6 +283,11 @@ def test_incomplete_year_is_not_the_report_year() -> None:
     assert int(r25.summary["firms_data_incomplete"].sum()) == 1
 
 
+def refinery(firm: str, value: float, unit: str) -> tuple:  # type: ignore[type-arg]
+    """A refinery's 2025 figure against the refining level (per t·能量因数)."""
+    return (firm, 2025, "refining_energy_factor_intensity", "refining", value, unit, 1e6)
+
+
 # -- 5. exact limits ---------------------------------------------------------------------------
 def test_refinery_exactly_at_the_baseline_complies() -> None:
     """(0.1 + 0.2) × 85 / 3 = 8.500000000000002 in floating point; the 基准 is 8.5: on it."""
@@ -290,11 +295,32 @@ def test_refinery_exactly_at_the_baseline_complies() -> None:
     assert value > 8.5  # the float noise the check must not read as a breach
     r = check(
         firms(("R", "江苏", "C2511")),
-        actuals(("R", 2025, "refining_energy_factor_intensity", "refining", value, "kgoe/t", 1e6)),
+        actuals(refinery("R", value, "kgoe/(t·能量因数)")),
         pathways=[],
     )
     p = one(r.products, product="refining")
     assert (p["level"], p["gb_grade"], p["status"]) == ("between", 3, "on_track")
+    assert p["unit"] == "kgoe/(t·能量因数)"
+
+
+def test_energy_per_tonne_of_crude_is_not_energy_per_energy_factor() -> None:
+    """A refinery: 80 000 toe for 1 000 000 t of crude at 能量因数 10. Per t·能量因数:
+    80 000 000 kgoe / (1 000 000 t × 10) = 8.0 (between 标杆 7.5 and 基准 8.5). Per tonne of
+    crude it is 80 kgoe/t — ten times the 基准 if it were compared: it is refused, the
+    denominators differ, and the per t·能量因数 figure is checked."""
+    per_ef = 80_000 * 1000 / (1_000_000 * 10)
+    assert per_ef == 8.0
+    r = check(
+        firms(("R", "江苏", "C2511"), ("Q", "江苏", "2511")),
+        actuals(refinery("R", 80.0, "kgoe/t"), refinery("Q", per_ef, "千克油当量/(吨·能量因数)")),
+        pathways=[],
+    )
+    crude = one(r.products, firm_id="R")
+    assert crude["status"] == "invalid_input" and crude["actual"] is None
+    assert "per tonne of crude" in crude["missing"] and "denominators differ" in crude["missing"]
+    assert one(r.rejected, firm_id="R")["invalid"] == crude["missing"]
+    ef = one(r.products, firm_id="Q")
+    assert (ef["actual"], ef["level"], ef["status"]) == (8.0, "between", "on_track")
 
 
 # -- 6. price basis -----------------------------------------------------------------------------
@@ -668,3 +694,63 @@ def test_a_written_check_with_deadlines_reads_back_from_xlsx(tmp_path: Path) -> 
     again = read_result(tmp_path / "check.xlsx")
     assert again.products["deadline"].dtype == pl.Date
     assert again.products["deadline"].to_list() == r.products["deadline"].to_list()
+
+
+def test_a_stray_year_and_a_malformed_row_leave_every_other_firm_as_it_was() -> None:
+    """Twelve firms checked clean; then firm S gets one stray 2026 row and firm M one row
+    with a unit of the wrong indicator (kWh/t for clinker energy). Every other firm keeps
+    its report year, status and reason; S and M alone change.
+
+    Energy per value added 0.80 (2020) → v (2025), required 0.80 × 0.865 = 0.692; CO2
+    2.0 → 1.6 ≤ 2.0 × 0.82 = 1.64; clinker 95 + i kgce/t against 标杆 100 / 基准 117 (deadline end-2025)."""
+    ids = [f"F{i:02d}" for i in range(12)]
+    rows = []
+    for i, f in enumerate(ids):
+        rows.append((f, 2020, "energy_intensity_va", None, 0.80, "tce/万元", None))
+        rows.append((f, 2025, "energy_intensity_va", None, 0.60 + 0.02 * i, "tce/万元", None))
+        rows.append((f, 2020, "co2_intensity_va", None, 2.0, "tCO2/万元", None))
+        rows.append((f, 2025, "co2_intensity_va", None, 1.6, "tCO2/万元", None))  # ≤ 2.0 × 0.82
+        rows.append(
+            (f, 2025, "product_energy_intensity", "cement_clinker", 95.0 + 2 * i, "kgce/t", 1e5)
+        )
+    fs = firms(*((f, "江苏", "C3011") for f in ids))
+    clean = check(fs, actuals(*rows), pathways=["cn-industry-2025"], price_basis="constant:2020")
+    stray = ("F03", 2026, "energy_intensity_va", None, 0.5, "tce/万元", None)
+    bad = ("F07", 2025, "product_electricity_intensity", "cement_clinker", 99.0, "kgce/t", 1e5)
+    dirty = check(
+        fs, actuals(*rows, stray, bad), pathways=["cn-industry-2025"], price_basis="constant:2020"
+    )
+    cols = ["firm_id", "report_year", "status", "reason"]
+    before = {r["firm_id"]: r for r in clean.firms.select(cols).iter_rows(named=True)}
+    after = {r["firm_id"]: r for r in dirty.firms.select(cols).iter_rows(named=True)}
+    assert set(after) == set(ids)
+    changed = {f for f in ids if before[f] != after[f]}
+    assert changed == {"F03", "F07"}
+    # F09: 0.78 > 0.692 above the path; 113 kgce/t between 标杆 and 基准: on track
+    assert before["F09"]["status"] == after["F09"]["status"] == "above_path"
+    assert (after["F03"]["report_year"], after["F07"]["status"]) == (2026, "invalid_input")
+    assert dirty.rejected.height == 1 and dirty.rejected["firm_id"].to_list() == ["F07"]
+
+
+def test_a_co2_unit_row_fails_its_firm_only_and_no_output_meets_no_target() -> None:
+    """A tCO2e/t row for a clinker energy figure is refused for firm A alone (it aborted the
+    batch before); firm B at 105 kgce/t (between 标杆 100 and 基准 117) is checked. Neither
+    gives an output, so there is no share at benchmark and meets_target is unknown, never
+    "NaN ≥ 0.30"."""
+    r = check(
+        firms(("A", "广东", "3011"), ("B", "广东", "3011")),
+        actuals(
+            ("A", 2025, "product_energy_intensity", "cement_clinker", 0.8, "tCO2e/t", None),
+            ("B", 2025, "product_energy_intensity", "cement_clinker", 105, "kgce/t", None),
+        ),
+        pathways=[],
+    )
+    a, b = one(r.firms, firm_id="A"), one(r.firms, firm_id="B")
+    assert a["status"] == "invalid_input" and "'tCO2e/t' is not a unit" in a["reason"]
+    assert b["status"] == "on_track"
+    s = r.product_summary.row(0, named=True)
+    assert (s["firms_without_output"], s["share_at_benchmark"], s["meets_target"]) == (
+        1,
+        None,
+        None,
+    )

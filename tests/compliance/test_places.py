@@ -38,19 +38,28 @@ def test_gbt4754_names_of_the_industrial_divisions() -> None:
     ]
 
 
-def test_a_credit_code_gives_the_province_and_the_city_code_but_no_invented_name() -> None:
+def test_a_credit_code_gives_the_province_and_the_city_named_from_the_graded_list() -> None:
     got = with_places(_firm_table(firm_id=[USCC_SUZHOU])).row(0, named=True)
-    # digits 3-8 are the division 320506: province 32 (江苏), prefecture 3205
+    # digits 3-8 are the division 320506: province 32 (江苏), prefecture 3205 (苏州市 in the
+    # NBS list of prefecture-level divisions, shipped as gbt2260-prefectures, secondary)
     assert got["province"] == "CN-JS"
     assert got["province_source"] == "unified social credit code (division digits 3-4)"
-    assert got["city_code"] == "320500" and got["city"] is None
-    assert got["city_source"] == CITY_NOTE and "no GB/T 2260 list" in CITY_NOTE
-    # a province or city given in the firms table wins; a code that is no credit code gives none
+    assert (got["city_code"], got["city"], got["city_source"]) == ("320500", "苏州市", CITY_NOTE)
+    assert "gbt2260-prefectures" in CITY_NOTE and "secondary" in CITY_NOTE
+    # a province or city given in the firms table wins; a code that is no credit code gives
+    # none; a municipality is named by itself (its list row is 市辖区); a division abolished
+    # before the list (371200 莱芜市, merged into 济南 in 2019) keeps its code, no name
     given = with_places(
         _firm_table(
-            firm_id=[USCC_SUZHOU, "F-001", "91IOZSV506MA1XXXXX"],
-            province=["CN-ZJ", None, None],
-            city=["杭州", None, None],
+            firm_id=[
+                USCC_SUZHOU,
+                "F-001",
+                "91IOZSV506MA1XXXXX",
+                "91310115MA1XXXXX0A",
+                "91371202MA1XXXXX0A",
+            ],
+            province=["CN-ZJ", None, None, None, None],
+            city=["杭州", None, None, None, None],
         )
     ).to_dicts()
     assert (given[0]["province"], given[0]["province_source"], given[0]["city_source"]) == (
@@ -58,8 +67,64 @@ def test_a_credit_code_gives_the_province_and_the_city_code_but_no_invented_name
         "firms table",
         "firms table",
     )
+    assert given[0]["city"] == "杭州"
     assert given[1]["province"] is None and given[1]["city_code"] is None
     assert given[2]["province"] is None  # I, O, Z, S, V are not credit-code characters
+    assert (given[3]["province"], given[3]["city"]) == ("CN-SH", "上海市")
+    assert (given[4]["province"], given[4]["city"], given[4]["city_code"]) == (
+        "CN-SD",
+        None,
+        "371200",
+    )
+    assert "not in the shipped prefecture list" in given[4]["city_source"]
+
+
+def test_prefecture_list_is_the_graded_copy() -> None:
+    from carbonacct._manifest import Manifest, data_dir
+    from carbonacct.compliance._places import prefectures
+
+    p = prefectures()
+    # 地级 divisions of the NBS list (2019-10-31): 342 rows incl. the municipalities' 市辖区/县
+    # and the 省直辖县级行政区划 groups
+    assert p.height == 342 and p["code"].is_unique().all()
+    named = dict(p.select("code", "name_zh").iter_rows())
+    assert (named["320500"], named["130200"], named["440300"]) == ("苏州市", "唐山市", "深圳市")
+    assert "371200" not in named  # 莱芜 merged into 济南 (2019)
+    m = Manifest.from_toml(data_dir() / "vocabulary" / "gbt2260-prefectures.toml")
+    assert m.grade == "secondary" and m.not_shipped
+
+
+def test_a_firm_without_a_province_column_gets_its_province_s_pathway() -> None:
+    """A Jiangsu cement works known only by its credit code (no province column): the check
+    takes 江苏 from digits 3-4 (32) and applies the Jiangsu industry pathway (−17 % energy per
+    value added 2020→2025) besides the national one, and says where the province came from.
+
+    Energy per value added 0.80 (2020) → 0.65 tce/万元 (2025) at 2020 prices:
+    national required 0.80 × (1 − 0.135) = 0.692; Jiangsu 0.80 × (1 − 0.17) = 0.664;
+    0.65 ≤ 0.664 → below both paths.
+    """
+    firms = pl.DataFrame({"firm_id": [USCC_SUZHOU], "name": ["苏州水泥"], "sector": ["C3011"]})
+    actual = pl.DataFrame(
+        {
+            "firm_id": [USCC_SUZHOU] * 2,
+            "year": [2020, 2025],
+            "metric": ["energy_intensity_va"] * 2,
+            "value": [0.80, 0.65],
+            "unit": ["tce/万元"] * 2,
+            "price_basis": ["constant:2020"] * 2,
+        }
+    )
+    r = check(firms, actuals=actual, pathways=["cn-industry-2025", "js-industry-2025"])
+    rows = r.results.filter(pl.col("check_year") == 2025, pl.col("metric") == "energy_intensity_va")
+    required = dict(rows.select("pathway", "required").iter_rows())
+    assert required == {
+        "cn-industry-2025": pytest.approx(0.80 * (1 - 0.135)),
+        "js-industry-2025": pytest.approx(0.80 * (1 - 0.17)),
+    }
+    assert set(rows["province"]) == {"CN-JS"} and set(rows["status"]) == {"below_path"}
+    firm = r.firms.row(0, named=True)
+    assert (firm["province"], firm["province_name"], firm["city"]) == ("CN-JS", "江苏省", "苏州市")
+    assert firm["province_source"] == "unified social credit code (division digits 3-4)"
 
 
 def test_history_across_years_in_the_summary() -> None:

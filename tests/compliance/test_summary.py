@@ -72,3 +72,18 @@ def test_firms_ranked_by_severity_then_energy_and_counted_by_city() -> None:
     steel = r.summary.filter(pl.col("sector") == "3110").row(0, named=True)
     assert steel["energy_share_breach"] == pytest.approx(400 / 400)
     assert r.exceptions["firm_id"][0] == "steel"  # binding breach first
+
+
+def test_status_colours_say_what_they_mean() -> None:
+    from carbonacct.compliance import STATUSES
+    from carbonacct.reports._charts import STATUS_COLOURS
+
+    def rgb(hex_colour: str) -> tuple[int, int, int]:
+        h = hex_colour.lstrip("#")
+        return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+    assert set(STATUS_COLOURS) == set(STATUSES)  # no status falls back to the default cycle
+    r, g, b = rgb(STATUS_COLOURS["breach"])
+    assert r > 2 * g and r > 2 * b  # breach is red
+    r, g, b = rgb(STATUS_COLOURS["on_track"])
+    assert g > r and g > b  # on track is green

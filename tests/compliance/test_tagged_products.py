@@ -140,3 +140,68 @@ def test_a_tag_without_output_is_refused_by_name_not_dropped(tmp_path: Path) -> 
     assert p[("CEM", "cement_clinker", "product_energy_intensity")]["actual"] == pytest.approx(
         5000 * 0.1229 * 1000 / 90000
     )
+
+
+def test_aluminium_smelter_from_its_electrolysis_electricity(tmp_path: Path) -> None:
+    """A smelter's readings: the pot line (工序 电解) and the rest of the site. The level of
+    电解铝 is 铝液交流电耗, the AC electricity of electrolysis per tonne of aluminium liquid
+    (kWh/t), not comprehensive energy: the check uses the electricity tagged 电解 only.
+
+    Pot line: 1 300 000 MWh = 1.3e9 kWh; output 100 000 t of 铝液:
+    1.3e9 / 100 000 = 13 000 kWh/t = the 标杆 (13 000) exactly: at benchmark, GB 21346-2022
+    grade 2 (12 950 / 13 000 / 13 350), not a breach.
+    A second smelter at 1 336 000 MWh: 13 360 kWh/t > 13 350 (基准 and GB grade 3): breach,
+    exceeds_limit. Whole-site electricity (pot line + 50 000 MWh of casting, offices) would
+    read (1.3e9 + 5e7) / 1e5 = 13 500: the defect this replaces.
+    """
+    firms = "企业代码,企业名称,省份,行业代码\nALU,铝厂,广东,C3216\nALX,铝厂二,广东,3216\n"
+    readings = (
+        "企业代码,统计期,能源品种,数量,计量单位,工序\n"
+        "ALU,2025,电力,1300000,MWh,电解\n"  # the pot line (tagged with the process)
+        "ALU,2025,电力,50000,MWh,\n"  # casting, auxiliaries: outside the electrolysis boundary
+        "ALU,2025,天然气,1000,万Nm3,\n"
+        "ALX,2025,电力,1336000,MWh,铝液\n"  # tagged with the product instead
+    )
+    activity = "firm_id,period,metric,value,unit\nALU,2025,铝液,100000,t\nALX,2025,electrolytic_aluminium,100000,t\n"
+    r, f, a = tmp_path / "r.csv", tmp_path / "f.csv", tmp_path / "a.csv"
+    r.write_bytes(readings.encode("gbk"))
+    f.write_bytes(firms.encode("gbk"))
+    a.write_text(activity, encoding="utf-8")
+    result = check_from_readings(r, f, a, pathways=[])
+    p = _products(result)
+    at = p[("ALU", "electrolytic_aluminium", "product_electricity_intensity")]
+    assert at["actual"] == pytest.approx(1.3e9 / 100_000) == 13_000
+    assert (at["level"], at["gb_grade"], at["exceeds_limit"], at["status"]) == (
+        "benchmark",
+        2,
+        False,
+        "on_track",
+    )
+    assert at["unit"] == "kWh/t" and "electricity of readings tagged" in at["basis"]
+    assert (1.3e9 + 5e7) / 1e5 == 13_500 != at["actual"]
+    over = p[("ALX", "electrolytic_aluminium", "product_electricity_intensity")]
+    assert over["actual"] == pytest.approx(13_360)
+    assert (over["level"], over["exceeds_limit"], over["status"]) == (
+        "below_baseline",
+        True,
+        "breach",
+    )
+    # no comprehensive-energy figure is made up for aluminium (its level is AC power)
+    assert ("ALU", "electrolytic_aluminium", "product_energy_intensity") not in p
+    firms_out = {row["firm_id"]: row["status"] for row in result.firms.iter_rows(named=True)}
+    assert firms_out == {"ALU": "on_track", "ALX": "breach"}
+
+
+def test_an_ambiguous_process_name_is_not_read_as_another_product(tmp_path: Path) -> None:
+    """电解 in a caustic-soda plant is its cell room, not an aluminium pot line: with no
+    aluminium output the tag stays 电解 and is refused by name."""
+    firms = "企业代码,企业名称,省份,行业代码\nNAO,烧碱厂,江苏,2612\n"
+    readings = "企业代码,统计期,能源品种,数量,计量单位,工序\nNAO,2025,电力,100000,MWh,电解\n"
+    activity = "firm_id,period,metric,value,unit\nNAO,2025,caustic_soda_30,200000,t\n"
+    r, f, a = tmp_path / "r.csv", tmp_path / "f.csv", tmp_path / "a.csv"
+    r.write_bytes(readings.encode("gbk"))
+    f.write_bytes(firms.encode("gbk"))
+    a.write_text(activity, encoding="utf-8")
+    p = _products(check_from_readings(r, f, a, pathways=[]))
+    assert p[("NAO", "电解", "product_energy_intensity")]["status"] == "invalid_input"
+    assert ("NAO", "electrolytic_aluminium", "product_electricity_intensity") not in p
