@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -107,21 +108,26 @@ def green_score(
         _print_one(result, fmt, output)
         return
     summary, exceptions = result
+    tables = {
+        "summary": summary,
+        "exceptions": pl.DataFrame(exceptions or [{"assessment": None, "error": None}]),
+    }
+    provenance = stamp({"assessments": [str(Path(a)) for a in assessments]})
     if output:
         from carbonacct.io import write_result
 
-        write_result(
-            {
-                "summary": summary,
-                "exceptions": pl.DataFrame(exceptions or [{"assessment": None, "error": None}]),
-            },
-            output,
-            stamp({"assessments": [str(Path(a)) for a in assessments]}),
+        for p in write_result(tables, output, provenance):
+            click.echo(f"wrote {p}", err=True)
+    if fmt != "table":  # the same document as -o out.csv|json
+        from carbonacct.io import table_units
+        from carbonacct.io.writers import to_text
+
+        sys.stdout.write(to_text(tables, fmt, table_units(tables), provenance))
+    else:
+        emit(
+            _for_people(summary, fmt),
+            fmt,
+            title=f"{summary.height} factories scored, {len(exceptions)} could not be",
         )
-    emit(
-        _for_people(summary, fmt),
-        fmt,
-        title=f"{summary.height} factories scored, {len(exceptions)} could not be",
-    )
     for e in exceptions:
         click.echo(f"could not score {e['assessment']}: {e['error']}", err=True)

@@ -76,3 +76,18 @@ def test_complete_footprint_gives_the_verdict(capsys: pytest.CaptureFixture[str]
     assert items["L1.1"]["status"] == "measured"
     assert items["L1.1"]["indicator_value"] == pytest.approx(153.50, abs=0.01)
     assert doc["provenance"]["verdict"] == "PASS" and doc["provenance"]["verdict_withheld"] is None
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_several_assessments_print_the_document_o_writes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str
+) -> None:
+    out = tmp_path / f"many.{fmt}"
+    args = [str(ASSESSMENT), str(ASSESSMENT), *FOOTPRINT, "--steam-enthalpy", "2780"]
+    args += ["--format", fmt, "-o", str(out)]
+    code, stdout, err = run_cli(capsys, "green-score", *args)
+    assert code == 0, err
+    assert out.read_bytes() == (b"\xef\xbb\xbf" if fmt == "csv" else b"") + stdout.encode("utf-8")
+    if fmt == "json":
+        doc = json.loads(stdout)
+        assert [r["firm_id"] for r in doc["tables"]["summary"]] == ["91320500EXAMPLE0001"] * 2

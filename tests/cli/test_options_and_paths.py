@@ -129,3 +129,14 @@ def test_validate_needs_no_firms(capsys: pytest.CaptureFixture[str], tmp_path: P
     assert code == 0, err
     assert "rows in 2 = accounted 1 + rejected 1" in out
     assert "province" not in err
+
+
+def test_an_unwritable_output_is_named_not_the_inputs(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rejects = tmp_path / "nonexist" / "rej.csv"
+    code, _, err = run_cli(
+        capsys, "footprint", FUELS, "--steam-enthalpy", "2780", "--rejects", str(rejects)
+    )
+    assert code == 1
+    assert f"Error: {rejects}: No such file or directory" in err and "reading" not in err
