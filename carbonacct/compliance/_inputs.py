@@ -299,13 +299,18 @@ def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl
     ]
     if intensities is not None and intensities.height:
         parts.append(_single_product(intensities, site, quality))
+    refused = getattr(fp, "activity_rejects", None)  # activity rows refused: their firm and rule
+    if refused is not None and refused.height:
+        from carbonacct.activity import check_rows
+
+        parts.append(check_rows(refused))
     if "product" in yearly.columns:
-        parts.append(_tagged_without_output(yearly, intensities))
+        parts.append(_tagged_without_output(yearly, intensities, refused))
     frame = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
     for col in ACTUAL_SCHEMA:
         if col not in frame.columns:
             frame = frame.with_columns(pl.lit(None).alias(col))
-    frame = frame.with_columns(pl.lit("footprint").alias("source"))
+    frame = frame.with_columns(pl.coalesce(pl.col("source").cast(pl.String), pl.lit("footprint")))
     frame = _with_price_basis(frame.select(list(ACTUAL_SCHEMA)), price_basis)
     return frame.cast(ACTUAL_SCHEMA)  # type: ignore[arg-type]
 
@@ -367,9 +372,12 @@ def _single_product(
     return pl.concat([energy.select(cols), electricity.select(cols)])
 
 
-def _tagged_without_output(yearly: pl.DataFrame, intensities: pl.DataFrame | None) -> pl.DataFrame:
+def _tagged_without_output(
+    yearly: pl.DataFrame, intensities: pl.DataFrame | None, refused: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Readings tagged with a product that has no output that year: refused by name, never
-    dropped (a misspelt tag, or an output missing from the activity)."""
+    dropped (a misspelt tag, or an output missing from the activity); an output the activity
+    gave and was refused is reported as that row, not again here."""
     tagged = (
         yearly.filter(pl.col("product").is_not_null()).select("firm_id", "year", "product").unique()
     )
@@ -380,6 +388,13 @@ def _tagged_without_output(yearly: pl.DataFrame, intensities: pl.DataFrame | Non
             "product",
         )
         tagged = tagged.join(given, on=["firm_id", "year", "product"], how="anti")
+    if refused is not None and refused.height:
+        bad = refused.select(
+            "firm_id",
+            period_year().cast(pl.Int32, strict=False).alias("year"),
+            pl.col("metric").alias("product"),
+        )
+        tagged = tagged.join(bad, on=["firm_id", "year", "product"], how="anti")
     return tagged.with_columns(
         pl.lit("product_energy_intensity").alias("metric"),
         pl.lit("kgce/t").alias("unit"),

@@ -323,4 +323,5 @@ def _footprint(tables: Mapping[str, pl.DataFrame], prov: dict[str, Any]) -> Any:
         Provenance(prov),
         intensities=tables.get("intensities"),
         _rejects=tables.get("rejects", pl.DataFrame()),
+        activity_rejects=tables.get("activity_rejects"),
     )
