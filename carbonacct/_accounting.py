@@ -12,6 +12,7 @@ runs on the small table of sums per group.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
 import polars as pl
@@ -81,7 +82,7 @@ def footprint(
     _check_by(by, green_electricity)
     lib, sector = _library(library, method), get_method(method.method)
     firm_frame, firm_src = read_firms(firms)
-    measured = _measured(fuel_parameters, sector, method, lib)
+    measured, fuel_src = _measured(fuel_parameters, sector, method, lib)
     options = _reading_options(method)
     scan, groups, source = _aggregate(readings, options, by, run)
     run.say("applying factors")
@@ -91,7 +92,7 @@ def footprint(
     groups = decide(groups, keys, firm_year, firm_frame is not None)
     table, co2_missing = _combine(groups, keys, firm_year, measured, by, method, sector)
     table = _assemble(sector.finalize(table, method, lib), groups, method, by, sector)
-    table, per_product, warnings, extra_used, inputs = _side_results(
+    table, per_product, warnings, extra_used, inputs, activity_rejects = _side_results(
         table, activity, green_electricity, method, by, lib
     )
     warnings += sector.warnings(tables, grid_rows_for(grid, _firm_years(groups), firm_frame))
@@ -102,8 +103,10 @@ def footprint(
     used = pl.concat([used, *extra_used], how="vertical_relaxed")
     inputs |= {"readings": source, "firms": firm_src}
     inputs["materials"] = declared.source if declared else None
+    inputs["fuel_parameters"] = fuel_src
     provenance = _provenance(method, lib, used, inputs, quality, scan.labels)
-    return Footprint(table, quality, used, provenance, per_product, plan, gaps, source)
+    fp = Footprint(table, quality, used, provenance, per_product, plan, gaps, source)
+    return replace(fp, activity_rejects=activity_rejects)
 
 
 def _keys(
@@ -194,11 +197,12 @@ def _check_by(by: Sequence[str], green_electricity: TableLike | None) -> None:
 
 def _measured(
     data: TableLike | None, sector: SectorMethod, method: Method, lib: FactorLibrary
-) -> pl.DataFrame | None:
+) -> tuple[pl.DataFrame | None, Source | None]:
+    """The measured fuel parameters, and their source (recorded in the provenance)."""
     if data is None:
-        return None
+        return None, None
     frame, src = read_fuel_parameters(data)
-    return sector.measured(frame, src.name, method, lib)
+    return sector.measured(frame, src.name, method, lib), src
 
 
 def _years(groups: pl.DataFrame) -> tuple[int, ...]:
@@ -323,8 +327,16 @@ def _side_results(
     method: Method,
     by: Sequence[str],
     lib: FactorLibrary,
-) -> tuple[pl.DataFrame, pl.DataFrame | None, list[str], list[pl.DataFrame], dict[str, Any]]:
-    """Market-based scope 2 and intensities, each from its side table."""
+) -> tuple[
+    pl.DataFrame,
+    pl.DataFrame | None,
+    list[str],
+    list[pl.DataFrame],
+    dict[str, Any],
+    pl.DataFrame | None,
+]:
+    """Market-based scope 2 and intensities, each from its side table (with the activity rows
+    refused)."""
     warnings: list[str] = []
     used: list[pl.DataFrame] = []
     inputs: dict[str, Source | None] = {"activity": None, "green_electricity": None}
@@ -335,12 +347,13 @@ def _side_results(
         table, warn, residual = market_based(table, green, lib)
         warnings += warn
         used.append(residual)
-    per_product = None
+    per_product, rejects = None, None
     if activity is not None:
-        frame, inputs["activity"], warn = read_activity(activity, method.period)
-        table, per_product = intensities(table, frame, by)
-        warnings += warn
-    return table, per_product, warnings, used, inputs
+        read = read_activity(activity, method.period)
+        inputs["activity"], rejects = read.source, read.rejects
+        table, per_product = intensities(table, read.frame, by)
+        warnings += read.warnings
+    return table, per_product, warnings, used, inputs, rejects
 
 
 def _provenance(
@@ -361,8 +374,15 @@ def _provenance(
         gwp_set=method.gwp_set,
         inputs={
             k: inputs[k]
-            for k in ("readings", "firms", "activity", "green_electricity", "materials")
-            if k in inputs and (k != "materials" or inputs[k] is not None)
+            for k in (
+                "readings",
+                "firms",
+                "activity",
+                "green_electricity",
+                "materials",
+                "fuel_parameters",
+            )
+            if k in inputs and (k not in ("materials", "fuel_parameters") or inputs[k] is not None)
         },
         quality=quality.record(),
     )

@@ -63,7 +63,7 @@ def _used(
     frame: pl.DataFrame,
     factor: str,
     value: str,
-    unit: str,
+    unit: str | pl.Expr,
     source: pl.Expr | str,
     carrier: pl.Expr | str = "carrier",
     scope: pl.Expr | None = None,
@@ -85,10 +85,23 @@ def _used(
         col(carrier).alias("carrier"),
         (scope if scope is not None else pl.lit(None, dtype=pl.String)).alias("scope"),
         pl.col(value).alias("value"),
-        pl.lit(unit).alias("unit"),
+        (pl.lit(unit) if isinstance(unit, str) else unit).alias("unit"),
         col(source).alias("source"),
         col(factor_set).alias("factor_set"),
         *(e.cast(PROVENANCE_SCHEMA[c]).alias(c) for c, e in given.items()),
+    )
+
+
+def per_unit(numerator: str, carrier: str = "carrier") -> pl.Expr:
+    """The unit of a factor per the canonical unit of its carrier, named (``tce/t``,
+    ``tCO2/m3``, ``tce/MWh``); ``<numerator>/unit`` for a carrier outside the vocabulary."""
+    from carbonacct.vocabulary import carriers
+
+    table = carriers()
+    units = dict(zip(table["code"], table["canonical_unit"], strict=True))
+    return pl.concat_str(
+        pl.lit(f"{numerator}/"),
+        pl.col(carrier).replace_strict(units, default="unit", return_dtype=pl.String),
     )
 
 
@@ -132,14 +145,14 @@ def factors_used(
             tables["energy"],
             "tce_coefficient",
             "tce_per_unit",
-            "tce per canonical unit",
+            per_unit("tce"),
             "tce_source",
         ),
         _used(
             tables["combustion"],
             "combustion_co2",
             "co2_per_unit",
-            "tCO2 per canonical unit",
+            per_unit("tCO2"),
             "co2_source",
         ),
         _used(tables["process"], "process_co2", "process_per_unit", "tCO2/t", "process_source"),
@@ -167,7 +180,7 @@ def factors_used(
                 measured,
                 factor,
                 value,
-                f"{unit} per canonical unit",
+                per_unit(unit),
                 source,
                 scope=pl.col("firm_id"),
                 factor_set=pl.lit("measured"),

@@ -98,6 +98,9 @@ class Footprint:
         Per product: output, energy and CO2 per unit of output.
     completeness : polars.DataFrame or None
         Per meter: expected against present intervals (or missing months).
+    activity_rejects : polars.DataFrame or None
+        Activity rows refused, by file, row and column, with the value as given; the
+        check reports each as ``invalid_input`` for its firm and rule.
     """
 
     table: pl.DataFrame
@@ -109,6 +112,8 @@ class Footprint:
     completeness: pl.DataFrame | None = None
     source: Any = field(default=None, repr=False)
     _rejects: pl.DataFrame | None = field(default=None, repr=False)
+    #: Activity rows refused (file, row, column, value as given, reason, firm, period, metric).
+    activity_rejects: pl.DataFrame | None = None
 
     @property
     def rejects(self) -> pl.DataFrame:
@@ -171,6 +176,8 @@ class Footprint:
         if self.intensities is not None:
             out["intensities"] = self.intensities
         out.update(factors=self.factors_used, quality=self.quality.to_frame(), rejects=self.rejects)
+        if self.activity_rejects is not None and self.activity_rejects.height:
+            out["activity_rejects"] = self.activity_rejects
         return out
 
     def write(self, path: str | Path) -> list[Path]:

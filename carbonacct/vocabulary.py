@@ -33,10 +33,12 @@ __all__ = [
     "canonical_name",
     "carrier_code",
     "carrier_info",
+    "carrier_label",
     "carrier_names",
     "carriers",
     "carriers_matching",
     "grid_region",
+    "header",
     "label",
     "region_code",
     "region_names",
@@ -242,6 +244,22 @@ def carrier_info(code: str) -> dict[str, str]:
             value=code,
         )
     return rows.row(0, named=True)
+
+
+def carrier_label(code: str, lang: str = "en") -> str:
+    """A carrier's name for people (原煤, 天然气, 电力 in Chinese); the code itself if unknown.
+
+    >>> carrier_label("natural_gas", "zh"), carrier_label("natural_gas"), carrier_label("x")
+    ('天然气', 'natural gas', 'x')
+    """
+    names = _carrier_words()
+    return names.get(code, (code, code))[1 if lang == "zh" else 0]
+
+
+@cache
+def _carrier_words() -> dict[str, tuple[str, str]]:
+    t = carriers()
+    return {c: (en, zh) for c, en, zh in zip(t["code"], t["name_en"], t["name_zh"], strict=True)}
 
 
 @cache
@@ -590,6 +608,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "green_factory": ("Green factory", "绿色工厂"),
     "green_score": ("green-factory score", "绿色工厂评分"),
     "score_only": ("score only (no pass mark given)", "仅评分（未给出合格线）"),
+    "measured_incomplete": ("measured (incomplete footprint)", "已测算（数据不完整）"),
+    "verdict_withheld": ("verdict withheld", "不作结论"),
     "points": ("points", "得分"),
     "max_points": ("maximum", "满分"),
     "quality": ("Quality", "数据质量"),
@@ -605,6 +625,63 @@ LABELS: dict[str, tuple[str, str]] = {
         "工业增加值取自企业的活动数据文件",
     ),
     "grades_of": ("grades of the factors behind it", "所用因子的等级"),
+    "figure": ("figure", "指标"),
+    # green-factory table words
+    "item_id": ("item", "条款"),
+    "level1": ("first-level indicator", "一级指标"),
+    "type": ("type", "类型"),
+    "blocks_pass": ("blocks the pass", "影响通过"),
+    "points_available": ("points still available", "可争取分"),
+    "quantitative": ("quantitative", "定量"),
+    "optional": ("optional", "选做"),
+    "mandatory": ("mandatory", "必选"),
+    "veto": ("veto", "否决项"),
+    "measured": ("measured", "已测算"),
+    "yes": ("yes", "是"),
+    "points_unit": ("points", "分"),
+    "no": ("no", "否"),
+    "green_by_indicator": ("Points by first-level indicator", "各一级指标得分"),
+    "green_gap": (
+        "Gap: failed vetoes and mandatory items, then unmet items by the points they would add",
+        "差距：未通过的否决项和必选项，其后按可增加分数排列的未满足条款",
+    ),
+    "footprint_title": ("Footprint", "能耗与碳排放核算"),
+    "pass": ("PASS", "通过"),
+    "fail": ("FAIL", "未通过"),
+    "against_pass_mark": ("against a pass mark of", "合格线"),
+    "weights": ("weights", "权重"),
+    "weights_user": ("supplied by the user", "用户提供"),
+    "weights_shipped": ("shipped with the model", "模型自带"),
+    "warning": ("warning", "警告"),
+    # the quality report in words ({} the counts)
+    "rows_balance": (
+        "{:,} rows read: {:,} accounted, {:,} rejected.",
+        "读入 {:,} 行：计入 {:,} 行，剔除 {:,} 行。",
+    ),
+    "rows_rejected_because": ("{:,} rows rejected: {}.", "剔除 {:,} 行：{}。"),
+    "note_register_baseline": (
+        "{:,} meter register readings were a meter's first reading (its baseline): "
+        "accounted, with no consumption of their own.",
+        "{:,} 条累计表读数是计量器具的首次读数（起点）：计入，但本身不计消耗量。",
+    ),
+    "note_register_rollover": (
+        "{:,} meter register readings came after the register rolled over: counted with the "
+        "wrapped difference.",
+        "{:,} 条累计表读数在表计归零（翻转）之后：按翻转后的差值计入。",
+    ),
+    "note_register_split": (
+        "{:,} meter register intervals spanned a month end: split pro rata by time.",
+        "{:,} 个累计表读数区间跨月：按时间比例分摊到各月。",
+    ),
+    "note_co2_missing": (
+        "{:,} rows have no CO2 factor: their energy is counted, their CO2 is missing.",
+        "{:,} 行缺少二氧化碳排放因子：计入能耗，排放缺失。",
+    ),
+    "no_pathway": (
+        "No pathway chart: the pathway check needs the firm's base-year figures (the "
+        "readings or --actuals of the base year); status {}.",
+        "无路径图：路径核查需要企业基准年的数据（基准年的读数或 --actuals）；状态：{}。",
+    ),
 }
 
 
@@ -631,3 +708,64 @@ def label(name: str, lang: str = "en") -> str:
             return f"{found.zh} {unit}" if unit and " " not in unit else found.zh
         return LABELS[name][1] if name in LABELS else name
     return name if found is not None or name not in LABELS else LABELS[name][0]
+
+
+#: Short English words of the columns a person reads in a report or workbook header
+#: (the registries' descriptions are sentences); the unit is added by :func:`header`.
+HEADERS_EN: dict[str, str] = {
+    "period": "Period",
+    "energy_tce": "Energy",
+    "co2_t": "CO2",
+    "co2e_t": "CO2e",
+    "value_added_cny10k": "Value added",
+    "energy_intensity_tce_per_cny10k": "Energy intensity",
+    "co2_intensity_t_per_cny10k": "CO2 intensity",
+    "energy_intensity_va": "Energy intensity, feedstock excluded",
+    "co2_intensity_va": "CO2 intensity",
+    "item_id": "Item",
+    "points": "Points",
+    "max_points": "Maximum",
+    "points_available": "Points still available",
+    "factor": "Factor",
+    "factor_set": "Factor set",
+    "scope": "Scope",
+    "clause": "Clause",
+    "gb_grade": "GB grade",
+}
+#: Chinese words for the same headers where the registries have none.
+_HEADERS_ZH = {
+    "item_id": "条款",
+    "points_available": "可争取分",
+    "factor": "因子",
+    "factor_set": "因子集",
+    "scope": "适用范围",
+    "clause": "条款",
+    "source": "来源",
+    "data_year": "数据年份",
+}
+
+
+def header(name: str, lang: str = "en") -> str:
+    """A column header for people: a word and the unit in brackets, in ``lang``.
+
+    Machine formats keep the controlled name; reports and workbooks read this.
+
+    >>> header("energy_tce"), header("energy_tce", "zh"), header("points_available")
+    ('Energy (tce)', '综合能耗 (tce)', 'Points still available')
+    >>> header("energy_intensity_tce_per_cny10k", "zh")
+    '单位增加值能耗 (tce/万元)'
+    """
+    found = COLUMNS.get(name) or METRICS.get(name)
+    unit = found.unit if found is not None and found.unit and " " not in found.unit else None
+    if lang == "zh":
+        word = found.zh if found is not None else _HEADERS_ZH.get(name) or label(name, "zh")
+    elif name in HEADERS_EN:
+        word = HEADERS_EN[name]
+    elif name in LABELS:
+        word = LABELS[name][0]
+        word = word[:1].upper() + word[1:]
+    elif found is not None:
+        word = found.description[:1].upper() + found.description[1:]
+    else:
+        word = name.replace("_", " ").capitalize()
+    return f"{word} ({unit})" if unit else word

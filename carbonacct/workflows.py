@@ -123,21 +123,19 @@ def check_footprint(
 
 def _price_basis(activity: TableLike | None, default: str | None) -> str | pl.DataFrame | None:
     """The prices of each firm-year's value added: the activity's column, else ``default``."""
-    from carbonacct.io import read_side_table
+    from carbonacct.activity import activity_price_basis, read_activity
 
     if activity is None:
         return default
-    table, _ = read_side_table(activity, ("firm_id", "period", "metric"), "activity")
-    if "price_basis" not in table.columns:
-        return default
-    from carbonacct.intensity import VALUE_ADDED_NAMES
-
-    metric = pl.col("metric").cast(pl.String).str.strip_chars().replace(VALUE_ADDED_NAMES)
-    return table.filter(metric == "value_added").select(
-        pl.col("firm_id").cast(pl.String),
-        period_year().cast(pl.Int32, strict=False).alias("year"),
-        pl.coalesce(pl.col("price_basis").cast(pl.String), pl.lit(default)).alias("price_basis"),
+    given = activity_price_basis(read_activity(activity, "year"), default)
+    if not isinstance(given, pl.DataFrame) or default is None:
+        return given
+    # ``default`` still holds for the rows the activity does not list (the actuals' base years)
+    elsewhere = pl.DataFrame(
+        {"firm_id": [None], "year": [None], "price_basis": [default]},
+        schema={"firm_id": pl.String, "year": pl.Int32, "price_basis": pl.String},
     )
+    return pl.concat([given.cast(elsewhere.schema), elsewhere])
 
 
 def rollup(
@@ -194,10 +192,11 @@ def rollup(
         .join(rejected, on=["firm_id", "period"], how="left")
         .sort("firm_id", "period")
     )
-    per_product = None
+    per_product, refused = None, footprint.activity_rejects
     if activity is not None:
-        frame, _, _ = read_activity(activity, "year")
-        table, per_product = intensities(table, frame, ())
+        read = read_activity(activity, "year")
+        table, per_product = intensities(table, read.frame, ())
+        refused = read.rejects
     prov = Provenance(footprint.provenance)
     if method is not None:
         prov["method"] = method.replace(period="year").to_dict()
@@ -207,7 +206,15 @@ def rollup(
         f"summed to years from the footprint by {footprint.provenance.method['period']}"
     )
     return Footprint(
-        table, footprint.quality, footprint.factors_used, prov, per_product, None, None, None
+        table,
+        footprint.quality,
+        footprint.factors_used,
+        prov,
+        per_product,
+        None,
+        None,
+        None,
+        activity_rejects=refused,
     )
 
 

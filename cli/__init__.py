@@ -10,7 +10,7 @@ pint, matplotlib or openpyxl.
 Exit codes
 ----------
 0  done
-1  input or data error (a file that cannot be read, a value the library refuses)
+1  input or data error (a file that does not exist or cannot be read, a value the library refuses)
 2  usage error (an unknown option, a missing argument, a choice not offered)
 3  compliance finding, when ``--fail-on breach|off_track|exceeds_limit|invalid_input`` is given
 4  rejected rows under ``--strict``
@@ -202,14 +202,22 @@ def cli(ctx: click.Context, debug: bool, lang: str | None, config: str | None) -
     steam_enthalpy_kJ_per_kg, grid_factor, coal_types; [check] price_basis, pathways.
     What a run writes records the file in its provenance.
 
-    Exit codes: 0 done, 1 input or data error (a broken carbonacct.toml too),
-    2 usage error (an input file that does not exist too), 3 compliance finding
-    (with --fail-on), 4 rejected rows (with --strict).
+    Exit codes: 0 done, 1 input or data error (an input file that does not exist
+    and a broken carbonacct.toml too), 2 usage error, 3 compliance finding
+    (with --fail-on), 4 rejected rows (with --strict); 141 the reader of the output
+    went away (`| head`), silently, as Unix tools do.
     """
     if lang:
         ctx.meta["carbonacct.lang"] = lang
     if ctx.resilient_parsing:
         return
+    from ._output import default_lang
+
+    if (lang or default_lang()) == "zh" and ctx.invoked_subcommand is not None:
+        # Excel headers for people in Chinese; the columns sheet maps them back
+        from carbonacct.io.writers.xlsx import header_language
+
+        ctx.with_resource(header_language("zh"))
     from ._config import load
 
     load(ctx, config, list(COMMANDS))
@@ -231,9 +239,16 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         if debug:
             _traceback()
+        if _missing_input(exc):  # an input error: one line, no usage text
+            click.echo(f"Error: {exc.format_message()}", err=True)
+            sys.exit(EXIT_DATA)
         exc.show()
         sys.exit(exc.exit_code)
-    except (KeyboardInterrupt, SystemExit):
+    except SystemExit:
+        if _pipe_closed():
+            _end_quietly()
+        raise
+    except KeyboardInterrupt:
         raise
     except Exception as exc:
         if debug:
@@ -250,6 +265,33 @@ def main(argv: list[str] | None = None) -> None:
         os._exit(code if isinstance(code, int) else 0)
     if isinstance(code, int) and code:
         sys.exit(code)
+
+
+def _missing_input(exc: click.ClickException) -> bool:
+    """An input file that does not exist or cannot be read: an input error (exit 1), not usage."""
+    param = getattr(exc, "param", None)
+    kind = getattr(param, "type", None)
+    return isinstance(exc, click.BadParameter) and isinstance(kind, click.Path) and kind.exists
+
+
+#: Exit status of a command whose reader closed the pipe (``| head``): 128 + SIGPIPE, as a
+#: Unix tool killed by the signal reports it.
+EXIT_PIPE = 141
+
+
+def _pipe_closed() -> bool:
+    """Whether click met a closed stdout (it then pacifies stdout and exits 1, silently)."""
+    return type(sys.stdout).__name__ == "_PacifyFlushWrapper"
+
+
+def _end_quietly() -> None:
+    """Stop as Unix tools do when the reader of stdout has gone: no message, status 141."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno())  # nothing left to flush into the closed pipe
+    except (OSError, AttributeError, ValueError):
+        pass
+    sys.exit(EXIT_PIPE)
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -11,6 +11,7 @@ text inert, the same document as the file the result would write.
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import math
@@ -28,7 +29,7 @@ FORMATS = ("table", "csv", "json")
 LANGS = ("en", "zh")
 _PROSE = {"document", "note", "value_text", "title", "source", "explanation"}
 #: Columns whose values are statuses or levels, shown in Chinese with ``--lang zh``.
-_WORD_COLUMNS = ("status", "level", "verdict")
+_WORD_COLUMNS = ("status", "level", "verdict", "type")
 
 format_option = click.option(
     "--format",
@@ -36,7 +37,8 @@ format_option = click.option(
     type=click.Choice(FORMATS),
     default="table",
     show_default=True,
-    help="table for people; csv or json for machines (the same content as -o).",
+    help="table for people; csv or json for machines: the document -o writes "
+    "(a .csv file also starts with a UTF-8 BOM for Excel; stdout has none).",
 )
 
 
@@ -62,20 +64,22 @@ def current_lang() -> str:
 
 
 def people_number(value: float, column: str = "") -> str:
-    """A number rounded for reading: points to 0.01; else 0.1, or 3 significant figures below 10.
+    """A number rounded for reading: points to 0.01; else 0.1, or 3 significant figures below 10;
+    half up at that precision (22 024.785 to 0.01 is 22 024.79; see carbonacct.reports.half_up).
 
     >>> people_number(1911.17634, "energy_tce"), people_number(0.0495123), people_number(22.9404732739, "points")
     ('1911.2', '0.0495', '22.94')
     """
+    from carbonacct.reports import half_up
+
     if not math.isfinite(value):
         return str(value)
     if "points" in column or column.endswith("score"):
-        return f"{value:.2f}"
+        return half_up(value, 2)
     if value == 0:
         return "0"
     magnitude = math.floor(math.log10(abs(value)))
-    decimals = max(1, 2 - magnitude)
-    return f"{value:.{decimals}f}"
+    return half_up(value, max(1, 2 - magnitude))
 
 
 @functools.lru_cache(maxsize=256)
@@ -89,11 +93,17 @@ def _rounded(column: str) -> bool:
 
 def _cell(value: Any, column: str = "", lang: str = "en") -> str:
     if value is None:
-        return ""
+        return "—" if column.startswith("co2") else ""  # a missing CO2 is not a blank 0
+    if isinstance(value, bool) and lang == "zh":
+        return _label("yes" if value else "no", lang)
     if isinstance(value, float):
         return people_number(value, column) if _rounded(column) else f"{value:.12g}"
     if isinstance(value, str) and lang == "zh" and column.endswith(_WORD_COLUMNS):
         return _label(value, lang)
+    if isinstance(value, str) and lang == "zh" and column == "carrier":
+        from carbonacct.vocabulary import carrier_label
+
+        return carrier_label(value, lang)  # 原煤, 天然气, 电力; machine formats keep the code
     return str(value)
 
 
@@ -104,8 +114,13 @@ def _label(name: str, lang: str) -> str:
 
 
 def _header(name: str, lang: str) -> str:
-    """Chinese headers from the vocabulary registry; English keeps the controlled names."""
-    return _label(name, lang) if lang == "zh" else name
+    """Chinese headers from the vocabulary registry, with the unit in brackets (综合能耗 (tce));
+    English keeps the controlled names."""
+    if lang != "zh":
+        return name
+    from carbonacct.vocabulary import header
+
+    return header(name, lang)
 
 
 def _wrap_header(text: str, width: int) -> str:
@@ -202,7 +217,7 @@ def _looks_numeric(text: str) -> bool:
     try:
         float(text)
     except ValueError:
-        return text == ""
+        return text in ("", "—")  # a missing figure in a numeric column
     return True
 
 
@@ -235,6 +250,19 @@ def _records(
     return out
 
 
+def _console(width: int) -> Any:
+    """A rich console on stdout whose closed pipe (``| head``) ends the run as every other
+    write to stdout does (see ``carbonacct.cli.main``), not with rich's own exit 1."""
+    from rich.console import Console
+
+    class _Stdout(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError(errno.EPIPE, "stdout closed by its reader")
+
+    return _Stdout(width=width)
+
+
 def print_table(
     frame: pl.DataFrame,
     *,
@@ -243,11 +271,9 @@ def print_table(
     width: int | None = None,
 ) -> None:
     """Print ``frame`` for people on stdout (see :func:`render`)."""
-    from rich.console import Console
-
     lang = lang or current_lang()
     width = width or _console_width()
-    console = Console(width=width)
+    console = _console(width)
     if frame.height == 0:  # no rows: the title and a word, not a table of headers
         console.print(f"{title}: {_label('none', lang)}" if title else _label("none", lang))
         return
@@ -283,7 +309,9 @@ def emit_result(result: Any, fmt: str) -> None:
     tables = result.tables()
     if fmt == "csv":  # the main table, as -o out.csv writes it
         tables = dict([next(iter(tables.items()))])
-    sys.stdout.write(to_text(tables, fmt, table_units(tables), result.provenance))
+    # a result whose files carry more than its provenance (a verdict, a summary) names it
+    provenance = getattr(result, "written_provenance", None) or result.provenance
+    sys.stdout.write(to_text(tables, fmt, table_units(tables), provenance))
 
 
 def emit_record(record: dict[str, Any], fmt: str, *, title: str | None = None) -> None:

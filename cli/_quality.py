@@ -53,5 +53,12 @@ def show_quality(source: Any, *, label: str | None = None) -> None:
     quality = quality_of(source)
     if quality is None:
         return
-    text = quality.summary()
+    from ._output import current_lang
+
+    if current_lang() == "zh":
+        from carbonacct.reports.html import quality_text
+
+        text = "\n  ".join(quality_text(quality, "zh"))
+    else:
+        text = quality.summary()
     click.echo(f"{label}: {text}" if label else text, err=True)

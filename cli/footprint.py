@@ -72,6 +72,49 @@ def _grid_factor(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return value
 
 
+#: How long to wait for a Dask scheduler to answer.
+SCHEDULER_TIMEOUT = "10s"
+
+
+def _scheduler(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """tcp://HOST:PORT or local:N (N ≥ 1 workers): anything else is a usage error."""
+    if value is None or value.startswith(("tcp://", "tls://", "inproc://")):
+        return value
+    kind, _, n = value.partition(":")
+    if kind == "local" and n.isdigit() and int(n) >= 1:
+        return value
+    raise click.BadParameter(f"{value!r} is not tcp://HOST:PORT or local:N (N workers, N ≥ 1).")
+
+
+def _factor_sets(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Shipped fuel-parameter sets only: another id is a usage error naming the ids there are."""
+    from carbonacct.factors import default_library
+
+    known = sorted(default_library().sets)
+    unknown = [v for v in value if v not in known]
+    if unknown:
+        raise click.BadParameter(
+            f"{unknown[0]!r} is not a factor set; choose from {', '.join(known)}."
+        )
+    return value
+
+
+def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    import codecs
+
+    if value is None:
+        return None
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise click.BadParameter(
+            f"{value!r} is not a text encoding; use e.g. utf-8, gb18030 (GBK) or utf-16."
+        ) from None
+    return value
+
+
 def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options shared by `footprint` and `validate`."""
     options = [
@@ -98,6 +141,7 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "--factor-set",
             "factor_sets",
             multiple=True,
+            callback=_factor_sets,
             help="Fuel parameter set(s), e.g. ndrc-2013 or ipcc-2006 (default gbt32151-2024).",
         ),
         click.option(
@@ -110,6 +154,7 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--encoding",
+            callback=_encoding,
             help="Encoding of CSV readings (default: detected, UTF-8 or GB18030/GBK).",
         ),
         click.option("--sheet", help="The Excel sheet to read (default: every sheet of readings)."),
@@ -295,6 +340,7 @@ def _write_rejects(result: carbonacct.Footprint, path: str | None) -> None:
 )
 @click.option(
     "--scheduler",
+    callback=_scheduler,
     help="Run on Dask: tcp://HOST:PORT of a scheduler, or local:N for N local workers.",
 )
 @click.option(
@@ -346,16 +392,57 @@ def footprint(
                 click.echo(f"wrote {path}", err=True)
         elif fmt == "table":
             # a terminal gets the headline columns; csv/json and -o get them all
+            from ._output import words
+
             emit(
                 # rounded for people by unit in emit; the full values are in csv/json/-o
-                result.table.select(c for c in result.table.columns if c in _HEADLINE),
+                for_people(result.table).select(_people_columns(result.table)),
                 fmt,
-                title=f"Footprint ({result.provenance['method']['label']})",
+                title=f"{words('footprint_title')} ({result.provenance['method']['label']})",
             )
+            warn_negative(result.table)
         else:
             emit_result(result, fmt)  # the same document as -o out.csv|json
         sys.stdout.flush()
         show_quality(result)
+
+
+def _people_columns(table: Any) -> list[str]:
+    """The headline columns, and the count of rows without a CO2 factor where there are any
+    (a CO2 total that leaves some rows out says so beside the figure)."""
+    missing = "rows_co2_missing" in table.columns and bool(table["rows_co2_missing"].sum())
+    return [c for c in table.columns if c in _HEADLINE or (missing and c == "rows_co2_missing")]
+
+
+def for_people(table: Any) -> Any:
+    """CO2 of a row whose every input row lacks a CO2 factor is missing (shown —), not 0 t."""
+    import polars as pl
+    import polars.selectors as cs
+
+    if "rows_co2_missing" not in table.columns or "rows" not in table.columns:
+        return table
+    none = (pl.col("rows_co2_missing") > 0) & (pl.col("rows_co2_missing") >= pl.col("rows"))
+    return table.with_columns(
+        pl.when(none).then(None).otherwise(c).name.keep()
+        for c in table.select(cs.starts_with("co2") & cs.float()).columns
+    )
+
+
+def warn_negative(table: Any) -> None:
+    """A negative total (more delivered out than used) is a warning on stderr, never silent."""
+    import polars as pl
+
+    for column in ("energy_tce", "co2_t"):
+        if column not in table.columns:
+            continue
+        keys = [c for c in ("firm_id", "period", "carrier") if c in table.columns]
+        for r in table.filter(pl.col(column) < 0).iter_rows(named=True):
+            where = ", ".join(str(r[k]) for k in keys)
+            click.echo(
+                f"warning: {where}: {column} is negative ({r[column]:.6g}): more delivered out "
+                "(exported) than used; check the flow of the export rows",
+                err=True,
+            )
 
 
 def _dask_client(scheduler: str) -> Any:
@@ -371,14 +458,26 @@ def _dask_client(scheduler: str) -> Any:
             dashboard_address=None,
         )
         return Client(cluster)
-    return Client(scheduler)
+    try:
+        return Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+    except OSError as exc:  # no input file is at fault: say what could not be reached
+        raise click.ClickException(
+            f"could not reach the Dask scheduler at {scheduler} ({exc}); start it "
+            "(`dask scheduler`) or run with --scheduler local:N."
+        ) from None
 
 
 @click.command()
 @input_options
 @format_option
 def validate(readings: tuple[str, ...], fmt: str, rejects_path: str | None, **common: Any) -> None:
-    """Check readings and print the quality report: every row accounted or rejected, and why."""
+    """Check readings and print the quality report: every row accounted or rejected, and why.
+
+    Without --firms the readings alone are checked (the national grid factor stands in for
+    the provincial ones, which need each firm's province).
+    """
+    if common.get("firms") is None and common.get("grid_factor") == "provincial":
+        common["grid_factor"] = "national"
     result = _run(readings, **common)
     _write_rejects(result, rejects_path)
     if fmt == "table":

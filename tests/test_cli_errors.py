@@ -66,6 +66,25 @@ def test_unreadable_input_is_one_line_and_exit_1(
         assert name in line  # where: the file, named by the reader or, failing that, by main
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("footprint", "{missing}"),
+        ("report", "{missing}", "--firms", FIRMS, "--firm", "A", "-o", "r.html"),
+        ("check", "--firms", "{missing}", "--actuals", FIRMS),
+        ("reconcile", "{missing}"),
+    ],
+)
+def test_an_input_file_that_does_not_exist_is_an_input_error_exit_1(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    missing = str(tmp_path / "nowhere.csv")
+    code, _, err = run_main(capsys, *(a.format(missing=missing) for a in args))
+    line = assert_one_line(err)
+    assert code == 1
+    assert line.startswith("Error: ") and "nowhere.csv" in line and "does not exist" in line
+
+
 def test_debug_shows_the_traceback(
     capsys: pytest.CaptureFixture[str], bad_inputs: dict[str, Path]
 ) -> None:

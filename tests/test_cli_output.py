@@ -241,6 +241,29 @@ def test_xlsx_reads_back_with_numeric_dtypes(tmp_path: Path) -> None:
     assert ws.cell(2, 3).number_format == "#,##0.0##"
 
 
+def test_xlsx_under_lang_zh_has_chinese_headers_and_reads_back(tmp_path: Path) -> None:
+    """Under --lang zh the sheets' one header row is in Chinese with units; pandas reads the
+    numbers as numbers, and read_result maps the headers back to the controlled names."""
+    import pandas as pd
+
+    out = tmp_path / "zh.xlsx"
+    CliRunner().invoke(
+        cli, ["--lang", "zh", "footprint", *EXAMPLE, "-o", str(out)], catch_exceptions=False
+    )
+    frame = pd.read_excel(out, sheet_name="footprint")
+    assert {"企业代码", "综合能耗 (tce)", "二氧化碳排放总量 (tCO2)"} <= set(frame.columns)
+    assert frame["综合能耗 (tce)"].dtype.kind == "f"
+    assert "因子集" in pd.read_excel(out, sheet_name="factors").columns
+    back = carbonacct.read_result(out)
+    assert back.table["energy_tce"][0] == pytest.approx(frame["综合能耗 (tce)"][0], rel=1e-12)
+    assert back.factors_used.columns[:3] == ["factor", "carrier", "scope"]
+    english = tmp_path / "en.xlsx"
+    CliRunner().invoke(
+        cli, ["--lang", "en", "footprint", *EXAMPLE, "-o", str(english)], catch_exceptions=False
+    )
+    assert "energy_tce" in pd.read_excel(english, sheet_name="footprint").columns
+
+
 @pytest.mark.slow
 def test_50000_rows_of_xlsx_in_seconds(tmp_path: Path) -> None:
     n = 50_000

@@ -40,9 +40,13 @@ def test_a_longer_activity_period_gives_a_warning_not_a_number() -> None:
     assert fp.table["value_added_cny10k"].null_count() == fp.table.height
 
 
-def test_bad_activity_names_the_row() -> None:
+def test_bad_activity_row_is_refused_by_row_and_column_not_the_batch() -> None:
     activity = make_activity(
         ("F1", "2024", "value_added", 100.0, "万元"), ("F1", "soon", "x", 1.0, "t")
     )
-    with pytest.raises(carbonacct.InputError, match=r"row 2, column 'value'"):
-        carbonacct.footprint(DIESEL, activity=activity, method=M)
+    fp = carbonacct.footprint(DIESEL, activity=activity, method=M)
+    assert fp.activity_rejects is not None
+    bad = fp.activity_rejects.row(0, named=True)
+    assert (bad["row"], bad["column"], bad["value"]) == (2, "period", "soon")
+    # the good row is used: 14.571 tce / 100 万元
+    assert one(fp, "energy_intensity_tce_per_cny10k") == pytest.approx(0.14571, rel=1e-12)

@@ -53,6 +53,11 @@ def _parse(path: Path) -> Any:
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
             problem = getattr(exc, "problem", None) or type(exc).__name__
             raise _error(str(path), f"is not valid YAML: {problem}{where}.") from None
+        if suffix in (".xlsx", ".xlsm"):  # the spreadsheet reader's own error (zip, calamine)
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise _error(
+                str(path), f"is not a readable Excel workbook ({first}); save it again as .xlsx."
+            ) from None
         raise
     raise _error(str(path), "an assessment is .yaml, .json or .xlsx.")
 
@@ -69,7 +74,7 @@ def read_assessment(source: str | Path | Mapping[str, Any]) -> dict[str, Any]:
     weight) with ``weights_source``, ``pass_mark`` [%] with ``pass_mark_source``.
     An Excel workbook has a sheet ``answers`` (item_id, status, fraction,
     reason, evidence) and optional sheets ``indicators``, ``levels``,
-    ``weights`` and ``factory`` (key, value).
+    ``weights``, ``factory`` and ``inputs`` (key, value).
 
     Examples
     --------
@@ -98,6 +103,8 @@ def _read_excel_assessment(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = {}
     if "factory" in sheets:
         data.update({k: v for k, v in sheets["factory"].iter_rows()})
+    if "inputs" in sheets:  # the factory's figures (key, value), as under inputs in YAML
+        data["inputs"] = {k: v for k, v in sheets["inputs"].iter_rows()}
     data["answers"] = {
         r["item_id"]: {k: v for k, v in r.items() if k != "item_id" and v is not None}
         for r in sheets["answers"].iter_rows(named=True)

@@ -107,9 +107,14 @@ def _read_xlsx(path: Path) -> Written:
     for table, column, unit in units_sheet.iter_rows():
         units.setdefault(table, {})[column] = unit
     schema: dict[str, dict[str, str]] = {}
-    for table, column, dtype in columns_sheet.iter_rows() if columns_sheet is not None else ():
-        schema.setdefault(table, {})[column] = dtype
-    tables = {name: cast_to(frame, schema.get(name, {})) for name, frame in sheets.items()}
+    names: dict[str, dict[str, str]] = {}  # header written -> column (Chinese headers too)
+    for row in columns_sheet.iter_rows(named=True) if columns_sheet is not None else ():
+        schema.setdefault(row["table"], {})[row["column"]] = row["dtype"]
+        names.setdefault(row["table"], {})[row.get("header") or row["column"]] = row["column"]
+    tables = {
+        name: cast_to(frame.rename(names.get(name, {}), strict=False), schema.get(name, {}))
+        for name, frame in sheets.items()
+    }
     return Written(tables, units, provenance)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from carbonacct.errors import InputError
 
 from ._charts import chart_font
+from ._format import half_up
 from ._model import ReportData, build_report_data, target_of
 from .html import render_firm, render_summary
 
@@ -26,6 +27,7 @@ __all__ = [
     "build_report_data",
     "chart_font",
     "firm_report",
+    "half_up",
     "render_firm",
     "render_summary",
     "summary_report",

@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from carbonacct.pathways import required_value
-from carbonacct.vocabulary import label
+from carbonacct.vocabulary import carrier_label, header, label
 
 __all__ = ["chart_font", "green_chart", "pathway_chart", "product_chart", "stacked", "status_chart"]
 
@@ -56,8 +56,8 @@ def figure(title: str) -> tuple[Any, Any]:
     return fig, ax
 
 
-def stacked(frame: pl.DataFrame, value: str, title: str, ylabel: str) -> str:
-    """Stacked bars of ``value`` by period, one colour per carrier."""
+def stacked(frame: pl.DataFrame, value: str, title: str, ylabel: str, lang: str = "en") -> str:
+    """Stacked bars of ``value`` by period, one colour per carrier (named in ``lang``)."""
     fig, ax = figure(title)
     wide = frame.pivot(on="carrier", index="period", values=value, aggregate_function="sum").sort(
         "period"
@@ -65,7 +65,7 @@ def stacked(frame: pl.DataFrame, value: str, title: str, ylabel: str) -> str:
     bottom = [0.0] * wide.height
     for carrier in [c for c in wide.columns if c != "period"]:
         heights = wide[carrier].fill_null(0.0).to_list()
-        ax.bar(wide["period"].to_list(), heights, bottom=bottom, label=carrier)
+        ax.bar(wide["period"].to_list(), heights, bottom=bottom, label=carrier_label(carrier, lang))
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
     ax.set_ylabel(ylabel)
     if wide.width > 1:  # no monthly readings (all by quarter or year): no legend
@@ -79,7 +79,8 @@ def pathway_chart(row: dict[str, Any], change: float, interp: str, lang: str) ->
     """The trajectory a pathway requires from the base year, and the firm's two figures."""
     from matplotlib.ticker import MaxNLocator
 
-    fig, ax = figure(f"{row['pathway']}: {label(row['metric'], lang)} ({row['unit']})")
+    word = header(row["metric"], lang)
+    fig, ax = figure(f"{row['pathway']}: {word}" + ("" if "(" in word else f" ({row['unit']})"))
     years = list(range(int(row["base_year"]), int(row["target_year"]) + 1))
     req = [
         required_value(row["base_value"], change, row["base_year"], row["target_year"], y, interp)
@@ -117,8 +118,15 @@ def product_chart(products: pl.DataFrame, lang: str) -> str:
 def green_chart(green: Any, lang: str) -> str:
     fig, ax = figure(f"{label('green_score', lang)}: {green.score_pct:.1f} %")
     b = green.by_indicator
-    ax.barh(b["level1"].to_list(), b["max_points"].to_list(), color="#ddd", label="max")
-    ax.barh(b["level1"].to_list(), b["points"].to_list(), color="#2a9d8f", label="points")
+    ax.barh(
+        b["level1"].to_list(),
+        b["max_points"].to_list(),
+        color="#ddd",
+        label=label("max_points", lang),
+    )
+    ax.barh(
+        b["level1"].to_list(), b["points"].to_list(), color="#2a9d8f", label=label("points", lang)
+    )
     ax.legend(fontsize=8)
     return png(fig)
 

@@ -17,27 +17,32 @@ from typing import Any
 
 import polars as pl
 
-from carbonacct.vocabulary import label
+from carbonacct.vocabulary import LABELS, carrier_label, header, label
 
 from . import _charts
+from ._format import half_up
 from ._model import HEADLINE, ReportData, target_of
 from ._webfont import font_face
 
 __all__ = ["render_firm", "render_summary"]
 
 _CSS = """
-body{font-family:"carbonacct-cjk","Microsoft YaHei","PingFang SC",sans-serif;max-width:60rem;margin:2rem auto;color:#222}
+body{font-family:"carbonacct-cjk","Microsoft YaHei","PingFang SC",sans-serif;max-width:60rem;margin:2rem auto;
+padding:0 1rem;color:#222}
 h1{font-size:1.5rem} h2{font-size:1.15rem;border-bottom:1px solid #ccc;margin-top:2rem}
-table{border-collapse:collapse;font-size:.8rem} td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:right}
-th{background:#f3f3f3} img{max-width:100%} .note{font-size:.75rem;color:#555} .kpi span{display:inline-block;
+.tw{max-width:100%;overflow-x:auto} table{border-collapse:collapse;font-size:.8rem;max-width:100%}
+td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:right} td{white-space:nowrap}
+th{background:#f3f3f3;white-space:normal;vertical-align:bottom} td.t,th.t{text-align:left} td.t{white-space:normal}
+img{max-width:100%} .note{font-size:.75rem;color:#555} .kpi span{display:inline-block;
 margin-right:2rem} .kpi b{font-size:1.2rem}
 """
+#: Columns written to two decimals (points, 0.01 as GB/T 36132 scores are read).
+_TWO_DECIMALS = ("points", "max_points", "points_available")
 
 
 def _header(name: str, lang: str) -> str:
-    if name.endswith("_change_pct"):
-        return f"{_header(name.removesuffix('_change_pct'), lang)} {label('yoy', lang)} %"
-    return label(name, lang) if lang == "zh" else name
+    """A header for people: a word and its unit (``Energy (tce)``, ``综合能耗 (tce)``)."""
+    return header(name, lang)
 
 
 def number(value: float) -> str:
@@ -48,32 +53,51 @@ def number(value: float) -> str:
     ('909,612.3', '1,911.1', '0.0001229')
     """
     if value == 0 or not math.isfinite(value) or abs(value) >= 10:
-        return f"{value:,.1f}"
-    return f"{value:.{max(4, 3 - math.floor(math.log10(abs(value))))}f}"
+        return half_up(value, 1, thousands=True)
+    return half_up(value, max(4, 3 - math.floor(math.log10(abs(value)))))
+
+
+def _text(value: Any, column: str, lang: str) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return half_up(value, 2, thousands=True) if column in _TWO_DECIMALS else number(value)
+    if column in ("status", "level", "gb_grade") and lang == "zh":
+        return label(str(value), lang)
+    if column == "carrier":
+        return carrier_label(str(value), lang)
+    return str(value)
+
+
+def _align(column: str, numeric: set[str]) -> str:
+    return "" if column in numeric else " class='t'"
 
 
 def table(frame: pl.DataFrame, lang: str = "en", marks: dict[str, int] | None = None) -> str:
-    """An HTML table; ``marks`` puts a footnote number on a column's header."""
+    """An HTML table that keeps inside the page (it scrolls sideways, never past the margin);
+    headers are words with units, text left-aligned, numbers right-aligned;
+    ``marks`` puts a footnote number on a column's header."""
     marks = marks or {}
+    numeric = {c for c, t in frame.schema.items() if t.is_numeric()}
     head = "".join(
-        f"<th>{html.escape(_header(c, lang))}"
+        f"<th{_align(c, numeric)}>{html.escape(_header(c, lang))}"
         + (f"<sup>[{marks[c]}]</sup>" if c in marks else "")
         + "</th>"
         for c in frame.columns
     )
-    rows = []
-    for row in frame.iter_rows():
-        cells = []
-        for c, v in zip(frame.columns, row, strict=True):
-            if v is None:
-                text = ""
-            elif isinstance(v, float):
-                text = number(v)
-            else:
-                text = label(v, lang) if lang == "zh" and c in ("status", "level") else str(v)
-            cells.append(f"<td>{html.escape(text)}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    rows = [
+        "<tr>"
+        + "".join(
+            f"<td{_align(c, numeric)}>{html.escape(_text(v, c, lang))}</td>"
+            for c, v in zip(frame.columns, row, strict=True)
+        )
+        + "</tr>"
+        for row in frame.iter_rows()
+    ]
+    return (
+        f"<div class='tw'><table><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
 def page(title: str, sections: Iterable[str], provenance: dict[str, Any], lang: str) -> str:
@@ -106,26 +130,53 @@ def _kpis(data: ReportData, marks: dict[str, int]) -> str:
             continue
         text = number(value)
         spans.append(
-            f"<span>{html.escape(label(name, data.lang) if data.lang == 'zh' else name)} "
+            f"<span>{html.escape(header(name, data.lang))} "
             f"<b data-value='{name}'>{text}</b><sup>[{marks[name]}]</sup></span>"
         )
     return f"<p class='kpi'>{latest['period']}: {''.join(spans)}</p>"
 
 
+def years_table(data: ReportData, marks: dict[str, int]) -> str:
+    """The figures by year, one row per figure and one column per year (so the table keeps
+    its width however many figures), and the latest change on the year before [%]."""
+    years, lang = data.years, data.lang
+    periods = [str(p) for p in years["period"]]
+    change = years.height >= 2
+    head = f"<th class='t'>{html.escape(header('figure', lang))}</th>" + "".join(
+        f"<th>{html.escape(p)}</th>" for p in periods
+    )
+    if change:
+        head += f"<th>{html.escape(label('yoy', lang))} (%)</th>"
+    rows = []
+    for name in (c for c in HEADLINE if c in years.columns):
+        cells = [f"<td>{html.escape(_text(v, name, lang))}</td>" for v in years[name]]
+        if change:
+            cells.append(
+                f"<td>{html.escape(_text(years[f'{name}_change_pct'][-1], '', lang))}</td>"
+            )
+        mark = f"<sup>[{marks[name]}]</sup>" if name in marks else ""
+        rows.append(
+            f"<tr><td class='t'>{html.escape(header(name, lang))}{mark}</td>{''.join(cells)}</tr>"
+        )
+    return (
+        f"<div class='tw'><table><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
 def _energy_section(data: ReportData, marks: dict[str, int]) -> list[str]:
     lang, t = data.lang, data.monthly
-    years = data.years
     out = [f"<h2>{label('energy_and_co2', lang)}</h2>", _kpis(data, marks)]
-    out += [f"<h3>{label('by_year', lang)}</h3>", table(years, lang, marks=marks)]
-    if years.height < 2:
+    out += [f"<h3>{label('by_year', lang)}</h3>", years_table(data, marks)]
+    if data.years.height < 2:
         out.append(f"<p class='note'>{label('no_earlier_year', lang)}</p>")
     out += [
         img(
-            _charts.stacked(t, "energy_tce", label("energy_by_month", lang), "tce"),
+            _charts.stacked(t, "energy_tce", label("energy_by_month", lang), "tce", lang),
             "energy by carrier and month",
         ),
         img(
-            _charts.stacked(t, "co2_t", label("co2_by_month", lang), "tCO2"),
+            _charts.stacked(t, "co2_t", label("co2_by_month", lang), "tCO2", lang),
             "CO2 by carrier and month",
         ),
     ]
@@ -139,17 +190,39 @@ def _pathway_section(data: ReportData) -> list[str]:
         & pl.col("required").is_not_null()
         & pl.col("base_value").is_not_null()
     )
-    out = []
-    for r in rows.iter_rows(named=True):
+    # one chart per target: the latest year checked (the chart runs from the base year to it)
+    rows = rows.sort("check_year").unique("target_id", keep="last", maintain_order=True)
+    out = _no_pathway(check, data.firm_id, lang) if rows.height == 0 else []
+    for r in rows.sort("target_id").iter_rows(named=True):
         change, interp = target_of(check, r)
         out += [
-            f"<h2>{label('pathway_section', lang)} {html.escape(r['pathway'])}: "
-            f"{html.escape(label(r['status'], lang))}</h2>",
+            f"<h2>{label('pathway_section', lang)} {html.escape(r['pathway'])}, "
+            f"{html.escape(header(r['metric'], lang))}, {r['check_year']}: "
+            f"{html.escape(status_words(r['status'], lang))}</h2>",
             img(_charts.pathway_chart(r, change, interp, lang), f"{r['pathway']} trajectory"),
             f"<p class='note'>{html.escape(r['rule'] or '')}; "
             f"{html.escape(r['source_ref'] or '')}</p>",
         ]
     return out
+
+
+def status_words(status: str, lang: str) -> str:
+    """A status for people: its Chinese label, or its English words (``below the path``)."""
+    if lang == "zh":
+        return label(status, lang)
+    return LABELS[status][0] if status in LABELS else status.replace("_", " ")
+
+
+def _no_pathway(check: Any, firm_id: str, lang: str) -> list[str]:
+    """Why the page draws no pathway: the statuses of the firm's pathway rows, and what to give."""
+    mine = check.results.filter(pl.col("firm_id") == firm_id)
+    statuses = sorted({status_words(str(s), lang) for s in mine["status"].drop_nulls()})
+    missing = sorted({str(m) for m in mine["missing"].drop_nulls()}) if "missing" in mine else []
+    said = "; ".join(statuses + missing) or label("none", lang)
+    return [
+        f"<h2>{label('pathway_section', lang)}</h2>",
+        f"<p class='note'>{html.escape(label('no_pathway', lang).format(said))}</p>",
+    ]
 
 
 def _product_section(data: ReportData) -> list[str]:
@@ -168,12 +241,37 @@ def _product_section(data: ReportData) -> list[str]:
     ]
 
 
+def verdict(green: Any, lang: str) -> str:
+    """The green-factory verdict in words, naming the pass mark and the weights and who
+    supplied them (GB/T 36132 ships neither a pass mark nor every weight)."""
+    prov = getattr(green, "provenance", None) or {}
+    mark, source = prov.get("pass_mark"), prov.get("pass_mark_source")
+    score = getattr(green, "score_pct", None)
+    said = f"{score:.1f} %" if score is not None else ""
+    if green.verdict is None or mark is None:
+        text = f"{label('score_only', lang)} {said}"
+    else:
+        word = label("pass" if green.verdict == "PASS" else "fail", lang)
+        text = f"{word}: {said} {label('against_pass_mark', lang)} {mark:g} % ({source})"
+    origins = getattr(green, "weight_origins", None)
+    if origins is not None and origins.height:
+        parts = [
+            f"{half_up(r['points'], 2)} {label('points_unit', lang)}: "
+            f"{label('weights_user' if str(r['weight_source']).startswith('user') else 'weights_shipped', lang)}"
+            f" ({r['weight_source']})"
+            for r in origins.iter_rows(named=True)
+        ]
+        text += f"; {label('weights', lang)}: " + "; ".join(parts)
+    return text
+
+
 def _green_section(data: ReportData) -> list[str]:
     green, lang = data.green, data.lang
-    verdict = green.verdict or label("score_only", lang)
+    word = green.verdict if green.verdict is None else label(green.verdict.lower(), lang)
     return [
-        f"<h2>{label('green_factory', lang)} ({html.escape(green.model)}): "
-        f"{html.escape(str(verdict))}</h2>",
+        f"<h2>{label('green_factory', lang)} ({html.escape(green.model)})"
+        f"{': ' + html.escape(word) if word else ''}</h2>",
+        f"<p>{html.escape(verdict(green, lang))}</p>",
         img(_charts.green_chart(green, lang), "green-factory score by indicator"),
         table(
             green.gap.select("item_id", "name", "points", "max_points", "points_available"),
@@ -182,12 +280,33 @@ def _green_section(data: ReportData) -> list[str]:
     ]
 
 
+def quality_text(quality: Any, lang: str) -> list[str]:
+    """The quality report in sentences: rows in, accounted and rejected, each reason and note
+    in words, and the warnings."""
+    from carbonacct.readings import REJECT_REASONS
+
+    lines = [
+        label("rows_balance", lang).format(
+            quality.rows_in, quality.rows_accounted, quality.rows_rejected
+        )
+    ]
+    for reason, n in sorted(quality.rejected_by_reason.items(), key=lambda kv: -kv[1]):
+        why = REJECT_REASONS.get(reason, reason)
+        lines.append(label("rows_rejected_because", lang).format(n, why))
+    for note, n in sorted(quality.notes.items()):
+        lines.append(
+            label(f"note_{note}", lang).format(n) if f"note_{note}" in LABELS else f"{n}: {note}"
+        )
+    lines += [f"{label('warning', lang)}: {w}" for w in quality.warnings]
+    return lines
+
+
 def _quality_section(data: ReportData) -> list[str]:
     fp, lang = data.footprint, data.lang
     columns = ("factor", "carrier", "scope", "value", "unit", "factor_set", "grade", "clause")
+    lines = "".join(f"<li>{html.escape(x)}</li>" for x in quality_text(fp.quality, lang))
     return [
-        f"<h2>{label('quality', lang)}</h2>"
-        f"<p>{html.escape(fp.quality.summary()).replace(chr(10), '<br>')}</p>",
+        f"<h2>{label('quality', lang)}</h2><ul>{lines}</ul>",
         f"<h3>{label('factors', lang)}</h3>",
         table(fp.factors_used.select(columns), lang),
     ]

@@ -55,3 +55,32 @@ def test_the_lists_fit_a_100_column_terminal_in_chinese() -> None:
         max(len(line) + sum(ord(c) > 0x2E80 for c in line) for line in result.stdout.splitlines())
         <= 100
     )
+
+
+def test_template_assessment_yaml_and_xlsx_read_back_the_same(tmp_path: Path) -> None:
+    """The workbook is made from the YAML: both read back to the same answers, levels, weights,
+    inputs and pass mark; a .csv name is refused."""
+    from carbonacct.green_factory import read_assessment
+
+    read = {}
+    for name in ("a.yaml", "a.xlsx"):
+        result = CliRunner().invoke(cli, ["template", "assessment", "-o", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+        read[name] = read_assessment(tmp_path / name)
+    y, x = read["a.yaml"], read["a.xlsx"]
+    assert {k: float(v) for k, v in x["inputs"].items()} == {
+        k: float(v) for k, v in y["inputs"].items()
+    }
+    assert {k: float(v) for k, v in x["weights"].items()} == {
+        k: float(v) for k, v in y["weights"].items()
+    }
+    assert {k: {n: float(v) for n, v in lv.items()} for k, lv in x["levels"].items()} == {
+        k: {n: float(v) for n, v in lv.items()} for k, lv in y["levels"].items()
+    }
+    assert {k: a["status"] for k, a in x["answers"].items()} == {
+        k: a["status"] for k, a in y["answers"].items()
+    }
+    assert float(x["pass_mark"]) == float(y["pass_mark"]) == 60.0
+    assert x["firm_id"] == y["firm_id"] and x["model"] == y["model"] == "gbt36132-2025"
+    bad = CliRunner().invoke(cli, ["template", "assessment", "-o", str(tmp_path / "a.csv")])
+    assert bad.exit_code == 2 and ".yaml or .xlsx" in bad.output

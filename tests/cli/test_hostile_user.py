@@ -54,7 +54,7 @@ def test_a_workbook_and_a_gbk_csv_in_chinese_at_100_columns(inputs: dict[str, st
     assert f"{energy:.1f}" in out  # 182.4, whole
     assert "综合能耗" in out and "企业代码" in out
     assert max(len(line) + sum(ord(c) > 0x2E80 for c in line) for line in out.splitlines()) <= 100
-    assert "rows in 24 = accounted 24 + rejected 0" in err
+    assert "读入 24 行：计入 24 行，剔除 0 行。" in err  # the quality report in Chinese too
     assert "说明: not read" in err and "header found on row 3" in err  # said, not silent
 
 

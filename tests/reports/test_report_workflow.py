@@ -148,7 +148,7 @@ def test_the_page_in_chinese_with_footnotes() -> None:
         "逐年对比",
         "同比变化",
         "来源与等级",
-        "单位增加值能耗 tce/万元",
+        "单位增加值能耗 (tce/万元)",
     ):
         assert words in text
     assert "Energy and CO2" not in text and "Year by year" not in text

@@ -1,8 +1,11 @@
 """Excel output a person can use, written as a stream of XML built column by column.
 
 One sheet per table with one header row (the controlled column names, whose
-suffix spells the unit: ``energy_tce``), so pandas and polars read numbers as
-numbers; a ``units`` sheet (table, column, unit) and a ``provenance`` sheet.
+suffix spells the unit: ``energy_tce``; or, under :func:`header_language` ``"zh"``,
+the Chinese words with the unit: ``综合能耗 (tce)``), so pandas and polars read
+numbers as numbers; a ``units`` sheet (table, column, unit), a ``columns`` sheet
+(table, column, dtype, header: how :func:`carbonacct.read_result` reads either
+header back) and a ``provenance`` sheet.
 Every sheet has a frozen bold header, filters, column widths and number
 formats. Formula-like text is stored as text (a string cell, shown with
 Excel's quote prefix); no cell is ever a formula. Control characters that a
@@ -19,6 +22,8 @@ from __future__ import annotations
 import json
 import zipfile
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -240,6 +245,39 @@ def _entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
+#: The language of the header row of the table sheets (see :func:`header_language`).
+_HEADER_LANG: ContextVar[str] = ContextVar("carbonacct_xlsx_headers", default="en")
+
+
+@contextmanager
+def header_language(lang: str) -> Iterator[None]:
+    """Write the table sheets' headers in ``lang`` within the block: ``"zh"`` gives the
+    vocabulary's Chinese words with units (``综合能耗 (tce)``), ``"en"`` the controlled names."""
+    token = _HEADER_LANG.set(lang)
+    try:
+        yield
+    finally:
+        _HEADER_LANG.reset(token)
+
+
+def headers(columns: list[str], lang: str) -> list[str]:
+    """The header of each column in ``lang``, each one distinct (a word two columns share is
+    followed by the controlled name).
+
+    >>> headers(["energy_tce", "item_id", "clause"], "zh")
+    ['综合能耗 (tce)', '条款', '条款 [clause]']
+    """
+    if lang != "zh":
+        return list(columns)
+    from carbonacct.vocabulary import header
+
+    out: list[str] = []
+    for c in columns:
+        h = header(c, "zh")
+        out.append(f"{h} [{c}]" if h in out else h)
+    return out
+
+
 def write_workbook(sheets: Mapping[str, pl.DataFrame], out: Path) -> Path:
     """Write ``sheets`` (name -> frame) as an .xlsx workbook."""
     names = _sheet_names(list(sheets))
@@ -258,15 +296,23 @@ def write_workbook(sheets: Mapping[str, pl.DataFrame], out: Path) -> Path:
 def write(tables: Tables, out: Path, units: Units, provenance: Provenance) -> list[Path]:
     unit_rows = [(t, c, u) for t, per in units.items() for c, u in per.items()]
     # every column's dtype, so that carbonacct.read_result gives the frames back as written
-    dtype_rows = [(t, c, d) for t, per in schema_of(tables).items() for c, d in per.items()]
+    lang = _HEADER_LANG.get()
+    named = {
+        t: dict(zip(f.columns, headers(f.columns, lang), strict=True)) for t, f in tables.items()
+    }
+    dtype_rows = [
+        (t, c, d, named[t][c]) for t, per in schema_of(tables).items() for c, d in per.items()
+    ]
     prov = [
         (k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str))
         for k, v in provenance.items()
     ]
     sheets = {
-        **tables,
+        **{t: f.rename(named[t]) for t, f in tables.items()},
         "units": pl.DataFrame(unit_rows, schema=["table", "column", "unit"], orient="row"),
-        "columns": pl.DataFrame(dtype_rows, schema=["table", "column", "dtype"], orient="row"),
+        "columns": pl.DataFrame(
+            dtype_rows, schema=["table", "column", "dtype", "header"], orient="row"
+        ),
         "provenance": pl.DataFrame(prov, schema=["key", "value"], orient="row"),
     }
     return [write_workbook(sheets, out)]
