@@ -28,6 +28,7 @@ the data, grouping by extra columns) returns None and the polars path runs.
 from __future__ import annotations
 
 import datetime as _dt
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -67,6 +68,9 @@ _R = REASON_CODES
 
 class _NotFast(Exception):
     """The data turned out not to suit the fast path (registers, unsorted keys)."""
+
+
+_FREE_RUNS, _ROWS_PER_RUN = 50_000, 8  # meter runs held before the budget applies; rows per run
 
 
 @dataclass
@@ -431,8 +435,25 @@ def _compact(runs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {c: a[order] for c, a in out.items()}
 
 
+class _Budget:
+    """Meter runs held against rows read over all row groups (a tail of late copies is fine)."""
+
+    def __init__(self) -> None:
+        self.rows, self.runs, self._lock = 0, 0, threading.Lock()
+
+    def add(self, rows: int, runs: int) -> None:
+        with self._lock:
+            self.rows, self.runs = self.rows + rows, self.runs + runs
+            if self.runs > max(_FREE_RUNS, self.rows // _ROWS_PER_RUN):
+                raise _NotFast("rows not grouped by meter and time")
+
+
 def _scan(
-    task: tuple[str, int, int, int], strip_firm: bool, lut: Any, wanted: _prefetch.Wanted | None
+    task: tuple[str, int, int, int],
+    strip_firm: bool,
+    lut: Any,
+    wanted: _prefetch.Wanted | None,
+    budget: _Budget,
 ) -> _Chunk:
     """Read one row group and reduce it to runs, meter runs and candidate rows."""
     r = _read(task, strip_firm, lut)
@@ -451,8 +472,7 @@ def _scan(
     if len(starts) > _COMPACT:  # rejected rows scattered through the data: one run per group
         runs = _compact(runs)
     meters, candidates = _meter_runs(codes["firm_id"], codes["meter_id"], r.ts, r.k)
-    if n > 50_000 and len(meters["count"]) > n // 8:
-        raise _NotFast("rows not grouped by meter and time")
+    budget.add(n, len(meters["count"]))
     keep = np.unique(np.concatenate((candidates, meters["first_nr"], meters["last_nr"])))
     picked = wanted.pick(r.dicts, codes, r.ts, r.k, meters) if wanted else keep[:0]
     meters["first_nr"] += first_row
@@ -484,17 +504,11 @@ class _Fetched:
 
 
 def _fetch(
-    task: tuple[str, int, int, int],
-    strip_firm: bool,
-    lut: Any,
-    keys: dict[Any, pl.DataFrame],
+    task: tuple[str, int, int, int], strip_firm: bool, lut: Any, keys: dict[Any, pl.DataFrame]
 ) -> _Fetched | None:
     """The rows of a row group that can be duplicates and whose (firm, meter[, time]) is in
-    ``keys``: the second, bounded look at the meters the order screen could not settle.
-
-    Only the firm, meter and time columns are read whole; the rest of the row group is read
-    for the few rows that match.
-    """
+    ``keys``: the second, bounded look at the meters the order screen could not settle. Only
+    the firm, meter and time columns are read whole; the rest for the few rows that match."""
     import pyarrow.parquet as pq
 
     path, group, part, first_row = task
@@ -632,10 +646,10 @@ def _reduce(
     tasks: list[Any], strip_firm: bool, period: str, wanted: _prefetch.Wanted | None
 ) -> list[_Chunk] | None:
     """Every row group through the kernel, two at a time (pyarrow and numpy release the GIL)."""
-    lut = _lut(period)
+    lut, budget = _lut(period), _Budget()
     try:
         with ThreadPoolExecutor(2) as pool:
-            return list(pool.map(lambda t: _scan(t, strip_firm, lut, wanted), tasks))
+            return list(pool.map(lambda t: _scan(t, strip_firm, lut, wanted, budget), tasks))
     except _NotFast:
         return None
 

@@ -133,6 +133,8 @@ class Footprint:
         plain UTF-8 CSV, without the byte-order mark and the JSON of units and provenance."""
         from carbonacct.io._rejects import stream_rejects
 
+        if not Path(path).parent.is_dir():  # the output's error, not the input's read again
+            raise FileNotFoundError(2, "No such file or directory", str(path))
         plan = self.reject_plan
         if plan is None:
             plan = pl.LazyFrame()

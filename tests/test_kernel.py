@@ -430,3 +430,26 @@ def test_without_the_duplicate_check_stragglers_need_no_pass_over_the_input(
     assert calls == [] and fast.quality.rows_rejected == 0
     gaps = fast.completeness.filter(pl.col("meter_id") == "F0-M0").row(0, named=True)
     assert (gaps["expected"], gaps["present"], gaps["missing"]) == (300, 300, 0)
+
+
+def test_a_tail_of_appended_copies_keeps_a_sorted_file_on_the_fast_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Copies appended in random order fill the last row group with one-row meter runs (300
+    runs in 1 100 rows, more than one run per 8 rows there); over the whole file (5 100 rows,
+    up to 637 runs allowed) the rows are grouped by meter, so the fast path applies, with the
+    slow path's result. A file shuffled throughout still falls back."""
+    monkeypatch.setattr(_kernel, "_FREE_RUNS", 10)
+    rows = clean_rows(4, 4, 300, seed=21)
+    rnd = random.Random(22)
+    tail = [dict(r) for r in rnd.sample(rows, 300)]
+    path = write(rows + tail, tmp_path / "r.parquet", row_group=1000)
+    fast, slow = footprints(path, monkeypatch)
+    assert_same_footprint(fast, slow)
+    assert fast.quality.rejected_by_reason == {"duplicate_reading": 300}
+    parts, source = read_readings(str(path), checksum=False)
+    assert _kernel.try_fast(parts, source, ReadingOptions()) is not None
+    rnd.shuffle(rows)
+    shuffled = write(rows, tmp_path / "s.parquet", row_group=1000)
+    parts, source = read_readings(str(shuffled), checksum=False)
+    assert _kernel.try_fast(parts, source, ReadingOptions()) is None

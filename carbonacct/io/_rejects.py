@@ -31,11 +31,25 @@ def stream_rejects(
         from carbonacct.io import write_result
 
         return write_result({NAME: plan.collect()}, out, provenance)
+    _release_freed()
     batches = _batches(plan)
     first = next(batches)
     if suffix == ".parquet":
         return _parquet(first, batches, out, provenance)
     return _csv(first, batches, out, provenance if sidecar else None)
+
+
+def _release_freed() -> None:
+    """glibc: hand the memory the footprint freed back to the system before the input is read
+    again (the CLI asks malloc to keep freed memory for reuse; polars reads the rejects with
+    its own allocator, so kept blocks would only add to the peak: 20 M rows, 10 % rejected,
+    --rejects: 1.88 GB -> 1.64 GB)."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing kept
+        pass
 
 
 def _batches(plan: pl.LazyFrame) -> Iterator[pl.DataFrame]:
