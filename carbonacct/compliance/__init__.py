@@ -34,6 +34,7 @@ from carbonacct.compliance._inputs import (
     mark_duplicates,
     read_actuals,
     read_firms,
+    saved_footprint,
     validate,
     with_price_basis,
     without_fuel,
@@ -127,8 +128,6 @@ def _gather(
     data: Any, footprint: Any, actuals: TableLike | None, price_basis: str | pl.DataFrame | None
 ) -> tuple[pl.DataFrame, Any]:
     """The actuals of every source, one frame; and the footprint's provenance."""
-    from carbonacct.io import read_table
-
     parts, prov = [], None
     for item, is_fp in ((data, None), (footprint, True), (actuals, False)):
         if item is None:
@@ -137,8 +136,9 @@ def _gather(
             parts.append(from_footprint(item, price_basis))
             prov = getattr(item, "provenance", None)
         elif is_fp:
-            lf, _ = read_table(item)
-            parts.append(from_footprint(lf.collect(), price_basis))
+            fp = saved_footprint(item)
+            parts.append(from_footprint(fp, price_basis))
+            prov = fp.provenance
         else:
             frame = read_actuals(item)
             based = with_price_basis(frame, price_basis)["price_basis"].alias("_pb")
@@ -353,7 +353,9 @@ def _result(
         summary=counts(firm_table),
         product_summary=product_shares(products, firm_table),
         exceptions=exceptions(rule_rows(results, products), firm_table),
-        rejected=refused.select("firm_id", "year", "metric", "product", "source", "row", "invalid"),
+        rejected=refused.select(
+            "firm_id", "year", "metric", "product", "source", "row", "invalid"
+        ).sort("firm_id", "year", "metric", "product", "source", "row", nulls_last=True),
         targets=targets.drop("prefixes"),
         provenance=provenance
         | {
