@@ -128,6 +128,8 @@ def _gather(
     data: Any, footprint: Any, actuals: TableLike | None, price_basis: str | pl.DataFrame | None
 ) -> tuple[pl.DataFrame, Any]:
     """The actuals of every source, one frame; and the footprint's provenance."""
+    from carbonacct.io import read_table
+
     parts, prov = [], None
     for item, is_fp in ((data, None), (footprint, True), (actuals, False)):
         if item is None:
@@ -135,10 +137,13 @@ def _gather(
         if hasattr(item, "table"):  # a Footprint
             parts.append(from_footprint(item, price_basis))
             prov = getattr(item, "provenance", None)
-        elif is_fp:
+        elif is_fp and isinstance(item, (str, Path)):  # a saved footprint: all its tables
             fp = saved_footprint(item)
             parts.append(from_footprint(fp, price_basis))
             prov = fp.provenance
+        elif is_fp:  # a footprint's table as a frame
+            lf, _ = read_table(item)
+            parts.append(from_footprint(lf.collect(), price_basis))
         else:
             frame = read_actuals(item)
             based = with_price_basis(frame, price_basis)["price_basis"].alias("_pb")
