@@ -471,8 +471,9 @@ def test_unreadable_value_and_output_name_their_row_and_column(tmp_path: Path) -
     )
     r = check(firms(("A", "广东", "3011"), ("B", "广东", "3011")), csv, pathways=[])
     rows = {x["firm_id"]: x for x in r.rejected.iter_rows(named=True)}
-    assert rows["A"]["row"] == 1 and rows["A"]["invalid"] == "column 'value': abc is not a number"
-    assert rows["B"]["row"] == 2 and rows["B"]["invalid"].startswith("column 'output': 0.0")
+    # the row numbers a spreadsheet shows: the header is row 1
+    assert rows["A"]["row"] == 2 and rows["A"]["invalid"] == "column 'value': abc is not a number"
+    assert rows["B"]["row"] == 3 and rows["B"]["invalid"].startswith("column 'output': 0.0")
 
 
 # -- 9. users' files ---------------------------------------------------------------------------
@@ -535,7 +536,7 @@ def test_absolute_row_without_product_is_refused_at_load(tmp_path: Path) -> None
     toml = letter(
         tmp_path, HEAD + "product_co2_intensity,CN,,,,2030,1.5,absolute,tCO2/t,linear,binding,TPI\n"
     )
-    with pytest.raises(FactorFileError, match=r"letter\.csv, row 1, column 'product'") as err:
+    with pytest.raises(FactorFileError, match=r"letter\.csv, row 2, column 'product'") as err:
         read_pathway(toml)
     assert isinstance(err.value, ValueError)
     a = actuals(("K", 2024, "product_co2_intensity", "cement", 0.8, "tCO2/t", 100.0))
