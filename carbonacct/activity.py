@@ -63,6 +63,8 @@ class Activity:
     source: Source
     rejects: pl.DataFrame
     warnings: list[str] = field(default_factory=list)
+    #: The period it was read for (its ``period_label``), so that it can be passed on read.
+    period: str | None = None
 
 
 def _wide_columns(columns: list[str]) -> dict[str, tuple[str, str | None]]:
@@ -376,17 +378,27 @@ def _covering(used: pl.DataFrame, period: Period) -> pl.DataFrame:
     )
 
 
-def read_activity(activity: TableLike, period: Period) -> Activity:
+def read_activity(activity: TableLike | Activity, period: Period) -> Activity:
     """Activity summed per firm, period label and metric, in 万元 or the product unit.
 
     Rows that cannot be used are refused one by one (:attr:`Activity.rejects`), never
-    the whole input; an input that holds no activity table at all is an error.
+    the whole input; an input that holds no activity table at all is an error. An
+    :class:`Activity` already read for ``period`` is returned as it is (read once, used twice).
 
     Raises
     ------
     InputError
-        When no part of the input holds an activity table (each part named with why).
+        When no part of the input holds an activity table (each part named with why), or an
+        activity read for another period is given.
     """
+    if isinstance(activity, Activity):
+        if activity.period != period:
+            raise InputError(
+                f"activity {activity.source.name}: read for period {activity.period!r}, "
+                f"needed by {period!r}; pass the activity table itself.",
+                file=activity.source.name,
+            )
+        return activity
     rows, src, notes = _rows(activity)
     cells = [c for c in ("firm_id", "period", "metric", "value") if c in rows.columns]
     is_blank = pl.all_horizontal(pl.col(c).is_null() | (pl.col(c) == "") for c in cells)
@@ -413,7 +425,7 @@ def read_activity(activity: TableLike, period: Period) -> Activity:
         .agg(pl.col("activity").sum(), pl.col("price_basis").drop_nulls().first())
         .sort("firm_id", "period_label", "metric")
     )
-    return Activity(frame, src, rejects, warnings)
+    return Activity(frame, src, rejects, warnings, period)
 
 
 def activity_price_basis(activity: Activity, default: str | None) -> pl.DataFrame | str | None:

@@ -19,6 +19,7 @@ from carbonacct.io import TableLike
 from carbonacct.periods import period_year
 
 if TYPE_CHECKING:
+    from carbonacct.activity import Activity
     from carbonacct.options import Method
     from carbonacct.reports import ReportData
     from carbonacct.results import Footprint
@@ -56,22 +57,29 @@ def check_from_readings(
         Its provenance holds the footprint's (``provenance["footprint"]``), quality included.
     """
     import carbonacct
+    from carbonacct.activity import read_activity
+    from carbonacct.compliance._exclusions import with_green_certificates
 
     method = footprint_options.pop("method", carbonacct.Method()).replace(period="year")
-    if footprint_options.get("green_electricity") is None:
-        # readings tagged with a product or process boundary give that product's own energy
-        footprint_options.setdefault("by", ("product",))
+    # read once: the footprint's intensities and the price basis of the check
+    read = read_activity(activity, "year")
+    green = footprint_options.pop("green_electricity", None)
+    # readings tagged with a product or process boundary give that product's own energy
+    footprint_options.setdefault("by", ("product",))
     fp = carbonacct.footprint(
         readings,
         firms=_with_credit_code_provinces(firms),
-        activity=activity,
+        activity=read,
         method=method,
         **footprint_options,
     )
+    if green is not None:
+        # 绿证 leave the energy of the intensity per value added (113号), never a product's
+        fp = with_green_certificates(fp, green)
     return check_footprint(
         fp,
         firms,
-        activity,
+        read,
         pathways=pathways,
         year=year,
         price_basis=price_basis,
@@ -94,7 +102,7 @@ def _with_credit_code_provinces(firms: TableLike) -> TableLike:
 def check_footprint(
     footprint: Footprint,
     firms: TableLike,
-    activity: TableLike | None = None,
+    activity: TableLike | Activity | None = None,
     *,
     pathways: Iterable[str | Path] | None = None,
     year: int | None = None,
@@ -121,7 +129,9 @@ def check_footprint(
     )
 
 
-def _price_basis(activity: TableLike | None, default: str | None) -> str | pl.DataFrame | None:
+def _price_basis(
+    activity: TableLike | Activity | None, default: str | None
+) -> str | pl.DataFrame | None:
     """The prices of each firm-year's value added: the activity's column, else ``default``."""
     from carbonacct.activity import activity_price_basis, read_activity
 

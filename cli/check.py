@@ -176,10 +176,20 @@ def _show_quality(result: carbonacct.CheckResult) -> None:
     if result.rejected.height:
         first = result.rejected.row(0, named=True)
         click.echo(
-            f"check: {result.rejected.height} input row(s) refused, e.g. firm "
-            f"{first['firm_id']} row {first['row']} ({first['source']}): {first['invalid']}",
+            f"check: {result.rejected.height} row(s) refused, e.g. firm {first['firm_id']} "
+            f"{_where(first['source'], first['row'])}: {first['invalid']}",
             err=True,
         )
+
+
+def _where(source: str | None, row: int | None) -> str:
+    """Where a refused row comes from: a file's row, or the footprint (a figure it made from the
+    readings, which has no row of an input file)."""
+    if row is not None:
+        return f"row {row} ({source})"
+    if source in (None, "footprint"):
+        return "from the footprint of the readings (no row of an input file)"
+    return f"from {source} (no row of an input file)"
 
 
 def _statuses(result: carbonacct.CheckResult) -> list[str | None]:

@@ -34,6 +34,7 @@ from carbonacct.compliance._inputs import (
     mark_duplicates,
     read_actuals,
     read_firms,
+    saved_footprint,
     validate,
     with_price_basis,
     without_fuel,
@@ -136,7 +137,11 @@ def _gather(
         if hasattr(item, "table"):  # a Footprint
             parts.append(from_footprint(item, price_basis))
             prov = getattr(item, "provenance", None)
-        elif is_fp:
+        elif is_fp and isinstance(item, (str, Path)):  # a saved footprint: all its tables
+            fp = saved_footprint(item)
+            parts.append(from_footprint(fp, price_basis))
+            prov = fp.provenance
+        elif is_fp:  # a footprint's table as a frame
             lf, _ = read_table(item)
             parts.append(from_footprint(lf.collect(), price_basis))
         else:
@@ -353,7 +358,9 @@ def _result(
         summary=counts(firm_table),
         product_summary=product_shares(products, firm_table),
         exceptions=exceptions(rule_rows(results, products), firm_table),
-        rejected=refused.select("firm_id", "year", "metric", "product", "source", "row", "invalid"),
+        rejected=refused.select(
+            "firm_id", "year", "metric", "product", "source", "row", "invalid"
+        ).sort("firm_id", "year", "metric", "product", "source", "row", nulls_last=True),
         targets=targets.drop("prefixes"),
         provenance=provenance
         | {

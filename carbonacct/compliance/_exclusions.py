@@ -18,9 +18,12 @@ footprint used for electricity; before 2020 nothing is deducted. Product benchma
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import polars as pl
+
+from carbonacct.io import TableLike
 
 #: The rules applied, each with its document, clause, dates and grade (reference note on the
 #: dual-control exclusion rules, §5, rows 5.4-5.8).
@@ -87,3 +90,29 @@ def dual_control_energy(site: pl.DataFrame, coefficient: float | None) -> pl.Dat
         .alias("_energy_dc"),
         pl.when(applies).then(note).otherwise(pl.lit(base)).alias("_basis_dc"),
     )
+
+
+def with_green_certificates(fp: Any, green: TableLike) -> Any:
+    """The yearly footprint with each firm-year's 绿证 [MWh] (``green_electricity_MWh``) for the
+    non-fossil exclusion; the green file is recorded with the footprint's inputs.
+
+    A footprint by product keeps its rows: the firm-year's 绿证 stand on the first row of the
+    firm-year (null on the others), so that its sum over the rows is the firm's, and no product
+    row is changed (product levels keep comprehensive energy). Market-based scope 2 is not
+    computed here (the check does not use it).
+    """
+    from carbonacct.provenance import Provenance
+    from carbonacct.scope2 import read_green_electricity
+
+    certificates, source = read_green_electricity(green, "year")
+    first = pl.int_range(pl.len()).over("firm_id", "period") == 0
+    table = (
+        fp.table.drop("green_electricity_MWh", strict=False)
+        .join(certificates, on=["firm_id", "period"], how="left", maintain_order="left")
+        .with_columns(
+            pl.when(first).then(pl.col("green_electricity_MWh")).alias("green_electricity_MWh")
+        )
+    )
+    provenance = Provenance(fp.provenance)
+    provenance["inputs"] = {**provenance["inputs"], "green_electricity": source.record()}
+    return replace(fp, table=table, provenance=provenance)

@@ -219,7 +219,8 @@ def mark_duplicates(actuals: pl.DataFrame) -> pl.DataFrame:
     """The same firm, year, metric and product given twice is ambiguous: both rows are refused
     (their firm and rule only), naming the sources and rows."""
     key = pl.struct("firm_id", "year", "metric", "product")
-    where = pl.format("{} row {}", pl.col("source"), pl.col("row").fill_null(0))
+    # a footprint's figure has no input row: its source alone says where it comes from
+    where = pl.coalesce(pl.format("{} row {}", "source", "row"), pl.col("source"))
     twice = key.is_duplicated() & pl.col("year").is_not_null()
     return actuals.with_columns(
         pl.when(twice & pl.col("invalid").is_null())
@@ -232,6 +233,35 @@ def mark_duplicates(actuals: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.col("invalid"))
         .alias("invalid")
     )
+
+
+def saved_footprint(path: Any) -> Any:
+    """A footprint that ``write`` saved, with all its tables (intensities, activity rows
+    refused), units and provenance (:func:`carbonacct.read_result`).
+
+    A ``.parquet`` or ``.csv`` holds the footprint table only: where its run had an activity,
+    its product intensities and refused activity rows are not in it, and it is refused rather
+    than checked without them.
+    """
+    from carbonacct.io import read_result
+    from carbonacct.results import Footprint
+
+    fp = read_result(path)
+    if not isinstance(fp, Footprint):
+        raise InputError(
+            f"{path}: is a {type(fp).__name__}, not a footprint; give the file that "
+            "`carbonacct footprint -o` (or Footprint.write) wrote.",
+            file=str(path),
+        )
+    activity = (fp.provenance.get("inputs") or {}).get("activity")
+    if activity is not None and fp.intensities is None:
+        raise InputError(
+            f"{path}: holds the footprint table only (.parquet/.csv), without the product "
+            f"intensities and refused rows of its activity ({activity.get('name')}); write the "
+            "footprint as .xlsx or .json, or check from the readings and activity.",
+            file=str(path),
+        )
+    return fp
 
 
 def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl.DataFrame:
@@ -307,6 +337,14 @@ def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl
     if "product" in yearly.columns:
         parts.append(_tagged_without_output(yearly, intensities, refused))
     parts.append(_unknown_firms(fp))
+    return _as_actuals(parts, yearly, price_basis)
+
+
+def _as_actuals(
+    parts: list[pl.DataFrame], yearly: pl.DataFrame, price_basis: str | pl.DataFrame | None
+) -> pl.DataFrame:
+    """The footprint's figures as actuals: every column, their source, boundaries without fuel
+    flagged, and the price basis of each value added."""
     frame = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
     for col in ACTUAL_SCHEMA:
         if col not in frame.columns:

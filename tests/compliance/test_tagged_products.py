@@ -205,3 +205,47 @@ def test_an_ambiguous_process_name_is_not_read_as_another_product(tmp_path: Path
     p = _products(check_from_readings(r, f, a, pathways=[]))
     assert p[("NAO", "电解", "product_energy_intensity")]["status"] == "invalid_input"
     assert ("NAO", "electrolytic_aluminium", "product_electricity_intensity") not in p
+
+
+def test_green_certificates_with_tagged_readings_keep_the_product_rows(tmp_path: Path) -> None:
+    """A smelter holding 绿证 keeps its pot-line product row: 绿证 leave only the numerator of
+    the intensity per value added (发改环资〔2024〕113号), never a product level (reference §5).
+
+    Pot line 1 300 000 MWh (tagged 电解), rest of site 50 000 MWh; output 100 000 t 铝液:
+    1.3e9 kWh / 100 000 t = 13 000 kWh/t, with or without 绿证.
+    Site energy: 1 350 000 MWh × 0.1229 tce/MWh = 165 915 tce; 绿证 300 000 MWh leave
+    300 000 × 0.1229 = 36 870 tce: (165 915 − 36 870) / 500 000 万元 = 0.25809 tce/万元
+    (without 绿证 165 915 / 500 000 = 0.33183).
+    """
+    firms = "企业代码,企业名称,省份,行业代码\nALU,铝厂,广东,C3216\n"
+    readings = (
+        "企业代码,统计期,能源品种,数量,计量单位,工序\n"
+        "ALU,2025,电力,1300000,MWh,电解\n"
+        "ALU,2025,电力,50000,MWh,\n"
+    )
+    activity = (
+        "firm_id,period,metric,value,unit\n"
+        "ALU,2025,铝液,100000,t\n"
+        "ALU,2025,value_added,500000,万元\n"
+    )
+    r, f, a = tmp_path / "r.csv", tmp_path / "f.csv", tmp_path / "a.csv"
+    g = tmp_path / "green.csv"
+    r.write_bytes(readings.encode("gbk"))
+    f.write_bytes(firms.encode("gbk"))
+    a.write_text(activity, encoding="utf-8")
+    g.write_text("firm_id,period,value,unit\nALU,2025,300000,MWh\n", encoding="utf-8")
+
+    def actual(result: carbonacct.CheckResult) -> float:
+        rows = result.results.filter(pl.col("metric") == "energy_intensity_va")
+        return float(rows["actual"][0])
+
+    plain = check_from_readings(r, f, a, pathways=["cn-industry-2025"])
+    green = check_from_readings(r, f, a, pathways=["cn-industry-2025"], green_electricity=g)
+    assert actual(plain) == pytest.approx(165_915 / 500_000)
+    assert actual(green) == pytest.approx((165_915 - 36_870) / 500_000)
+    for result in (plain, green):
+        pot = _products(result)[("ALU", "electrolytic_aluminium", "product_electricity_intensity")]
+        assert pot["actual"] == pytest.approx(13_000)
+        assert pot["level"] == "benchmark" and "electricity of readings tagged" in pot["basis"]
+    # the 绿证 file is recorded with the footprint's inputs
+    assert green.provenance["footprint"]["inputs"]["green_electricity"] is not None

@@ -1,7 +1,6 @@
 """Transcribe the GB quota grades of the reference notes into tests/data/golden_quota_grades.csv.
 
-The golden grades come from ``pathways-and-benchmarks.md`` §2.3 (and, for the PVC paste
-resin, the GB cross-check column of ``targets-and-exclusions-2026.md`` §2.3), never from
+The golden grades come from ``pathways-and-benchmarks.md`` §2.3, never from
 the shipped ``factors/benchmarks/gb-quota-grades.csv``, so a changed grade fails
 ``tests/compliance/test_quota_goldens.py`` however its checksum was made.
 
@@ -249,10 +248,8 @@ def transcribe(ref_dir: Path) -> list[dict[str, str]]:
     m = re.search(r"ethylene route (\d+) / (\d+) / (\d+)", pvc)
     assert m, pvc
     found.append(("pvc_ethylene", E, "GB 21257-2024", [float(g) for g in m.groups()]))
-    targets = (ref_dir / "targets-and-exclusions-2026.md").read_text(encoding="utf-8")
-    m = re.search(r"GB 21257-2024: .*?carbide, paste (\d+)/(\d+)/(\d+)", targets)
-    assert m, "PVC paste resin row not found"
-    found.append(("pvc_carbide_paste", E, "GB 21257-2024", [float(g) for g in m.groups()]))
+    # the PVC paste resin grades (targets-and-exclusions-2026, 723号 area 29) are graded
+    # "not found" there: not shipped, so not transcribed
     return [
         {
             "product": p,
