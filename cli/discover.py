@@ -69,8 +69,9 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]] = {
 @click.command()
 @listing_options
 def carriers(**opts: Any) -> None:
-    """List the energy carriers: code, Chinese name, unit (--verbose: English name, aliases,
-    category)."""
+    """List the energy carriers: code, Chinese name, unit.
+
+    --verbose adds the English name, aliases and category."""
     from carbonacct.vocabulary import carriers as table
 
     rows = table().select("code", "name_zh", "name_en", "aliases", "category", "canonical_unit")
