@@ -104,7 +104,35 @@ def _cell(value: Any, column: str = "", lang: str = "en") -> str:
         from carbonacct.vocabulary import carrier_label
 
         return carrier_label(value, lang)  # 原煤, 天然气, 电力; machine formats keep the code
-    return str(value)
+    from carbonacct.io.writers.xlsx import escape_controls  # as the .xlsx cells show them
+
+    return escape_controls(str(value))
+
+
+def _warn_controls(frame: pl.DataFrame) -> None:
+    """Once per run: which columns and rows of the table hold control characters."""
+    import polars as pl
+
+    from carbonacct.io.writers.xlsx import CONTROL
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.meta.get("carbonacct.controls_warned"):
+        return
+    found = []
+    for name, dtype in frame.schema.items():
+        if dtype == pl.String:
+            hit = frame.with_row_index("_n", 1).filter(pl.col(name).str.contains(CONTROL))["_n"]
+            if hit.len():
+                rows = ", ".join(map(str, hit.to_list()[:10])) + (", ..." if hit.len() > 10 else "")
+                found.append(f"{name} (row {rows})")
+    if found:
+        click.echo(
+            f"warning: {'; '.join(found)} of the table hold(s) control characters: shown "
+            "escaped (\\x01) as in .xlsx; .csv and .json keep them as given.",
+            err=True,
+        )
+        if ctx is not None:
+            ctx.meta["carbonacct.controls_warned"] = True
 
 
 def _label(name: str, lang: str) -> str:
@@ -277,6 +305,7 @@ def print_table(
     if frame.height == 0:  # no rows: the title and a word, not a table of headers
         console.print(f"{title}: {_label('none', lang)}" if title else _label("none", lang))
         return
+    _warn_controls(frame)
     for renderable in render(frame, title=title, width=width, lang=lang):
         console.print(renderable)
 

@@ -53,6 +53,8 @@ def show_quality(source: Any, *, label: str | None = None) -> None:
     quality = quality_of(source)
     if quality is None:
         return
+    from carbonacct.io.writers.xlsx import escape_controls
+
     from ._output import current_lang
 
     if current_lang() == "zh":
@@ -61,4 +63,5 @@ def show_quality(source: Any, *, label: str | None = None) -> None:
         text = "\n  ".join(quality_text(quality, "zh"))
     else:
         text = quality.summary()
+    text = escape_controls(text)  # a meter id may hold \x01; the xlsx escape, not the raw byte
     click.echo(f"{label}: {text}" if label else text, err=True)

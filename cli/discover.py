@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from ._output import emit, format_option
+from ._listing import emit_machine, listing_options
+from ._output import emit
 
 _FIRM = "91320500EXAMPLE0001"
 #: kind -> (Chinese or library headers, example rows). Every header is one the
@@ -66,16 +67,20 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]] = {
 
 
 @click.command()
-@format_option
-def carriers(fmt: str) -> None:
-    """List the energy carriers: code, Chinese name, unit."""
+@listing_options
+def carriers(**opts: Any) -> None:
+    """List the energy carriers: code, Chinese name, unit.
+
+    --verbose adds the English name, aliases and category."""
     from carbonacct.vocabulary import carriers as table
 
-    emit(
-        table().select("code", "name_zh", "name_en", "aliases", "category", "canonical_unit"),
-        fmt,
-        title="Carriers (the carrier column takes the code, the Chinese name or an alias)",
-    )
+    rows = table().select("code", "name_zh", "name_en", "aliases", "category", "canonical_unit")
+    if not emit_machine(rows, "carriers", opts):
+        emit(
+            rows if opts["verbose"] else rows.select("code", "name_zh", "canonical_unit"),
+            "table",
+            title="Carriers (the carrier column takes the code, the Chinese name or an alias)",
+        )
 
 
 @click.command()
@@ -128,9 +133,10 @@ def pathways() -> None:
 
 
 @pathways.command("list")
-@format_option
-def list_pathways(fmt: str) -> None:
-    """Every shipped pathway target: metric, region, sectors, years, change, obligation, grade."""
+@listing_options
+def list_pathways(**opts: Any) -> None:
+    """Every shipped pathway target: pathway, metric, region, years, change, unit (--verbose:
+    sectors, product, value type, obligation, grade; the documents follow the table)."""
     import polars as pl
 
     from carbonacct.pathways import load_pathways
@@ -146,17 +152,32 @@ def list_pathways(fmt: str) -> None:
     )
     shown = ("pathway", "metric", "region", "sectors", "product", "base_year", "year", "value")
     rows = rows.select(*shown, "value_type", "unit", "obligation", "grade", "document")
-    title = "Pathways (carbonacct check --pathway ID; a file of your own works the same way)"
-    _emit_with_documents(rows, "pathway", fmt, title)
-
-
-def _emit_with_documents(rows: Any, key: str, fmt: str, title: str) -> None:
-    """Machines get every column; people get the rows, then each ``key``'s document once."""
-    if fmt != "table":
-        emit(rows, fmt)
+    if emit_machine(rows, "pathways", opts):
         return
-    emit(rows.drop("document"), fmt, title=title)
-    emit(rows.select(key, "document").unique(maintain_order=True), fmt, title="Documents")
+    title = "Pathways (carbonacct check --pathway ID; a file of your own works the same way)"
+    if opts["verbose"]:
+        _emit_with_documents(rows, "pathway", rows, title)
+        return
+    target = (
+        pl.when(pl.col("value_type") == "relative")
+        .then(pl.format("{}% vs {}", (pl.col("value") * 100).round(6), pl.col("base_year")))
+        .otherwise(pl.format("{} {}", pl.col("value"), pl.col("unit")))
+    )
+    shown = rows.with_columns(target.alias("target"))
+    for (pathway, region, document), part in shown.group_by(
+        "pathway", "region", "document", maintain_order=True
+    ):
+        where = f" ({region})" if region else ""
+        part = part.select("metric", "product", "year", "target")
+        emit(part, "table", title=f"{pathway}{where}: {document}")
+    click.echo("carbonacct check --pathway ID; a file of your own works the same way")
+
+
+def _emit_with_documents(rows: Any, key: str, shown: Any, title: str) -> None:
+    """People get the ``shown`` rows, then each ``key``'s document once."""
+    emit(shown.drop("document", strict=False), "table", title=title)
+    documents = rows.select(key, "document").unique(maintain_order=True)
+    emit(documents, "table", title="Documents")
 
 
 @click.group()
@@ -165,9 +186,12 @@ def benchmarks() -> None:
 
 
 @benchmarks.command("list")
-@format_option
-def list_benchmarks(fmt: str) -> None:
-    """Every shipped 标杆/基准 level and GB energy-quota grade, with its document and grade."""
+@listing_options
+def list_benchmarks(**opts: Any) -> None:
+    """Every shipped 标杆/基准 level and GB energy-quota grade: product, unit, levels, edition or
+    standard (--verbose: indicator, deadline, grade of the source; the documents follow)."""
+    import polars as pl
+
     from carbonacct.benchmarks import benchmark_levels, quota_grades
 
     levels = benchmark_levels().select(
@@ -177,15 +201,23 @@ def list_benchmarks(fmt: str) -> None:
     grades = quota_grades().select(
         "product", "indicator", "unit", "grade1", "grade2", "grade3", "standard", "table", "grade"
     )
-    if fmt == "table":
-        _emit_with_documents(levels, "edition", fmt, "标杆/基准 levels (benchmark, baseline)")
-        title = "GB energy-consumption quota grades (grade 3 = 限定值)"
-        emit(grades.rename({"grade": "source_grade"}), fmt, title=title)
-        return
-    import polars as pl
-
     both = [
         levels.with_columns(kind=pl.lit("level")),
         grades.with_columns(kind=pl.lit("quota_grade")),
     ]
-    emit(pl.concat(both, how="diagonal_relaxed"), fmt)  # one table for machines
+    if emit_machine(pl.concat(both, how="diagonal_relaxed"), "benchmarks", opts):
+        return  # one table for machines
+    verbose = opts["verbose"]
+    if verbose:
+        _emit_with_documents(levels, "edition", levels, "标杆/基准 levels (benchmark, baseline)")
+    else:  # one table per document, titled with it
+        for (document,), part in levels.group_by("document", maintain_order=True):
+            shown = part.select("product", "unit", "benchmark", "baseline")
+            emit(shown, "table", title=f"标杆/基准 levels: {document}")
+    title = "GB energy-consumption quota grades{} (grade 3 = 限定值)"
+    if verbose:
+        emit(grades.rename({"grade": "source_grade"}), "table", title=title.format(""))
+        return
+    for (standard,), part in grades.group_by("standard", maintain_order=True):
+        shown = part.select("product", "unit", "grade1", "grade2", "grade3")
+        emit(shown, "table", title=title.format(f": {standard}"))

@@ -248,7 +248,10 @@ def verdict(green: Any, lang: str) -> str:
     mark, source = prov.get("pass_mark"), prov.get("pass_mark_source")
     score = getattr(green, "score_pct", None)
     said = f"{score:.1f} %" if score is not None else ""
-    if green.verdict is None or mark is None:
+    withheld = getattr(green, "verdict_withheld", None)  # an incomplete footprint: say why
+    if withheld:
+        text = f"{label('verdict_withheld', lang)} ({withheld}) {said}"
+    elif green.verdict is None or mark is None:
         text = f"{label('score_only', lang)} {said}"
     else:
         word = label("pass" if green.verdict == "PASS" else "fail", lang)

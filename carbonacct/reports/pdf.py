@@ -29,6 +29,14 @@ _FONT = "wqy"
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
+def verdict_word(green: Any, lang: str) -> str:
+    """PASS or FAIL, else why there is none: withheld (an incomplete footprint) or no pass mark."""
+    if green.verdict:
+        return str(green.verdict)
+    withheld = getattr(green, "verdict_withheld", None)
+    return label("verdict_withheld" if withheld else "score_only", lang)
+
+
 def _document() -> Any:
     try:
         from fpdf import FPDF
@@ -97,8 +105,10 @@ def render_pdf(data: ReportData, path: str | Path) -> Path:
     _image(pdf, _charts.stacked(t, "energy_tce", label("energy_by_month", lang), "tce"))
     _image(pdf, _charts.stacked(t, "co2_t", label("co2_by_month", lang), "tCO2"))
     if data.green is not None:
-        verdict = data.green.verdict or label("score_only", lang)
+        verdict = verdict_word(data.green, lang)
         _heading(pdf, f"{label('green_factory', lang)} ({data.green.model}): {verdict}")
+        if getattr(data.green, "verdict_withheld", None):
+            _text(pdf, data.green.verdict_withheld, 8)
         _image(pdf, _charts.green_chart(data.green, lang))
     _heading(pdf, label("quality", lang))
     _text(pdf, data.footprint.quality.summary(), 8)

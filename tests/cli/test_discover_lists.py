@@ -84,3 +84,82 @@ def test_template_assessment_yaml_and_xlsx_read_back_the_same(tmp_path: Path) ->
     assert x["firm_id"] == y["firm_id"] and x["model"] == y["model"] == "gbt36132-2025"
     bad = CliRunner().invoke(cli, ["template", "assessment", "-o", str(tmp_path / "a.csv")])
     assert bad.exit_code == 2 and ".yaml or .xlsx" in bad.output
+
+
+def _width(line: str) -> int:
+    return len(line) + sum(ord(c) > 0x2E80 for c in line)
+
+
+def _table(*args: str, columns: int) -> list[str]:
+    result = CliRunner().invoke(cli, ["--lang", "en", *args], env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    return result.stdout.splitlines()
+
+
+def test_carriers_is_one_table_of_code_chinese_name_and_unit_at_80_columns() -> None:
+    """Was 592 lines at 80 columns (a transposed box per carrier): one row per carrier now."""
+    from carbonacct.vocabulary import carriers
+
+    n = carriers().height
+    for columns in (80, 100):
+        lines = _table("carriers", columns=columns)
+        assert max(map(_width, lines)) <= columns
+        # title, top border, header (two lines at most), header rule, one line per carrier, bottom border
+        assert len(lines) <= n + 8, len(lines)
+        coal = next(line for line in lines if " raw_coal " in line)
+        assert "原煤" in coal and " t " in coal  # code, Chinese name, unit on one line
+    zh = CliRunner().invoke(cli, ["--lang", "zh", "carriers"], env={"COLUMNS": "80"}).stdout
+    assert all(word in zh for word in ("代码", "中文名称", "计量单位"))  # headers in Chinese
+    verbose = _table("carriers", "--verbose", columns=100)
+    assert any("煤|coal" in line for line in verbose)  # the aliases, only with --verbose
+
+
+def test_benchmarks_and_pathways_list_are_compact_tables_with_every_number_whole() -> None:
+    """Was 1,154 lines at 100 columns; each row on one line, the numbers of the CSV all shown."""
+    levels = _csv("benchmarks", "list")
+    for columns in (80, 100):
+        lines = _table("benchmarks", "list", columns=columns)
+        assert max(map(_width, lines)) <= columns
+        # one line per row, at most 8 (title, borders, header) per document or standard
+        tables = levels["document"].n_unique() + levels["standard"].n_unique()
+        assert len(lines) <= levels.height + 8 * tables, len(lines)
+        ferro = next(line for line in lines if "ferrosilicon" in line and "1770" in line)
+        assert "1850" in ferro  # benchmark and baseline on the product's line
+        clinker = [line for line in lines if "cement_clinker" in line]
+        assert any("100" in x and "107" in x and "117" in x for x in clinker)  # grades 1-3
+    paths = _csv("pathways", "list")
+    for columns in (80, 100):
+        lines = _table("pathways", "list", columns=columns)
+        assert max(map(_width, lines)) <= columns
+        # one table per pathway, titled with its id and document
+        assert len(lines) <= paths.height + 8 * paths["pathway"].n_unique(), len(lines)
+        text = "\n".join(lines)
+        part = text[text.index("cn-industry-2025") :]
+        part = part[: part.index("└")]  # its table
+        # a relative target in percent against its base year: -0.135 is -13.5% vs 2020
+        assert "-13.5% vs 2020" in part
+        # TPI holds one pathway per product: the product is on each line with its full value
+        for row in paths.filter(pl.col("value_type") == "absolute").iter_rows(named=True):
+            shown = f"{row['value']} {row['unit']}"
+            assert any(str(row["product"] or "") in x and shown in x for x in lines), shown
+
+
+def test_listing_output_file_holds_what_format_prints(tmp_path: Path) -> None:
+    """Every field in -o and --format, the same content; .xlsx also written."""
+    import json
+
+    for args in (("carriers",), ("pathways", "list"), ("benchmarks", "list")):
+        printed = CliRunner().invoke(cli, [*args, "--format", "json"])
+        assert printed.exit_code == 0, printed.output
+        out = tmp_path / f"{args[0]}.json"
+        written = CliRunner().invoke(cli, [*args, "-o", str(out)])
+        assert written.exit_code == 0, written.output
+        assert json.loads(out.read_text(encoding="utf-8")) == json.loads(printed.stdout)
+        csv_out = tmp_path / f"{args[0]}.csv"
+        assert CliRunner().invoke(cli, [*args, "-o", str(csv_out)]).exit_code == 0
+        text = csv_out.read_text(encoding="utf-8-sig")
+        assert text == CliRunner().invoke(cli, [*args, "--format", "csv"]).stdout
+    assert "aliases" in json.loads((tmp_path / "carriers.json").read_text(encoding="utf-8"))[0]
+    xlsx = tmp_path / "c.xlsx"
+    assert CliRunner().invoke(cli, ["carriers", "-o", str(xlsx)]).exit_code == 0
+    assert pl.read_excel(xlsx)["name_zh"].to_list()[0] == "原煤"

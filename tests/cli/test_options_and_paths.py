@@ -140,3 +140,38 @@ def test_an_unwritable_output_is_named_not_the_inputs(
     )
     assert code == 1
     assert f"Error: {rejects}: No such file or directory" in err and "reading" not in err
+
+
+def test_a_meter_id_with_control_characters_is_shown_escaped_as_in_xlsx(tmp_path: Path) -> None:
+    """`bad\\x01ctl\\x0bx` is kept as given in CSV, escaped in xlsx; the terminal table shows the
+    xlsx escape (rich dropped the \\x0b and printed a raw \\x01), with one warning naming the rows."""
+    import polars as pl
+    from click.testing import CliRunner
+
+    from carbonacct.cli import cli
+
+    src = tmp_path / "r.csv"
+    src.write_text(
+        "firm_id,meter_id,carrier,value,unit,period\n"
+        "A,bad\x01ctl\x0bx,电力,100,kWh,2024-01\n"
+        "A,ok-1,电力,50,kWh,2024-01\n"
+        "A,bad\x01ctl\x0bx,电力,10,kWh,2024-02\n",
+        encoding="utf-8",
+    )
+    args = ["--lang", "en", "footprint", str(src), "--by", "meter", "--grid-factor", "national"]
+    result = CliRunner().invoke(cli, args, env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    assert "bad\\x01ctl\\x0bx" in result.stdout
+    for text in (result.stdout, result.stderr):
+        assert "\x01" not in text and "\x0b" not in text  # no raw control reaches the terminal
+    flagged = [x for x in result.stderr.splitlines() if "control character" in x]
+    assert len(flagged) == 1, result.stderr  # once
+    assert "meter_id" in flagged[0] and "row 1" in flagged[0]  # the table row holding it
+
+    out = tmp_path / "o.xlsx"
+    assert CliRunner().invoke(cli, [*args, "-o", str(out)]).exit_code == 0
+    ids = pl.read_excel(out, sheet_name="footprint")["meter_id"].to_list()
+    assert "bad\\x01ctl\\x0bx" in ids  # the same escape as the terminal
+    csv_out = tmp_path / "o.csv"
+    assert CliRunner().invoke(cli, [*args, "-o", str(csv_out)]).exit_code == 0
+    assert "bad\x01ctl\x0bx" in csv_out.read_text(encoding="utf-8-sig")  # kept as given

@@ -186,3 +186,20 @@ def test_two_identical_runs_give_the_same_page_bytes() -> None:
         for _ in range(2)
     ]
     assert pages[0] == pages[1]
+
+
+def test_a_withheld_verdict_gives_its_reason_not_no_pass_mark() -> None:
+    """An incomplete footprint withholds the verdict: the report says so and why (in HTML and
+    in the PDF heading), not "score only (no pass mark given)"."""
+    from carbonacct.reports import pdf
+
+    green = _green(None)
+    green.verdict_withheld = "co2 of 2 rows missing (no CO2 factor for steam)"
+    green.provenance["pass_mark"] = 60.0
+    for lang, word in (("en", "verdict withheld"), ("zh", "不作结论")):
+        text = html.verdict(green, lang)
+        assert text.startswith(f"{word} (co2 of 2 rows missing (no CO2 factor for steam))"), text
+        assert "65.7 %" in text and "no pass mark" not in text and "未给出合格线" not in text
+        assert pdf.verdict_word(green, lang) == word
+    assert pdf.verdict_word(_green(None), "en") == "score only (no pass mark given)"
+    assert pdf.verdict_word(_green(True), "en") == "PASS"

@@ -20,6 +20,7 @@ equal tables give equal bytes.
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -131,6 +132,15 @@ def _escape_controls(text: str) -> str:
     return "".join(
         f"\\x{ord(ch):02x}" if ord(ch) < 32 and ch not in "\t\n\r" else ch for ch in text
     )
+
+
+#: The control characters a cell shows as ``\\x01`` escapes (so does the terminal table).
+CONTROL = _CONTROL
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with its control characters as the cells show them; as given when it has none."""
+    return _escape_controls(text) if re.search(_CONTROL, text) else text
 
 
 def _rows(frame: pl.DataFrame) -> Iterator[str]:
