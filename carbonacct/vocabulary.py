@@ -569,6 +569,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "missing": ("missing", "缺少"),
     "city": ("city", "城市"),
     "province_name": ("province", "省份名称"),
+    "sector_name": ("sector name", "行业名称"),
+    "city_code": ("city code", "城市代码"),
     "rule_id": ("rule", "规则"),
     "gap_rel": ("gap", "差距"),
     "firms_data_incomplete": ("firms with incomplete data", "数据不全企业数"),
@@ -585,6 +587,11 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "exceptions_title": ("Top exceptions", "重点例外"),
     "incomplete_title": ("Firms whose data are incomplete: follow up", "数据不全的企业：需跟进"),
+    "firms_incomplete_line": (
+        "{:,} of {:,} firms have incomplete data in the year checked (rows rejected, CO2 "
+        "missing or a period missing).",
+        "{:,} 家企业（共 {:,} 家）核查年份数据不全（有剔除行、缺排放或缺期间）。",
+    ),
     "province": ("province", "省份"),
     "firms": ("firms", "企业数"),
     # report text
@@ -711,6 +718,7 @@ def label(name: str, lang: str = "en") -> str:
 #: Short English words of the columns a person reads in a report or workbook header
 #: (the registries' descriptions are sentences); the unit is added by :func:`header`.
 HEADERS_EN: dict[str, str] = {
+    "firm_id": "Firm",
     "period": "Period",
     "energy_tce": "Energy",
     "co2_t": "CO2",

@@ -20,6 +20,7 @@ import polars as pl
 from carbonacct.vocabulary import LABELS, carrier_label, header, label
 
 from . import _charts
+from ._charts import status_words
 from ._format import half_up
 from ._model import HEADLINE, ReportData, target_of
 from ._webfont import font_face
@@ -206,13 +207,6 @@ def _pathway_section(data: ReportData) -> list[str]:
     return out
 
 
-def status_words(status: str, lang: str) -> str:
-    """A status for people: its Chinese label, or its English words (``below the path``)."""
-    if lang == "zh":
-        return label(status, lang)
-    return LABELS[status][0] if status in LABELS else status.replace("_", " ")
-
-
 def _no_pathway(check: Any, firm_id: str, lang: str) -> list[str]:
     """Why the page draws no pathway: the statuses of the firm's pathway rows, and what to give."""
     mine = check.results.filter(pl.col("firm_id") == firm_id)
@@ -283,7 +277,7 @@ def _green_section(data: ReportData) -> list[str]:
 def quality_text(quality: Any, lang: str) -> list[str]:
     """The quality report in sentences: rows in, accounted and rejected, each reason and note
     in words, and the warnings."""
-    from carbonacct.readings import REJECT_REASONS
+    from ._reasons import reason_words
 
     lines = [
         label("rows_balance", lang).format(
@@ -291,8 +285,7 @@ def quality_text(quality: Any, lang: str) -> list[str]:
         )
     ]
     for reason, n in sorted(quality.rejected_by_reason.items(), key=lambda kv: -kv[1]):
-        why = REJECT_REASONS.get(reason, reason)
-        lines.append(label("rows_rejected_because", lang).format(n, why))
+        lines.append(label("rows_rejected_because", lang).format(n, reason_words(reason, lang)))
     for note, n in sorted(quality.notes.items()):
         lines.append(
             label(f"note_{note}", lang).format(n) if f"note_{note}" in LABELS else f"{n}: {note}"
@@ -345,24 +338,11 @@ def render_firm(data: ReportData) -> str:
 
 
 def render_summary(check: Any, *, lang: str = "en", top: int = 20) -> str:
-    """A regulator's summary of a batch check."""
-    s = check.summary
-    from carbonacct.compliance import STATUSES
+    """A regulator's summary of a batch check: statuses, products, exceptions, and the
+    quality of the data behind it (rows in = accounted + rejected, by reason)."""
+    from . import _summary
 
-    # every status some firm has, worst first (an empty one is no bar and no legend entry)
-    statuses = [c for c in STATUSES if c in s.columns and int(s[c].sum()) > 0]
-    by_sector = s.group_by("sector").agg(pl.col(statuses).sum()).sort("sector")
-    total = int(s["firms"].sum())
-    kpis = "".join(
-        f"<span>{html.escape(label(st, lang))} <b data-value='{st}'>{int(s[st].sum()):,}</b></span>"
-        for st in statuses
-    )
-    sections = [
-        f"<h2>{label('status_section', lang)}</h2><p class='kpi'><span>{label('firms', lang)} "
-        f"<b data-value='firms'>{total:,}</b></span>{kpis}</p>",
-        img(_charts.status_chart(by_sector, statuses, lang), "firms by status and sector"),
-        table(s, lang),
-    ]
+    sections = _summary.status_section(check, lang)
     ps = check.product_summary
     if ps.height:
         levels = (
@@ -379,12 +359,15 @@ def render_summary(check: Any, *, lang: str = "en", top: int = 20) -> str:
     title = label("top_exceptions", lang)
     sections += [
         f"<h2>{title} ({check.exceptions.height})</h2>",
-        table(check.exceptions.head(top), lang),
+        table(_summary.for_people(check.exceptions.head(top)), lang),
     ]
+    quality = _summary.quality_of_check(check)
+    sections += _summary.quality_section(check, quality, lang, top)
     record = {
         "year": check.provenance["year"],
         "pathways": ", ".join(check.provenance["pathways"]),
         "benchmarks": ", ".join(check.provenance["benchmarks"]),
         **({"config": check.provenance["config"]} if "config" in check.provenance else {}),
+        **_summary.quality_record(check, quality),
     }
     return page(f"carbonacct — {label('summary_title', lang)}", sections, record, lang)
