@@ -601,6 +601,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "energy_by_month": ("Energy by carrier and month", "分品种逐月综合能耗"),
     "co2_by_month": ("CO2 by carrier and month", "分品种逐月二氧化碳排放"),
     "by_year": ("Year by year", "逐年对比"),
+    "per_product": ("Per unit of product", "单位产品能耗与排放"),
+    "energy_unit": ("energy unit", "能耗单位"),
+    "co2_unit": ("CO2 unit", "排放单位"),
     "yoy": ("change on the year before", "同比变化"),
     "no_earlier_year": (
         "The data hold one year: no year-on-year change.",

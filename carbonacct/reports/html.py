@@ -132,9 +132,57 @@ def _kpis(data: ReportData, marks: dict[str, int]) -> str:
         text = number(value)
         spans.append(
             f"<span>{html.escape(header(name, data.lang))} "
-            f"<b data-value='{name}'>{text}</b><sup>[{marks[name]}]</sup></span>"
+            f"<b data-value='{name}'>{text}</b><sup>[{marks[name]}]</sup>"
+            f"{_target_beside(data, name, latest['period'])}</span>"
         )
     return f"<p class='kpi'>{latest['period']}: {''.join(spans)}</p>"
+
+
+#: The pathway metric a headline intensity is checked as.
+_CHECKED_AS = {
+    "energy_intensity_tce_per_cny10k": "energy_intensity_va",
+    "co2_intensity_t_per_cny10k": "co2_intensity_va",
+}
+
+
+def _target_beside(data: ReportData, name: str, period: Any) -> str:
+    """`` (target 0.692, below the path)``: the requirement of the year checked, if any."""
+    if data.check is None or name not in _CHECKED_AS:
+        return ""
+    r = data.check.results
+    rows = r.filter(
+        (pl.col("firm_id") == data.firm_id)
+        & (pl.col("metric") == _CHECKED_AS[name])
+        & (pl.col("check_year").cast(pl.String) == str(period))
+        & pl.col("required").is_not_null()
+    )
+    if rows.height == 0:
+        return ""
+    parts = [
+        f"{label('target', data.lang)} {number(x['required'])}, "
+        f"{status_words(str(x['status']), data.lang)}"
+        for x in rows.sort("target_id").iter_rows(named=True)
+    ]
+    return f" <small>({html.escape('; '.join(parts))})</small>"
+
+
+def _per_product_section(data: ReportData) -> list[str]:
+    """Energy and CO2 per unit of product, by year, from the activity's output."""
+    p = data.products
+    if p is None or p.height == 0:
+        return []
+    unit = pl.col("output_unit").fill_null("?")
+    shown = p.select(
+        "period",
+        "product",
+        "output",
+        pl.col("output_unit").alias("unit"),
+        "energy_per_output_kgce",
+        ("kgce/" + unit).alias("energy_unit"),
+        "co2_per_output_t",
+        ("tCO2/" + unit).alias("co2_unit"),
+    ).sort("period", "product")
+    return [f"<h3>{label('per_product', data.lang)}</h3>", table(shown, data.lang)]
 
 
 def years_table(data: ReportData, marks: dict[str, int]) -> str:
@@ -171,6 +219,7 @@ def _energy_section(data: ReportData, marks: dict[str, int]) -> list[str]:
     out += [f"<h3>{label('by_year', lang)}</h3>", years_table(data, marks)]
     if data.years.height < 2:
         out.append(f"<p class='note'>{label('no_earlier_year', lang)}</p>")
+    out += _per_product_section(data)
     out += [
         img(
             _charts.stacked(t, "energy_tce", label("energy_by_month", lang), "tce", lang),
@@ -333,7 +382,8 @@ def render_firm(data: ReportData) -> str:
         record["pathways"] = ", ".join(data.check.provenance["pathways"])
     if data.green is not None:
         record["green-factory model"] = data.green.provenance["model"]
-    title = f"{data.name or data.firm_id} — {label('report_title', lang)}"
+    who = f"{data.name} ({data.firm_id})" if data.name else data.firm_id
+    title = f"{who} — {label('report_title', lang)}"
     return page(title, sections, record, lang)
 
 
