@@ -654,6 +654,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "差距：未通过的否决项和必选项，其后按可增加分数排列的未满足条款",
     ),
     "footprint_title": ("Footprint", "能耗与碳排放核算"),
+    "rejects_once_note": (
+        "rows_rejected counts a firm's rejected rows per firm and period (a rejected row's "
+        "carrier may be unreadable): shown once, on the period's first row.",
+        "剔除行数按企业和统计期计（被剔除行的能源品种可能无法识别）：只在该统计期的第一行显示。",
+    ),
     "pass": ("PASS", "通过"),
     "fail": ("FAIL", "未通过"),
     "against_pass_mark": ("against a pass mark of", "合格线"),

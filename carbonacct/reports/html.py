@@ -146,7 +146,8 @@ _CHECKED_AS = {
 
 
 def _target_beside(data: ReportData, name: str, period: Any) -> str:
-    """`` (target 0.692, below the path)``: the requirement of the year checked, if any."""
+    """`` (cn-industry-2025 target 0.692, below the path)``: the requirement of the year
+    checked by each pathway, if any."""
     if data.check is None or name not in _CHECKED_AS:
         return ""
     r = data.check.results
@@ -159,7 +160,7 @@ def _target_beside(data: ReportData, name: str, period: Any) -> str:
     if rows.height == 0:
         return ""
     parts = [
-        f"{label('target', data.lang)} {number(x['required'])}, "
+        f"{x['pathway']} {label('target', data.lang)} {number(x['required'])}, "
         f"{status_words(str(x['status']), data.lang)}"
         for x in rows.sort("target_id").iter_rows(named=True)
     ]
