@@ -82,7 +82,7 @@ def footprint(
     _check_by(by, green_electricity)
     lib, sector = _library(library, method), get_method(method.method)
     firm_frame, firm_src = read_firms(firms)
-    measured = _measured(fuel_parameters, sector, method, lib)
+    measured, fuel_src = _measured(fuel_parameters, sector, method, lib)
     options = _reading_options(method)
     scan, groups, source = _aggregate(readings, options, by, run)
     run.say("applying factors")
@@ -103,6 +103,7 @@ def footprint(
     used = pl.concat([used, *extra_used], how="vertical_relaxed")
     inputs |= {"readings": source, "firms": firm_src}
     inputs["materials"] = declared.source if declared else None
+    inputs["fuel_parameters"] = fuel_src
     provenance = _provenance(method, lib, used, inputs, quality, scan.labels)
     fp = Footprint(table, quality, used, provenance, per_product, plan, gaps, source)
     return replace(fp, activity_rejects=activity_rejects)
@@ -196,11 +197,12 @@ def _check_by(by: Sequence[str], green_electricity: TableLike | None) -> None:
 
 def _measured(
     data: TableLike | None, sector: SectorMethod, method: Method, lib: FactorLibrary
-) -> pl.DataFrame | None:
+) -> tuple[pl.DataFrame | None, Source | None]:
+    """The measured fuel parameters, and their source (recorded in the provenance)."""
     if data is None:
-        return None
+        return None, None
     frame, src = read_fuel_parameters(data)
-    return sector.measured(frame, src.name, method, lib)
+    return sector.measured(frame, src.name, method, lib), src
 
 
 def _years(groups: pl.DataFrame) -> tuple[int, ...]:
@@ -372,8 +374,15 @@ def _provenance(
         gwp_set=method.gwp_set,
         inputs={
             k: inputs[k]
-            for k in ("readings", "firms", "activity", "green_electricity", "materials")
-            if k in inputs and (k != "materials" or inputs[k] is not None)
+            for k in (
+                "readings",
+                "firms",
+                "activity",
+                "green_electricity",
+                "materials",
+                "fuel_parameters",
+            )
+            if k in inputs and (k not in ("materials", "fuel_parameters") or inputs[k] is not None)
         },
         quality=quality.record(),
     )

@@ -120,14 +120,14 @@ SCHEMA = {
 
 
 def validate_frame(raw: pl.DataFrame, file: str) -> pl.DataFrame:
-    """Cast and check a factor frame; ``row`` in errors is the 1-based data row."""
+    """Cast and check a factor frame; ``row`` in errors is the spreadsheet row (header: 1)."""
     return check_factors(typed_frame(raw, SCHEMA, REQUIRED, file), file)
 
 
 def check_factors(frame: pl.DataFrame, file: str) -> pl.DataFrame:
     """Units, dimensions, ranges and unique keys of a typed factor frame."""
     carriers = vocabulary.carriers()
-    for i, row in enumerate(frame.iter_rows(named=True), start=1):
+    for i, row in enumerate(frame.iter_rows(named=True), start=2):  # header: row 1
         _check_row(row, file, i, carriers)
     dupes = frame.filter(
         pl.struct("parameter", "subject", "region", "year", "variant", "valid_from").is_duplicated()

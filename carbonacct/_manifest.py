@@ -295,7 +295,7 @@ def verified_data_path(relative: str) -> Path:
 
 
 def file_error(file: str, row: int | None, column: str | None, message: str) -> FactorFileError:
-    """An error naming the file, the 1-based data row and the column."""
+    """An error naming the file, the row (as a spreadsheet shows it: header 1) and the column."""
     where = (
         f"{file}"
         + (f", row {row}" if row is not None else "")
@@ -310,7 +310,7 @@ def typed_frame(
     """Cast a text frame to ``schema``; refuse unknown or missing columns and bad cells.
 
     Optional columns absent from ``raw`` are added as nulls. Errors name the
-    file, the 1-based data row and the column.
+    file, the row as a spreadsheet shows it (header row 1, first data row 2) and the column.
     """
     missing = [c for c in required if c not in raw.columns]
     if missing:
@@ -336,12 +336,12 @@ def typed_frame(
         bad = frame[column].is_not_null() & cast.is_null()
         if bad.any():
             i = int(bad.arg_max())  # type: ignore[arg-type]
-            raise file_error(file, i + 1, column, f"{frame[column][i]!r} is not a valid {dtype}")
+            raise file_error(file, i + 2, column, f"{frame[column][i]!r} is not a valid {dtype}")
         frame = frame.with_columns(cast.alias(column))
     for column in required:
         nulls = frame[column].is_null()
         if nulls.any():
-            raise file_error(file, int(nulls.arg_max()) + 1, column, "value is missing")  # type: ignore[arg-type]
+            raise file_error(file, int(nulls.arg_max()) + 2, column, "value is missing")  # type: ignore[arg-type]
     return frame
 
 

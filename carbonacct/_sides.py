@@ -18,7 +18,8 @@ __all__ = ["period_rows", "raise_first_bad_row", "read_firms", "read_fuel_parame
 
 def _provinces(frame: pl.DataFrame, src: Source) -> pl.Series:
     provinces = []
-    for i, value in enumerate(frame["province"].cast(pl.String).to_list(), start=1):
+    rows = frame["row"].to_list()
+    for i, value in zip(rows, frame["province"].cast(pl.String).to_list(), strict=True):
         try:
             provinces.append(region_code(value) if value not in (None, "") else None)
         except CarbonacctError as exc:

@@ -242,7 +242,9 @@ class FactorLibrary:
         except KeyError:
             near = difflib.get_close_matches(set_id, list(self.sets), n=3, cutoff=0.3)
             raise FactorNotFoundError(
-                f"No factor set {set_id!r}. Nearest: {near}. `carbonacct factors list` shows all.",
+                f"No factor set {set_id!r}. "
+                + (f"Nearest: {near}. " if near else f"Known: {sorted(self.sets)}. ")
+                + "`carbonacct factors list` shows all.",
                 query={"set": set_id},
                 candidates=near,
             ) from None

@@ -109,7 +109,7 @@ def sector_prefixes(sectors: str | None) -> list[str]:
 
 
 def _validate(frame: pl.DataFrame, file: str) -> pl.DataFrame:
-    for i, row in enumerate(frame.iter_rows(named=True), start=1):
+    for i, row in enumerate(frame.iter_rows(named=True), start=2):  # header: row 1
         if row["value_type"] not in ("relative", "absolute"):
             raise file_error(
                 file, i, "value_type", f"{row['value_type']!r} is not relative or absolute"

@@ -618,6 +618,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "green_factory": ("Green factory", "绿色工厂"),
     "green_score": ("green-factory score", "绿色工厂评分"),
     "score_only": ("score only (no pass mark given)", "仅评分（未给出合格线）"),
+    "measured_incomplete": ("measured (incomplete footprint)", "已测算（数据不完整）"),
+    "verdict_withheld": ("verdict withheld", "不作结论"),
     "points": ("points", "得分"),
     "max_points": ("maximum", "满分"),
     "quality": ("Quality", "数据质量"),

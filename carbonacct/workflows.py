@@ -127,7 +127,15 @@ def _price_basis(activity: TableLike | None, default: str | None) -> str | pl.Da
 
     if activity is None:
         return default
-    return activity_price_basis(read_activity(activity, "year"), default)
+    given = activity_price_basis(read_activity(activity, "year"), default)
+    if not isinstance(given, pl.DataFrame) or default is None:
+        return given
+    # ``default`` still holds for the rows the activity does not list (the actuals' base years)
+    elsewhere = pl.DataFrame(
+        {"firm_id": [None], "year": [None], "price_basis": [default]},
+        schema={"firm_id": pl.String, "year": pl.Int32, "price_basis": pl.String},
+    )
+    return pl.concat([given.cast(elsewhere.schema), elsewhere])
 
 
 def rollup(

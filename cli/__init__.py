@@ -185,7 +185,8 @@ def cli(ctx: click.Context, debug: bool, lang: str | None, config: str | None) -
 
     Exit codes: 0 done, 1 input or data error (an input file that does not exist
     and a broken carbonacct.toml too), 2 usage error, 3 compliance finding
-    (with --fail-on), 4 rejected rows (with --strict).
+    (with --fail-on), 4 rejected rows (with --strict); 141 the reader of the output
+    went away (`| head`), silently, as Unix tools do.
     """
     if lang:
         ctx.meta["carbonacct.lang"] = lang
@@ -222,7 +223,11 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(EXIT_DATA)
         exc.show()
         sys.exit(exc.exit_code)
-    except (KeyboardInterrupt, SystemExit):
+    except SystemExit:
+        if _pipe_closed():
+            _end_quietly()
+        raise
+    except KeyboardInterrupt:
         raise
     except Exception as exc:
         if debug:
@@ -240,6 +245,26 @@ def _missing_input(exc: click.ClickException) -> bool:
     param = getattr(exc, "param", None)
     kind = getattr(param, "type", None)
     return isinstance(exc, click.BadParameter) and isinstance(kind, click.Path) and kind.exists
+
+
+#: Exit status of a command whose reader closed the pipe (``| head``): 128 + SIGPIPE, as a
+#: Unix tool killed by the signal reports it.
+EXIT_PIPE = 141
+
+
+def _pipe_closed() -> bool:
+    """Whether click met a closed stdout (it then pacifies stdout and exits 1, silently)."""
+    return type(sys.stdout).__name__ == "_PacifyFlushWrapper"
+
+
+def _end_quietly() -> None:
+    """Stop as Unix tools do when the reader of stdout has gone: no message, status 141."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno())  # nothing left to flush into the closed pipe
+    except (OSError, AttributeError, ValueError):
+        pass
+    sys.exit(EXIT_PIPE)
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -99,6 +99,11 @@ def one_line(exc: BaseException, *, debug: bool = False, inputs: Iterable[str] =
     hint = "" if debug else " Run with --debug for the traceback."
     if isinstance(exc, ImportError):
         return f"Error: {text}: this command needs that package; install it with pip.{hint}"
+    named = getattr(exc, "filename", None) if isinstance(exc, OSError) else None
+    if named is not None and str(named) not in {str(f) for f in inputs}:
+        # not an input that failed: a file to write (or a folder) the system refused
+        why = exc.strerror or text if isinstance(exc, OSError) else text
+        return f"Error: {named}: {why}; check the path (an output's directory must exist).{hint}"
     if _is_data_error(exc):
         files = list(inputs)
         where = f"one of {', '.join(files)}" if len(files) > 1 else "".join(files) or "the input"

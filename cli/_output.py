@@ -11,6 +11,7 @@ text inert, the same document as the file the result would write.
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import math
@@ -36,7 +37,8 @@ format_option = click.option(
     type=click.Choice(FORMATS),
     default="table",
     show_default=True,
-    help="table for people; csv or json for machines (the same content as -o).",
+    help="table for people; csv or json for machines: the document -o writes "
+    "(a .csv file also starts with a UTF-8 BOM for Excel; stdout has none).",
 )
 
 
@@ -248,6 +250,19 @@ def _records(
     return out
 
 
+def _console(width: int) -> Any:
+    """A rich console on stdout whose closed pipe (``| head``) ends the run as every other
+    write to stdout does (see ``carbonacct.cli.main``), not with rich's own exit 1."""
+    from rich.console import Console
+
+    class _Stdout(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError(errno.EPIPE, "stdout closed by its reader")
+
+    return _Stdout(width=width)
+
+
 def print_table(
     frame: pl.DataFrame,
     *,
@@ -256,11 +271,9 @@ def print_table(
     width: int | None = None,
 ) -> None:
     """Print ``frame`` for people on stdout (see :func:`render`)."""
-    from rich.console import Console
-
     lang = lang or current_lang()
     width = width or _console_width()
-    console = Console(width=width)
+    console = _console(width)
     if frame.height == 0:  # no rows: the title and a word, not a table of headers
         console.print(f"{title}: {_label('none', lang)}" if title else _label("none", lang))
         return
@@ -296,7 +309,9 @@ def emit_result(result: Any, fmt: str) -> None:
     tables = result.tables()
     if fmt == "csv":  # the main table, as -o out.csv writes it
         tables = dict([next(iter(tables.items()))])
-    sys.stdout.write(to_text(tables, fmt, table_units(tables), result.provenance))
+    # a result whose files carry more than its provenance (a verdict, a summary) names it
+    provenance = getattr(result, "written_provenance", None) or result.provenance
+    sys.stdout.write(to_text(tables, fmt, table_units(tables), provenance))
 
 
 def emit_record(record: dict[str, Any], fmt: str, *, title: str | None = None) -> None:

@@ -53,7 +53,7 @@ from ._quality import show_quality
 @click.option(
     "--year",
     type=int,
-    help="Check this year only (default: every year, reported at each firm's latest complete year).",
+    help="Check this year only (default: every year, reported at each firm's latest year with data).",
 )
 @click.option(
     "--price-basis",
@@ -68,10 +68,21 @@ from ._quality import show_quality
     "--steam-enthalpy", type=float, help="Steam enthalpy [kJ/kg] for readings of steam by mass."
 )
 @click.option(
+    "--fuel-parameters",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Measured NCV, carbon content, oxidation rate per firm and carrier (with --readings).",
+)
+@click.option(
+    "--green-electricity",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Green electricity certificates (绿证) per firm and year: firm_id, period, value, unit "
+    "(with --readings).",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
-    help="Write all tables: .xlsx, .json, or .csv/.parquet (the per-target results).",
+    help="Write all tables: .xlsx, .json, or .csv/.parquet (the firms table: one row per firm).",
 )
 @format_option
 @fail_on_option
@@ -86,6 +97,8 @@ def check(
     price_basis: str | None,
     deflator: str | None,
     steam_enthalpy: float | None,
+    fuel_parameters: str | None,
+    green_electricity: str | None,
     output: str | None,
     fmt: str,
     fail_on: tuple[str, ...],
@@ -110,9 +123,16 @@ def check(
             firms,
             activity,
             method=carbonacct.Method(steam_enthalpy_kJ_per_kg=steam_enthalpy, **method_extras()),
+            fuel_parameters=fuel_parameters,
+            green_electricity=green_electricity,
             **common,
         )
     else:
+        if fuel_parameters or green_electricity:
+            raise click.UsageError(
+                "--fuel-parameters and --green-electricity apply to --readings (the footprint "
+                "the check runs); a --footprint or --actuals already holds its figures."
+            )
         result = carbonacct.check(firms, footprint=footprint_path, **common)
     stamp(result.provenance)
     if output:
@@ -132,7 +152,10 @@ def check(
             fmt,
             title=words("products_title"),
         )
-    top = result.exceptions.head(20).with_columns(pl.col("gap_rel").round(4))
+    # rounded for people (float noise such as 0.8800000000000001); files keep full precision
+    top = result.exceptions.head(20).with_columns(
+        pl.col("actual", "required").round_sig_figs(6), pl.col("gap_rel").round(4)
+    )
     emit(top, fmt, title=f"{words('exceptions_title')} ({result.exceptions.height})")
     incomplete = result.firms.filter(~pl.col("data_complete"))
     if incomplete.height:

@@ -26,11 +26,12 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]] = {
             "读数类型",
         ),
         (
-            (_FIRM, "E-01", "site-A", "电力", "2024-01-01 00:15:00", None, 412.5, "kWh", "间隔"),
-            (_FIRM, "E-01", "site-A", "电力", "2024-01-01 00:30:00", None, 398.0, "kWh", "间隔"),
+            # intervals labelled by their start (00:00, 00:15 ...): detected, not assumed
+            (_FIRM, "E-01", "site-A", "电力", "2024-01-01 00:00:00", None, 412.5, "kWh", "间隔"),
+            (_FIRM, "E-01", "site-A", "电力", "2024-01-01 00:15:00", None, 398.0, "kWh", "间隔"),
             (_FIRM, "G-01", "site-A", "天然气", "2024-01-01 00:00:00", None, 184230, "Nm3", "累计"),
             (_FIRM, "G-01", "site-A", "天然气", "2024-02-01 00:00:00", None, 214524, "Nm3", "累计"),
-            (_FIRM, None, "site-A", "烟煤", None, "2024-01", 100, "t", "间隔"),
+            (_FIRM, None, "site-A", "烟煤", None, "2024", 1200, "t", "间隔"),
         ),
     ),
     "firms": (
@@ -42,12 +43,12 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]] = {
         ((_FIRM, "2024", "value_added", 38600, "万元"), (_FIRM, "2024", "castings", 12450, "t")),
     ),
     "fuel-parameters": (
-        ("企业代码", "能源品种", "parameter", "指标值", "计量单位"),
+        ("企业代码", "能源品种", "参数", "指标值", "计量单位"),
         ((_FIRM, "烟煤", "ncv", 22.5, "GJ/t"), (_FIRM, "烟煤", "carbon_content", 0.0255, "tC/GJ")),
     ),
     # the two rows of the materials module's own example (a user's declared values)
     "materials": (
-        ("carrier", "category", "unit", "parameter", "value", "value_unit", "source"),
+        ("品种", "类别", "计量单位", "参数", "数值", "数值单位", "来源"),
         (
             (
                 "电极",
@@ -86,7 +87,8 @@ def carriers(fmt: str) -> None:
     help="The file to write: .csv (UTF-8) or .xlsx (default KIND.csv); "
     "the green-factory assessment .yaml or .xlsx (default assessment.yaml).",
 )
-def template(kind: str, output: str | None) -> None:
+@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+def template(kind: str, output: str | None, force: bool = False) -> None:
     """Write an example input file (CSV or xlsx, Chinese headers) to fill in."""
     import polars as pl
 
@@ -105,6 +107,8 @@ def template(kind: str, output: str | None) -> None:
         [dict(zip(headers, r, strict=True)) for r in rows], infer_schema_length=None
     )
     out = Path(output or f"{kind}.csv")
+    if out.exists() and not force:  # a filled-in table is not overwritten by an example
+        raise click.ClickException(f"{out} exists; give --force to overwrite it, or another -o.")
     if out.suffix.lower() == ".xlsx":
         from carbonacct.io.writers.xlsx import write_workbook
 

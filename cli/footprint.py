@@ -72,6 +72,49 @@ def _grid_factor(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return value
 
 
+#: How long to wait for a Dask scheduler to answer.
+SCHEDULER_TIMEOUT = "10s"
+
+
+def _scheduler(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """tcp://HOST:PORT or local:N (N ≥ 1 workers): anything else is a usage error."""
+    if value is None or value.startswith(("tcp://", "tls://", "inproc://")):
+        return value
+    kind, _, n = value.partition(":")
+    if kind == "local" and n.isdigit() and int(n) >= 1:
+        return value
+    raise click.BadParameter(f"{value!r} is not tcp://HOST:PORT or local:N (N workers, N ≥ 1).")
+
+
+def _factor_sets(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Shipped fuel-parameter sets only: another id is a usage error naming the ids there are."""
+    from carbonacct.factors import default_library
+
+    known = sorted(default_library().sets)
+    unknown = [v for v in value if v not in known]
+    if unknown:
+        raise click.BadParameter(
+            f"{unknown[0]!r} is not a factor set; choose from {', '.join(known)}."
+        )
+    return value
+
+
+def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    import codecs
+
+    if value is None:
+        return None
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise click.BadParameter(
+            f"{value!r} is not a text encoding; use e.g. utf-8, gb18030 (GBK) or utf-16."
+        ) from None
+    return value
+
+
 def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options shared by `footprint` and `validate`."""
     options = [
@@ -98,6 +141,7 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "--factor-set",
             "factor_sets",
             multiple=True,
+            callback=_factor_sets,
             help="Fuel parameter set(s), e.g. ndrc-2013 or ipcc-2006 (default gbt32151-2024).",
         ),
         click.option(
@@ -110,6 +154,7 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--encoding",
+            callback=_encoding,
             help="Encoding of CSV readings (default: detected, UTF-8 or GB18030/GBK).",
         ),
         click.option("--sheet", help="The Excel sheet to read (default: every sheet of readings)."),
@@ -301,6 +346,7 @@ def _write_rejects(result: carbonacct.Footprint, path: str | None) -> None:
 )
 @click.option(
     "--scheduler",
+    callback=_scheduler,
     help="Run on Dask: tcp://HOST:PORT of a scheduler, or local:N for N local workers.",
 )
 @click.option(
@@ -436,14 +482,26 @@ def _dask_client(scheduler: str) -> Any:
             dashboard_address=None,
         )
         return Client(cluster)
-    return Client(scheduler)
+    try:
+        return Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+    except OSError as exc:  # no input file is at fault: say what could not be reached
+        raise click.ClickException(
+            f"could not reach the Dask scheduler at {scheduler} ({exc}); start it "
+            "(`dask scheduler`) or run with --scheduler local:N."
+        ) from None
 
 
 @click.command()
 @input_options
 @format_option
 def validate(readings: tuple[str, ...], fmt: str, rejects_path: str | None, **common: Any) -> None:
-    """Check readings and print the quality report: every row accounted or rejected, and why."""
+    """Check readings and print the quality report: every row accounted or rejected, and why.
+
+    Without --firms the readings alone are checked (the national grid factor stands in for
+    the provincial ones, which need each firm's province).
+    """
+    if common.get("firms") is None and common.get("grid_factor") == "provincial":
+        common["grid_factor"] = "national"
     result = _run(readings, **common)
     _write_rejects(result, rejects_path)
     if fmt == "table":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import sys
 from pathlib import Path
 
 import click
@@ -17,7 +17,7 @@ from carbonacct.green_factory import (
 from carbonacct.reports import half_up
 
 from ._config import stamp
-from ._output import current_lang, emit, format_option, words
+from ._output import current_lang, emit, emit_result, format_option, words
 from ._quality import show_quality
 
 
@@ -34,19 +34,10 @@ def _print_one(s: GreenScore, fmt: str, output: str | None) -> None:
     if output:
         for p in s.write(output):
             click.echo(f"wrote {p}", err=True)
-    if fmt == "json":
-        record = {
-            "summary": s.summary(),
-            "verdict": s.verdict,
-            "points": s.points,
-            "max_points": s.max_points,
-            "score_pct": s.score_pct,
-            "points_short": s.points_short,
-            "provenance": s.provenance,
-            "items": s.items.to_dicts(),
-            "gap": s.gap.to_dicts(),
-        }
-        click.echo(json.dumps(record, ensure_ascii=False, default=str, indent=1))
+    if fmt != "table":  # the same document as -o out.csv|json
+        emit_result(s, fmt)
+        if s.verdict_withheld:  # a csv holds the items only: the reason goes to stderr too
+            click.echo(f"verdict withheld: {s.verdict_withheld}", err=True)
         return
     click.echo(_summary(s))
     emit(_for_people(s.by_indicator, fmt), fmt, title=words("green_by_indicator"))
@@ -132,21 +123,26 @@ def green_score(
         _print_one(result, fmt, output)
         return
     summary, exceptions = result
+    tables = {
+        "summary": summary,
+        "exceptions": pl.DataFrame(exceptions or [{"assessment": None, "error": None}]),
+    }
+    provenance = stamp({"assessments": [str(Path(a)) for a in assessments]})
     if output:
         from carbonacct.io import write_result
 
-        write_result(
-            {
-                "summary": summary,
-                "exceptions": pl.DataFrame(exceptions or [{"assessment": None, "error": None}]),
-            },
-            output,
-            stamp({"assessments": [str(Path(a)) for a in assessments]}),
+        for p in write_result(tables, output, provenance):
+            click.echo(f"wrote {p}", err=True)
+    if fmt != "table":  # the same document as -o out.csv|json
+        from carbonacct.io import table_units
+        from carbonacct.io.writers import to_text
+
+        sys.stdout.write(to_text(tables, fmt, table_units(tables), provenance))
+    else:
+        emit(
+            _for_people(summary, fmt),
+            fmt,
+            title=f"{summary.height} factories scored, {len(exceptions)} could not be",
         )
-    emit(
-        _for_people(summary, fmt),
-        fmt,
-        title=f"{summary.height} factories scored, {len(exceptions)} could not be",
-    )
     for e in exceptions:
         click.echo(f"could not score {e['assessment']}: {e['error']}", err=True)

@@ -8,22 +8,22 @@ from carbonacct.synth import generate
 
 
 @click.command()
-@click.option("--firms", type=int, default=100, show_default=True)
-@click.option("--meters-per-firm", type=int, default=3, show_default=True)
+@click.option("--firms", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--meters-per-firm", type=click.IntRange(min=1), default=3, show_default=True)
 @click.option(
     "--interval", type=click.Choice(["15min", "30min", "1h"]), default="15min", show_default=True
 )
 @click.option("--year", type=int, default=2024, show_default=True, help="The last year written.")
 @click.option(
     "--years",
-    type=int,
+    type=click.IntRange(min=1),
     default=1,
     show_default=True,
     help="Years ending at --year (e.g. 6 with 2025: 2020-2025, base year included).",
 )
 @click.option(
     "--bad-fraction",
-    type=float,
+    type=click.FloatRange(min=0.0, max=1.0),
     default=1e-4,
     show_default=True,
     help="Share of rows made bad, split over the kinds of bad row.",

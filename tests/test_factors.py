@@ -324,7 +324,7 @@ def test_register_checks_the_schema(library: FactorLibrary) -> None:
     bad = pl.DataFrame(
         {"parameter": ["ncv"], "subject": ["diesel"], "value": [42.0], "unit": ["tCO2/t"]}
     )
-    with pytest.raises(FactorFileError, match="row 1"):
+    with pytest.raises(FactorFileError, match="row 2"):  # a frame's first row, as in a sheet
         library.register(bad, set_id="bad")
 
 
@@ -357,7 +357,7 @@ def test_wrong_dimension_is_refused_with_file_and_row(factors_copy: Path) -> Non
     with pytest.raises(FactorFileError) as info:
         FactorLibrary.load(factors_copy)
     assert info.value.file.endswith("gbt32150-2025.csv")
-    assert (info.value.row, info.value.column) == (1, "unit")
+    assert (info.value.row, info.value.column) == (2, "unit")  # the first data row
     assert "wrong dimension" in str(info.value)
 
 
@@ -380,8 +380,8 @@ def test_bad_rows_are_refused(
     with pytest.raises(FactorFileError, match=message) as info:
         carbonacct.read_factor_set(csv)
     assert info.value.column == column
-    line = next(i for i, t in enumerate(csv.read_text().splitlines()) if new in t)
-    assert info.value.row == line  # data row number = line number - 1 (header)
+    line = next(i for i, t in enumerate(csv.read_text().splitlines(), start=1) if new in t)
+    assert info.value.row == line  # the row a spreadsheet shows: the line number
 
 
 def test_carrier_unit_mismatch_is_refused(factors_copy: Path) -> None:

@@ -455,7 +455,11 @@ def test_bad_firms_table_names_file_row_and_column(tmp_path: Path) -> None:
     firms.write_text("firm_id,province\nF1,江苏\nF2,Atlantis\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
         footprint(readings(("F1", "diesel", "1", "t", "2023")), firms=firms)
-    assert (info.value.file, info.value.row, info.value.column) == (str(firms), 2, "province")
+    assert (info.value.file, info.value.row, info.value.column) == (
+        str(firms),
+        3,
+        "province",
+    )  # line 3 of the file
 
 
 # -- intensities -------------------------------------------------------------------------

@@ -39,7 +39,7 @@ def test_example_report_shows_each_kind_of_explanation(
     rows = {r["line"]: r for r in json.loads(out)}
     assert code == 1  # one malformed line; the other 15 are reconciled
     assert err.strip() == (
-        f"Error: {example / 'report.csv'}, row 16 (数据缺失), column value: '一百' is not a number"
+        f"Error: {example / 'report.csv'}, row 17 (数据缺失), column value: '一百' is not a number"
     )
     expected = {
         "外购电力": "agrees",  # 1000 MWh × 0.5827 (江苏 2023) = 582.7
@@ -57,7 +57,7 @@ def test_example_report_shows_each_kind_of_explanation(
         "外购蒸汽": "agrees",  # 2000 × (2780 − 83.74)/1000 × 0.11 = 593.18
         "粗钢固碳": "sign: carbon held in products",
         "其他": "unexplained",
-        "数据缺失": f"{example / 'report.csv'}, row 16",
+        "数据缺失": f"{example / 'report.csv'}, row 17",
     }
     for line, start in expected.items():
         assert rows[line]["explanation"].startswith(start), (line, rows[line]["explanation"])
@@ -75,7 +75,7 @@ def test_output_carries_both_factors_policy_and_provenance(example: Path, suffix
         first = dict(zip(sheet[0], sheet[1], strict=True))
         prov = {k: v for k, v in wb["provenance"].values}
         units = {(t, c): u for t, c, u in list(wb["units"].values)[1:]}
-        assert units["reconciliation", "reported_co2_t"] == "t"  # io.column_unit: t (of CO2)
+        assert units["reconciliation", "reported_co2_t"] == "tCO2"  # tonnes of CO2
         rounding = json.loads(prov["rounding"])
         summary = {r[0]: r[2] for r in list(wb["summary"].values)[1:] if not r[1]}
         # 16 lines: 4 agree, 9 explained, 1 not checkable, 1 unexplained, 1 error
@@ -120,7 +120,7 @@ def test_bad_input_is_one_line_and_a_nonzero_exit(
         encoding="utf-8",
     )
     assert reconcile_cli(example) == 1
-    assert "report.csv, row 1, line 2: 1 cells where the header has 7" in capsys.readouterr().err
+    assert "report.csv, row 2: 1 cells where the header has 7" in capsys.readouterr().err
     # headers not understood are named, with the names expected (English and Chinese)
     (example / "report.csv").write_text("firm_id,line,能源\nJS01,x,电力\n", encoding="utf-8")
     assert reconcile_cli(example) == 1

@@ -193,7 +193,7 @@ def test_a_gbk_report_with_chinese_headers_and_a_ragged_row(tmp_path: Any) -> No
     assert by["合计"]["recomputed_co2_t"] == pytest.approx(3678.61)
     assert by["多余"]["status"] == "error"
     assert by["多余"]["explanation"] == (
-        f"{path}, row 3, line 4: 8 cells where the header has 7 columns (a comma in a number or "
+        f"{path}, row 4: 8 cells where the header has 7 columns (a comma in a number or "
         "text not quoted, or a cell missing); fix the line"
     )
 

@@ -26,6 +26,7 @@ from typing import Any
 
 import polars as pl
 
+from carbonacct.compliance._exclusions import EXCLUSION_RULES
 from carbonacct.compliance._inputs import (
     ACTUAL_SCHEMA,
     VALUE_ADDED_METRICS,
@@ -34,10 +35,13 @@ from carbonacct.compliance._inputs import (
     read_actuals,
     read_firms,
     validate,
+    with_price_basis,
+    without_fuel,
 )
 from carbonacct.compliance._products import negative_levels, product_results
 from carbonacct.compliance._summary import (
     STATUSES,
+    after_today,
     counts,
     exceptions,
     future_years,
@@ -137,14 +141,13 @@ def _gather(
             parts.append(from_footprint(lf.collect(), price_basis))
         else:
             frame = read_actuals(item)
-            if isinstance(price_basis, str):
-                va = pl.col("metric").is_in(VALUE_ADDED_METRICS)
-                frame = frame.with_columns(
-                    pl.when(va)
-                    .then(pl.coalesce("price_basis", pl.lit(price_basis)))
-                    .alias("price_basis")
-                )
-            parts.append(frame)
+            based = with_price_basis(frame, price_basis)["price_basis"].alias("_pb")
+            va = pl.col("metric").is_in(VALUE_ADDED_METRICS)
+            parts.append(
+                frame.with_columns(based)
+                .with_columns(pl.when(va).then("_pb").alias("price_basis"))
+                .drop("_pb")
+            )
     if not parts:
         raise InputError(
             "check needs a footprint or actuals (check(firms, footprint_or_actuals)).",
@@ -267,10 +270,13 @@ def check(
         Chinese pathway (comparators such as ``tpi-2022`` on request).
     year : int, optional
         Check this year only. Default: every year each firm has data, reported at each
-        firm's latest complete year (never the batch's latest year).
+        firm's latest year with data (never the batch's latest year; an incomplete year is
+        reported with its gaps).
     price_basis : str or frame, optional
         The prices value added is at where the data do not say: ``constant:2020`` or
-        ``current`` (or a frame of ``firm_id``, ``year``, ``price_basis``).
+        ``current`` (or a frame of ``firm_id``, ``year``, ``price_basis``; a row of it with
+        neither firm nor year gives the basis of the rows it does not list). It applies to
+        the footprint's value added and to ``actuals`` alike.
     deflator : path or frame, optional
         ``year``, ``index``: a price index to compare value added at different prices.
     footprint, actuals : optional
@@ -307,16 +313,25 @@ def check(
         defl, _ = read_side_table(deflator, ("year", "index"), "the deflator")
     targets, used = _pathway_targets(pathways)
     results, products, covered = _evaluate(firm_frame, targets, actual, year, defl, sda_base_year)
-    provenance = {
-        "year": year if year is not None else "each firm's latest complete year",
+    results, products = after_today(results), after_today(products)
+    provenance = _provenance(year, used, firm_record, fp_prov, defl is not None)
+    return _result(firm_frame, actual, results, products, covered, targets, year, provenance)
+
+
+def _provenance(
+    year: int | None, used: list[str], firms: dict[str, Any], footprint: Any, deflator: bool
+) -> dict[str, Any]:
+    """The check's record: year, pathways, levels, inputs, tolerance and exclusion rules."""
+    return {
+        "year": year if year is not None else "each firm's latest year with data",
         "pathways": used,
         "benchmarks": ["ndrc-723-2023", "ndrc-1609-2021", "gb-quota-grades", "indicators"],
-        "firms": firm_record,
-        "footprint": fp_prov,
+        "firms": firms,
+        "footprint": footprint,
         "tolerance": TOLERANCE,
-        "deflator": defl is not None,
+        "deflator": deflator,
+        "exclusions": [dict(rule) for rule in EXCLUSION_RULES],
     }
-    return _result(firm_frame, actual, results, products, covered, targets, year, provenance)
 
 
 def _result(
@@ -341,7 +356,11 @@ def _result(
         rejected=refused.select("firm_id", "year", "metric", "product", "source", "row", "invalid"),
         targets=targets.drop("prefixes"),
         provenance=provenance
-        | {"warnings": (future_years(actual) if year is None else []) + _no_sector(firms)},
+        | {
+            "warnings": (future_years(actual) if year is None else [])
+            + without_fuel(actual)
+            + _no_sector(firms)
+        },
     )
 
 

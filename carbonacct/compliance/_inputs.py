@@ -11,6 +11,7 @@ from typing import Any
 
 import polars as pl
 
+from carbonacct.compliance._exclusions import dual_control_energy, electricity_coefficient
 from carbonacct.errors import CarbonacctError, InputError
 from carbonacct.io import TableLike, read_side_table
 from carbonacct.periods import period_year
@@ -259,6 +260,7 @@ def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl
         yearly = yearly.with_columns(pl.col("energy_tce").alias("energy_excl_feedstock_tce"))
     keys = ["firm_id", "year"]
     agg = [pl.col("energy_tce", "energy_excl_feedstock_tce", "co2_t").sum()]
+    agg += [pl.col(c).sum() for c in ("electricity_in_MWh", "green_electricity_MWh") if c in yearly]
     for col in ("rows_rejected", "rows_co2_missing"):
         if col in yearly.columns:
             agg.append(pl.col(col).cast(pl.Int64).sum())
@@ -271,7 +273,9 @@ def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl
     complete = (pl.col("rows_rejected").fill_null(0) == 0) & (
         pl.col("rows_co2_missing").fill_null(0) == 0
     )
-    site = site.with_columns(complete.alias("data_complete"))
+    site = dual_control_energy(
+        site.with_columns(complete.alias("data_complete")), electricity_coefficient(fp)
+    )
     quality = ["data_complete", "rows_rejected", "rows_co2_missing", "energy_tce"]
     va = pl.col("value_added_cny10k")
     parts = [
@@ -284,17 +288,13 @@ def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl
             .otherwise(pl.col(num) / va)
             .alias("value"),
             pl.lit(unit).alias("unit"),
-            pl.lit(basis).alias("basis"),
+            basis.alias("basis"),
             *quality,
         )
         for metric, num, unit, basis in (
-            (
-                "energy_intensity_va",
-                "energy_excl_feedstock_tce",
-                "tce/万元",
-                "site, excl. feedstock",
-            ),
-            ("co2_intensity_va", "co2_t", "tCO2/万元", "site, scope 1+2"),
+            # energy of the dual-control targets: feedstock and non-fossil energy left out
+            ("energy_intensity_va", "_energy_dc", "tce/万元", pl.col("_basis_dc")),
+            ("co2_intensity_va", "co2_t", "tCO2/万元", pl.lit("site, scope 1+2")),
         )
     ]
     if intensities is not None and intensities.height:
@@ -306,12 +306,17 @@ def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl
         parts.append(check_rows(refused))
     if "product" in yearly.columns:
         parts.append(_tagged_without_output(yearly, intensities, refused))
+    parts.append(_unknown_firms(fp))
     frame = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
     for col in ACTUAL_SCHEMA:
         if col not in frame.columns:
             frame = frame.with_columns(pl.lit(None).alias(col))
-    frame = frame.with_columns(pl.coalesce(pl.col("source").cast(pl.String), pl.lit("footprint")))
-    frame = _with_price_basis(frame.select(list(ACTUAL_SCHEMA)), price_basis)
+    frame = frame.with_columns(
+        pl.coalesce(pl.col("source").cast(pl.String), pl.lit("footprint")).alias("source")
+    )
+    if "product" in yearly.columns and "co2_combustion_t" in yearly.columns:
+        frame = _without_fuel(frame, yearly)
+    frame = with_price_basis(frame.select(list(ACTUAL_SCHEMA)), price_basis)
     return frame.cast(ACTUAL_SCHEMA)  # type: ignore[arg-type]
 
 
@@ -408,6 +413,97 @@ def _tagged_without_output(
     )
 
 
+#: Said of a product boundary whose comprehensive energy holds no fuel (a kiln without coal).
+NO_FUEL = "no fuel in the readings tagged with this product"
+
+
+def _without_fuel(frame: pl.DataFrame, yearly: pl.DataFrame) -> pl.DataFrame:
+    """A product boundary measured by comprehensive energy (熟料综合能耗...) whose tagged readings
+    burn no fuel at all (electricity only): its figure rests on incomplete data, and says so."""
+    burnt = (
+        yearly.filter(pl.col("product").is_not_null())
+        .group_by("firm_id", "year", "product")
+        .agg(
+            (
+                (pl.col("co2_combustion_t").fill_null(0).abs().sum() == 0)
+                & (pl.col("rows_co2_missing").fill_null(0).sum() == 0)
+            ).alias("_no_fuel")
+        )
+        .with_columns(pl.col("firm_id").cast(pl.String))
+    )
+    own = pl.col("basis").str.starts_with("readings tagged")
+    flag = (
+        (pl.col("metric") == "product_energy_intensity")
+        & own
+        & pl.col("_no_fuel").fill_null(False)
+        & pl.col("product").is_in(_levels("product_energy_intensity"))
+    )
+    return (
+        frame.join(burnt, on=["firm_id", "year", "product"], how="left", maintain_order="left")
+        .with_columns(
+            pl.when(flag)
+            .then(
+                pl.format(
+                    "{}; {} (electricity only): check that the kiln or furnace fuel is tagged",
+                    "basis",
+                    pl.lit(NO_FUEL),
+                )
+            )
+            .otherwise(pl.col("basis"))
+            .alias("basis"),
+            pl.when(flag).then(False).otherwise(pl.col("data_complete")).alias("data_complete"),
+        )
+        .drop("_no_fuel")
+    )
+
+
+def without_fuel(actual: pl.DataFrame) -> list[str]:
+    """A warning per product boundary of comprehensive energy whose readings burn no fuel."""
+    rows = actual.filter(pl.col("basis").fill_null("").str.contains(NO_FUEL, literal=True))
+    return [
+        f"firm {r['firm_id']} {r['year']}: {r['product']} {NO_FUEL} (electricity only), so its "
+        "comprehensive energy lacks the kiln or furnace fuel: tag the fuel readings with "
+        f"{r['product']}; the figure is marked data_complete false"
+        for r in rows.sort("firm_id", "year", "product").iter_rows(named=True)
+    ]
+
+
+def _levels(metric: str) -> list[str]:
+    """Products with a shipped 标杆/基准 level of ``metric``."""
+    from carbonacct.benchmarks import benchmark_levels
+
+    levels = benchmark_levels()
+    return levels.filter(pl.col("metric") == metric)["product"].unique().to_list()
+
+
+def _unknown_firms(fp: Any) -> pl.DataFrame:
+    """Firms found only in the readings (rejected ``unknown_firm`` by the footprint): listed by
+    id, one refused row per firm and year, so the check names each (never only a count)."""
+    quality = getattr(fp, "quality", None)
+    if quality is None or not quality.rejected_by_reason.get("unknown_firm"):
+        return pl.DataFrame(schema={"firm_id": pl.String})
+    rejected = fp.rejects.filter(pl.col("reject_reason") == "unknown_firm")
+    return (
+        rejected.with_columns(period_year().cast(pl.Int32, strict=False).alias("year"))
+        .group_by("firm_id", "year")
+        .agg(pl.len().alias("_n"), pl.col("row").min(), pl.col("file").first().alias("source"))
+        .select(
+            pl.col("firm_id").cast(pl.String),
+            "year",
+            pl.col("row").cast(pl.Int64),
+            "source",
+            pl.format(
+                "{} reading row(s) of this firm (first: {} row {}) but it is not in the firms "
+                "table: add it with its sector and province",
+                "_n",
+                "source",
+                "row",
+            ).alias("invalid"),
+        )
+        .sort("firm_id", "year")
+    )
+
+
 def _graded(metric: str | None) -> list[str]:
     """Products with a shipped level or GB grade of ``metric`` (of any metric: None)."""
     from carbonacct.benchmarks import benchmark_levels, quota_grades
@@ -420,7 +516,7 @@ def _graded(metric: str | None) -> list[str]:
     return both["product"].unique().to_list()
 
 
-def _with_price_basis(frame: pl.DataFrame, price_basis: str | pl.DataFrame | None) -> pl.DataFrame:
+def with_price_basis(frame: pl.DataFrame, price_basis: str | pl.DataFrame | None) -> pl.DataFrame:
     if price_basis is None:
         return frame
     if isinstance(price_basis, str):
@@ -431,9 +527,17 @@ def _with_price_basis(frame: pl.DataFrame, price_basis: str | pl.DataFrame | Non
         pl.col("firm_id").cast(pl.String),
         pl.col("year").cast(pl.Int32),
         pl.col("price_basis").cast(pl.String).alias("_pb"),
-    ).unique(["firm_id", "year"])
+    )
+    # a row without firm and year gives the basis of every row the others do not list
+    elsewhere = given.filter(pl.col("firm_id").is_null() & pl.col("year").is_null())["_pb"]
+    default = elsewhere.drop_nulls().first() if elsewhere.len() else None
     return (
-        frame.join(given, on=["firm_id", "year"], how="left")
-        .with_columns(pl.coalesce("price_basis", "_pb").alias("price_basis"))
+        frame.join(
+            given.drop_nulls(["firm_id", "year"]).unique(["firm_id", "year"]),
+            on=["firm_id", "year"],
+            how="left",
+            maintain_order="left",
+        )
+        .with_columns(pl.coalesce("price_basis", "_pb", pl.lit(default)).alias("price_basis"))
         .drop("_pb")
     )

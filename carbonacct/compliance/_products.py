@@ -168,6 +168,9 @@ def product_results(firms: pl.DataFrame, actual: pl.DataFrame) -> pl.DataFrame:
         .with_columns((pl.col("value") * pl.col("_f")).alias("_v"))
     )
     has_ref = pl.col("_u").is_not_null()
+    # a figure the tool derived from tagged readings (not the user's) with no level of its own
+    # indicator is noted as not checked; only the user's own figure is refused
+    derived = pl.col("source") == "footprint"
     v = pl.col("_v").round_sig_figs(SIGNIFICANT_DIGITS)
     level = classify_levels(v, pl.col("benchmark"), pl.col("baseline"))
     standard_year = pl.col("standard").str.extract(r"-(\d{4})$").cast(pl.Int32)
@@ -179,7 +182,7 @@ def product_results(firms: pl.DataFrame, actual: pl.DataFrame) -> pl.DataFrame:
         pl.when(
             pl.col("invalid").is_not_null()
             | pl.col("_why").is_not_null()
-            | (~has_ref & pl.col("_other").is_not_null())
+            | (~has_ref & pl.col("_other").is_not_null() & ~derived)
         )
         .then(pl.lit("invalid_input"))
         .when(~has_ref)
@@ -198,6 +201,8 @@ def product_results(firms: pl.DataFrame, actual: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("invalid"))
         .when(pl.col("_why").is_not_null())
         .then(pl.col("_why"))
+        .when(~has_ref & derived & pl.col("_other").is_not_null())
+        .then(pl.format("not checked (derived from the tagged readings): {}", _other_indicator()))
         .when(~has_ref)
         .then(_other_indicator())
         .when(pl.col("_v").is_null())

@@ -22,8 +22,9 @@ def _rank(col: str = "status") -> pl.Expr:
 
 
 def report_years(actual: pl.DataFrame, year: int | None) -> pl.DataFrame:
-    """Each firm's report year: ``year`` if given, else its latest complete year with data
-    (a year whose ``data_complete`` is not false), else its latest year."""
+    """Each firm's report year: ``year`` if given, else its latest year with data not after
+    today. An incomplete year is still reported (its gaps travel with it and the firm is
+    listed for follow-up): falling back to an older complete year would hide them."""
     if year is not None:
         return (
             actual.select("firm_id")
@@ -33,12 +34,7 @@ def report_years(actual: pl.DataFrame, year: int | None) -> pl.DataFrame:
     # a year after the current calendar year is no report year (a stray row: see future_years)
     past = pl.col("year") <= date.today().year
     return actual.group_by("firm_id").agg(
-        pl.coalesce(
-            pl.col("year").filter(past & pl.col("data_complete").fill_null(True)).max(),
-            pl.col("year").filter(past).max(),
-        )
-        .cast(pl.Int32)
-        .alias("report_year")
+        pl.col("year").filter(past).max().cast(pl.Int32).alias("report_year")
     )
 
 
@@ -58,15 +54,34 @@ def future_years(actual: pl.DataFrame) -> list[str]:
     ]
 
 
+def after_today(rows: pl.DataFrame) -> pl.DataFrame:
+    """Rows checked for a year after the current calendar year say so (a stray or mistyped
+    year): their status stands, never silently."""
+    today = date.today()
+    note = pl.format(
+        "{} is after today ({}): check the year column", pl.col("check_year"), pl.lit(str(today))
+    )
+    return rows.with_columns(
+        pl.when(pl.col("check_year") > today.year)
+        .then(pl.concat_str(pl.col("missing"), note, separator="; ", ignore_nulls=True))
+        .otherwise(pl.col("missing"))
+        .alias("missing")
+    )
+
+
 def status_rows(
     results: pl.DataFrame, products: pl.DataFrame, refused: pl.DataFrame
 ) -> pl.DataFrame:
     """Every status a firm got, by year: targets, products, and refused rows."""
     cols = ("firm_id", "check_year", "status", "missing", "gap_rel", "data_complete")
+    # no verdict (no figure of the indicator, no base year, CO2 without every factor, a product
+    # without a level): it decides the firm's status only when the firm has no verdict at all;
+    # its reason travels
+    absent = pl.col("status").is_in(["insufficient_data", "no_data", "not_covered"])
     return pl.concat(
         [
-            results.select(cols),
-            products.select(cols),
+            results.select(*cols, absent.alias("_absent")),
+            products.select(*cols, absent.alias("_absent")),
             refused.select(
                 "firm_id",
                 pl.col("year").alias("check_year"),
@@ -74,6 +89,7 @@ def status_rows(
                 pl.col("invalid").alias("missing"),
                 pl.lit(None, dtype=pl.Float64).alias("gap_rel"),
                 "data_complete",
+                pl.lit(False).alias("_absent"),
             ),
         ]
     )
@@ -117,11 +133,12 @@ def _worst(rows: pl.DataFrame, years: pl.DataFrame) -> pl.DataFrame:
     )
     return (
         at_year.with_columns(_rank().alias("_s"))
-        .sort("_s", pl.col("gap_rel").fill_null(0.0), descending=[False, True])
+        .sort("_absent", "_s", pl.col("gap_rel").fill_null(0.0), descending=[False, False, True])
         .group_by("firm_id", maintain_order=True)
         .agg(
             pl.col("status").first(),
-            pl.col("missing").first().alias("reason"),
+            # the deciding row's reason, else the first row without a verdict (what is missing)
+            pl.col("missing").drop_nulls().first().alias("reason"),
             (pl.col("status") == "breach").sum().alias("breaches"),
             _known_complete().alias("data_complete"),
         )
@@ -256,7 +273,7 @@ def history(rows: pl.DataFrame) -> pl.DataFrame:
     yearly = (
         rows.filter(pl.col("check_year").is_not_null())
         .with_columns(_rank().alias("_s"))
-        .sort("_s")
+        .sort("_absent", "_s")
         .group_by("firm_id", "check_year", maintain_order=True)
         .agg(pl.col("status").first())
         .sort("firm_id", "check_year")

@@ -40,6 +40,7 @@ RESULT_SCHEMA: dict[str, Any] = {
     "gap_rel": pl.Float64,
     "target_year": pl.Int32,
     "price_basis": pl.String,
+    "basis": pl.String,
     "data_complete": pl.Boolean,
     "rule": pl.String,
     "source_ref": pl.String,
@@ -120,13 +121,11 @@ def _deflate(rows: pl.DataFrame, deflator: pl.DataFrame | None) -> pl.DataFrame:
         .then(
             pl.format(
                 "value added at {} prices in {} and at {} prices in the base year: "
-                "give a deflator (year, index) covering {}, {} and {}",
+                "give a deflator (year, index) covering {}",
                 pl.col("_p_now"),
                 pl.col("check_year"),
                 pl.col("_p_base"),
-                pl.col("_p_now"),
-                pl.col("_p_base"),
-                pl.col("base_year"),
+                _years_needed(),
             )
         )
     )
@@ -141,6 +140,26 @@ def _deflate(rows: pl.DataFrame, deflator: pl.DataFrame | None) -> pl.DataFrame:
         .otherwise(pl.col("base_value"))
         .alias("base_value"),
         why.alias("_price_why"),
+    )
+
+
+def _years_needed() -> pl.Expr:
+    """The years a deflator must cover, each once and in order (``2020 and 2025``)."""
+    years = (
+        pl.concat_list(
+            pl.col("_p_now").cast(pl.Int32),
+            pl.col("_p_base").cast(pl.Int32),
+            pl.col("base_year").cast(pl.Int32),
+        )
+        .list.unique()
+        .list.sort()
+        .list.eval(pl.element().cast(pl.String))
+    )
+    head = years.list.head(years.list.len() - 1).list.join(", ")
+    return (
+        pl.when(years.list.len() == 1)
+        .then(years.list.first())
+        .otherwise(pl.format("{} and {}", head, years.list.last()))
     )
 
 
@@ -161,6 +180,7 @@ def relative_results(
         pl.col("year").alias("check_year"),
         pl.col("value").alias("actual"),
         "price_basis",
+        "basis",
         "data_complete",
         pl.col("rows_co2_missing").alias("_co2_gap_now"),
         pl.col("invalid").alias("_inv_now"),
@@ -199,30 +219,35 @@ def relative_results(
         pl.format("{} row: {}", pl.col("check_year"), pl.col("_inv_now")),
         pl.format("base-year row: {}", pl.col("_inv_base")),
     )
-    co2 = pl.col("metric").str.contains("co2")
-    missing = (
-        pl.when(pl.col("actual").is_null())
-        .then(pl.format("no {} for {}", pl.col("metric"), pl.col("check_year")))
-        .when(pl.col("base_value").is_null())
-        .then(pl.format("no base-year value ({})", pl.col("base_year")))
-        .when(co2 & (pl.col("_co2_gap_base").fill_null(0) > 0))
-        .then(_co2_gap("base year", "base_year", "_co2_gap_base"))
-        .when(co2 & (pl.col("_co2_gap_now").fill_null(0) > 0))
-        .then(_co2_gap("report year", "check_year", "_co2_gap_now"))
-        .otherwise(pl.col("_price_why"))
-    )
     return rows.with_columns(
         required.alias("required"),
         rule.alias("rule"),
         pl.col("year").alias("target_year"),
         invalid.alias("_invalid"),
-        missing.alias("missing"),
+        _missing().alias("missing"),
         (pl.col("data_complete") & pl.col("_base_complete")).alias("data_complete"),
     ).with_columns(
         pl.when(pl.col("missing").is_not_null())
         .then(None)
         .otherwise(pl.col("required"))
         .alias("required")
+    )
+
+
+def _missing() -> pl.Expr:
+    """Why a relative target has no verdict: CO2 gaps first (a CO2 total without every
+    factor, even when it is no figure at all), then a missing figure, then the price basis."""
+    co2 = pl.col("metric").str.contains("co2")
+    return (
+        pl.when(co2 & (pl.col("_co2_gap_base").fill_null(0) > 0))
+        .then(_co2_gap("base year", "base_year", "_co2_gap_base"))
+        .when(co2 & (pl.col("_co2_gap_now").fill_null(0) > 0))
+        .then(_co2_gap("report year", "check_year", "_co2_gap_now"))
+        .when(pl.col("actual").is_null())
+        .then(pl.format("no {} for {}", pl.col("metric"), pl.col("check_year")))
+        .when(pl.col("base_value").is_null())
+        .then(pl.format("no base-year value ({})", pl.col("base_year")))
+        .otherwise(pl.col("_price_why"))
     )
 
 
@@ -344,5 +369,6 @@ def comparator_results(
     return frame.with_columns(
         pl.lit(None, dtype=pl.Int32).alias("target_year"),
         pl.lit(None, dtype=pl.String).alias("price_basis"),
+        pl.lit(None, dtype=pl.String).alias("basis"),
         missing.alias("missing"),
     )

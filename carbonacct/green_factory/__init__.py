@@ -77,6 +77,9 @@ class GreenScore(TablesResult):
     failed_mandatory: list[str]
     gap: pl.DataFrame
     points_short: float | None = None
+    #: Why there is no verdict though one could be given: the footprint behind the measured
+    #: items lost rows (``"12 readings rejected: ..."``); None when complete.
+    verdict_withheld: str | None = None
     weight_origins: pl.DataFrame = field(default_factory=pl.DataFrame)
     provenance: dict[str, Any] = field(default_factory=dict)
 
@@ -93,10 +96,21 @@ class GreenScore(TablesResult):
     def summary(self) -> str:
         """The verdict for people: points rounded to 2 decimals, every user-supplied input named."""
         head = f"{self.firm_id} ({self.model}): "
-        head += f"{self.verdict}, " if self.verdict else "score only (no verdict), "
+        if self.verdict:
+            head += f"{self.verdict}, "
+        elif self.verdict_withheld:
+            head += "verdict withheld (footprint incomplete), score "
+        else:
+            head += "score only (no verdict), "
         lines = [
             head + f"{self.points:.2f} / {self.max_points:.2f} points = {self.score_pct:.1f} %"
         ]
+        if self.verdict_withheld:
+            lines.append(
+                f"  verdict withheld: {self.verdict_withheld}; the items marked "
+                "measured_incomplete were computed from the accepted readings only. "
+                "Fix the rejected rows and score again."
+            )
         lines += [f"  failed veto: {i}" for i in self.failed_vetoes]
         lines += [f"  mandatory item not met: {i}" for i in self.failed_mandatory]
         pm, src = self.provenance.get("pass_mark"), self.provenance.get("pass_mark_source")
@@ -125,11 +139,17 @@ class GreenScore(TablesResult):
             "weights": self.weight_origins.with_columns(pl.col("items").list.join(",")),
         }
 
+    @property
+    def written_provenance(self) -> dict[str, Any]:
+        """The provenance with the verdict and the summary: what every written document carries."""
+        verdict = {"verdict": self.verdict, "verdict_withheld": self.verdict_withheld}
+        return self.provenance | verdict | {"summary": self.summary()}
+
     def write(self, path: str | Path) -> list[Path]:
-        """Write the tables with the provenance and the summary (format by suffix)."""
+        """Write the tables with the provenance, the verdict and the summary (format by suffix)."""
         from carbonacct.io import write_result
 
-        return write_result(self.tables(), path, self.provenance | {"summary": self.summary()})
+        return write_result(self.tables(), path, self.written_provenance)
 
 
 def _indicators(
@@ -209,7 +229,13 @@ def score(
     levels = _scoring.levels(a, m, file)
     indicators = _indicators(a, m, footprint, file)
     table = _scoring.points(m, answered, weight, levels, indicators, file)
+    table, withheld = _flag_incomplete(table, footprint)
     mark, mark_source = _pass_mark(a, pass_mark, file)
+    decided = _scoring.verdict(table, mark)
+    if withheld and not (decided["failed_vetoes"] or decided["failed_mandatory"]):
+        decided["passed"] = None  # the points rest on a footprint that lost rows
+    else:
+        withheld = None
     provenance = {
         "model": m.manifest.label,
         "document": m.manifest.document,
@@ -221,6 +247,8 @@ def score(
         "assessment": file,
         "indicators": indicator_table_label(),
     }
+    if withheld:
+        provenance["verdict_withheld"] = withheld
     return GreenScore(
         firm_id=str(a.get("firm_id")),
         model=m.id,
@@ -229,8 +257,40 @@ def score(
         gap=_scoring.gap(table),
         weight_origins=_scoring.weight_origins(table),
         provenance=provenance,
-        **_scoring.verdict(table, mark),
+        verdict_withheld=withheld,
+        **decided,
     )
+
+
+def footprint_incomplete(footprint: Any | None) -> str | None:
+    """``"12 readings rejected: 12 steam_needs_enthalpy (why)"``, or None for a complete footprint."""
+    quality = getattr(footprint, "quality", None)
+    if quality is None or not quality.rows_rejected:
+        return None
+    from carbonacct.readings import REJECT_REASONS
+
+    reasons = sorted(quality.rejected_by_reason.items(), key=lambda kv: -kv[1])
+    parts = [
+        f"{n} {r}" + (f" ({REJECT_REASONS[r]})" if r in REJECT_REASONS else "") for r, n in reasons
+    ]
+    return f"{quality.rows_rejected} readings rejected: " + "; ".join(parts)
+
+
+def _flag_incomplete(table: pl.DataFrame, footprint: Any | None) -> tuple[pl.DataFrame, str | None]:
+    """Items computed from a footprint with rejected rows marked ``measured_incomplete``.
+
+    Returns the table and the reason (None when no item rests on an incomplete footprint).
+    """
+    why = footprint_incomplete(footprint)
+    if why is None:
+        return table, None
+    hit = (pl.col("status") == "measured") & pl.col("indicator_source").str.contains(
+        r"(^|; )footprint "
+    )
+    if not table.select(hit.fill_null(False).any()).item():
+        return table, None
+    flagged = pl.when(hit.fill_null(False)).then(pl.lit("measured_incomplete"))
+    return table.with_columns(flagged.otherwise(pl.col("status")).alias("status")), why
 
 
 def score_many(
@@ -260,6 +320,7 @@ def score_many(
                 "failed_vetoes": ",".join(s.failed_vetoes),
                 "failed_mandatory": ",".join(s.failed_mandatory),
                 "top_gap": s.gap["item_id"][0] if s.gap.height else None,
+                "verdict_withheld": s.verdict_withheld,
             }
         )
     return pl.DataFrame(rows, infer_schema_length=None), exceptions

@@ -53,6 +53,11 @@ def _parse(path: Path) -> Any:
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
             problem = getattr(exc, "problem", None) or type(exc).__name__
             raise _error(str(path), f"is not valid YAML: {problem}{where}.") from None
+        if suffix in (".xlsx", ".xlsm"):  # the spreadsheet reader's own error (zip, calamine)
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise _error(
+                str(path), f"is not a readable Excel workbook ({first}); save it again as .xlsx."
+            ) from None
         raise
     raise _error(str(path), "an assessment is .yaml, .json or .xlsx.")
 

@@ -59,7 +59,7 @@ def read_indicator_table(path: str | Path) -> pl.DataFrame:
     """Read an indicator table (manifest or CSV), checksum and schema checked."""
     manifest, table = read_dataset(path, INDICATOR_SCHEMA, ("indicator", "unit", "source"))
     file = str(Path(manifest.path).parent / manifest.data)
-    for i, row in enumerate(table.iter_rows(named=True), start=1):
+    for i, row in enumerate(table.iter_rows(named=True), start=2):  # header: row 1
         for side in ("numerator", "denominator"):
             term = row[side]
             if term is not None and term.partition(".")[0] not in _ORIGINS:

@@ -94,11 +94,11 @@ def read_model(path: str | Path) -> GreenFactoryModel:
     Raises
     ------
     InputError
-        Naming the file, the 1-based row and the column of an unusable row.
+        Naming the file, the row (header: row 1) and the column of an unusable row.
     """
     manifest, items = read_dataset(path, MODEL_SCHEMA, ("item_id", "level1", "type", "source"))
     file = str(Path(manifest.path).parent / manifest.data)
-    for i, row in enumerate(items.iter_rows(named=True), start=1):
+    for i, row in enumerate(items.iter_rows(named=True), start=2):  # header: row 1
         problem = _row_problem(row)
         if problem is not None:
             column, reason = problem

@@ -135,7 +135,11 @@ def read_readings(
 def read_side_table(
     source: TableLike, required: tuple[str, ...], what: str
 ) -> tuple[pl.DataFrame, Source]:
-    """Read a small input table (firms, activity, parameters...) whole, with a 1-based ``row``.
+    """Read a small input table (firms, activity, parameters...) whole, with its ``row``.
+
+    ``row`` is the row number a spreadsheet shows (the header is row 1, the first data row of
+    a CSV is 2; below the header wherever it was found in a sheet; 1 for Parquet and frames);
+    a workbook's name carries the sheet read (``firms.xlsx#企业``).
 
     Raises
     ------
@@ -157,7 +161,15 @@ def read_side_table(
             row=None,
             column=required[0] if required else None,
         )
-    frame = pl.concat([p.frame.collect() for p in parts], how="diagonal_relaxed")
+    if len(parts) == 1 and parts[0].format == "excel":  # the sheet read, named with the file
+        from dataclasses import replace
+
+        src = replace(src, name=parts[0].label)
+    # each part's rows numbered as its sheet (or file) shows them
+    frame = pl.concat(
+        [p.frame.collect().with_row_index("row", offset=p.first) for p in parts],
+        how="diagonal_relaxed",
+    )
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise InputError(
@@ -166,7 +178,7 @@ def read_side_table(
             row=None,
             column=missing[0],
         )
-    return frame.with_row_index("row", offset=1), src
+    return frame, src
 
 
 #: Unit of each numeric output column whose name does not spell it in full.
@@ -184,12 +196,30 @@ _UNIT_SUFFIXES = {
 }
 
 
+#: Columns per unit of product: their unit is per the row's ``output_unit`` (``kgce/t`` for
+#: tonnes of castings), never the numerator's alone.
+PER_OUTPUT = {"energy_per_output_kgce": "kgce", "co2_per_output_t": "tCO2", "output": ""}
+_OUTPUT_UNIT = "output_unit"
+#: The reconciliation's differences are tonnes of CO2, though their names say only ``_t``.
+_CO2_COLUMNS = {"difference_t": "tCO2", "reported_precision_t": "tCO2"}
+
+
 def column_unit(name: str) -> str | None:
-    """The unit that a result column's name declares (``co2_t`` -> ``t``)."""
-    if name.startswith("co2") and name.endswith("_t"):
-        return "tCO2e" if name.startswith("co2e") else "tCO2"
+    """The unit that a result column's name declares (``co2_t`` -> ``tCO2``).
+
+    A column per unit of product names the row's output unit:
+    ``energy_per_output_kgce`` -> ``kgce/output_unit`` (see :func:`table_units`).
+    """
+    if name in PER_OUTPUT:
+        return f"{PER_OUTPUT[name]}/{_OUTPUT_UNIT}" if PER_OUTPUT[name] else _OUTPUT_UNIT
+    if name in _CO2_COLUMNS:
+        return _CO2_COLUMNS[name]
     for suffix, unit in sorted(_UNIT_SUFFIXES.items(), key=lambda kv: -len(kv[0])):
         if name.endswith(suffix):
+            if suffix == "_t" and name.endswith("_per_t"):
+                return None  # per tonne of something, of a quantity the name does not give
+            if suffix == "_t" and "co2" in name:
+                return "tCO2e" if "co2e" in name else "tCO2"
             return unit
     return None
 
@@ -216,10 +246,23 @@ def write_result(
 
 
 def table_units(tables: Mapping[str, pl.DataFrame]) -> dict[str, dict[str, str]]:
-    """The unit of each column that declares one, per table."""
-    return {
-        t: {c: u for c in f.columns if (u := column_unit(c)) is not None} for t, f in tables.items()
-    }
+    """The unit of each column that declares one, per table.
+
+    Per-product columns get the table's output unit when every row has the same one
+    (``kgce/t``); with several they keep ``kgce/output_unit`` (the unit is the row's).
+    """
+    return {t: _units_of(f) for t, f in tables.items()}
+
+
+def _units_of(frame: pl.DataFrame) -> dict[str, str]:
+    units = {c: u for c in frame.columns if (u := column_unit(c)) is not None}
+    if _OUTPUT_UNIT not in frame.columns:  # no output unit to refer to: declare none
+        return {c: u for c, u in units.items() if c not in PER_OUTPUT}
+    found = frame[_OUTPUT_UNIT].drop_nulls().unique().to_list()
+    if len(found) != 1:
+        return units
+    one = str(found[0])
+    return {c: u.replace(_OUTPUT_UNIT, one) if c in PER_OUTPUT else u for c, u in units.items()}
 
 
 def read_result(path: str | Path) -> Any:

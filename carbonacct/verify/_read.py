@@ -154,10 +154,11 @@ def _csv_report(path: Path, encoding: str | None) -> Report:
     names, units = map_headers(headers, str(path))
     named = max(j for j, h in enumerate(headers) if not h.startswith("column ")) + 1
     rows: list[dict[str, Any]] = []
-    for n, (line, cells) in enumerate(records[at + 1 :], start=1):
-        row: dict[str, Any] = {"row": n, "_file": str(path), "_units": units}
+    for line, cells in records[at + 1 :]:
+        # the row number a spreadsheet shows: the line the record starts on (header: 1)
+        row: dict[str, Any] = {"row": line, "_file": str(path), "_units": units}
         if isinstance(cells, str):
-            row["_error"] = f"line {line}: {cells}"
+            row["_error"] = cells
         elif len(cells) < named or any(c.strip() for c in cells[len(headers) :]):
             # label the row by its own firm and line cells, as far as they go
             row |= {
@@ -166,7 +167,7 @@ def _csv_report(path: Path, encoding: str | None) -> Report:
                 if names.get(h) in ("firm_id", "line")
             }
             row["_error"] = (
-                f"line {line}: {len(cells)} cells where the header has {named} columns "
+                f"{len(cells)} cells where the header has {named} columns "
                 "(a comma in a number or text not quoted, or a cell missing); fix the line"
             )
         else:
@@ -188,7 +189,7 @@ def _sheet_rows(ws: Any, label: str) -> tuple[list[dict[str, Any]], dict[str, st
             first_error = first_error or exc
             continue
         rows = []
-        for i, cells in enumerate(grid[h + 1 :], start=1):
+        for i, cells in enumerate(grid[h + 1 :], start=h + 2):  # the sheet's own row numbers
             if all(_cell_text(c) in (None, "") for c in cells):
                 continue
             row = {names[hd]: _cell_text(c) for hd, c in zip(headers, cells, strict=False)}

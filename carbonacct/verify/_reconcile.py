@@ -310,7 +310,7 @@ def _row(r: dict[str, Any], run: _Run) -> dict[str, Any]:
             "carrier": r.get("carrier"), "rounding": run.policy.id,
             "year": int(y) if y.isdecimal() else run.year}  # fmt: skip
     if "_error" in r:  # a row the reader could not split into cells
-        return base | {"status": "error", "explanation": f"{file}, row {r['row']}, {r['_error']}"}
+        return base | {"status": "error", "explanation": f"{file}, row {r['row']}: {r['_error']}"}
     try:
         line = parse_line(r, run)
         if line.kind == "total":  # filled in once every line is recomputed

@@ -245,9 +245,10 @@ def test_a_target_holds_after_its_target_year(tmp_path: Path) -> None:
     assert a["required"] == pytest.approx(1.00 * (1 - 0.10)) and a["status"] == "breach"
 
 
-def test_incomplete_year_is_not_the_report_year() -> None:
-    """2025 has rejected rows (data_complete false): the firm is reported at 2024, and the
-    2025 figures say they rest on incomplete data."""
+def test_incomplete_latest_year_is_still_the_report_year() -> None:
+    """2025 has rejected rows (data_complete false): it is still the firm's latest year with
+    data, so the firm is reported at 2025 with its gaps (falling back to 2024 would hide them),
+    and the 2025 figures say they rest on incomplete data."""
     data = pl.concat(
         [
             actuals(
@@ -269,7 +270,12 @@ def test_incomplete_year_is_not_the_report_year() -> None:
         pathways=["cn-industry-2025"],
         price_basis="constant:2020",
     )
-    assert one(r.firms, firm_id="A")["report_year"] == 2024
+    latest = one(r.firms, firm_id="A")
+    assert (latest["report_year"], latest["data_complete"], latest["rows_rejected"]) == (
+        2025,
+        False,
+        12,
+    )
     assert one(r.results, metric="energy_intensity_va", check_year=2025)["data_complete"] is False
     r25 = check(
         firms(("A", "广东", "3391")),
@@ -465,8 +471,9 @@ def test_unreadable_value_and_output_name_their_row_and_column(tmp_path: Path) -
     )
     r = check(firms(("A", "广东", "3011"), ("B", "广东", "3011")), csv, pathways=[])
     rows = {x["firm_id"]: x for x in r.rejected.iter_rows(named=True)}
-    assert rows["A"]["row"] == 1 and rows["A"]["invalid"] == "column 'value': abc is not a number"
-    assert rows["B"]["row"] == 2 and rows["B"]["invalid"].startswith("column 'output': 0.0")
+    # the row numbers a spreadsheet shows: the header is row 1
+    assert rows["A"]["row"] == 2 and rows["A"]["invalid"] == "column 'value': abc is not a number"
+    assert rows["B"]["row"] == 3 and rows["B"]["invalid"].startswith("column 'output': 0.0")
 
 
 # -- 9. users' files ---------------------------------------------------------------------------
@@ -529,7 +536,7 @@ def test_absolute_row_without_product_is_refused_at_load(tmp_path: Path) -> None
     toml = letter(
         tmp_path, HEAD + "product_co2_intensity,CN,,,,2030,1.5,absolute,tCO2/t,linear,binding,TPI\n"
     )
-    with pytest.raises(FactorFileError, match=r"letter\.csv, row 1, column 'product'") as err:
+    with pytest.raises(FactorFileError, match=r"letter\.csv, row 2, column 'product'") as err:
         read_pathway(toml)
     assert isinstance(err.value, ValueError)
     a = actuals(("K", 2024, "product_co2_intensity", "cement", 0.8, "tCO2/t", 100.0))

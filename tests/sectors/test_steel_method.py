@@ -151,7 +151,7 @@ def test_parameter_table_says_what_is_measured_declared_and_default() -> None:
     assert status[("电极", "emission_factor")] == "default"
     assert status[("生铁", "quantity")] == "calculated"
     dolomite = p.filter(pl.col("material") == "白云石").filter(pl.col("parameter") != "quantity")
-    assert dolomite["source"][0].startswith("materials row 1: CETS—AG—03.01")
+    assert dolomite["source"][0].startswith("materials row 2: CETS—AG—03.01")
     assert r.provenance["sector_method"]["id"] == "steel-cets-2024"
     assert r.provenance["default_set"]["grade"] == "secondary"
     assert any("dolomite" in s for s in r.provenance["default_set"]["not_shipped"])

@@ -62,7 +62,14 @@ def write_tables(
             row=None,
             column=None,
         )
-    out.parent.mkdir(parents=True, exist_ok=True)
+    if not out.parent.is_dir():  # as cp, curl and compilers do: no directory made unasked
+        raise InputError(
+            f"{out}: the directory {out.parent} does not exist; create it first "
+            "(e.g. mkdir -p) or write elsewhere.",
+            file=str(out),
+            row=None,
+            column=None,
+        )
     return writer({name: stable(frame) for name, frame in tables.items()}, out, units, provenance)
 
 
