@@ -398,17 +398,7 @@ def footprint(
                 click.echo(f"wrote {path}", err=True)
         elif fmt == "table":
             # a terminal gets the headline columns; csv/json and -o get them all
-            from ._output import words
-
-            shown = rejects_once(for_people(result.table).select(_people_columns(result.table)))
-            emit(
-                # rounded for people by unit in emit; the full values are in csv/json/-o
-                shown,
-                fmt,
-                title=f"{words('footprint_title')} ({result.provenance['method']['label']})",
-            )
-            if shown["rows_rejected"].null_count() if "rows_rejected" in shown.columns else 0:
-                click.echo(words("rejects_once_note"))
+            _show_table(result, fmt)
             warn_negative(result.table)
         else:
             emit_result(result, fmt)  # the same document as -o out.csv|json
@@ -421,6 +411,24 @@ def _people_columns(table: Any) -> list[str]:
     (a CO2 total that leaves some rows out says so beside the figure)."""
     missing = "rows_co2_missing" in table.columns and bool(table["rows_co2_missing"].sum())
     return [c for c in table.columns if c in _HEADLINE or (missing and c == "rows_co2_missing")]
+
+
+def _show_table(result: Any, fmt: str) -> None:
+    """The footprint for people: headline columns, rejects once per firm and period."""
+    import shutil
+
+    from ._output import words
+
+    shown = rejects_once(for_people(result.table).select(_people_columns(result.table)))
+    emit(
+        # rounded for people by unit in emit; the full values are in csv/json/-o
+        shown,
+        fmt,
+        title=f"{words('footprint_title')} ({result.provenance['method']['label']})",
+    )
+    if shown["rows_rejected"].null_count() if "rows_rejected" in shown.columns else 0:
+        width = shutil.get_terminal_size((80, 24)).columns
+        click.echo(click.wrap_text(words("rejects_once_note"), width=max(40, width - 1)))
 
 
 def rejects_once(table: Any) -> Any:
