@@ -101,12 +101,22 @@ def footprint(
     used = sector.factors_used(tables, grid_used(grid, table, firm_frame), keys, measured, method)
     extra_used += [declared.factors_used()] if declared else []
     used = pl.concat([used, *extra_used], how="vertical_relaxed")
-    inputs |= {"readings": source, "firms": firm_src}
-    inputs["materials"] = declared.source if declared else None
-    inputs["fuel_parameters"] = fuel_src
+    inputs = _all_inputs(inputs, source, firm_src, declared, fuel_src)
     provenance = _provenance(method, lib, used, inputs, quality, scan.labels)
     fp = Footprint(table, quality, used, provenance, per_product, plan, gaps, source)
     return replace(fp, activity_rejects=activity_rejects)
+
+
+def _all_inputs(
+    side: dict[str, Any], readings: Any, firms: Any, declared: Any, fuel_parameters: Any
+) -> dict[str, Any]:
+    """Every input of the run, as its provenance lists them (side tables first)."""
+    return side | {
+        "readings": readings,
+        "firms": firms,
+        "materials": declared.source if declared else None,
+        "fuel_parameters": fuel_parameters,
+    }
 
 
 def _keys(

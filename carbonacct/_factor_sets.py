@@ -56,8 +56,9 @@ def read_factor_set(
         If a row fails the schema (unit, dimension, range, missing value).
     """
     manifest, frame = read_dataset(path, SCHEMA, REQUIRED, verify=verify, allow_modified=True)
-    frame = check_factors(frame, str(Path(manifest.path).parent / manifest.data))
     status = pin_status(manifest)
+    if status != "shipped":  # a shipped set is byte-equal to the pinned files, checked by tests
+        frame = check_factors(frame, str(Path(manifest.path).parent / manifest.data))
     if status == "modified" and not allow_modified:
         raise refuse_modified(manifest)
     return labelled(FactorSet(manifest, frame, user=status == "user", status=status))

@@ -31,12 +31,14 @@ import datetime as _dt
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import polars as pl
 
-from carbonacct import _screen
+from carbonacct import _arrowcols as ac
+from carbonacct import _prefetch, _screen
 from carbonacct._timeparse import label_table, label_warning, year_sub
 from carbonacct.completeness import meter_gaps
 from carbonacct.io._tables import Part, Source
@@ -60,19 +62,6 @@ _DAY = 86_400_000_000  # microseconds
 _EPOCH_DAY0 = (_dt.date(1899, 12, 31) - _dt.date(1970, 1, 1)).days  # LUT starts a day early
 _NDAYS = (_dt.date(2200, 1, 1) - _dt.date(1899, 12, 31)).days
 _STRINGS = ("firm_id", "meter_id", *KEY_COLUMNS)
-_NUMERIC = {
-    "int8": "i1",
-    "int16": "i2",
-    "int32": "i4",
-    "int64": "i8",
-    "uint8": "u1",
-    "uint16": "u2",
-    "uint32": "u4",
-    "uint64": "u8",
-    "float": "f4",
-    "double": "f8",
-}
-_TS_SCALE = {"s": 1_000_000, "ms": 1_000, "us": 1, "ns": -1_000}
 _R = REASON_CODES
 
 
@@ -102,6 +91,7 @@ class _Chunk:
     ts_max: int | None
     times: dict[str, np.ndarray]  # per meter, first and last valid time (interval labels)
     unmetered: int  # accepted rows without a meter id (completeness per firm and carrier)
+    picked: dict[str, np.ndarray]  # rows with a wanted key (see carbonacct._prefetch)
 
 
 def _lut(period: str) -> tuple[np.ndarray, np.ndarray]:
@@ -146,7 +136,7 @@ def _fits(schema: Any) -> dict[str, bool] | None:
     ts, value = schema.field("timestamp").type, schema.field("value").type
     if not pa.types.is_timestamp(ts) or ts.tz is not None:
         return None
-    if str(value) not in _NUMERIC:
+    if str(value) not in ac.NUMERIC:
         return None
     dict_typed = {}
     for c in _STRINGS:
@@ -192,59 +182,6 @@ def _plan(parts: Sequence[Part], by: tuple[str, ...]) -> tuple[list[Any], bool] 
 # -- one row group ---------------------------------------------------------------------------
 
 
-def _np(arr: Any, dtype: str) -> np.ndarray:
-    """A primitive Arrow array's values as numpy, zero-copy (nulls hold arbitrary values)."""
-    size = np.dtype(dtype).itemsize
-    return np.frombuffer(arr.buffers()[1], dtype=dtype, count=len(arr), offset=arr.offset * size)
-
-
-def _valid(arr: Any) -> np.ndarray | None:
-    """The validity of an Arrow array as booleans, or None when it has no nulls."""
-    if arr.null_count == 0:
-        return None
-    bits = np.unpackbits(np.frombuffer(arr.buffers()[0], dtype="u1"), bitorder="little")
-    return bits[arr.offset : arr.offset + len(arr)].astype(bool)
-
-
-def _codes(col: Any, strip: bool, seen: dict[str, int]) -> np.ndarray:
-    """Per row, a code into ``seen`` (normalised text: stripped, empty is null); -1 for null."""
-    out = []
-    for chunk in col.chunks:
-        if not hasattr(chunk, "indices"):
-            chunk = chunk.dictionary_encode()
-        words = chunk.dictionary.to_pylist()
-        remap = np.full(len(words) + 1, -1, dtype="int32")
-        for i, word in enumerate(words):
-            text = word.strip() if strip and word is not None else word
-            if text:
-                remap[i] = seen.setdefault(text, len(seen))
-        idx = chunk.indices
-        codes = remap[_np(idx, _NUMERIC[str(idx.type)])]
-        valid = _valid(idx)
-        if valid is not None:
-            codes = np.where(valid, codes, -1)
-        out.append(codes)
-    return np.concatenate(out) if len(out) != 1 else out[0]
-
-
-def _column(col: Any, kind: str) -> tuple[np.ndarray, np.ndarray | None]:
-    """(values, validity) of the timestamp [µs] or value [float64] column."""
-    vals, valid = [], []
-    for chunk in col.chunks:
-        if kind == "ts":
-            raw = _np(chunk, "i8")
-            scale = _TS_SCALE[chunk.type.unit]
-            v = raw * scale if scale > 0 else raw // -scale
-        else:
-            v = _np(chunk, _NUMERIC[str(chunk.type)]).astype("f8", copy=False)
-        ok = _valid(chunk)
-        vals.append(v)
-        valid.append(np.ones(len(v), bool) if ok is None else ok)
-    values = np.concatenate(vals) if len(vals) != 1 else vals[0]
-    mask = np.concatenate(valid) if len(valid) != 1 else valid[0]
-    return values, None if mask.all() else mask
-
-
 def _reasons(codes: dict[str, np.ndarray], v: np.ndarray, vok: Any, tok: Any, ok_day: Any):
     """Row reason codes (0: passed), the first failing check winning, as in ``_row_reason``
     (the smallest code of the checks that fail)."""
@@ -275,6 +212,31 @@ def _reasons(codes: dict[str, np.ndarray], v: np.ndarray, vok: Any, tok: Any, ok
     return reason
 
 
+def _row_reasons(
+    codes: dict[str, np.ndarray], v: np.ndarray, vok: Any, tok: Any, ok_day: np.ndarray
+) -> tuple[np.ndarray, bool]:
+    """(row reason codes, whether every row passed): the checks run on the rows that fail one."""
+    ok = v >= 0  # false for a NaN too
+    ok &= v < MAX_VALUE
+    ok &= codes["firm_id"] >= 0
+    if vok is not None:
+        ok &= vok
+    if not ok_day.all():
+        ok &= ok_day
+    bad = np.flatnonzero(~ok)
+    reason = np.zeros(len(v), "u1")
+    if len(bad):
+        pick = {c: codes[c][bad] for c in ("firm_id", "carrier", "unit")}
+        reason[bad] = _reasons(
+            pick,
+            v[bad],
+            vok[bad] if vok is not None else None,
+            tok[bad] if tok is not None else None,
+            ok_day[bad],
+        )
+    return reason, not len(bad)
+
+
 def _meter_times(meter: np.ndarray, ts: np.ndarray, ok_day: np.ndarray) -> dict[str, np.ndarray]:
     """Per meter code: the first and last valid time of any row (for the per-meter label)."""
     m, t = (meter, ts) if ok_day.all() else (meter[ok_day], ts[ok_day])
@@ -297,46 +259,60 @@ def _meter_times(meter: np.ndarray, ts: np.ndarray, ok_day: np.ndarray) -> dict[
     }
 
 
+_METER_RUN_COLUMNS = "first_nr last_nr first_ts last_ts count dmin dmax dpos npos nzero".split()
+
+
 def _meter_runs(
-    firm: np.ndarray, meter: np.ndarray, ts: np.ndarray, k: np.ndarray
+    firm: np.ndarray, meter: np.ndarray, ts: np.ndarray, k: np.ndarray | None
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Runs of one (firm, meter) among the rows ``k`` that can be duplicates, and candidate rows.
+    """Runs of one (firm, meter) among the rows ``k`` that can be duplicates (None: all rows),
+    and candidate rows.
 
     Per run: its first and last row and time, row count and the smallest and
     largest step (a step of 0 is a pair of candidates, below 0 a descent).
     """
-    idx = np.flatnonzero(k)
-    f, m, t = firm[idx], meter[idx], ts[idx]
-    same = (f[1:] == f[:-1]) & (m[1:] == m[:-1])
-    dt = t[1:] - t[:-1]
-    starts = np.concatenate(([0], np.flatnonzero(~same) + 1)) if len(idx) else idx[:0]
-    ends = np.concatenate((starts[1:], [len(idx)] if len(idx) else [])).astype("int64")
+    idx = np.flatnonzero(k) if k is not None else None
+    f, m, t = (firm, meter, ts) if idx is None else (firm[idx], meter[idx], ts[idx])
+    n = len(t)
+    if not n:
+        runs = {c: np.zeros(0, "int64") for c in _METER_RUN_COLUMNS}
+        return runs | {"firm_id": f, "meter_id": m}, np.zeros(0, "int64")
+    where = (lambda a: a) if idx is None else (lambda a: idx[a])
+    change = np.empty(n, bool)
+    change[:1] = True
+    np.not_equal(f[1:], f[:-1], out=change[1:])
+    change[1:] |= m[1:] != m[:-1]
+    starts = np.flatnonzero(change)
+    ends = np.append(starts[1:], n).astype("int64")
     count = ends - starts
-    big = np.iinfo("int64").max
-    dmin, dpos = np.full(len(starts), big), np.full(len(starts), big)
-    dmax = np.full(len(starts), np.iinfo("int64").min)
-    nzero, npos = np.zeros(len(starts), "int64"), np.zeros(len(starts), "int64")
-    multi = count > 1
-    if multi.any():
-        inner = dt[same]
-        offsets = np.concatenate(([0], np.cumsum(count - 1)[:-1]))[multi]
-        dmin[multi] = np.minimum.reduceat(inner, offsets)
-        dmax[multi] = np.maximum.reduceat(inner, offsets)
-        dpos[multi] = np.minimum.reduceat(np.where(inner > 0, inner, big), offsets)
-        at = inner == np.repeat(dpos[multi], count[multi] - 1)
-        npos[multi] = np.add.reduceat(at.astype("int64"), offsets)
-        nzero[multi] = np.add.reduceat((inner == 0).astype("int64"), offsets)
-    candidates = idx[:0]
+    # the step to the next row, in the run's last row set to what each reduction ignores
+    step = np.empty(n, "int64")
+    np.subtract(t[1:], t[:-1], out=step[:-1])
+    last = ends - 1
+    big, small = np.iinfo("int64").max, np.iinfo("int64").min
+    step[last] = big
+    dmin = np.minimum.reduceat(step, starts)
+    if (dmin > 0).all():
+        dpos, nzero = dmin, np.zeros(len(starts), "int64")
+    else:
+        dpos = np.minimum.reduceat(np.where(step > 0, step, big), starts)
+        step[last] = -1
+        nzero = np.add.reduceat((step == 0).view("u1"), starts, dtype="int64")
+    step[last] = small
+    dmax = np.maximum.reduceat(step, starts)
+    step[last] = -1
+    npos = np.add.reduceat((step == np.repeat(dpos, count)).view("u1"), starts, dtype="int64")
+    candidates = starts[:0]
     if (dmin == 0).any():
-        e = np.flatnonzero(same & (dt == 0))
-        candidates = np.unique(np.concatenate((idx[e], idx[e + 1])))
+        e = np.flatnonzero(step == 0)
+        candidates = np.unique(np.concatenate((where(e), where(e + 1))))
     runs = {
         "firm_id": f[starts],
         "meter_id": m[starts],
-        "first_nr": idx[starts],
-        "last_nr": idx[ends - 1],
+        "first_nr": where(starts),
+        "last_nr": where(last),
         "first_ts": t[starts],
-        "last_ts": t[ends - 1],
+        "last_ts": t[last],
         "count": count,
         "dmin": dmin,
         "dmax": dmax,
@@ -360,11 +336,16 @@ class _Read:
     ok_day: np.ndarray
     reason: np.ndarray
     word: np.ndarray
+    clean: bool  # no row failed a row check
+    span: tuple[int, int] | None  # the first and last valid time
 
-    @property
-    def k(self) -> np.ndarray:
-        """The rows that can be duplicates: row checks passed, meter given."""
-        return (self.reason == 0) & (self.codes["meter_id"] >= 0)
+    @cached_property
+    def k(self) -> np.ndarray | None:
+        """The rows that can be duplicates: row checks passed, meter given (None: all rows)."""
+        meter = self.codes["meter_id"]
+        if self.clean and (not self.n or meter.min() >= 0):
+            return None
+        return (self.reason == 0) & (meter >= 0) if not self.clean else meter >= 0
 
 
 def _read(task: tuple[str, int, int, int], strip_firm: bool, lut: Any) -> _Read:
@@ -375,7 +356,7 @@ def _read(task: tuple[str, int, int, int], strip_firm: bool, lut: Any) -> _Read:
     path, group, _, _ = task
     present = [c for c in _STRINGS if c in pq.read_schema(path).names]
     pf = pq.ParquetFile(path, read_dictionary=present)
-    table = pf.read_row_group(group, columns=[*present, "value", "timestamp"])
+    table = pf.read_row_group(group, columns=[*present, "value", "timestamp"], use_threads=False)
     return _computed(table, present, strip_firm, lut)
 
 
@@ -387,28 +368,42 @@ def _computed(table: Any, present: list[str], strip_firm: bool, lut: Any) -> _Re
     for c in _STRINGS:
         seen: dict[str, int] = {}
         codes[c] = (
-            _codes(table[c], strip_firm or c != "firm_id", seen)
+            ac.codes(table[c], strip_firm or c != "firm_id", seen)
             if c in present
-            else np.full(n, -1, dtype="int32")
+            else np.broadcast_to(np.int32(-1), n)
         )
         dicts[c] = list(seen)
     if any(w.lower() in _register_aliases() for w in dicts["kind"]):
         raise _NotFast("register readings")
-    v, vok = _column(table["value"], "value")
+    v, vok = ac.column(table["value"], "value")
     if vok is not None:
         v = np.where(vok, v, 0.0)
-    ts, tok = _column(table["timestamp"], "ts")
+    ts, tok = ac.column(table["timestamp"], "ts")
     codes_lut, first_lut = lut
-    day = ts // _DAY - _EPOCH_DAY0
-    ok_day = (day >= 1) & (day < _NDAYS) & (tok if tok is not None else True)
-    day = np.where(ok_day, day, 0)
-    period = np.where(ok_day, codes_lut[day], -1)
-    edge = ok_day & first_lut[day] & (ts % _DAY == 0)
-    reason = _reasons(codes, v, vok, tok, ok_day)
-    has_ts = tok if tok is not None else np.ones(n, bool)
-    word = (period.astype("int64") + 1) << 16 | reason.astype("int64") << 8
-    word |= has_ts.astype("int64") << 1 | edge.astype("int64")
-    return _Read(n, present, dicts, codes, v, ts, ok_day, reason, word)
+    day, rem = np.divmod(ts, _DAY)
+    day -= _EPOCH_DAY0
+    lo, hi = (int(day.min()), int(day.max())) if n else (1, 1)
+    if tok is None and lo >= 1 and hi < _NDAYS:  # every time valid, within the table
+        ok_day = np.broadcast_to(True, n)
+        period = codes_lut[day]
+    else:
+        ok_day = (day >= 1) & (day < _NDAYS) & (tok if tok is not None else True)
+        day[~ok_day] = 0
+        period = np.where(ok_day, codes_lut[day], -1)
+    edge = np.zeros(n, bool)
+    midnight = np.flatnonzero(rem == 0)  # only a midnight can start a period
+    edge[midnight] = first_lut[day[midnight]] & ok_day[midnight]
+    reason, clean = _row_reasons(codes, v, vok, tok, ok_day)
+    word = period.astype("int64")
+    word += 1
+    word <<= 16
+    if not clean:
+        word |= reason.astype("int64") << 8
+    word |= (tok << 1) if tok is not None else 2
+    word |= edge
+    valid = ts if ok_day.all() else ts[ok_day]
+    span = (int(valid.min()), int(valid.max())) if valid.size else None
+    return _Read(n, present, dicts, codes, v, ts, ok_day, reason, word, clean, span)
 
 
 def _rows(r: _Read, at: np.ndarray, first_row: int) -> dict[str, np.ndarray]:
@@ -436,7 +431,9 @@ def _compact(runs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {c: a[order] for c, a in out.items()}
 
 
-def _scan(task: tuple[str, int, int, int], strip_firm: bool, lut: Any) -> _Chunk:
+def _scan(
+    task: tuple[str, int, int, int], strip_firm: bool, lut: Any, wanted: _prefetch.Wanted | None
+) -> _Chunk:
     """Read one row group and reduce it to runs, meter runs and candidate rows."""
     r = _read(task, strip_firm, lut)
     n, codes, word, first_row = r.n, r.codes, r.word, task[3]
@@ -457,9 +454,10 @@ def _scan(task: tuple[str, int, int, int], strip_firm: bool, lut: Any) -> _Chunk
     if n > 50_000 and len(meters["count"]) > n // 8:
         raise _NotFast("rows not grouped by meter and time")
     keep = np.unique(np.concatenate((candidates, meters["first_nr"], meters["last_nr"])))
+    picked = wanted.pick(r.dicts, codes, r.ts, r.k, meters) if wanted else keep[:0]
     meters["first_nr"] += first_row
     meters["last_nr"] += first_row
-    valid_ts = r.ts[r.ok_day]
+    unmetered = 0 if r.k is None else np.count_nonzero((r.reason == 0) & (codes["meter_id"] < 0))
     return _Chunk(
         task[2],
         first_row,
@@ -468,10 +466,11 @@ def _scan(task: tuple[str, int, int, int], strip_firm: bool, lut: Any) -> _Chunk
         meters,
         _rows(r, keep, first_row),
         candidates + first_row,
-        int(valid_ts.min()) if valid_ts.size else None,
-        int(valid_ts.max()) if valid_ts.size else None,
+        r.span[0] if r.span else None,
+        r.span[1] if r.span else None,
         _meter_times(codes["meter_id"], r.ts, r.ok_day),
-        int(np.count_nonzero((r.reason == 0) & (codes["meter_id"] < 0))),
+        int(unmetered),
+        _rows(r, picked, first_row),
     )
 
 
@@ -504,7 +503,7 @@ def _fetch(
     ids = [c for c in ("firm_id", "meter_id") if c in present]
     head = pf.read_row_group(group, columns=[*ids, "timestamp"])
     dicts: dict[str, dict[str, int]] = {c: {} for c in ("firm_id", "meter_id")}
-    codes = {c: _codes(head[c], strip_firm or c != "firm_id", dicts[c]) for c in ids}
+    codes = {c: ac.codes(head[c], strip_firm or c != "firm_id", dicts[c]) for c in ids}
     mine = [keys[(m,)] for m in dicts["meter_id"] if (m,) in keys]  # keys by meter
     if not mine or len(ids) < 2:
         return None
@@ -518,7 +517,7 @@ def _fetch(
     if local.is_empty():
         return None
     if "_ts" in local.columns:
-        ts = _column(head["timestamp"], "ts")[0]
+        ts = ac.column(head["timestamp"], "ts")[0]
         wanted = np.unique(local["_ts"].to_numpy())
         at = np.minimum(np.searchsorted(wanted, ts), len(wanted) - 1)
         near = np.flatnonzero(wanted[at] == ts)
@@ -535,7 +534,7 @@ def _fetch(
     for name, column in zip(head.column_names, head.take(picked).columns, strict=True):
         table = table.append_column(name, column)
     r = _computed(table, present, strip_firm, lut)
-    k = np.flatnonzero(r.k)
+    k = np.arange(r.n) if r.k is None else np.flatnonzero(r.k)
     return _Fetched(part, r.dicts, _rows(r, k, 0) | {"row_nr": picked[k] + first_row})
 
 
@@ -629,12 +628,14 @@ def _book(runs: pl.DataFrame, dups: list[pl.DataFrame]) -> pl.DataFrame:
     )
 
 
-def _reduce(tasks: list[Any], strip_firm: bool, period: str) -> list[_Chunk] | None:
+def _reduce(
+    tasks: list[Any], strip_firm: bool, period: str, wanted: _prefetch.Wanted | None
+) -> list[_Chunk] | None:
     """Every row group through the kernel, two at a time (pyarrow and numpy release the GIL)."""
     lut = _lut(period)
     try:
         with ThreadPoolExecutor(2) as pool:
-            return list(pool.map(lambda t: _scan(t, strip_firm, lut), tasks))
+            return list(pool.map(lambda t: _scan(t, strip_firm, lut, wanted), tasks))
     except _NotFast:
         return None
 
@@ -645,7 +646,8 @@ def try_fast(
     """The groups table (as ``aggregate_readings``) and the scan, with completeness; None if
     the fast path does not apply to these parts."""
     plan = _plan(parts, by) if not source.unread else None
-    chunks = _reduce(plan[0], plan[1], options.period) if plan else None
+    wanted = _prefetch.wanted(*plan) if plan else None
+    chunks = _reduce(plan[0], plan[1], options.period, wanted) if plan else None
     if chunks is None or plan is None:
         return None
     decided = [
@@ -675,7 +677,9 @@ def try_fast(
         flat = pl.col("nzero") == 0
         how = pl.when(flat).then(pl.col("how")).otherwise(pl.lit("hash"))
         per = per.with_columns(how.alias("how"))
-    cands, hashed, held = _screen.duplicates(per, segs, kept, fetch, scan.rows, keys_of)
+    picked = _periods(_decoded(chunks, "picked", _STRINGS), ends, options.period)
+    early = (wanted.keys, picked) if wanted else None
+    cands, hashed, held = _screen.duplicates(per, segs, kept, fetch, scan.rows, keys_of, early)
     dups = [cands.filter(pl.col("code").is_not_null()), hashed]
     codes = {r: c for d in dups for r, c in d.select("row_nr", "code").iter_rows()}
     scan.rows = _with_duplicates(scan.rows, codes)

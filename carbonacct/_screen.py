@@ -134,6 +134,7 @@ def duplicates(
     fetch: Fetch,
     rows: pl.LazyFrame,
     keys_of: Callable[[pl.DataFrame], pl.DataFrame] | None,
+    early: tuple[pl.DataFrame, pl.DataFrame] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(candidate rows with ``code``, null where kept; rows of hashed meters with ``code``;
     the hashed meters' rows, for their completeness). Without ``keys_of`` (no duplicate
@@ -142,7 +143,9 @@ def duplicates(
     ``kernel_rows`` are the equal neighbours, seams and meter-run edges the
     kernel kept, with the group columns. ``fetch`` reads again only the row
     groups where the unsettled meters' main segments lie, and only the rows
-    asked for, so memory grows with the stragglers, not the file.
+    asked for, so memory grows with the stragglers, not the file. ``early``
+    (wanted keys, the rows of the pass with those keys; see
+    :mod:`carbonacct._prefetch`) answers instead when every straggler was wanted.
     """
     how = per.select(*PAIR, "how")
     inner = _as_rows(kernel_rows.join(how, on=PAIR))
@@ -157,7 +160,8 @@ def duplicates(
     frames = [inner.filter(pl.col("how") == "clean").select(*_COLS, *_GROUP)]
     if keys.height:
         mains = per.filter(pl.col("how") == "stragglers").select("first_nr", "last_nr")
-        fetched = _as_rows(fetch(keys, mains))
+        answered = _answered(early, strays, keys)
+        fetched = _as_rows(answered if answered is not None else fetch(keys, mains))
         known = inner.filter(pl.col("how") == "stragglers").join(
             keys.with_columns(pl.from_epoch("_ts", "us")), on=[*PAIR, "_ts"], how="semi"
         )
@@ -180,6 +184,28 @@ def duplicates(
             held = all_rows.with_columns(_coded(codes))
             found = held.filter(pl.col("code").is_not_null())
     return cands, found, held
+
+
+def _answered(
+    early: tuple[pl.DataFrame, pl.DataFrame] | None, strays: pl.DataFrame, keys: pl.DataFrame
+) -> pl.DataFrame | None:
+    """The rows of ``keys`` kept by the pass, if every straggler's time was a wanted key.
+
+    Then each key's rows are all in hand: a straggler's key was wanted, so the
+    pass kept every row with it; any other key (equal neighbours in the main
+    segment) has its rows next to each other there, kept by the kernel, and no
+    straggler with it, or that straggler's key would be wanted too.
+    """
+    if early is None:
+        return None
+    wanted, rows = early
+    key = [*PAIR, "_ts"]
+    ends = pl.concat(
+        [strays.select(*PAIR, pl.col(c).alias("_ts")) for c in ("first_ts", "last_ts")]
+    )
+    if ends.join(wanted, on=key, how="anti").height:
+        return None
+    return rows.join(keys.select(key), on=key, how="semi")
 
 
 def _hashed_streaming(

@@ -126,6 +126,27 @@ class Footprint:
             self._rejects = _read_rejects(self.reject_plan, self.source)
         return self._rejects
 
+    def write_rejects(self, path: str | Path, *, sidecar: bool = True) -> list[Path]:
+        """Write the rejected rows (as :attr:`rejects`, with the provenance) to ``path``, as
+        :meth:`write` writes tables; ``.parquet`` and ``.csv`` batch by batch as they are read
+        again, so memory stays flat however many rows were rejected. ``sidecar=False``: a
+        plain UTF-8 CSV, without the byte-order mark and the JSON of units and provenance."""
+        from carbonacct.io._rejects import stream_rejects
+
+        plan = self.reject_plan
+        if plan is None:
+            plan = pl.LazyFrame()
+        elif self._rejects is not None:
+            plan = self._rejects.lazy()
+
+        def write(p: pl.LazyFrame) -> list[Path]:
+            return stream_rejects(p, path, self.provenance, sidecar)
+
+        if plan is not self.reject_plan:  # in hand already, or nothing to read
+            return write(plan)
+        written: list[Path] = _again(plan, self.source, write)
+        return written
+
     def to_pandas(self, *, units: bool = False) -> Any:
         """The table as pandas; with ``units=True`` numeric columns become pint-pandas arrays."""
         df = self.table.to_pandas()
@@ -175,11 +196,16 @@ class Footprint:
 
 def _read_rejects(plan: pl.LazyFrame | None, source: Any) -> pl.DataFrame:
     """The rejected rows, read again from the input: refused if the input changed since."""
+    if plan is None:
+        return pl.DataFrame()
+    return _again(plan, source, lambda p: p.collect())
+
+
+def _again(plan: pl.LazyFrame, source: Any, use: Any) -> Any:
+    """``use(plan)`` over the input read again, refused if it changed since the footprint."""
     from carbonacct.errors import InputError
     from carbonacct.io import sha256_file
 
-    if plan is None:
-        return pl.DataFrame()
     name = getattr(source, "name", "the input")
     files: tuple[str, ...] = tuple(getattr(source, "files", ()))
     try:
@@ -192,7 +218,7 @@ def _read_rejects(plan: pl.LazyFrame | None, source: Any) -> pl.DataFrame:
                     row=None,
                     column=None,
                 )
-        return plan.collect()
+        return use(plan)
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise InputError(
             f"{name}: the rejected rows are read again from the input, which cannot be read "

@@ -49,9 +49,7 @@ import re
 import warnings
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any, NamedTuple
-
-import pint
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from carbonacct.errors import DimensionalityError, UnknownUnitError
 
@@ -93,15 +91,40 @@ weight_case = [weight_case] = wcase
 energy_factor = [energy_factor] = EF
 """
 
-ureg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=None)
-with warnings.catch_warnings():
-    # Chinese standards (GB 3102.4, GB/T 2589) use the International Table calorie,
-    # 4.1868 J; pint's default `calorie` is the thermochemical 4.184 J.
-    warnings.simplefilter("ignore")
-    ureg.define("calorie = 4.1868 * joule = cal = cal_IT")
-for _line in _DEFINITIONS.strip().splitlines():
-    ureg.define(_line)
-Quantity = ureg.Quantity
+if TYPE_CHECKING:
+    import pint
+
+    ureg: pint.UnitRegistry
+    Quantity: Any
+
+
+@lru_cache(maxsize=1)
+def _registry() -> pint.UnitRegistry:
+    """The registry, built on first use (pint and its definitions cost about half a second,
+    which a command that converts no unit text should not pay)."""
+    import pint
+
+    reg: pint.UnitRegistry = pint.UnitRegistry(
+        autoconvert_offset_to_baseunit=True, cache_folder=None
+    )
+    with warnings.catch_warnings():
+        # Chinese standards (GB 3102.4, GB/T 2589) use the International Table calorie,
+        # 4.1868 J; pint's default `calorie` is the thermochemical 4.184 J.
+        warnings.simplefilter("ignore")
+        reg.define("calorie = 4.1868 * joule = cal = cal_IT")
+    for line in _DEFINITIONS.strip().splitlines():
+        reg.define(line)
+    return reg
+
+
+def __getattr__(name: str) -> Any:
+    """:data:`ureg` and ``Quantity``, the registry built on first use."""
+    if name == "ureg":
+        return _registry()
+    if name == "Quantity":
+        return _registry().Quantity
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: Unit words of Chinese statistics forms and their registry spelling. Longer
 #: words are replaced first, so 千克标准煤 is not read as 千克 + 标准煤.
@@ -286,9 +309,9 @@ def _name_unit(spelling: str) -> Any:
     """The registry unit of one unit name, or None (offset and bare-number units refused)."""
     area = _AREA_VOLUME.fullmatch(spelling)
     if area:
-        return ureg.Unit(area.group(1)) ** int(area.group(2))
+        return _registry().Unit(area.group(1)) ** int(area.group(2))
     try:
-        unit = ureg.Unit(spelling)
+        unit = _registry().Unit(spelling)
     except Exception:  # pint raises several types for a name it does not know
         return None
     if "[temperature]" in unit.dimensionality:
@@ -300,7 +323,7 @@ def _name_unit(spelling: str) -> Any:
 
 def _registry_knows(spelling: str) -> bool:
     try:
-        return spelling in ureg
+        return spelling in _registry()
     except Exception:  # 'nan' makes pint raise ValueError
         return False
 
@@ -400,7 +423,7 @@ class _Parser:
         if tok is not None and tok.text == "*" and self.starts_factor(self.peek(1)):
             self.take()
         if not self.starts_factor(self.peek()):
-            return scale, ureg.Unit("dimensionless")
+            return scale, _registry().Unit("dimensionless")
         s, unit = self.factor(depth)
         return scale * s, unit
 
@@ -437,7 +460,7 @@ class _Parser:
                 )
             return scale, unit
         if tok.text == "%":
-            return 1.0, ureg.Unit("percent")
+            return 1.0, _registry().Unit("percent")
         if tok.kind == "word":
             return 1.0, _name_unit(CHINESE_UNIT_WORDS[tok.text])
         if tok.kind != "name":
@@ -475,7 +498,7 @@ _COMMON_UNITS = (
 
 @lru_cache(maxsize=1)
 def _known_words() -> tuple[str, ...]:
-    return tuple(sorted(set(ureg) | set(CHINESE_UNIT_WORDS) | set(_COMMON_UNITS)))
+    return tuple(sorted(set(_registry()) | set(CHINESE_UNIT_WORDS) | set(_COMMON_UNITS)))
 
 
 def _suggest(word: str) -> list[str]:
@@ -512,7 +535,7 @@ def _read(text: str, lenient: bool) -> tuple[Any, ResolvedUnit]:
             f"Unit {stripped!r} read as {canonical!r}: {written} "
             f"differ{'s' if len(parser.fixes) == 1 else ''} from a known unit only by case."
         )
-    quantity = ureg.Quantity(1 if scale == 1 and not _has_number(parser) else scale, unit)
+    quantity = _registry().Quantity(1 if scale == 1 and not _has_number(parser) else scale, unit)
     return quantity, ResolvedUnit(canonical, note)
 
 
@@ -568,7 +591,10 @@ def resolve_unit(text: str) -> ResolvedUnit:
     ...
     carbonacct.errors.UnknownUnitError: Unit 'mwh' in 'mwh' is ambiguous: did you mean MWh or mWh? ...
     """
-    return _read(_check_text(text), True)[1]
+    text = _check_text(text)
+    if text in TABLED_DIMENSIONS:  # a common spelling, exactly: no registry needed
+        return ResolvedUnit(text, None)
+    return _read(text, True)[1]
 
 
 def parse_unit(unit: str) -> Any:
@@ -638,15 +664,75 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
     >>> conversion_factor("万kWh", "MWh")
     10.0
     """
+    tabled = TABLED_FACTORS.get((from_unit, to_unit))
+    if tabled is not None:
+        return tabled
+    dims = (TABLED_DIMENSIONS.get(from_unit), TABLED_DIMENSIONS.get(to_unit))
+    if None not in dims and dims[0] != dims[1]:
+        raise _cannot_convert(from_unit, dims[0], to_unit, dims[1])
     src, dst = parse_unit(from_unit), parse_unit(to_unit)
     if src.dimensionality != dst.dimensionality:
-        raise DimensionalityError(
-            f"Cannot convert {from_unit!r} ({_dim(src)}) to {to_unit!r} ({_dim(dst)}): "
-            "they measure different things. Check the unit column.",
-            unit=from_unit,
-            expected=to_unit,
-        )
+        raise _cannot_convert(from_unit, _dim(src), to_unit, _dim(dst))
     return float(src.to(dst.units).magnitude / dst.magnitude)
+
+
+def _cannot_convert(from_unit: str, src: str | None, to_unit: str, dst: str | None) -> Exception:
+    return DimensionalityError(
+        f"Cannot convert {from_unit!r} ({src}) to {to_unit!r} ({dst}): "
+        "they measure different things. Check the unit column.",
+        unit=from_unit,
+        expected=to_unit,
+    )
+
+
+#: The units meter files mostly hold, with the dimension pint gives them, and their factors to
+#: the carriers' canonical units exactly as pint computes them (a test compares every entry with
+#: the registry): a footprint of such readings converts its units without building the registry.
+TABLED_DIMENSIONS: dict[str, str] = {
+    **dict.fromkeys(
+        ("kWh", "MWh", "GWh", "万kWh", "kJ", "MJ", "GJ", "TJ", "tce", "kgce"), "energy"
+    ),
+    **dict.fromkeys(("t", "kg", "万t"), "mass"),
+    **dict.fromkeys(("Nm3", "m3", "万Nm3", "万m3"), "volume"),
+}
+TABLED_FACTORS: dict[tuple[str, str], float] = {
+    ("kWh", "GJ"): 0.0036000000000000003,
+    ("kWh", "MWh"): 0.001,
+    ("MWh", "GJ"): 3.6,
+    ("MWh", "MWh"): 1.0,
+    ("GWh", "GJ"): 3600.0,
+    ("GWh", "MWh"): 1000.0,
+    ("万kWh", "GJ"): 36.0,
+    ("万kWh", "MWh"): 10.0,
+    ("kJ", "GJ"): 1.0000000000000002e-06,
+    ("kJ", "MWh"): 2.7777777777777776e-07,
+    ("MJ", "GJ"): 0.001,
+    ("MJ", "MWh"): 0.0002777777777777778,
+    ("GJ", "GJ"): 1.0,
+    ("GJ", "MWh"): 0.2777777777777778,
+    ("TJ", "GJ"): 1000.0000000000001,
+    ("TJ", "MWh"): 277.77777777777777,
+    ("tce", "GJ"): 29.3076,
+    ("tce", "MWh"): 8.141,
+    ("kgce", "GJ"): 0.029307600000000003,
+    ("kgce", "MWh"): 0.008140999999999999,
+    ("t", "t"): 1.0,
+    ("kg", "t"): 0.001,
+    ("万t", "t"): 10000.0,
+    ("Nm3", "Nm3"): 1.0,
+    ("m3", "Nm3"): 1.0,
+    ("万Nm3", "Nm3"): 10000.0,
+    ("万m3", "Nm3"): 10000.0,
+    # the shipped factors' units to the units the accounting takes them in
+    ("kgce/MJ", "tce/GJ"): 1.0,
+    ("kgce/kWh", "tce/MWh"): 1.0,
+    ("tce/万m3", "tce/Nm3"): 0.0001,
+    ("percent", "1"): 0.01,
+    ("tC/TJ", "tC/GJ"): 0.001,
+    ("tCO2/万Nm3", "tCO2/Nm3"): 0.0001,
+    ("tCO2/GJ", "tCO2/GJ"): 1.0,
+    ("tCO2/MWh", "tCO2/MWh"): 1.0,
+}
 
 
 def convert(value: Any, from_unit: str, to_unit: str) -> Any:
@@ -660,21 +746,23 @@ def convert(value: Any, from_unit: str, to_unit: str) -> Any:
     return value * conversion_factor(from_unit, to_unit)
 
 
-_DIMENSION_NAMES = {
-    str(ureg.get_dimensionality(d)): name
-    for d, name in [
-        ("[energy]", "energy"),
-        ("[volume]", "volume"),
-        ("[mass]", "mass"),
-        ("[power]", "power"),
-        ("[mass]/[length]**3", "density"),
-    ]
-}
+@lru_cache(maxsize=1)
+def _dimension_names() -> dict[str, str]:
+    return {
+        str(_registry().get_dimensionality(d)): name
+        for d, name in [
+            ("[energy]", "energy"),
+            ("[volume]", "volume"),
+            ("[mass]", "mass"),
+            ("[power]", "power"),
+            ("[mass]/[length]**3", "density"),
+        ]
+    }
 
 
 def _dim(q: Any) -> str:
     d = str(q.dimensionality)
-    return _DIMENSION_NAMES.get(d, d)
+    return _dimension_names().get(d, d)
 
 
 def check_dimension(unit: str, expected: str, *, what: str = "value") -> None:

@@ -286,15 +286,9 @@ class _Progress:
 def _write_rejects(result: carbonacct.Footprint, path: str | None) -> None:
     if not path:
         return
-    if path.lower().endswith(".csv"):
-        from carbonacct.io.writers.csv import to_csv
-
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            fh.write(to_csv(result.rejects))  # formula-like text made inert
-    else:  # .xlsx, .json, .parquet: by the suffix, with the run's provenance
-        from carbonacct.io import write_result
-
-        write_result({"rejects": result.rejects}, path, result.provenance)
+    # .csv: plain text, formula-like text made inert; .xlsx, .json, .parquet: by the suffix,
+    # with the run's provenance; .csv and .parquet written batch by batch
+    result.write_rejects(path, sidecar=not path.lower().endswith(".csv"))
     click.echo(f"{result.quality.rows_rejected} rejected row(s) written to {path}", err=True)
 
 

@@ -307,6 +307,14 @@ def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl
     if "product" in yearly.columns:
         parts.append(_tagged_without_output(yearly, intensities, refused))
     parts.append(_unknown_firms(fp))
+    return _as_actuals(parts, yearly, price_basis)
+
+
+def _as_actuals(
+    parts: list[pl.DataFrame], yearly: pl.DataFrame, price_basis: str | pl.DataFrame | None
+) -> pl.DataFrame:
+    """The footprint's figures as actuals: every column, their source, boundaries without fuel
+    flagged, and the price basis of each value added."""
     frame = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
     for col in ACTUAL_SCHEMA:
         if col not in frame.columns:
