@@ -578,6 +578,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "missing": ("missing", "缺少"),
     "city": ("city", "城市"),
     "province_name": ("province", "省份名称"),
+    "sector_name": ("sector name", "行业名称"),
+    "city_code": ("city code", "城市代码"),
     "rule_id": ("rule", "规则"),
     "gap_rel": ("gap", "差距"),
     "firms_data_incomplete": ("firms with incomplete data", "数据不全企业数"),
@@ -594,6 +596,11 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "exceptions_title": ("Top exceptions", "重点例外"),
     "incomplete_title": ("Firms whose data are incomplete: follow up", "数据不全的企业：需跟进"),
+    "firms_incomplete_line": (
+        "{:,} of {:,} firms have incomplete data in the year checked (rows rejected, CO2 "
+        "missing or a period missing).",
+        "{:,} 家企业（共 {:,} 家）核查年份数据不全（有剔除行、缺排放或缺期间）。",
+    ),
     "province": ("province", "省份"),
     "firms": ("firms", "企业数"),
     # report text
@@ -603,6 +610,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "energy_by_month": ("Energy by carrier and month", "分品种逐月综合能耗"),
     "co2_by_month": ("CO2 by carrier and month", "分品种逐月二氧化碳排放"),
     "by_year": ("Year by year", "逐年对比"),
+    "per_product": ("Per unit of product", "单位产品能耗与排放"),
+    "energy_unit": ("energy unit", "能耗单位"),
+    "co2_unit": ("CO2 unit", "排放单位"),
     "yoy": ("change on the year before", "同比变化"),
     "no_earlier_year": (
         "The data hold one year: no year-on-year change.",
@@ -655,6 +665,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "差距：未通过的否决项和必选项，其后按可增加分数排列的未满足条款",
     ),
     "footprint_title": ("Footprint", "能耗与碳排放核算"),
+    "rejects_once_note": (
+        "rows_rejected counts a firm's rejected rows per firm and period (a rejected row's "
+        "carrier may be unreadable): shown once, on the period's first row.",
+        "剔除行数按企业和统计期计（被剔除行的能源品种可能无法识别）：只在该统计期的第一行显示。",
+    ),
     "pass": ("PASS", "通过"),
     "fail": ("FAIL", "未通过"),
     "against_pass_mark": ("against a pass mark of", "合格线"),
@@ -722,6 +737,7 @@ def label(name: str, lang: str = "en") -> str:
 #: Short English words of the columns a person reads in a report or workbook header
 #: (the registries' descriptions are sentences); the unit is added by :func:`header`.
 HEADERS_EN: dict[str, str] = {
+    "firm_id": "Firm",
     "period": "Period",
     "energy_tce": "Energy",
     "co2_t": "CO2",

@@ -392,14 +392,7 @@ def footprint(
                 click.echo(f"wrote {path}", err=True)
         elif fmt == "table":
             # a terminal gets the headline columns; csv/json and -o get them all
-            from ._output import words
-
-            emit(
-                # rounded for people by unit in emit; the full values are in csv/json/-o
-                for_people(result.table).select(_people_columns(result.table)),
-                fmt,
-                title=f"{words('footprint_title')} ({result.provenance['method']['label']})",
-            )
+            _show_table(result, fmt)
             warn_negative(result.table)
         else:
             emit_result(result, fmt)  # the same document as -o out.csv|json
@@ -412,6 +405,39 @@ def _people_columns(table: Any) -> list[str]:
     (a CO2 total that leaves some rows out says so beside the figure)."""
     missing = "rows_co2_missing" in table.columns and bool(table["rows_co2_missing"].sum())
     return [c for c in table.columns if c in _HEADLINE or (missing and c == "rows_co2_missing")]
+
+
+def _show_table(result: Any, fmt: str) -> None:
+    """The footprint for people: headline columns, rejects once per firm and period."""
+    import shutil
+
+    from ._output import words
+
+    shown = rejects_once(for_people(result.table).select(_people_columns(result.table)))
+    emit(
+        # rounded for people by unit in emit; the full values are in csv/json/-o
+        shown,
+        fmt,
+        title=f"{words('footprint_title')} ({result.provenance['method']['label']})",
+    )
+    if shown["rows_rejected"].null_count() if "rows_rejected" in shown.columns else 0:
+        width = shutil.get_terminal_size((80, 24)).columns
+        click.echo(click.wrap_text(words("rejects_once_note"), width=max(40, width - 1)))
+
+
+def rejects_once(table: Any) -> Any:
+    """``rows_rejected`` on the first row of each firm and period only: it counts the firm's
+    rejected rows in the period (a rejected row's carrier, site or meter may be unreadable),
+    so repeating it on every carrier row would read as more rejects than there are."""
+    import polars as pl
+
+    keys = [c for c in ("firm_id", "period") if c in table.columns]
+    if "rows_rejected" not in table.columns or not keys:
+        return table
+    first = pl.int_range(pl.len()).over(keys) == 0
+    return table.with_columns(
+        pl.when(first).then(pl.col("rows_rejected")).otherwise(None).alias("rows_rejected")
+    )
 
 
 def for_people(table: Any) -> Any:

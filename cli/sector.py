@@ -152,5 +152,7 @@ def _as_reported(totals: pl.DataFrame) -> pl.DataFrame:
 
 
 def _fixed(column: str) -> pl.Expr:
+    from carbonacct.reports import half_up
+
     decimals = 4 if column.startswith("intensity") else 2
-    return pl.col(column).map_elements(lambda v: f"{v:.{decimals}f}", return_dtype=pl.String)
+    return pl.col(column).map_elements(lambda v: half_up(v, decimals), return_dtype=pl.String)

@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from carbonacct.pathways import required_value
-from carbonacct.vocabulary import carrier_label, header, label
+from carbonacct.vocabulary import LABELS, carrier_label, header, label
 
 __all__ = ["chart_font", "green_chart", "pathway_chart", "product_chart", "stacked", "status_chart"]
 
@@ -146,16 +146,36 @@ STATUS_COLOURS = {
 }
 
 
+def status_words(status: str, lang: str) -> str:
+    """A status for people: its Chinese label, or its English words (``below the path``)."""
+    if lang == "zh":
+        return label(status, lang)
+    return LABELS[status][0] if status in LABELS else status.replace("_", " ")
+
+
 def status_chart(by_sector: pl.DataFrame, statuses: list[str], lang: str) -> str:
+    from matplotlib.ticker import MaxNLocator
+
     fig, ax = figure(label("firms_by_status", lang))
     left = [0] * by_sector.height
+    # a sector by its code and the last part of its name (C 制造业 / 33 金属制品业: 金属制品业)
+    names = by_sector["sector_name"] if "sector_name" in by_sector.columns else None
+    sectors = [
+        f"{code} {str(name).rsplit('/', 1)[-1].strip().split(' ', 1)[-1]}" if name else str(code)
+        for code, name in zip(
+            by_sector["sector"],
+            names if names is not None else [None] * by_sector.height,
+            strict=True,
+        )
+    ]
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # firms are counted whole
     for status in statuses:
         counts = by_sector[status].to_list()
         ax.barh(
-            by_sector["sector"].to_list(),
+            sectors,
             counts,
             left=left,
-            label=label(status, lang),
+            label=status_words(status, lang),
             color=STATUS_COLOURS.get(status, "#999999"),
         )
         left = [a + b for a, b in zip(left, counts, strict=True)]

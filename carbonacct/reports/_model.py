@@ -49,6 +49,8 @@ class ReportData:
     footprint: Any
     check: Any = None
     green: Any = None
+    #: energy and CO2 per unit of product by year (from the activity's output), if given
+    products: pl.DataFrame | None = None
     html: str = field(default="", repr=False)
 
 
@@ -138,7 +140,11 @@ def build_report_data(
     if check is not None:
         named = check.firms.filter(pl.col("firm_id") == firm_id)
         name = named["name"][0] if named.height and "name" in named.columns else None
+    per_product = getattr(yearly, "intensities", None)
+    if per_product is not None:
+        per_product = per_product.filter(pl.col("firm_id") == firm_id).drop("firm_id")
     return ReportData(
+        products=per_product,
         firm_id=firm_id,
         name=name,
         lang=lang,

@@ -23,7 +23,9 @@ def _subset(characters: str) -> bytes:
     from fontTools.ttLib import TTFont
 
     path = resources.files("carbonacct") / "_fonts" / "wqy-microhei.ttc"
-    font = TTFont(str(path), fontNumber=0, lazy=False)
+    # the shipped font's own created/modified dates are kept: fontTools would otherwise
+    # stamp ``head.modified`` with the time of saving, and two runs would differ
+    font = TTFont(str(path), fontNumber=0, lazy=False, recalcTimestamp=False)
     options = subset.Options()
     options.layout_features = []
     options.drop_tables = [*options.drop_tables, "FFTM"]  # FontForge timestamps: not needed

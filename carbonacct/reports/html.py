@@ -20,6 +20,7 @@ import polars as pl
 from carbonacct.vocabulary import LABELS, carrier_label, header, label
 
 from . import _charts
+from ._charts import status_words
 from ._format import half_up
 from ._model import HEADLINE, ReportData, target_of
 from ._webfont import font_face
@@ -131,9 +132,58 @@ def _kpis(data: ReportData, marks: dict[str, int]) -> str:
         text = number(value)
         spans.append(
             f"<span>{html.escape(header(name, data.lang))} "
-            f"<b data-value='{name}'>{text}</b><sup>[{marks[name]}]</sup></span>"
+            f"<b data-value='{name}'>{text}</b><sup>[{marks[name]}]</sup>"
+            f"{_target_beside(data, name, latest['period'])}</span>"
         )
     return f"<p class='kpi'>{latest['period']}: {''.join(spans)}</p>"
+
+
+#: The pathway metric a headline intensity is checked as.
+_CHECKED_AS = {
+    "energy_intensity_tce_per_cny10k": "energy_intensity_va",
+    "co2_intensity_t_per_cny10k": "co2_intensity_va",
+}
+
+
+def _target_beside(data: ReportData, name: str, period: Any) -> str:
+    """`` (cn-industry-2025 target 0.692, below the path)``: the requirement of the year
+    checked by each pathway, if any."""
+    if data.check is None or name not in _CHECKED_AS:
+        return ""
+    r = data.check.results
+    rows = r.filter(
+        (pl.col("firm_id") == data.firm_id)
+        & (pl.col("metric") == _CHECKED_AS[name])
+        & (pl.col("check_year").cast(pl.String) == str(period))
+        & pl.col("required").is_not_null()
+    )
+    if rows.height == 0:
+        return ""
+    parts = [
+        f"{x['pathway']} {label('target', data.lang)} {number(x['required'])}, "
+        f"{status_words(str(x['status']), data.lang)}"
+        for x in rows.sort("target_id").iter_rows(named=True)
+    ]
+    return f" <small>({html.escape('; '.join(parts))})</small>"
+
+
+def _per_product_section(data: ReportData) -> list[str]:
+    """Energy and CO2 per unit of product, by year, from the activity's output."""
+    p = data.products
+    if p is None or p.height == 0:
+        return []
+    unit = pl.col("output_unit").fill_null("?")
+    shown = p.select(
+        "period",
+        "product",
+        "output",
+        pl.col("output_unit").alias("unit"),
+        "energy_per_output_kgce",
+        ("kgce/" + unit).alias("energy_unit"),
+        "co2_per_output_t",
+        ("tCO2/" + unit).alias("co2_unit"),
+    ).sort("period", "product")
+    return [f"<h3>{label('per_product', data.lang)}</h3>", table(shown, data.lang)]
 
 
 def years_table(data: ReportData, marks: dict[str, int]) -> str:
@@ -170,6 +220,7 @@ def _energy_section(data: ReportData, marks: dict[str, int]) -> list[str]:
     out += [f"<h3>{label('by_year', lang)}</h3>", years_table(data, marks)]
     if data.years.height < 2:
         out.append(f"<p class='note'>{label('no_earlier_year', lang)}</p>")
+    out += _per_product_section(data)
     out += [
         img(
             _charts.stacked(t, "energy_tce", label("energy_by_month", lang), "tce", lang),
@@ -204,13 +255,6 @@ def _pathway_section(data: ReportData) -> list[str]:
             f"{html.escape(r['source_ref'] or '')}</p>",
         ]
     return out
-
-
-def status_words(status: str, lang: str) -> str:
-    """A status for people: its Chinese label, or its English words (``below the path``)."""
-    if lang == "zh":
-        return label(status, lang)
-    return LABELS[status][0] if status in LABELS else status.replace("_", " ")
 
 
 def _no_pathway(check: Any, firm_id: str, lang: str) -> list[str]:
@@ -286,7 +330,7 @@ def _green_section(data: ReportData) -> list[str]:
 def quality_text(quality: Any, lang: str) -> list[str]:
     """The quality report in sentences: rows in, accounted and rejected, each reason and note
     in words, and the warnings."""
-    from carbonacct.readings import REJECT_REASONS
+    from ._reasons import reason_words
 
     lines = [
         label("rows_balance", lang).format(
@@ -294,8 +338,7 @@ def quality_text(quality: Any, lang: str) -> list[str]:
         )
     ]
     for reason, n in sorted(quality.rejected_by_reason.items(), key=lambda kv: -kv[1]):
-        why = REJECT_REASONS.get(reason, reason)
-        lines.append(label("rows_rejected_because", lang).format(n, why))
+        lines.append(label("rows_rejected_because", lang).format(n, reason_words(reason, lang)))
     for note, n in sorted(quality.notes.items()):
         lines.append(
             label(f"note_{note}", lang).format(n) if f"note_{note}" in LABELS else f"{n}: {note}"
@@ -343,29 +386,17 @@ def render_firm(data: ReportData) -> str:
         record["pathways"] = ", ".join(data.check.provenance["pathways"])
     if data.green is not None:
         record["green-factory model"] = data.green.provenance["model"]
-    title = f"{data.name or data.firm_id} — {label('report_title', lang)}"
+    who = f"{data.name} ({data.firm_id})" if data.name else data.firm_id
+    title = f"{who} — {label('report_title', lang)}"
     return page(title, sections, record, lang)
 
 
 def render_summary(check: Any, *, lang: str = "en", top: int = 20) -> str:
-    """A regulator's summary of a batch check."""
-    s = check.summary
-    from carbonacct.compliance import STATUSES
+    """A regulator's summary of a batch check: statuses, products, exceptions, and the
+    quality of the data behind it (rows in = accounted + rejected, by reason)."""
+    from . import _summary
 
-    # every status some firm has, worst first (an empty one is no bar and no legend entry)
-    statuses = [c for c in STATUSES if c in s.columns and int(s[c].sum()) > 0]
-    by_sector = s.group_by("sector").agg(pl.col(statuses).sum()).sort("sector")
-    total = int(s["firms"].sum())
-    kpis = "".join(
-        f"<span>{html.escape(label(st, lang))} <b data-value='{st}'>{int(s[st].sum()):,}</b></span>"
-        for st in statuses
-    )
-    sections = [
-        f"<h2>{label('status_section', lang)}</h2><p class='kpi'><span>{label('firms', lang)} "
-        f"<b data-value='firms'>{total:,}</b></span>{kpis}</p>",
-        img(_charts.status_chart(by_sector, statuses, lang), "firms by status and sector"),
-        table(s, lang),
-    ]
+    sections = _summary.status_section(check, lang)
     ps = check.product_summary
     if ps.height:
         levels = (
@@ -382,12 +413,15 @@ def render_summary(check: Any, *, lang: str = "en", top: int = 20) -> str:
     title = label("top_exceptions", lang)
     sections += [
         f"<h2>{title} ({check.exceptions.height})</h2>",
-        table(check.exceptions.head(top), lang),
+        table(_summary.for_people(check.exceptions.head(top)), lang),
     ]
+    quality = _summary.quality_of_check(check)
+    sections += _summary.quality_section(check, quality, lang, top)
     record = {
         "year": check.provenance["year"],
         "pathways": ", ".join(check.provenance["pathways"]),
         "benchmarks": ", ".join(check.provenance["benchmarks"]),
         **({"config": check.provenance["config"]} if "config" in check.provenance else {}),
+        **_summary.quality_record(check, quality),
     }
     return page(f"carbonacct — {label('summary_title', lang)}", sections, record, lang)

@@ -203,3 +203,34 @@ def test_a_withheld_verdict_gives_its_reason_not_no_pass_mark() -> None:
         assert pdf.verdict_word(green, lang) == word
     assert pdf.verdict_word(_green(None), "en") == "score only (no pass mark given)"
     assert pdf.verdict_word(_green(True), "en") == "PASS"
+
+
+_REPORT_SCRIPT = """
+import sys
+import polars as pl
+import carbonacct
+from carbonacct.reports import firm_report
+readings = pl.DataFrame({"firm_id": ["A", "A"], "carrier": ["diesel", "natural_gas"],
+    "value": [10.0, 1000.0], "unit": ["t", "m3"], "period": ["2024-01", "2024-02"]})
+fp = carbonacct.footprint(readings, by=["carrier"], method=carbonacct.Method(period="month"))
+sys.stdout.write(firm_report("A", monthly=fp, lang="zh"))
+"""
+
+
+def test_two_report_runs_in_two_processes_at_different_times_give_the_same_bytes() -> None:
+    """The embedded CJK font subset carries no time of its making: two processes, their
+    clocks a year apart (fontTools stamps ``head`` from SOURCE_DATE_EPOCH or the clock),
+    write the same page byte for byte."""
+    import os
+    import subprocess
+    import sys
+
+    pages = []
+    for epoch in ("1700000000", "1731536000"):
+        env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
+        done = subprocess.run(
+            [sys.executable, "-c", _REPORT_SCRIPT], env=env, capture_output=True, check=True
+        )
+        pages.append(done.stdout)
+    assert b"@font-face{font-family:'carbonacct-cjk'" in pages[0]
+    assert pages[0] == pages[1]

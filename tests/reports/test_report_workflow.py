@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -184,3 +185,29 @@ def test_the_page_text_is_set_in_the_embedded_font() -> None:
     missing = {ch for ch in shown if ord(ch) > 0x7F and ord(ch) not in cmap}
     assert not missing  # every Chinese character of the page has its glyph in the page
     assert len(face.group(1)) < 400_000  # a subset, not the 5 MB font
+
+
+def test_the_firm_page_shows_its_code_product_intensity_and_targets_beside_the_figures() -> None:
+    """The heading names the firm and its code; the per-product intensity the activity gives
+    is shown; the headline intensity carries the target of its year checked beside it."""
+    readings, firms, activity, actuals = _pathway_firm("constant:2020")
+    activity = pl.concat(
+        [
+            activity,
+            pl.DataFrame(
+                {"firm_id": ["A"], "period": ["2025"], "metric": ["castings"], "value": [400.0],
+                 "unit": ["t"], "price_basis": [None]}
+            ),
+        ],
+        how="diagonal_relaxed",
+    )  # fmt: skip
+    data = workflows.firm_report_from_readings(
+        readings, firms, "A", activity=activity, actuals=actuals, pathways=["cn-industry-2025"]
+    )
+    text = html.unescape(data.html)
+    assert "<h1>甲厂 (A) — energy and carbon report</h1>" in text
+    # 40 t diesel × 1.4571 tce/t = 58.284 tce over 400 t castings: 145.71 kgce/t
+    assert "castings" in text and "145.7" in text and "kgce/t" in text
+    # headline energy intensity 0.58284 tce/万元, required 0.80 × (1 - 13.5 %) = 0.692 in 2025
+    kpi = text.split("class='kpi'>")[1].split("</p>")[0]
+    assert "0.5828" in kpi and "target 0.692" in kpi
