@@ -18,9 +18,18 @@ EXIT_USAGE = 2
 EXIT_FINDING = 3
 EXIT_REJECTED = 4
 
-#: Statuses that `--fail-on` accepts (the compliance statuses a regulator acts on, and
-#: invalid_input: an input row the check refused).
-FAIL_ON = ("breach", "off_track", "exceeds_limit", "invalid_input")
+#: Statuses that `--fail-on` accepts: every check status worse than on_track (invalid_input: an
+#: input row the check refused; above_path: above a non-binding path; no_data: no figure), and
+#: exceeds_limit (a product over its GB quota limit). below_path ("at or below" a path) is not.
+FAIL_ON = (
+    "breach",
+    "off_track",
+    "exceeds_limit",
+    "invalid_input",
+    "insufficient_data",
+    "above_path",
+    "no_data",
+)
 
 #: Errors of reading and parsing data, from the libraries carbonacct reads files with.
 _DATA_ERRORS = (ValueError, LookupError, OSError, ArithmeticError, UnicodeError)
