@@ -225,7 +225,7 @@ def cli(ctx: click.Context, debug: bool, lang: str | None, config: str | None) -
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script: every error becomes one line and an exit code."""
-    args = sys.argv[1:] if argv is None else list(argv)
+    args = _debug_first(sys.argv[1:] if argv is None else list(argv))
     debug = "--debug" in args or os.environ.get("CARBONACCT_DEBUG", "") not in ("", "0")
     if args[:1] in (["footprint"], ["validate"], ["report"]):
         _keep_freed_memory()
@@ -265,6 +265,15 @@ def main(argv: list[str] | None = None) -> None:
         os._exit(code if isinstance(code, int) else 0)
     if isinstance(code, int) and code:
         sys.exit(code)
+
+
+def _debug_first(args: list[str]) -> list[str]:
+    """``--debug`` after the command too (``carbonacct footprint r.csv --debug``): it is the
+    group's option, so it is moved before the command (options after ``--`` are left alone)."""
+    end = args.index("--") if "--" in args else len(args)
+    if "--debug" not in args[1:end]:
+        return args
+    return ["--debug", *(a for a in args[:end] if a != "--debug"), *args[end:]]
 
 
 def _missing_input(exc: click.ClickException) -> bool:
