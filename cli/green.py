@@ -76,6 +76,17 @@ def _summary(s: GreenScore) -> str:
     "--activity", type=click.Path(exists=True, dir_okay=False), help="Activity for the footprint."
 )
 @click.option("--steam-enthalpy", type=float, help="Steam enthalpy [kJ/kg] for the footprint.")
+@click.option(
+    "--fuel-parameters",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Measured NCV, carbon content, oxidation rate per firm and carrier, for the footprint "
+    "(without it: default factors; recorded in the provenance).",
+)
+@click.option(
+    "--green-electricity",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Contracted green electricity (firm_id, period, value, unit), for the footprint.",
+)
 @click.option("--model", help="Model id or file (default: each assessment's model).")
 @click.option(
     "--weights",
@@ -100,6 +111,8 @@ def green_score(
     firms: str | None,
     activity: str | None,
     steam_enthalpy: float | None,
+    fuel_parameters: str | None,
+    green_electricity: str | None,
     model: str | None,
     weights: str | None,
     pass_mark: float | None,
@@ -108,7 +121,12 @@ def green_score(
 ) -> None:
     """Score factories against GB/T 36132 (2018 or 2025) and show what is missing to pass."""
     fp = footprint_for_scoring(
-        footprint_readings, firms=firms, activity=activity, steam_enthalpy=steam_enthalpy
+        footprint_readings,
+        firms=firms,
+        activity=activity,
+        steam_enthalpy=steam_enthalpy,
+        fuel_parameters=fuel_parameters,
+        green_electricity=green_electricity,
     )
     show_quality(fp, label="footprint")
     result = green_score_with_footprint(

@@ -332,10 +332,13 @@ def footprint_for_scoring(
     firms: str | Path | None = None,
     activity: str | Path | None = None,
     steam_enthalpy: float | None = None,
+    fuel_parameters: str | Path | None = None,
+    green_electricity: str | Path | None = None,
 ) -> Any:
     """The yearly footprint the computed indicators read (None without readings).
 
-    Provincial grid factors when a firms table gives the provinces, else the national one.
+    Provincial grid factors when a firms table gives the provinces, else the national one;
+    measured fuel parameters and green electricity as ``footprint`` takes them.
     """
     readings = list(readings)
     if not readings:
@@ -346,6 +349,8 @@ def footprint_for_scoring(
         readings,
         firms=firms,
         activity=activity,
+        fuel_parameters=fuel_parameters,
+        green_electricity=green_electricity,
         method=carbonacct.Method(
             steam_enthalpy_kJ_per_kg=steam_enthalpy,
             grid_factor="provincial" if firms else "national",
