@@ -96,7 +96,7 @@ class QualityReport:
         rows += [("note", r, n) for r, n in sorted(self.notes.items())]
         rows += [("warning", w, None) for w in self.warnings]
         return pl.DataFrame(
-            rows, schema={"item": pl.String, "detail": pl.String, "rows": pl.Int64}, orient="row"
+            rows, schema={"item": pl.String, "detail": pl.String, "count": pl.Int64}, orient="row"
         )
 
 

@@ -758,16 +758,7 @@ HEADERS_EN: dict[str, str] = {
     "gb_grade": "GB grade",
 }
 #: Chinese words for the same headers where the registries have none.
-_HEADERS_ZH = {
-    "item_id": "条款",
-    "points_available": "可争取分",
-    "factor": "因子",
-    "factor_set": "因子集",
-    "scope": "适用范围",
-    "clause": "条款",
-    "source": "来源",
-    "data_year": "数据年份",
-}
+from carbonacct._headers_zh import HEADERS_ZH as _HEADERS_ZH  # noqa: E402
 
 
 def header(name: str, lang: str = "en") -> str:
