@@ -255,7 +255,10 @@ def _records(
     """One field per line: the records side by side while they fit, else one after another."""
     from rich.table import Table
 
-    names = [_header(c, lang) for c in frame.columns]
+    from carbonacct.vocabulary import header
+
+    # one field per line leaves room for the people's words (Energy (tce)), in English too
+    names = [header(c, lang) for c in frame.columns]
     label_width = max(map(_display_len, names))
     # numbers are never folded; long text may be
     number_width = max([len(x) for col in cells for x in col if _looks_numeric(x)] + [6])
@@ -267,10 +270,10 @@ def _records(
     out: list[Any] = []
     for start in range(0, max(frame.height, 1), per_table):
         table = Table(title=title if start == 0 else None)
-        table.add_column(_header("field", lang), no_wrap=True)
+        table.add_column(header("field", lang), no_wrap=True)
         stop = min(start + per_table, frame.height)
         for i in range(start, stop):
-            label = _header("value", lang) if frame.height == 1 else f"#{i + 1}"
+            label = header("value", lang) if frame.height == 1 else f"#{i + 1}"
             table.add_column(label, justify="right", overflow="fold", min_width=number_width)
         for j, name in enumerate(names):
             table.add_row(name, *(cells[j][i] for i in range(start, stop)))
