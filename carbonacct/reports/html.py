@@ -351,7 +351,13 @@ def render_summary(check: Any, *, lang: str = "en", top: int = 20) -> str:
 
     # every status some firm has, worst first (an empty one is no bar and no legend entry)
     statuses = [c for c in STATUSES if c in s.columns and int(s[c].sum()) > 0]
-    by_sector = s.group_by("sector").agg(pl.col(statuses).sum()).sort("sector")
+    # a firm missing from the firms table has no sector: its bar is named, not None
+    by_sector = (
+        s.with_columns(pl.col("sector").fill_null(label("not_in_firms", lang)))
+        .group_by("sector")
+        .agg(pl.col(statuses).sum())
+        .sort("sector")
+    )
     total = int(s["firms"].sum())
     kpis = "".join(
         f"<span>{html.escape(label(st, lang))} <b data-value='{st}'>{int(s[st].sum()):,}</b></span>"
