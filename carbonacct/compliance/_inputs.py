@@ -76,15 +76,34 @@ def read_actuals(actuals: TableLike) -> pl.DataFrame:
     for col in ACTUAL_SCHEMA:
         if col not in frame.columns:
             frame = frame.with_columns(pl.lit(None).alias(col))
+    raw_flag = pl.col("data_complete").cast(pl.String).str.strip_chars()
+    frame = frame.with_columns(_flag(raw_flag).alias("data_complete"), raw_flag.alias("_raw_flag"))
     frame = frame.with_columns(
         pl.when(pl.col("year").is_null())
         .then(pl.lit("column 'year': not a year"))
+        .when(pl.col("data_complete").is_null() & (pl.col("_raw_flag").fill_null("") != ""))
+        .then(
+            pl.format(
+                "column 'data_complete': {} is not true/false (true/false, 1/0, 是/否)",
+                pl.col("_raw_flag"),
+            )
+        )
         .when(pl.col("value").is_null())
         .then(pl.format("column 'value': {} is not a number", pl.col("_raw_value")))
         .otherwise(pl.col("invalid"))
         .alias("invalid")
     )
     return frame.select([pl.col(c).cast(t, strict=False) for c, t in ACTUAL_SCHEMA.items()])
+
+
+#: The words a ``data_complete`` cell may hold (case-insensitive).
+FLAGS = {"true": True, "false": False, "1": True, "0": False, "是": True, "否": False}
+FLAGS |= {"yes": True, "no": False, "1.0": True, "0.0": False}
+
+
+def _flag(raw: pl.Expr) -> pl.Expr:
+    """A yes/no cell as a Boolean (null when empty or not one of :data:`FLAGS`)."""
+    return raw.str.to_lowercase().replace_strict(FLAGS, default=None, return_dtype=pl.Boolean)
 
 
 def _number(raw: pl.Expr) -> pl.Expr:

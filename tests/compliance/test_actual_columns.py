@@ -1,0 +1,43 @@
+"""Optional columns of the actuals as a user writes them: data_complete, rows_co2_missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from carbonacct import check
+
+FIRMS = pl.DataFrame(
+    {
+        "firm_id": [f"9132020000000000{i}X" for i in range(6)],
+        "name": [f"厂{i}" for i in range(6)],
+        "province": ["32"] * 6,
+        "sector": ["2614"] * 6,
+    }
+)
+HEAD = "firm_id,year,metric,value,unit,price_basis,energy_tce,data_complete\n"
+
+
+def rows(flags: list[str]) -> str:
+    return "".join(
+        f"{f},{y},energy_intensity_va,{v},tce/万元,constant:2020,800000,{flag}\n"
+        for f, flag in zip(FIRMS["firm_id"], flags, strict=False)
+        for y, v in ((2020, 1.0), (2025, 0.8))
+    )
+
+
+def test_data_complete_words_are_read_and_a_bad_one_fails_its_row_only(tmp_path: Path) -> None:
+    path = tmp_path / "actuals.csv"
+    path.write_text(HEAD + rows(["true", "FALSE", "1", "0", "是", "maybe"]), encoding="utf-8")
+    result = check(FIRMS, actuals=path, pathways=["cn-industry-2025"])
+    got = dict(result.firms.select("firm_id", "data_complete").iter_rows())
+    ids = FIRMS["firm_id"].to_list()
+    assert [got[i] for i in ids[:5]] == [True, False, True, False, True]
+    bad = result.rejected.filter(pl.col("firm_id") == ids[5])
+    # rows 12 and 13 of the file (header row 1): the two years of the sixth firm
+    assert bad.height == 2
+    assert all(s.endswith("actuals.csv") for s in bad["source"].to_list())
+    assert sorted(bad["row"].to_list()) == [12, 13]
+    assert all("column 'data_complete': maybe" in r for r in bad["invalid"].to_list())
+    assert result.rejected.filter(pl.col("firm_id") != ids[5]).height == 0
