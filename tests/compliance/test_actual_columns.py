@@ -41,3 +41,22 @@ def test_data_complete_words_are_read_and_a_bad_one_fails_its_row_only(tmp_path:
     assert sorted(bad["row"].to_list()) == [12, 13]
     assert all("column 'data_complete': maybe" in r for r in bad["invalid"].to_list())
     assert result.rejected.filter(pl.col("firm_id") != ids[5]).height == 0
+
+
+def test_rows_co2_missing_or_rejected_given_make_the_firm_incomplete(tmp_path: Path) -> None:
+    """rows_co2_missing = 3 (or rows_rejected = 2): the firm's data are not complete and it is
+    on the follow-up list; 0 and 0 with data_complete true stays complete."""
+    head = "firm_id,year,metric,value,unit,price_basis,energy_tce,rows_co2_missing,rows_rejected\n"
+    quality = ["3,0", "0,2", "0,0", ",", "", ""]
+    body = "".join(
+        f"{f},{y},energy_intensity_va,{v},tce/万元,constant:2020,800000,{q}\n"
+        for f, q in zip(FIRMS["firm_id"][:4], quality, strict=False)
+        for y, v in ((2020, 1.0), (2025, 0.8))
+    )
+    path = tmp_path / "actuals.csv"
+    path.write_text(head + body, encoding="utf-8")
+    result = check(FIRMS[:4], actuals=path, pathways=["cn-industry-2025"])
+    got = dict(result.firms.select("firm_id", "data_complete").iter_rows())
+    ids = FIRMS["firm_id"].to_list()
+    assert [got[i] for i in ids[:4]] == [False, False, True, None]
+    assert result.firms.filter(pl.col("firm_id") == ids[0])["rows_co2_missing"].item() == 3
