@@ -90,6 +90,7 @@ COLUMN_MAP: dict[str, str] = {
     "所属行业代码": "sector",
     "价格基准": "price_basis",
     "价格口径": "price_basis",
+    "价格基础": "price_basis",
     "行业类别代码": "sector",
     "国民经济行业代码": "sector",
     "城市": "city",

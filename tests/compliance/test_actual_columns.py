@@ -60,3 +60,15 @@ def test_rows_co2_missing_or_rejected_given_make_the_firm_incomplete(tmp_path: P
     ids = FIRMS["firm_id"].to_list()
     assert [got[i] for i in ids[:4]] == [False, False, True, None]
     assert result.firms.filter(pl.col("firm_id") == ids[0])["rows_co2_missing"].item() == 3
+
+
+def test_price_basis_under_its_chinese_headers(tmp_path: Path) -> None:
+    from carbonacct.compliance._inputs import read_actuals
+
+    for header in ("价格基础", "价格基准", "价格口径"):
+        path = tmp_path / "a.csv"
+        path.write_text(
+            f"企业代码,年份,指标,数值,单位,{header}\nA,2025,energy_intensity_va,1,tce/万元,current\n",
+            encoding="utf-8",
+        )
+        assert read_actuals(path)["price_basis"].to_list() == ["current"], header
