@@ -90,6 +90,7 @@ COLUMN_MAP: dict[str, str] = {
     "所属行业代码": "sector",
     "价格基准": "price_basis",
     "价格口径": "price_basis",
+    "价格基础": "price_basis",
     "行业类别代码": "sector",
     "国民经济行业代码": "sector",
     "城市": "city",
@@ -637,6 +638,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "provenance": ("Provenance", "数据来源"),
     "status_section": ("Status", "状态"),
     "firms_by_status": ("firms by status and sector", "按行业的企业状态"),
+    "not_in_firms": ("(not in the firms table)", "（不在企业表中）"),
     "share_at_benchmark": ("output share at benchmark against the target", "标杆产能占比与目标"),
     "top_exceptions": ("Top exceptions", "重点例外"),
     "value_added_note": (

@@ -51,7 +51,9 @@ def fail_on_option(func: Callable[..., Any]) -> Callable[..., Any]:
         "fail_on",
         multiple=True,
         type=click.Choice(FAIL_ON),
-        help="Exit with code 3 when any firm has this status (repeatable).",
+        help="Exit with code 3 when any firm has this status in its report year: the firm's "
+        "status or a pathway or product result of that year; a past year of its history is "
+        "not a finding (repeatable).",
     )(func)
 
 

@@ -193,15 +193,23 @@ def _where(source: str | None, row: int | None) -> str:
 
 
 def _statuses(result: carbonacct.CheckResult) -> list[str | None]:
-    """Each firm's statuses, once per firm: its overall status (a GB quota limit exceeded
-    makes it ``breach``), its pathway results' and products' statuses, plus
-    ``exceeds_limit`` once per product over its GB quota limit."""
-    pairs: set[tuple[object, str | None]] = set()
-    for table in (result.firms, result.results, result.products):
-        if {"firm_id", "status"} <= set(table.columns):
-            pairs.update(table.select("firm_id", "status").iter_rows())
+    """Each firm's statuses in its report year, once per firm: its overall status (a GB quota
+    limit exceeded makes it ``breach``), its pathway results' and products' statuses of that
+    year, plus ``exceeds_limit`` once per product over its GB quota limit that year. A past
+    year's status (the firm's history) is not a finding."""
+    years = result.firms.select("firm_id", "report_year")
+    pairs: set[tuple[object, str | None]] = set(
+        result.firms.select("firm_id", "status").iter_rows()
+    )
+    at_year = {}
+    for name, table in (("results", result.results), ("products", result.products)):
+        if {"firm_id", "status", "check_year"} <= set(table.columns):
+            at_year[name] = table.join(years, on="firm_id", how="left").filter(
+                (pl.col("check_year") == pl.col("report_year")) | pl.col("check_year").is_null()
+            )
+            pairs.update(at_year[name].select("firm_id", "status").iter_rows())
     statuses: list[str | None] = [status for _, status in pairs]
-    products = result.products
-    if "exceeds_limit" in products.columns:
+    products = at_year.get("products")
+    if products is not None and "exceeds_limit" in products.columns:
         statuses += ["exceeds_limit"] * int(products["exceeds_limit"].fill_null(False).sum())
     return statuses

@@ -210,3 +210,23 @@ def test_green_section_lists_every_unmet_item(monkeypatch: pytest.MonkeyPatch) -
     data = SimpleNamespace(green=green, lang="en")
     page = "".join(html._green_section(data))  # type: ignore[arg-type]
     assert page.count("<tr>") == 1 + 10  # header and one row per unmet item
+
+
+def test_summary_draws_a_firm_missing_from_the_firms_table(tmp_path: Path) -> None:
+    """A firm of the actuals that the firms table lacks has no sector: its bar is labelled, not None."""
+    firms = pl.DataFrame(
+        {"firm_id": ["91320200MA1KNOWN01"], "name": ["甲厂"], "sector": ["C30"], "province": ["32"]}
+    )
+    actuals = pl.DataFrame(
+        {
+            "firm_id": ["91320200MA1KNOWN01", "91320200MA1XXX0133"],
+            "year": [2025, 2025],
+            "metric": ["energy_tce", "energy_tce"],
+            "value": [100.0, 50.0],
+            "unit": ["tce", "tce"],
+        }
+    )
+    check = carbonacct.check(firms, actuals=actuals, pathways=["cn-industry-2025"])
+    assert None in check.summary["sector"].to_list()
+    text = summary_report(check, path=tmp_path / "summary.html")
+    assert len(images(text)) >= 1

@@ -44,5 +44,39 @@ def test_green_power_needs_firm_totals_and_valid_rows() -> None:
     data = make_readings(("F1", "electricity", 1.0, "MWh"), period="2023")
     with pytest.raises(carbonacct.OptionError, match="firm totals"):
         carbonacct.footprint(data, green_electricity=_green(1.0), by=["carrier"], method=M)
-    with pytest.raises(carbonacct.InputError, match=r"row 1, column 'value'.*non-negative"):
-        carbonacct.footprint(data, green_electricity=_green(-1.0), method=M)
+
+
+def test_certificates_in_zhang_with_chinese_headers(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """1 张 (个) 绿证 = 1 MWh (发改能源〔2023〕1044号); 年份 / 绿证数量 / 企业 headers are read."""
+    data = make_readings(("F1", "electricity", 1000.0, "MWh"), period="2023")
+    path = tmp_path / "green.csv"
+    path.write_text("企业代码,年份,绿证数量,单位\nF1,2023年,200,张\n", encoding="utf-8")
+    assert (
+        one(carbonacct.footprint(data, green_electricity=path, method=M), "green_electricity_MWh")
+        == 200.0
+    )
+    path.write_text("firm_id,period,value,unit\nF1,2023,300,个\n", encoding="utf-8")
+    assert (
+        one(carbonacct.footprint(data, green_electricity=path, method=M), "green_electricity_MWh")
+        == 300.0
+    )
+
+
+def test_a_negative_or_unknown_firm_is_named_not_the_batch() -> None:
+    data = make_readings(
+        ("F1", "electricity", 1000.0, "MWh"), ("F2", "electricity", 1000.0, "MWh"), period="2023"
+    )
+    green = pl.DataFrame(
+        {
+            "firm_id": ["F1", "F2", "GHOST"],
+            "period": ["2023"] * 3,
+            "value": [-1.0, 300.0, 10.0],
+            "unit": ["MWh"] * 3,
+        }
+    )
+    fp = carbonacct.footprint(data, green_electricity=green, method=M)
+    got = dict(fp.table.select("firm_id", "green_electricity_MWh").iter_rows())
+    assert got == {"F1": 0.0, "F2": 300.0}  # F1's negative figure is not credited
+    text = " ".join(fp.quality.warnings)
+    assert "F1" in text and "-1" in text and "row 1" in text
+    assert "GHOST" in text and "not in the readings" in text

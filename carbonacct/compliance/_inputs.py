@@ -76,15 +76,49 @@ def read_actuals(actuals: TableLike) -> pl.DataFrame:
     for col in ACTUAL_SCHEMA:
         if col not in frame.columns:
             frame = frame.with_columns(pl.lit(None).alias(col))
+    raw_flag = pl.col("data_complete").cast(pl.String).str.strip_chars()
+    frame = frame.with_columns(_flag(raw_flag).alias("data_complete"), raw_flag.alias("_raw_flag"))
+    frame = frame.with_columns(_complete_from_counts().alias("data_complete"))
     frame = frame.with_columns(
         pl.when(pl.col("year").is_null())
         .then(pl.lit("column 'year': not a year"))
+        .when(pl.col("data_complete").is_null() & (pl.col("_raw_flag").fill_null("") != ""))
+        .then(
+            pl.format(
+                "column 'data_complete': {} is not true/false (true/false, 1/0, 是/否)",
+                pl.col("_raw_flag"),
+            )
+        )
         .when(pl.col("value").is_null())
         .then(pl.format("column 'value': {} is not a number", pl.col("_raw_value")))
         .otherwise(pl.col("invalid"))
         .alias("invalid")
     )
     return frame.select([pl.col(c).cast(t, strict=False) for c, t in ACTUAL_SCHEMA.items()])
+
+
+#: The words a ``data_complete`` cell may hold (case-insensitive).
+FLAGS = {"true": True, "false": False, "1": True, "0": False, "是": True, "否": False}
+FLAGS |= {"yes": True, "no": False, "1.0": True, "0.0": False}
+
+
+def _flag(raw: pl.Expr) -> pl.Expr:
+    """A yes/no cell as a Boolean (null when empty or not one of :data:`FLAGS`)."""
+    return raw.str.to_lowercase().replace_strict(FLAGS, default=None, return_dtype=pl.Boolean)
+
+
+def _complete_from_counts() -> pl.Expr:
+    """Rows rejected or without CO2 (``rows_rejected``, ``rows_co2_missing``) given in the
+    actuals: a count above 0 makes the figure incomplete, as for a footprint; counts of 0 with
+    no ``data_complete`` make it complete; else ``data_complete`` as given."""
+    counts = [
+        pl.col(c).cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False)
+        for c in ("rows_rejected", "rows_co2_missing")
+    ]
+    some = pl.any_horizontal(c.fill_null(0) > 0 for c in counts)
+    given = pl.any_horizontal(c.is_not_null() for c in counts)
+    flag = pl.col("data_complete")
+    return pl.when(some).then(False).when(flag.is_null() & given).then(True).otherwise(flag)
 
 
 def _number(raw: pl.Expr) -> pl.Expr:

@@ -146,10 +146,17 @@ def _worst(rows: pl.DataFrame, years: pl.DataFrame) -> pl.DataFrame:
 
 
 def _known_complete() -> pl.Expr:
-    """False if any row says so, True only if every row says so, else null (not given: actuals
-    without quality columns are not made complete)."""
+    """False if any row says so, True only if every row with a figure says so, else null (not
+    given: actuals without quality columns are not made complete; a row without a figure, such
+    as an indicator the firm did not report, carries no quality of its own)."""
     dc = pl.col("data_complete")
-    return pl.when(dc.eq(False).any()).then(False).when(dc.is_not_null().all()).then(True)
+    given = dc.filter(~pl.col("_absent"))
+    return (
+        pl.when(dc.eq(False).any())
+        .then(False)
+        .when(given.is_not_null().all() & (given.len() > 0))
+        .then(True)
+    )
 
 
 def _firm_status() -> tuple[pl.Expr, pl.Expr]:

@@ -47,7 +47,9 @@ def status_section(check: Any, lang: str) -> list[str]:
     # every status some firm has, worst first (an empty one is no bar and no legend entry)
     statuses = [c for c in STATUSES if c in s.columns and int(s[c].sum()) > 0]
     names = [pl.col("sector_name").first()] if "sector_name" in s.columns else []
-    by_sector = s.group_by("sector").agg(*names, pl.col(statuses).sum()).sort("sector")
+    # a firm missing from the firms table has no sector: its bar is named, not None
+    named = s.with_columns(pl.col("sector").fill_null(label("not_in_firms", lang)))
+    by_sector = named.group_by("sector").agg(*names, pl.col(statuses).sum()).sort("sector")
     total = int(s["firms"].sum())
     kpis = "".join(
         f"<span>{html.escape(status_words(st, lang))} "
