@@ -193,4 +193,13 @@ def product_aliases() -> dict[str, str]:
     for code, aliases in names.select("product", "aliases").iter_rows():
         for alias in aliases.split("|"):
             out[alias.strip()] = code
+    # an output as people name it: 熟料产量 is the output of 熟料; a process word (电解 of a
+    # caustic-soda plant or of a pot line, 高炉工序) names no one product's output
+    for alias, code in list(out.items()):
+        if alias != code and alias not in _PROCESS_WORDS and not alias.endswith("工序"):
+            out.setdefault(f"{alias}产量", code)
     return out
+
+
+#: Process names that are no product's output name (several products have them).
+_PROCESS_WORDS = ("电解",)

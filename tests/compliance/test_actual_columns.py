@@ -72,3 +72,28 @@ def test_price_basis_under_its_chinese_headers(tmp_path: Path) -> None:
             encoding="utf-8",
         )
         assert read_actuals(path)["price_basis"].to_list() == ["current"], header
+
+
+def test_an_output_named_with_its_production_word_is_the_product() -> None:
+    """熟料产量 (clinker output) is 熟料 → cement_clinker; 电解 stays ambiguous (no 电解产量)."""
+    from carbonacct.benchmarks import product_aliases
+
+    aliases = product_aliases()
+    assert aliases["熟料产量"] == aliases["熟料"] == "cement_clinker"
+    assert "电解产量" not in aliases
+    firms = pl.DataFrame(
+        {"firm_id": ["F1"], "name": ["熟料厂"], "province": ["34"], "sector": ["3011"]}
+    )
+    actuals = pl.DataFrame(
+        {
+            "firm_id": ["F1"],
+            "year": [2025],
+            "metric": ["product_energy_intensity"],
+            "product": ["熟料产量"],
+            "value": [98.0],
+            "unit": ["kgce/t"],
+        }
+    )
+    result = check(firms, actuals=actuals)
+    assert result.products["product"].to_list() == ["cement_clinker"]
+    assert result.firms["status"].item() != "invalid_input"
