@@ -44,6 +44,7 @@ unit, never per value.
 from __future__ import annotations
 
 import difflib
+import itertools
 import math
 import re
 import warnings
@@ -51,7 +52,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from carbonacct.errors import DimensionalityError, UnknownUnitError
+from carbonacct.errors import CarbonacctError, DimensionalityError, UnknownUnitError
 
 __all__ = [
     "CASE_SPELLINGS",
@@ -669,17 +670,17 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
         return tabled
     dims = (TABLED_DIMENSIONS.get(from_unit), TABLED_DIMENSIONS.get(to_unit))
     if None not in dims and dims[0] != dims[1]:
-        raise _cannot_convert(from_unit, dims[0], to_unit, dims[1])
+        raise _cannot_convert(from_unit, to_unit)
     src, dst = parse_unit(from_unit), parse_unit(to_unit)
     if src.dimensionality != dst.dimensionality:
-        raise _cannot_convert(from_unit, _dim(src), to_unit, _dim(dst))
+        raise _cannot_convert(from_unit, to_unit)
     return float(src.to(dst.units).magnitude / dst.magnitude)
 
 
-def _cannot_convert(from_unit: str, src: str | None, to_unit: str, dst: str | None) -> Exception:
+def _cannot_convert(from_unit: str, to_unit: str) -> Exception:
     return DimensionalityError(
-        f"Cannot convert {from_unit!r} ({src}) to {to_unit!r} ({dst}): "
-        "they measure different things. Check the unit column.",
+        f"Cannot convert {from_unit!r} ({dimension_words(from_unit)}) to {to_unit!r} "
+        f"({dimension_words(to_unit)}): they measure different things.",
         unit=from_unit,
         expected=to_unit,
     )
@@ -746,6 +747,64 @@ def convert(value: Any, from_unit: str, to_unit: str) -> Any:
     return value * conversion_factor(from_unit, to_unit)
 
 
+#: Quantities people name, with the units they write them in: a dimension mismatch is said in
+#: these words ("an energy unit such as kWh, GJ, tce"), never in the unit library's base
+#: dimensions ("[length] ** 2 / [time] ** 2").
+_QUANTITIES: tuple[tuple[str, str, str], ...] = (
+    ("kgce", "energy", "an energy unit such as kWh, GJ, tce"),
+    ("t", "mass", "a unit of mass such as t, kg"),
+    ("m3", "volume", "a unit of volume such as m3, Nm3"),
+    ("m2", "area", "a unit of area such as m2"),
+    ("万元", "money", "a unit of money such as 万元, 元"),
+    ("tCO2", "CO2", "a unit of CO2 such as tCO2, kgCO2"),
+    ("tCO2e", "CO2e", "a unit of CO2e such as tCO2e"),
+    ("tC", "carbon", "a unit of carbon such as tC"),
+    ("kW", "power", "a unit of power such as kW, MW"),
+    ("h", "time", "a unit of time such as h, a"),
+)
+
+
+@lru_cache(maxsize=1)
+def _quantity_dims() -> tuple[tuple[Any, str, str, str], ...]:
+    return tuple((parse_unit(u).dimensionality, u, n, ex) for u, n, ex in _QUANTITIES)
+
+
+@lru_cache(maxsize=256)
+def dimension_words(unit: str) -> str:
+    """What a unit measures, in words: ``an energy unit such as kWh, GJ, tce``, ``energy per
+    unit of mass (e.g. kgce/t)``, ``a share or count (%, 1)``.
+
+    >>> dimension_words("kgce"), dimension_words("kgce/t")
+    ('an energy unit such as kWh, GJ, tce', 'energy per unit of mass (e.g. kgce/t)')
+    """
+    try:
+        dims = parse_unit(unit).dimensionality
+    except CarbonacctError:
+        return f"the unit {unit!r}"
+    if not dims:
+        return "a share or count (%, 1)"
+    named = _quantity_dims()
+    for d, _, _, words in named:
+        if dims == d:
+            return words
+    for (dn, un, nn, _), (dd, ud, nd, _) in itertools.product(named, named):
+        if dn != dd and dims == dn / dd:
+            return f"{nn} per unit of {nd} (e.g. {un}/{ud})"
+    num, _, den = unit.partition("/")
+    if den and not num.startswith("("):
+        for d, _, noun, _ in named:
+            if _dims_of(num) == d:
+                return f"{noun} per {den.strip('()')}"
+    return f"a quantity in {unit}"
+
+
+def _dims_of(unit: str) -> Any:
+    try:
+        return parse_unit(unit).dimensionality
+    except CarbonacctError:
+        return None
+
+
 @lru_cache(maxsize=1)
 def _dimension_names() -> dict[str, str]:
     return {
@@ -761,6 +820,7 @@ def _dimension_names() -> dict[str, str]:
 
 
 def _dim(q: Any) -> str:
+    """The name of a quantity's dimension (the tabled units' dimensions, see TABLED_DIMENSIONS)."""
     d = str(q.dimensionality)
     return _dimension_names().get(d, d)
 
@@ -788,8 +848,8 @@ def check_dimension(unit: str, expected: str, *, what: str = "value") -> None:
     got, want = parse_unit(unit), parse_unit(expected)
     if got.dimensionality != want.dimensionality:
         raise DimensionalityError(
-            f"The {what} unit {unit!r} has dimension {_dim(got)}, "
-            f"but a unit like {expected!r} ({_dim(want)}) is needed.",
+            f"The {what} unit {unit!r} is {dimension_words(unit)}, "
+            f"but a unit like {expected!r} ({dimension_words(expected)}) is needed.",
             unit=unit,
             expected=expected,
         )
