@@ -434,7 +434,7 @@ STATUSES: dict[str, Term] = _terms(
         "String",
         "a binding obligation missed: a firm's own target at or after its year, a 基准 after "
         "its deadline, a GB quota limit",
-        "未达标",
+        "超过约束性限值",
     ),
     Term(
         "off_track",
@@ -460,7 +460,7 @@ STATUSES: dict[str, Term] = _terms(
         "at or below a sector-average, regional or expected path",
         "低于路径",
     ),
-    Term("on_track", None, "String", "at or below the required value", "符合路径"),
+    Term("on_track", None, "String", "at or below the required value", "符合要求"),
     Term("not_covered", None, "String", "no target applies to the firm", "不适用"),
 )
 
@@ -533,7 +533,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "below_path": ("below the path", "低于路径"),
     "invalid_input": ("invalid input", "输入无效"),
     "no_data": ("no data", "无数据"),
-    "exceeds_limit": ("exceeds the limit", "超过限额"),
+    "exceeds_limit": ("exceeds the limit", "超过限额标准"),
     "benchmark": ("benchmark", "标杆"),
     "baseline": ("baseline", "基准"),
     "between": ("between benchmark and baseline", "标杆与基准之间"),
@@ -584,7 +584,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "rule_id": ("rule", "规则"),
     "gap_rel": ("gap", "差距"),
     "firms_data_incomplete": ("firms with incomplete data", "数据不全企业数"),
-    "energy_share_breach": ("energy share in breach", "未达标能耗占比"),
+    "energy_share_breach": ("energy share in breach", "超过约束性限值企业能耗占比"),
     "data_complete": ("data complete", "数据完整"),
     "level": ("level", "水平"),
     "gb_grade": ("GB grade", "国标等级"),
@@ -596,6 +596,27 @@ LABELS: dict[str, tuple[str, str]] = {
         "产品：达到标杆的产量占比（以产量代产能）",
     ),
     "exceptions_title": ("Top exceptions", "重点例外"),
+    # the check's terminal views: a list cut for the terminal says what it cut, and where
+    "firms_by_status_sector_title": (
+        "Firms by status and sector (each firm's latest year with data)",
+        "按状态和行业的企业数（各企业有数据的最近年份）",
+    ),
+    "all_sectors": ("all sectors", "全部行业"),
+    "no_sector": ("(no sector)", "（无行业）"),
+    "by_place_note": ("By province and city: {}.", "按省份和城市的企业数：{}。"),
+    "rest_in_sheet": ("the {} sheet of {}", "见 {1} 的 {0} 工作表"),
+    "rest_in_file": ("in {}", "见 {}"),
+    "rest_with_o": (
+        "write them with -o check.xlsx (the {} sheet)",
+        "用 -o check.xlsx 写出（{} 工作表）",
+    ),
+    "all_breaches": ("all {} breaches", "全部 {} 项超过约束性限值"),
+    "some_breaches": ("{} of {} breaches", "超过约束性限值 {} 项（共 {} 项）"),
+    "exceptions_cut": (
+        "{} of {} shown: {}; not shown: {}: {}.",
+        "显示 {} 项（共 {} 项）：{}；未显示：{}，{}。",
+    ),
+    "firms_cut": ("{} of {} firms shown; the rest: {}.", "显示 {} 家（共 {} 家）；其余{}。"),
     "incomplete_title": ("Firms whose data are incomplete: follow up", "数据不全的企业：需跟进"),
     "firms_incomplete_line": (
         "{:,} of {:,} firms have incomplete data in the year checked (rows rejected, CO2 "
@@ -719,7 +740,7 @@ def label(name: str, lang: str = "en") -> str:
     controlled names of columns, as the machine formats do.
 
     >>> label("energy_tce", "zh"), label("breach", "zh"), label("energy_tce")
-    ('综合能耗 tce', '未达标', 'energy_tce')
+    ('综合能耗 tce', '超过约束性限值', 'energy_tce')
     >>> label("above_path", "zh"), label("report_title")
     ('高于路径', 'energy and carbon report')
     """

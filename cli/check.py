@@ -9,9 +9,10 @@ import polars as pl
 
 import carbonacct
 
+from ._check_view import show
 from ._config import method_extras, stamp
 from ._errors import fail_on_option, raise_findings
-from ._output import emit, emit_result, format_option, words
+from ._output import emit_result, format_option
 from ._quality import show_quality
 
 
@@ -82,7 +83,8 @@ from ._quality import show_quality
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
-    help="Write all tables: .xlsx, .json, or .csv/.parquet (the firms table: one row per firm).",
+    help="Write all tables: .xlsx, .json, or .csv/.parquet (the firms table: one row per firm); "
+    ".html: the regulator's summary page (as `carbonacct report --summary`).",
 )
 @format_option
 @fail_on_option
@@ -106,6 +108,8 @@ def check(
     """Check each firm against the pathways and the 标杆/基准 levels; print the summary."""
     if not (footprint_path or readings or actuals):
         raise click.UsageError("Give --footprint, --readings or --actuals.")
+    if output:
+        _writable(output)  # before the work, not after it
     common = {
         "pathways": list(pathways) or None,
         "year": year,
@@ -136,36 +140,55 @@ def check(
         result = carbonacct.check(firms, footprint=footprint_path, **common)
     stamp(result.provenance)
     if output:
-        for path in result.write(output):
-            click.echo(f"wrote {path}", err=True)
+        _write(result, output)
     _show_quality(result)
     if fmt != "table":
         emit_result(result, fmt)
         raise_findings(_statuses(result), fail_on)
         return
-    emit(
-        result.summary, fmt, title=f"{words('firms_by_status_title')} ({result.provenance['year']})"
-    )
-    if result.product_summary.height:
-        emit(
-            result.product_summary.drop("target_source", "basis"),
-            fmt,
-            title=words("products_title"),
-        )
-    # rounded for people (float noise such as 0.8800000000000001); files keep full precision
-    top = result.exceptions.head(20).with_columns(
-        pl.col("actual", "required").round_sig_figs(6), pl.col("gap_rel").round(4)
-    )
-    emit(top, fmt, title=f"{words('exceptions_title')} ({result.exceptions.height})")
-    incomplete = result.firms.filter(~pl.col("data_complete"))
-    if incomplete.height:
-        emit(
-            incomplete.select("firm_id", "name", "report_year", "status", "reason").head(20),
-            fmt,
-            title=f"{words('incomplete_title')} ({incomplete.height})",
-        )
+    show(result, output)
     sys.stdout.flush()
     raise_findings(_statuses(result), fail_on)
+
+
+_PAGES = (".html", ".htm")
+
+
+def _writable(output: str) -> None:
+    """Refuse an -o the check cannot write (its type, a missing directory) before it runs."""
+    from pathlib import Path
+
+    from carbonacct.io.writers import WRITERS
+
+    out = Path(output)
+    known = sorted([*WRITERS, *_PAGES])
+    if out.suffix.lower() not in known:
+        raise click.UsageError(
+            f"{output}: the check writes {', '.join(known)} (.html: the regulator's summary "
+            f"page); {out.suffix or 'no suffix'} is none of them."
+        )
+    if not out.parent.is_dir():
+        raise click.UsageError(
+            f"{output}: the directory {out.parent} does not exist; create it first or write "
+            "elsewhere."
+        )
+
+
+def _write(result: carbonacct.CheckResult, output: str) -> None:
+    """The tables in the -o file's format, or the summary page for .html."""
+    if output.lower().endswith(_PAGES):
+        from carbonacct.reports import summary_report
+
+        from ._check_view import BINDING, TOP
+        from ._output import current_lang
+
+        # every binding breach on the page too, as on the terminal
+        binding = result.exceptions.filter(pl.col("status").is_in(BINDING)).height
+        summary_report(result, path=output, lang=current_lang(), top=max(TOP, binding))
+        click.echo(f"wrote {output}", err=True)
+        return
+    for path in result.write(output):
+        click.echo(f"wrote {path}", err=True)
 
 
 def _show_quality(result: carbonacct.CheckResult) -> None:

@@ -184,6 +184,8 @@ def status_chart(by_sector: pl.DataFrame, statuses: list[str], lang: str) -> str
 
 
 def share_chart(ps: pl.DataFrame, lang: str) -> str:
+    # a product without output has no share: no bar (never a 0 made up), its row in the table
+    ps = ps.filter(pl.col("share_at_benchmark").is_not_null())
     fig, ax = figure(label("share_at_benchmark", lang))
     labels = [f"{a} {b}" for a, b in zip(ps["product"], ps["sector"], strict=True)]
     ax.barh(labels, (ps["share_at_benchmark"] * 100).to_list(), color="#2a9d8f", label="%")
