@@ -79,6 +79,12 @@ from ._quality import show_quality
     "(with --readings).",
 )
 @click.option(
+    "--exclusions",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Dual-control exclusion rules of your own (a CSV with its manifest); default the "
+    "shipped rules (发改环资〔2022〕803号 feedstock, 〔2024〕113号 绿证 electricity).",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
@@ -99,6 +105,7 @@ def check(
     steam_enthalpy: float | None,
     fuel_parameters: str | None,
     green_electricity: str | None,
+    exclusions: str | None,
     output: str | None,
     fmt: str,
     fail_on: tuple[str, ...],
@@ -112,6 +119,7 @@ def check(
         "price_basis": price_basis,
         "deflator": deflator,
         "actuals": actuals,
+        "exclusions": exclusions,
     }
     if readings:
         if not activity:

@@ -26,7 +26,7 @@ from typing import Any
 
 import polars as pl
 
-from carbonacct.compliance._exclusions import EXCLUSION_RULES
+from carbonacct.compliance._exclusions import ExclusionRules, load_exclusions
 from carbonacct.compliance._inputs import (
     ACTUAL_SCHEMA,
     VALUE_ADDED_METRICS,
@@ -125,7 +125,11 @@ class CheckResult(TablesResult):
 
 
 def _gather(
-    data: Any, footprint: Any, actuals: TableLike | None, price_basis: str | pl.DataFrame | None
+    data: Any,
+    footprint: Any,
+    actuals: TableLike | None,
+    price_basis: str | pl.DataFrame | None,
+    rules: ExclusionRules,
 ) -> tuple[pl.DataFrame, Any]:
     """The actuals of every source, one frame; and the footprint's provenance."""
     from carbonacct.io import read_table
@@ -135,15 +139,15 @@ def _gather(
         if item is None:
             continue
         if hasattr(item, "table"):  # a Footprint
-            parts.append(from_footprint(item, price_basis))
+            parts.append(from_footprint(item, price_basis, rules))
             prov = getattr(item, "provenance", None)
         elif is_fp and isinstance(item, (str, Path)):  # a saved footprint: all its tables
             fp = saved_footprint(item)
-            parts.append(from_footprint(fp, price_basis))
+            parts.append(from_footprint(fp, price_basis, rules))
             prov = fp.provenance
         elif is_fp:  # a footprint's table as a frame
             lf, _ = read_table(item)
-            parts.append(from_footprint(lf.collect(), price_basis))
+            parts.append(from_footprint(lf.collect(), price_basis, rules))
         else:
             frame = read_actuals(item)
             based = with_price_basis(frame, price_basis)["price_basis"].alias("_pb")
@@ -257,6 +261,7 @@ def check(
     footprint: Any = None,
     actuals: TableLike | None = None,
     sda_base_year: int = 2020,
+    exclusions: str | Path | ExclusionRules | None = None,
 ) -> CheckResult:
     """Check firms against pathways and benchmark levels.
 
@@ -288,6 +293,9 @@ def check(
         Both sources by name (their actuals are combined; a value given twice is refused).
     sda_base_year : int
         Base year of the SDA targets computed with comparator paths.
+    exclusions : path or ExclusionRules, optional
+        What the energy per value added leaves out; default the shipped rules (803号, 113号,
+        1044号). Your own file's grades read ``user (…)`` in the provenance and ``basis``.
 
     Returns
     -------
@@ -309,7 +317,8 @@ def check(
     ('between', 'on_track')
     """
     firm_frame, firm_record = read_firms(firms)
-    raw, fp_prov = _gather(data, footprint, actuals, price_basis)
+    rules = load_exclusions(exclusions)
+    raw, fp_prov = _gather(data, footprint, actuals, price_basis, rules)
     actual = validate(mark_duplicates(raw), negative_levels())
     defl = None
     if deflator is not None:
@@ -319,12 +328,17 @@ def check(
     targets, used = _pathway_targets(pathways)
     results, products, covered = _evaluate(firm_frame, targets, actual, year, defl, sda_base_year)
     results, products = after_today(results), after_today(products)
-    provenance = _provenance(year, used, firm_record, fp_prov, defl is not None)
+    provenance = _provenance(year, used, firm_record, fp_prov, defl is not None, rules)
     return _result(firm_frame, actual, results, products, covered, targets, year, provenance)
 
 
 def _provenance(
-    year: int | None, used: list[str], firms: dict[str, Any], footprint: Any, deflator: bool
+    year: int | None,
+    used: list[str],
+    firms: dict[str, Any],
+    footprint: Any,
+    deflator: bool,
+    rules: ExclusionRules,
 ) -> dict[str, Any]:
     """The check's record: year, pathways, levels, inputs, tolerance and exclusion rules."""
     return {
@@ -335,7 +349,7 @@ def _provenance(
         "footprint": footprint,
         "tolerance": TOLERANCE,
         "deflator": deflator,
-        "exclusions": [dict(rule) for rule in EXCLUSION_RULES],
+        "exclusions": rules.records(),
     }
 
 

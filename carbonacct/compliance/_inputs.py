@@ -11,7 +11,11 @@ from typing import Any
 
 import polars as pl
 
-from carbonacct.compliance._exclusions import dual_control_energy, electricity_coefficient
+from carbonacct.compliance._exclusions import (
+    ExclusionRules,
+    dual_control_energy,
+    electricity_coefficient,
+)
 from carbonacct.errors import CarbonacctError, InputError
 from carbonacct.io import TableLike, read_side_table
 from carbonacct.periods import period_year
@@ -298,11 +302,16 @@ def saved_footprint(path: Any) -> Any:
     return fp
 
 
-def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl.DataFrame:
+def from_footprint(
+    fp: Any,
+    price_basis: str | pl.DataFrame | None = None,
+    exclusions: ExclusionRules | None = None,
+) -> pl.DataFrame:
     """Turn a yearly footprint (a ``Footprint`` or its table) into the long ``actuals`` frame.
 
     - ``energy_intensity_va`` [tce/万元] = ``energy_excl_feedstock_tce`` / value added: raw-material
-      energy (原料用能) is outside the intensity numerator (发改环资〔2022〕803号).
+      energy (原料用能) is outside the intensity numerator (发改环资〔2022〕803号), and so is the
+      non-fossil electricity of 绿证 (发改环资〔2024〕113号), by the shipped rules or ``exclusions``.
     - ``co2_intensity_va`` [tCO2/万元] = ``co2_t`` / value added.
     - ``product_energy_intensity`` [kgce/t] = the energy of the readings tagged with the
       product (its product or process boundary, ``product`` column of the readings) / its
@@ -338,7 +347,7 @@ def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl
         pl.col("rows_co2_missing").fill_null(0) == 0
     )
     site = dual_control_energy(
-        site.with_columns(complete.alias("data_complete")), electricity_coefficient(fp)
+        site.with_columns(complete.alias("data_complete")), electricity_coefficient(fp), exclusions
     )
     quality = ["data_complete", "rows_rejected", "rows_co2_missing", "energy_tce"]
     va = pl.col("value_added_cny10k")
