@@ -150,6 +150,7 @@ def _unit_factors(frame: pl.DataFrame) -> pl.DataFrame:
             why = "column 'unit': missing"
         elif _electric(target) != _electric(unit):
             why = f"{unit!r} is not a unit of {metric} ({target}): indicators are never converted"
+            why += _indicators_in(unit, units)
         else:
             try:
                 factor = conversion_factor(unit, target)
@@ -169,6 +170,26 @@ def _unit_factors(frame: pl.DataFrame) -> pl.DataFrame:
             "_why": pl.String,
         },
     )
+
+
+def _indicators_in(unit: str, units: dict[str, str]) -> str:
+    """The indicators a figure in ``unit`` may be given as (13 000 kWh/t of a smelter is
+    ``product_electricity_intensity``, 铝液交流电耗), named in a refusal."""
+    from carbonacct.units import conversion_factor
+
+    fits = []
+    for metric, target in units.items():
+        if _electric(target) != _electric(unit):
+            continue
+        try:
+            conversion_factor(unit, target)
+        except CarbonacctError:
+            continue
+        fits.append(metric)
+    if not fits:
+        return ""
+    rest = f" (or {', '.join(fits[1:])})" if len(fits) > 1 else ""
+    return f"; a figure in {unit} is another indicator: give it as {fits[0]}{rest}"
 
 
 def _unit_refusal(metric: str, unit: str, target: str, exc: Exception) -> str:
