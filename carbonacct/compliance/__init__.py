@@ -30,6 +30,7 @@ from carbonacct.compliance._exclusions import ExclusionRules, load_exclusions
 from carbonacct.compliance._inputs import (
     ACTUAL_SCHEMA,
     VALUE_ADDED_METRICS,
+    footprint_years,
     from_footprint,
     mark_duplicates,
     read_actuals,
@@ -130,21 +131,24 @@ def _gather(
     actuals: TableLike | None,
     price_basis: str | pl.DataFrame | None,
     rules: ExclusionRules,
-) -> tuple[pl.DataFrame, Any]:
-    """The actuals of every source, one frame; and the footprint's provenance."""
+) -> tuple[pl.DataFrame, Any, pl.DataFrame]:
+    """The actuals of every source, one frame; the footprint's provenance; and every firm-year
+    a footprint holds (a year without value added makes no actual, but is still a year)."""
     from carbonacct.io import read_table
 
-    parts, prov = [], None
+    parts, prov, years = [], None, [pl.DataFrame(schema={"firm_id": pl.String, "year": pl.Int32})]
     for item, is_fp in ((data, None), (footprint, True), (actuals, False)):
         if item is None:
             continue
         if hasattr(item, "table"):  # a Footprint
             parts.append(from_footprint(item, price_basis, rules))
             prov = getattr(item, "provenance", None)
+            years.append(footprint_years(item.table))
         elif is_fp and isinstance(item, (str, Path)):  # a saved footprint: all its tables
             fp = saved_footprint(item)
             parts.append(from_footprint(fp, price_basis, rules))
             prov = fp.provenance
+            years.append(footprint_years(fp.table))
         elif is_fp:  # a footprint's table as a frame
             lf, _ = read_table(item)
             parts.append(from_footprint(lf.collect(), price_basis, rules))
@@ -164,7 +168,8 @@ def _gather(
             row=None,
             column=None,
         )
-    return pl.concat([p.cast(ACTUAL_SCHEMA) for p in parts]), prov  # type: ignore[arg-type]
+    frame = pl.concat([p.cast(ACTUAL_SCHEMA) for p in parts])  # type: ignore[arg-type]
+    return frame, prov, pl.concat(years)
 
 
 def _pathway_targets(pathways: Iterable[str | Path] | None) -> tuple[pl.DataFrame, list[str]]:
@@ -318,18 +323,24 @@ def check(
     """
     firm_frame, firm_record = read_firms(firms)
     rules = load_exclusions(exclusions)
-    raw, fp_prov = _gather(data, footprint, actuals, price_basis, rules)
+    raw, fp_prov, fp_years = _gather(data, footprint, actuals, price_basis, rules)
     actual = validate(mark_duplicates(raw), negative_levels())
-    defl = None
-    if deflator is not None:
-        from carbonacct.io import read_side_table
-
-        defl, _ = read_side_table(deflator, ("year", "index"), "the deflator")
+    defl = _deflator(deflator)
     targets, used = _pathway_targets(pathways)
     results, products, covered = _evaluate(firm_frame, targets, actual, year, defl, sda_base_year)
     results, products = after_today(results), after_today(products)
     provenance = _provenance(year, used, firm_record, fp_prov, defl is not None, rules)
-    return _result(firm_frame, actual, results, products, covered, targets, year, provenance)
+    return _result(
+        firm_frame, actual, results, products, covered, targets, year, provenance, fp_years
+    )
+
+
+def _deflator(deflator: TableLike | None) -> pl.DataFrame | None:
+    if deflator is None:
+        return None
+    from carbonacct.io import read_side_table
+
+    return read_side_table(deflator, ("year", "index"), "the deflator")[0]
 
 
 def _provenance(
@@ -362,8 +373,11 @@ def _result(
     targets: pl.DataFrame,
     year: int | None,
     provenance: dict[str, Any],
+    fp_years: pl.DataFrame,
 ) -> CheckResult:
     refused = actual.filter(pl.col("invalid").is_not_null())
+    # every year the data hold: a footprint's year without value added makes no actual
+    seen = pl.concat([actual.select("firm_id", "year"), fp_years], how="vertical_relaxed")
     firm_table = per_firm(firms, status_rows(results, products, refused), actual, covered, year)
     return CheckResult(
         results=results,
@@ -378,7 +392,7 @@ def _result(
         targets=targets.drop("prefixes"),
         provenance=provenance
         | {
-            "warnings": (future_years(actual) if year is None else [])
+            "warnings": (future_years(seen) if year is None else [])
             + without_fuel(actual)
             + _no_sector(firms)
         },

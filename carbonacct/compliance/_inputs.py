@@ -323,6 +323,15 @@ def saved_footprint(path: Any) -> Any:
     return fp
 
 
+def footprint_years(table: pl.DataFrame) -> pl.DataFrame:
+    """Every firm-year of a yearly footprint table (``firm_id``, ``year``)."""
+    yearly = table.filter(pl.col("period").cast(pl.String).str.len_chars() == 4)
+    return yearly.select(
+        pl.col("firm_id").cast(pl.String),
+        pl.col("period").cast(pl.String).cast(pl.Int32).alias("year"),
+    ).unique()
+
+
 def from_footprint(
     fp: Any,
     price_basis: str | pl.DataFrame | None = None,
