@@ -157,7 +157,7 @@ def check(
         pl.col("actual", "required").round_sig_figs(6), pl.col("gap_rel").round(4)
     )
     emit(top, fmt, title=f"{words('exceptions_title')} ({result.exceptions.height})")
-    incomplete = result.firms.filter(~pl.col("data_complete"))
+    incomplete = result.follow_up()
     if incomplete.height:
         emit(
             incomplete.select("firm_id", "name", "report_year", "status", "reason").head(20),
