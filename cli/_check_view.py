@@ -31,7 +31,7 @@ def show(result: carbonacct.CheckResult, output: str | None) -> None:
             title=words("products_title"),
         )
     _exceptions(result.exceptions, output)
-    _follow_up(result.firms, output)
+    _follow_up(result.follow_up(), output)
 
 
 def _say(key: str, *args: object) -> None:
@@ -109,9 +109,9 @@ def _exceptions(exceptions: pl.DataFrame, output: str | None) -> None:
     _say("exceptions_cut", top.height, exceptions.height, said, by_status, where)
 
 
-def _follow_up(firms: pl.DataFrame, output: str | None) -> None:
-    """Firms whose data are incomplete, the first TOP, and how many more."""
-    incomplete = firms.filter(~pl.col("data_complete"))  # unknown (null) is not listed
+def _follow_up(incomplete: pl.DataFrame, output: str | None) -> None:
+    """Firms to follow up for their data (CheckResult.follow_up), the first TOP, and how many
+    more."""
     if not incomplete.height:
         return
     emit(
