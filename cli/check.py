@@ -79,10 +79,22 @@ from ._quality import show_quality
     "(with --readings).",
 )
 @click.option(
+    "--exclusions",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Dual-control exclusion rules of your own (a CSV with its manifest); default the "
+    "shipped rules (发改环资〔2022〕803号 feedstock, 〔2024〕113号 绿证 electricity).",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
     help="Write all tables: .xlsx, .json, or .csv/.parquet (the firms table: one row per firm).",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 4 on any rejected row: a reading the footprint rejects (nothing is checked), or "
+    "a row of actuals or activity the check refuses (after the output is written).",
 )
 @format_option
 @fail_on_option
@@ -99,9 +111,11 @@ def check(
     steam_enthalpy: float | None,
     fuel_parameters: str | None,
     green_electricity: str | None,
+    exclusions: str | None,
     output: str | None,
     fmt: str,
     fail_on: tuple[str, ...],
+    strict: bool,
 ) -> None:
     """Check each firm against the pathways and the 标杆/基准 levels; print the summary."""
     if not (footprint_path or readings or actuals):
@@ -112,6 +126,7 @@ def check(
         "price_basis": price_basis,
         "deflator": deflator,
         "actuals": actuals,
+        "exclusions": exclusions,
     }
     if readings:
         if not activity:
@@ -125,6 +140,7 @@ def check(
             method=carbonacct.Method(steam_enthalpy_kJ_per_kg=steam_enthalpy, **method_extras()),
             fuel_parameters=fuel_parameters,
             green_electricity=green_electricity,
+            **({"run": carbonacct.RunOptions(strict=True)} if strict else {}),
             **common,
         )
     else:
@@ -141,6 +157,7 @@ def check(
     _show_quality(result)
     if fmt != "table":
         emit_result(result, fmt)
+        _raise_refused(result, strict)
         raise_findings(_statuses(result), fail_on)
         return
     emit(
@@ -165,7 +182,25 @@ def check(
             title=f"{words('incomplete_title')} ({incomplete.height})",
         )
     sys.stdout.flush()
+    _raise_refused(result, strict)
     raise_findings(_statuses(result), fail_on)
+
+
+def _raise_refused(result: carbonacct.CheckResult, strict: bool) -> None:
+    """Under --strict, rows the check refused end the run with exit 4 (the output is written)."""
+    if not strict or not result.rejected.height:
+        return
+    from carbonacct.errors import RejectedRowsError
+
+    first = result.rejected.row(0, named=True)
+    raise RejectedRowsError(
+        f"{result.rejected.height} row(s) refused by the check (--strict), e.g. firm "
+        f"{first['firm_id']} {_where(first['source'], first['row'])}: {first['invalid']}",
+        file=first["source"],
+        row=first["row"],
+        column=None,
+        rows_rejected=result.rejected.height,
+    )
 
 
 def _show_quality(result: carbonacct.CheckResult) -> None:
