@@ -210,14 +210,6 @@ def status_chart(by_sector: pl.DataFrame, statuses: list[str], lang: str) -> str
     return png(fig)
 
 
-<<<<<<< HEAD
-def share_chart(ps: pl.DataFrame, lang: str) -> str:
-    # a product without output has no share: no bar (never a 0 made up), its row in the table
-    ps = ps.filter(pl.col("share_at_benchmark").is_not_null())
-    fig, ax = figure(label("share_at_benchmark", lang))
-    labels = [f"{a} {b}" for a, b in zip(ps["product"], ps["sector"], strict=True)]
-    ax.barh(labels, (ps["share_at_benchmark"] * 100).to_list(), color="#2a9d8f", label="%")
-=======
 def share_chart(ps: pl.DataFrame, lang: str) -> str | None:
     """Output share at 标杆 per product and sector against the target share; None when no
     output is at its 标杆 (every share 0 or unknown): an empty axis says nothing."""
@@ -244,7 +236,6 @@ def share_chart(ps: pl.DataFrame, lang: str) -> str | None:
             fontsize=8,
         )
     marked = False
->>>>>>> compliance
     for i, target in enumerate(ps["target_share"].to_list()):
         if target is not None:
             ax.plot(
