@@ -681,6 +681,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "mandatory": ("mandatory", "必选"),
     "veto": ("veto", "否决项"),
     "measured": ("measured", "已测算"),
+    "user_entered": ("entered by the user", "用户填报"),
     "yes": ("yes", "是"),
     "points_unit": ("points", "分"),
     "no": ("no", "否"),
