@@ -94,7 +94,8 @@ def _rounded(column: str) -> bool:
 
 def _cell(value: Any, column: str = "", lang: str = "en") -> str:
     if value is None:
-        return "—" if column.startswith("co2") else ""  # a missing CO2 is not a blank 0
+        # a missing CO2 or energy is not a blank 0
+        return "—" if column.startswith(("co2", "energy")) else ""
     if isinstance(value, bool) and lang == "zh":
         return _label("yes" if value else "no", lang)
     if isinstance(value, float):

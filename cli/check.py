@@ -13,7 +13,7 @@ from ._check_view import show
 from ._config import method_extras, stamp
 from ._errors import fail_on_option, raise_findings
 from ._output import emit_result, format_option
-from ._quality import show_quality
+from ._quality import quality_of, show_quality
 
 
 @click.command()
@@ -229,8 +229,11 @@ def _raise_refused(result: carbonacct.CheckResult, strict: bool) -> None:
 def _show_quality(result: carbonacct.CheckResult) -> None:
     """The footprint's quality report, and the rows of actuals the check refused, on stderr."""
     show_quality(result, label="footprint")
+    quality = quality_of(result)
+    printed = set(quality.warnings) if quality is not None else set()
     for line in result.warnings:
-        click.echo(f"  warning: {line}", err=True)
+        if line not in printed:  # the footprint's, printed with its quality report above
+            click.echo(f"  warning: {line}", err=True)
     if result.rejected.height:
         first = result.rejected.row(0, named=True)
         click.echo(

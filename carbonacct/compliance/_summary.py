@@ -308,7 +308,10 @@ def counts(firm_table: pl.DataFrame) -> pl.DataFrame:
         if s not in wide.columns:
             wide = wide.with_columns(pl.lit(0, dtype=pl.UInt32).alias(s))
     energy = firm_table.group_by(groups).agg(
-        pl.col("energy_tce").sum().alias("energy_tce"),
+        # no firm with an energy figure (actuals give intensities): unknown, never 0.0 tce
+        pl.when(pl.col("energy_tce").is_not_null().any())
+        .then(pl.col("energy_tce").sum())
+        .alias("energy_tce"),
         pl.col("energy_tce").filter(pl.col("status") == "breach").sum().alias("_breach"),
         (~pl.col("data_complete")).sum().alias("firms_data_incomplete"),
     )

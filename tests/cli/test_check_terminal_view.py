@@ -37,6 +37,8 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, pl.DataFrame, 
     assert code == 0, err
     exceptions = pl.read_excel(target, sheet_name="exceptions")
     firms = pl.read_excel(target, sheet_name="firms")
+    # the notes sheet quoted as written (CUR企业为现价), not lower-cased (cur企业为现价)
+    assert "CUR企业为现价" in err and "cur企业为现价" not in err
     return out, exceptions, firms
 
 
@@ -131,3 +133,36 @@ def test_zh_status_words_say_a_binding_limit_is_exceeded(tmp_path: Path) -> None
     assert "超过约束性限值" in res.stdout and "未达标" not in res.stdout
     # titles wholly in Chinese
     assert "each firm's latest year" not in res.stdout and "Top exceptions" not in res.stdout
+
+
+def test_every_warning_is_in_the_top_level_list_and_printed_once(tmp_path: Path) -> None:
+    trial = BATCH.parent / "green_trial"
+    args = ["check", "--firms", str(trial / "firms2.csv")]
+    args += [
+        "--readings",
+        str(trial / "readings_gbk.csv"),
+        "--activity",
+        str(trial / "activity2.csv"),
+    ]
+    res = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "c.json")])
+    assert res.exit_code == 0, res.stderr
+    import json
+
+    provenance = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))["provenance"]
+    footprint = provenance["footprint"]["quality"]["warnings"]
+    assert footprint  # the grid factor of 2023 used for 2025, coal without a CO2 factor
+    assert set(footprint) <= set(provenance["warnings"])
+    for line in provenance["warnings"]:
+        assert res.stderr.count(line) == 1, line
+
+
+def test_an_actuals_only_summary_has_no_energy_rather_than_zero() -> None:
+    import carbonacct
+
+    r = carbonacct.check(BATCH / "firms200.csv", actuals=BATCH / "actuals200.csv")
+    # actuals give intensities, no energy: unknown, never an invented 0.0 tce
+    assert r.summary["energy_tce"].null_count() == r.summary.height
+    assert r.summary["energy_share_breach"].null_count() == r.summary.height
+    from cli._output import _cell
+
+    assert _cell(None, "energy_tce") == "—"
