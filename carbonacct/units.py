@@ -772,24 +772,24 @@ def _quantity_dims() -> tuple[tuple[Any, str, str, str], ...]:
 @lru_cache(maxsize=256)
 def dimension_words(unit: str) -> str:
     """What a unit measures, in words: ``an energy unit such as kWh, GJ, tce``, ``energy per
-    unit of mass (e.g. kgce/t)``, ``a share or count (%, 1)``.
+    unit of mass, such as kgce/t``, ``a share or count, such as %, 1``.
 
     >>> dimension_words("kgce"), dimension_words("kgce/t")
-    ('an energy unit such as kWh, GJ, tce', 'energy per unit of mass (e.g. kgce/t)')
+    ('an energy unit such as kWh, GJ, tce', 'energy per unit of mass, such as kgce/t')
     """
     try:
         dims = parse_unit(unit).dimensionality
     except CarbonacctError:
         return f"the unit {unit!r}"
     if not dims:
-        return "a share or count (%, 1)"
+        return "a share or count, such as %, 1"
     named = _quantity_dims()
     for d, _, _, words in named:
         if dims == d:
             return words
     for (dn, un, nn, _), (dd, ud, nd, _) in itertools.product(named, named):
         if dn != dd and dims == dn / dd:
-            return f"{nn} per unit of {nd} (e.g. {un}/{ud})"
+            return f"{nn} per unit of {nd}, such as {un}/{ud}"
     num, _, den = unit.partition("/")
     if den and not num.startswith("("):
         for d, _, noun, _ in named:

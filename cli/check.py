@@ -12,7 +12,7 @@ import carbonacct
 from ._check_view import show
 from ._config import method_extras, stamp
 from ._errors import fail_on_option, raise_findings
-from ._output import emit_result, format_option
+from ._output import emit_result, format_option, words
 from ._quality import quality_of, show_quality
 
 
@@ -233,7 +233,7 @@ def _show_quality(result: carbonacct.CheckResult) -> None:
     printed = set(quality.warnings) if quality is not None else set()
     for line in result.warnings:
         if line not in printed:  # the footprint's, printed with its quality report above
-            click.echo(f"  warning: {line}", err=True)
+            click.echo(f"  {words('warning')}: {line}", err=True)
     if result.rejected.height:
         first = result.rejected.row(0, named=True)
         click.echo(

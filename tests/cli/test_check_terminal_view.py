@@ -166,3 +166,13 @@ def test_an_actuals_only_summary_has_no_energy_rather_than_zero() -> None:
     from cli._output import _cell
 
     assert _cell(None, "energy_tce") == "—"
+
+
+def test_zh_headers_of_the_firms_table() -> None:
+    from carbonacct.vocabulary import header
+
+    assert [header(c, "zh") for c in ("city_source", "breaches", "history")] == [
+        "城市来源",
+        "超过约束性限值项",
+        "历年状态",
+    ]
