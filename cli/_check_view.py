@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 import polars as pl
 
-from ._output import emit, words
+from ._output import current_lang, emit, words
 
 if TYPE_CHECKING:
     import carbonacct
@@ -104,7 +104,8 @@ def _exceptions(exceptions: pl.DataFrame, output: str | None) -> None:
         [binding.slice(shown_binding.height), others.slice(top.height - shown_binding.height)]
     )
     counted = rest.group_by("status").len().sort("len", "status", descending=[True, False])
-    by_status = ", ".join(f"{n} {words(s)}" for s, n in counted.iter_rows())
+    sep = "、" if current_lang() == "zh" else ", "
+    by_status = sep.join(f"{n} {words(s)}" for s, n in counted.iter_rows())
     where = _where(output, "exceptions")
     _say("exceptions_cut", top.height, exceptions.height, said, by_status, where)
 
