@@ -40,7 +40,11 @@ from carbonacct.compliance._inputs import (
     with_price_basis,
     without_fuel,
 )
-from carbonacct.compliance._products import negative_levels, product_results
+from carbonacct.compliance._products import (
+    negative_levels,
+    product_results,
+    unrecognised_products,
+)
 from carbonacct.compliance._summary import (
     STATUSES,
     after_today,
@@ -394,6 +398,7 @@ def _result(
         | {
             "warnings": (future_years(seen) if year is None else [])
             + without_fuel(actual)
+            + unrecognised_products(products)
             + _no_sector(firms)
         },
     )

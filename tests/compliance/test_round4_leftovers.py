@@ -83,3 +83,33 @@ def test_a_future_year_in_the_readings_is_warned_as_in_the_actuals(tmp_path: Pat
     )
     same = carbonacct.check(tmp_path / "f.csv", actuals=actuals)
     assert [w for w in same.warnings if "2099" in w] == late  # one wording on both routes
+
+
+def test_a_product_name_not_recognised_is_named_with_the_closest_and_the_rule_not_checked() -> None:
+    # "electrolytic_aluminum" (US spelling) is no product carbonacct knows: its 13 400 kWh/t
+    # would be above the 基准 13 350 of electrolytic_aluminium (1609号); it must not pass as
+    # merely not covered
+    r = carbonacct.check(
+        SMELTER,
+        actuals=_actual("product_electricity_intensity", "electrolytic_aluminum", 13400, "kWh/t"),
+    )
+    row = r.products.row(0, named=True)
+    assert row["status"] == "invalid_input"
+    assert "'electrolytic_aluminum' is not a product carbonacct knows" in row["missing"]
+    assert "closest: electrolytic_aluminium" in row["missing"]
+    assert "ndrc-1609-2021" in row["missing"] and "GB 21346-2022" in row["missing"]
+    (warning,) = [w for w in r.warnings if "electrolytic_aluminum" in w]
+    assert warning.startswith("firm S: product 'electrolytic_aluminum' not recognised")
+    firm = r.firms.row(0, named=True)
+    assert firm["status"] == "invalid_input" and "electrolytic_aluminum" in firm["reason"]
+
+
+def test_a_product_far_from_any_known_one_is_not_covered_and_still_named() -> None:
+    # a product carbonacct has no level for and that is no misspelling: not covered, said
+    r = carbonacct.check(
+        SMELTER, actuals=_actual("product_energy_intensity", "garden_gnomes", 50, "kgce/t")
+    )
+    row = r.products.row(0, named=True)
+    assert row["status"] == "not_covered"
+    assert "'garden_gnomes' is not a product carbonacct knows (closest: " in row["missing"]
+    assert any("garden_gnomes" in w for w in r.warnings)
