@@ -113,3 +113,44 @@ def test_a_product_far_from_any_known_one_is_not_covered_and_still_named() -> No
     assert row["status"] == "not_covered"
     assert "'garden_gnomes' is not a product carbonacct knows (closest: " in row["missing"]
     assert any("garden_gnomes" in w for w in r.warnings)
+
+
+def test_a_credit_code_with_letters_outside_gb32100_fails_only_the_city() -> None:
+    from carbonacct.compliance._places import credit_code_refusal
+
+    # GB 32100-2015: digits and capitals without I, O, Z, S, V. "91320506MA1OXXXX0A" has an O
+    # at position 12: no division is read from it, and the reason says so
+    assert credit_code_refusal("91320506MA1OXXXX0A") == (
+        "'O' at position 12 is not a character of a unified social credit code "
+        "(GB 32100-2015: digits and capitals except I, O, Z, S, V)"
+    )
+    assert credit_code_refusal("91320506MA1XXXXX0A") is None  # a valid code
+    assert credit_code_refusal("F-001") is None  # no credit code at all: nothing to refuse
+    bad, good = "91320506MA1OXXXX0A", "91320506MA1XXXXX0B"
+    firms = pl.DataFrame(
+        {
+            "firm_id": [bad, good],
+            "name": ["bad code", "good code"],
+            "province": ["江苏", "江苏"],
+            "sector": ["3011", "3011"],
+        }
+    )
+    actual = pl.DataFrame(
+        {
+            "firm_id": [bad, good],
+            "year": [2025, 2025],
+            "metric": ["product_energy_intensity"] * 2,
+            "product": ["cement_clinker"] * 2,
+            "value": [105.0, 105.0],  # between the 标杆 100 and the 基准 117: on track
+            "unit": ["kgce/t"] * 2,
+        }
+    )
+    r = carbonacct.check(firms, actuals=actual)
+    rows = {x["firm_id"]: x for x in r.firms.iter_rows(named=True)}
+    assert rows[bad]["status"] == rows[good]["status"] == "on_track"  # status untouched
+    assert rows[good]["city"] == "苏州市"
+    assert rows[bad]["city"] is None and rows[bad]["city_code"] is None
+    assert "'O' at position 12" in rows[bad]["city_source"]
+    assert "give a city column" in rows[bad]["city_source"]
+    (warning,) = [w for w in r.warnings if bad in w]
+    assert "'O' at position 12" in warning and "no province or city" in warning
