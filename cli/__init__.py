@@ -115,7 +115,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "synth": (
         "synth",
         "synth",
-        "Write synthetic meter readings (firms × meters × a year of intervals) with firms and activity.",
+        "Write synthetic meter readings (firms × meters × a year of intervals) with firms and "
+        "activity, or (--level firm) firm-level yearly actuals for a batch check.",
     ),
     "template": (
         "discover",

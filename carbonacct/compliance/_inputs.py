@@ -70,9 +70,12 @@ def read_actuals(actuals: TableLike) -> pl.DataFrame:
                 column="year",
             )
         frame = frame.with_columns(period_year().alias("year"))
+    from carbonacct.activity import _number_text
+
     raw_value = pl.col("value").cast(pl.String)
     frame = frame.with_columns(
-        pl.col("year").cast(pl.String).str.strip_chars().cast(pl.Int32, strict=False),
+        # an xlsx number cell 2020 is read as 2020.0: still the year 2020
+        _number_text("year", frame.schema["year"]).cast(pl.Int32, strict=False),
         raw_value.alias("_raw_value"),
         _number(raw_value).alias("value"),
         pl.lit(src.name).alias("source"),
