@@ -84,6 +84,13 @@ from ._quality import show_quality
     type=click.Path(dir_okay=False),
     help="Write all tables: .xlsx, .json, or .csv/.parquet (the firms table: one row per firm).",
 )
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    help="Write the regulator's summary page (.html): firms worst first, follow-up, status by "
+    "year, charts; in the language of --lang.",
+)
 @format_option
 @fail_on_option
 def check(
@@ -100,12 +107,15 @@ def check(
     fuel_parameters: str | None,
     green_electricity: str | None,
     output: str | None,
+    report_path: str | None,
     fmt: str,
     fail_on: tuple[str, ...],
 ) -> None:
     """Check each firm against the pathways and the 标杆/基准 levels; print the summary."""
     if not (footprint_path or readings or actuals):
         raise click.UsageError("Give --footprint, --readings or --actuals.")
+    if report_path and not report_path.lower().endswith((".html", ".htm")):
+        raise click.UsageError(f"--report {report_path}: the summary page is written as .html.")
     common = {
         "pathways": list(pathways) or None,
         "year": year,
@@ -135,9 +145,7 @@ def check(
             )
         result = carbonacct.check(firms, footprint=footprint_path, **common)
     stamp(result.provenance)
-    if output:
-        for path in result.write(output):
-            click.echo(f"wrote {path}", err=True)
+    _write(result, output, report_path)
     _show_quality(result)
     if fmt != "table":
         emit_result(result, fmt)
@@ -166,6 +174,21 @@ def check(
         )
     sys.stdout.flush()
     raise_findings(_statuses(result), fail_on)
+
+
+def _write(result: carbonacct.CheckResult, output: str | None, report: str | None) -> None:
+    """The tables (``-o``) and the regulator's summary page (``--report``), each named on
+    stderr."""
+    if output:
+        for path in result.write(output):
+            click.echo(f"wrote {path}", err=True)
+    if report:
+        from carbonacct.reports import summary_report
+
+        from ._output import current_lang
+
+        summary_report(result, path=report, lang=current_lang())
+        click.echo(f"wrote {report}", err=True)
 
 
 def _show_quality(result: carbonacct.CheckResult) -> None:
