@@ -567,6 +567,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "aliases": ("aliases", "别名"),
     "category": ("category", "类别"),
     "canonical_unit": ("unit", "计量单位"),
+    "measures": ("measures", "计量对象"),
     "grade1": ("grade 1", "1级"),
     "grade2": ("grade 2", "2级"),
     "grade3": ("grade 3", "3级"),

@@ -79,6 +79,12 @@ from ._quality import show_quality
     "(with --readings).",
 )
 @click.option(
+    "--exclusions",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Dual-control exclusion rules of your own (a CSV with its manifest); default the "
+    "shipped rules (发改环资〔2022〕803号 feedstock, 〔2024〕113号 绿证 electricity).",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
@@ -90,6 +96,12 @@ from ._quality import show_quality
     type=click.Path(dir_okay=False),
     help="Write the regulator's summary page (.html): firms worst first, follow-up, status by "
     "year, charts; in the language of --lang.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 4 on any rejected row: a reading the footprint rejects (nothing is checked), or "
+    "a row of actuals or activity the check refuses (after the output is written).",
 )
 @format_option
 @fail_on_option
@@ -106,10 +118,12 @@ def check(
     steam_enthalpy: float | None,
     fuel_parameters: str | None,
     green_electricity: str | None,
+    exclusions: str | None,
     output: str | None,
     report_path: str | None,
     fmt: str,
     fail_on: tuple[str, ...],
+    strict: bool,
 ) -> None:
     """Check each firm against the pathways and the 标杆/基准 levels; print the summary."""
     if not (footprint_path or readings or actuals):
@@ -122,6 +136,7 @@ def check(
         "price_basis": price_basis,
         "deflator": deflator,
         "actuals": actuals,
+        "exclusions": exclusions,
     }
     if readings:
         if not activity:
@@ -135,6 +150,7 @@ def check(
             method=carbonacct.Method(steam_enthalpy_kJ_per_kg=steam_enthalpy, **method_extras()),
             fuel_parameters=fuel_parameters,
             green_electricity=green_electricity,
+            **({"run": carbonacct.RunOptions(strict=True)} if strict else {}),
             **common,
         )
     else:
@@ -149,6 +165,7 @@ def check(
     _show_quality(result)
     if fmt != "table":
         emit_result(result, fmt)
+        _raise_refused(result, strict)
         raise_findings(_statuses(result), fail_on)
         return
     emit(
@@ -173,6 +190,7 @@ def check(
             title=f"{words('incomplete_title')} ({incomplete.height})",
         )
     sys.stdout.flush()
+    _raise_refused(result, strict)
     raise_findings(_statuses(result), fail_on)
 
 
@@ -189,6 +207,23 @@ def _write(result: carbonacct.CheckResult, output: str | None, report: str | Non
 
         summary_report(result, path=report, lang=current_lang())
         click.echo(f"wrote {report}", err=True)
+
+
+def _raise_refused(result: carbonacct.CheckResult, strict: bool) -> None:
+    """Under --strict, rows the check refused end the run with exit 4 (the output is written)."""
+    if not strict or not result.rejected.height:
+        return
+    from carbonacct.errors import RejectedRowsError
+
+    first = result.rejected.row(0, named=True)
+    raise RejectedRowsError(
+        f"{result.rejected.height} row(s) refused by the check (--strict), e.g. firm "
+        f"{first['firm_id']} {_where(first['source'], first['row'])}: {first['invalid']}",
+        file=first["source"],
+        row=first["row"],
+        column=None,
+        rows_rejected=result.rejected.height,
+    )
 
 
 def _show_quality(result: carbonacct.CheckResult) -> None:
