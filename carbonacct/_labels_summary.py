@@ -46,4 +46,11 @@ SUMMARY_LABELS: dict[str, tuple[str, str]] = {
         "The chart shows the {:,} sectors with the most firms; {:,} more are in the table.",
         "图中显示企业数最多的 {:,} 个行业；其余 {:,} 个见下表。",
     ),
+    # the product summary's columns
+    "firms_without_output": ("firms without output", "无产量企业数"),
+    "firms_at_benchmark": ("firms at benchmark", "达标杆企业数"),
+    "firms_below_baseline": ("firms below baseline", "未达基准企业数"),
+    "share_below_baseline": ("output share below baseline", "未达基准产量占比"),
+    "target_deadline": ("target deadline", "目标期限"),
+    "meets_target": ("meets the target", "达到目标"),
 }

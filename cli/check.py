@@ -93,6 +93,13 @@ from ._quality import quality_of, show_quality
     ".html: the regulator's summary page (as `carbonacct report --summary`).",
 )
 @click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    help="Write the regulator's summary page (.html): firms worst first, follow-up, status by "
+    "year, charts; in the language of --lang.",
+)
+@click.option(
     "--strict",
     is_flag=True,
     help="Exit 4 on any rejected row: a reading the footprint rejects (nothing is checked), or "
@@ -115,6 +122,7 @@ def check(
     green_electricity: str | None,
     exclusions: str | None,
     output: str | None,
+    report_path: str | None,
     fmt: str,
     fail_on: tuple[str, ...],
     strict: bool,
@@ -124,6 +132,8 @@ def check(
         raise click.UsageError("Give --footprint, --readings or --actuals.")
     if output:
         _writable(output)  # before the work, not after it
+    if report_path and not report_path.lower().endswith((".html", ".htm")):
+        raise click.UsageError(f"--report {report_path}: the summary page is written as .html.")
     common = {
         "pathways": list(pathways) or None,
         "year": year,
@@ -155,8 +165,7 @@ def check(
             )
         result = carbonacct.check(firms, footprint=footprint_path, **common)
     stamp(result.provenance)
-    if output:
-        _write(result, output)
+    _write(result, output, report_path)
     _show_quality(result)
     if fmt != "table":
         emit_result(result, fmt)
@@ -192,9 +201,13 @@ def _writable(output: str) -> None:
         )
 
 
-def _write(result: carbonacct.CheckResult, output: str) -> None:
-    """The tables in the -o file's format, or the summary page for .html."""
-    if output.lower().endswith(_PAGES):
+def _write(result: carbonacct.CheckResult, output: str | None, report: str | None) -> None:
+    """The tables (``-o``; an .html -o is the summary page) and the regulator's summary page
+    (``--report``), each named on stderr."""
+    if output and not output.lower().endswith(_PAGES):
+        for path in result.write(output):
+            click.echo(f"wrote {path}", err=True)
+    for page in {p for p in (output, report) if p and p.lower().endswith(_PAGES)}:
         from carbonacct.reports import summary_report
 
         from ._check_view import BINDING, TOP
@@ -202,11 +215,8 @@ def _write(result: carbonacct.CheckResult, output: str) -> None:
 
         # every binding breach on the page too, as on the terminal
         binding = result.exceptions.filter(pl.col("status").is_in(BINDING)).height
-        summary_report(result, path=output, lang=current_lang(), top=max(TOP, binding))
-        click.echo(f"wrote {output}", err=True)
-        return
-    for path in result.write(output):
-        click.echo(f"wrote {path}", err=True)
+        summary_report(result, path=page, lang=current_lang(), top=max(TOP, binding))
+        click.echo(f"wrote {page}", err=True)
 
 
 def _raise_refused(result: carbonacct.CheckResult, strict: bool) -> None:

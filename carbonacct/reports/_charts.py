@@ -221,7 +221,11 @@ def share_chart(ps: pl.DataFrame, lang: str) -> str | None:
     labels = [f"{label(a, lang)} {b}" for a, b in zip(ps["product"], ps["sector"], strict=True)]
     values = (shares * 100).to_list()
     ax.barh(
-        labels, values, color=STATUS_COLOURS["on_track"], label=label("share_at_benchmark", lang)
+        labels,
+        values,
+        height=0.5,
+        color=STATUS_COLOURS["on_track"],
+        label=label("share_at_benchmark", lang),
     )
     for i, v in enumerate(values):  # inside the bar's end (the target mark may be just past it)
         inside = v >= 12
