@@ -210,12 +210,12 @@ def _write(result: carbonacct.CheckResult, output: str | None, report: str | Non
     for page in {p for p in (output, report) if p and p.lower().endswith(_PAGES)}:
         from carbonacct.reports import summary_report
 
-        from ._check_view import BINDING, TOP
+        from ._check_view import BINDING
         from ._output import current_lang
 
         # every binding breach on the page too, as on the terminal
         binding = result.exceptions.filter(pl.col("status").is_in(BINDING)).height
-        summary_report(result, path=page, lang=current_lang(), top=max(TOP, binding))
+        summary_report(result, path=page, lang=current_lang(), top=max(50, binding))
         click.echo(f"wrote {page}", err=True)
 
 
