@@ -176,3 +176,24 @@ def test_zh_headers_of_the_firms_table() -> None:
         "超过约束性限值项",
         "历年状态",
     ]
+
+
+def test_xlsx_statuses_are_coloured_by_meaning(tmp_path: Path) -> None:
+    import openpyxl
+
+    import carbonacct
+
+    r = carbonacct.check(BATCH / "firms200.csv", actuals=BATCH / "actuals200.csv")
+    out = tmp_path / "c.xlsx"
+    r.write(out)
+    sheet = openpyxl.load_workbook(out)["firms"]
+    column = next(c.column_letter for c in sheet[1] if c.value == "status")
+    colours = {}
+    for cf in sheet.conditional_formatting:
+        assert str(cf.sqref).startswith(f"{column}2:")
+        for rule in cf.rules:
+            colours[rule.formula[0].strip('"')] = rule.dxf.fill.bgColor.rgb
+    assert colours["breach"] == colours["exceeds_limit"] == "FFFFC7CE"  # red
+    assert colours["above_path"] == "FFFFEB9C"  # amber
+    assert colours["on_track"] == colours["below_path"] == "FFC6EFCE"  # green
+    assert "name" not in colours  # only status columns
