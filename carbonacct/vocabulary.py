@@ -602,6 +602,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Firms by status and sector (each firm's latest year with data)",
         "按状态和行业的企业数（各企业有数据的最近年份）",
     ),
+    "firms_by_status_sector_year": (
+        "Firms by status and sector in {}",
+        "{} 年按状态和行业的企业数",
+    ),
     "all_sectors": ("all sectors", "全部行业"),
     "no_sector": ("(no sector)", "（无行业）"),
     "by_place_note": ("By province and city: {}.", "按省份和城市的企业数：{}。"),

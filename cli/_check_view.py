@@ -51,6 +51,9 @@ def _by_status(firms: pl.DataFrame, output: str | None, year: object) -> None:
     """Firms per status and sector (its GB/T 4754 division), one row per sector and a total."""
     from carbonacct.compliance import STATUSES
 
+    if not firms.height:
+        emit(firms, "table", title=words("firms_by_status_sector_title"))
+        return
     sector = (
         pl.col("sector_name")
         .str.split(" / ")
@@ -70,8 +73,12 @@ def _by_status(firms: pl.DataFrame, output: str | None, year: object) -> None:
         *(pl.col(c).sum() for c in wide.columns[1:]),
     )
     frame = pl.concat([wide, total], how="vertical_relaxed")
-    title = words("firms_by_status_sector_title")
-    emit(frame, "table", title=f"{title} ({year})" if isinstance(year, int) else title)
+    title = (
+        words("firms_by_status_sector_year").format(year)
+        if isinstance(year, int)
+        else words("firms_by_status_sector_title")
+    )
+    emit(frame, "table", title=title)
     _say("by_place_note", _where(output, "summary"))
 
 
