@@ -248,7 +248,8 @@ def _show_quality(result: carbonacct.CheckResult) -> None:
         first = result.rejected.row(0, named=True)
         click.echo(
             f"check: {result.rejected.height} row(s) refused, e.g. firm {first['firm_id']} "
-            f"{_where(first['source'], first['row'])}: {first['invalid']}",
+            f"{_where(first['source'], first['row'])}: {first['invalid']}"
+            + ("; every one in the 'rejected' table of -o" if result.rejected.height > 1 else ""),
             err=True,
         )
 
