@@ -91,6 +91,13 @@ from ._quality import show_quality
     help="Write all tables: .xlsx, .json, or .csv/.parquet (the firms table: one row per firm).",
 )
 @click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    help="Write the regulator's summary page (.html): firms worst first, follow-up, status by "
+    "year, charts; in the language of --lang.",
+)
+@click.option(
     "--strict",
     is_flag=True,
     help="Exit 4 on any rejected row: a reading the footprint rejects (nothing is checked), or "
@@ -113,6 +120,7 @@ def check(
     green_electricity: str | None,
     exclusions: str | None,
     output: str | None,
+    report_path: str | None,
     fmt: str,
     fail_on: tuple[str, ...],
     strict: bool,
@@ -120,6 +128,8 @@ def check(
     """Check each firm against the pathways and the 标杆/基准 levels; print the summary."""
     if not (footprint_path or readings or actuals):
         raise click.UsageError("Give --footprint, --readings or --actuals.")
+    if report_path and not report_path.lower().endswith((".html", ".htm")):
+        raise click.UsageError(f"--report {report_path}: the summary page is written as .html.")
     common = {
         "pathways": list(pathways) or None,
         "year": year,
@@ -151,9 +161,7 @@ def check(
             )
         result = carbonacct.check(firms, footprint=footprint_path, **common)
     stamp(result.provenance)
-    if output:
-        for path in result.write(output):
-            click.echo(f"wrote {path}", err=True)
+    _write(result, output, report_path)
     _show_quality(result)
     if fmt != "table":
         emit_result(result, fmt)
@@ -174,7 +182,7 @@ def check(
         pl.col("actual", "required").round_sig_figs(6), pl.col("gap_rel").round(4)
     )
     emit(top, fmt, title=f"{words('exceptions_title')} ({result.exceptions.height})")
-    incomplete = result.firms.filter(~pl.col("data_complete"))
+    incomplete = result.follow_up()
     if incomplete.height:
         emit(
             incomplete.select("firm_id", "name", "report_year", "status", "reason").head(20),
@@ -184,6 +192,21 @@ def check(
     sys.stdout.flush()
     _raise_refused(result, strict)
     raise_findings(_statuses(result), fail_on)
+
+
+def _write(result: carbonacct.CheckResult, output: str | None, report: str | None) -> None:
+    """The tables (``-o``) and the regulator's summary page (``--report``), each named on
+    stderr."""
+    if output:
+        for path in result.write(output):
+            click.echo(f"wrote {path}", err=True)
+    if report:
+        from carbonacct.reports import summary_report
+
+        from ._output import current_lang
+
+        summary_report(result, path=report, lang=current_lang())
+        click.echo(f"wrote {report}", err=True)
 
 
 def _raise_refused(result: carbonacct.CheckResult, strict: bool) -> None:

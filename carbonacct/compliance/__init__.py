@@ -46,6 +46,7 @@ from carbonacct.compliance._summary import (
     after_today,
     counts,
     exceptions,
+    follow_up,
     future_years,
     per_firm,
     product_shares,
@@ -111,6 +112,12 @@ class CheckResult(TablesResult):
     @property
     def warnings(self) -> list[str]:
         return list(self.provenance.get("warnings") or [])
+
+    def follow_up(self) -> pl.DataFrame:
+        """The firms to follow up for their data, worst first: a status resting on refused or
+        missing data (invalid_input, insufficient_data, no_data) or an incomplete report year
+        (``data_complete`` false, rows rejected, rows without a CO2 factor)."""
+        return follow_up(self.firms)
 
     def tables(self) -> dict[str, pl.DataFrame]:
         return {

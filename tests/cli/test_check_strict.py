@@ -17,7 +17,9 @@ READINGS = (
     "CHEM,2025,electricity,10000,MWh\n"
     "CHEM,2025,electricity,abc,MWh\n"  # row 3: not a number, rejected
 )
-ACTIVITY = "firm_id,period,metric,value,unit,price_basis\nCHEM,2025,value_added,1000,万元,constant:2020\n"
+ACTIVITY = (
+    "firm_id,period,metric,value,unit,price_basis\nCHEM,2025,value_added,1000,万元,constant:2020\n"
+)
 ACTUALS = (
     "firm_id,year,metric,value,unit,price_basis\n"
     "CHEM,2020,energy_intensity_va,1.2,tce/万元,constant:2020\n"

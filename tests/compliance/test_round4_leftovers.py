@@ -13,7 +13,9 @@ SMELTER = pl.DataFrame(
 )
 
 
-def _actual(metric: str, product: str | None, value: float, unit: str, year: int = 2024) -> pl.DataFrame:
+def _actual(
+    metric: str, product: str | None, value: float, unit: str, year: int = 2024
+) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "firm_id": ["S"],
@@ -31,7 +33,8 @@ def test_an_aluminium_figure_in_kwh_per_t_names_the_indicator_it_needs() -> None
     # 13 000 kWh/t given as comprehensive energy (kgce/t): refused, never converted, and the
     # refusal says which indicator a figure in kWh/t is (铝液交流电耗: product_electricity_intensity)
     r = carbonacct.check(
-        SMELTER, actuals=_actual("product_energy_intensity", "electrolytic_aluminium", 13000, "kWh/t")
+        SMELTER,
+        actuals=_actual("product_energy_intensity", "electrolytic_aluminium", 13000, "kWh/t"),
     )
     (why,) = r.rejected["invalid"].to_list()
     assert "never converted" in why
