@@ -40,7 +40,12 @@ from carbonacct.compliance._inputs import (
     with_price_basis,
     without_fuel,
 )
-from carbonacct.compliance._products import negative_levels, product_results
+from carbonacct.compliance._places import credit_code_warnings
+from carbonacct.compliance._products import (
+    negative_levels,
+    product_results,
+    unrecognised_products,
+)
 from carbonacct.compliance._summary import (
     STATUSES,
     after_today,
@@ -406,6 +411,8 @@ def _result(
         | {
             "warnings": (future_years(seen) if year is None else [])
             + without_fuel(actual)
+            + unrecognised_products(products)
+            + credit_code_warnings(firms)
             + _no_sector(firms)
         },
     )
