@@ -283,17 +283,18 @@ def _product_rows(
     return pl.DataFrame(rows, schema_overrides={"year": pl.Int64, "firm": pl.Int64})
 
 
-def _cases(rng: np.random.Generator, sector_of: np.ndarray) -> dict[str, np.ndarray]:
-    """The firms given each special case (distinct firms, at least one or two of each)."""
-    n = len(sector_of)
+def _cases(rng: np.random.Generator, sector_of: np.ndarray, years: int) -> dict[str, np.ndarray]:
+    """The firms given each special case (distinct firms, at least one or two of each); late
+    reporters (latest year two years before the last) only over three years or more."""
+    n, late = len(sector_of), years >= 3
     order = rng.permutation(n)
     refinery = order[np.array([_SECTORS[s].code == "2511" for s in sector_of[order]])]
     # a refinery above the 基准 whose latest report is 2023: off_track (deadline end-2025)
-    out = {"late_above_baseline": refinery[:1]}
+    out = {"late_above_baseline": refinery[: int(late)]}
     order = order[~np.isin(order, out["late_above_baseline"])]
     sizes = {
         "no_data": 2,
-        "late_reporter": max(2, n // 25),
+        "late_reporter": max(2, n // 25) if late else 0,
         "incomplete": max(2, n // 50),
         "base_co2_missing": max(1, n // 100),
         "negative_value": 1,
@@ -388,7 +389,7 @@ def generate_firms(
     rng = np.random.default_rng(seed)
     span = np.arange(year - years + 1, year + 1, dtype=np.int64)
     table, sector_of = _firms_table(rng, firms)
-    cases = _cases(rng, sector_of)
+    cases = _cases(rng, sector_of, years)
     site, _ = _site_rows(rng, sector_of, span)
     products = _product_rows(rng, sector_of, span, set(cases["late_above_baseline"].tolist()))
     actuals = _spoil(pl.concat([site, products], how="diagonal_relaxed"), cases, year)

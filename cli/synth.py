@@ -71,6 +71,7 @@ def synth(
 ) -> None:
     """Write synthetic meter readings (firms × meters × a year of intervals) with firms and
     activity, or (--level firm) firm-level yearly actuals for a batch check."""
+    _only_at_level(level)
     if level == "firm":
         _firm_level(directory, firms, year or 2025, years or 6, seed, fmt)
         return
@@ -92,6 +93,26 @@ def synth(
         f"try: carbonacct footprint {s.directory}/readings --firms {s.directory}/firms.csv "
         f"--activity {s.directory}/activity.csv --period month"
     )
+
+
+_READINGS_ONLY = ("meters_per_firm", "interval", "bad_fraction")
+
+
+def _only_at_level(level: str) -> None:
+    """An option of the other level is refused, never ignored."""
+    ctx = click.get_current_context()
+    given = {
+        p.name
+        for p in ctx.command.params
+        if p.name and ctx.get_parameter_source(p.name) == click.core.ParameterSource.COMMANDLINE
+    }
+    wrong = given & set(_READINGS_ONLY) if level == "firm" else given & {"fmt"}
+    if wrong:
+        names = ", ".join(
+            "--" + n.replace("_", "-").replace("fmt", "format") for n in sorted(wrong)
+        )
+        verb = "does" if len(wrong) == 1 else "do"
+        raise click.UsageError(f"{names} {verb} not apply to --level {level}.")
 
 
 def _firm_level(directory: str, firms: int, year: int, years: int, seed: int, fmt: str) -> None:

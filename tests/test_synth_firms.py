@@ -133,6 +133,25 @@ def test_cli_writes_firm_level_actuals_for_check(
     assert "--level" in out and "firm" in out and "check --actuals" in out
 
 
+def test_an_option_of_the_other_level_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run_cli(
+        capsys, "synth", "--level", "firm", "--interval", "1h", "-o", str(tmp_path)
+    )
+    assert code == 2 and "--interval does not apply to --level firm" in err
+    code, _, err = run_cli(capsys, "synth", "--format", "xlsx", "-o", str(tmp_path))
+    assert code == 2 and "--format does not apply to --level readings" in err
+
+
+def test_one_year_has_no_late_reporters(tmp_path: Path) -> None:
+    s = generate_firms(tmp_path, firms=40, years=1, seed=1)
+    assert s.years == (2025,) and not s.cases["late_reporter"]
+    r = carbonacct.check(s.firms_path, actuals=s.actuals_path)
+    assert r.firms.height == 40
+    assert r.firms.filter(pl.col("status") == "no_data").height == 2  # only the two without data
+
+
 def test_too_few_firms_is_refused(tmp_path: Path) -> None:
     with pytest.raises(carbonacct.OptionError, match="10 or more"):
         generate_firms(tmp_path, firms=3)
