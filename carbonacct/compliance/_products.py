@@ -210,7 +210,7 @@ def unrecognised_products(products: pl.DataFrame) -> list[str]:
         pl.col("metric").unique().sort().str.join(", "), pl.col("missing").first()
     )
     return [
-        f"firm {f}: product '{p}' not recognised; {m} not checked: {why}"
+        f"firm {f}: product '{p}' not recognised {why.split(UNKNOWN, 1)[1].strip()} ({m})"
         for f, p, m, why in rows.sort("firm_id", "product").iter_rows()
     ]
 
