@@ -34,6 +34,7 @@ from carbonacct.compliance._inputs import (
     mark_duplicates,
     read_actuals,
     read_firms,
+    refused_firms,
     saved_footprint,
     validate,
     with_price_basis,
@@ -309,8 +310,11 @@ def check(
     ('between', 'on_track')
     """
     firm_frame, firm_record = read_firms(firms)
+    firm_frame, bad_firms = refused_firms(firm_frame)
     raw, fp_prov = _gather(data, footprint, actuals, price_basis)
     actual = validate(mark_duplicates(raw), negative_levels())
+    # a refused firms-table row fails its own firm only (invalid_input, file, row, column)
+    actual = pl.concat([actual, bad_firms], how="diagonal_relaxed")
     defl = None
     if deflator is not None:
         from carbonacct.io import read_side_table
