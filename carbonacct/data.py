@@ -21,7 +21,7 @@ def read_data_file(
 
     Kinds: factor sets (``standard_coal``, ``combustion``, ``grid``, ``heat``,
     ``gwp``, ``process``, ``user``), ``pathway``, ``benchmark``, ``quota``,
-    ``benchmark_share``, ``indicator``, ``green_factory``, ``green_factory_indicators``, ``vocabulary``.
+    ``benchmark_share``, ``indicator``, ``exclusion``, ``green_factory``, ``green_factory_indicators``, ``vocabulary``.
     Returns the manifest and the parsed data.
     """
     from carbonacct import benchmarks, pathways
@@ -35,6 +35,10 @@ def read_data_file(
         from carbonacct.green_factory import read_model
 
         return manifest, read_model(p)
+    if manifest.kind == "exclusion":
+        from carbonacct.compliance._exclusions import read_exclusions
+
+        return manifest, read_exclusions(p, verify=verify, allow_modified=allow_modified)
     if manifest.kind == "green_factory_indicators":
         from carbonacct.green_factory.indicators import read_indicator_table
 

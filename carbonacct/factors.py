@@ -110,6 +110,7 @@ class FactorLibrary:
                 "vocabulary",
                 "pathways",
                 "benchmarks",
+                "exclusions",
                 "green_factory",
                 "rounding",
             ):

@@ -567,6 +567,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "aliases": ("aliases", "别名"),
     "category": ("category", "类别"),
     "canonical_unit": ("unit", "计量单位"),
+    "measures": ("measures", "计量对象"),
     "grade1": ("grade 1", "1级"),
     "grade2": ("grade 2", "2级"),
     "grade3": ("grade 3", "3级"),
@@ -639,7 +640,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "status_section": ("Status", "状态"),
     "firms_by_status": ("firms by status and sector", "按行业的企业状态"),
     "not_in_firms": ("(not in the firms table)", "（不在企业表中）"),
-    "share_at_benchmark": ("output share at benchmark against the target", "标杆产能占比与目标"),
+    "share_at_benchmark": ("output share at benchmark", "标杆产量占比"),
+    "share_chart_title": ("output share at benchmark against the target", "标杆产量占比与目标"),
     "top_exceptions": ("Top exceptions", "重点例外"),
     "value_added_note": (
         "value added from the activity file of the firm",
@@ -709,6 +711,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "无路径图：路径核查需要企业基准年的数据（基准年的读数或 --actuals）；状态：{}。",
     ),
 }
+
+
+from carbonacct._labels_summary import SUMMARY_LABELS  # noqa: E402
+
+LABELS.update(SUMMARY_LABELS)
 
 
 def label(name: str, lang: str = "en") -> str:

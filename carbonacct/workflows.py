@@ -40,6 +40,7 @@ def check_from_readings(
     price_basis: str | None = None,
     deflator: TableLike | None = None,
     actuals: TableLike | None = None,
+    exclusions: str | Path | None = None,
     **footprint_options: Any,
 ) -> Any:
     """Run the yearly footprint on meter readings, then check it.
@@ -85,6 +86,7 @@ def check_from_readings(
         price_basis=price_basis,
         deflator=deflator,
         actuals=actuals,
+        exclusions=exclusions,
     )
 
 
@@ -114,6 +116,7 @@ def check_footprint(
     price_basis: str | None = None,
     deflator: TableLike | None = None,
     actuals: TableLike | None = None,
+    exclusions: str | Path | None = None,
 ) -> Any:
     """Check a yearly footprint; the ``price_basis`` column of ``activity`` is honoured.
 
@@ -131,6 +134,7 @@ def check_footprint(
         year=year,
         price_basis=_price_basis(activity, price_basis),
         deflator=deflator,
+        exclusions=exclusions,
     )
 
 

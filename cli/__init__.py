@@ -13,7 +13,7 @@ Exit codes
 1  input or data error (a file that does not exist or cannot be read, a value the library refuses)
 2  usage error (an unknown option, a missing argument, a choice not offered)
 3  compliance finding, when ``--fail-on breach|off_track|exceeds_limit|invalid_input`` is given
-4  rejected rows under ``--strict``
+4  rejected rows under ``--strict`` (footprint, check, sector)
 
 No traceback reaches the user; ``--debug`` (or ``CARBONACCT_DEBUG=1``) shows it.
 """
@@ -115,7 +115,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "synth": (
         "synth",
         "synth",
-        "Write synthetic meter readings (firms × meters × a year of intervals) with firms and activity.",
+        "Write synthetic meter readings (firms × meters × a year of intervals) with firms and "
+        "activity, or (--level firm) firm-level yearly actuals for a batch check.",
     ),
     "template": (
         "discover",
@@ -204,7 +205,7 @@ def cli(ctx: click.Context, debug: bool, lang: str | None, config: str | None) -
 
     Exit codes: 0 done, 1 input or data error (an input file that does not exist
     and a broken carbonacct.toml too), 2 usage error, 3 compliance finding
-    (with --fail-on), 4 rejected rows (with --strict); 141 the reader of the output
+    (with --fail-on), 4 rejected rows (footprint, check, sector with --strict); 141 the reader of the output
     went away (`| head`), silently, as Unix tools do.
     """
     if lang:

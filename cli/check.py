@@ -79,10 +79,29 @@ from ._quality import show_quality
     "(with --readings).",
 )
 @click.option(
+    "--exclusions",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Dual-control exclusion rules of your own (a CSV with its manifest); default the "
+    "shipped rules (发改环资〔2022〕803号 feedstock, 〔2024〕113号 绿证 electricity).",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
     help="Write all tables: .xlsx, .json, or .csv/.parquet (the firms table: one row per firm).",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    help="Write the regulator's summary page (.html): firms worst first, follow-up, status by "
+    "year, charts; in the language of --lang.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 4 on any rejected row: a reading the footprint rejects (nothing is checked), or "
+    "a row of actuals or activity the check refuses (after the output is written).",
 )
 @format_option
 @fail_on_option
@@ -99,19 +118,25 @@ def check(
     steam_enthalpy: float | None,
     fuel_parameters: str | None,
     green_electricity: str | None,
+    exclusions: str | None,
     output: str | None,
+    report_path: str | None,
     fmt: str,
     fail_on: tuple[str, ...],
+    strict: bool,
 ) -> None:
     """Check each firm against the pathways and the 标杆/基准 levels; print the summary."""
     if not (footprint_path or readings or actuals):
         raise click.UsageError("Give --footprint, --readings or --actuals.")
+    if report_path and not report_path.lower().endswith((".html", ".htm")):
+        raise click.UsageError(f"--report {report_path}: the summary page is written as .html.")
     common = {
         "pathways": list(pathways) or None,
         "year": year,
         "price_basis": price_basis,
         "deflator": deflator,
         "actuals": actuals,
+        "exclusions": exclusions,
     }
     if readings:
         if not activity:
@@ -125,6 +150,7 @@ def check(
             method=carbonacct.Method(steam_enthalpy_kJ_per_kg=steam_enthalpy, **method_extras()),
             fuel_parameters=fuel_parameters,
             green_electricity=green_electricity,
+            **({"run": carbonacct.RunOptions(strict=True)} if strict else {}),
             **common,
         )
     else:
@@ -135,12 +161,11 @@ def check(
             )
         result = carbonacct.check(firms, footprint=footprint_path, **common)
     stamp(result.provenance)
-    if output:
-        for path in result.write(output):
-            click.echo(f"wrote {path}", err=True)
+    _write(result, output, report_path)
     _show_quality(result)
     if fmt != "table":
         emit_result(result, fmt)
+        _raise_refused(result, strict)
         raise_findings(_statuses(result), fail_on)
         return
     emit(
@@ -157,7 +182,7 @@ def check(
         pl.col("actual", "required").round_sig_figs(6), pl.col("gap_rel").round(4)
     )
     emit(top, fmt, title=f"{words('exceptions_title')} ({result.exceptions.height})")
-    incomplete = result.firms.filter(~pl.col("data_complete"))
+    incomplete = result.follow_up()
     if incomplete.height:
         emit(
             incomplete.select("firm_id", "name", "report_year", "status", "reason").head(20),
@@ -165,7 +190,40 @@ def check(
             title=f"{words('incomplete_title')} ({incomplete.height})",
         )
     sys.stdout.flush()
+    _raise_refused(result, strict)
     raise_findings(_statuses(result), fail_on)
+
+
+def _write(result: carbonacct.CheckResult, output: str | None, report: str | None) -> None:
+    """The tables (``-o``) and the regulator's summary page (``--report``), each named on
+    stderr."""
+    if output:
+        for path in result.write(output):
+            click.echo(f"wrote {path}", err=True)
+    if report:
+        from carbonacct.reports import summary_report
+
+        from ._output import current_lang
+
+        summary_report(result, path=report, lang=current_lang())
+        click.echo(f"wrote {report}", err=True)
+
+
+def _raise_refused(result: carbonacct.CheckResult, strict: bool) -> None:
+    """Under --strict, rows the check refused end the run with exit 4 (the output is written)."""
+    if not strict or not result.rejected.height:
+        return
+    from carbonacct.errors import RejectedRowsError
+
+    first = result.rejected.row(0, named=True)
+    raise RejectedRowsError(
+        f"{result.rejected.height} row(s) refused by the check (--strict), e.g. firm "
+        f"{first['firm_id']} {_where(first['source'], first['row'])}: {first['invalid']}",
+        file=first["source"],
+        row=first["row"],
+        column=None,
+        rows_rejected=result.rejected.height,
+    )
 
 
 def _show_quality(result: carbonacct.CheckResult) -> None:

@@ -180,6 +180,27 @@ def _emit_with_documents(rows: Any, key: str, shown: Any, title: str) -> None:
     emit(documents, "table", title="Documents")
 
 
+#: What a row measures, in a word, where a table lists a product under several indicators
+#: (clinker energy and clinker coal are both kgce/t): without it, one row reads as printed twice.
+MEASURES = {
+    "product_energy_intensity": "energy",
+    "product_electricity_intensity": "power",
+    "product_coal_intensity": "coal",
+    "product_comprehensive_ac_power_intensity": "power_total",
+    "product_process_energy_intensity": "process",
+}
+
+
+def _named(part: Any, values: tuple[str, ...]) -> Any:
+    """Product, unit and ``values``; with ``measures`` when a product has several rows."""
+    import polars as pl
+
+    if not part["product"].is_duplicated().any():
+        return part.select("product", "unit", *values)
+    measures = pl.col("metric").replace(MEASURES).alias("measures")
+    return part.select("product", measures, "unit", *values)
+
+
 @click.group()
 def benchmarks() -> None:
     """The 标杆/基准 levels and GB quota grades carbonacct ships, with documents and grades."""
@@ -195,12 +216,13 @@ def list_benchmarks(**opts: Any) -> None:
     from carbonacct.benchmarks import benchmark_levels, quota_grades
 
     levels = benchmark_levels().select(
-        "product", "indicator", "unit", "benchmark", "baseline", "deadline", "edition", "grade",
-        "document",
+        "product", "metric", "indicator", "unit", "benchmark", "baseline", "deadline",
+        "edition", "grade", "document",
     )  # fmt: skip
     grades = quota_grades().select(
-        "product", "indicator", "unit", "grade1", "grade2", "grade3", "standard", "table", "grade"
-    )
+        "product", "metric", "indicator", "unit", "grade1", "grade2", "grade3",
+        "standard", "table", "grade",
+    )  # fmt: skip
     both = [
         levels.with_columns(kind=pl.lit("level")),
         grades.with_columns(kind=pl.lit("quota_grade")),
@@ -212,12 +234,12 @@ def list_benchmarks(**opts: Any) -> None:
         _emit_with_documents(levels, "edition", levels, "标杆/基准 levels (benchmark, baseline)")
     else:  # one table per document, titled with it
         for (document,), part in levels.group_by("document", maintain_order=True):
-            shown = part.select("product", "unit", "benchmark", "baseline")
+            shown = _named(part, ("benchmark", "baseline"))
             emit(shown, "table", title=f"标杆/基准 levels: {document}")
     title = "GB energy-consumption quota grades{} (grade 3 = 限定值)"
     if verbose:
         emit(grades.rename({"grade": "source_grade"}), "table", title=title.format(""))
         return
     for (standard,), part in grades.group_by("standard", maintain_order=True):
-        shown = part.select("product", "unit", "grade1", "grade2", "grade3")
+        shown = _named(part, ("grade1", "grade2", "grade3"))
         emit(shown, "table", title=title.format(f": {standard}"))

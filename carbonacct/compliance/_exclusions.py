@@ -1,53 +1,126 @@
 """What the dual-control accounting leaves out of the energy of an intensity target.
 
+The rules are data: ``factors/exclusions/dual-control.csv`` with its manifest (each rule's
+document, clause, publication date, the year it applies from and its grade; what is not
+shipped, and why, is listed in the manifest). As shipped:
+
 - **Raw-material energy** (原料用能): 发改环资〔2022〕803号 — deducted from the total and from the
   intensity numerator, in the base year and the target year alike (the footprint's
   ``energy_excl_feedstock_tce``).
 - **Non-fossil energy**: 发改环资〔2024〕113号 (一) — "非化石能源不纳入能源消耗总量和强度调控",
-  with 绿证 as the voucher of renewable electricity (二). It replaced, for the 14th-FYP
-  series, 发改运行〔2022〕1258号 (only the *increment* of renewable electricity over 2020, and
-  only from the *total*, "仍纳入能耗强度考核"), and the statistics were recomputed on the new
-  basis back to the series' base year 2020. A firm's renewable electricity is the 绿证 it holds
-  for the year (1258号; sole voucher and 1 绿证 = 1 MWh: 发改能源〔2023〕1044号).
+  with 绿证 as the voucher of renewable electricity (二); sole voucher and 1 绿证 = 1 MWh:
+  发改能源〔2023〕1044号. It replaced 发改运行〔2022〕1258号 (the increment over 2020, total only)
+  and the statistics were recomputed on the new basis back to the series' base year 2020.
 
 So for an intensity target of a year from 2020 on, the non-fossil electricity evidenced by
 绿证 (at most the electricity the firm bought) leaves the numerator at the coefficient the
-footprint used for electricity; before 2020 nothing is deducted. Product benchmarks
-(标杆/基准, GB quotas) keep comprehensive energy: no exclusion applies to them.
+footprint used for electricity. Product benchmarks (标杆/基准, GB quotas) keep comprehensive
+energy: no exclusion applies to them. A rules file of your own (same columns, its own
+manifest) replaces the shipped one; its grades read ``user (…)`` on every result.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from carbonacct._manifest import Manifest, data_dir, file_error, pin_status, read_dataset
 from carbonacct.io import TableLike
 
-#: The rules applied, each with its document, clause, dates and grade (reference note on the
-#: dual-control exclusion rules, §5, rows 5.4-5.8).
-EXCLUSION_RULES: tuple[dict[str, Any], ...] = (
-    {
-        "excludes": "feedstock",
-        "document": "发改环资〔2022〕803号",
-        "clause": "原料用能消费量从各地区能源消费总量中扣除…同步从基年和目标年度能源消费总量中扣除",
-        "published": "2022-11-01",
-        "from_year": 2020,
-        "grade": "official",
-    },
-    {
-        "excludes": "non_fossil",
-        "document": "发改环资〔2024〕113号",
-        "clause": "(一) 非化石能源不纳入能源消耗总量和强度调控; (二) 将绿证作为可再生能源电力消费基础凭证",
-        "published": "2024-02-02",
-        "from_year": 2020,  # recomputed back to the 14th-FYP base year (reference §5.8, 2×sec)
-        "grade": "official",
-        "voucher": "绿证 held for the year, 1 绿证 = 1 MWh (发改能源〔2023〕1044号, official)",
-        "replaces": "发改运行〔2022〕1258号 (increment over 2020, total only)",
-    },
-)
-_NON_FOSSIL = EXCLUSION_RULES[1]
+EXCLUSION_SCHEMA = {
+    "rule": pl.String,
+    "kind": pl.String,
+    "excludes": pl.String,
+    "applies_to": pl.String,
+    "document": pl.String,
+    "issuers": pl.String,
+    "clause": pl.String,
+    "published": pl.String,
+    "from_year": pl.Int32,
+    "value": pl.Float64,
+    "unit": pl.String,
+    "grade": pl.String,
+    "source_url": pl.String,
+    "note": pl.String,
+}
+#: Fields every rule gives (a file of yours lacking one is refused, naming it).
+EXCLUSION_REQUIRED = ("rule", "kind", "applies_to", "document", "clause", "grade")
+#: What an exclusion may leave out, and the only indicator the rules change.
+EXCLUDES = ("feedstock", "non_fossil")
+APPLIES_TO = ("energy_intensity_va",)
+#: The shipped rules, relative to ``factors/``.
+SHIPPED = "exclusions/dual-control.toml"
+
+
+@dataclass(frozen=True)
+class ExclusionRules:
+    """A rules file: its manifest, one rule a row, and whether it is the shipped set."""
+
+    manifest: Manifest
+    rules: pl.DataFrame
+    status: str
+
+    def rule(self, excludes: str) -> dict[str, Any] | None:
+        """The exclusion rule leaving ``excludes`` out, with its grade as results show it."""
+        rows = self.records()
+        return next((r for r in rows if r["excludes"] == excludes), None)
+
+    def voucher(self) -> dict[str, Any] | None:
+        return next((r for r in self.records() if r["kind"] == "voucher"), None)
+
+    def records(self) -> list[dict[str, Any]]:
+        """Every rule, its grade labelled ``user (…)`` for a file of your own, and its set."""
+        out = []
+        for row in self.rules.iter_rows(named=True):
+            grade = row["grade"] if self.status == "shipped" else f"{self.status} ({row['grade']})"
+            out.append(row | {"grade": grade, "set": self.manifest.label})
+        return out
+
+
+def _validate(frame: pl.DataFrame, file: str) -> None:
+    for i, row in enumerate(frame.iter_rows(named=True), start=2):  # header: row 1
+        if row["kind"] not in ("exclusion", "voucher"):
+            raise file_error(file, i, "kind", f"{row['kind']!r} is not exclusion or voucher")
+        if row["applies_to"] not in APPLIES_TO:
+            raise file_error(
+                file, i, "applies_to", f"{row['applies_to']!r} is not one of {APPLIES_TO}"
+            )
+        if row["kind"] == "exclusion" and row["excludes"] not in EXCLUDES:
+            raise file_error(file, i, "excludes", f"{row['excludes']!r} is not one of {EXCLUDES}")
+        if row["kind"] == "voucher" and (row["value"] is None or not row["unit"]):
+            column = "value" if row["value"] is None else "unit"
+            raise file_error(file, i, column, "a voucher needs its value and unit (1, MWh/张)")
+
+
+def read_exclusions(
+    path: str | Path, *, verify: bool = True, allow_modified: bool = False
+) -> ExclusionRules:
+    """Read a rules file (manifest or CSV with its manifest beside it), refusing a missing
+    field or a bad cell by file, row and column."""
+    manifest, frame = read_dataset(
+        path, EXCLUSION_SCHEMA, EXCLUSION_REQUIRED, verify=verify, allow_modified=allow_modified
+    )
+    _validate(frame, str(Path(manifest.path).parent / manifest.data))
+    return ExclusionRules(manifest, frame, pin_status(manifest))
+
+
+@cache
+def shipped_exclusions() -> ExclusionRules:
+    """The shipped rules (803号, 113号, 1044号), checksum and pin verified."""
+    return read_exclusions(data_dir() / SHIPPED)
+
+
+def load_exclusions(rules: str | Path | ExclusionRules | None = None) -> ExclusionRules:
+    """The shipped rules (``None``), a rules file of your own, or rules already read."""
+    if rules is None:
+        return shipped_exclusions()
+    if isinstance(rules, ExclusionRules):
+        return rules
+    return read_exclusions(rules)
 
 
 def electricity_coefficient(fp: Any) -> float | None:
@@ -61,34 +134,69 @@ def electricity_coefficient(fp: Any) -> float | None:
     return float(row["value"][0]) if row.height else None
 
 
-def dual_control_energy(site: pl.DataFrame, coefficient: float | None) -> pl.DataFrame:
+def _cite(rule: dict[str, Any]) -> str:
+    return f"{rule['document']}, {rule['grade']}"
+
+
+def _from(rule: dict[str, Any]) -> pl.Expr:
+    """Whether a rule applies in the row's year (a rule without ``from_year``: every year)."""
+    year = rule["from_year"]
+    return pl.lit(True) if year is None else pl.col("year") >= year
+
+
+def dual_control_energy(
+    site: pl.DataFrame, coefficient: float | None, rules: ExclusionRules | None = None
+) -> pl.DataFrame:
     """``_energy_dc`` (energy of the intensity targets) and ``_basis_dc`` (what was left out,
-    under which rule) per firm-year of ``site``."""
-    base = "site, excl. feedstock (发改环资〔2022〕803号)"
-    if coefficient is None or "green_electricity_MWh" not in site.columns:
-        return site.with_columns(
-            pl.col("energy_excl_feedstock_tce").alias("_energy_dc"), pl.lit(base).alias("_basis_dc")
+    under which rule and grade) per firm-year of ``site``, by the shipped rules or ``rules``."""
+    rules = load_exclusions(rules)
+    feed = rules.rule("feedstock")
+    energy: pl.Expr = pl.col("energy_tce")
+    base: pl.Expr = pl.lit(
+        f"site, feedstock included (no feedstock rule in {rules.manifest.label})"
+    )
+    if feed is not None:
+        out = _from(feed)
+        energy = pl.when(out).then(pl.col("energy_excl_feedstock_tce")).otherwise(energy)
+        base = (
+            pl.when(out)
+            .then(pl.lit(f"site, excl. feedstock ({_cite(feed)})"))
+            .otherwise(pl.lit(f"site, feedstock included (before {feed['from_year']})"))
         )
+    site = site.with_columns(energy.alias("_energy_dc"), base.alias("_basis_dc"))
+    green, voucher = rules.rule("non_fossil"), rules.voucher()
+    if coefficient is None or green is None or "green_electricity_MWh" not in site.columns:
+        return site
     bought = pl.col("electricity_in_MWh") if "electricity_in_MWh" in site.columns else None
-    green = pl.col("green_electricity_MWh").fill_null(0.0)
-    mwh = pl.min_horizontal(green, bought.fill_null(0.0)) if bought is not None else green
-    applies = (pl.col("year") >= _NON_FOSSIL["from_year"]) & (mwh > 0)
+    certificates = pl.col("green_electricity_MWh").fill_null(0.0)
+    mwh = (
+        pl.min_horizontal(certificates, bought.fill_null(0.0))
+        if bought is not None
+        else certificates
+    )
+    applies = _from(green) & (mwh > 0)
     tce = mwh * coefficient
+    evidence = "绿证 held for the year" + (
+        f", 1 绿证 = {voucher['value']:g} {voucher['unit'].split('/')[0]} ({_cite(voucher)})"
+        if voucher is not None
+        else ""
+    )
     note = pl.format(
-        "{}, excl. non-fossil electricity {} MWh (绿证) × {} tce/MWh = {} tce ({} (一)(二); {})",
-        pl.lit(base),
+        "{}, excl. non-fossil electricity {} MWh (绿证) × {} tce/MWh = {} tce ({} (一)(二), {}; {})",
+        pl.col("_basis_dc"),
         mwh.round(6),
         pl.lit(coefficient),
         tce.round(6),
-        pl.lit(_NON_FOSSIL["document"]),
-        pl.lit(_NON_FOSSIL["voucher"]),
+        pl.lit(green["document"]),
+        pl.lit(green["grade"]),
+        pl.lit(evidence),
     )
     return site.with_columns(
         pl.when(applies)
-        .then(pl.col("energy_excl_feedstock_tce") - tce)
-        .otherwise(pl.col("energy_excl_feedstock_tce"))
+        .then(pl.col("_energy_dc") - tce)
+        .otherwise("_energy_dc")
         .alias("_energy_dc"),
-        pl.when(applies).then(note).otherwise(pl.lit(base)).alias("_basis_dc"),
+        pl.when(applies).then(note).otherwise("_basis_dc").alias("_basis_dc"),
     )
 
 

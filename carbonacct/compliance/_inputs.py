@@ -12,7 +12,11 @@ from typing import Any
 import polars as pl
 
 from carbonacct.compliance._derived import UPPER_BOUND, boundary_gaps, not_positive, site_figure
-from carbonacct.compliance._exclusions import dual_control_energy, electricity_coefficient
+from carbonacct.compliance._exclusions import (
+    ExclusionRules,
+    dual_control_energy,
+    electricity_coefficient,
+)
 from carbonacct.errors import CarbonacctError, InputError
 from carbonacct.io import TableLike, read_side_table
 from carbonacct.periods import period_year
@@ -85,9 +89,12 @@ def read_actuals(actuals: TableLike) -> pl.DataFrame:
                 column="year",
             )
         frame = frame.with_columns(period_year().alias("year"))
+    from carbonacct.activity import _number_text
+
     raw_value = pl.col("value").cast(pl.String)
     frame = frame.with_columns(
-        pl.col("year").cast(pl.String).str.strip_chars().cast(pl.Int32, strict=False),
+        # an xlsx number cell 2020 is read as 2020.0: still the year 2020
+        _number_text("year", frame.schema["year"]).cast(pl.Int32, strict=False),
         raw_value.alias("_raw_value"),
         _number(raw_value).alias("value"),
         pl.lit(src.name).alias("source"),
@@ -165,6 +172,7 @@ def _unit_factors(frame: pl.DataFrame) -> pl.DataFrame:
             why = "column 'unit': missing"
         elif _electric(target) != _electric(unit):
             why = f"{unit!r} is not a unit of {metric} ({target}): indicators are never converted"
+            why += _indicators_in(unit, units)
         else:
             try:
                 factor = conversion_factor(unit, target)
@@ -184,6 +192,26 @@ def _unit_factors(frame: pl.DataFrame) -> pl.DataFrame:
             "_why": pl.String,
         },
     )
+
+
+def _indicators_in(unit: str, units: dict[str, str]) -> str:
+    """The indicators a figure in ``unit`` may be given as (13 000 kWh/t of a smelter is
+    ``product_electricity_intensity``, 铝液交流电耗), named in a refusal."""
+    from carbonacct.units import conversion_factor
+
+    fits = []
+    for metric, target in units.items():
+        if _electric(target) != _electric(unit):
+            continue
+        try:
+            conversion_factor(unit, target)
+        except CarbonacctError:
+            continue
+        fits.append(metric)
+    if not fits:
+        return ""
+    rest = f" (or {', '.join(fits[1:])})" if len(fits) > 1 else ""
+    return f"; a figure in {unit} is another indicator: give it as {fits[0]}{rest}"
 
 
 def _unit_refusal(metric: str, unit: str, target: str, exc: Exception) -> str:
@@ -334,11 +362,25 @@ def saved_footprint(path: Any) -> Any:
     return fp
 
 
-def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl.DataFrame:
+def footprint_years(table: pl.DataFrame) -> pl.DataFrame:
+    """Every firm-year of a yearly footprint table (``firm_id``, ``year``)."""
+    yearly = table.filter(pl.col("period").cast(pl.String).str.len_chars() == 4)
+    return yearly.select(
+        pl.col("firm_id").cast(pl.String),
+        pl.col("period").cast(pl.String).cast(pl.Int32).alias("year"),
+    ).unique()
+
+
+def from_footprint(
+    fp: Any,
+    price_basis: str | pl.DataFrame | None = None,
+    exclusions: ExclusionRules | None = None,
+) -> pl.DataFrame:
     """Turn a yearly footprint (a ``Footprint`` or its table) into the long ``actuals`` frame.
 
     - ``energy_intensity_va`` [tce/万元] = ``energy_excl_feedstock_tce`` / value added: raw-material
-      energy (原料用能) is outside the intensity numerator (发改环资〔2022〕803号).
+      energy (原料用能) is outside the intensity numerator (发改环资〔2022〕803号), and so is the
+      non-fossil electricity of 绿证 (发改环资〔2024〕113号), by the shipped rules or ``exclusions``.
     - ``co2_intensity_va`` [tCO2/万元] = ``co2_t`` / value added.
     - ``product_energy_intensity`` [kgce/t] = the energy of the readings tagged with the
       product (its product or process boundary, ``product`` column of the readings) / its
@@ -374,7 +416,7 @@ def from_footprint(fp: Any, price_basis: str | pl.DataFrame | None = None) -> pl
     # (a missing grid factor leaves the energy whole): each rule says its own
     complete = pl.col("rows_rejected").fill_null(0) == 0
     site = dual_control_energy(
-        site.with_columns(complete.alias("data_complete")), electricity_coefficient(fp)
+        site.with_columns(complete.alias("data_complete")), electricity_coefficient(fp), exclusions
     )
     quality = ["data_complete", "rows_rejected", "rows_co2_missing", "energy_tce"]
     parts = _site_figures(site, keys, quality)

@@ -21,6 +21,8 @@ from carbonacct._manifest import verified_data_path
 __all__ = [
     "CITY_NOTE",
     "PROVINCE_NOTE",
+    "credit_code_refusal",
+    "credit_code_warnings",
     "industry_names",
     "province_from_credit_code",
     "with_places",
@@ -37,6 +39,58 @@ CITY_UNKNOWN = (
     "(abolished before 2019-10-31 or changed after it): the code is shown; give a city column"
 )
 PROVINCE_NOTE = "unified social credit code (division digits 3-4)"
+#: The characters of a unified social credit code (GB 32100-2015).
+_CHARSET = frozenset("0123456789ABCDEFGHJKLMNPQRTUWXY")
+#: What is taken for a credit code: 18 letters and digits (an id such as F-001 is none).
+_LOOKS_LIKE = r"^[0-9A-Za-z]{18}$"
+
+
+def credit_code_refusal(code: str | None) -> str | None:
+    """Why an 18-character code is no unified social credit code (its first character outside
+    the GB 32100-2015 set), or None (a valid code, or no credit code at all).
+
+    The check character (position 18) is not verified.
+
+    Examples
+    --------
+    >>> credit_code_refusal("91320506MA1OXXXX0A")[:24]
+    "'O' at position 12 is no"
+    """
+    import re
+
+    if code is None or not re.fullmatch(_LOOKS_LIKE, code.strip()):
+        return None
+    for i, char in enumerate(code.strip(), start=1):
+        if char not in _CHARSET:
+            return (
+                f"{char!r} at position {i} is not a character of a unified social credit code "
+                "(GB 32100-2015: digits and capitals except I, O, Z, S, V)"
+            )
+    return None
+
+
+def _code_column(frame: pl.DataFrame) -> str:
+    return "credit_code" if "credit_code" in frame.columns else "firm_id"
+
+
+def _refusals(frame: pl.DataFrame) -> pl.Expr:
+    """Per firm, why its credit code was refused (null: valid, or no credit code)."""
+    codes = frame[_code_column(frame)].cast(pl.String).unique().drop_nulls().to_list()
+    why = {c: r for c in codes if (r := credit_code_refusal(c)) is not None}
+    return pl.col(_code_column(frame)).cast(pl.String).replace_strict(why, default=None)
+
+
+def credit_code_warnings(frame: pl.DataFrame) -> list[str]:
+    """A warning per firm whose credit code is refused: no province or city is read from it."""
+    col = _code_column(frame)
+    rows = frame.select(col, _refusals(frame).alias("_why")).filter(pl.col("_why").is_not_null())
+    return [
+        f"firm {code}: credit code refused, {why}: no province or city is read from it (its "
+        "status stands); correct the code or give province and city columns"
+        for code, why in rows.unique(maintain_order=True).iter_rows()
+    ]
+
+
 #: Municipalities: their 市辖区 / 县 rows are named by the municipality.
 _MUNICIPALITY_ROWS = ("市辖区", "县")
 
@@ -68,7 +122,7 @@ def _sector_name() -> pl.Expr:
 
 def _division(frame: pl.DataFrame) -> pl.Expr:
     """The six division digits of a credit code, in a ``credit_code`` column or the firm_id."""
-    col = "credit_code" if "credit_code" in frame.columns else "firm_id"
+    col = _code_column(frame)
     return pl.col(col).cast(pl.String).str.strip_chars().str.extract(_USCC, 1)
 
 
@@ -154,6 +208,7 @@ def with_places(firm_table: pl.DataFrame) -> pl.DataFrame:
     if "province_source" not in firm_table.columns:
         firm_table = province_from_credit_code(firm_table)
     code = _division(firm_table)
+    firm_table = firm_table.with_columns(_refusals(firm_table).alias("_refused"))
     out = (
         firm_table.with_columns(
             pl.col("sector").cast(pl.String).str.slice(0, 2).alias("_division"),
@@ -174,9 +229,15 @@ def with_places(firm_table: pl.DataFrame) -> pl.DataFrame:
         pl.coalesce("city", "_city_name").alias("city"),
         pl.when(given)
         .then(pl.lit("firms table"))
+        .when(pl.col("_refused").is_not_null())
+        .then(
+            pl.format(
+                "credit code refused, {}: no city read from it; give a city column", "_refused"
+            )
+        )
         .when(pl.col("_city_name").is_not_null())
         .then(pl.lit(CITY_NOTE))
         .when(pl.col("city_code").is_not_null())
         .then(pl.lit(CITY_UNKNOWN))
         .alias("city_source"),
-    ).drop("_division", "_section", "_division_name", "_section_name", "_city_name")
+    ).drop("_division", "_section", "_division_name", "_section_name", "_city_name", "_refused")

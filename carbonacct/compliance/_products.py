@@ -155,6 +155,70 @@ def _other_indicator() -> pl.Expr:
     )
 
 
+#: How alike a product name must be to a known one to be read as its misspelling (difflib ratio).
+TYPO_RATIO = 0.8
+UNKNOWN = "is not a product carbonacct knows"
+
+
+def _unrecognised(names: list[str], refs: pl.DataFrame) -> pl.DataFrame:
+    """Product names that are no known product (no level, no GB grade, not in the product
+    vocabulary): the closest known one (``_near``), whether the name reads as its misspelling
+    (``_typo``), and what the closest is checked against (``_rule``)."""
+    import difflib
+
+    from carbonacct.benchmarks import product_aliases
+
+    aliases = product_aliases()
+    codes = set(refs["product"].drop_nulls()) | set(aliases.values())
+    spellings = {**{c: c for c in codes}, **aliases}
+    rows = []
+    for name in names:
+        if name in spellings:
+            continue
+        ratio = {k: difflib.SequenceMatcher(None, name, k).ratio() for k in spellings}
+        best = max(sorted(ratio), key=ratio.__getitem__)
+        near = spellings[best]
+        own = refs.filter(pl.col("product") == near)
+        rule = sorted(
+            {f"{e} 标杆/基准" for e in own["edition"].drop_nulls()}
+            | {f"{g} grades" for g in own["standard"].drop_nulls()}
+        )
+        rows.append(
+            {
+                "product": name,
+                "_near": near,
+                "_typo": ratio[best] >= TYPO_RATIO,
+                "_rule": "; ".join(rule) or "no shipped level",
+            }
+        )
+    schema = {"product": pl.String, "_near": pl.String, "_typo": pl.Boolean, "_rule": pl.String}
+    return pl.DataFrame(rows, schema=schema)
+
+
+def _unknown_product() -> pl.Expr:
+    return pl.format(
+        "product '{}' {} (closest: {}): not checked against the {} of {}; give the product's "
+        "code (carbonacct benchmarks list)",
+        pl.col("product"),
+        pl.lit(UNKNOWN),
+        pl.col("_near"),
+        pl.col("_rule"),
+        pl.col("_near"),
+    )
+
+
+def unrecognised_products(products: pl.DataFrame) -> list[str]:
+    """A warning per firm and product name that is no known product."""
+    rows = products.filter(pl.col("missing").str.contains(UNKNOWN, literal=True))
+    rows = rows.group_by("firm_id", "product", maintain_order=True).agg(
+        pl.col("metric").unique().sort().str.join(", "), pl.col("missing").first()
+    )
+    return [
+        f"firm {f}: product '{p}' not recognised {why.split(UNKNOWN, 1)[1].strip()} ({m})"
+        for f, p, m, why in rows.sort("firm_id", "product").iter_rows()
+    ]
+
+
 def product_results(firms: pl.DataFrame, actual: pl.DataFrame) -> pl.DataFrame:
     """One row per firm, product, metric and year with data."""
     rows = actual.filter(pl.col("metric").is_in(PRODUCT_METRICS) & pl.col("product").is_not_null())
@@ -169,6 +233,7 @@ def product_results(firms: pl.DataFrame, actual: pl.DataFrame) -> pl.DataFrame:
         .join(refs, on=["product", "metric"], how="left")
         .join(_unit_factor(refs, rows), on=["metric", "product", "unit"], how="left")
         .join(others, on="product", how="left")
+        .join(_unrecognised(rows["product"].unique().to_list(), refs), on="product", how="left")
         .with_columns((pl.col("value") * pl.col("_f")).alias("_v"))
     )
     return (
@@ -213,6 +278,7 @@ def _verdict() -> dict[str, pl.Expr]:
         pl.col("invalid").is_not_null()
         | pl.col("_why").is_not_null()
         | (~has_ref & pl.col("_other").is_not_null() & ~derived)
+        | (pl.col("_typo").fill_null(False) & ~derived)
     )
     no_level = pl.col("baseline").is_null() & pl.col("benchmark").is_null()
     status = (
@@ -265,6 +331,8 @@ def _reason(
         .then(pl.col("invalid"))
         .when(refused & pl.col("_why").is_not_null())
         .then(pl.col("_why"))
+        .when(pl.col("_near").is_not_null())
+        .then(_unknown_product())
         .when(~has_ref & derived & pl.col("_other").is_not_null())
         .then(pl.format("not checked (derived from the tagged readings): {}", _other_indicator()))
         .when(~has_ref)

@@ -456,3 +456,39 @@ def product_shares(products: pl.DataFrame, firm_table: pl.DataFrame) -> pl.DataF
         )
         .sort("product", "sector")
     )
+
+
+#: Statuses that rest on missing or refused data: the firm is followed up whatever its quality
+#: columns say.
+_DATA_STATUSES = ("invalid_input", "insufficient_data", "no_data")
+#: The follow-up list's columns, in order.
+FOLLOW_UP_COLUMNS = (
+    "firm_id",
+    "name",
+    "report_year",
+    "status",
+    "reason",
+    "data_complete",
+    "rows_rejected",
+    "rows_co2_missing",
+)
+
+
+def data_incomplete(firm_table: pl.DataFrame) -> pl.Expr:
+    """True where a firm's report year has incomplete data: ``data_complete`` false, rows
+    rejected, or rows without a CO2 factor (not given: not flagged)."""
+    f = firm_table
+    flags = [pl.col(c).fill_null(0) > 0 for c in ("rows_rejected", "rows_co2_missing") if c in f]
+    if "data_complete" in f.columns:
+        flags.append(pl.col("data_complete").not_().fill_null(False))
+    return pl.any_horizontal(flags) if flags else pl.lit(False)
+
+
+def follow_up(firm_table: pl.DataFrame) -> pl.DataFrame:
+    """The firms to follow up for their data, in the firm table's order (worst first): a
+    status that rests on refused or missing data (invalid_input, insufficient_data, no_data),
+    or a report year whose data are incomplete (:func:`data_incomplete`). A firm whose
+    quality is not given (``data_complete`` null) is not listed for that alone."""
+    f = firm_table
+    flagged = pl.col("status").is_in(_DATA_STATUSES) | data_incomplete(f)
+    return f.filter(flagged).select(c for c in FOLLOW_UP_COLUMNS if c in f)

@@ -94,9 +94,12 @@ def write_report(data: ReportData, path: str | Path) -> Path:
 
 
 def summary_report(
-    check: Any, *, path: str | Path | None = None, top: int = 20, lang: str = "en"
+    check: Any, *, path: str | Path | None = None, top: int = 50, lang: str = "en"
 ) -> str:
-    """A regulator's summary of a batch check as a self-contained HTML page."""
+    """A regulator's summary of a batch check as a self-contained HTML page.
+
+    ``top``: the rows each long list shows (firms, follow-up, history, groups, exceptions);
+    a line under it says how many more the check's tables hold."""
     text = render_summary(check, lang=lang, top=top)
     if path is not None:
         Path(path).write_text(text, encoding="utf-8")

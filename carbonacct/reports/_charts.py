@@ -18,7 +18,16 @@ import polars as pl
 from carbonacct.pathways import required_value
 from carbonacct.vocabulary import LABELS, carrier_label, header, label
 
-__all__ = ["chart_font", "green_chart", "pathway_chart", "product_chart", "stacked", "status_chart"]
+__all__ = [
+    "chart_font",
+    "green_chart",
+    "pathway_chart",
+    "product_chart",
+    "sector_label",
+    "share_chart",
+    "stacked",
+    "status_chart",
+]
 
 
 @cache
@@ -131,18 +140,19 @@ def green_chart(green: Any, lang: str) -> str:
     return png(fig)
 
 
-#: A colour per status that says what it means: binding breaches red, off track orange,
-#: refused or missing data in greys and amber, comparisons against a path in blues, on track green.
+#: A colour per status that says what it means: a binding breach red, off track orange, above a
+#: path amber; below a path light green, on track green; refused, missing or insufficient data and
+#: no target in greys (no verdict), darker where the firm has to act.
 STATUS_COLOURS = {
     "breach": "#c0392b",
     "off_track": "#e67e22",
-    "invalid_input": "#7f8c8d",
-    "insufficient_data": "#f1c40f",
-    "above_path": "#5d8aa8",
-    "no_data": "#bdc3c7",
-    "below_path": "#a9cce3",
+    "invalid_input": "#566573",
+    "insufficient_data": "#99a3a4",
+    "above_path": "#f5b041",
+    "no_data": "#cacfd2",
+    "below_path": "#82e0aa",
     "on_track": "#27ae60",
-    "not_covered": "#ecf0f1",
+    "not_covered": "#e5e8e8",
 }
 
 
@@ -153,15 +163,29 @@ def status_words(status: str, lang: str) -> str:
     return LABELS[status][0] if status in LABELS else status.replace("_", " ")
 
 
+def sector_label(code: Any, name: Any) -> str:
+    """A sector by its code and the last part of its name (``C 制造业 / 33 金属制品业``:
+    ``3391 金属制品业``); the code alone without a name.
+
+    >>> sector_label("3391", "C 制造业 / 33 金属制品业"), sector_label("3391", None)
+    ('3391 金属制品业', '3391')
+    """
+    if not name:
+        return str(code)
+    return f"{code} {str(name).rsplit('/', 1)[-1].strip().split(' ', 1)[-1]}"
+
+
 def status_chart(by_sector: pl.DataFrame, statuses: list[str], lang: str) -> str:
+    """Firms per sector, one bar per sector stacked by status in the status colours (the
+    first sector of the frame on top)."""
     from matplotlib.ticker import MaxNLocator
 
     fig, ax = figure(label("firms_by_status", lang))
+    fig.set_size_inches(8, max(2.4, 0.38 * by_sector.height + 1.2))
     left = [0] * by_sector.height
-    # a sector by its code and the last part of its name (C 制造业 / 33 金属制品业: 金属制品业)
     names = by_sector["sector_name"] if "sector_name" in by_sector.columns else None
     sectors = [
-        f"{code} {str(name).rsplit('/', 1)[-1].strip().split(' ', 1)[-1]}" if name else str(code)
+        sector_label(code, name)
         for code, name in zip(
             by_sector["sector"],
             names if names is not None else [None] * by_sector.height,
@@ -177,18 +201,57 @@ def status_chart(by_sector: pl.DataFrame, statuses: list[str], lang: str) -> str
             left=left,
             label=status_words(status, lang),
             color=STATUS_COLOURS.get(status, "#999999"),
+            edgecolor="white",
+            linewidth=0.5,
         )
         left = [a + b for a, b in zip(left, counts, strict=True)]
-    ax.legend(fontsize=8)
+    ax.invert_yaxis()
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))  # never over a bar
     return png(fig)
 
 
-def share_chart(ps: pl.DataFrame, lang: str) -> str:
-    fig, ax = figure(label("share_at_benchmark", lang))
-    labels = [f"{a} {b}" for a, b in zip(ps["product"], ps["sector"], strict=True)]
-    ax.barh(labels, (ps["share_at_benchmark"] * 100).to_list(), color="#2a9d8f", label="%")
+def share_chart(ps: pl.DataFrame, lang: str) -> str | None:
+    """Output share at 标杆 per product and sector against the target share; None when no
+    output is at its 标杆 (every share 0 or unknown): an empty axis says nothing."""
+    shares = ps["share_at_benchmark"].fill_null(0.0)
+    if not bool((shares > 0).any()):
+        return None
+    fig, ax = figure(label("share_chart_title", lang))
+    fig.set_size_inches(8, max(2.4, 0.38 * ps.height + 1.2))
+    labels = [f"{label(a, lang)} {b}" for a, b in zip(ps["product"], ps["sector"], strict=True)]
+    values = (shares * 100).to_list()
+    ax.barh(
+        labels,
+        values,
+        height=0.5,
+        color=STATUS_COLOURS["on_track"],
+        label=label("share_at_benchmark", lang),
+    )
+    for i, v in enumerate(values):  # inside the bar's end (the target mark may be just past it)
+        inside = v >= 12
+        ax.annotate(
+            f"{v:.1f} %",
+            (v, i),
+            xytext=(-3 if inside else 3, 0),
+            textcoords="offset points",
+            va="center",
+            ha="right" if inside else "left",
+            color="white" if inside else "black",
+            fontsize=8,
+        )
+    marked = False
     for i, target in enumerate(ps["target_share"].to_list()):
         if target is not None:
-            ax.plot([target * 100], [i], "k|", markersize=18)
-    ax.legend(fontsize=8)
+            ax.plot(
+                [target * 100],
+                [i],
+                "k|",
+                markersize=18,
+                label=None if marked else label("target_share", lang),
+            )
+            marked = True
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("%")
+    ax.invert_yaxis()
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
     return png(fig)

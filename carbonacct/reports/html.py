@@ -35,8 +35,15 @@ h1{font-size:1.5rem} h2{font-size:1.15rem;border-bottom:1px solid #ccc;margin-to
 td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:right} td{white-space:nowrap}
 th{background:#f3f3f3;white-space:normal;vertical-align:bottom} td.t,th.t{text-align:left} td.t{white-space:normal}
 img{max-width:100%} .note{font-size:.75rem;color:#555} .kpi span{display:inline-block;
-margin-right:2rem} .kpi b{font-size:1.2rem}
+margin-right:2rem} .kpi b{font-size:1.2rem} td.t{min-width:4rem;max-width:26rem}
+td.st{white-space:nowrap;padding-left:.7rem} .kpi i{display:inline-block;width:.8rem;height:.8rem;
+margin-right:.3rem;vertical-align:-.05rem} div.tw{margin-bottom:.8rem}
 """
+#: A status cell carries its colour as a bar on its left edge (the colours of the charts).
+_STATUS_CSS = "".join(
+    f"td.st-{s}{{box-shadow:inset .35rem 0 0 {c}}} i.st-{s}{{background:{c}}}"
+    for s, c in _charts.STATUS_COLOURS.items()
+)
 #: Columns written to two decimals (points, 0.01 as GB/T 36132 scores are read).
 _TWO_DECIMALS = ("points", "max_points", "points_available")
 
@@ -63,8 +70,14 @@ def _text(value: Any, column: str, lang: str) -> str:
         return "—"
     if isinstance(value, float):
         return half_up(value, 2, thousands=True) if column in _TWO_DECIMALS else number(value)
-    if column in ("status", "level", "gb_grade") and lang == "zh":
+    if isinstance(value, bool):
+        return label("yes" if value else "no", lang)
+    if column == "status":
+        return status_words(str(value), lang)
+    if column == "level":
         return label(str(value), lang)
+    if column == "metric":  # in words; its unit is in the unit column
+        return header(str(value), lang).split(" (")[0]
     if column == "carrier":
         return carrier_label(str(value), lang)
     return str(value)
@@ -74,11 +87,25 @@ def _align(column: str, numeric: set[str]) -> str:
     return "" if column in numeric else " class='t'"
 
 
-def table(frame: pl.DataFrame, lang: str = "en", marks: dict[str, int] | None = None) -> str:
+def _cell(value: Any, column: str, lang: str, numeric: set[str], statuses: set[str]) -> str:
+    """A cell: text left, numbers right; a status in its words with its colour."""
+    if column in statuses and value in _charts.STATUS_COLOURS:
+        text = status_words(str(value), lang)
+        return f"<td class='t st st-{value}'>{html.escape(text)}</td>"
+    return f"<td{_align(column, numeric)}>{html.escape(_text(value, column, lang))}</td>"
+
+
+def table(
+    frame: pl.DataFrame,
+    lang: str = "en",
+    marks: dict[str, int] | None = None,
+    statuses: Iterable[str] = ("status",),
+) -> str:
     """An HTML table that keeps inside the page (it scrolls sideways, never past the margin);
-    headers are words with units, text left-aligned, numbers right-aligned;
-    ``marks`` puts a footnote number on a column's header."""
+    headers are words with units, text left-aligned, numbers right-aligned, the ``statuses``
+    columns in words with their colour; ``marks`` puts a footnote number on a column's header."""
     marks = marks or {}
+    status_cols = set(statuses)
     numeric = {c for c, t in frame.schema.items() if t.is_numeric()}
     head = "".join(
         f"<th{_align(c, numeric)}>{html.escape(_header(c, lang))}"
@@ -89,8 +116,7 @@ def table(frame: pl.DataFrame, lang: str = "en", marks: dict[str, int] | None = 
     rows = [
         "<tr>"
         + "".join(
-            f"<td{_align(c, numeric)}>{html.escape(_text(v, c, lang))}</td>"
-            for c, v in zip(frame.columns, row, strict=True)
+            _cell(v, c, lang, numeric, status_cols) for c, v in zip(frame.columns, row, strict=True)
         )
         + "</tr>"
         for row in frame.iter_rows()
@@ -112,7 +138,7 @@ def page(title: str, sections: Iterable[str], provenance: dict[str, Any], lang: 
     text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", title + body)
     return (
         f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
-        f"<title>{html.escape(title)}</title><style>{font_face(text)}{_CSS}</style></head>"
+        f"<title>{html.escape(title)}</title><style>{font_face(text)}{_CSS}{_STATUS_CSS}</style></head>"
         f"<body>{body}</body></html>"
     )
 
@@ -391,32 +417,25 @@ def render_firm(data: ReportData) -> str:
     return page(title, sections, record, lang)
 
 
-def render_summary(check: Any, *, lang: str = "en", top: int = 20) -> str:
-    """A regulator's summary of a batch check: statuses, products, exceptions, and the
-    quality of the data behind it (rows in = accounted + rejected, by reason)."""
+def render_summary(check: Any, *, lang: str = "en", top: int = 50) -> str:
+    """A regulator's summary of a batch check: firms by status, one row per firm worst
+    first, the firms to follow up for their data, each firm's status by year, counts by
+    sector and place, products, exceptions, and the quality of the data behind it (rows in
+    = accounted + rejected, by reason). A long list shows its first ``top`` rows and says how
+    many more the check's tables hold."""
     from . import _summary
 
-    sections = _summary.status_section(check, lang)
-    ps = check.product_summary
-    if ps.height:
-        levels = (
-            check.products.group_by("product", "level")
-            .agg(pl.len().alias("firms"))
-            .sort("product", "level")
-        )
-        sections += [
-            f"<h2>{label('products', lang)}</h2>",
-            img(_charts.share_chart(ps, lang), "share at benchmark"),
-            table(ps.drop("target_source", "basis"), lang),
-            table(levels, lang),
-        ]
-    title = label("top_exceptions", lang)
-    sections += [
-        f"<h2>{title} ({check.exceptions.height})</h2>",
-        table(_summary.for_people(check.exceptions.head(top)), lang),
-    ]
     quality = _summary.quality_of_check(check)
-    sections += _summary.quality_section(check, quality, lang, top)
+    sections = [
+        *_summary.status_section(check, lang),
+        *_summary.firms_section(check, lang, top),
+        *_summary.follow_up_section(check, lang, top),
+        *_summary.history_section(check, lang, top),
+        *_summary.places_section(check, lang, top),
+        *_summary.products_section(check, lang),
+        *_summary.exceptions_section(check, lang, top),
+        *_summary.quality_section(check, quality, lang),
+    ]
     record = {
         "year": check.provenance["year"],
         "pathways": ", ".join(check.provenance["pathways"]),

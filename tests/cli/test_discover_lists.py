@@ -163,3 +163,25 @@ def test_listing_output_file_holds_what_format_prints(tmp_path: Path) -> None:
     xlsx = tmp_path / "c.xlsx"
     assert CliRunner().invoke(cli, ["carriers", "-o", str(xlsx)]).exit_code == 0
     assert pl.read_excel(xlsx)["name_zh"].to_list()[0] == "原煤"
+
+
+def test_benchmarks_list_shows_no_row_twice() -> None:
+    """Two indicators of one product (clinker energy and clinker coal, both kgce/t; the pot
+    line's AC power and the comprehensive AC power, both kWh/t) read as the same row printed
+    twice when the table shows product and unit only: each row names what it measures."""
+    rows = _csv("benchmarks", "list")
+    key = ["kind", "product", "metric", "edition", "standard"]
+    assert "metric" in rows.columns
+    assert rows.select(key).is_duplicated().sum() == 0
+    for columns in (80, 100):
+        lines = _table("benchmarks", "list", columns=columns)
+        seen: set[tuple[str, ...]] = set()
+        for line in lines:
+            if line.startswith(("┏", "┡", "└")):
+                seen = set()  # a new table
+            cells = tuple(c.strip() for c in line.strip("│┃ ").split("│"))
+            if line.startswith("│") and cells[0]:
+                assert cells[:2] not in seen, (columns, line)  # product and what it measures
+                seen.add(cells[:2])
+        ferro = [line for line in lines if line.startswith("│ ferrosilicon ")]
+        assert len(ferro) == 2  # the 723号 level, then the GB 21341-2022 grades: one row each

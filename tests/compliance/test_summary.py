@@ -88,3 +88,10 @@ def test_status_colours_say_what_they_mean() -> None:
     assert r > 2 * g and r > 2 * b  # breach is red
     r, g, b = rgb(STATUS_COLOURS["on_track"])
     assert g > r and g > b  # on track is green
+    r, g, b = rgb(STATUS_COLOURS["above_path"])
+    assert r > g > b and r > 200 and b < 100  # above a path is amber: a warning, not a breach
+    r, g, b = rgb(STATUS_COLOURS["below_path"])
+    assert g > r and g > b  # below a path is a lighter green
+    for data_status in ("invalid_input", "insufficient_data", "no_data", "not_covered"):
+        r, g, b = rgb(STATUS_COLOURS[data_status])
+        assert max(r, g, b) - min(r, g, b) < 40, data_status  # no verdict: a grey
