@@ -98,7 +98,12 @@ def _with_credit_code_provinces(firms: TableLike) -> TableLike:
 
     frame, _ = read_firms(firms)
     derived = frame["province_source"] == "unified social credit code (division digits 3-4)"
-    return frame.drop("province_source") if derived.any() else firms
+    # a refused row (a province naming no single region, a firm given twice) fails only its
+    # firm in the check: the footprint gets the rows it can use (that province left empty)
+    refused = frame["_invalid"].is_not_null()
+    if not (derived.any() or refused.any()):
+        return firms
+    return frame.drop("province_source", "_invalid", "row", "_source")
 
 
 def check_footprint(

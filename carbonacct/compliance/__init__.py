@@ -35,6 +35,7 @@ from carbonacct.compliance._inputs import (
     mark_duplicates,
     read_actuals,
     read_firms,
+    refused_firms,
     saved_footprint,
     validate,
     with_price_basis,
@@ -339,9 +340,10 @@ def check(
     ('between', 'on_track')
     """
     firm_frame, firm_record = read_firms(firms)
+    firm_frame, bad_firms = refused_firms(firm_frame)
     rules = load_exclusions(exclusions)
     raw, fp_prov, fp_years = _gather(data, footprint, actuals, price_basis, rules)
-    actual = validate(mark_duplicates(raw), negative_levels())
+    actual = _checked_rows(raw, bad_firms)
     defl = _deflator(deflator)
     targets, used = _pathway_targets(pathways)
     results, products, covered = _evaluate(firm_frame, targets, actual, year, defl, sda_base_year)
@@ -350,6 +352,13 @@ def check(
     return _result(
         firm_frame, actual, results, products, covered, targets, year, provenance, fp_years
     )
+
+
+def _checked_rows(raw: pl.DataFrame, bad_firms: pl.DataFrame) -> pl.DataFrame:
+    """The actuals validated, and the refused firms-table rows: each fails its own firm only
+    (invalid_input, naming file, row and column)."""
+    actual = validate(mark_duplicates(raw), negative_levels())
+    return pl.concat([actual, bad_firms], how="diagonal_relaxed")
 
 
 def _deflator(deflator: TableLike | None) -> pl.DataFrame | None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import polars as pl
 
+from carbonacct.compliance._derived import UPPER_BOUND, boundary_gaps, not_positive, site_figure
 from carbonacct.compliance._exclusions import (
     ExclusionRules,
     dual_control_energy,
@@ -44,16 +45,34 @@ VALUE_ADDED_METRICS = ("energy_intensity_va", "co2_intensity_va")
 
 def read_firms(firms: TableLike) -> tuple[pl.DataFrame, dict[str, Any]]:
     """``firm_id``, ``name``, ``province`` (region code), ``city``, ``sector`` (GB/T 4754 digits),
-    read as the footprint reads them; a missing province is taken from the unified social
-    credit code's division digits, so the check applies that province's targets
-    (``province_source`` says where each province came from)."""
-    from carbonacct._sides import read_firms as read
+    each firm once; a missing province is taken from the unified social credit code's division
+    digits, so the check applies that province's targets (``province_source`` says where each
+    province came from). A bad row (``_invalid``: why, naming file, row and column) fails only
+    its firm (``row``, ``_source`` say where it is)."""
+    from carbonacct.compliance._firms import read_firms_rows
     from carbonacct.compliance._places import province_from_credit_code
 
-    frame, src = read(firms)
-    assert frame is not None and src is not None
-    frame = frame.select("firm_id", "name", "province", "city", "sector")
+    frame, src = read_firms_rows(firms)
+    frame = frame.select(
+        "firm_id", "name", "province", "city", "sector", "_invalid", "row", "_source"
+    )
     return province_from_credit_code(frame), src.record()
+
+
+def refused_firms(firms: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The firms table without its bookkeeping columns, and the refused firms' rows as
+    refused actuals (firm, file, row, reason: the firm is invalid_input, no other)."""
+    bad = firms.filter(pl.col("_invalid").is_not_null()).select(
+        "firm_id",
+        pl.col("row").cast(pl.Int64),
+        pl.col("_source").alias("source"),
+        pl.col("_invalid").alias("invalid"),
+        pl.lit(False).alias("data_complete"),
+    )
+    for col, dtype in ACTUAL_SCHEMA.items():
+        if col not in bad.columns:
+            bad = bad.with_columns(pl.lit(None, dtype=dtype).alias(col))
+    return firms.drop("_invalid", "row", "_source"), bad.select(list(ACTUAL_SCHEMA))
 
 
 def read_actuals(actuals: TableLike) -> pl.DataFrame:
@@ -253,11 +272,21 @@ def validate(actuals: pl.DataFrame, negative_ok: pl.DataFrame) -> pl.DataFrame:
     bad_value = value.is_nan() | value.is_infinite() | ((value <= 0) & pl.col("_neg").is_null())
     output = pl.col("output")
     bad_output = output.is_not_null() & (output.is_nan() | output.is_infinite() | (output <= 0))
+    # a figure the check derived itself is no input cell: not positive, it is no figure (its
+    # rule insufficient_data with why), never a refused "column 'value'" the user never wrote
+    derived = (
+        (pl.col("source") == "footprint")
+        & pl.col("row").is_null()
+        & pl.col("_why").is_null()
+        & bad_value
+    )
     invalid = (
         pl.when(pl.col("invalid").is_not_null())
         .then(pl.col("invalid"))
         .when(pl.col("_why").is_not_null())
         .then(pl.col("_why"))
+        .when(derived)
+        .then(None)
         .when(bad_value)
         .then(pl.format("column 'value': {} is not a positive finite number", value))
         .when(bad_output)
@@ -265,9 +294,16 @@ def validate(actuals: pl.DataFrame, negative_ok: pl.DataFrame) -> pl.DataFrame:
         .otherwise(None)
     )
     return (
-        out.with_columns(invalid.alias("invalid"))
+        out.with_columns(
+            invalid.alias("invalid"),
+            pl.when(derived & pl.col("invalid").is_null())
+            .then(not_positive(pl.col("metric"), value))
+            .otherwise(pl.col("basis"))
+            .alias("basis"),
+            pl.when(derived).then(False).otherwise(pl.col("data_complete")).alias("data_complete"),
+        )
         .with_columns(
-            pl.when(pl.col("invalid").is_null())
+            pl.when(pl.col("invalid").is_null() & ~derived.fill_null(False))
             .then(value * pl.col("_f"))
             .otherwise(None)
             .alias("value"),
@@ -376,35 +412,21 @@ def from_footprint(
     for col in ("rows_rejected", "rows_co2_missing", "value_added_cny10k"):
         if col not in site.columns:
             site = site.with_columns(pl.lit(None, dtype=pl.Float64).alias(col))
-    complete = (pl.col("rows_rejected").fill_null(0) == 0) & (
-        pl.col("rows_co2_missing").fill_null(0) == 0
-    )
+    # energy is complete when every reading was accounted; CO2 also needs every CO2 factor
+    # (a missing grid factor leaves the energy whole): each rule says its own
+    complete = pl.col("rows_rejected").fill_null(0) == 0
     site = dual_control_energy(
         site.with_columns(complete.alias("data_complete")), electricity_coefficient(fp), exclusions
     )
     quality = ["data_complete", "rows_rejected", "rows_co2_missing", "energy_tce"]
-    va = pl.col("value_added_cny10k")
-    parts = [
-        site.filter(va.is_not_null()).select(
-            *keys,
-            pl.lit(metric).alias("metric"),
-            # no CO2 factor for any row: a zero CO2 total is no figure (insufficient, not invalid)
-            pl.when((pl.col(num) == 0) & (pl.col("rows_co2_missing").fill_null(0) > 0))
-            .then(None)
-            .otherwise(pl.col(num) / va)
-            .alias("value"),
-            pl.lit(unit).alias("unit"),
-            basis.alias("basis"),
-            *quality,
-        )
-        for metric, num, unit, basis in (
-            # energy of the dual-control targets: feedstock and non-fossil energy left out
-            ("energy_intensity_va", "_energy_dc", "tce/万元", pl.col("_basis_dc")),
-            ("co2_intensity_va", "co2_t", "tCO2/万元", pl.lit("site, scope 1+2")),
-        )
-    ]
+    parts = _site_figures(site, keys, quality)
     if intensities is not None and intensities.height:
-        parts.append(_single_product(intensities, site, quality))
+        gaps = (
+            boundary_gaps(yearly, electricity_coefficient(fp))
+            if "product" in yearly.columns
+            else None
+        )
+        parts.append(_single_product(intensities, site, quality, gaps))
     refused = getattr(fp, "activity_rejects", None)  # activity rows refused: their firm and rule
     if refused is not None and refused.height:
         from carbonacct.activity import check_rows
@@ -414,6 +436,36 @@ def from_footprint(
         parts.append(_tagged_without_output(yearly, intensities, refused))
     parts.append(_unknown_firms(fp))
     return _as_actuals(parts, yearly, price_basis)
+
+
+def _site_figures(site: pl.DataFrame, keys: list[str], quality: list[str]) -> list[pl.DataFrame]:
+    """Energy and CO2 per value added; a total that is no figure (CO2 without its factors,
+    credits above the counted total) gives its rule insufficient_data with the reason, never a
+    refused cell."""
+    va = pl.col("value_added_cny10k")
+    co2_whole = pl.col("rows_co2_missing").fill_null(0) == 0
+    parts = []
+    for metric, num, unit, basis, label in (
+        # energy of the dual-control targets: feedstock and non-fossil energy left out
+        ("energy_intensity_va", "_energy_dc", "tce/万元", pl.col("_basis_dc"), "energy"),
+        ("co2_intensity_va", "co2_t", "tCO2/万元", pl.lit("site, scope 1+2"), "CO2 total"),
+    ):
+        value, why = site_figure(num, label, "tce" if label == "energy" else "t")
+        parts.append(
+            site.filter(va.is_not_null()).select(
+                *keys,
+                pl.lit(metric).alias("metric"),
+                value.alias("value"),
+                pl.lit(unit).alias("unit"),
+                pl.coalesce(why, basis).alias("basis"),
+                *quality[1:],
+                pl.when(why.is_null())
+                .then(pl.col("data_complete") & (co2_whole if "co2" in metric else pl.lit(True)))
+                .otherwise(False)
+                .alias("data_complete"),
+            )
+        )
+    return parts
 
 
 def _as_actuals(
@@ -435,9 +487,14 @@ def _as_actuals(
 
 
 def _single_product(
-    intensities: pl.DataFrame, site: pl.DataFrame, quality: list[str]
+    intensities: pl.DataFrame,
+    site: pl.DataFrame,
+    quality: list[str],
+    gaps: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Product figures: a tagged product's own boundary, else the site's if it makes one product."""
+    """Product figures: a tagged product's own boundary, else the site's if it makes one product.
+
+    A tagged boundary lacking a carrier the site uses (``gaps``) gives no figure, with why."""
     per_t = intensities.filter(pl.col("output_unit") == "t").with_columns(
         period_year().cast(pl.Int32).alias("year")
     )
@@ -449,15 +506,30 @@ def _single_product(
     n = pl.len().over("firm_id", "year")
     own, single = pl.col("boundary") == "product", n == 1
     joined = per_t.join(site, on=["firm_id", "year"], how="left")
+    if gaps is None:
+        gaps = pl.DataFrame(schema={"firm_id": pl.String, "year": pl.Int32, "product": pl.String})
+        gaps = gaps.with_columns(
+            pl.lit(None, pl.String).alias(c) for c in ("_why_energy", "_why_elec")
+        )
+    joined = joined.join(
+        gaps.with_columns(pl.col("firm_id").cast(pl.String)),
+        on=["firm_id", "year", "product"],
+        how="left",
+    )
+    gap = own & pl.col("_why_energy").is_not_null()
     energy = joined.with_columns(
         pl.lit("product_energy_intensity").alias("metric"),
-        pl.when(own)
+        pl.when(gap)
+        .then(None)
+        .when(own)
         .then(pl.col("energy_per_output_kgce"))
         .when(single)
         .then(pl.col("energy_tce") * 1000 / pl.col("output"))
         .alias("value"),
         pl.lit("kgce/t").alias("unit"),
-        pl.when(own)
+        pl.when(gap)
+        .then(pl.col("_why_energy"))
+        .when(own)
         .then(pl.format("readings tagged {} (its product/process boundary)", "product"))
         .when(single)
         .then(pl.lit("whole site (single-product site)"))
@@ -470,25 +542,42 @@ def _single_product(
             )
         )
         .alias("basis"),
+        pl.when(gap).then(False).otherwise(pl.col("data_complete")).alias("data_complete"),
     )
     # a product graded only in another indicator (aluminium: AC power) gets no energy figure
     # made for it: the figure was not given, and it is never converted into that indicator
     other = set(_graded(None)) - set(_graded("product_energy_intensity"))
     energy = energy.filter(~pl.col("product").is_in(list(other)))
-    # electricity inside a tagged boundary (铝液交流电耗, clinker electricity): never from the site
-    electricity = joined.filter(
-        own & pl.col("product").is_in(_graded("product_electricity_intensity"))
-    )
-    electricity = electricity.with_columns(
-        pl.lit("product_electricity_intensity").alias("metric"),
-        pl.col("electricity_per_output_kWh").alias("value"),
-        pl.lit("kWh/t").alias("unit"),
-        pl.format("electricity of readings tagged {} (its process boundary)", "product").alias(
-            "basis"
-        ),
-    )
     cols = ["firm_id", "year", "metric", "product", "value", "unit", "output", "basis", *quality]
-    return pl.concat([energy.select(cols), electricity.select(cols)])
+    return pl.concat([energy.select(cols), _electricity(joined, own, single).select(cols)])
+
+
+def _electricity(joined: pl.DataFrame, own: pl.Expr, single: pl.Expr) -> pl.DataFrame:
+    """Electricity per tonne (铝液交流电耗, clinker electricity) inside a tagged boundary; or, on
+    a single-product site with nothing tagged, the site's electricity as an upper bound.
+
+    The published indicators count the electricity of the process (GB 21346: AC power of the
+    pot line; GB 16780: clinker production); site electricity also holds auxiliaries, so the
+    site figure can only show compliance (at or below a level), never an exceedance — the
+    product checks treat a figure whose basis says ``upper bound`` that way."""
+    graded = pl.col("product").is_in(_graded("product_electricity_intensity"))
+    untagged = ~pl.col("boundary").is_in(["product"])
+    # a site without electricity readings gives no site figure (nothing to bound)
+    site_figure = single & untagged & (pl.col("electricity_per_output_kWh") > 0)
+    rows = joined.filter(graded & (own | site_figure))
+    gap = own & pl.col("_why_elec").is_not_null()
+    return rows.with_columns(
+        pl.lit("product_electricity_intensity").alias("metric"),
+        pl.when(gap).then(None).otherwise(pl.col("electricity_per_output_kWh")).alias("value"),
+        pl.lit("kWh/t").alias("unit"),
+        pl.when(gap)
+        .then(pl.col("_why_elec"))
+        .when(own)
+        .then(pl.format("electricity of readings tagged {} (its process boundary)", "product"))
+        .otherwise(pl.lit(f"whole site (single-product site): {UPPER_BOUND}"))
+        .alias("basis"),
+        pl.when(gap).then(False).otherwise(pl.col("data_complete")).alias("data_complete"),
+    )
 
 
 def _tagged_without_output(

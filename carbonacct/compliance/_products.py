@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from carbonacct.benchmarks import benchmark_levels, classify_grade, classify_levels, quota_grades
+from carbonacct.compliance._derived import UPPER_BOUND, num
 
 PRODUCT_METRICS = (
     "product_energy_intensity",
@@ -49,6 +50,8 @@ PRODUCT_SCHEMA: dict[str, Any] = {
     "exceeds_limit": pl.Boolean,
     "standard": pl.String,
     "deadline": pl.Date,
+    "required": pl.Float64,
+    "rule": pl.String,
     "status": pl.String,
     "gap_rel": pl.Float64,
     "edition": pl.String,
@@ -86,6 +89,7 @@ def _references() -> pl.DataFrame:
         "grade2",
         "grade3",
         "standard",
+        pl.col("table").alias("grade_table"),
         pl.format("{} {}, {}", pl.col("standard"), pl.col("table"), pl.col("grade")).alias(
             "grade_ref"
         ),
@@ -215,27 +219,6 @@ def unrecognised_products(products: pl.DataFrame) -> list[str]:
     ]
 
 
-def _missing(has_ref: pl.Expr, derived: pl.Expr, exceeds: pl.Expr) -> pl.Expr:
-    """What a product row lacks or why it was refused: the row's own refusal, the unit, an
-    unknown product name, another indicator, the figure, or the GB limit exceeded."""
-    return (
-        pl.when(pl.col("invalid").is_not_null())
-        .then(pl.col("invalid"))
-        .when(pl.col("_why").is_not_null())
-        .then(pl.col("_why"))
-        .when(pl.col("_near").is_not_null())
-        .then(_unknown_product())
-        .when(~has_ref & derived & pl.col("_other").is_not_null())
-        .then(pl.format("not checked (derived from the tagged readings): {}", _other_indicator()))
-        .when(~has_ref)
-        .then(_other_indicator())
-        .when(pl.col("_v").is_null())
-        .then(pl.col("basis"))
-        .when(exceeds)
-        .then(pl.format("above the GB quota limit (grade 3) of {}", pl.col("standard")))
-    )
-
-
 def product_results(firms: pl.DataFrame, actual: pl.DataFrame) -> pl.DataFrame:
     """One row per firm, product, metric and year with data."""
     rows = actual.filter(pl.col("metric").is_in(PRODUCT_METRICS) & pl.col("product").is_not_null())
@@ -253,28 +236,57 @@ def product_results(firms: pl.DataFrame, actual: pl.DataFrame) -> pl.DataFrame:
         .join(_unrecognised(rows["product"].unique().to_list(), refs), on="product", how="left")
         .with_columns((pl.col("value") * pl.col("_f")).alias("_v"))
     )
+    return (
+        rows.with_columns(
+            pl.col("year").alias("check_year"),
+            pl.col("_v").alias("actual"),
+            pl.col("_u").alias("unit"),
+            pl.concat_str("level_ref", "grade_ref", separator="; ", ignore_nulls=True).alias(
+                "source_ref"
+            ),
+            **_verdict(),
+        )
+        .select(list(PRODUCT_SCHEMA))
+        .cast(PRODUCT_SCHEMA)  # type: ignore[arg-type]
+        .sort("firm_id", "product", "metric", "check_year")
+    )
+
+
+def _verdict() -> dict[str, pl.Expr]:
+    """Level, GB grade, limit, status and reason of a product row.
+
+    A GB quota standard applies from the year it is in force; the reference gives no
+    implementation date for the quota standards, so each applies from its publication year
+    (the year in its number) and the result says so. Before it, its grades are not applied
+    (that standard does not cover the year); while it is, above grade 3 is always
+    ``exceeds_limit`` and ``breach``."""
     has_ref = pl.col("_u").is_not_null()
     # a figure the tool derived from tagged readings (not the user's) with no level of its own
     # indicator is noted as not checked; only the user's own figure is refused
     derived = pl.col("source") == "footprint"
     v = pl.col("_v").round_sig_figs(SIGNIFICANT_DIGITS)
     level = classify_levels(v, pl.col("benchmark"), pl.col("baseline"))
-    standard_year = pl.col("standard").str.extract(r"-(\d{4})$").cast(pl.Int32)
-    exceeds = (
-        pl.col("grade3").is_not_null() & (v > pl.col("grade3")) & (pl.col("year") >= standard_year)
-    )
+    in_force = pl.col("year") >= pl.col("standard").str.extract(r"-(\d{4})$").cast(pl.Int32)
+    graded = pl.col("grade3").is_not_null() & in_force.fill_null(False)
+    exceeds = graded & (v > pl.col("grade3"))
+    early = pl.col("grade3").is_not_null() & ~in_force.fill_null(True)
     past = pl.col("year") >= pl.col("deadline").dt.year()
+    # an upper bound (site electricity of a single-product site) above a limit decides nothing
+    bound = pl.col("basis").fill_null("").str.contains(UPPER_BOUND, literal=True)
+    undecided = bound & (exceeds.fill_null(False) | (level == "below_baseline"))
+    refused = (
+        pl.col("invalid").is_not_null()
+        | pl.col("_why").is_not_null()
+        | (~has_ref & pl.col("_other").is_not_null() & ~derived)
+        | (pl.col("_typo").fill_null(False) & ~derived)
+    )
+    no_level = pl.col("baseline").is_null() & pl.col("benchmark").is_null()
     status = (
-        pl.when(
-            pl.col("invalid").is_not_null()
-            | pl.col("_why").is_not_null()
-            | (~has_ref & pl.col("_other").is_not_null() & ~derived)
-            | (pl.col("_typo").fill_null(False) & ~derived)
-        )
+        pl.when(refused)
         .then(pl.lit("invalid_input"))
-        .when(~has_ref)
+        .when(~has_ref | (early & no_level))
         .then(pl.lit("not_covered"))
-        .when(pl.col("_v").is_null())
+        .when(pl.col("_v").is_null() | undecided)
         .then(pl.lit("insufficient_data"))
         .when(exceeds | ((level == "below_baseline") & past))
         .then(pl.lit("breach"))
@@ -282,24 +294,74 @@ def product_results(firms: pl.DataFrame, actual: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("off_track"))
         .otherwise(pl.lit("on_track"))
     )
-    limit = pl.coalesce("baseline", "grade3")
-    missing = _missing(has_ref, derived, exceeds)
+    # the binding limit that decides: grade 3 where exceeded or where no 基准 is shipped
+    by_grade = exceeds | (graded & pl.col("baseline").is_null())
+    required = pl.when(by_grade).then("grade3").otherwise("baseline")
+    grade_rule = pl.format("{} {} grade 3 (限定值)", pl.col("standard"), pl.col("grade_table"))
+    return {
+        "level": pl.when(undecided).then(None).otherwise(level),
+        "gb_grade": pl.when(undecided | ~graded).then(None).otherwise(classify_grade(v)),
+        "exceeds_limit": exceeds.fill_null(False) & ~undecided,
+        "status": status,
+        "gap_rel": (pl.col("_v") - required) / required.abs(),
+        "required": required,
+        "rule": pl.when(by_grade).then(grade_rule).otherwise(pl.col("edition")),
+        "missing": _reason(refused, has_ref, derived, undecided, exceeds, early),
+    }
+
+
+def _reason(
+    refused: pl.Expr,
+    has_ref: pl.Expr,
+    derived: pl.Expr,
+    undecided: pl.Expr,
+    exceeds: pl.Expr,
+    early: pl.Expr,
+) -> pl.Expr:
+    """Why a product row has its status (null for a plain verdict)."""
+    not_yet = pl.format(
+        "{} is applied from {} (its publication year: the reference gives no implementation "
+        "date), so it does not cover {}",
+        pl.col("standard"),
+        pl.col("standard").str.extract(r"-(\d{4})$"),
+        pl.col("year"),
+    )
     return (
-        rows.with_columns(
-            pl.col("year").alias("check_year"),
-            pl.col("_v").alias("actual"),
-            pl.col("_u").alias("unit"),
-            level.alias("level"),
-            classify_grade(v).cast(pl.Int32).alias("gb_grade"),
-            exceeds.fill_null(False).alias("exceeds_limit"),
-            status.alias("status"),
-            ((pl.col("_v") - limit) / limit.abs()).alias("gap_rel"),
-            pl.concat_str("level_ref", "grade_ref", separator="; ", ignore_nulls=True).alias(
-                "source_ref"
-            ),
-            missing.alias("missing"),
+        pl.when(refused & pl.col("invalid").is_not_null())
+        .then(pl.col("invalid"))
+        .when(refused & pl.col("_why").is_not_null())
+        .then(pl.col("_why"))
+        .when(pl.col("_near").is_not_null())
+        .then(_unknown_product())
+        .when(~has_ref & derived & pl.col("_other").is_not_null())
+        .then(pl.format("not checked (derived from the tagged readings): {}", _other_indicator()))
+        .when(~has_ref)
+        .then(_other_indicator())
+        .when(pl.col("_v").is_null())
+        .then(pl.col("basis"))
+        .when(undecided)
+        .then(
+            pl.format(
+                "{} {} on the whole site's electricity is above the limit, but it is {}: tag "
+                "the process (pot-line) electricity with {} (product or 工序 column) to decide",
+                num(pl.col("_v")),
+                pl.col("_u"),
+                pl.lit(UPPER_BOUND),
+                pl.col("product"),
+            )
         )
-        .select(list(PRODUCT_SCHEMA))
-        .cast(PRODUCT_SCHEMA)  # type: ignore[arg-type]
-        .sort("firm_id", "product", "metric", "check_year")
+        .when(exceeds)
+        .then(
+            pl.format(
+                "above the GB quota limit (grade 3) of {} {}: {} > {}",
+                pl.col("standard"),
+                pl.col("grade_table"),
+                num(pl.col("_v")),
+                num(pl.col("grade3")),
+            )
+        )
+        .when(early & pl.col("baseline").is_null() & pl.col("benchmark").is_null())
+        .then(pl.format("{}; no 标杆/基准 level of {} is shipped", not_yet, pl.col("product")))
+        .when(early)
+        .then(not_yet)
     )

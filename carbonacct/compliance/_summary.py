@@ -8,7 +8,9 @@ from datetime import date
 import polars as pl
 
 from carbonacct import vocabulary
+from carbonacct.compliance._derived import num
 from carbonacct.compliance._places import with_places
+from carbonacct.compliance._quality import firm_quality
 
 #: Worst first (the one list, in the vocabulary). A firm's status is the worst of its rows in
 #: its report year.
@@ -78,10 +80,13 @@ def status_rows(
     # without a level): it decides the firm's status only when the firm has no verdict at all;
     # its reason travels
     absent = pl.col("status").is_in(["insufficient_data", "no_data", "not_covered"])
+    # what a verdict without a reason of its own says: the rule, the figure, the limit
+    target = _what("pathway", pl.lit("required"))
+    product = _what("product", pl.format("({})", "rule"))
     return pl.concat(
         [
-            results.select(*cols, absent.alias("_absent")),
-            products.select(*cols, absent.alias("_absent")),
+            results.select(*cols, absent.alias("_absent"), target.alias("_what")),
+            products.select(*cols, absent.alias("_absent"), product.alias("_what")),
             refused.select(
                 "firm_id",
                 pl.col("year").alias("check_year"),
@@ -90,8 +95,22 @@ def status_rows(
                 pl.lit(None, dtype=pl.Float64).alias("gap_rel"),
                 "data_complete",
                 pl.lit(False).alias("_absent"),
+                pl.format("{} {}", "metric", "product").alias("_what"),
             ),
         ]
+    )
+
+
+def _what(rule: str, limit: pl.Expr) -> pl.Expr:
+    """``<rule> <metric> <year>: <actual> against <required> <limit>``."""
+    return pl.format(
+        "{} {} {}: {} against {} {}",
+        rule,
+        "metric",
+        "check_year",
+        num(pl.col("actual")),
+        num(pl.col("required")),
+        limit,
     )
 
 
@@ -113,12 +132,13 @@ def rule_rows(results: pl.DataFrame, products: pl.DataFrame) -> pl.DataFrame:
             ),
             products.select(
                 *head,
-                pl.col("edition").alias("rule_id"),
+                # the limit that decides: the 基准 (its edition), or the GB grade 3 (the standard)
+                pl.col("rule").alias("rule_id"),
                 "metric",
                 "product",
                 "check_year",
                 "actual",
-                pl.col("baseline").alias("required"),
+                "required",
                 *tail,
             ),
         ],
@@ -133,14 +153,31 @@ def _worst(rows: pl.DataFrame, years: pl.DataFrame) -> pl.DataFrame:
     )
     return (
         at_year.with_columns(_rank().alias("_s"))
-        .sort("_absent", "_s", pl.col("gap_rel").fill_null(0.0), descending=[False, False, True])
+        # ties broken by the rows' own text: the same rows give the same reason on every run
+        .sort(
+            "_absent",
+            "_s",
+            pl.col("gap_rel").fill_null(0.0),
+            "_what",
+            "missing",
+            descending=[False, False, True, False, False],
+            nulls_last=True,
+            maintain_order=True,
+        )
         .group_by("firm_id", maintain_order=True)
         .agg(
             pl.col("status").first(),
-            # the deciding row's reason, else the first row without a verdict (what is missing)
-            pl.col("missing").drop_nulls().first().alias("reason"),
+            # the deciding row's own reason (or what it compared), never another rule's gap
+            pl.coalesce(pl.col("missing").first(), pl.col("_what").first()).alias("reason"),
             (pl.col("status") == "breach").sum().alias("breaches"),
             _known_complete().alias("data_complete"),
+            # the rules without a verdict and why: what to follow up, in a fixed order
+            pl.col("missing")
+            .filter(pl.col("status") == "insufficient_data")
+            .drop_nulls()
+            .unique()
+            .sort()
+            .alias("_open"),
         )
     )
 
@@ -172,7 +209,8 @@ def _firm_status() -> tuple[pl.Expr, pl.Expr]:
         .then(pl.lit("no_data"))
         .when(uncovered)
         .then(pl.lit("not_covered"))
-        .otherwise(pl.lit("insufficient_data"))
+        # data, and a target of its sector or region, but none of them applies in its year
+        .otherwise(pl.lit("not_covered"))
     )
     reason = (
         pl.when(unknown)
@@ -183,7 +221,14 @@ def _firm_status() -> tuple[pl.Expr, pl.Expr]:
         .then(pl.lit("no actual values for this firm"))
         .when(uncovered)
         .then(pl.lit("no shipped target or level covers its sector, region or products"))
-        .otherwise(pl.format("no target to check in {}", pl.col("report_year")))
+        .otherwise(
+            pl.format(
+                "no shipped target or level applies to it in {} (sector {}, province {})",
+                pl.col("report_year"),
+                pl.col("sector").fill_null("none"),
+                pl.col("province").fill_null("none"),
+            )
+        )
     )
     return status, reason
 
@@ -198,16 +243,7 @@ def per_firm(
     """One row per input firm (and per firm of the actuals missing from the firms table)."""
     years = report_years(actual, year)
     worst = _worst(rows, years)
-    quality = (
-        actual.join(years, on="firm_id")
-        .filter(pl.col("year") == pl.col("report_year"))
-        .group_by("firm_id")
-        .agg(
-            pl.col("energy_tce").max(),
-            pl.col("rows_rejected").max(),
-            pl.col("rows_co2_missing").max(),
-        )
-    )
+    quality = firm_quality(actual, years)
     unknown = (
         actual.select("firm_id")
         .unique()
@@ -243,6 +279,13 @@ def per_firm(
             "firm_id",
             descending=[False, True, False],
         )
+        .with_columns(
+            pl.concat_list(pl.col("follow_up"), pl.col("_open").fill_null([]))
+            .list.drop_nulls()
+            .list.join("; ")
+            .replace("", None)
+            .alias("follow_up")
+        )
         .pipe(with_places)
         .join(_province_names(), on="province", how="left")
         .join(history(rows), on="firm_id", how="left")
@@ -269,6 +312,7 @@ FIRM_COLUMNS = (
     "data_complete",
     "rows_rejected",
     "rows_co2_missing",
+    "follow_up",
     "energy_tce",
     "history",
 )

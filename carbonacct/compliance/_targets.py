@@ -184,6 +184,7 @@ def relative_results(
         "data_complete",
         pl.col("rows_co2_missing").alias("_co2_gap_now"),
         pl.col("invalid").alias("_inv_now"),
+        pl.when(pl.col("value").is_null()).then("basis").alias("_why_now"),
     )
     base = actual.select(
         *keys,
@@ -193,6 +194,7 @@ def relative_results(
         pl.col("data_complete").alias("_base_complete"),
         pl.col("rows_co2_missing").alias("_co2_gap_base"),
         pl.col("invalid").alias("_inv_base"),
+        pl.when(pl.col("value").is_null()).then("basis").alias("_why_base"),
     )
     rows = rows.join(now, on=[*keys, "check_year"], how="left", nulls_equal=True).join(
         base, on=[*keys, "base_year"], how="left", nulls_equal=True
@@ -244,9 +246,20 @@ def _missing() -> pl.Expr:
         .when(co2 & (pl.col("_co2_gap_now").fill_null(0) > 0))
         .then(_co2_gap("report year", "check_year", "_co2_gap_now"))
         .when(pl.col("actual").is_null())
-        .then(pl.format("no {} for {}", pl.col("metric"), pl.col("check_year")))
+        .then(
+            # a figure derived as no figure says why (its basis); else none was given
+            pl.coalesce(
+                pl.format("{} {}: {}", pl.col("metric"), pl.col("check_year"), "_why_now"),
+                pl.format("no {} for {}", pl.col("metric"), pl.col("check_year")),
+            )
+        )
         .when(pl.col("base_value").is_null())
-        .then(pl.format("no base-year value ({})", pl.col("base_year")))
+        .then(
+            pl.coalesce(
+                pl.format("base year {}: {}", pl.col("base_year"), "_why_base"),
+                pl.format("no base-year value ({})", pl.col("base_year")),
+            )
+        )
         .otherwise(pl.col("_price_why"))
     )
 

@@ -73,9 +73,13 @@ def test_base_year_without_any_co2_is_insufficient_data_not_invalid_input(tmp_pa
     assert energy["required"] == pytest.approx(0.8372 * 0.865)
     assert energy["status"] == "below_path"
     firm = _firm(result, "CHEM")
-    # the worst real verdict, not invalid_input; what is missing travels as the reason
+    # the worst real verdict, not invalid_input; its reason is its own rule's, and what is
+    # missing travels as the follow-up
     assert firm["status"] == "below_path"
-    assert firm["reason"].startswith("CO2 of the base year 2020 incomplete")
+    assert firm["reason"] == (
+        "cn-industry-2025 energy_intensity_va 2025: 0.69434 against 0.724178 required"
+    )
+    assert "CO2 of the base year 2020 incomplete" in firm["follow_up"]
     assert "invalid_input" not in (firm["history"] or "")
     assert result.rejected.filter(pl.col("firm_id") == "CHEM").height == 0
 
@@ -194,8 +198,12 @@ def test_an_incomplete_latest_year_is_reported_with_its_gaps(tmp_path: Path) -> 
     assert firm["rows_co2_missing"] == 1  # the raw coal burnt (feedstock is not combusted)
     energy = _rule(result, "CHEM", "energy_intensity_va", 2025)
     assert energy["status"] == "above_path"  # 0.9601 > 0.9515: the energy status stands
-    assert firm["status"] == "above_path"  # the firm's verdict; its CO2 gap is the reason
-    assert firm["reason"].startswith("CO2 of the report year 2025 incomplete")
+    assert firm["status"] == "above_path"  # the firm's verdict; its CO2 gap is a follow-up
+    assert (
+        firm["reason"]
+        == "cn-industry-2025 energy_intensity_va 2025: 0.9601 against 0.9515 required"
+    )
+    assert "CO2 of the report year 2025 incomplete" in firm["follow_up"]
     co2 = result.results.filter(
         (pl.col("firm_id") == "CHEM") & (pl.col("metric") == "co2_intensity_va")
     )
@@ -344,7 +352,12 @@ def test_firm_with_only_energy_figures_gets_its_path_status() -> None:
         firms, actuals=actuals, pathways=["cn-industry-2025"], price_basis="constant:2020"
     )
     firm = _firm(result, "P")
-    assert (firm["status"], firm["reason"]) == ("below_path", "no co2_intensity_va for 2025")
+    # 0.85 against 1.00 × 0.865: its own rule is the reason; the missing CO2 is a follow-up
+    assert (firm["status"], firm["reason"]) == (
+        "below_path",
+        "cn-industry-2025 energy_intensity_va 2025: 0.85 against 0.865 required",
+    )
+    assert firm["follow_up"] == "no co2_intensity_va for 2025"
     co2 = result.results.filter(pl.col("metric") == "co2_intensity_va").row(0, named=True)
     assert co2["status"] == "insufficient_data"  # still there, with its reason
 

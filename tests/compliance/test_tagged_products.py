@@ -70,17 +70,17 @@ def test_cement_works_with_raw_coal_checked_at_its_clinker_boundary(tmp_path: Pa
 def test_steel_plant_blast_furnace_and_bof_processes(tmp_path: Path) -> None:
     readings = (
         "企业代码,统计期,能源品种,数量,计量单位,流向,工序\n"
-        "STL,2024,焦炭,380000,t,in,blast_furnace_iron\n"
-        "STL,2024,原煤,150000,t,in,blast_furnace_iron\n"  # pulverised coal injection
-        "STL,2024,电力,60000,MWh,in,blast_furnace_iron\n"
-        "STL,2024,高炉煤气,1500000000,Nm3,out,blast_furnace_iron\n"  # BF gas delivered out
-        "STL,2024,电力,30000,MWh,in,bof_steel\n"
-        "STL,2024,高炉煤气,200000000,Nm3,out,bof_steel\n"
+        "STL,2025,焦炭,380000,t,in,blast_furnace_iron\n"
+        "STL,2025,原煤,150000,t,in,blast_furnace_iron\n"  # pulverised coal injection
+        "STL,2025,电力,60000,MWh,in,blast_furnace_iron\n"
+        "STL,2025,高炉煤气,1500000000,Nm3,out,blast_furnace_iron\n"  # BF gas delivered out
+        "STL,2025,电力,30000,MWh,in,bof_steel\n"
+        "STL,2025,高炉煤气,200000000,Nm3,out,bof_steel\n"
     )
     activity = (
         "firm_id,period,metric,value,unit\n"
-        "STL,2024,blast_furnace_iron,800000,t\n"
-        "STL,2024,bof_steel,1000000,t\n"
+        "STL,2025,blast_furnace_iron,800000,t\n"
+        "STL,2025,bof_steel,1000000,t\n"
     )
     r, f, a = _write(tmp_path, readings, activity)
     result = check_from_readings(r, f, a)
@@ -89,7 +89,7 @@ def test_steel_plant_blast_furnace_and_bof_processes(tmp_path: Path) -> None:
     # 380 000 × 0.9714 + 150 000 × 0.7143 + 60 000 × 0.1229 − 1.5e9 Nm3 × 0.1286 kgce/m3
     # = 369 132 + 107 145 + 7 374 − 192 900 = 290 751 tce; / 800 000 t = 363.44 kgce/t
     assert bf["actual"] == pytest.approx(290751 * 1000 / 800000)
-    # GB 21256-2025 表3 grades 361 / 370 / 415: grade 2, not over the limit
+    # GB 21256-2025 表3 grades 361 / 370 / 415 (applied from 2025, its year): grade 2
     assert (bf["gb_grade"], bf["exceeds_limit"], bf["status"]) == (2, False, "on_track")
     bof = p[("STL", "bof_steel", "product_energy_intensity")]
     # BOF: 30 000 MWh × 0.1229 − 2e8 Nm3 × 0.1286 kgce/m3 = 3 687 − 25 720 = −22 033 tce
