@@ -420,7 +420,7 @@ def _result(
         | {
             # every warning of the run, the footprint's too (also kept in its own record)
             "warnings": _footprint_warnings(provenance)
-            + (future_years(seen) if year is None else [])
+            + future_years(seen, year)
             + without_fuel(actual)
             + unrecognised_products(products)
             + credit_code_warnings(firms)
