@@ -419,7 +419,7 @@ def _result(
         provenance=provenance
         | {
             # every warning of the run: the check's, then the footprint's (also in its record)
-            "warnings": (future_years(seen) if year is None else [])
+            "warnings": future_years(seen, year)
             + without_fuel(actual)
             + unrecognised_products(products)
             + credit_code_warnings(firms)
