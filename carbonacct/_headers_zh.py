@@ -33,6 +33,9 @@ HEADERS_ZH: dict[str, str] = {
     # check results
     "output_unit": "产量单位",
     "province_source": "省份来源",
+    "city_source": "城市来源",
+    "breaches": "超过约束性限值项",
+    "history": "历年状态",
     "target_id": "目标编号",
     "base_value": "基期值",
     "basis": "口径",

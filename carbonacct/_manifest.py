@@ -69,11 +69,14 @@ class Manifest:
             raise FactorFileError(
                 f"Cannot read manifest {path}: {exc}", file=str(path), row=None, column=None
             ) from None
-        missing = [k for k in ("id", "version", "document", "sha256", "data") if not raw.get(k)]
+        # a checksum is for the shipped, pinned data (see check_checksum): a user's own set
+        # (a target letter) needs none, and one it gives is checked
+        missing = [k for k in ("id", "version", "document", "data") if not raw.get(k)]
         if missing:
             raise FactorFileError(
                 f"Manifest {path} lacks {', '.join(missing)}. Every factor set names its id, "
-                "version, document, data file and sha256.",
+                "version, document and data file (the CSV beside it); sha256 is optional for "
+                "a set of your own (`carbonacct factors rehash` writes it).",
                 file=str(path),
                 row=None,
                 column=missing[0],
@@ -259,9 +262,17 @@ def write_checksum(manifest_path: str | Path) -> str:
         count=1,
         flags=re.MULTILINE,
     )
+    if n != 1:  # none yet (a set of the user's own): added after the data line
+        text, n = re.subn(
+            r'^(data\s*=\s*"[^"]*"[^\n]*)$',
+            f'\\1\nsha256 = "{digest}"',
+            text,
+            count=1,
+            flags=re.MULTILINE,
+        )
     if n != 1:
         raise FactorFileError(
-            f"{path}: no line 'sha256 = \"…\"' to write the checksum into; add one and rerun.",
+            f"{path}: no line 'data = \"…\"' to write the checksum after; add one and rerun.",
             file=str(path),
             row=None,
             column="sha256",
@@ -271,7 +282,19 @@ def write_checksum(manifest_path: str | Path) -> str:
 
 
 def check_checksum(manifest: Manifest, data_path: Path) -> None:
-    """Raise :class:`ChecksumError` unless ``data_path`` matches the manifest's SHA-256."""
+    """Raise :class:`ChecksumError` unless ``data_path`` matches the manifest's SHA-256.
+
+    A set of the user's own without a checksum is read as it is; a shipped set always has one.
+    """
+    if not manifest.sha256:
+        if _shipped_relative(Path(manifest.path)) is None:
+            return
+        raise ChecksumError(
+            f"{manifest.path}: a shipped manifest without sha256. Reinstall carbonacct.",
+            file=manifest.path,
+            row=None,
+            column="sha256",
+        )
     digest = sha256_of(data_path)
     if digest != manifest.sha256:
         raise ChecksumError(

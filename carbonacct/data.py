@@ -29,7 +29,7 @@ def read_data_file(
 
     p = Path(path)
     manifest = Manifest.from_toml(p if p.suffix == ".toml" else p.with_suffix(".toml"))
-    if manifest.kind == "pathway":
+    if manifest.kind == "pathway" or (not manifest.kind and _pathway_columns(manifest)):
         return manifest, pathways.read_pathway(p, verify=verify)
     if manifest.kind == "green_factory":
         from carbonacct.green_factory import read_model
@@ -64,6 +64,20 @@ def read_data_file(
             raise refuse_modified(manifest)
         return manifest, pl.read_csv(data_path, infer_schema=False)
     return manifest, read_factor_set(p, verify=verify, allow_modified=allow_modified)
+
+
+def _pathway_columns(manifest: Manifest) -> bool:
+    """A manifest without a kind (a target letter written as the README shows) whose CSV has
+    the columns of a pathway file."""
+    from carbonacct.pathways import _REQUIRED
+
+    data = Path(manifest.path).parent / manifest.data
+    try:
+        with data.open(encoding="utf-8-sig") as fh:
+            header = fh.readline().strip().split(",")
+    except OSError:
+        return False
+    return set(_REQUIRED) <= set(header)
 
 
 def check_data_file(path: str | Path) -> tuple[Manifest, str]:

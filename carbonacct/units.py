@@ -51,6 +51,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from carbonacct._unit_words import words as dimension_words
 from carbonacct.errors import DimensionalityError, UnknownUnitError
 
 __all__ = [
@@ -669,17 +670,17 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
         return tabled
     dims = (TABLED_DIMENSIONS.get(from_unit), TABLED_DIMENSIONS.get(to_unit))
     if None not in dims and dims[0] != dims[1]:
-        raise _cannot_convert(from_unit, dims[0], to_unit, dims[1])
+        raise _cannot_convert(from_unit, to_unit)
     src, dst = parse_unit(from_unit), parse_unit(to_unit)
     if src.dimensionality != dst.dimensionality:
-        raise _cannot_convert(from_unit, _dim(src), to_unit, _dim(dst))
+        raise _cannot_convert(from_unit, to_unit)
     return float(src.to(dst.units).magnitude / dst.magnitude)
 
 
-def _cannot_convert(from_unit: str, src: str | None, to_unit: str, dst: str | None) -> Exception:
+def _cannot_convert(from_unit: str, to_unit: str) -> Exception:
     return DimensionalityError(
-        f"Cannot convert {from_unit!r} ({src}) to {to_unit!r} ({dst}): "
-        "they measure different things. Check the unit column.",
+        f"Cannot convert {from_unit!r} ({dimension_words(from_unit)}) to {to_unit!r} "
+        f"({dimension_words(to_unit)}): they measure different things.",
         unit=from_unit,
         expected=to_unit,
     )
@@ -788,8 +789,8 @@ def check_dimension(unit: str, expected: str, *, what: str = "value") -> None:
     got, want = parse_unit(unit), parse_unit(expected)
     if got.dimensionality != want.dimensionality:
         raise DimensionalityError(
-            f"The {what} unit {unit!r} has dimension {_dim(got)}, "
-            f"but a unit like {expected!r} ({_dim(want)}) is needed.",
+            f"The {what} unit {unit!r} is {dimension_words(unit)}, "
+            f"but a unit like {expected!r} ({dimension_words(expected)}) is needed.",
             unit=unit,
             expected=expected,
         )

@@ -436,7 +436,7 @@ STATUSES: dict[str, Term] = _terms(
         "String",
         "a binding obligation missed: a firm's own target at or after its year, a 基准 after "
         "its deadline, a GB quota limit",
-        "未达标",
+        "超过约束性限值",
     ),
     Term(
         "off_track",
@@ -462,7 +462,7 @@ STATUSES: dict[str, Term] = _terms(
         "at or below a sector-average, regional or expected path",
         "低于路径",
     ),
-    Term("on_track", None, "String", "at or below the required value", "符合路径"),
+    Term("on_track", None, "String", "at or below the required value", "符合要求"),
     Term("not_covered", None, "String", "no target applies to the firm", "不适用"),
 )
 
@@ -535,7 +535,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "below_path": ("below the path", "低于路径"),
     "invalid_input": ("invalid input", "输入无效"),
     "no_data": ("no data", "无数据"),
-    "exceeds_limit": ("exceeds the limit", "超过限额"),
+    "exceeds_limit": ("exceeds the limit", "超过限额标准"),
     "benchmark": ("benchmark", "标杆"),
     "baseline": ("baseline", "基准"),
     "between": ("between benchmark and baseline", "标杆与基准之间"),
@@ -587,7 +587,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "rule_id": ("rule", "规则"),
     "gap_rel": ("gap", "差距"),
     "firms_data_incomplete": ("firms with incomplete data", "数据不全企业数"),
-    "energy_share_breach": ("energy share in breach", "未达标能耗占比"),
+    "energy_share_breach": ("energy share in breach", "超过约束性限值企业能耗占比"),
     "data_complete": ("data complete", "数据完整"),
     "level": ("level", "水平"),
     "gb_grade": ("GB grade", "国标等级"),
@@ -662,6 +662,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "mandatory": ("mandatory", "必选"),
     "veto": ("veto", "否决项"),
     "measured": ("measured", "已测算"),
+    "user_entered": ("entered by the user", "用户填报"),
     "yes": ("yes", "是"),
     "points_unit": ("points", "分"),
     "no": ("no", "否"),
@@ -715,9 +716,11 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+from carbonacct._labels_check import CHECK_LABELS  # noqa: E402
 from carbonacct._labels_summary import SUMMARY_LABELS  # noqa: E402
 
 LABELS.update(SUMMARY_LABELS)
+LABELS.update(CHECK_LABELS)
 
 
 def label(name: str, lang: str = "en") -> str:
@@ -728,7 +731,7 @@ def label(name: str, lang: str = "en") -> str:
     controlled names of columns, as the machine formats do.
 
     >>> label("energy_tce", "zh"), label("breach", "zh"), label("energy_tce")
-    ('综合能耗 tce', '未达标', 'energy_tce')
+    ('综合能耗 tce', '超过约束性限值', 'energy_tce')
     >>> label("above_path", "zh"), label("report_title")
     ('高于路径', 'energy and carbon report')
     """

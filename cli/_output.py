@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 FORMATS = ("table", "csv", "json")
 LANGS = ("en", "zh")
-_PROSE = {"document", "note", "value_text", "title", "source", "explanation"}
+_PROSE = {"document", "note", "value_text", "title", "source", "explanation", "reason"}
 #: Columns whose values are statuses or levels, shown in Chinese with ``--lang zh``.
 _WORD_COLUMNS = ("status", "level", "verdict", "type")
 
@@ -84,16 +84,18 @@ def people_number(value: float, column: str = "") -> str:
 
 @functools.lru_cache(maxsize=256)
 def _rounded(column: str) -> bool:
-    """Quantities (a unit in the name) and points are rounded for people; other numbers, such as
-    factor values, are shown as they are."""
+    """Quantities (a unit in the name), shares and points are rounded for people; other numbers,
+    such as factor values, are shown as they are."""
     from carbonacct.io import column_unit
 
-    return column_unit(column) is not None or "points" in column or column.endswith("score")
+    named = "points" in column or column.endswith("score") or "share" in column
+    return column_unit(column) is not None or named
 
 
 def _cell(value: Any, column: str = "", lang: str = "en") -> str:
     if value is None:
-        return "—" if column.startswith("co2") else ""  # a missing CO2 is not a blank 0
+        # a missing CO2 or energy is not a blank 0
+        return "—" if column.startswith(("co2", "energy")) else ""
     if isinstance(value, bool) and lang == "zh":
         return _label("yes" if value else "no", lang)
     if isinstance(value, float):
@@ -191,6 +193,9 @@ def render(
         return sum(widths[i] for i in idx) + 3 * len(idx) + 1
 
     everything = list(range(frame.width))
+    # prose wraps: narrowed (to 24 at least) before the table is split or turned into records
+    for i in (i for i, c in enumerate(frame.columns) if c in _PROSE):
+        widths[i] = max(24, widths[i] - max(0, span(everything) - width))
     if span(everything) <= width:
         return [_grid(frame.columns, headers, cells, widths, title, everything)]
     keys = [i for i in everything if not all(_looks_numeric(x) for x in cells[i])]

@@ -9,10 +9,11 @@ import polars as pl
 
 import carbonacct
 
+from ._check_view import show
 from ._config import method_extras, stamp
 from ._errors import fail_on_option, raise_findings
-from ._output import emit, emit_result, format_option, words
-from ._quality import show_quality
+from ._output import emit_result, format_option, words
+from ._quality import quality_of, show_quality
 
 
 @click.command()
@@ -88,7 +89,8 @@ from ._quality import show_quality
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
-    help="Write all tables: .xlsx, .json, or .csv/.parquet (the firms table: one row per firm).",
+    help="Write all tables: .xlsx, .json, or .csv/.parquet (the firms table: one row per firm); "
+    ".html: the regulator's summary page (as `carbonacct report --summary`).",
 )
 @click.option(
     "--report",
@@ -128,6 +130,8 @@ def check(
     """Check each firm against the pathways and the 标杆/基准 levels; print the summary."""
     if not (footprint_path or readings or actuals):
         raise click.UsageError("Give --footprint, --readings or --actuals.")
+    if output:
+        _writable(output)  # before the work, not after it
     if report_path and not report_path.lower().endswith((".html", ".htm")):
         raise click.UsageError(f"--report {report_path}: the summary page is written as .html.")
     common = {
@@ -168,45 +172,51 @@ def check(
         _raise_refused(result, strict)
         raise_findings(_statuses(result), fail_on)
         return
-    emit(
-        result.summary, fmt, title=f"{words('firms_by_status_title')} ({result.provenance['year']})"
-    )
-    if result.product_summary.height:
-        emit(
-            result.product_summary.drop("target_source", "basis"),
-            fmt,
-            title=words("products_title"),
-        )
-    # rounded for people (float noise such as 0.8800000000000001); files keep full precision
-    top = result.exceptions.head(20).with_columns(
-        pl.col("actual", "required").round_sig_figs(6), pl.col("gap_rel").round(4)
-    )
-    emit(top, fmt, title=f"{words('exceptions_title')} ({result.exceptions.height})")
-    incomplete = result.follow_up()
-    if incomplete.height:
-        emit(
-            incomplete.select("firm_id", "name", "report_year", "status", "reason").head(20),
-            fmt,
-            title=f"{words('incomplete_title')} ({incomplete.height})",
-        )
+    show(result, output)
     sys.stdout.flush()
     _raise_refused(result, strict)
     raise_findings(_statuses(result), fail_on)
 
 
+_PAGES = (".html", ".htm")
+
+
+def _writable(output: str) -> None:
+    """Refuse an -o the check cannot write (its type, a missing directory) before it runs."""
+    from pathlib import Path
+
+    from carbonacct.io.writers import WRITERS
+
+    out = Path(output)
+    known = sorted([*WRITERS, *_PAGES])
+    if out.suffix.lower() not in known:
+        raise click.UsageError(
+            f"{output}: the check writes {', '.join(known)} (.html: the regulator's summary "
+            f"page); {out.suffix or 'no suffix'} is none of them."
+        )
+    if not out.parent.is_dir():
+        raise click.UsageError(
+            f"{output}: the directory {out.parent} does not exist; create it first or write "
+            "elsewhere."
+        )
+
+
 def _write(result: carbonacct.CheckResult, output: str | None, report: str | None) -> None:
-    """The tables (``-o``) and the regulator's summary page (``--report``), each named on
-    stderr."""
-    if output:
+    """The tables (``-o``; an .html -o is the summary page) and the regulator's summary page
+    (``--report``), each named on stderr."""
+    if output and not output.lower().endswith(_PAGES):
         for path in result.write(output):
             click.echo(f"wrote {path}", err=True)
-    if report:
+    for page in {p for p in (output, report) if p and p.lower().endswith(_PAGES)}:
         from carbonacct.reports import summary_report
 
+        from ._check_view import BINDING
         from ._output import current_lang
 
-        summary_report(result, path=report, lang=current_lang())
-        click.echo(f"wrote {report}", err=True)
+        # every binding breach on the page too, as on the terminal
+        binding = result.exceptions.filter(pl.col("status").is_in(BINDING)).height
+        summary_report(result, path=page, lang=current_lang(), top=max(50, binding))
+        click.echo(f"wrote {page}", err=True)
 
 
 def _raise_refused(result: carbonacct.CheckResult, strict: bool) -> None:
@@ -229,13 +239,17 @@ def _raise_refused(result: carbonacct.CheckResult, strict: bool) -> None:
 def _show_quality(result: carbonacct.CheckResult) -> None:
     """The footprint's quality report, and the rows of actuals the check refused, on stderr."""
     show_quality(result, label="footprint")
+    quality = quality_of(result)
+    printed = set(quality.warnings) if quality is not None else set()
     for line in result.warnings:
-        click.echo(f"  warning: {line}", err=True)
+        if line not in printed:  # the footprint's, printed with its quality report above
+            click.echo(f"  {words('warning')}: {line}", err=True)
     if result.rejected.height:
         first = result.rejected.row(0, named=True)
         click.echo(
             f"check: {result.rejected.height} row(s) refused, e.g. firm {first['firm_id']} "
-            f"{_where(first['source'], first['row'])}: {first['invalid']}",
+            f"{_where(first['source'], first['row'])}: {first['invalid']}"
+            + ("; every one in the 'rejected' table of -o" if result.rejected.height > 1 else ""),
             err=True,
         )
 

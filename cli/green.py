@@ -41,7 +41,7 @@ def _print_one(s: GreenScore, fmt: str, output: str | None) -> None:
         return
     click.echo(_summary(s))
     emit(_for_people(s.by_indicator, fmt), fmt, title=words("green_by_indicator"))
-    emit(_for_people(s.gap.head(10), fmt), fmt, title=words("green_gap"))
+    emit(_for_people(s.gap, fmt), fmt, title=words("green_gap"))  # every item, none cut
 
 
 def _summary(s: GreenScore) -> str:

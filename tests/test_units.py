@@ -406,3 +406,30 @@ def test_hostile_unit_cells_in_a_footprint_are_rejected_rows() -> None:
     assert out["energy_tce"] == pytest.approx(1001 * 0.1229)
     assert out["co2_t"] == pytest.approx(1001 * 0.6)
     assert out["seconds"] < 5  # the whole footprint; the old parser never returned
+
+
+@pytest.mark.parametrize(
+    ("src", "dst", "words"),
+    [
+        # a total is not a per-tonne figure: said in words, never pint's "[length] ** 2 / [time] ** 2"
+        ("kgce", "kgce/t", ("an energy unit such as kWh, GJ, tce", "energy per unit of mass")),
+        ("tCO2e/t", "tCO2/t", ("CO2e per unit of mass", "CO2 per unit of mass")),
+        ("kgce/t", "1", ("energy per unit of mass", "a share or count")),
+        ("t", "kWh", ("a unit of mass such as t, kg", "an energy unit")),
+        ("tce/万元", "tce/t", ("energy per unit of money", "energy per unit of mass")),
+    ],
+)
+def test_dimension_mismatch_said_in_words(src: str, dst: str, words: tuple[str, ...]) -> None:
+    with pytest.raises(DimensionalityError) as info:
+        conversion_factor(src, dst)
+    message = str(info.value)
+    assert "[" not in message and "**" not in message, message
+    for w in words:
+        assert w in message, message
+    assert "unit column" not in message  # the caller says where (a YAML entry has no column)
+
+
+def test_check_dimension_in_words() -> None:
+    with pytest.raises(DimensionalityError) as info:
+        check_dimension("kWh/t", "tCO2/t", what="emission factor")
+    assert "[" not in str(info.value) and "energy per unit of mass" in str(info.value)

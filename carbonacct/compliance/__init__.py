@@ -427,13 +427,21 @@ def _result(
         targets=targets.drop("prefixes"),
         provenance=provenance
         | {
-            "warnings": (future_years(seen) if year is None else [])
+            # every warning of the run, the footprint's too (also kept in its own record)
+            "warnings": _footprint_warnings(provenance)
+            + future_years(seen, year)
             + without_fuel(actual)
             + unrecognised_products(products)
             + credit_code_warnings(firms)
             + _no_sector(firms)
         },
     )
+
+
+def _footprint_warnings(provenance: dict[str, Any]) -> list[str]:
+    footprint = provenance.get("footprint")
+    quality = footprint.get("quality") if isinstance(footprint, dict) else None
+    return list(quality.get("warnings") or []) if isinstance(quality, dict) else []
 
 
 def _no_sector(firms: pl.DataFrame) -> list[str]:

@@ -40,8 +40,9 @@ def report_years(actual: pl.DataFrame, year: int | None) -> pl.DataFrame:
     )
 
 
-def future_years(actual: pl.DataFrame) -> list[str]:
-    """A warning per firm with rows for a year after the current calendar year."""
+def future_years(actual: pl.DataFrame, year: int | None = None) -> list[str]:
+    """A warning per firm with rows for a year after the current calendar year (whether or
+    not ``year`` asks for one: a year not yet over has no annual figures)."""
     today = date.today()
     late = (
         actual.filter(pl.col("year") > today.year)
@@ -49,9 +50,14 @@ def future_years(actual: pl.DataFrame) -> list[str]:
         .agg(pl.col("year").unique().sort())
         .sort("firm_id")
     )
+    chosen = (
+        "not a report year (the latest year not after today is reported)"
+        if year is None
+        else f"a year not yet over has no annual figures (the year checked is {year})"
+    )
     return [
         f"firm {firm}: rows for {', '.join(map(str, years))}, after today ({today.isoformat()}): "
-        "not a report year (the latest year not after today is reported); check the year column"
+        f"{chosen}; check the year column"
         for firm, years in late.iter_rows()
     ]
 
@@ -286,7 +292,7 @@ def per_firm(
         )
         .pipe(with_places)
         .join(_province_names(), on="province", how="left")
-        .join(history(rows), on="firm_id", how="left")
+        .join(history(rows, year), on="firm_id", how="left")
         .select(*FIRM_COLUMNS)
     )
 
@@ -316,11 +322,16 @@ FIRM_COLUMNS = (
 )
 
 
-def history(rows: pl.DataFrame) -> pl.DataFrame:
+def history(rows: pl.DataFrame, year: int | None = None) -> pl.DataFrame:
     """Each firm's statuses across years: its worst status per checked year, oldest first
-    (``2021 on_track; 2022 on_track; 2023 breach``)."""
+    (``2021 on_track; 2022 on_track; 2023 breach``). A year after today is no year of the
+    history (no annual figures can exist for it: it is a stray row, warned by firm and year,
+    its result rows noted "after today"), unless it is the ``year`` asked for."""
+    kept = pl.col("check_year") <= date.today().year
+    if year is not None:
+        kept = kept | (pl.col("check_year") == year)
     yearly = (
-        rows.filter(pl.col("check_year").is_not_null())
+        rows.filter(pl.col("check_year").is_not_null() & kept)
         .with_columns(_rank().alias("_s"))
         .sort("_absent", "_s")
         .group_by("firm_id", "check_year", maintain_order=True)
@@ -350,7 +361,10 @@ def counts(firm_table: pl.DataFrame) -> pl.DataFrame:
         if s not in wide.columns:
             wide = wide.with_columns(pl.lit(0, dtype=pl.UInt32).alias(s))
     energy = firm_table.group_by(groups).agg(
-        pl.col("energy_tce").sum().alias("energy_tce"),
+        # no firm with an energy figure (actuals give intensities): unknown, never 0.0 tce
+        pl.when(pl.col("energy_tce").is_not_null().any())
+        .then(pl.col("energy_tce").sum())
+        .alias("energy_tce"),
         pl.col("energy_tce").filter(pl.col("status") == "breach").sum().alias("_breach"),
         (~pl.col("data_complete")).sum().alias("firms_data_incomplete"),
     )

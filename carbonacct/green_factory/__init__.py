@@ -351,6 +351,8 @@ def footprint_for_scoring(
         activity=activity,
         fuel_parameters=fuel_parameters,
         green_electricity=green_electricity,
+        # readings tagged with a product or process give that product's own energy, as `check`
+        by=("product",),
         method=carbonacct.Method(
             steam_enthalpy_kJ_per_kg=steam_enthalpy,
             grid_factor="provincial" if firms else "national",

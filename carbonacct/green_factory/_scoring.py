@@ -219,7 +219,8 @@ def item_row(
         if lv.get("baseline") is None:
             raise refuse(file, it["item_id"], "needs a baseline value (基准值) under levels")
         fraction = linear(value[0], lv["baseline"], lv.get("leading"), it["direction"])
-        status = "measured"
+        # a value entered by hand is the user's figure, not one carbonacct measured
+        status = "user_entered" if value[1] == "manual" else "measured"
     w, w_source = weight if weight is not None and kind != "veto" else (None, None)
     earned, most = (w * fraction, w) if w is not None and fraction is not None else (0.0, 0.0)
     return {

@@ -97,7 +97,7 @@ def _sources(
     out: dict[str, dict[str, Any]] = {}
     if footprint is None:
         return out
-    table = footprint.table.filter(pl.col("firm_id") == firm_id)
+    table = _site_rows(footprint.table.filter(pl.col("firm_id") == firm_id))
     if table.height == 0:
         firms = sorted(set(footprint.table["firm_id"].to_list()))[:5]
         raise InputError(
@@ -124,8 +124,51 @@ def _sources(
         if period is not None:
             p = p.filter(pl.col("period") == period)
         if p.height == 1:
-            out["product"] = p.row(0, named=True)
+            row = _in_boundary(footprint, p.row(0, named=True))
+            if row is not None:
+                out["product"] = row
     return out
+
+
+def _site_rows(table: pl.DataFrame) -> pl.DataFrame:
+    """The footprint's yearly rows, one per firm and period: a footprint split by the readings'
+    product tags (``by=("product",)``) summed over them (totals add; the rest is the site's)."""
+    if "product" not in table.columns:
+        return table
+    additive = [
+        c
+        for c, t in table.schema.items()
+        if t.is_numeric() and (c.startswith("rows") or c.endswith(("_tce", "_t", "_MWh", "_GJ")))
+    ]
+    keys = ["firm_id", "period"]
+    # per-value-added intensities of a split row are no site figure: left out
+    rest = [
+        c for c in table.columns if c not in (*keys, *additive, "product") and "intensity" not in c
+    ]
+    return table.group_by(keys, maintain_order=True).agg(
+        pl.col(additive).sum(), pl.col(rest).drop_nulls().first()
+    )
+
+
+def _in_boundary(footprint: Any, row: dict[str, Any]) -> dict[str, Any] | None:
+    """The product's row with its energy per output as `check` takes it (the energy of the
+    readings tagged with the product, or a single-product site's energy: the one rule of
+    :func:`carbonacct.compliance.actuals_from_footprint`); None where `check` has no figure for
+    the product (several untagged products: whole-site energy is no product's intensity)."""
+    from carbonacct.compliance import actuals_from_footprint
+
+    if row.get("output_unit") != "t":  # per m2, per 重量箱: refused by its unit, with the reason
+        return row
+    year = int(str(row["period"])[:4])
+    figure = actuals_from_footprint(footprint).filter(
+        (pl.col("firm_id") == row["firm_id"])
+        & (pl.col("year") == year)
+        & (pl.col("product") == row["product"])
+        & (pl.col("metric") == "product_energy_intensity")
+    )
+    if figure.height != 1 or figure["value"][0] is None:
+        return None
+    return {**row, "energy_per_output_kgce": figure["value"][0], "boundary": figure["basis"][0]}
 
 
 def _term(term: str, sources: Mapping[str, Mapping[str, Any]]) -> float | None:
@@ -138,9 +181,10 @@ def _label(origin: str, sources: Mapping[str, Mapping[str, Any]], firm_id: str) 
     if origin == "inputs":
         return "factory figures"
     row = sources[origin]
-    return f"footprint {firm_id} {row['period']}" + (
-        f" {row['product']}" if origin == "product" else ""
-    )
+    if origin != "product":
+        return f"footprint {firm_id} {row['period']}"
+    where = f" ({row['boundary']})" if row.get("boundary") else ""
+    return f"footprint {firm_id} {row['period']} {row['product']}{where}"
 
 
 def _compute(

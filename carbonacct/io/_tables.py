@@ -347,8 +347,11 @@ def _sheet_table(
             frame = reader.load_sheet(name, header_row=header).to_polars()
         except Exception:  # fewer rows than that
             break
-        frame = frame.rename(rename_columns(frame.columns, label))
+        names = rename_columns(frame.columns, label)
+        frame = frame.rename(names)
         why = wanted(frame.columns) if wanted is not None else None
+        for given, read in names.items():  # the headers quoted as the sheet has them (CUR, not cur)
+            why = why.replace(repr(read), repr(given)) if why else why
         if why is None:
             return frame, header, None
         first_why = first_why or why

@@ -36,7 +36,7 @@ td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:right} td{white-space
 th{background:#f3f3f3;white-space:normal;vertical-align:bottom} td.t,th.t{text-align:left} td.t{white-space:normal}
 img{max-width:100%} .note{font-size:.75rem;color:#555} .kpi span{display:inline-block;
 margin-right:2rem} .kpi b{font-size:1.2rem} td.t{min-width:4rem;max-width:26rem}
-td.st{white-space:nowrap;padding-left:.7rem} .kpi i{display:inline-block;width:.8rem;height:.8rem;
+td.st{white-space:nowrap;padding-left:.7rem} td.w{min-width:14rem} body.wide{max-width:76rem} .kpi i{display:inline-block;width:.8rem;height:.8rem;
 margin-right:.3rem;vertical-align:-.05rem} div.tw{margin-bottom:.8rem}
 """
 #: A status cell carries its colour as a bar on its left edge (the colours of the charts).
@@ -44,6 +44,8 @@ _STATUS_CSS = "".join(
     f"td.st-{s}{{box-shadow:inset .35rem 0 0 {c}}} i.st-{s}{{background:{c}}}"
     for s, c in _charts.STATUS_COLOURS.items()
 )
+#: Columns of sentences: wide enough to read in a few lines, not one word per line.
+_LONG_TEXT = ("reason", "missing")
 #: Columns written to two decimals (points, 0.01 as GB/T 36132 scores are read).
 _TWO_DECIMALS = ("points", "max_points", "points_available")
 
@@ -92,6 +94,8 @@ def _cell(value: Any, column: str, lang: str, numeric: set[str], statuses: set[s
     if column in statuses and value in _charts.STATUS_COLOURS:
         text = status_words(str(value), lang)
         return f"<td class='t st st-{value}'>{html.escape(text)}</td>"
+    if column in _LONG_TEXT:
+        return f"<td class='t w'>{html.escape(_text(value, column, lang))}</td>"
     return f"<td{_align(column, numeric)}>{html.escape(_text(value, column, lang))}</td>"
 
 
@@ -127,7 +131,11 @@ def table(
     )
 
 
-def page(title: str, sections: Iterable[str], provenance: dict[str, Any], lang: str) -> str:
+def page(
+    title: str, sections: Iterable[str], provenance: dict[str, Any], lang: str, wide: bool = False
+) -> str:
+    """The self-contained page; ``wide``: as wide as a 1280 px window allows (a regulator's
+    tables), else a reading width."""
     prov = "".join(
         f"<li><b>{html.escape(k)}</b>: {html.escape(str(v))}</li>" for k, v in provenance.items()
     )
@@ -139,7 +147,7 @@ def page(title: str, sections: Iterable[str], provenance: dict[str, Any], lang: 
     return (
         f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
         f"<title>{html.escape(title)}</title><style>{font_face(text)}{_CSS}{_STATUS_CSS}</style></head>"
-        f"<body>{body}</body></html>"
+        f"<body{' class=wide' if wide else ''}>{body}</body></html>"
     )
 
 
@@ -443,4 +451,4 @@ def render_summary(check: Any, *, lang: str = "en", top: int = 50) -> str:
         **({"config": check.provenance["config"]} if "config" in check.provenance else {}),
         **_summary.quality_record(check, quality),
     }
-    return page(f"carbonacct — {label('summary_title', lang)}", sections, record, lang)
+    return page(f"carbonacct — {label('summary_title', lang)}", sections, record, lang, wide=True)

@@ -99,4 +99,4 @@ def test_an_empty_table_says_none_instead_of_a_table_of_headers(
     )  # fmt: skip
     assert code == 0, err
     assert "重点例外 (0): （无）" in out  # 0.50 is below 0.80 × (1 − 0.135) = 0.692
-    assert "符合路径" in out or "低于路径" in out
+    assert "符合要求" in out or "低于路径" in out

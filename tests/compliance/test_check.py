@@ -401,7 +401,7 @@ def test_check_cli(tmp_path: Path) -> None:
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
-    assert "Top exceptions" in result.output and "breach" in result.output
+    assert "Top exceptions" in result.output and "above_path" in result.output
     assert out.exists()
 
 

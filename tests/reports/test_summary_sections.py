@@ -195,3 +195,11 @@ def test_status_colours_are_the_same_in_charts_tables_and_both_languages(check: 
 def test_two_runs_give_the_same_summary_page_bytes(check: object) -> None:
     pages = [summary_report(check, lang="zh").encode() for _ in range(2)]
     assert pages[0] == pages[1]
+
+
+def test_the_page_uses_a_1280_px_window_and_reasons_read_in_lines(check: object) -> None:
+    page = summary_report(check, lang="en")
+    # 76rem = 1216 px plus 2 × 1rem padding: inside a 1280 px window; wider tables scroll
+    assert "<body class=wide>" in page and "body.wide{max-width:76rem}" in page
+    assert page.count("<div class='tw'><table>") == page.count("<table>")
+    assert "<td class='t w'>above the GB quota limit" in page  # a sentence, not a word a line

@@ -56,7 +56,20 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>
 </cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
+<dxfs count="3">
+<dxf><font><color rgb="FF9C0006"/></font><fill><patternFill><bgColor rgb="FFFFC7CE"/></patternFill></fill></dxf>
+<dxf><font><color rgb="FF9C5700"/></font><fill><patternFill><bgColor rgb="FFFFEB9C"/></patternFill></fill></dxf>
+<dxf><font><color rgb="FF006100"/></font><fill><patternFill><bgColor rgb="FFC6EFCE"/></patternFill></fill></dxf>
+</dxfs>
 </styleSheet>"""
+
+#: Status cells coloured by meaning (dxf index of _STYLES): a binding limit exceeded red, above a
+#: path amber, on track green; the same words under --lang zh.
+_STATUS_COLOURS = {
+    0: ("breach", "exceeds_limit", "超过约束性限值", "超过限额标准"),
+    1: ("above_path", "off_track", "高于路径", "偏离路径"),
+    2: ("on_track", "below_path", "符合要求", "低于路径"),
+}
 
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -197,7 +210,36 @@ def _sheet_tail(frame: pl.DataFrame) -> str:
     if not frame.width:
         return "</sheetData></worksheet>"
     ref = f"A1:{column_letter(frame.width - 1)}{frame.height + 1}"
-    return f'</sheetData><autoFilter ref="{ref}"/></worksheet>'
+    return f'</sheetData><autoFilter ref="{ref}"/>{_status_colours(frame)}</worksheet>'
+
+
+def _status_colours(frame: pl.DataFrame) -> str:
+    """Conditional formats colouring the cells of each status column (a text column whose
+    values are all check statuses, as codes or in Chinese) by their meaning."""
+    from carbonacct.vocabulary import STATUSES
+
+    statuses = {*STATUSES, "exceeds_limit"}
+    statuses |= {t.zh for t in STATUSES.values()} | set(_STATUS_COLOURS[0])
+    out, priority = [], 1
+    for i, (name, dtype) in enumerate(frame.schema.items()):
+        if dtype != pl.String or not frame.height:
+            continue
+        values = set(frame[name].drop_nulls().unique().to_list())
+        if not values or not values <= statuses:
+            continue
+        rules = []
+        for dxf, ws in _STATUS_COLOURS.items():
+            for w in ws:
+                rules.append(
+                    f'<cfRule type="cellIs" dxfId="{dxf}" priority="{priority}" '
+                    f'operator="equal"><formula>"{escape(w)}"</formula></cfRule>'
+                )
+                priority += 1
+        cells = f"{column_letter(i)}2:{column_letter(i)}{frame.height + 1}"
+        out.append(
+            f'<conditionalFormatting sqref="{cells}">{"".join(rules)}</conditionalFormatting>'
+        )
+    return "".join(out)
 
 
 def _sheet_names(names: list[str]) -> list[str]:
