@@ -662,7 +662,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "mandatory": ("mandatory", "必选"),
     "veto": ("veto", "否决项"),
     "measured": ("measured", "已测算"),
-    "user_entered": ("entered by the user", "用户填报"),
     "yes": ("yes", "是"),
     "points_unit": ("points", "分"),
     "no": ("no", "否"),
@@ -719,8 +718,7 @@ LABELS: dict[str, tuple[str, str]] = {
 from carbonacct._labels_check import CHECK_LABELS  # noqa: E402
 from carbonacct._labels_summary import SUMMARY_LABELS  # noqa: E402
 
-LABELS.update(SUMMARY_LABELS)
-LABELS.update(CHECK_LABELS)
+LABELS.update(SUMMARY_LABELS | CHECK_LABELS)
 
 
 def label(name: str, lang: str = "en") -> str:
