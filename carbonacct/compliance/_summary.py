@@ -123,7 +123,7 @@ def _what(rule: str, limit: pl.Expr) -> pl.Expr:
 def rule_rows(results: pl.DataFrame, products: pl.DataFrame) -> pl.DataFrame:
     """Target and product rows in one shape, for the exceptions."""
     head = ("firm_id", "name", "province", "sector")
-    tail = ("unit", "status", "gap_rel", "missing")
+    tail = ("unit", "status", "gap_rel", "missing", "source_ref")  # the source with its grade
     return pl.concat(
         [
             results.select(
@@ -215,8 +215,7 @@ def _firm_status() -> tuple[pl.Expr, pl.Expr]:
         .then(pl.lit("no_data"))
         .when(uncovered)
         .then(pl.lit("not_covered"))
-        # data, and a target of its sector or region, but none of them applies in its year
-        .otherwise(pl.lit("not_covered"))
+        .otherwise(pl.lit("insufficient_data"))
     )
     reason = (
         pl.when(unknown)
@@ -226,15 +225,14 @@ def _firm_status() -> tuple[pl.Expr, pl.Expr]:
         .when(no_data)
         .then(pl.lit("no actual values for this firm"))
         .when(uncovered)
-        .then(pl.lit("no shipped target or level covers its sector, region or products"))
-        .otherwise(
+        .then(
             pl.format(
-                "no shipped target or level applies to it in {} (sector {}, province {})",
-                pl.col("report_year"),
+                "no shipped target or level covers its sector ({}) or products in {}",
                 pl.col("sector").fill_null("none"),
-                pl.col("province").fill_null("none"),
+                pl.col("report_year"),
             )
         )
+        .otherwise(pl.format("no target to check in {}", pl.col("report_year")))
     )
     return status, reason
 
