@@ -217,7 +217,9 @@ def _lookup(
     if code is None and strict:
         near = difflib.get_close_matches(_fold(str(name)), list(names), n=3, cutoff=0.5)
         raise InputError(
-            f"Unknown {what} {name!r}. Nearest: {[names[n] for n in near]}. {hint}",
+            # several names of one code (江苏, 江苏省) name it once
+            f"Unknown {what} {name!r}. Nearest: {list(dict.fromkeys(names[n] for n in near))}. "
+            f"{hint}",
             value=name,
             column=column,
         )
@@ -663,7 +665,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "mandatory": ("mandatory", "必选"),
     "veto": ("veto", "否决项"),
     "measured": ("measured", "已测算"),
-    "user_entered": ("entered by the user", "用户填报"),
     "yes": ("yes", "是"),
     "points_unit": ("points", "分"),
     "no": ("no", "否"),
@@ -720,8 +721,7 @@ LABELS: dict[str, tuple[str, str]] = {
 from carbonacct._labels_check import CHECK_LABELS  # noqa: E402
 from carbonacct._labels_summary import SUMMARY_LABELS  # noqa: E402
 
-LABELS.update(SUMMARY_LABELS)
-LABELS.update(CHECK_LABELS)
+LABELS.update(SUMMARY_LABELS | CHECK_LABELS)
 
 
 def label(name: str, lang: str = "en") -> str:

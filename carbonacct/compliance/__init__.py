@@ -64,6 +64,7 @@ from carbonacct.compliance._targets import (
     TOLERANCE,
     applicable,
     comparator_results,
+    products_not_made,
     relative_results,
     status,
 )
@@ -217,8 +218,11 @@ def _pathway_results(
     if relative.height:
         # the targets' notes and coverage columns are not in the results: not carried through
         # the joins of every firm, year and target (≈ a quarter of the peak memory)
-        pairs = applicable(firms, relative).drop(*_NOT_IN_RESULTS, strict=False)
-        covered.append(pairs.select("firm_id"))
+        pairs = applicable(firms, relative)
+        # covered by a target of its sector; an economy-wide one (no sectors) alone leaves a
+        # firm not_covered in a year it does not apply (real estate, 7010, in 2025)
+        covered.append(pairs.filter(pl.col("sectors").is_not_null()).select("firm_id"))
+        pairs = pairs.drop(*_NOT_IN_RESULTS, strict=False)
         out.append(status(relative_results(pairs, actual, firm_years, deflator)))
     if absolute.height:
         keys = absolute.unique(["pathway", "metric", "product"], maintain_order=True).drop(
@@ -238,7 +242,12 @@ def _pathway_results(
                 )
             )
     results = (
-        pl.concat(out, how="vertical_relaxed").sort("firm_id", "pathway", "metric", "check_year")
+        products_not_made(
+            pl.concat(out, how="vertical_relaxed").sort(
+                "firm_id", "pathway", "metric", "check_year"
+            ),
+            actual,
+        )
         if out
         else pl.DataFrame(schema=RESULT_SCHEMA)
     )
@@ -418,13 +427,13 @@ def _result(
         targets=targets.drop("prefixes"),
         provenance=provenance
         | {
-            # every warning of the run, the footprint's too (also kept in its own record)
-            "warnings": _footprint_warnings(provenance)
-            + (future_years(seen) if year is None else [])
+            # every warning of the run: the check's, then the footprint's (also in its record)
+            "warnings": future_years(seen, year)
             + without_fuel(actual)
             + unrecognised_products(products)
             + credit_code_warnings(firms)
             + _no_sector(firms)
+            + _footprint_warnings(provenance)
         },
     )
 

@@ -171,7 +171,13 @@ def _unit_factors(frame: pl.DataFrame) -> pl.DataFrame:
         elif unit is None:
             why = "column 'unit': missing"
         elif _electric(target) != _electric(unit):
-            why = f"{unit!r} is not a unit of {metric} ({target}): indicators are never converted"
+            # name the indicators the figure's unit belongs to (kWh/t: the electricity ones)
+            fits = sorted(m for m, u in units.items() if _electric(u) == _electric(unit))
+            why = (
+                f"{unit!r} is not a unit of {metric} ({target}): indicators are never "
+                f"converted; a figure in {unit!r} is one of {', '.join(fits)}: give it under "
+                "that metric"
+            )
             why += _indicators_in(unit, units)
         else:
             try:

@@ -40,8 +40,9 @@ def report_years(actual: pl.DataFrame, year: int | None) -> pl.DataFrame:
     )
 
 
-def future_years(actual: pl.DataFrame) -> list[str]:
-    """A warning per firm with rows for a year after the current calendar year."""
+def future_years(actual: pl.DataFrame, year: int | None = None) -> list[str]:
+    """A warning per firm with rows for a year after the current calendar year (whether or
+    not ``year`` asks for one: a year not yet over has no annual figures)."""
     today = date.today()
     late = (
         actual.filter(pl.col("year") > today.year)
@@ -49,9 +50,14 @@ def future_years(actual: pl.DataFrame) -> list[str]:
         .agg(pl.col("year").unique().sort())
         .sort("firm_id")
     )
+    chosen = (
+        "not a report year (the latest year not after today is reported)"
+        if year is None
+        else f"a year not yet over has no annual figures (the year checked is {year})"
+    )
     return [
         f"firm {firm}: rows for {', '.join(map(str, years))}, after today ({today.isoformat()}): "
-        "not a report year (the latest year not after today is reported); check the year column"
+        f"{chosen}; check the year column"
         for firm, years in late.iter_rows()
     ]
 
@@ -117,7 +123,7 @@ def _what(rule: str, limit: pl.Expr) -> pl.Expr:
 def rule_rows(results: pl.DataFrame, products: pl.DataFrame) -> pl.DataFrame:
     """Target and product rows in one shape, for the exceptions."""
     head = ("firm_id", "name", "province", "sector")
-    tail = ("unit", "status", "gap_rel", "missing")
+    tail = ("unit", "status", "gap_rel", "missing", "source_ref")  # the source with its grade
     return pl.concat(
         [
             results.select(
@@ -209,8 +215,7 @@ def _firm_status() -> tuple[pl.Expr, pl.Expr]:
         .then(pl.lit("no_data"))
         .when(uncovered)
         .then(pl.lit("not_covered"))
-        # data, and a target of its sector or region, but none of them applies in its year
-        .otherwise(pl.lit("not_covered"))
+        .otherwise(pl.lit("insufficient_data"))
     )
     reason = (
         pl.when(unknown)
@@ -220,15 +225,14 @@ def _firm_status() -> tuple[pl.Expr, pl.Expr]:
         .when(no_data)
         .then(pl.lit("no actual values for this firm"))
         .when(uncovered)
-        .then(pl.lit("no shipped target or level covers its sector, region or products"))
-        .otherwise(
+        .then(
             pl.format(
-                "no shipped target or level applies to it in {} (sector {}, province {})",
-                pl.col("report_year"),
+                "no shipped target or level covers its sector ({}) or products in {}",
                 pl.col("sector").fill_null("none"),
-                pl.col("province").fill_null("none"),
+                pl.col("report_year"),
             )
         )
+        .otherwise(pl.format("no target to check in {}", pl.col("report_year")))
     )
     return status, reason
 
@@ -288,7 +292,7 @@ def per_firm(
         )
         .pipe(with_places)
         .join(_province_names(), on="province", how="left")
-        .join(history(rows), on="firm_id", how="left")
+        .join(history(rows, year), on="firm_id", how="left")
         .select(*FIRM_COLUMNS)
     )
 
@@ -318,11 +322,16 @@ FIRM_COLUMNS = (
 )
 
 
-def history(rows: pl.DataFrame) -> pl.DataFrame:
+def history(rows: pl.DataFrame, year: int | None = None) -> pl.DataFrame:
     """Each firm's statuses across years: its worst status per checked year, oldest first
-    (``2021 on_track; 2022 on_track; 2023 breach``)."""
+    (``2021 on_track; 2022 on_track; 2023 breach``). A year after today is no year of the
+    history (no annual figures can exist for it: it is a stray row, warned by firm and year,
+    its result rows noted "after today"), unless it is the ``year`` asked for."""
+    kept = pl.col("check_year") <= date.today().year
+    if year is not None:
+        kept = kept | (pl.col("check_year") == year)
     yearly = (
-        rows.filter(pl.col("check_year").is_not_null())
+        rows.filter(pl.col("check_year").is_not_null() & kept)
         .with_columns(_rank().alias("_s"))
         .sort("_absent", "_s")
         .group_by("firm_id", "check_year", maintain_order=True)

@@ -312,6 +312,32 @@ def status(rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def products_not_made(results: pl.DataFrame, actual: pl.DataFrame) -> pl.DataFrame:
+    """A product target (crude steel per tonne) for a firm with no figure or output of that
+    product in any year is not_covered, saying so: a blast-furnace-only plant makes no crude
+    steel, and "insufficient_data" would read as a figure it failed to give."""
+    made = actual.filter(pl.col("product").is_not_null()).select("firm_id", "product").unique()
+    made = made.with_columns(pl.lit(True).alias("_made"))
+    rows = results.join(made, on=["firm_id", "product"], how="left", maintain_order="left")
+    none = pl.col("product").is_not_null() & pl.col("_made").is_null()
+    none = none & (pl.col("status") == "insufficient_data")
+    return rows.with_columns(
+        pl.when(none).then(pl.lit("not_covered")).otherwise("status").alias("status"),
+        pl.when(none)
+        .then(
+            pl.format(
+                "no figure or output of {} in any year: this target is for firms making {} "
+                "(if the firm makes it, give its {})",
+                "product",
+                "product",
+                "metric",
+            )
+        )
+        .otherwise("missing")
+        .alias("missing"),
+    ).drop("_made")
+
+
 def comparator_results(
     pairs: pl.DataFrame,
     paths: pl.DataFrame,

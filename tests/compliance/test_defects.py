@@ -760,3 +760,35 @@ def test_a_co2_unit_row_fails_its_firm_only_and_no_output_meets_no_target() -> N
         None,
         None,
     )
+
+
+def test_a_future_year_is_warned_and_kept_out_of_the_history_on_both_routes() -> None:
+    """A firm with 2020 and 2024 and a stray row next year: with value added that year (so it
+    is checked, its result noted "after today") and without (an energy figure only), the
+    firm is reported at 2024, warned by firm and year, and its history stops at 2024. Asked
+    for that year with ``year=``, it is warned still, and it is the year of the history."""
+    from datetime import date
+
+    late = date.today().year + 1
+    data = actuals(
+        ("A", 2020, "energy_intensity_va", None, 0.80, "tce/万元", None),
+        ("A", 2024, "energy_intensity_va", None, 0.70, "tce/万元", None),
+        ("A", late, "energy_intensity_va", None, 0.90, "tce/万元", None),
+        ("B", 2020, "energy_intensity_va", None, 0.80, "tce/万元", None),
+        ("B", 2024, "energy_intensity_va", None, 0.70, "tce/万元", None),
+        ("B", late, "energy_tce", None, 10.0, "tce", None),
+    )
+    fs = firms(("A", "广东", "3391"), ("B", "广东", "3391"))
+    kw = {"pathways": ["cn-industry-2025"], "price_basis": "constant:2020"}
+    r = check(fs, data, **kw)
+    a_late = r.results.filter(pl.col("firm_id") == "A", pl.col("check_year") == late)
+    assert a_late.height and all(f"{late} is after today" in m for m in a_late["missing"])
+    for firm in "AB":
+        row = one(r.firms, firm_id=firm)
+        assert row["report_year"] == 2024
+        assert str(late) not in row["history"]
+        assert row["history"].endswith("2024 " + row["status"])
+        assert any(w.startswith(f"firm {firm}: rows for {late}, after today") for w in r.warnings)
+    asked = check(fs, data, year=late, **kw)
+    assert one(asked.firms, firm_id="A")["history"].startswith(str(late))
+    assert any(w.startswith(f"firm A: rows for {late}, after today") for w in asked.warnings)

@@ -182,3 +182,24 @@ def test_smelter_metered_at_site_level_gets_a_product_row(tmp_path: Path) -> Non
     assert "upper bound" in al4["missing"] and "electrolytic_aluminium" in al4["missing"]
     assert firms["ALR4"]["status"] == "insufficient_data"
     assert "upper bound" in firms["ALR4"]["reason"]
+
+
+def test_a_users_electricity_figure_under_the_energy_metric_names_the_right_one() -> None:
+    # the user's own cell: 13 000 kWh/t of aluminium given as product_energy_intensity is
+    # refused by its row, and the refusal names the metric a kWh/t figure belongs to
+    firms = pl.DataFrame({"firm_id": ["AL"], "province": ["内蒙古"], "sector": ["C3216"]})
+    actuals = pl.DataFrame(
+        {
+            "firm_id": ["AL"],
+            "year": [2025],
+            "metric": ["product_energy_intensity"],
+            "product": ["electrolytic_aluminium"],
+            "value": [13000.0],
+            "unit": ["kWh/t"],
+        }
+    )
+    result = carbonacct.check(firms, actuals=actuals, pathways=[])
+    refused = result.rejected.row(0, named=True)
+    assert refused["row"] is not None  # the user's own row is named
+    assert "product_electricity_intensity" in refused["invalid"]
+    assert "product_energy_intensity (kgce/t)" in refused["invalid"]

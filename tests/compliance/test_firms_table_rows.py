@@ -103,6 +103,7 @@ def test_a_bad_firms_row_fails_only_its_firm(tmp_path: Path) -> None:
         assert f[firm]["status"] == "below_path"
     assert f["A2"]["status"] == "invalid_input"
     assert "row 3, column 'province'" in f["A2"]["reason"] and "'苏'" in f["A2"]["reason"]
+    assert "Nearest: ['CN-JS']." in f["A2"]["reason"]  # once, though 江苏 and 江苏省 are near
     assert f["A4"]["status"] == "invalid_input"
     assert "rows 5, 6, column 'firm_id'" in f["A4"]["reason"]
     refused = result.rejected.filter(pl.col("firm_id").is_in(["A2", "A4"]))

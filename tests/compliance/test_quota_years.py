@@ -76,6 +76,7 @@ def test_blast_furnace_above_grade_3_by_year() -> None:
     assert exc["status"] == "breach"
     assert exc["rule_id"] == "GB 21256-2025 表3 grade 3 (限定值)" and exc["required"] == 415.0
     assert "427.709 > 415" in exc["missing"]
+    assert "GB 21256-2025 表3, secondary (1)" in exc["source_ref"]  # the source and its grade
 
 
 def test_flat_glass_grade_3_breach_names_its_standard() -> None:
@@ -118,3 +119,24 @@ def test_clinker_keeps_its_baseline_as_the_rule_within_grade_3() -> None:
         117.0,
         "GB 16780-2021 表2 grade 3 (限定值)",
     )
+
+
+def test_a_blast_furnace_only_plant_is_not_covered_by_the_crude_steel_target() -> None:
+    # STL makes iron only (2024, 2025: 365 kgce/t, GB 21256-2025 grade 2 in 2025); the
+    # steel-2024-plan crude-steel target cannot apply to it: not_covered with why, never
+    # insufficient_data (which would read as a crude-steel figure it failed to give)
+    result = check(
+        FIRMS.filter(pl.col("firm_id") == "STL"),
+        _actuals(
+            ("STL", 2024, "blast_furnace_iron", 365.0, "kgce/t"),
+            ("STL", 2025, "blast_furnace_iron", 365.0, "kgce/t"),
+        ),
+        pathways=["steel-2024-plan"],
+    )
+    steel = result.results.filter(pl.col("product") == "crude_steel")
+    assert steel.height > 0
+    for row in steel.iter_rows(named=True):
+        assert row["status"] == "not_covered"
+        assert "no figure or output of crude_steel in any year" in row["missing"]
+    assert _row(result.products, check_year=2025)["gb_grade"] == 2  # 361 < 365 ≤ 370
+    assert result.firms.row(0, named=True)["status"] == "on_track"
