@@ -32,6 +32,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from carbonacct.compliance._places import USCC_CHARS as _USCC_CHARS
+from carbonacct.compliance._places import uscc_check_char
 from carbonacct.errors import OptionError
 
 __all__ = ["FirmSynthSummary", "generate_firms", "uscc_check_char"]
@@ -83,8 +85,6 @@ _PROVINCES = (("320000", 0.88), ("330000", 0.06), ("370000", 0.06))
 _WORDS = "华恒盛瑞鑫宏金永泰新丰源润达隆昌兴远通德"
 #: tCO2 per tce of the energy excl. feedstock, by the firm (scope 1+2, a broad spread)
 _CO2_PER_TCE = (1.8, 2.9)
-_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _FORMATS = ("csv", "parquet", "xlsx")
 #: Where a firm's product stands in 2020, as a position between the level (0) and the limit (1).
@@ -107,21 +107,6 @@ class FirmSynthSummary:
     rows: int
     years: tuple[int, ...]
     cases: dict[str, list[str]]
-
-
-def uscc_check_char(first17: str) -> str:
-    """The check character of a unified social credit code (GB 32100-2015, 5.3).
-
-    Each of the first 17 characters has its value in ``0-9A-HJ-NPQRTUWXY`` (0…30) and the
-    weight 3^(i) mod 31; the check value is 31 − (Σ mod 31), 31 written 0.
-
-    Examples
-    --------
-    >>> uscc_check_char("91440300192203821")   # a published code: 914403001922038216
-    '6'
-    """
-    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
-    return _USCC_CHARS[(31 - total % 31) % 31]
 
 
 def _org_code(body: str) -> str:

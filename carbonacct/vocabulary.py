@@ -85,6 +85,8 @@ COLUMN_MAP: dict[str, str] = {
     "读数类型": "kind",
     "省份": "province",
     "所在省份": "province",
+    "省": "province",
+    "行业": "sector",
     "行业代码": "sector",
     "所属行业": "sector",
     "所属行业代码": "sector",
@@ -96,6 +98,7 @@ COLUMN_MAP: dict[str, str] = {
     "城市": "city",
     "所在城市": "city",
     "地市": "city",
+    "市": "city",
     "指标": "metric",
     "产品": "metric",
     "指标值": "value",
@@ -660,7 +663,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "mandatory": ("mandatory", "必选"),
     "veto": ("veto", "否决项"),
     "measured": ("measured", "已测算"),
-    "user_entered": ("entered by the user", "用户填报"),
     "yes": ("yes", "是"),
     "points_unit": ("points", "分"),
     "no": ("no", "否"),
@@ -717,8 +719,7 @@ LABELS: dict[str, tuple[str, str]] = {
 from carbonacct._labels_check import CHECK_LABELS  # noqa: E402
 from carbonacct._labels_summary import SUMMARY_LABELS  # noqa: E402
 
-LABELS.update(SUMMARY_LABELS)
-LABELS.update(CHECK_LABELS)
+LABELS.update(SUMMARY_LABELS | CHECK_LABELS)
 
 
 def label(name: str, lang: str = "en") -> str:

@@ -334,7 +334,8 @@ _PIECES = [
 ]  # fmt: skip
 
 
-@settings(max_examples=400, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+# no deadline: pint work, timed on a loaded 2-core machine, is no property of the code
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.one_of(st.text(max_size=80), st.lists(st.sampled_from(_PIECES), max_size=20).map("".join))
 )
@@ -355,6 +356,7 @@ def test_arbitrary_text_parses_or_raises_a_unit_error(text: str) -> None:
     assert math.isfinite(factor) and factor > 0
 
 
+@settings(deadline=None)  # pint lookups: a slow CI machine must not fail on time
 @given(st.sampled_from(sorted(CASE_SPELLINGS)), st.randoms(use_true_random=False))
 def test_a_case_mangled_unit_is_corrected_or_questioned(spelling: str, rnd: Random) -> None:
     mangled = "".join(c.upper() if rnd.random() < 0.5 else c.lower() for c in spelling)

@@ -427,13 +427,13 @@ def _result(
         targets=targets.drop("prefixes"),
         provenance=provenance
         | {
-            # every warning of the run, the footprint's too (also kept in its own record)
-            "warnings": _footprint_warnings(provenance)
-            + future_years(seen, year)
+            # every warning of the run: the check's, then the footprint's (also in its record)
+            "warnings": future_years(seen, year)
             + without_fuel(actual)
             + unrecognised_products(products)
             + credit_code_warnings(firms)
             + _no_sector(firms)
+            + _footprint_warnings(provenance)
         },
     )
 

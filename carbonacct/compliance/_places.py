@@ -13,6 +13,7 @@ targets; the prefecture is named from the shipped list of prefecture-level divis
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 import polars as pl
 
@@ -21,10 +22,13 @@ from carbonacct._manifest import verified_data_path
 __all__ = [
     "CITY_NOTE",
     "PROVINCE_NOTE",
+    "USCC_CHARS",
+    "credit_code_check_failure",
     "credit_code_refusal",
     "credit_code_warnings",
     "industry_names",
     "province_from_credit_code",
+    "uscc_check_char",
     "with_places",
 ]
 
@@ -39,8 +43,12 @@ CITY_UNKNOWN = (
     "(abolished before 2019-10-31 or changed after it): the code is shown; give a city column"
 )
 PROVINCE_NOTE = "unified social credit code (division digits 3-4)"
-#: The characters of a unified social credit code (GB 32100-2015).
-_CHARSET = frozenset("0123456789ABCDEFGHJKLMNPQRTUWXY")
+#: The characters of a unified social credit code (GB 32100-2015), in the order of their
+#: values 0…30 (表1 of the standard).
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CHARSET = frozenset(USCC_CHARS)
+#: The weights of positions 1…17 (GB 32100-2015, 5.3): 3^(i-1) mod 31.
+_USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
 #: What is taken for a credit code: 18 letters and digits (an id such as F-001 is none).
 _LOOKS_LIKE = r"^[0-9A-Za-z]{18}$"
 
@@ -49,7 +57,8 @@ def credit_code_refusal(code: str | None) -> str | None:
     """Why an 18-character code is no unified social credit code (its first character outside
     the GB 32100-2015 set), or None (a valid code, or no credit code at all).
 
-    The check character (position 18) is not verified.
+    A code of valid characters whose check character is wrong is no refusal (its division
+    digits are still read): see :func:`credit_code_check_failure`.
 
     Examples
     --------
@@ -69,25 +78,77 @@ def credit_code_refusal(code: str | None) -> str | None:
     return None
 
 
+def uscc_check_char(first17: str) -> str:
+    """The check character of a unified social credit code (GB 32100-2015, 5.3).
+
+    Each of the first 17 characters has its value in ``0-9A-HJ-NPQRTUWXY`` (0…30) and the
+    weight 3^(i) mod 31; the check value is 31 − (Σ mod 31), 31 written 0.
+
+    Examples
+    --------
+    >>> uscc_check_char("91440300192203821")   # a published code: 914403001922038216
+    '6'
+    """
+    total = sum(USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return USCC_CHARS[(31 - total % 31) % 31]
+
+
+def credit_code_check_failure(code: str | None) -> str | None:
+    """Why a code of GB 32100-2015 characters fails its check (its 18th character is not the
+    one the first 17 give), or None (it passes, is refused for a character, or is no code).
+
+    Examples
+    --------
+    >>> credit_code_check_failure("914403001922038216") is None
+    True
+    >>> credit_code_check_failure("914403001922038217")
+    "check character '7' is not the one GB 32100-2015 (5.3) gives, '6'"
+    """
+    import re
+
+    if code is None or not re.fullmatch(_LOOKS_LIKE, code.strip()):
+        return None
+    code = code.strip()
+    if credit_code_refusal(code) is not None:
+        return None
+    want = uscc_check_char(code[:17])
+    if code[17] == want:
+        return None
+    return f"check character {code[17]!r} is not the one GB 32100-2015 (5.3) gives, {want!r}"
+
+
 def _code_column(frame: pl.DataFrame) -> str:
     return "credit_code" if "credit_code" in frame.columns else "firm_id"
 
 
-def _refusals(frame: pl.DataFrame) -> pl.Expr:
-    """Per firm, why its credit code was refused (null: valid, or no credit code)."""
+def _refusals(frame: pl.DataFrame, rule: Any = None) -> pl.Expr:
+    """Per firm, why its credit code was refused (null: valid, or no credit code); with
+    ``rule`` :func:`credit_code_check_failure`, why it failed its check."""
+    rule = rule or credit_code_refusal
     codes = frame[_code_column(frame)].cast(pl.String).unique().drop_nulls().to_list()
-    why = {c: r for c in codes if (r := credit_code_refusal(c)) is not None}
+    why = {c: r for c in codes if (r := rule(c)) is not None}
     return pl.col(_code_column(frame)).cast(pl.String).replace_strict(why, default=None)
 
 
 def credit_code_warnings(frame: pl.DataFrame) -> list[str]:
-    """A warning per firm whose credit code is refused: no province or city is read from it."""
+    """A warning per firm whose credit code is refused (no province or city is read from it)
+    or fails its check (they are read, and the warning names the character expected)."""
     col = _code_column(frame)
-    rows = frame.select(col, _refusals(frame).alias("_why")).filter(pl.col("_why").is_not_null())
+    rows = frame.select(
+        col,
+        _refusals(frame).alias("_why"),
+        _refusals(frame, credit_code_check_failure).alias("_check"),
+    )
+    refused = rows.filter(pl.col("_why").is_not_null()).select(col, "_why")
+    failed = rows.filter(pl.col("_check").is_not_null()).select(col, "_check")
     return [
         f"firm {code}: credit code refused, {why}: no province or city is read from it (its "
         "status stands); correct the code or give province and city columns"
-        for code, why in rows.unique(maintain_order=True).iter_rows()
+        for code, why in refused.unique(maintain_order=True).iter_rows()
+    ] + [
+        f"firm {code}: credit code fails its check, {why}: province and city are still read "
+        "from its division digits (3-6); correct the code, or give province and city columns"
+        for code, why in failed.unique(maintain_order=True).iter_rows()
     ]
 
 
@@ -208,7 +269,10 @@ def with_places(firm_table: pl.DataFrame) -> pl.DataFrame:
     if "province_source" not in firm_table.columns:
         firm_table = province_from_credit_code(firm_table)
     code = _division(firm_table)
-    firm_table = firm_table.with_columns(_refusals(firm_table).alias("_refused"))
+    firm_table = firm_table.with_columns(
+        _refusals(firm_table).alias("_refused"),
+        _refusals(firm_table, credit_code_check_failure).alias("_failed"),
+    )
     out = (
         firm_table.with_columns(
             pl.col("sector").cast(pl.String).str.slice(0, 2).alias("_division"),
@@ -236,8 +300,22 @@ def with_places(firm_table: pl.DataFrame) -> pl.DataFrame:
             )
         )
         .when(pl.col("_city_name").is_not_null())
-        .then(pl.lit(CITY_NOTE))
+        .then(_checked(pl.lit(CITY_NOTE)))
         .when(pl.col("city_code").is_not_null())
-        .then(pl.lit(CITY_UNKNOWN))
+        .then(_checked(pl.lit(CITY_UNKNOWN)))
         .alias("city_source"),
-    ).drop("_division", "_section", "_division_name", "_section_name", "_city_name", "_refused")
+    ).drop(
+        "_division",
+        "_section",
+        "_division_name",
+        "_section_name",
+        "_city_name",
+        "_refused",
+        "_failed",
+    )
+
+
+def _checked(note: pl.Expr) -> pl.Expr:
+    """A city note, and that the credit code failed its check where it did."""
+    failed = pl.format("{}; the credit code failed its check ({})", note, pl.col("_failed"))
+    return pl.when(pl.col("_failed").is_not_null()).then(failed).otherwise(note)

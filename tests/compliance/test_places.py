@@ -10,7 +10,7 @@ from carbonacct import check
 from carbonacct.compliance._places import CITY_NOTE, industry_names, with_places
 
 # 91 (工商, 企业) · 320506 (the division of the registering authority) · MA1XXXXX0 · A
-USCC_SUZHOU = "91320506MA1XXXXX0A"
+USCC_SUZHOU = "91320506MA1XXXXX09"  # its check character by GB 32100-2015 (5.3)
 
 
 def _firm_table(**cols: list) -> pl.DataFrame:  # type: ignore[type-arg]
@@ -157,3 +157,23 @@ def test_history_across_years_in_the_summary() -> None:
         1,
     )
     assert pytest.approx(summary["energy_share_breach"] or 0.0) == 0.0  # no energy given
+
+
+def test_a_credit_code_failing_its_check_still_gives_its_city_and_says_so() -> None:
+    """GB 32100-2015 5.3: the values of 9 1 3 2 0 5 0 6 M A 1 X X X X X 0 (M=21, A=10,
+    X=29) weighted 1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30 28 sum to
+    9+3+27+54+0+130+0+102+420+290+25+377+232+696+290+870+0 = 3525; 3525 mod 31 = 22 and
+    31 − 22 = 9: the check character is '9'. The same code ending in 'A' fails its check: its
+    division digits still name 苏州市, and city_source and a warning say the code failed."""
+    from carbonacct.compliance._places import credit_code_warnings, uscc_check_char
+
+    assert uscc_check_char(USCC_SUZHOU[:17]) == "9"
+    bad = USCC_SUZHOU[:17] + "A"
+    got = with_places(_firm_table(firm_id=[bad])).row(0, named=True)
+    assert (got["province"], got["city_code"], got["city"]) == ("CN-JS", "320500", "苏州市")
+    assert got["city_source"].startswith(CITY_NOTE)
+    assert "failed its check (check character 'A'" in got["city_source"]
+    assert "gives, '9'" in got["city_source"]
+    (warning,) = credit_code_warnings(_firm_table(firm_id=[bad, USCC_SUZHOU]))
+    assert warning.startswith(f"firm {bad}: credit code fails its check")
+    assert "'9'" in warning and "still read" in warning

@@ -127,7 +127,7 @@ def test_a_credit_code_with_letters_outside_gb32100_fails_only_the_city() -> Non
         "'O' at position 12 is not a character of a unified social credit code "
         "(GB 32100-2015: digits and capitals except I, O, Z, S, V)"
     )
-    assert credit_code_refusal("91320506MA1XXXXX0A") is None  # a valid code
+    assert credit_code_refusal("91320506MA1XXXXX0A") is None  # valid characters
     assert credit_code_refusal("F-001") is None  # no credit code at all: nothing to refuse
     bad, good = "91320506MA1OXXXX0A", "91320506MA1XXXXX0B"
     firms = pl.DataFrame(

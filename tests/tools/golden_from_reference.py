@@ -10,11 +10,12 @@ diff of the CSV before committing it: every row cites the section it was read fr
 
 from __future__ import annotations
 
-import csv
 import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+
+from _golden_csv import write_golden
 
 from carbonacct.factors import FACTOR_COLUMNS
 from carbonacct.vocabulary import carrier_code, region_code
@@ -445,11 +446,7 @@ def main(reference: str) -> None:
         )
         for g in part(text)
     ]
-    with OUT.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(out)
-    print(f"{OUT}: {len(out)} golden values")
+    write_golden(OUT, out, "golden values", COLUMNS)
 
 
 if __name__ == "__main__":

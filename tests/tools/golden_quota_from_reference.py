@@ -10,10 +10,11 @@ diff of the CSV before committing it.
 
 from __future__ import annotations
 
-import csv
 import re
 import sys
 from pathlib import Path
+
+from _golden_csv import write_golden
 
 OUT = Path(__file__).resolve().parent.parent / "data" / "golden_quota_grades.csv"
 E = "product_energy_intensity"
@@ -262,12 +263,7 @@ def transcribe(ref_dir: Path) -> list[dict[str, str]]:
 
 
 def main(ref_dir: str) -> None:
-    rows = transcribe(Path(ref_dir))
-    with OUT.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
-    print(f"{OUT}: {len(rows)} golden quota rows")
+    write_golden(OUT, transcribe(Path(ref_dir)), "golden quota rows")
 
 
 if __name__ == "__main__":
