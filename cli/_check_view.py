@@ -91,15 +91,19 @@ def _products_named(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _what(rows: pl.DataFrame) -> list[str | None]:
-    """What each exception is about, in people's words: the product's name, else the metric's
-    (the written files keep the codes)."""
+    """What each exception is about, in people's words: the product's name and its indicator
+    (水泥熟料：熟料单位产品综合电耗), else the metric's (the written files keep the codes)."""
     from carbonacct.benchmarks import indicator_label, product_label
 
     lang = current_lang()
-    return [
-        product_label(p, lang) if p is not None else m and indicator_label(m, None, lang)
-        for p, m in zip(rows["product"], rows["metric"], strict=True)
-    ]
+    sep = "：" if lang == "zh" else ": "
+    out: list[str | None] = []
+    for p, m in zip(rows["product"], rows["metric"], strict=True):
+        metric = None if m is None else indicator_label(m, p, lang)
+        out.append(
+            metric if p is None else sep.join(filter(None, (product_label(p, lang), metric)))
+        )
+    return out
 
 
 def _exceptions(exceptions: pl.DataFrame, output: str | None) -> None:
