@@ -24,8 +24,10 @@ __all__ = [
     "GRADE_SCHEMA",
     "benchmark_levels",
     "classify_levels",
+    "indicator_label",
     "indicators",
     "product_aliases",
+    "product_label",
     "quota_grades",
     "share_targets",
 ]
@@ -203,3 +205,57 @@ def product_aliases() -> dict[str, str]:
 
 #: Process names that are no product's output name (several products have them).
 _PROCESS_WORDS = ("电解",)
+
+
+@cache
+def _product_names_zh() -> dict[str, str]:
+    from carbonacct._manifest import verified_data_path
+
+    names = pl.read_csv(verified_data_path("vocabulary/product-names.csv"), infer_schema=False)
+    return dict(names.select("product", "name_zh").iter_rows())
+
+
+@cache
+def _indicator_names_zh() -> dict[tuple[str, str], str]:
+    """The indicator as the shipped documents name it, per product and metric (GB grades
+    first: their names carry the product, 熟料单位产品综合电耗; then the 标杆/基准 lists)."""
+    out: dict[tuple[str, str], str] = {}
+    for frame in (quota_grades(), benchmark_levels()):
+        for product, metric, name in frame.select("product", "metric", "indicator").iter_rows():
+            out.setdefault((product, metric), name)
+    return out
+
+
+def product_label(code: str, lang: str = "en") -> str:
+    """A product as people read it: its Chinese name from the shipped names (zh), its code
+    in words (en); a product without a shipped name keeps its code. Machine formats keep
+    the code.
+
+    >>> product_label("cement_clinker", "zh"), product_label("cement_clinker")
+    ('水泥熟料', 'cement clinker')
+    """
+    if lang == "zh":
+        return _product_names_zh().get(code, code)
+    return code.replace("_", " ")
+
+
+def indicator_label(metric: str, product: str | None = None, lang: str = "en") -> str:
+    """A metric as people read it: in zh the indicator the shipped 723号/1609号/GB data name
+    for this product (``熟料单位产品综合电耗``), else the metric's word in the vocabulary; in en
+    the vocabulary's header word, else the code in words. Machine formats keep the code.
+
+    >>> indicator_label("product_electricity_intensity", "cement_clinker", "zh")
+    '熟料单位产品综合电耗'
+    >>> indicator_label("product_electricity_intensity")
+    'product electricity intensity'
+    """
+    if lang == "zh":
+        if product is not None and (product, metric) in _indicator_names_zh():
+            return _indicator_names_zh()[(product, metric)]
+        from carbonacct.vocabulary import METRICS
+
+        found = METRICS.get(metric)
+        return found.zh if found is not None else metric
+    from carbonacct.vocabulary import HEADERS_EN
+
+    return HEADERS_EN.get(metric, metric.replace("_", " "))

@@ -217,9 +217,7 @@ def _lookup(
     if code is None and strict:
         near = difflib.get_close_matches(_fold(str(name)), list(names), n=3, cutoff=0.5)
         raise InputError(
-            # several names of one code (江苏, 江苏省) name it once
-            f"Unknown {what} {name!r}. Nearest: {list(dict.fromkeys(names[n] for n in near))}. "
-            f"{hint}",
+            f"Unknown {what} {name!r}. Nearest: {list(dict.fromkeys(names[n] for n in near))}. {hint}",
             value=name,
             column=column,
         )

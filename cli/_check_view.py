@@ -26,7 +26,7 @@ def show(result: carbonacct.CheckResult, output: str | None) -> None:
     _by_status(result.firms, output, result.provenance.get("year"))
     if result.product_summary.height:
         emit(
-            result.product_summary.drop("target_source", "basis"),
+            _products_named(result.product_summary.drop("target_source", "basis")),
             "table",
             title=words("products_title"),
         )
@@ -82,16 +82,35 @@ def _by_status(firms: pl.DataFrame, output: str | None, year: object) -> None:
     _say("by_place_note", _where(output, "summary"))
 
 
+def _products_named(frame: pl.DataFrame) -> pl.DataFrame:
+    """The product column in people's words (the written files keep the codes)."""
+    from carbonacct.benchmarks import product_label
+
+    names = [product_label(p, current_lang()) for p in frame["product"]]
+    return frame.with_columns(pl.Series("product", names, dtype=pl.String))
+
+
+def _what(rows: pl.DataFrame) -> list[str | None]:
+    """What each exception is about, in people's words: the product's name, else the metric's
+    (the written files keep the codes)."""
+    from carbonacct.benchmarks import indicator_label, product_label
+
+    lang = current_lang()
+    return [
+        product_label(p, lang) if p is not None else m and indicator_label(m, None, lang)
+        for p, m in zip(rows["product"], rows["metric"], strict=True)
+    ]
+
+
 def _exceptions(exceptions: pl.DataFrame, output: str | None) -> None:
     """Every binding breach (up to MOST_BREACHES), then the worst others up to TOP rows."""
     binding = exceptions.filter(pl.col("status").is_in(BINDING))
     others = exceptions.filter(~pl.col("status").is_in(BINDING))
     shown_binding = binding.head(MOST_BREACHES)
     top = pl.concat([shown_binding, others.head(max(TOP - shown_binding.height, 0))])
-    what = pl.coalesce(pl.col("product"), pl.col("metric")).alias("metric")
     view = top.select(
         "name",
-        what,
+        pl.Series("metric", _what(top), dtype=pl.String),
         "check_year",
         pl.col("actual", "required").round_sig_figs(6),  # float noise not shown; files keep it
         "unit",

@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from carbonacct.benchmarks import product_label
 from carbonacct.pathways import required_value
 from carbonacct.vocabulary import LABELS, carrier_label, header, label
 
@@ -120,7 +121,7 @@ def product_chart(products: pl.DataFrame, lang: str) -> str:
             (r["actual"], i + 0.15),
             fontsize=8,
         )
-    ax.set_yticks(range(products.height), products["product"].to_list())
+    ax.set_yticks(range(products.height), [product_label(p, lang) for p in products["product"]])
     return png(fig)
 
 
@@ -218,7 +219,9 @@ def share_chart(ps: pl.DataFrame, lang: str) -> str | None:
         return None
     fig, ax = figure(label("share_chart_title", lang))
     fig.set_size_inches(8, max(2.4, 0.38 * ps.height + 1.2))
-    labels = [f"{label(a, lang)} {b}" for a, b in zip(ps["product"], ps["sector"], strict=True)]
+    labels = [
+        f"{product_label(a, lang)} {b}" for a, b in zip(ps["product"], ps["sector"], strict=True)
+    ]
     values = (shares * 100).to_list()
     ax.barh(
         labels,

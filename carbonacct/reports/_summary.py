@@ -68,10 +68,11 @@ _EXCEPTION_FIRST = (
 _CHART_SECTORS = 30
 
 
-def for_people(frame: pl.DataFrame) -> pl.DataFrame:
+def for_people(frame: pl.DataFrame, lang: str = "en") -> pl.DataFrame:
     """``frame`` as a page shows it: a place by its name only (``province_name`` shown as
-    the province), a sector as its code and short name in one column, columns empty on every
-    row left out."""
+    the province), a sector as its code and short name in one column, a product and its
+    metric by their names (:func:`carbonacct.benchmarks.product_label`), columns empty on
+    every row left out."""
     drop = [c for c, name in _CODE_OF_NAME.items() if c in frame.columns and name in frame.columns]
     out = frame.drop(drop)
     if "province_name" in out.columns:
@@ -82,8 +83,25 @@ def for_people(frame: pl.DataFrame) -> pl.DataFrame:
             for c, n in zip(out["sector"], out["sector_name"], strict=True)
         ]
         out = out.with_columns(pl.Series("sector", named, dtype=pl.String)).drop("sector_name")
+    out = _products_named(out, lang)
     if out.height:
         out = out.select(c for c in out.columns if out[c].null_count() < out.height)
+    return out
+
+
+def _products_named(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """Product and metric codes as people's names (machine formats keep the codes)."""
+    from carbonacct.benchmarks import indicator_label, product_label
+
+    out = frame
+    products = frame["product"].to_list() if "product" in frame.columns else None
+    if "metric" in frame.columns:
+        pairs = zip(frame["metric"], products or [None] * frame.height, strict=True)
+        names = [None if m is None else indicator_label(m, p, lang) for m, p in pairs]
+        out = out.with_columns(pl.Series("metric", names, dtype=pl.String))
+    if products is not None:
+        names = [None if p is None else product_label(p, lang) for p in products]
+        out = out.with_columns(pl.Series("product", names, dtype=pl.String))
     return out
 
 
@@ -155,7 +173,7 @@ def status_section(check: Any, lang: str) -> list[str]:
 def firms_section(check: Any, lang: str, top: int) -> list[str]:
     """One row per firm, worst first (the check's firm table, in its order), names not codes."""
     f = check.firms
-    shown = for_people(f.head(top).select(c for c in _FIRM_COLUMNS if c in f.columns))
+    shown = for_people(f.head(top).select(c for c in _FIRM_COLUMNS if c in f.columns), lang)
     ranked = shown.with_columns(pl.int_range(1, shown.height + 1).alias("rank")).select(
         "rank", *shown.columns
     )
@@ -173,7 +191,7 @@ def follow_up_section(check: Any, lang: str, top: int) -> list[str]:
     out = [f"<h2>{label('follow_up_title', lang)} ({follow.height:,})</h2>"]
     if follow.height == 0:
         return [*out, _sentence("follow_up_none", lang)]
-    return out + _capped(for_people(follow), top, "firms", "firms", lang)
+    return out + _capped(for_people(follow, lang), top, "firms", "firms", lang)
 
 
 def history_section(check: Any, lang: str, top: int) -> list[str]:
@@ -222,7 +240,7 @@ def places_section(check: Any, lang: str, top: int) -> list[str]:
     empty = [c for c in STATUSES if c in s.columns and int(s[c].sum()) == 0]
     return [
         f"<h2>{label('by_place_title', lang)}</h2>",
-        *_capped(for_people(s.drop(empty)), top, "groups", "summary", lang),
+        *_capped(for_people(s.drop(empty), lang), top, "groups", "summary", lang),
     ]
 
 
@@ -242,8 +260,8 @@ def products_section(check: Any, lang: str) -> list[str]:
     return [
         f"<h2>{label('products', lang)}</h2>",
         shown,
-        table(ps.drop("target_source", "basis"), lang),
-        table(levels, lang),
+        table(for_people(ps.drop("target_source", "basis"), lang), lang),
+        table(for_people(levels, lang), lang),
     ]
 
 
@@ -260,7 +278,7 @@ def exceptions_section(check: Any, lang: str, top: int) -> list[str]:
     shown = shown.select(*first, *(c for c in shown.columns if c not in first))
     return [
         f"<h2>{label('top_exceptions', lang)} ({e.height:,})</h2>",
-        table(for_people(shown), lang),
+        table(for_people(shown, lang), lang),
         *_more(shown.height, e.height, "exceptions", "exceptions", lang),
     ]
 

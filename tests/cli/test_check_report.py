@@ -44,3 +44,21 @@ def test_check_refuses_a_report_that_is_not_html(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, [*args, "--report", str(tmp_path / "s.pdf")])
     assert result.exit_code == 2 and "written as .html" in result.output
     assert not (tmp_path / "s.pdf").exists()
+
+
+def test_the_terminal_and_page_name_products_the_files_keep_codes(tmp_path: Path) -> None:
+    # 120 kgce/t of clinker is above 基准 117 after its deadline: an exception, named 水泥熟料
+    # (the shipped product name) for people; the written file keeps cement_clinker
+    (tmp_path / "f.csv").write_bytes(FIRMS.encode("gbk"))
+    rows = ACTUALS + "C2,2025,product_energy_intensity,120,kgce/t,cement_clinker,1000000,1\n"
+    (tmp_path / "a.csv").write_text(rows, encoding="utf-8")
+    out, page = tmp_path / "out.csv", tmp_path / "s.html"
+    args = ["check", "--firms", str(tmp_path / "f.csv"), "--actuals", str(tmp_path / "a.csv")]
+    result = CliRunner().invoke(cli, ["--lang", "zh", *args, "--report", str(page), "-o", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    assert "水泥熟料" in result.stdout and "cement_clinker" not in result.stdout
+    text = page.read_text(encoding="utf-8")  # no table cell holds the code (the reason
+    assert "<td class='t'>水泥熟料</td>" in text  # sentences still quote it: not translated)
+    assert "<td class='t'>cement_clinker</td>" not in text
+    written = "".join(p.read_text(encoding="utf-8") for p in tmp_path.glob("out*.csv"))
+    assert "cement_clinker" in written and "水泥熟料" not in written

@@ -203,3 +203,35 @@ def test_the_page_uses_a_1280_px_window_and_reasons_read_in_lines(check: object)
     assert "<body class=wide>" in page and "body.wide{max-width:76rem}" in page
     assert page.count("<div class='tw'><table>") == page.count("<table>")
     assert "<td class='t w'>above the GB quota limit" in page  # a sentence, not a word a line
+
+
+def test_products_and_metrics_read_as_the_shipped_names_not_codes(check: object) -> None:
+    # zh: 高炉工序 (炼铁) is the product's name in the shipped product names, and
+    # 高炉工序单位产品能耗 the indicator GB 21256-2025 (表3) names for this product and metric
+    zh = _section(summary_report(check, lang="zh"), "重点例外")
+    assert "高炉工序 (炼铁)" in zh and "高炉工序单位产品能耗" in zh
+    assert "blast_furnace_iron" not in zh and "product_energy_intensity" not in zh
+    en = _section(summary_report(check, lang="en"), "Top exceptions").lower()
+    assert "blast furnace iron" in en and "product energy intensity" in en
+    assert "energy intensity, feedstock excluded" in en  # energy_intensity_va
+    assert "blast_furnace_iron" not in en
+    # a clinker line: its electricity metric in the words of GB 16780-2021
+    firms = pl.DataFrame({"firm_id": ["C"], "province": ["江苏"], "sector": ["3011"]})
+    actuals = pl.DataFrame(
+        {
+            "firm_id": ["C", "C"],
+            "year": [2025, 2025],
+            "metric": ["product_energy_intensity", "product_electricity_intensity"],
+            "product": ["cement_clinker", "cement_clinker"],
+            "value": [105.0, 80.0],
+            "unit": ["kgce/t", "kWh/t"],
+            "output": [1e6, 1e6],
+        }
+    )
+    r = carbonacct.check(firms, actuals, pathways=[])
+    page = summary_report(r, lang="zh")
+    assert "水泥熟料" in page and "cement_clinker" not in page
+    assert "product_electricity_intensity" not in page
+    # machine formats keep the codes
+    assert set(r.products["product"]) == {"cement_clinker"}
+    assert "blast_furnace_iron" in check.exceptions["product"].to_list()
