@@ -145,10 +145,29 @@ def credit_code_warnings(frame: pl.DataFrame) -> list[str]:
         f"firm {code}: credit code refused, {why}: no province or city is read from it (its "
         "status stands); correct the code or give province and city columns"
         for code, why in refused.unique(maintain_order=True).iter_rows()
-    ] + [
-        f"firm {code}: credit code fails its check, {why}: province and city are still read "
-        "from its division digits (3-6); correct the code, or give province and city columns"
-        for code, why in failed.unique(maintain_order=True).iter_rows()
+    ] + _check_warnings(failed.unique(maintain_order=True).rows())
+
+
+#: Codes failing their check named one by one up to this many; more are one warning.
+_NAMED = 5
+
+
+def _check_warnings(failed: list[tuple[str, str]]) -> list[str]:
+    """A warning per code failing its check, or one for them all when there are many (each
+    firm's ``city_source`` still names the character expected)."""
+    then = (
+        "province and city are still read from the division digits (3-6); correct the code, "
+        "or give province and city columns"
+    )
+    if len(failed) <= _NAMED:
+        return [f"firm {code}: credit code fails its check, {why}: {then}" for code, why in failed]
+    shown = ", ".join(
+        f"{c} ({uscc_check_char(c.strip()[:17])!r} expected)" for c, _ in failed[:_NAMED]
+    )
+    return [
+        f"{len(failed)} firms' credit codes fail their check (GB 32100-2015 5.3): {shown} and "
+        f"{len(failed) - _NAMED} more (each firm's city_source names the character expected): "
+        f"{then}"
     ]
 
 

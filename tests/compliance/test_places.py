@@ -177,3 +177,19 @@ def test_a_credit_code_failing_its_check_still_gives_its_city_and_says_so() -> N
     (warning,) = credit_code_warnings(_firm_table(firm_id=[bad, USCC_SUZHOU]))
     assert warning.startswith(f"firm {bad}: credit code fails its check")
     assert "'9'" in warning and "still read" in warning
+
+
+def test_many_codes_failing_their_check_are_one_warning_naming_the_first_five() -> None:
+    """Seven Suzhou codes, each ending in a character other than its own: one warning, the
+    count 7, five codes each with the character GB 32100-2015 gives, and "2 more"."""
+    from carbonacct.compliance._places import credit_code_warnings, uscc_check_char
+
+    bodies = [f"91320506MA1XXXXX{d}" for d in "1234567"]
+    wrong = [b + ("0" if uscc_check_char(b) != "0" else "1") for b in bodies]
+    (warning,) = credit_code_warnings(_firm_table(firm_id=wrong))
+    assert warning.startswith("7 firms' credit codes fail their check")
+    for b, code in zip(bodies[:5], wrong[:5], strict=True):
+        assert f"{code} ({uscc_check_char(b)!r} expected)" in warning
+    assert wrong[5] not in warning and "and 2 more" in warning
+    sources = with_places(_firm_table(firm_id=wrong))["city_source"]
+    assert all("failed its check" in s for s in sources)
