@@ -159,7 +159,7 @@ def reject_plan(scan: Scan, groups: pl.DataFrame, period: Period) -> pl.LazyFram
         .select(*GROUP_KEYS, "reason")
         .unique(list(GROUP_KEYS))
     )
-    return reject_rows(scan.rows, bad, scan.layout, period)
+    return reject_rows(scan.rows, bad, scan.layout, period, scan.ordered)
 
 
 def quality_report(

@@ -535,6 +535,8 @@ class Scan:
     layout: pl.DataFrame
     warnings: list[str] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
+    #: ``rows`` come in ``row_nr`` order (no register pieces appended): the rejects need no sort
+    ordered: bool = False
 
 
 def _layout(parts: Sequence[Part]) -> pl.DataFrame:
@@ -624,13 +626,19 @@ def _row_reason(label_given: pl.Expr, label_rank: pl.Expr, period: Period) -> pl
     return pl.when(code < 255).then(code)
 
 
-def _with_duplicates(lf: pl.LazyFrame, codes: dict[int, int]) -> pl.LazyFrame:
-    if not codes:
+def _with_duplicates(lf: pl.LazyFrame, codes: dict[int, int] | pl.DataFrame) -> pl.LazyFrame:
+    """``row_reason`` with the duplicate codes (row number -> code; or a row_nr, code frame)."""
+    if not isinstance(codes, pl.DataFrame):
+        codes = pl.DataFrame(
+            {"row_nr": list(codes), "code": list(codes.values())},
+            schema={"row_nr": pl.UInt32, "code": pl.UInt8},
+        )
+    if not codes.height:
         return lf
     # is_in streams; replace_strict with a mapping would hold the whole input
     dup: pl.Expr = pl.lit(None, dtype=pl.UInt8)
-    for code in sorted(set(codes.values())):
-        rows = pl.Series([r for r, c in codes.items() if c == code], dtype=pl.UInt32)
+    for code in sorted(set(codes["code"].to_list())):
+        rows = codes.filter(pl.col("code") == code)["row_nr"].cast(pl.UInt32)
         dup = (
             pl.when(pl.col("row_nr").is_in(rows.implode()))
             .then(pl.lit(code, pl.UInt8))
@@ -729,7 +737,11 @@ def key_table(groups: pl.DataFrame, options: ReadingOptions) -> pl.DataFrame:
 
 
 def reject_rows(
-    rows: pl.LazyFrame, bad: pl.DataFrame, layout: pl.DataFrame, period: Period
+    rows: pl.LazyFrame,
+    bad: pl.DataFrame,
+    layout: pl.DataFrame,
+    period: Period,
+    ordered: bool = False,
 ) -> pl.LazyFrame:
     """The rejected input rows: file, row within it, column, value and reason.
 
@@ -755,9 +767,9 @@ def reject_rows(
     cell: pl.Expr = pl.lit(None, dtype=pl.String)
     for name, expr in by_column.items():
         cell = pl.when(pl.col("column") == name).then(expr).otherwise(cell)
-    return (
+    picked = (
         rows.filter(pl.col("_n") == 1)
-        .join(bad.lazy(), on=list(GROUP_KEYS), how="inner", nulls_equal=True)
+        .join(bad.lazy(), on=list(GROUP_KEYS), how="inner", nulls_equal=True, maintain_order="left")
         .select(
             "row_nr",
             "firm_id",
@@ -776,17 +788,24 @@ def reject_rows(
         )
         .with_columns(column.alias("column"))
         .with_columns(cell.alias("value"))
-        .sort("row_nr")
-        .join_asof(layout.lazy(), left_on="row_nr", right_on="_start", strategy="backward")
-        .with_columns(
-            (pl.col("row_nr").cast(pl.Int64) - pl.col("_start") + pl.col("_first")).alias("row")
-        )
-        .select(
-            "file",
-            "row",
-            "column",
-            "value",
-            "reject_reason",
-            pl.exclude("file", "row", "column", "value", "reject_reason", "_start", "_first"),
-        )
+    )
+    if not ordered:
+        picked = picked.sort("row_nr")
+    # the file by a search among the files' first row numbers: no join, so the rows stream
+    # through in order, batch by batch, however many were rejected
+    at = pl.lit(layout["_start"]).search_sorted(pl.col("row_nr"), side="right") - 1
+    return picked.with_columns(
+        pl.lit(layout["file"]).gather(at).alias("file"),
+        (
+            pl.col("row_nr").cast(pl.Int64)
+            - pl.lit(layout["_start"]).gather(at).cast(pl.Int64)
+            + pl.lit(layout["_first"]).gather(at)
+        ).alias("row"),
+    ).select(
+        "file",
+        "row",
+        "column",
+        "value",
+        "reject_reason",
+        pl.exclude("file", "row", "column", "value", "reject_reason", "_start", "_first"),
     )
