@@ -310,6 +310,10 @@ def _meter_runs(
     if (dmin == 0).any():
         e = np.flatnonzero(step == 0)
         candidates = np.unique(np.concatenate((where(e), where(e + 1))))
+    short = count <= _prefetch.SHORT  # every row of a short run is kept: a straggler's keys
+    if short.any():
+        kept = where(np.flatnonzero(np.repeat(short, count)))
+        candidates = np.union1d(candidates, kept)
     runs = {
         "firm_id": f[starts],
         "meter_id": m[starts],
@@ -647,7 +651,7 @@ def try_fast(
     ends = {p for p, (label, _) in enumerate(decided) if label == "end"}
     runs = _periods(_decoded(chunks, "runs", ("firm_id", *KEY_COLUMNS)), ends, options.period)
     segs, per, seams = _screen.segments(_decoded(chunks, "meters", ("firm_id", "meter_id")))
-    strays = segs.filter(~pl.col("main"))  # short segments: their rows are all edges
+    strays = segs.filter(~pl.col("main"))  # short segments: the kernel kept all their rows
     named = np.concatenate(
         [np.asarray(seams, "int64"), strays["first_nr"].to_numpy(), strays["last_nr"].to_numpy()]
         + [c.candidates for c in chunks]

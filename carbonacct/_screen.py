@@ -33,6 +33,7 @@ import numpy as np
 import polars as pl
 
 from carbonacct._duplicates import duplicate_codes
+from carbonacct._prefetch import SHORT
 from carbonacct.completeness import _SCHEMA as _GAPS_SCHEMA
 from carbonacct.completeness import _human, meter_gaps
 from carbonacct.readings import KEY_COLUMNS, REASON_CODES
@@ -97,7 +98,7 @@ def segments(meters: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[int
     strays = (
         segs.filter(~pl.col("main"))
         .group_by(PAIR)
-        .agg((pl.col("count") > 2).any().alias("long"), pl.len().alias("strays"))
+        .agg((pl.col("count") > SHORT).any().alias("long"), pl.len().alias("strays"))
     )
     per = main.join(strays, on=PAIR, how="left").with_columns(
         (pl.col("strays").fill_null(0) + 1).alias("runs"),
