@@ -8,9 +8,10 @@ electricity) and the same flow. They are identical when their values agree
 once converted to the carrier's canonical unit (1 MWh = 1000 kWh): the first
 is kept and the others rejected as ``duplicate_reading``; otherwise no rule
 can tell which is right and all are rejected as ``conflicting_duplicate``.
-Without a meter id, rows of other values may be separate deliveries (two
-invoices of one month): only rows of equal values are one reading there, the
-first kept and the others rejected as ``duplicate_reading``.
+Without a meter id, rows that differ may be separate deliveries (two
+invoices of one month): only rows written alike (carrier, unit, flow, use and
+kind as given) with equal values are one reading there, the first kept and
+the others rejected as ``duplicate_reading``.
 
 A pre-pass hashes (firm, meter, time) of the rows; only
 rows whose hash repeats are compared in full. The hash set is the one
@@ -97,11 +98,17 @@ def duplicate_codes(
         (pl.col("_v") * pl.col("to_canonical").fill_null(1.0)).alias("_cv"),
     )
     key = ["firm_id", "meter_id", "_ts", "_lnorm", "_c", "flow_n"]
-    # without a meter id, rows of other values may be other deliveries: only equal values
-    # are one reading, so those rows are keyed by their value as well
+    # without a meter id, rows that differ may be other deliveries: only rows written alike
+    # (carrier, unit, flow, use, kind) of equal value are one reading, so those rows are
+    # keyed by what was written and by their value as well
+    unmetered = pl.col("meter_id").is_null()
+    found = found.with_columns(
+        pl.when(unmetered).then(pl.struct(raw).hash(15)).otherwise(0).alias("_written")
+    )
+    key.append("_written")
     apart = pl.col("_cv").diff().over(key) > SAME_VALUE_RTOL * pl.col("_cv").abs()
     found = found.sort([*key, "_cv"], nulls_last=True).with_columns(
-        pl.when(pl.col("meter_id").is_null())
+        pl.when(unmetered)
         .then(apart.fill_null(False).cum_sum().over(key))
         .otherwise(0)
         .alias("_same")

@@ -458,14 +458,15 @@ def test_a_tail_of_appended_copies_keeps_a_sorted_file_on_the_fast_path(
 def test_rows_without_a_meter_id_are_one_meter(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # firm F0 without meter ids: the same reading twice (100 kWh at 00:00, once as 0.1 MWh),
-    # and another delivery of 50 kWh at that time; 70 kWh at 00:15
+    # firm F0 without meter ids: the same row twice (100 kWh at 00:00), another delivery of
+    # 50 kWh and one written otherwise (0.1 MWh) at that time; 70 kWh at 00:15
     at, later = dt.datetime(2024, 3, 1), dt.datetime(2024, 3, 1, 0, 15)
     row = {"firm_id": "F0", "meter_id": None, "carrier": "electricity", "timestamp": at}
     rows = [
         row | {"unit": "kWh", "value": 100.0},
-        row | {"unit": "MWh", "value": 0.1},  # the same reading: rejected
+        row | {"unit": "kWh", "value": 100.0},  # the same row: rejected
         row | {"unit": "kWh", "value": 50.0},  # another value, no meter to say it conflicts
+        row | {"unit": "MWh", "value": 0.1},  # written otherwise: another delivery
         row | {"unit": "kWh", "value": 70.0, "timestamp": later},
     ]
     path = write(rows, tmp_path / "r.parquet", row_group=2)
@@ -474,9 +475,9 @@ def test_rows_without_a_meter_id_are_one_meter(
     assert fast.quality.rejected_by_reason == {"duplicate_reading": 1}
     rejected = fast.rejects
     assert rejected["row"].to_list() == [2] and rejected["column"].to_list() == ["timestamp"]
-    # 100 + 50 + 70 = 220 kWh = 0.220 MWh at 0.1229 tce/MWh (GB/T 2589 当量值)
-    assert fast.table["energy_tce"].sum() == pytest.approx(0.220 * 0.1229, rel=1e-12)
-    assert fast.table["rows"].sum() == 3
+    # 100 + 50 + 100 + 70 = 320 kWh = 0.320 MWh at 0.1229 tce/MWh (GB/T 2589 当量值)
+    assert fast.table["energy_tce"].sum() == pytest.approx(0.320 * 0.1229, rel=1e-12)
+    assert fast.table["rows"].sum() == 4
 
 
 def test_appended_copies_settled_in_bounded_batches(
