@@ -42,6 +42,7 @@ from carbonacct import _arrowcols as ac
 from carbonacct import _prefetch, _screen
 from carbonacct._timeparse import label_table, label_warning, year_sub
 from carbonacct.completeness import meter_gaps
+from carbonacct.io._rejects import release_freed
 from carbonacct.io._tables import Part, Source
 from carbonacct.readings import (
     KEY_COLUMNS,
@@ -660,6 +661,7 @@ def try_fast(
         at = np.isin(c.rows["row_nr"], named)
         c.runs, c.meters, c.rows = {}, {}, {k: a[at] for k, a in c.rows.items()}
     kept = _periods(_decoded(chunks, "rows", _STRINGS), ends, options.period)
+    release_freed()  # the row groups' arrays, kept by malloc, are not polars' to reuse
     fetch = _fetcher(plan[0], plan[1], options.period, ends, kept.clear())
     keys_of = (lambda distinct: _key_table(distinct, options)) if options.check_duplicates else None
     if keys_of is None:
