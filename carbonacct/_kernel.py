@@ -653,12 +653,11 @@ def try_fast(
     runs = _periods(_decoded(chunks, "runs", ("firm_id", *KEY_COLUMNS)), ends, options.period)
     segs, per, seams = _screen.segments(_decoded(chunks, "meters", ("firm_id", "meter_id")))
     strays = segs.filter(~pl.col("main"))  # short segments: the kernel kept all their rows
-    named = np.concatenate(
-        [np.asarray(seams, "int64"), strays["first_nr"].to_numpy(), strays["last_nr"].to_numpy()]
-        + [c.candidates for c in chunks]
-    )
+    ends_nr = (strays["first_nr"].to_numpy(), strays["last_nr"].to_numpy())
+    cands = (c.candidates for c in chunks)
+    named = np.unique(np.concatenate([np.asarray(seams, "int64"), *ends_nr, *cands]))
     for c in chunks:  # only the rows named are decoded; the rest of each chunk is let go
-        at = np.isin(c.rows["row_nr"], named)
+        at = _named(c.rows["row_nr"], named)
         c.runs, c.meters, c.rows = {}, {}, {k: a[at] for k, a in c.rows.items()}
     kept = _periods(_decoded(chunks, "rows", _STRINGS), ends, options.period)
     release_freed()  # the row groups' arrays, kept by malloc, are not polars' to reuse
@@ -681,6 +680,16 @@ def try_fast(
         unmetered = meter_gaps(scan.rows.filter(pl.col("meter_id").is_null()))
         scan.gaps = pl.concat([scan.gaps, unmetered]).sort(_screen.PAIR)
     return _screen.book(runs, settled.booked), scan
+
+
+def _named(rows: np.ndarray, named: np.ndarray) -> np.ndarray:
+    """Which ``rows`` are in ``named`` (sorted, distinct): one search per row, where
+    ``np.isin`` would sort every name again for each row group (11 CPU seconds of the 20 M
+    spoiled run)."""
+    if not named.size:
+        return np.zeros(rows.size, bool)
+    at = np.searchsorted(named, rows).clip(max=named.size - 1)
+    return named[at] == rows
 
 
 def _fetcher(

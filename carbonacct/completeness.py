@@ -129,7 +129,15 @@ def without_accepted_rows(
     from carbonacct.readings import GROUP_KEYS
 
     later = groups.filter(pl.col("row_reason").is_null() & pl.col("reason").is_not_null())
-    gapped = gaps.filter(pl.col("missing") > 0).select("firm_id", "meter_id")
+    # a meter of which every row was rejected later has no more readings present than its
+    # firm has rows rejected later: only such meters are looked for (often none)
+    most = later.group_by("firm_id").agg(pl.col("rows").sum().alias("_later"))
+    gapped = (
+        gaps.filter(pl.col("missing") > 0)
+        .join(most, on="firm_id", how="inner", nulls_equal=True)
+        .filter(pl.col("present") <= pl.col("_later"))
+        .select("firm_id", "meter_id")
+    )
     if not later.height or not gapped.height:
         return gaps, []
     decided = groups.select(*GROUP_KEYS, pl.col("reason").is_null().alias("_ok")).unique(

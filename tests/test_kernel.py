@@ -528,3 +528,23 @@ def test_a_meter_without_accepted_rows_is_not_a_gap(
         "none of its readings is counted"
     ]
     assert not any("M2" in w and "missing" in w for w in fast.quality.warnings)
+
+
+def test_meters_with_more_readings_than_their_firm_rejected_later_are_not_read_again() -> None:
+    # F rejected 3 rows later (a unit of another dimension); M1 has 8 readings present, so at
+    # least 5 of its rows were accepted: not looked for. G rejected 8 rows later and M9 has 8:
+    # it could be wholly rejected, so it is (the rows read again, here none of M9's: kept)
+    from carbonacct.completeness import without_accepted_rows
+    from carbonacct.readings import GROUP_KEYS
+
+    gaps = pl.DataFrame(
+        {"firm_id": ["F", "G"], "meter_id": ["M1", "M9"], "present": [8, 8], "missing": [2, 2]}
+    )
+    keys = {k: [None, None] for k in GROUP_KEYS} | {"firm_id": ["F", "G"]}
+    groups = pl.DataFrame(keys | {"reason": ["unit_dimension"] * 2, "rows": [3, 8]})
+    never = pl.LazyFrame({"unreadable": [1]})  # reading it again would fail
+    kept, lines = without_accepted_rows(gaps.head(1), never, groups)
+    assert_frame_equal(kept, gaps.head(1))
+    assert lines == []
+    with pytest.raises(pl.exceptions.ColumnNotFoundError):
+        without_accepted_rows(gaps, never, groups)
