@@ -19,7 +19,7 @@ import polars as pl
 
 from carbonacct import _kernel
 from carbonacct._sides import read_firms, read_fuel_parameters
-from carbonacct.completeness import gap_warnings, meter_gaps
+from carbonacct.completeness import gap_warnings, meter_gaps, without_accepted_rows
 from carbonacct.completeness import require_complete as require_gaps_closed
 from carbonacct.errors import OptionError, RejectedRowsError, format_rows
 from carbonacct.factors import FactorLibrary, default_library
@@ -182,10 +182,11 @@ def _quality(
     measured = scan.gaps if isinstance(scan, _kernel.FastScan) else None  # by the fast path
     with reading_errors(source.name):
         gaps = measured if measured is not None else meter_gaps(scan.rows)
+        gaps, unaccepted = without_accepted_rows(gaps, scan.rows, groups)
     if run.require_complete:
         require_gaps_closed(gaps, source.name)
     unit_notes = sorted(set(keys["unit_note"].drop_nulls().to_list()))
-    warnings = [*scan.warnings, *unit_notes, *gap_warnings(gaps), *warnings]
+    warnings = [*scan.warnings, *unit_notes, *unaccepted, *gap_warnings(gaps), *warnings]
     quality = quality_report(reason_counts(groups), warnings, co2_missing)
     plan = reject_plan(scan, groups, method.period)
     if run.strict and quality.rows_rejected:

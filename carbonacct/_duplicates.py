@@ -1,14 +1,19 @@
 """Repeated readings of one meter at one time, found on normalised values.
 
-Two rows are the same reading when they have the same firm and meter and the
+Two rows are the same reading when they have the same firm and meter (rows
+without a meter id: the firm's one unnamed meter) and the
 same time once parsed (``2024-01-01 00:00:00`` = ``2024-01-01T00:00``, or the
 same period label in any spelling), the same carrier once mapped (电力 =
 electricity) and the same flow. They are identical when their values agree
 once converted to the carrier's canonical unit (1 MWh = 1000 kWh): the first
 is kept and the others rejected as ``duplicate_reading``; otherwise no rule
 can tell which is right and all are rejected as ``conflicting_duplicate``.
+Without a meter id, rows that differ may be separate deliveries (two
+invoices of one month): only rows written alike (carrier, unit, flow, use and
+kind as given) with equal values are one reading there, the first kept and
+the others rejected as ``duplicate_reading``.
 
-A pre-pass hashes (firm, meter, time) of the rows that have a meter; only
+A pre-pass hashes (firm, meter, time) of the rows; only
 rows whose hash repeats are compared in full. The hash set is the one
 structure that grows with the input, so large inputs are hashed in buckets of
 at most ``rows_per_bucket`` rows, one pass each, holding only row number and
@@ -37,7 +42,7 @@ def _suspects(rows: pl.LazyFrame, n: int, rows_per_bucket: int) -> pl.DataFrame:
         ^ pl.col("_ts").hash(13)
         ^ pl.col("_lnorm").hash(14)
     )
-    hashed = rows.filter(pl.col("meter_id").is_not_null() & when).select("row_nr", h.alias("_h"))
+    hashed = rows.filter(when).select("row_nr", h.alias("_h"))
     buckets = max(1, -(-n // rows_per_bucket))
     # only (row number, hash) is held per bucket: 12 bytes a row; decided eagerly on that
     # small frame, since a lazy is_duplicated would hold every projected column
@@ -93,6 +98,22 @@ def duplicate_codes(
         (pl.col("_v") * pl.col("to_canonical").fill_null(1.0)).alias("_cv"),
     )
     key = ["firm_id", "meter_id", "_ts", "_lnorm", "_c", "flow_n"]
+    # without a meter id, rows that differ may be other deliveries: only rows written alike
+    # (carrier, unit, flow, use, kind) of equal value are one reading, so those rows are
+    # keyed by what was written and by their value as well
+    unmetered = pl.col("meter_id").is_null()
+    found = found.with_columns(
+        pl.when(unmetered).then(pl.struct(raw).hash(15)).otherwise(0).alias("_written")
+    )
+    key.append("_written")
+    apart = pl.col("_cv").diff().over(key) > SAME_VALUE_RTOL * pl.col("_cv").abs()
+    found = found.sort([*key, "_cv"], nulls_last=True).with_columns(
+        pl.when(unmetered)
+        .then(apart.fill_null(False).cum_sum().over(key))
+        .otherwise(0)
+        .alias("_same")
+    )
+    key.append("_same")
     spread = (pl.col("_cv").max() - pl.col("_cv").min()).over(key)
     scale = pl.col("_cv").abs().max().over(key)
     differ = spread > SAME_VALUE_RTOL * scale

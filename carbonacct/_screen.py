@@ -27,16 +27,27 @@ Candidates are resolved exactly by :func:`carbonacct._duplicates.duplicate_codes
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
 from carbonacct._duplicates import duplicate_codes
+from carbonacct._prefetch import SHORT
 from carbonacct.completeness import _SCHEMA as _GAPS_SCHEMA
 from carbonacct.completeness import _human, meter_gaps
 from carbonacct.readings import KEY_COLUMNS, REASON_CODES
 
-__all__ = ["Fetch", "completeness", "duplicates", "segments"]
+__all__ = [
+    "BATCH_KEYS",
+    "Fetch",
+    "Settled",
+    "book",
+    "completeness",
+    "duplicates",
+    "segments",
+    "unmetered",
+]
 
 PAIR = ["firm_id", "meter_id"]
 _MAX = np.iinfo("int64").max
@@ -87,7 +98,7 @@ def segments(meters: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[int
     strays = (
         segs.filter(~pl.col("main"))
         .group_by(PAIR)
-        .agg((pl.col("count") > 2).any().alias("long"), pl.len().alias("strays"))
+        .agg((pl.col("count") > SHORT).any().alias("long"), pl.len().alias("strays"))
     )
     per = main.join(strays, on=PAIR, how="left").with_columns(
         (pl.col("strays").fill_null(0) + 1).alias("runs"),
@@ -135,9 +146,9 @@ def duplicates(
     rows: pl.LazyFrame,
     keys_of: Callable[[pl.DataFrame], pl.DataFrame] | None,
     early: tuple[pl.DataFrame, pl.DataFrame] | None = None,
-) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """(candidate rows with ``code``, null where kept; rows of hashed meters with ``code``;
-    the hashed meters' rows, for their completeness). Without ``keys_of`` (no duplicate
+) -> tuple[Settled, pl.DataFrame]:
+    """(the duplicates settled: rejected row numbers, their sums per group, per-meter
+    changes; the hashed meters' rows with ``code``, for their completeness). Without ``keys_of`` (no duplicate
     check) the same rows are gathered, for completeness, and nothing is rejected.
 
     ``kernel_rows`` are the equal neighbours, seams and meter-run edges the
@@ -157,22 +168,23 @@ def duplicates(
             inner.filter(pl.col("how") == "stragglers").select(*PAIR, pl.col("_ts").dt.epoch("us")),
         ]
     ).unique()
-    frames = [inner.filter(pl.col("how") == "clean").select(*_COLS, *_GROUP)]
-    if keys.height:
-        mains = per.filter(pl.col("how") == "stragglers").select("first_nr", "last_nr")
-        answered = _answered(early, strays, keys)
-        fetched = _as_rows(answered if answered is not None else fetch(keys, mains))
+    clean = inner.filter(pl.col("how") == "clean").select(*_COLS, *_GROUP)
+    settled = [_settle(clean, per, keys_of)]
+    mains = per.filter(pl.col("how") == "stragglers").select(*PAIR, "first_nr", "last_nr")
+    for batch in _by_meter(keys, BATCH_KEYS):
+        mine = strays.join(batch, on=PAIR, how="semi")
+        answered = _answered(early, mine, batch)
+        ranges = mains.join(batch, on=PAIR, how="semi").select("first_nr", "last_nr")
+        fetched = _as_rows(answered if answered is not None else fetch(batch, ranges))
         known = inner.filter(pl.col("how") == "stragglers").join(
-            keys.with_columns(pl.from_epoch("_ts", "us")), on=[*PAIR, "_ts"], how="semi"
+            batch.with_columns(pl.from_epoch("_ts", "us")), on=[*PAIR, "_ts"], how="semi"
         )
         both = pl.concat([f.select(*_COLS, *_GROUP) for f in (fetched, known)], how="vertical")
-        frames.append(both.unique("row_nr", keep="first").sort("row_nr"))
-    cands = pl.concat([f.cast(frames[0].schema) for f in frames], how="vertical")
-    n = cands.height
-    codes = duplicate_codes(cands.lazy(), keys_of, REASON_CODES, n) if n and keys_of else {}
-    cands = cands.with_columns(_coded(codes))
+        both = both.cast(clean.schema).unique("row_nr", keep="first").sort("row_nr")
+        settled.append(_settle(both, per, keys_of))
     hashed = per.filter(pl.col("how") == "hash").select(PAIR)
-    found = held = cands.clear()
+    empty = clean.clear().with_columns(pl.lit(None, dtype=pl.UInt8).alias("code"))
+    found = held = empty
     if hashed.height:
         all_rows = _meter_rows(hashed, segs, fetch)
         if all_rows is None:
@@ -183,7 +195,74 @@ def duplicates(
             codes = duplicate_codes(all_rows.lazy(), keys_of, REASON_CODES, n) if keys_of else {}
             held = all_rows.with_columns(_coded(codes))
             found = held.filter(pl.col("code").is_not_null())
-    return cands, found, held
+    settled.append(Settled(found.select("row_nr", "code"), _booked(found), _mods(empty, per)))
+    return Settled.concat(settled), held
+
+
+#: Straggler keys settled at once: their rows are read again and resolved in batches of about
+#: this many keys, whole meters each, so memory stays bounded however many rows were appended.
+BATCH_KEYS = 250_000
+
+
+def _by_meter(keys: pl.DataFrame, size: int) -> list[pl.DataFrame]:
+    """``keys`` in batches of whole meters, about ``size`` keys each."""
+    if keys.height <= size:
+        return [keys] if keys.height else []
+    n = -(-keys.height // size)
+    bucket = pl.struct(PAIR).hash(7) % n
+    return keys.with_columns(bucket.alias("_b")).partition_by("_b", include_key=False)
+
+
+@dataclass
+class Settled:
+    """Candidates resolved, reduced to what later steps need (bounded by groups and meters)."""
+
+    codes: pl.DataFrame  # row_nr, code: the rejected candidates
+    booked: pl.DataFrame  # the rejected candidates summed per group and code
+    mods: pl.DataFrame  # per meter: times removed and added (see completeness)
+
+    @staticmethod
+    def concat(parts: list[Settled]) -> Settled:
+        return Settled(
+            *(pl.concat([getattr(p, f) for p in parts]) for f in ("codes", "booked", "mods"))
+        )
+
+
+def _settle(
+    cands: pl.DataFrame, per: pl.DataFrame, keys_of: Callable[[pl.DataFrame], pl.DataFrame] | None
+) -> Settled:
+    """One batch of candidate rows (every row of each of their keys) resolved."""
+    n = cands.height
+    codes = duplicate_codes(cands.lazy(), keys_of, REASON_CODES, n) if n and keys_of else {}
+    coded = cands.with_columns(_coded(codes))
+    out = coded.filter(pl.col("code").is_not_null())
+    return Settled(out.select("row_nr", "code"), _booked(out), _mods(coded, per))
+
+
+def _booked(rejected: pl.DataFrame) -> pl.DataFrame:
+    """Rejected rows summed per group and code (what the groups table moves)."""
+    group = ["firm_id", *_GROUP[:2], *KEY_COLUMNS, "has_ts", "code"]
+    return rejected.group_by(group).agg(pl.col("_v").sum(), pl.len().cast(pl.Int64).alias("rows"))
+
+
+def _mods(cands: pl.DataFrame, per: pl.DataFrame) -> pl.DataFrame:
+    """Per meter: the times all of whose copies were rejected in its main segment (removed)
+    and the times kept only outside it (added)."""
+    in_main = pl.col("row_nr").is_between(pl.col("first_nr"), pl.col("last_nr"))
+    touched = (
+        cands.join(per.select(*PAIR, "first_nr", "last_nr"), on=PAIR)
+        .with_columns(pl.col("_ts").dt.epoch("us"))
+        .group_by(*PAIR, "_ts")
+        .agg(pl.col("code").is_null().any().alias("kept"), in_main.any().alias("main"))
+    )
+    removed, added = pl.col("main") & ~pl.col("kept"), ~pl.col("main") & pl.col("kept")
+    return touched.group_by(PAIR).agg(
+        removed.sum().alias("n_removed"),
+        added.sum().alias("n_added"),
+        pl.col("_ts").filter(added).min().alias("add_first"),
+        pl.col("_ts").filter(added).max().alias("add_last"),
+        pl.col("_ts").filter(removed).alias("gone"),
+    )
 
 
 def _answered(
@@ -216,7 +295,29 @@ def _hashed_streaming(
 ) -> pl.DataFrame:
     """The bucketed hash over the streamed input, for more meters out of order than fit."""
     ok = pl.col("row_reason").is_null() & pl.col("meter_id").is_not_null()
-    picked = rows.filter(ok).join(hashed.lazy(), on=PAIR, how="semi")
+    return _streamed(rows.filter(ok).join(hashed.lazy(), on=PAIR, how="semi"), rows, keys_of, empty)
+
+
+def unmetered(
+    rows: pl.LazyFrame,
+    per: pl.DataFrame,
+    keys_of: Callable[[pl.DataFrame], pl.DataFrame],
+    empty: pl.DataFrame,
+) -> Settled:
+    """Repeated readings among the accepted rows without a meter id (each firm's one unnamed
+    meter, which the order screen does not see), by the bucketed hash over the streamed input."""
+    ok = pl.col("row_reason").is_null() & pl.col("meter_id").is_null()
+    found = _streamed(rows.filter(ok), rows, keys_of, empty)
+    return Settled(found.select("row_nr", "code"), _booked(found), _mods(empty, per))
+
+
+def _streamed(
+    picked: pl.LazyFrame,
+    rows: pl.LazyFrame,
+    keys_of: Callable[[pl.DataFrame], pl.DataFrame],
+    empty: pl.DataFrame,
+) -> pl.DataFrame:
+    """The rejected rows among ``picked`` with ``code``, by the bucketed hash (bounded)."""
     n = int(picked.select(pl.len()).collect(engine="streaming").item())
     codes = duplicate_codes(picked, keys_of, REASON_CODES, n)
     if not codes:
@@ -237,7 +338,7 @@ def _coded(codes: dict[int, int]) -> pl.Expr:
 def completeness(
     per: pl.DataFrame,
     segs: pl.DataFrame,
-    cands: pl.DataFrame,
+    settled: Settled,
     held: pl.DataFrame,
     fetch: Fetch,
     rows: pl.LazyFrame,
@@ -253,31 +354,17 @@ def completeness(
     other steps plus ``2k`` (k changes). Otherwise, or when the first or last
     time is removed, or for hashed meters, ``meter_gaps`` decides.
     """
-    in_main = pl.col("row_nr").is_between(pl.col("first_nr"), pl.col("last_nr"))
-    touched = (
-        cands.join(per.select(*PAIR, "first_nr", "last_nr"), on=PAIR)
-        .with_columns(pl.col("_ts").dt.epoch("us"))
-        .group_by(*PAIR, "_ts")
-        .agg(pl.col("code").is_null().any().alias("kept"), in_main.any().alias("main"))
-    )
-    removed, added = pl.col("main") & ~pl.col("kept"), ~pl.col("main") & pl.col("kept")
-    mods = touched.group_by(PAIR).agg(
-        removed.sum().alias("n_removed"),
-        added.sum().alias("n_added"),
-        pl.col("_ts").filter(added).min().alias("add_first"),
-        pl.col("_ts").filter(added).max().alias("add_last"),
-        pl.col("_ts").filter(removed).alias("gone"),
-    )
+    mods = settled.mods  # one row per meter: the batches hold whole meters
     n = pl.col("count") - pl.col("nzero")
     k = pl.col("n_removed").fill_null(0) + pl.col("n_added").fill_null(0)
     ends_gone = pl.col("gone").list.contains(pl.col("first_ts")) | pl.col("gone").list.contains(
         pl.col("last_ts")
     )
     majority = pl.col("npos") - 2 * k > (n - 1 - pl.col("npos")) + 2 * k
-    settled = (pl.col("how") != "hash") & (
+    ok = (pl.col("how") != "hash") & (
         ((n == 1) & (k == 0)) | ((n > 1) & majority & ~ends_gone.fill_null(False))
     )
-    table = per.join(mods, on=PAIR, how="left").with_columns(settled.alias("settled"))
+    table = per.join(mods, on=PAIR, how="left").with_columns(ok.alias("settled"))
     done = table.filter("settled").select(
         *PAIR,
         pl.min_horizontal("first_ts", "add_first").alias("first"),
@@ -289,7 +376,7 @@ def completeness(
     rest = table.filter(~pl.col("settled")).select(PAIR)
     if rest.height:
         out = pl.concat(
-            [out, _unsettled(rest, segs, held, cands, fetch, rows)], how="vertical_relaxed"
+            [out, _unsettled(rest, segs, held, settled.codes, fetch, rows)], how="vertical_relaxed"
         )
     return (
         out.with_columns((pl.col("expected") - pl.col("present")).clip(0).alias("missing"))
@@ -302,7 +389,7 @@ def _unsettled(
     rest: pl.DataFrame,
     segs: pl.DataFrame,
     held: pl.DataFrame,
-    cands: pl.DataFrame,
+    codes: pl.DataFrame,
     fetch: Fetch,
     rows: pl.LazyFrame,
 ) -> pl.DataFrame:
@@ -314,7 +401,7 @@ def _unsettled(
     if more is None:
         return meter_gaps(rows.join(rest.lazy(), on=PAIR, how="semi")).drop("missing")
     if "code" not in more.columns:  # duplicates among them were settled with the candidates
-        more = more.join(cands.select("row_nr", "code"), on="row_nr", how="left")
+        more = more.join(codes, on="row_nr", how="left")
     table = pl.concat([have, more.select(have.columns)], how="vertical_relaxed")
     picked = table.with_columns(
         pl.col("code").alias("row_reason"), pl.lit(1, dtype=pl.UInt32).alias("_n")
@@ -334,4 +421,27 @@ def _format(table: pl.DataFrame) -> pl.DataFrame:
         _human(step // 1_000_000).alias("step"),
         pl.when(step > 0).then(span // step + 1).otherwise(pl.col("present")).alias("expected"),
         pl.col("present").cast(pl.Int64),
+    )
+
+
+def book(runs: pl.DataFrame, booked: pl.DataFrame) -> pl.DataFrame:
+    """The groups table: runs summed, each duplicate moved from its group to its reason's."""
+    from carbonacct.readings import GROUP_KEYS
+
+    cols = [*GROUP_KEYS, "_sum", "rows"]
+    moved = booked.select(
+        "firm_id", *_GROUP[:2], *KEY_COLUMNS, "has_ts", pl.col("_v").alias("_sum"), "rows", "code"
+    )
+    note = pl.lit(None, dtype=pl.UInt8).alias("note")
+    out = moved.with_columns(pl.col("code").alias("row_reason"), note)
+    back = moved.with_columns(
+        pl.lit(None, dtype=pl.UInt8).alias("row_reason"), note, -pl.col("_sum"), -pl.col("rows")
+    )
+    frames = [runs.select(cols), out.select(cols), back.select(cols)]
+    table = pl.concat([f.cast(frames[0].schema) for f in frames], how="vertical")
+    return (
+        table.group_by(GROUP_KEYS)
+        .agg(pl.col("_sum").sum(), pl.col("rows").sum())
+        .filter(pl.col("rows") > 0)
+        .with_columns(pl.col("rows").cast(pl.UInt32))
     )

@@ -16,7 +16,7 @@ import polars as pl
 
 from carbonacct.errors import InputError
 
-__all__ = ["gap_warnings", "meter_gaps", "require_complete"]
+__all__ = ["gap_warnings", "meter_gaps", "require_complete", "without_accepted_rows"]
 
 _SCHEMA = {
     "firm_id": pl.String,
@@ -92,14 +92,18 @@ def _monthly(rows: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+def _series() -> pl.Expr:
+    """A series is a meter, or for rows without a meter id the firm's carrier as written."""
+    return pl.coalesce(pl.col("meter_id"), pl.lit("(no meter) ") + pl.col("carrier"))
+
+
 def meter_gaps(rows: pl.LazyFrame) -> pl.DataFrame:
     """Per meter: first and last reading, step, readings expected and present, and missing.
 
     ``rows`` are the scanned readings (:class:`carbonacct.readings.Scan`);
     only accepted input rows of meters (``meter_id`` given) count.
     """
-    # a series is a meter, or for rows without a meter id the firm's carrier as written
-    series = pl.coalesce(pl.col("meter_id"), pl.lit("(no meter) ") + pl.col("carrier"))
+    series = _series()
     ok = rows.filter(
         pl.col("firm_id").is_not_null() & pl.col("row_reason").is_null() & (pl.col("_n") == 1)
     ).select("firm_id", series.alias("meter_id"), "_ts", "_lnorm")
@@ -109,6 +113,53 @@ def meter_gaps(rows: pl.LazyFrame) -> pl.DataFrame:
         .cast(_SCHEMA)  # type: ignore[arg-type]
         .sort("firm_id", "meter_id")
     )
+
+
+def without_accepted_rows(
+    gaps: pl.DataFrame, rows: pl.LazyFrame, groups: pl.DataFrame
+) -> tuple[pl.DataFrame, list[str]]:
+    """The gaps without the meters of which no row was accepted, and a line for each of those.
+
+    ``gaps`` count the rows that passed the row checks; a key or firm check
+    (unknown carrier, a unit of another dimension, an unknown firm) can reject
+    every one of them later (``groups``, decided). Such a meter has no gap to
+    report: none of its readings is in the footprint. Looked for only when a
+    group was rejected that way, among the meters with a gap (one filtered pass).
+    """
+    from carbonacct.readings import GROUP_KEYS
+
+    later = groups.filter(pl.col("row_reason").is_null() & pl.col("reason").is_not_null())
+    # a meter of which every row was rejected later has no more readings present than its
+    # firm has rows rejected later: only such meters are looked for (often none)
+    most = later.group_by("firm_id").agg(pl.col("rows").sum().alias("_later"))
+    gapped = (
+        gaps.filter(pl.col("missing") > 0)
+        .join(most, on="firm_id", how="inner", nulls_equal=True)
+        .filter(pl.col("present") <= pl.col("_later"))
+        .select("firm_id", "meter_id")
+    )
+    if not later.height or not gapped.height:
+        return gaps, []
+    decided = groups.select(*GROUP_KEYS, pl.col("reason").is_null().alias("_ok")).unique(
+        list(GROUP_KEYS)
+    )
+    per = (
+        rows.filter(pl.col("row_reason").is_null() & (pl.col("_n") == 1))
+        .with_columns(_series().alias("meter_id"))
+        .join(gapped.lazy(), on=["firm_id", "meter_id"], how="semi")
+        .join(decided.lazy(), on=list(GROUP_KEYS), how="left", nulls_equal=True)
+        .group_by("firm_id", "meter_id")
+        .agg(pl.col("_ok").fill_null(False).any().alias("_ok"), pl.len().alias("n"))
+        .filter(~pl.col("_ok"))
+        .collect(engine="streaming")
+        .sort("firm_id", "meter_id")
+    )
+    lines = [
+        f"meter {m} of {f}: no accepted rows ({n} rejected by the carrier, unit or firm checks); "
+        "none of its readings is counted"
+        for f, m, n in per.select("firm_id", "meter_id", "n").iter_rows()
+    ]
+    return gaps.join(per, on=["firm_id", "meter_id"], how="anti"), lines
 
 
 def gap_warnings(gaps: pl.DataFrame, limit: int = 10) -> list[str]:

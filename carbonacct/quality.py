@@ -20,11 +20,12 @@ from carbonacct.readings import (
     KEY_COLUMNS,
     NOTE_CODES,
     REASON_CODES,
+    REASON_COLUMN,
     REJECT_REASONS,
     Period,
     Scan,
     _code,
-    reject_rows,
+    period_label,
 )
 
 __all__ = ["QualityReport", "decide", "quality_report", "reason_counts", "reject_plan"]
@@ -159,7 +160,7 @@ def reject_plan(scan: Scan, groups: pl.DataFrame, period: Period) -> pl.LazyFram
         .select(*GROUP_KEYS, "reason")
         .unique(list(GROUP_KEYS))
     )
-    return reject_rows(scan.rows, bad, scan.layout, period)
+    return reject_rows(scan.rows, bad, scan.layout, period, scan.ordered)
 
 
 def quality_report(
@@ -200,4 +201,79 @@ def quality_report(
         rejected_by_reason=rejected,
         notes=notes,
         warnings=warn,
+    )
+
+
+def reject_rows(
+    rows: pl.LazyFrame,
+    bad: pl.DataFrame,
+    layout: pl.DataFrame,
+    period: Period,
+    ordered: bool = False,
+) -> pl.LazyFrame:
+    """The rejected input rows: file, row within it, column, value and reason.
+
+    ``bad`` holds the rejected groups (``GROUP_KEYS`` and ``reason``). A
+    second pass over the input, run only when the rejects are asked for.
+    """
+    labels = {v: k for k, v in REASON_CODES.items()}
+    raw_value = pl.coalesce(pl.col("value_text"), pl.col("_vraw").cast(pl.String))
+    raw_ts = pl.coalesce(pl.col("ts_text"), pl.col("_ts").dt.to_string("%Y-%m-%d %H:%M:%S"))
+    by_column = {
+        "firm_id": pl.col("firm_id"),
+        "carrier": pl.col("carrier_raw"),
+        "value": pl.col("value_raw"),
+        "unit": pl.col("unit"),
+        "timestamp": pl.col("timestamp_raw"),
+        "period": pl.col("period_raw"),
+        "meter_id": pl.col("meter_id"),
+        "flow": pl.col("flow"),
+        "use": pl.col("use"),
+        "kind": pl.col("kind"),
+    }
+    column = pl.col("reject_reason").replace_strict(REASON_COLUMN, return_dtype=pl.String)
+    cell: pl.Expr = pl.lit(None, dtype=pl.String)
+    for name, expr in by_column.items():
+        cell = pl.when(pl.col("column") == name).then(expr).otherwise(cell)
+    picked = (
+        rows.filter(pl.col("_n") == 1)
+        .join(bad.lazy(), on=list(GROUP_KEYS), how="inner", nulls_equal=True, maintain_order="left")
+        .select(
+            "row_nr",
+            "firm_id",
+            "meter_id",
+            "site_id",
+            pl.col("carrier").alias("carrier_raw"),
+            raw_value.alias("value_raw"),
+            "unit",
+            raw_ts.alias("timestamp_raw"),
+            pl.col("period").alias("period_raw"),
+            period_label(pl.col("year"), pl.col("sub"), period).alias("period"),
+            "flow",
+            "use",
+            "kind",
+            pl.col("reason").replace_strict(labels, return_dtype=pl.String).alias("reject_reason"),
+        )
+        .with_columns(column.alias("column"))
+        .with_columns(cell.alias("value"))
+    )
+    if not ordered:
+        picked = picked.sort("row_nr")
+    # the file by a search among the files' first row numbers: no join, so the rows stream
+    # through in order, batch by batch, however many were rejected
+    at = pl.lit(layout["_start"]).search_sorted(pl.col("row_nr"), side="right") - 1
+    return picked.with_columns(
+        pl.lit(layout["file"]).gather(at).alias("file"),
+        (
+            pl.col("row_nr").cast(pl.Int64)
+            - pl.lit(layout["_start"]).gather(at).cast(pl.Int64)
+            + pl.lit(layout["_first"]).gather(at)
+        ).alias("row"),
+    ).select(
+        "file",
+        "row",
+        "column",
+        "value",
+        "reject_reason",
+        pl.exclude("file", "row", "column", "value", "reject_reason", "_start", "_first"),
     )

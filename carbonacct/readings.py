@@ -63,7 +63,6 @@ __all__ = [
     "parse_period",
     "period_label",
     "reading_errors",
-    "reject_rows",
     "scan_readings",
 ]
 
@@ -535,6 +534,8 @@ class Scan:
     layout: pl.DataFrame
     warnings: list[str] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
+    #: ``rows`` come in ``row_nr`` order (no register pieces appended): the rejects need no sort
+    ordered: bool = False
 
 
 def _layout(parts: Sequence[Part]) -> pl.DataFrame:
@@ -624,13 +625,19 @@ def _row_reason(label_given: pl.Expr, label_rank: pl.Expr, period: Period) -> pl
     return pl.when(code < 255).then(code)
 
 
-def _with_duplicates(lf: pl.LazyFrame, codes: dict[int, int]) -> pl.LazyFrame:
-    if not codes:
+def _with_duplicates(lf: pl.LazyFrame, codes: dict[int, int] | pl.DataFrame) -> pl.LazyFrame:
+    """``row_reason`` with the duplicate codes (row number -> code; or a row_nr, code frame)."""
+    if not isinstance(codes, pl.DataFrame):
+        codes = pl.DataFrame(
+            {"row_nr": list(codes), "code": list(codes.values())},
+            schema={"row_nr": pl.UInt32, "code": pl.UInt8},
+        )
+    if not codes.height:
         return lf
     # is_in streams; replace_strict with a mapping would hold the whole input
     dup: pl.Expr = pl.lit(None, dtype=pl.UInt8)
-    for code in sorted(set(codes.values())):
-        rows = pl.Series([r for r, c in codes.items() if c == code], dtype=pl.UInt32)
+    for code in sorted(set(codes["code"].to_list())):
+        rows = codes.filter(pl.col("code") == code)["row_nr"].cast(pl.UInt32)
         dup = (
             pl.when(pl.col("row_nr").is_in(rows.implode()))
             .then(pl.lit(code, pl.UInt8))
@@ -726,67 +733,3 @@ def aggregate_readings(rows: pl.LazyFrame, by: tuple[str, ...] = ()) -> pl.LazyF
 def key_table(groups: pl.DataFrame, options: ReadingOptions) -> pl.DataFrame:
     """The key table of the distinct (carrier, unit, flow, use, kind) in the groups."""
     return _key_table(groups.select(KEY_COLUMNS).unique(maintain_order=True), options)
-
-
-def reject_rows(
-    rows: pl.LazyFrame, bad: pl.DataFrame, layout: pl.DataFrame, period: Period
-) -> pl.LazyFrame:
-    """The rejected input rows: file, row within it, column, value and reason.
-
-    ``bad`` holds the rejected groups (``GROUP_KEYS`` and ``reason``). A
-    second pass over the input, run only when the rejects are asked for.
-    """
-    labels = {v: k for k, v in REASON_CODES.items()}
-    raw_value = pl.coalesce(pl.col("value_text"), pl.col("_vraw").cast(pl.String))
-    raw_ts = pl.coalesce(pl.col("ts_text"), pl.col("_ts").dt.to_string("%Y-%m-%d %H:%M:%S"))
-    by_column = {
-        "firm_id": pl.col("firm_id"),
-        "carrier": pl.col("carrier_raw"),
-        "value": pl.col("value_raw"),
-        "unit": pl.col("unit"),
-        "timestamp": pl.col("timestamp_raw"),
-        "period": pl.col("period_raw"),
-        "meter_id": pl.col("meter_id"),
-        "flow": pl.col("flow"),
-        "use": pl.col("use"),
-        "kind": pl.col("kind"),
-    }
-    column = pl.col("reject_reason").replace_strict(REASON_COLUMN, return_dtype=pl.String)
-    cell: pl.Expr = pl.lit(None, dtype=pl.String)
-    for name, expr in by_column.items():
-        cell = pl.when(pl.col("column") == name).then(expr).otherwise(cell)
-    return (
-        rows.filter(pl.col("_n") == 1)
-        .join(bad.lazy(), on=list(GROUP_KEYS), how="inner", nulls_equal=True)
-        .select(
-            "row_nr",
-            "firm_id",
-            "meter_id",
-            "site_id",
-            pl.col("carrier").alias("carrier_raw"),
-            raw_value.alias("value_raw"),
-            "unit",
-            raw_ts.alias("timestamp_raw"),
-            pl.col("period").alias("period_raw"),
-            period_label(pl.col("year"), pl.col("sub"), period).alias("period"),
-            "flow",
-            "use",
-            "kind",
-            pl.col("reason").replace_strict(labels, return_dtype=pl.String).alias("reject_reason"),
-        )
-        .with_columns(column.alias("column"))
-        .with_columns(cell.alias("value"))
-        .sort("row_nr")
-        .join_asof(layout.lazy(), left_on="row_nr", right_on="_start", strategy="backward")
-        .with_columns(
-            (pl.col("row_nr").cast(pl.Int64) - pl.col("_start") + pl.col("_first")).alias("row")
-        )
-        .select(
-            "file",
-            "row",
-            "column",
-            "value",
-            "reject_reason",
-            pl.exclude("file", "row", "column", "value", "reject_reason", "_start", "_first"),
-        )
-    )

@@ -31,6 +31,9 @@ from ._errors import EXIT_DATA, exit_code, one_line
 # One Parquet file read at a time: the same speed here, a third less peak memory on
 # multi-file data sets (polars reads several files at once by default).
 os.environ.setdefault("POLARS_MAX_CONCURRENT_SCANS", "1")
+# One row group decoded ahead, not several: the pass that writes the rejected rows reads the
+# input again as text (20 M rows, 10 % rejected: that pass alone 1.21 GB -> 0.87 GB).
+os.environ.setdefault("POLARS_ROW_GROUP_PREFETCH_SIZE", "1")
 # Arrow's buffers from malloc, which keeps what a row group freed for the next one (below):
 # fresh pages cost the kernel about as much system time as the reading itself.
 os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")

@@ -346,14 +346,16 @@ def test_duplicates() -> None:
         ("F1", "M1", "electricity", "10", "kWh", "2023-01-01 00:00"),  # repeat, same value
         ("F1", "M2", "electricity", "10", "kWh", "2023-01-01 00:00"),
         ("F1", "M2", "electricity", "12", "kWh", "2023-01-01 00:00"),  # conflicting
-        ("F1", None, "diesel", "1", "t", "2023-01-01 00:00"),  # deliveries: no meter
-        ("F1", None, "diesel", "1", "t", "2023-01-01 00:00"),
+        ("F1", None, "diesel", "1", "t", "2023-01-01 00:00"),  # no meter: the firm's one
+        ("F1", None, "diesel", "1", "t", "2023-01-01 00:00"),  # the same row again
+        ("F1", None, "diesel", "2", "t", "2023-01-01 00:00"),  # another delivery: counted
+        ("F1", None, "diesel", "1000", "kg", "2023-01-01 00:00"),  # written otherwise: counted
         columns=cols,
     )
     r = footprint(data, firms=JS)
-    assert r.quality.rejected_by_reason == {"duplicate_reading": 1, "conflicting_duplicate": 2}
+    assert r.quality.rejected_by_reason == {"duplicate_reading": 2, "conflicting_duplicate": 2}
     assert one(r, "electricity_in_MWh") == pytest.approx(0.010)
-    assert r.rejects.sort("row_nr")["row_nr"].to_list() == [2, 3, 4]
+    assert r.rejects.sort("row_nr")["row_nr"].to_list() == [2, 3, 4, 6]
     assert (
         footprint(
             data, firms=JS, method=carbonacct.Method(check_duplicates=False)

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 import carbonacct
-from carbonacct import _kernel
+from carbonacct import _kernel, _screen
 from carbonacct.io import read_readings
 from carbonacct.readings import (
     GROUP_KEYS,
@@ -453,3 +453,98 @@ def test_a_tail_of_appended_copies_keeps_a_sorted_file_on_the_fast_path(
     shuffled = write(rows, tmp_path / "s.parquet", row_group=1000)
     parts, source = read_readings(str(shuffled), checksum=False)
     assert _kernel.try_fast(parts, source, ReadingOptions()) is None
+
+
+def test_rows_without_a_meter_id_are_one_meter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # firm F0 without meter ids: the same row twice (100 kWh at 00:00), another delivery of
+    # 50 kWh and one written otherwise (0.1 MWh) at that time; 70 kWh at 00:15
+    at, later = dt.datetime(2024, 3, 1), dt.datetime(2024, 3, 1, 0, 15)
+    row = {"firm_id": "F0", "meter_id": None, "carrier": "electricity", "timestamp": at}
+    rows = [
+        row | {"unit": "kWh", "value": 100.0},
+        row | {"unit": "kWh", "value": 100.0},  # the same row: rejected
+        row | {"unit": "kWh", "value": 50.0},  # another value, no meter to say it conflicts
+        row | {"unit": "MWh", "value": 0.1},  # written otherwise: another delivery
+        row | {"unit": "kWh", "value": 70.0, "timestamp": later},
+    ]
+    path = write(rows, tmp_path / "r.parquet", row_group=2)
+    fast, slow = footprints(path, monkeypatch)
+    assert_same_footprint(fast, slow)
+    assert fast.quality.rejected_by_reason == {"duplicate_reading": 1}
+    rejected = fast.rejects
+    assert rejected["row"].to_list() == [2] and rejected["column"].to_list() == ["timestamp"]
+    # 100 + 50 + 100 + 70 = 320 kWh = 0.320 MWh at 0.1229 tce/MWh (GB/T 2589 当量值)
+    assert fast.table["energy_tce"].sum() == pytest.approx(0.320 * 0.1229, rel=1e-12)
+    assert fast.table["rows"].sum() == 4
+
+
+def test_appended_copies_settled_in_bounded_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # copies appended at the end: the stragglers' rows are read again and settled a few
+    # meters at a time; figures, rejects and row numbers as settled all at once
+    rows = dirty(clean_rows(6, 4, 200, seed=5), seed=6, append=True)
+    path = write(rows, tmp_path / "r.parquet", row_group=500)
+    whole, slow = footprints(path, monkeypatch)
+    sizes: list[int] = []
+    real = _screen._settle
+    monkeypatch.setattr(_screen, "BATCH_KEYS", 8)
+    monkeypatch.setattr(_screen, "_settle", lambda c, *a: (sizes.append(c.height), real(c, *a))[1])
+    batched, _ = footprints(path, monkeypatch)
+    assert_same_footprint(batched, whole)
+    assert_same_footprint(batched, slow)
+    assert_frame_equal(batched.rejects, whole.rejects)
+    # one meter's keys at most per batch beyond the knob: far below the stragglers' rows
+    per_meter = 200 * 2  # a meter's rows, copies included, bound any batch from above
+    straggling = sizes[1:]
+    assert len(straggling) > 3 and max(straggling) < per_meter
+    assert sum(straggling) > 2 * max(straggling)
+
+
+def test_a_meter_without_accepted_rows_is_not_a_gap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # two meters read 00:00 … 02:15 every 15 min without 01:00 and 01:15: 8 of 10 readings;
+    # M2 gives electricity in t, so its 8 rows are rejected (unit_dimension) after the row checks
+    t0 = dt.datetime(2024, 1, 1)
+    rows = [
+        {"firm_id": "F", "meter_id": m, "carrier": "electricity", "unit": unit}
+        | {"timestamp": t0 + dt.timedelta(minutes=15 * i), "value": 1.0}
+        for m, unit in (("M1", "kWh"), ("M2", "t"))
+        for i in range(10)
+        if i not in (4, 5)
+    ]
+    path = write(rows, tmp_path / "r.parquet", row_group=5)
+    fast, slow = footprints(path, monkeypatch)
+    assert_same_footprint(fast, slow)
+    assert fast.quality.rejected_by_reason == {"unit_dimension": 8}
+    assert fast.completeness["meter_id"].to_list() == ["M1"]  # M1: 2 of 10 missing
+    assert fast.completeness["missing"].to_list() == [2]
+    said = [w for w in fast.quality.warnings if "meter M2" in w]
+    assert said == [
+        "meter M2 of F: no accepted rows (8 rejected by the carrier, unit or firm checks); "
+        "none of its readings is counted"
+    ]
+    assert not any("M2" in w and "missing" in w for w in fast.quality.warnings)
+
+
+def test_meters_with_more_readings_than_their_firm_rejected_later_are_not_read_again() -> None:
+    # F rejected 3 rows later (a unit of another dimension); M1 has 8 readings present, so at
+    # least 5 of its rows were accepted: not looked for. G rejected 8 rows later and M9 has 8:
+    # it could be wholly rejected, so it is (the rows read again, here none of M9's: kept)
+    from carbonacct.completeness import without_accepted_rows
+    from carbonacct.readings import GROUP_KEYS
+
+    gaps = pl.DataFrame(
+        {"firm_id": ["F", "G"], "meter_id": ["M1", "M9"], "present": [8, 8], "missing": [2, 2]}
+    )
+    keys = {k: [None, None] for k in GROUP_KEYS} | {"firm_id": ["F", "G"]}
+    groups = pl.DataFrame(keys | {"reason": ["unit_dimension"] * 2, "rows": [3, 8]})
+    never = pl.LazyFrame({"unreadable": [1]})  # reading it again would fail
+    kept, lines = without_accepted_rows(gaps.head(1), never, groups)
+    assert_frame_equal(kept, gaps.head(1))
+    assert lines == []
+    with pytest.raises(pl.exceptions.ColumnNotFoundError):
+        without_accepted_rows(gaps, never, groups)

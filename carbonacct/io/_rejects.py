@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-__all__ = ["stream_rejects"]
+__all__ = ["release_freed", "stream_rejects"]
 
 NAME = "rejects"
 
@@ -31,7 +31,7 @@ def stream_rejects(
         from carbonacct.io import write_result
 
         return write_result({NAME: plan.collect()}, out, provenance)
-    _release_freed()
+    release_freed()
     batches = _batches(plan)
     first = next(batches)
     if suffix == ".parquet":
@@ -39,7 +39,7 @@ def stream_rejects(
     return _csv(first, batches, out, provenance if sidecar else None)
 
 
-def _release_freed() -> None:
+def release_freed() -> None:
     """glibc: hand the memory the footprint freed back to the system before the input is read
     again (the CLI asks malloc to keep freed memory for reuse; polars reads the rejects with
     its own allocator, so kept blocks would only add to the peak: 20 M rows, 10 % rejected,

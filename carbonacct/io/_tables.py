@@ -30,7 +30,8 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -80,12 +81,23 @@ class Source:
     """Where an input came from: a name for messages, checksum, format, and its parts."""
 
     name: str
-    sha256: str | None = None
+    #: SHA-256 of the input, or its computation still running on a thread beside the pass
+    digest: str | Future[str] | None = None
     format: str = "frame"
     files: tuple[str, ...] = field(default_factory=tuple)
     encodings: tuple[str, ...] = field(default_factory=tuple)
     unread: tuple[Unread, ...] = field(default_factory=tuple)
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled with the digest resolved (a running computation does not pickle)."""
+        values = [getattr(self, f.name) for f in fields(self)]
+        return (Source, (self.name, self.sha256, *values[2:]))
+
+    @property
+    def sha256(self) -> str | None:
+        """SHA-256 of the input files (waits for the thread computing it, if any)."""
+        return self.digest.result() if isinstance(self.digest, Future) else self.digest
 
     def record(self) -> dict[str, Any]:
         rec: dict[str, Any] = {"name": self.name, "format": self.format, "sha256": self.sha256}
@@ -105,6 +117,18 @@ def sha256_file(path: Path, chunk: int = 1 << 22) -> str:
         while block := fh.read(chunk):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _hashing(digest: Callable[[Any], str], paths: Any) -> Future[str]:
+    """The SHA-256 of ``paths`` computed on a thread, while the pass reads them (hashlib and
+    file reads release the GIL, so it overlaps the pass instead of preceding it)."""
+    global _HASHER
+    if _HASHER is None:
+        _HASHER = ThreadPoolExecutor(1, thread_name_prefix="carbonacct-sha256")
+    return _HASHER.submit(digest, paths)
+
+
+_HASHER: ThreadPoolExecutor | None = None
 
 
 def _sha256_many(paths: Sequence[Path]) -> str:
@@ -410,7 +434,7 @@ def _without_repeated_hive_columns(lf: pl.LazyFrame, first_file: Path) -> pl.Laz
     return lf.drop(drop) if drop else lf
 
 
-def _parquet_files_part(path: Path, name: str, checksum: bool) -> tuple[Part, str | None]:
+def _parquet_files_part(path: Path, name: str, checksum: bool) -> tuple[Part, Future[str] | None]:
     if path.is_file():
         files = [path]
     elif path.is_dir():
@@ -426,7 +450,7 @@ def _parquet_files_part(path: Path, name: str, checksum: bool) -> tuple[Part, st
     if hive:
         lf = _without_repeated_hive_columns(lf, files[0])
     part = Part(_renamed(lf, name), name, "parquet", sum(counts), tuple(map(str, files)), counts)
-    return part, _sha256_many(files) if checksum else None
+    return part, _hashing(_sha256_many, files) if checksum else None
 
 
 def read_parts(
@@ -488,7 +512,7 @@ def _read_parts(
         return [part], Source(name, digest, "parquet", part.files)
     if not path.exists():
         raise InputError(f"{name}: no such file.", file=name, row=None, column=None)
-    digest = sha256_file(path) if checksum else None
+    digest = _hashing(sha256_file, path) if checksum else None
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv"):
         part, enc = _csv_part(path, encoding)

@@ -8,6 +8,9 @@ generated once into CARBONACCT_BENCH_DIR (default /tmp/carbonacct-bench).
 The memory case runs the default CLI with ``--rejects`` on
 CARBONACCT_BENCH_BIG rows (default 100000000; 0 leaves it out) of which 10 %
 are rejected (bad values, carriers and units, and appended duplicates).
+A run past CARBONACCT_BENCH_TIMEOUT seconds (default 3600) or above
+CARBONACCT_BENCH_MAX_MB of memory (default 3072) is stopped and reported as
+stopped (its test fails; the summary still prints), so no case hangs the run.
 Every run is a fresh process, timed from outside
 (wall time including interpreter start-up) with its own peak memory and CPU
 time (wait4); the approaches alternate within each round so that they share
@@ -28,6 +31,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -183,15 +187,56 @@ def command(approach: str, path: Path, out: Path) -> list[str]:
     return [sys.executable, str(HERE / "runner.py"), approach, str(path), str(factors_for(path))]
 
 
+#: A run is stopped past this many seconds or this peak memory [MB], and reported as stopped,
+#: so that no case can hang the benchmark or take the machine.
+TIMEOUT = float(os.environ.get("CARBONACCT_BENCH_TIMEOUT", "3600"))
+MAX_MB = float(os.environ.get("CARBONACCT_BENCH_MAX_MB", "3072"))
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:  # gone, or not Linux
+        return 0.0
+    line = next((x for x in status.splitlines() if x.startswith("VmRSS:")), "VmRSS: 0 kB")
+    return int(line.split()[1]) / 1024
+
+
+def _watched(cmd: list[str], stdout: Any) -> tuple[int, Any, float, str]:
+    """Run ``cmd``: (status, rusage, wall s, why it was stopped or "")."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=stdout)
+    stopped = ""
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            return status, usage, time.perf_counter() - start, stopped
+        if not stopped:
+            rss, wall = _rss_mb(proc.pid), time.perf_counter() - start
+            if rss > MAX_MB:
+                stopped = f"stopped at {rss:.0f} MB (limit {MAX_MB:.0f})"
+            elif wall > TIMEOUT:
+                stopped = f"stopped after {wall:.0f} s (limit {TIMEOUT:.0f})"
+            if stopped:
+                proc.kill()
+        time.sleep(0.2)
+
+
 def run(approach: str, path: Path) -> dict:
     """One fresh process: wall time from outside, its own peak RSS, and its result."""
     out, log = path / f"out-{approach}.parquet", path / f"out-{approach}.json"
     load = os.getloadavg()[0]
     with log.open("w") as stdout:
-        start = time.perf_counter()
-        proc = subprocess.Popen(command(approach, path, out), stdout=stdout)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
+        status, usage, wall, stopped = _watched(command(approach, path, out), stdout)
+    if stopped:
+        return {
+            "seconds": wall,
+            "cpu_s": usage.ru_utime + usage.ru_stime,
+            "peak_rss_mb": usage.ru_maxrss / 1024,
+            "load": load,
+            "stopped": stopped,
+            "result": {},
+        }
     assert status == 0, f"{approach} failed ({status})"
     if approach.startswith("cli"):
         import polars as pl
@@ -223,7 +268,11 @@ def test_scale(rows: int) -> None:
                 continue  # once, on the first size: minutes per run
             result = run(approach, path)
             RESULTS.setdefault((rows, approach), []).append(result)
-            brief = {k: round(v, 2) for k, v in result.items() if k != "result"}
+            brief = {
+                k: v if isinstance(v, str) else round(v, 2)
+                for k, v in result.items()
+                if k != "result"
+            }
             print(json.dumps({"rows": rows, "approach": approach, **brief}), flush=True)
     LOAD.append(f"{rows:,} rows, after: {os.getloadavg()[0]:.1f}")
 
@@ -257,8 +306,11 @@ def test_memory_with_rejects() -> None:
     path = spoiled(BIG, bad=0.1)
     result = run("cli_rejects", path)
     RESULTS.setdefault((BIG, "cli_rejects"), []).append(result)
-    brief = {k: round(v, 2) for k, v in result.items() if k != "result"}
+    brief = {
+        k: v if isinstance(v, str) else round(v, 2) for k, v in result.items() if k != "result"
+    }
     print(json.dumps({"rows": BIG, "approach": "cli_rejects", **brief}), flush=True)
+    assert "stopped" not in result, result["stopped"]
 
 
 def median(rows: int, approach: str, key: str = "seconds") -> float:
@@ -323,6 +375,9 @@ def test_summary() -> None:
     if (BIG, "cli_rejects") in RESULTS:
         peak = median(BIG, "cli_rejects", "peak_rss_mb")
         rejected = RESULTS[(BIG, "cli_rejects")][0].get("rejected")
+        stopped = RESULTS[(BIG, "cli_rejects")][0].get("stopped")
+        if stopped:
+            lines.append(f"memory case at {BIG:,} rows, 10 % rejected: {stopped}")
         lines.append(
             f"peak memory at {BIG:,} rows, 10 % rejected ({rejected} rows written by --rejects): "
             f"{peak:.0f} MB in {median(BIG, 'cli_rejects'):.1f} s (target < 1024, flat: "
