@@ -55,7 +55,7 @@ class QualityReport:
             why = REJECT_REASONS.get(reason)
             lines.append(f"  rejected {n:>10}  {reason}" + (f": {why}" if why else ""))
         for note, n in sorted(self.notes.items()):
-            lines.append(f"  note     {n:>10}  {note}")
+            lines.append(f"  note: {_note_words(note, n)}")
         lines.extend(f"  warning: {w}" for w in self.warnings)
         return "\n".join(lines)
 
@@ -277,3 +277,12 @@ def reject_rows(
         "reject_reason",
         pl.exclude("file", "row", "column", "value", "reject_reason", "_start", "_first"),
     )
+
+
+def _note_words(note: str, n: int) -> str:
+    """A quality note in words (``register_baseline`` → "1 meter register readings were …"),
+    its code kept in brackets for those who grep for it."""
+    from carbonacct.vocabulary import LABELS
+
+    words = LABELS.get(f"note_{note}")
+    return f"{words[0].format(n)} [{note}]" if words else f"{n:,} {note}"
