@@ -188,6 +188,25 @@ def _worst(rows: pl.DataFrame, years: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _late(firms: pl.DataFrame, year: int | None) -> pl.DataFrame:
+    """A firm whose latest year is before the batch's latest report year is still reported at
+    its own latest year, but flagged: ``data_complete`` false and a ``_late`` note naming the
+    years it has no data for (``year`` given: every firm is checked at it, nothing is late)."""
+    top = None if year is not None else firms["report_year"].max()
+    if not isinstance(top, int):
+        return firms.with_columns(pl.lit(None, pl.String).alias("_late"))
+    latest = top
+    gap = pl.int_ranges(pl.col("report_year") + 1, latest + 1).cast(pl.List(pl.String))
+    late = pl.col("report_year") < latest
+    note = pl.format(
+        "no data for {} (others in the batch report {})", gap.list.join(", "), pl.lit(latest)
+    )
+    return firms.with_columns(
+        pl.when(late).then(note).alias("_late"),
+        pl.when(late).then(False).otherwise(pl.col("data_complete")).alias("data_complete"),
+    )
+
+
 def _known_complete() -> pl.Expr:
     """False if any row says so, True only if every row with a figure says so, else null (not
     given: actuals without quality columns are not made complete; a row without a figure, such
@@ -283,8 +302,9 @@ def per_firm(
             "firm_id",
             descending=[False, True, False],
         )
+        .pipe(_late, year)
         .with_columns(
-            pl.concat_list(pl.col("follow_up"), pl.col("_open").fill_null([]))
+            pl.concat_list(pl.col("_late"), pl.col("follow_up"), pl.col("_open").fill_null([]))
             .list.drop_nulls()
             .list.join("; ")
             .replace("", None)

@@ -1,0 +1,37 @@
+"""Outside re-trial 3 (issue 13): late reporters are flagged, the follow-up list says why a
+firm is on it, the reason is the deciding comparison, refused rows are counted once."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from carbonacct import check
+
+
+def _firms(result: object) -> dict[str, dict]:  # type: ignore[type-arg]
+    return {f["firm_id"]: f for f in result.firms.iter_rows(named=True)}  # type: ignore[attr-defined]
+
+
+def test_late_reporter_is_flagged_and_followed_up() -> None:
+    # A reports 2020..2025, L stops after 2023: L is reported at 2023 (its latest year) but
+    # flagged, since others in the batch report 2025
+    firms = pl.DataFrame({"firm_id": ["A", "L"], "province": ["广东"] * 2, "sector": ["C3411"] * 2})
+    actuals = pl.DataFrame(
+        {
+            "firm_id": ["A", "A", "L", "L"],
+            "year": [2020, 2025, 2020, 2023],
+            "metric": ["energy_intensity_va"] * 4,
+            "value": [1.0, 0.8, 1.0, 0.8],
+            "unit": ["tce/万元"] * 4,
+            "price_basis": ["constant:2020"] * 4,
+            "data_complete": [True] * 4,
+        }
+    )
+    result = check(firms, actuals=actuals, pathways=["cn-industry-2025"])
+    f = _firms(result)
+    assert f["L"]["report_year"] == 2023
+    assert f["L"]["data_complete"] is False
+    assert "no data for 2024, 2025 (others in the batch report 2025)" in f["L"]["follow_up"]
+    assert f["A"]["report_year"] == 2025 and "no data for" not in (f["A"]["follow_up"] or "")
+    assert "L" in result.follow_up()["firm_id"].to_list()
+    assert "A" not in result.follow_up()["firm_id"].to_list()
