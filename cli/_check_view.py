@@ -146,7 +146,7 @@ def _follow_up(incomplete: pl.DataFrame, output: str | None) -> None:
     if not incomplete.height:
         return
     emit(
-        incomplete.select("name", "report_year", "status", "reason").head(TOP),
+        incomplete.select("name", "report_year", "status", "follow_up").head(TOP),
         "table",
         title=f"{words('incomplete_title')} ({incomplete.height})",
     )

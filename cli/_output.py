@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 FORMATS = ("table", "csv", "json")
 LANGS = ("en", "zh")
-_PROSE = {"document", "note", "value_text", "title", "source", "explanation", "reason"}
+_PROSE = {"document", "note", "value_text", "title", "source", "explanation", "reason", "follow_up"}
 #: Columns whose values are statuses or levels, shown in Chinese with ``--lang zh``.
 _WORD_COLUMNS = ("status", "level", "verdict", "type")
 

@@ -499,7 +499,7 @@ FOLLOW_UP_COLUMNS = (
     "name",
     "report_year",
     "status",
-    "reason",
+    "follow_up",
     "data_complete",
     "rows_rejected",
     "rows_co2_missing",
@@ -523,4 +523,13 @@ def follow_up(firm_table: pl.DataFrame) -> pl.DataFrame:
     quality is not given (``data_complete`` null) is not listed for that alone."""
     f = firm_table
     flagged = pl.col("status").is_in(_DATA_STATUSES) | data_incomplete(f)
-    return f.filter(flagged).select(c for c in FOLLOW_UP_COLUMNS if c in f)
+    listed = f.filter(flagged)
+    if "follow_up" in listed.columns and "reason" in listed.columns:
+        # why the firm is listed (which year, what is missing); a status that is itself the
+        # data problem (a refused row, no data) says it in its reason when nothing else does
+        why = pl.col("follow_up")
+        own = pl.col("status").is_in(_DATA_STATUSES)
+        listed = listed.with_columns(
+            pl.when(why.is_null() & own).then(pl.col("reason")).otherwise(why).alias("follow_up")
+        )
+    return listed.select(c for c in FOLLOW_UP_COLUMNS if c in listed)

@@ -68,7 +68,8 @@ def test_the_follow_up_cut_says_what_it_cut(batch: tuple[str, pl.DataFrame, pl.D
     out, _, firms = batch
     incomplete = firms.filter(~pl.col("data_complete").cast(pl.Boolean)).height
     listed = int(re.findall(r"follow up \((\d+)\)", out)[0])
-    assert listed >= incomplete == 183  # and the firms whose status rests on missing data
+    # 183, and 2 late reporters (REF00186 stops at 2024, GHOST at 2025; the batch reports 2026)
+    assert listed >= incomplete == 185  # and the firms whose status rests on missing data
     assert re.search(rf"20 of {listed} firms shown.*firms sheet.*b1\.xlsx", out), out[-3000:]
 
 

@@ -3,18 +3,21 @@ firm is on it, the reason is the deciding comparison, refused rows are counted o
 
 from __future__ import annotations
 
+import html
+import re
+from pathlib import Path
+
 import polars as pl
 
 from carbonacct import check
+from carbonacct.reports import summary_report
 
 
 def _firms(result: object) -> dict[str, dict]:  # type: ignore[type-arg]
     return {f["firm_id"]: f for f in result.firms.iter_rows(named=True)}  # type: ignore[attr-defined]
 
 
-def test_late_reporter_is_flagged_and_followed_up() -> None:
-    # A reports 2020..2025, L stops after 2023: L is reported at 2023 (its latest year) but
-    # flagged, since others in the batch report 2025
+def _late_batch() -> tuple[pl.DataFrame, pl.DataFrame]:
     firms = pl.DataFrame({"firm_id": ["A", "L"], "province": ["广东"] * 2, "sector": ["C3411"] * 2})
     actuals = pl.DataFrame(
         {
@@ -27,6 +30,13 @@ def test_late_reporter_is_flagged_and_followed_up() -> None:
             "data_complete": [True] * 4,
         }
     )
+    return firms, actuals
+
+
+def test_late_reporter_is_flagged_and_followed_up() -> None:
+    # A reports 2020..2025, L stops after 2023: L is reported at 2023 (its latest year) but
+    # flagged, since others in the batch report 2025
+    firms, actuals = _late_batch()
     result = check(firms, actuals=actuals, pathways=["cn-industry-2025"])
     f = _firms(result)
     assert f["L"]["report_year"] == 2023
@@ -35,3 +45,34 @@ def test_late_reporter_is_flagged_and_followed_up() -> None:
     assert f["A"]["report_year"] == 2025 and "no data for" not in (f["A"]["follow_up"] or "")
     assert "L" in result.follow_up()["firm_id"].to_list()
     assert "A" not in result.follow_up()["firm_id"].to_list()
+
+
+def test_follow_up_list_says_why_not_the_status_reason(tmp_path: Path) -> None:
+    firms, actuals = _late_batch()
+    result = check(firms, actuals=actuals, pathways=["cn-industry-2025"])
+    follow = result.follow_up()
+    assert "follow_up" in follow.columns and "reason" not in follow.columns
+    why = "no data for 2024, 2025 (others in the batch report 2025)"
+    (listed,) = follow.filter(pl.col("firm_id") == "L")["follow_up"].to_list()
+    assert listed.startswith(why)
+    # the HTML list shows it, and not L's status reason (0.8 against the path)
+    section = summary_report(result, lang="en").split("<h2>Follow up")[1].split("<h2>")[0]
+    assert why in html.unescape(section)
+    assert _firms(result)["L"]["reason"] not in html.unescape(section)
+    # the terminal list too
+    from click.testing import CliRunner
+
+    from carbonacct.cli import cli
+
+    firms.write_csv(tmp_path / "f.csv")
+    actuals.write_csv(tmp_path / "a.csv")
+    res = CliRunner().invoke(
+        cli,
+        ["check", "--firms", str(tmp_path / "f.csv"), "--actuals", str(tmp_path / "a.csv")],
+        env={"COLUMNS": "200"},
+    )
+    assert res.exit_code == 0, res.output
+    # the table wraps prose: read the cells' words in order
+    shown = " ".join(re.sub(r"[│┃]", " ", res.output.split("follow up")[1]).split())
+    assert "(others in the batch report 2025)" in shown
+    assert _firms(result)["L"]["reason"] not in shown
