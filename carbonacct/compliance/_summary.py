@@ -92,7 +92,9 @@ def status_rows(
     return pl.concat(
         [
             results.select(*cols, absent.alias("_absent"), target.alias("_what")),
-            products.select(*cols, absent.alias("_absent"), product.alias("_what")),
+            products.with_columns(_own_note(absent)).select(
+                *cols, absent.alias("_absent"), product.alias("_what")
+            ),
             refused.select(
                 "firm_id",
                 pl.col("year").alias("check_year"),
@@ -105,6 +107,14 @@ def status_rows(
             ),
         ]
     )
+
+
+def _own_note(absent: pl.Expr) -> pl.Expr:
+    """A product verdict decided by its 标杆/基准 level keeps no note as its reason (such as a
+    GB standard not yet in force for the year: a rule that did not apply): the comparison
+    decides. A refused row, a row without a verdict, and a GB grade-3 excess keep their own."""
+    plain = ~absent & (pl.col("status") != "invalid_input") & ~pl.col("exceeds_limit")
+    return pl.when(plain).then(None).otherwise(pl.col("missing")).alias("missing")
 
 
 def _what(rule: str, limit: pl.Expr) -> pl.Expr:

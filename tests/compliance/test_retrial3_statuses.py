@@ -76,3 +76,28 @@ def test_follow_up_list_says_why_not_the_status_reason(tmp_path: Path) -> None:
     shown = " ".join(re.sub(r"[│┃]", " ", res.output.split("follow up")[1]).split())
     assert "(others in the batch report 2025)" in shown
     assert _firms(result)["L"]["reason"] not in shown
+
+
+def test_reason_is_the_deciding_comparison_not_a_note_of_a_rule_that_did_not_apply() -> None:
+    # a refinery at 8.75135 kgoe/(t·能量因数) in 2023: above the 基准 8.5 before its deadline
+    # (2025-12-31): off_track. GB 30251-2024 does not cover 2023: a note, never the reason
+    firms = pl.DataFrame({"firm_id": ["R"], "province": ["浙江"], "sector": ["2511"]})
+    actuals = pl.DataFrame(
+        {
+            "firm_id": ["R"],
+            "year": [2023],
+            "metric": ["refining_energy_factor_intensity"],
+            "product": ["refining"],
+            "value": [8.75135],
+            "unit": ["kgoe/(t·能量因数)"],
+            "output": [797201.0],
+        }
+    )
+    result = check(firms, actuals=actuals)
+    row = result.products.row(0, named=True)
+    assert (row["status"], row["required"]) == ("off_track", 8.5)
+    assert "does not cover 2023" in row["missing"]  # the row keeps its note
+    firm = _firms(result)["R"]
+    assert firm["status"] == "off_track"
+    assert "8.75135 against 8.5" in firm["reason"], firm["reason"]
+    assert "does not cover" not in firm["reason"]
