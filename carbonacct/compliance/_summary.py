@@ -89,11 +89,14 @@ def status_rows(
     # what a verdict without a reason of its own says: the rule, the figure, the limit
     target = _what("pathway", pl.lit("required"))
     product = _what("product", pl.format("({})", "rule"))
+    # among rows without a verdict, a figure the firm gave that could not be checked (no price
+    # basis, no base year) decides before an indicator it did not give
+    given = pl.col("actual").is_not_null().alias("_given")
     return pl.concat(
         [
-            results.select(*cols, absent.alias("_absent"), target.alias("_what")),
+            results.select(*cols, absent.alias("_absent"), target.alias("_what"), given),
             products.with_columns(_own_note(absent)).select(
-                *cols, absent.alias("_absent"), product.alias("_what")
+                *cols, absent.alias("_absent"), product.alias("_what"), given
             ),
             refused.select(
                 "firm_id",
@@ -104,6 +107,7 @@ def status_rows(
                 "data_complete",
                 pl.lit(False).alias("_absent"),
                 pl.format("{} {}", "metric", "product").alias("_what"),
+                pl.lit(True).alias("_given"),
             ),
         ]
     )
@@ -173,10 +177,11 @@ def _worst(rows: pl.DataFrame, years: pl.DataFrame) -> pl.DataFrame:
         .sort(
             "_absent",
             "_s",
+            "_given",
             pl.col("gap_rel").fill_null(0.0),
             "_what",
             "missing",
-            descending=[False, False, True, False, False],
+            descending=[False, False, True, True, False, False],
             nulls_last=True,
             maintain_order=True,
         )

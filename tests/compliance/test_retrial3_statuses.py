@@ -101,3 +101,23 @@ def test_reason_is_the_deciding_comparison_not_a_note_of_a_rule_that_did_not_app
     assert firm["status"] == "off_track"
     assert "8.75135 against 8.5" in firm["reason"], firm["reason"]
     assert "does not cover" not in firm["reason"]
+
+
+def test_no_verdict_reason_is_the_gap_of_a_given_figure_before_an_indicator_not_given() -> None:
+    # energy given without a price basis (the decisive gap: the firm must fix it); CO2 not
+    # given at all: both insufficient_data, the given figure's gap is the reason
+    firms = pl.DataFrame({"firm_id": ["S"], "province": ["江苏"], "sector": ["C3411"]})
+    actuals = pl.DataFrame(
+        {
+            "firm_id": ["S", "S"],
+            "year": [2020, 2025],
+            "metric": ["energy_intensity_va"] * 2,
+            "value": [1.6, 1.5],
+            "unit": ["tce/万元"] * 2,
+        }
+    )
+    result = check(firms, actuals=actuals)
+    firm = _firms(result)["S"]
+    assert firm["status"] == "insufficient_data"
+    assert "without a price basis" in firm["reason"], firm["reason"]
+    assert "no co2_intensity_va" in firm["follow_up"]  # the other gap still listed
