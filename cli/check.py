@@ -223,16 +223,18 @@ def _raise_refused(result: carbonacct.CheckResult, strict: bool) -> None:
     """Under --strict, rows the check refused end the run with exit 4 (the output is written)."""
     if not strict or not result.rejected.height:
         return
+    from carbonacct.compliance._quality import input_rows_refused
     from carbonacct.errors import RejectedRowsError
 
     first = result.rejected.row(0, named=True)
+    n = input_rows_refused(result.rejected)
     raise RejectedRowsError(
-        f"{result.rejected.height} row(s) refused by the check (--strict), e.g. firm "
+        f"{n} row(s) refused by the check (--strict), e.g. firm "
         f"{first['firm_id']} {_where(first['source'], first['row'])}: {first['invalid']}",
         file=first["source"],
         row=first["row"],
         column=None,
-        rows_rejected=result.rejected.height,
+        rows_rejected=n,
     )
 
 
@@ -245,9 +247,12 @@ def _show_quality(result: carbonacct.CheckResult) -> None:
         if line not in printed:  # the footprint's, printed with its quality report above
             click.echo(f"  {words('warning')}: {line}", err=True)
     if result.rejected.height:
+        from carbonacct.compliance._quality import input_rows_refused
+
         first = result.rejected.row(0, named=True)
+        n = input_rows_refused(result.rejected)  # input rows, not one per rule they failed
         click.echo(
-            f"check: {result.rejected.height} row(s) refused, e.g. firm {first['firm_id']} "
+            f"check: {n} row(s) refused, e.g. firm {first['firm_id']} "
             f"{_where(first['source'], first['row'])}: {first['invalid']}"
             + ("; every one in the 'rejected' table of -o" if result.rejected.height > 1 else ""),
             err=True,

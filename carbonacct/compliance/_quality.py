@@ -78,3 +78,11 @@ def firm_quality(actual: pl.DataFrame, years: pl.DataFrame) -> pl.DataFrame:
         .replace("", None)
         .alias("follow_up"),
     )
+
+
+def input_rows_refused(rejected: pl.DataFrame) -> int:
+    """How many input rows a check's ``rejected`` table holds: a row of a file that failed
+    several rules (an activity row feeding two metrics) counts once; a refused figure with no
+    row of an input file (one the footprint made) counts once per firm, year and metric."""
+    filed = rejected.filter(pl.col("row").is_not_null()).select("source", "row").unique().height
+    return filed + rejected.filter(pl.col("row").is_null()).height

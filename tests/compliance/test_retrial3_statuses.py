@@ -9,6 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
+import carbonacct
 from carbonacct import check
 from carbonacct.reports import summary_report
 
@@ -121,3 +122,38 @@ def test_no_verdict_reason_is_the_gap_of_a_given_figure_before_an_indicator_not_
     assert firm["status"] == "insufficient_data"
     assert "without a price basis" in firm["reason"], firm["reason"]
     assert "no co2_intensity_va" in firm["follow_up"]  # the other gap still listed
+
+
+def test_refused_count_is_of_input_rows_not_of_metrics(tmp_path: Path) -> None:
+    # one activity row with a typo (value_aded) fails both value-added rules (energy and CO2
+    # intensity): 1 input row; one actuals row with a negative value: 1 more. 2 rows, not 3
+    from click.testing import CliRunner
+
+    from carbonacct.cli import cli
+
+    text = {
+        "readings": "企业代码,能源品种,统计期,数量,计量单位\nTYP,原煤,2025,3600,吨\nOK,原煤,2025,3600,吨\n",
+        "firms": "企业代码,企业名称,省份,行业代码\nTYP,苏机械三厂,江苏,C3411\nOK,苏机械厂,江苏,C3411\n",
+        "activity": (
+            "企业代码,统计期,指标,指标值,计量单位\n"
+            "TYP,2025,value_aded,5000,万元\nOK,2025,value_added,5000,万元\n"
+        ),
+        "actuals": (
+            "firm_id,year,metric,value,unit,price_basis\n"
+            "OK,2020,energy_intensity_va,-1.0,tce/万元,constant:2020\n"
+        ),
+    }
+    paths = {}
+    for name, body in text.items():
+        paths[name] = tmp_path / f"{name}.csv"
+        paths[name].write_bytes(body.encode("gbk"))
+    out = tmp_path / "r.json"
+    args = ["check", "-o", str(out), "--price-basis", "constant:2020"]
+    for name, path in paths.items():
+        args += [f"--{name}", str(path)]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 0, res.output
+    refused = carbonacct.read_result(out).rejected
+    assert refused.height >= 2  # the table may give a row per rule the input row failed
+    line = next(x for x in res.stderr.splitlines() if "refused, e.g." in x)
+    assert line.startswith("check: 2 row(s) refused"), line
