@@ -222,6 +222,18 @@ def _late(firms: pl.DataFrame, year: int | None) -> pl.DataFrame:
     )
 
 
+def _once(notes: pl.Series) -> str | None:
+    """The follow-up notes joined, each said once: a note repeated, or contained in a longer
+    one (a target's "<metric> <year>: <its product row's note>"), is dropped."""
+    kept: list[str] = []
+    texts = [t for t in notes.to_list() if t]
+    for text in texts:
+        inside = any(text != other and text in other for other in texts)
+        if not inside and text not in kept:
+            kept.append(text)
+    return "; ".join(kept) or None
+
+
 def _known_complete() -> pl.Expr:
     """False if any row says so, True only if every row with a figure says so, else null (not
     given: actuals without quality columns are not made complete; a row without a figure, such
@@ -321,8 +333,7 @@ def per_firm(
         .with_columns(
             pl.concat_list(pl.col("_late"), pl.col("follow_up"), pl.col("_open").fill_null([]))
             .list.drop_nulls()
-            .list.join("; ")
-            .replace("", None)
+            .map_elements(_once, return_dtype=pl.String)
             .alias("follow_up")
         )
         .pipe(with_places)

@@ -157,3 +157,31 @@ def test_refused_count_is_of_input_rows_not_of_metrics(tmp_path: Path) -> None:
     assert refused.height >= 2  # the table may give a row per rule the input row failed
     line = next(x for x in res.stderr.splitlines() if "refused, e.g." in x)
     assert line.startswith("check: 2 row(s) refused"), line
+
+
+def test_follow_up_says_each_sentence_once(tmp_path: Path) -> None:
+    # clinker electricity tagged, the coal not: the product row and the two clinker targets say
+    # "no fuel tagged cement_clinker ..." (a target prefixes its metric and year): said once
+    from carbonacct.workflows import check_from_readings
+
+    text = {
+        "read": (
+            "firm_id,carrier,period,value,unit,process\n"
+            "CEMX,电力,2025,6100000,kWh,cement_clinker\nCEMX,原煤,2025,14000,t,\n"
+        ),
+        "firms": "firm_id,name,province,sector\nCEMX,皖熟料X厂,安徽省,3011\n",
+        "act": (
+            "firm_id,period,metric,value,unit\n"
+            "CEMX,2025,cement_clinker,100000,t\nCEMX,2025,value_added,30000,万元\n"
+        ),
+    }
+    paths = {}
+    for name, body in text.items():
+        paths[name] = tmp_path / f"{name}.csv"
+        paths[name].write_text(body, encoding="utf-8")
+    r = check_from_readings(
+        paths["read"], paths["firms"], paths["act"], price_basis="constant:2020"
+    )
+    why = _firms(r)["CEMX"]["follow_up"]
+    assert why.count("no fuel tagged cement_clinker in 2025") == 1, why
+    assert "no base-year value (2020)" in why  # the other gaps stay
