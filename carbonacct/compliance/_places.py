@@ -151,11 +151,7 @@ def credit_code_warnings(frame: pl.DataFrame) -> list[str]:
     refused = rows.filter(pl.col("_why").is_not_null()).select(col, "_why")
     failed = rows.filter(pl.col("_check").is_not_null()).select(col, "_check")
     return (
-        [
-            f"firm {code}: credit code refused, {why}: no province or city is read from it (its "
-            "status stands); correct the code or give province and city columns"
-            for code, why in refused.unique(maintain_order=True).iter_rows()
-        ]
+        _refused_warnings(refused.unique(maintain_order=True).rows())
         + _check_warnings(failed.unique(maintain_order=True).rows())
         + _lower_case(frame[col])
         + [
@@ -190,6 +186,22 @@ def _lower_case(codes: pl.Series) -> list[str]:
 
 #: Codes failing their check named one by one up to this many; more are one warning.
 _NAMED = 5
+
+
+def _refused_warnings(refused: list[tuple[str, str]]) -> list[str]:
+    """A warning per refused code, or one for them all when there are many (each firm's
+    ``city_source`` still says why its code was refused)."""
+    then = (
+        "no province or city is read from it (its status stands); correct the code or give "
+        "province and city columns"
+    )
+    if len(refused) <= _NAMED:
+        return [f"firm {code}: credit code refused, {why}: {then}" for code, why in refused]
+    shown = "; ".join(f"{c} ({why})" for c, why in refused[:_NAMED])
+    return [
+        f"{len(refused)} firms' credit codes refused: {shown}; and {len(refused) - _NAMED} "
+        f"more (each firm's city_source says why): for each, {then}"
+    ]
 
 
 def _check_warnings(failed: list[tuple[str, str]]) -> list[str]:

@@ -73,3 +73,17 @@ def test_a_lower_case_code_is_read_upper_cased_and_said_once() -> None:
     said = [w for w in r.provenance["warnings"] if "lower case" in w]
     assert len(said) == 1 and "2 firms" in said[0]
     assert not [w for w in r.provenance["warnings"] if "refused" in w]
+
+
+def test_many_refused_codes_are_one_warning_naming_the_first_five() -> None:
+    """Seven codes with an 'O' (not a GB 32100-2015 character) and one of 17 characters:
+    8 refusals, one warning with the count, five codes and their reasons, and "3 more"."""
+    from carbonacct.compliance._places import credit_code_warnings
+
+    codes = [f"91320506MA1OXXXX0{d}" for d in "1234567"] + [SHORT]
+    table = pl.DataFrame({"firm_id": codes}, schema={"firm_id": pl.String})
+    (warning,) = [w for w in credit_code_warnings(table) if "refused" in w]
+    assert warning.startswith("8 firms' credit codes refused")
+    assert all(c in warning for c in codes[:5]) and codes[5] not in warning
+    assert "'O' at position 12" in warning and "and 3 more" in warning
+    assert "city_source" in warning and "province and city columns" in warning
