@@ -41,6 +41,10 @@ SUMMARY_LABELS: dict[str, tuple[str, str]] = {
         "output was given); the counts are in the table below.",
         "无图：没有产量达到标杆（标杆产量占比均为 0 %，或未给出产量）；数量见下表。",
     ),
+    "no_share_bar": (
+        "No bar for {}: no output was given, so there is no share at benchmark (not 0 %).",
+        "{} 无柱：未给出产量，故无标杆产量占比（不是 0 %）。",
+    ),
     "target_share": ("target share", "目标占比"),
     "sectors_left_out": (
         "The chart shows the {:,} sectors with the most firms; {:,} more are in the table.",

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import click
 import polars as pl
 
-from ._output import current_lang, emit, words
+from ._output import _console, _console_width, current_lang, emit, words
 
 if TYPE_CHECKING:
     import carbonacct
@@ -35,7 +34,9 @@ def show(result: carbonacct.CheckResult, output: str | None) -> None:
 
 
 def _say(key: str, *args: object) -> None:
-    click.echo(words(key).format(*args))
+    """A sentence, wrapped at the terminal's width (display cells: a Chinese character is two)."""
+    text = words(key).format(*args)
+    _console(_console_width()).print(text, markup=False, highlight=False, overflow="fold")
 
 
 def _where(output: str | None, sheet: str) -> str:

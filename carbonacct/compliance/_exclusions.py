@@ -49,6 +49,9 @@ EXCLUSION_SCHEMA = {
 }
 #: Fields every rule gives (a file of yours lacking one is refused, naming it).
 EXCLUSION_REQUIRED = ("rule", "kind", "applies_to", "document", "clause", "grade")
+#: Columns every file has though a cell may be empty (from_year: every year; excludes: a
+#: voucher's), so a file lacking one is refused, naming it.
+EXCLUSION_COLUMNS = ("excludes", "from_year")
 #: What an exclusion may leave out, and the only indicator the rules change.
 EXCLUDES = ("feedstock", "non_fossil")
 APPLIES_TO = ("energy_intensity_va",)
@@ -89,6 +92,10 @@ def _validate(frame: pl.DataFrame, file: str) -> None:
             raise file_error(
                 file, i, "applies_to", f"{row['applies_to']!r} is not one of {APPLIES_TO}"
             )
+        if row["kind"] == "exclusion" and row["excludes"] is None:
+            raise file_error(
+                file, i, "excludes", f"value is missing: an exclusion leaves out one of {EXCLUDES}"
+            )
         if row["kind"] == "exclusion" and row["excludes"] not in EXCLUDES:
             raise file_error(file, i, "excludes", f"{row['excludes']!r} is not one of {EXCLUDES}")
         if row["kind"] == "voucher" and (row["value"] is None or not row["unit"]):
@@ -104,7 +111,17 @@ def read_exclusions(
     manifest, frame = read_dataset(
         path, EXCLUSION_SCHEMA, EXCLUSION_REQUIRED, verify=verify, allow_modified=allow_modified
     )
-    _validate(frame, str(Path(manifest.path).parent / manifest.data))
+    file = Path(manifest.path).parent / manifest.data
+    header = pl.read_csv(file, n_rows=0, infer_schema=False).columns
+    missing = [c for c in EXCLUSION_COLUMNS if c not in header]
+    if missing:
+        raise file_error(
+            str(file),
+            None,
+            missing[0],
+            f"missing column(s) {missing}; expected {list(EXCLUSION_SCHEMA)}",
+        )
+    _validate(frame, str(file))
     return ExclusionRules(manifest, frame, pin_status(manifest))
 
 

@@ -49,8 +49,20 @@ USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CHARSET = frozenset(USCC_CHARS)
 #: The weights of positions 1…17 (GB 32100-2015, 5.3): 3^(i-1) mod 31.
 _USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
-#: What is taken for a credit code: 18 letters and digits (an id such as F-001 is none).
-_LOOKS_LIKE = r"^[0-9A-Za-z]{18}$"
+#: What is taken for a credit code: 16 to 20 letters and digits, digits 3-8 digits (an id
+#: such as F-001 is none); one of other than 18 characters is refused for its length.
+_LOOKS_LIKE = r"^[0-9A-Za-z]{2}\d{6}[0-9A-Za-z]{8,12}$"
+#: The length of a unified social credit code (GB 32100-2015, 4).
+USCC_LENGTH = 18
+
+
+def _normal(code: str | None) -> str | None:
+    """A code as GB 32100-2015 writes it (capitals), or None where it looks like no code."""
+    import re
+
+    if code is None or not re.fullmatch(_LOOKS_LIKE, code.strip()):
+        return None
+    return code.strip().upper()
 
 
 def credit_code_refusal(code: str | None) -> str | None:
@@ -65,11 +77,12 @@ def credit_code_refusal(code: str | None) -> str | None:
     >>> credit_code_refusal("91320506MA1OXXXX0A")[:24]
     "'O' at position 12 is no"
     """
-    import re
-
-    if code is None or not re.fullmatch(_LOOKS_LIKE, code.strip()):
+    code = _normal(code)
+    if code is None:
         return None
-    for i, char in enumerate(code.strip(), start=1):
+    if len(code) != USCC_LENGTH:
+        return f"it has {len(code)} characters where GB 32100-2015 gives {USCC_LENGTH}"
+    for i, char in enumerate(code, start=1):
         if char not in _CHARSET:
             return (
                 f"{char!r} at position {i} is not a character of a unified social credit code "
@@ -104,12 +117,8 @@ def credit_code_check_failure(code: str | None) -> str | None:
     >>> credit_code_check_failure("914403001922038217")
     "check character '7' is not the one GB 32100-2015 (5.3) gives, '6'"
     """
-    import re
-
-    if code is None or not re.fullmatch(_LOOKS_LIKE, code.strip()):
-        return None
-    code = code.strip()
-    if credit_code_refusal(code) is not None:
+    code = _normal(code)
+    if code is None or credit_code_refusal(code) is not None:
         return None
     want = uscc_check_char(code[:17])
     if code[17] == want:
@@ -141,15 +150,58 @@ def credit_code_warnings(frame: pl.DataFrame) -> list[str]:
     )
     refused = rows.filter(pl.col("_why").is_not_null()).select(col, "_why")
     failed = rows.filter(pl.col("_check").is_not_null()).select(col, "_check")
+    return (
+        _refused_warnings(refused.unique(maintain_order=True).rows())
+        + _check_warnings(failed.unique(maintain_order=True).rows())
+        + _lower_case(frame[col])
+        + [
+            f"firm {code}: province column {given} contradicts the credit code's division digits "
+            f"{digits} (province {theirs}): {given} is kept and no city is taken from the code; "
+            "correct the code or the province column"
+            for code, given, digits, theirs in province_conflicts(frame)
+        ]
+    )
+
+
+_PLURAL = ("firm's credit code is", "firms' credit codes are")
+
+
+def _lower_case(codes: pl.Series) -> list[str]:
+    """One warning for the credit codes written in lower case (they are read upper-cased)."""
+    lower = [
+        c
+        for c in codes.cast(pl.String).drop_nulls().unique(maintain_order=True).to_list()
+        if (n := _normal(c)) is not None and n != c.strip() and credit_code_refusal(c) is None
+    ]
+    if not lower:
+        return []
+    shown = ", ".join(lower[:_NAMED]) + (
+        f" and {len(lower) - _NAMED} more" if len(lower) > _NAMED else ""
+    )
     return [
-        f"firm {code}: credit code refused, {why}: no province or city is read from it (its "
-        "status stands); correct the code or give province and city columns"
-        for code, why in refused.unique(maintain_order=True).iter_rows()
-    ] + _check_warnings(failed.unique(maintain_order=True).rows())
+        f"{len(lower)} {_PLURAL[len(lower) > 1]} in lower case ({shown}): read upper-cased, as "
+        "GB 32100-2015 writes them (the firm_id is kept as given)"
+    ]
 
 
 #: Codes failing their check named one by one up to this many; more are one warning.
 _NAMED = 5
+
+
+def _refused_warnings(refused: list[tuple[str, str]]) -> list[str]:
+    """A warning per refused code, or one for them all when there are many (each firm's
+    ``city_source`` still says why its code was refused)."""
+    then = (
+        "no province or city is read from it (its status stands); correct the code or give "
+        "province and city columns"
+    )
+    if len(refused) <= _NAMED:
+        return [f"firm {code}: credit code refused, {why}: {then}" for code, why in refused]
+    shown = "; ".join(f"{c} ({why})" for c, why in refused[:_NAMED])
+    return [
+        f"{len(refused)} firms' credit codes refused: {shown}; and {len(refused) - _NAMED} "
+        f"more (each firm's city_source says why): for each, {then}"
+    ]
 
 
 def _check_warnings(failed: list[tuple[str, str]]) -> list[str]:
@@ -203,7 +255,7 @@ def _sector_name() -> pl.Expr:
 def _division(frame: pl.DataFrame) -> pl.Expr:
     """The six division digits of a credit code, in a ``credit_code`` column or the firm_id."""
     col = _code_column(frame)
-    return pl.col(col).cast(pl.String).str.strip_chars().str.extract(_USCC, 1)
+    return pl.col(col).cast(pl.String).str.strip_chars().str.to_uppercase().str.extract(_USCC, 1)
 
 
 def province_from_credit_code(firm_table: pl.DataFrame) -> pl.DataFrame:
@@ -217,17 +269,7 @@ def province_from_credit_code(firm_table: pl.DataFrame) -> pl.DataFrame:
     >>> province_from_credit_code(f).row(0)
     ('91320506MA1XXXXX0A', 'CN-JS', 'unified social credit code (division digits 3-4)')
     """
-    from carbonacct.vocabulary import regions
-
-    provinces = (
-        regions()
-        .filter(pl.col("gb2260").is_not_null() & pl.col("parent").is_null())
-        .select(pl.col("gb2260").str.slice(0, 2).alias("_prov2"), pl.col("code").alias("_p"))
-        .unique("_prov2")
-    )
-    out = firm_table.with_columns(_division(firm_table).str.slice(0, 2).alias("_prov2")).join(
-        provinces, on="_prov2", how="left"
-    )
+    out = _code_province(firm_table)
     given = pl.col("province").is_not_null()
     return out.with_columns(
         pl.coalesce("province", "_p").alias("province"),
@@ -237,6 +279,49 @@ def province_from_credit_code(firm_table: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit(PROVINCE_NOTE))
         .alias("province_source"),
     ).drop("_prov2", "_p")
+
+
+def _code_province(firm_table: pl.DataFrame) -> pl.DataFrame:
+    """Add ``_prov2`` (division digits 3-4 of the credit code) and ``_p`` (its region code)."""
+    from carbonacct.vocabulary import regions
+
+    provinces = (
+        regions()
+        .filter(pl.col("gb2260").is_not_null() & pl.col("parent").is_null())
+        .select(pl.col("gb2260").str.slice(0, 2).alias("_prov2"), pl.col("code").alias("_p"))
+        .unique("_prov2")
+    )
+    return firm_table.with_columns(_division(firm_table).str.slice(0, 2).alias("_prov2")).join(
+        provinces, on="_prov2", how="left"
+    )
+
+
+def _contradicts() -> pl.Expr:
+    """The firms table's province is not the one the credit code's digits 3-4 give."""
+    return (
+        pl.col("province").is_not_null()
+        & pl.col("_p").is_not_null()
+        & (pl.col("province") != pl.col("_p"))
+    )
+
+
+def province_conflicts(frame: pl.DataFrame) -> list[tuple[str, str, str, str]]:
+    """Firms whose province column contradicts their credit code: (code, province given,
+    the code's division digits 3-6, the province they give)."""
+    if "province" not in frame.columns:
+        return []
+    col = _code_column(frame)
+    rows = _code_province(frame).filter(_contradicts())
+    return (
+        rows.select(
+            pl.col(col).cast(pl.String),
+            "province",
+            _division(rows).str.slice(0, 4).alias("_digits"),
+            "_p",
+        )
+        .unique(maintain_order=True)
+        .rows()
+    )
 
 
 @cache
@@ -287,7 +372,10 @@ def with_places(firm_table: pl.DataFrame) -> pl.DataFrame:
     )
     if "province_source" not in firm_table.columns:
         firm_table = province_from_credit_code(firm_table)
-    code = _division(firm_table)
+    firm_table = _code_province(firm_table).with_columns(
+        _contradicts().fill_null(False).alias("_conflict")
+    )
+    code = pl.when(~pl.col("_conflict")).then(_division(firm_table))
     firm_table = firm_table.with_columns(
         _refusals(firm_table).alias("_refused"),
         _refusals(firm_table, credit_code_check_failure).alias("_failed"),
@@ -318,6 +406,15 @@ def with_places(firm_table: pl.DataFrame) -> pl.DataFrame:
                 "credit code refused, {}: no city read from it; give a city column", "_refused"
             )
         )
+        .when(pl.col("_conflict"))
+        .then(
+            pl.format(
+                "the province column ({}) contradicts the credit code's division digits "
+                "(province {}): no city read from the code; give a city column",
+                "province",
+                "_p",
+            )
+        )
         .when(pl.col("_city_name").is_not_null())
         .then(_checked(pl.lit(CITY_NOTE)))
         .when(pl.col("city_code").is_not_null())
@@ -331,6 +428,9 @@ def with_places(firm_table: pl.DataFrame) -> pl.DataFrame:
         "_city_name",
         "_refused",
         "_failed",
+        "_conflict",
+        "_prov2",
+        "_p",
     )
 
 

@@ -303,7 +303,7 @@ def _verdict() -> dict[str, pl.Expr]:
         "gb_grade": pl.when(undecided | ~graded).then(None).otherwise(classify_grade(v)),
         "exceeds_limit": exceeds.fill_null(False) & ~undecided,
         "status": status,
-        "gap_rel": (pl.col("_v") - required) / required.abs(),
+        "gap_rel": (v - required) / required.abs(),  # at the compared precision
         "required": required,
         "rule": pl.when(by_grade).then(grade_rule).otherwise(pl.col("edition")),
         "missing": _reason(refused, has_ref, derived, undecided, exceeds, early),

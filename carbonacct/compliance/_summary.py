@@ -473,7 +473,7 @@ def product_shares(products: pl.DataFrame, firm_table: pl.DataFrame) -> pl.DataF
         .agg(
             pl.len().alias("firms"),
             (~with_output).sum().alias("firms_without_output"),
-            weight.sum().alias("output"),
+            pl.when(with_output.any()).then(weight.sum()).alias("output"),
             (weight * (pl.col("level") == "benchmark")).sum().alias("_at"),
             (weight * (pl.col("level") == "below_baseline")).sum().alias("_below"),
             (pl.col("level") == "benchmark").sum().alias("firms_at_benchmark"),

@@ -296,7 +296,9 @@ def status(rows: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("below_path"))
         .otherwise(pl.lit("above_path"))
     )
-    gap = pl.col("actual") - pl.col("required")
+    # at the limit up to float noise (as ``within`` compares): no gap, not 1e-16
+    raw = pl.col("actual") - pl.col("required")
+    gap = pl.when(raw.abs() <= TOLERANCE * pl.col("required").abs()).then(0.0).otherwise(raw)
     return (
         rows.with_columns(
             value.alias("status"),

@@ -26,6 +26,7 @@ __all__ = [
     "product_chart",
     "sector_label",
     "share_chart",
+    "share_rows",
     "stacked",
     "status_chart",
 ]
@@ -211,10 +212,19 @@ def status_chart(by_sector: pl.DataFrame, statuses: list[str], lang: str) -> str
     return png(fig)
 
 
+def share_rows(ps: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The product summary's rows with a share at 标杆 (charted), and those without one (no
+    output given: no share, never a 0 % bar)."""
+    known = pl.col("share_at_benchmark").is_not_null()
+    return ps.filter(known), ps.filter(~known)
+
+
 def share_chart(ps: pl.DataFrame, lang: str) -> str | None:
     """Output share at 标杆 per product and sector against the target share; None when no
-    output is at its 标杆 (every share 0 or unknown): an empty axis says nothing."""
-    shares = ps["share_at_benchmark"].fill_null(0.0)
+    output is at its 标杆 (every share 0 or unknown): an empty axis says nothing. A product
+    without a share (no output given) has no bar."""
+    ps = share_rows(ps)[0]
+    shares = ps["share_at_benchmark"]
     if not bool((shares > 0).any()):
         return None
     fig, ax = figure(label("share_chart_title", lang))

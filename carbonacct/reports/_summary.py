@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from carbonacct.benchmarks import product_label
 from carbonacct.vocabulary import label
 
 from . import _charts
@@ -260,9 +261,22 @@ def products_section(check: Any, lang: str) -> list[str]:
     return [
         f"<h2>{label('products', lang)}</h2>",
         shown,
+        *_no_share(_charts.share_rows(ps)[1], lang),
         table(for_people(ps.drop("target_source", "basis"), lang), lang),
         table(for_people(levels, lang), lang),
     ]
+
+
+def _no_share(left_out: pl.DataFrame, lang: str) -> list[str]:
+    """A sentence naming the products and sectors with no output given (no share, no bar)."""
+    if left_out.height == 0:
+        return []
+    names = "、".join if lang == "zh" else ", ".join
+    which = names(
+        f"{product_label(p, lang)} {s or ''}".strip()
+        for p, s in zip(left_out["product"], left_out["sector"], strict=True)
+    )
+    return [_sentence("no_share_bar", lang, which)]
 
 
 def exceptions_section(check: Any, lang: str, top: int) -> list[str]:

@@ -182,3 +182,35 @@ def test_check_cli_takes_a_rules_file_and_names_its_missing_field(
         main(args)
     assert code.value.code == 1
     assert "column 'grade': missing column(s) ['grade']" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("field", ["from_year", "excludes"])
+def test_a_rules_file_without_the_from_year_or_excludes_column_is_refused_by_name(
+    tmp_path: Path, field: str
+) -> None:
+    """An empty cell means something (from_year: every year; excludes: none, for a voucher),
+    so the column must be there: a file without it is refused naming it, as for grade."""
+    from carbonacct.compliance._exclusions import read_exclusions
+
+    columns = [c for c in HEADER.strip().split(",") if c != field]
+    cells = dict(
+        zip(
+            HEADER.strip().split(","),
+            "f,exclusion,feedstock,energy_intensity_va,803号,原料用能,2020,official".split(","),
+            strict=True,
+        )
+    )
+    text = ",".join(columns) + "\n" + ",".join(cells[c] for c in columns) + "\n"
+    with pytest.raises(FactorFileError, match=f"column '{field}': missing column") as err:
+        read_exclusions(_own_rules(tmp_path, text))
+    assert err.value.column == field and "rules.csv" in str(err.value)
+
+
+def test_an_exclusion_row_with_an_empty_excludes_cell_says_the_value_is_missing(
+    tmp_path: Path,
+) -> None:
+    from carbonacct.compliance._exclusions import read_exclusions
+
+    empty = HEADER + "f,exclusion,,energy_intensity_va,803号,原料用能,,official\n"
+    with pytest.raises(FactorFileError, match="row 2, column 'excludes': value is missing"):
+        read_exclusions(_own_rules(tmp_path, empty))

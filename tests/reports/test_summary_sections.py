@@ -235,3 +235,40 @@ def test_products_and_metrics_read_as_the_shipped_names_not_codes(check: object)
     # machine formats keep the codes
     assert set(r.products["product"]) == {"cement_clinker"}
     assert "blast_furnace_iron" in check.exceptions["product"].to_list()
+
+
+def test_a_product_without_output_has_no_bar_and_the_page_says_so() -> None:
+    """A clinker line at 95 kgce/t (标杆 100) with 1 000 000 t: share 1 000 000 / 1 000 000 =
+    100 %. Refineries giving no output have no share (not 0 %): no bar, a sentence names them."""
+    firms = pl.DataFrame(
+        {
+            "firm_id": ["C", "R"],
+            "name": ["水泥厂", "炼油厂"],
+            "province": ["江苏", "江苏"],
+            "sector": ["3011", "2511"],
+        }
+    )
+    actuals = pl.DataFrame(
+        {
+            "firm_id": ["C", "R"],
+            "year": [2025, 2025],
+            "metric": ["product_energy_intensity", "refining_energy_factor_intensity"],
+            "product": ["cement_clinker", "refining"],
+            "value": [95.0, 8.0],
+            "unit": ["kgce/t", "kgoe/(t·能量因数)"],
+            "output": [1e6, None],
+        }
+    )
+    r = carbonacct.check(firms, actuals, pathways=[])
+    ps = r.product_summary
+    shares = dict(zip(ps["product"], ps["share_at_benchmark"], strict=True))
+    assert shares == {"cement_clinker": 1.0, "refining": None}
+    outputs = dict(zip(ps["product"], ps["output"], strict=True))
+    assert outputs == {"cement_clinker": 1e6, "refining": None}  # none given: empty, not 0
+    charted, left_out = _charts.share_rows(ps)
+    assert charted["product"].to_list() == ["cement_clinker"]
+    assert left_out["product"].to_list() == ["refining"]
+    en = html.unescape(_section(summary_report(r, lang="en"), "Products against"))
+    assert "<img" in en and "No bar for refining 2511: no output was given" in en
+    zh = html.unescape(_section(summary_report(r, lang="zh"), "产品能效"))
+    assert "炼油 2511" in zh and "未给出产量" in zh
