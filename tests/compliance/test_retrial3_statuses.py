@@ -60,6 +60,8 @@ def test_follow_up_list_says_why_not_the_status_reason(tmp_path: Path) -> None:
     section = summary_report(result, lang="en").split("<h2>Follow up")[1].split("<h2>")[0]
     assert why in html.unescape(section)
     assert _firms(result)["L"]["reason"] not in html.unescape(section)
+    zh = summary_report(result, lang="zh").split("<h2>需跟进")[1].split("<h2>")[0]
+    assert ">需跟进事项</th>" in zh and ">follow_up</th>" not in zh
     # the terminal list too
     from click.testing import CliRunner
 
