@@ -6,6 +6,7 @@ from __future__ import annotations
 CHECK_LABELS: dict[str, tuple[str, str]] = {
     # a green-factory indicator given by hand: the user's figure, not one carbonacct measured
     "user_entered": ("entered by the user", "用户填报"),
+    "follow_up": ("follow up", "需跟进事项"),
     "firms_by_status_sector_title": (
         "Firms by status and sector (each firm's latest year with data)",
         "按状态和行业的企业数（各企业有数据的最近年份）",

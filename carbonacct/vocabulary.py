@@ -580,7 +580,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "check_year": ("year checked", "核查年份"),
     "report_year": ("report year", "报告年份"),
     "reason": ("reason", "原因"),
-    "follow_up": ("follow up", "需跟进事项"),
     "missing": ("missing", "缺少"),
     "city": ("city", "城市"),
     "province_name": ("province", "省份名称"),

@@ -223,7 +223,7 @@ def _raise_refused(result: carbonacct.CheckResult, strict: bool) -> None:
     """Under --strict, rows the check refused end the run with exit 4 (the output is written)."""
     if not strict or not result.rejected.height:
         return
-    from carbonacct.compliance._quality import input_rows_refused
+    from carbonacct.compliance import input_rows_refused
     from carbonacct.errors import RejectedRowsError
 
     first = result.rejected.row(0, named=True)
@@ -247,7 +247,7 @@ def _show_quality(result: carbonacct.CheckResult) -> None:
         if line not in printed:  # the footprint's, printed with its quality report above
             click.echo(f"  {words('warning')}: {line}", err=True)
     if result.rejected.height:
-        from carbonacct.compliance._quality import input_rows_refused
+        from carbonacct.compliance import input_rows_refused
 
         first = result.rejected.row(0, named=True)
         n = input_rows_refused(result.rejected)  # input rows, not one per rule they failed

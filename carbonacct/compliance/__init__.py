@@ -47,6 +47,7 @@ from carbonacct.compliance._products import (
     product_results,
     unrecognised_products,
 )
+from carbonacct.compliance._quality import input_rows_refused
 from carbonacct.compliance._summary import (
     STATUSES,
     after_today,
@@ -72,7 +73,13 @@ from carbonacct.errors import InputError
 from carbonacct.io import TableLike
 from carbonacct.results import TablesResult
 
-__all__ = ["STATUSES", "CheckResult", "actuals_from_footprint", "check"]
+__all__ = [
+    "STATUSES",
+    "CheckResult",
+    "actuals_from_footprint",
+    "check",
+    "input_rows_refused",
+]
 
 actuals_from_footprint = from_footprint
 
