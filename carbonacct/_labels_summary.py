@@ -7,7 +7,7 @@ SUMMARY_LABELS: dict[str, tuple[str, str]] = {
     "rank": ("rank", "排序"),
     "firms_ranked": (
         "Firms, worst first (binding breaches first, then by energy)",
-        "企业排序（先列约束性未达标，再按能耗）",
+        "企业排序（先列超过约束性限值的企业，再按能耗）",
     ),
     "follow_up_title": (
         "Follow up: firms whose status rests on missing or incomplete data",
