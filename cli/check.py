@@ -132,7 +132,7 @@ def check(
         raise click.UsageError("Give --footprint, --readings or --actuals.")
     if output:
         _writable(output)  # before the work, not after it
-    if report_path and not report_path.lower().endswith((".html", ".htm")):
+    if report_path and not report_path.lower().endswith(_PAGES):
         raise click.UsageError(f"--report {report_path}: the summary page is written as .html.")
     common = {
         "pathways": list(pathways) or None,
