@@ -181,7 +181,9 @@ class ReadingOptions:
         ``register_capacity``, else the next power of ten above the previous
         reading); otherwise the row is a reset.
     check_duplicates : bool
-        Reject repeated readings of one meter at one time.
+        Reject repeated readings of one meter at one time. When off, register
+        (cumulative) readings at one time are still compared, since they
+        cannot be differenced otherwise.
     timezone : str
         The firms' local time zone (IANA name): naive timestamps are local
         time; aware ones are converted to it before periods are assigned.
