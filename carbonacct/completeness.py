@@ -229,7 +229,7 @@ def leading_zero_meters(gaps: pl.DataFrame, rows: pl.LazyFrame, layout: pl.DataF
         lines.append(
             f"meters {ids} of {firm} differ only by leading zeros: counted "
             "as separate meters"
-            + (", with readings over the same times" if overlap else "")
+            + (", with readings over overlapping times" if overlap else "")
             + "; if they are one meter (Excel drops leading zeros when a file is re-saved), "
             "give them one id"
         )

@@ -604,7 +604,7 @@ def test_meter_ids_that_differ_only_by_leading_zeros_are_said(
     said = [w.replace(f"{path}/", "") for w in fast.quality.warnings if "leading zeros" in w]
     assert said == [
         "meters '001' (001.parquet) and '1' (000.parquet) of F differ only by leading zeros: "
-        "counted as separate meters, with readings over the same times; if they are one meter "
+        "counted as separate meters, with readings over overlapping times; if they are one meter "
         "(Excel drops leading zeros when a file is re-saved), give them one id"
     ]
     # counted apart: 2 meters × 4 readings × 10 kWh, plus F's G1, × 0.1229 kgce/kWh
