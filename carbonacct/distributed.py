@@ -75,16 +75,17 @@ def aggregate_partition(
     try:
         parts, source = read_parts(path, checksum=False)
         scan = scan_readings(_shifted(parts, offset), source, options, duplicates=duplicates)
-        groups = aggregate_readings(scan.rows, by).collect(engine="streaming")
-        dups = (
-            scan.rows.filter(pl.col("row_reason").is_in(_duplicate_reason_codes()))
-            .select("row_nr", "row_reason")
-            .collect(engine="streaming")
-        )
-        meters = (
-            scan.rows.group_by("firm_id", "meter_id")
-            .agg(_is_register().any().alias("register"))
-            .collect(engine="streaming")
+        groups, dups, meters = pl.collect_all(
+            [
+                aggregate_readings(scan.rows, by),
+                scan.rows.filter(pl.col("row_reason").is_in(_duplicate_reason_codes())).select(
+                    "row_nr", "row_reason"
+                ),
+                scan.rows.filter(pl.col("firm_id").is_not_null())  # else rejected on its own
+                .group_by("firm_id", "meter_id")
+                .agg(_is_register().any().alias("register")),
+            ],
+            engine="streaming",
         )
         codes = dict(zip(dups["row_nr"].to_list(), dups["row_reason"].to_list(), strict=True))
         return groups, codes, meters
