@@ -320,6 +320,8 @@ def _assemble(
         )
         .group_by(on)
         .agg(pl.col("rows").sum().alias("rows_rejected"))
+        # rows without a period of the requested length (a year's figure in a monthly run)
+        .filter(period_label(pl.col("year"), pl.col("sub"), method.period).is_not_null())
     )
     # a period whose every row was rejected keeps its row (no figures: "—"), so that the
     # table's rows and rows_rejected add up to the quality report's
