@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import click
@@ -201,26 +200,6 @@ _INPUTS = ("activity", "fuel_parameters", "green_electricity", "materials", "by"
 _RUN = ("engine", "client", "encoding", "sheet", "require_complete")
 
 
-def _refuse_header_only(readings: tuple[str, ...]) -> None:
-    """A CSV file with a header and no row is an input error, not a footprint of nothing."""
-    from carbonacct.errors import InputError
-
-    for name in readings:
-        path = Path(name)
-        if path.suffix.lower() not in (".csv", ".txt") or not path.is_file():
-            continue
-        with path.open("rb") as handle:
-            lines = 0
-            for line in handle:
-                lines += bool(line.strip())
-                if lines > 1:
-                    break
-        if lines == 1:
-            raise InputError(
-                f"{name}: no data rows (only a header); give a file with readings under its header."
-            )
-
-
 def _run(
     readings: tuple[str, ...],
     firms: str | None,
@@ -233,7 +212,6 @@ def _run(
     no_duplicate_check: bool,
     **more: Any,
 ) -> carbonacct.Footprint:
-    _refuse_header_only(readings)
     inputs = {k: more.pop(k) for k in _INPUTS if k in more}
     run = {k: more.pop(k) for k in _RUN if k in more}
     method = carbonacct.Method(
