@@ -286,9 +286,10 @@ class _Progress:
 def _write_rejects(result: carbonacct.Footprint, path: str | None) -> None:
     if not path:
         return
-    # .csv: plain text, formula-like text made inert; .xlsx, .json, .parquet: by the suffix,
-    # with the run's provenance; .csv and .parquet written batch by batch
-    result.write_rejects(path, sidecar=not path.lower().endswith(".csv"))
+    # by the suffix, as Footprint.write_rejects writes them: .csv with the BOM Excel needs,
+    # formula-like text made inert and the JSON of provenance beside it; .csv and .parquet
+    # written batch by batch
+    result.write_rejects(path)
     click.echo(f"{result.quality.rows_rejected} rejected row(s) written to {path}", err=True)
 
 
