@@ -12,11 +12,14 @@ turns it into an error.
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
 import polars as pl
 
 from carbonacct.errors import InputError
 
 __all__ = [
+    "future_readings",
     "gap_warnings",
     "leading_zero_meters",
     "meter_gaps",
@@ -234,3 +237,43 @@ def leading_zero_meters(gaps: pl.DataFrame, rows: pl.LazyFrame, layout: pl.DataF
             "give them one id"
         )
     return lines
+
+
+def future_readings(
+    gaps: pl.DataFrame,
+    rows: pl.LazyFrame,
+    layout: pl.DataFrame,
+    groups: pl.DataFrame,
+    today: date | None = None,
+) -> list[str]:
+    """A line naming the files with accepted readings dated after today, their rows and latest
+    date (a year typed 2099 for 2024 is a plausible timestamp, and counted).
+
+    Found from the meters' last readings in ``gaps``; the files are read in one filtered
+    pass only when some meter's last reading is after today (often never). A reading at
+    00:00 tomorrow is today's last interval's end, not the future.
+    """
+    cutoff = datetime.combine((today or date.today()) + timedelta(days=1), datetime.min.time())
+    timed = gaps.filter(pl.col("step") != "1mo")  # monthly rows: "last" is their year's end
+    if not timed.filter(pl.col("last") > cutoff.strftime("%Y-%m-%d %H:%M")).height:
+        return []
+    from carbonacct.readings import GROUP_KEYS
+
+    accepted = groups.filter(pl.col("reason").is_null()).select(GROUP_KEYS).unique()
+    at = pl.lit(layout["_start"]).search_sorted(pl.col("row_nr"), side="right") - 1
+    per = (
+        rows.filter(pl.col("row_reason").is_null() & (pl.col("_n") == 1))
+        .filter(pl.col("_ts") > cutoff)
+        .join(accepted.lazy(), on=list(GROUP_KEYS), how="semi", nulls_equal=True)
+        .group_by(pl.lit(layout["file"]).gather(at).alias("file"))
+        .agg(pl.len().alias("n"), pl.col("_ts").max().alias("latest"))
+        .sort("file")
+        .collect(engine="streaming")
+    )
+    if not per.height:
+        return []
+    files = ", ".join(f"{f} ({n:,} rows, latest {t:%Y-%m-%d %H:%M})" for f, n, t in per.iter_rows())
+    return [
+        f"readings dated after today ({cutoff - timedelta(days=1):%Y-%m-%d}) were accounted: "
+        f"{files}; check the year of their timestamps"
+    ]

@@ -121,6 +121,9 @@ def read_readings(
             column=None,
         )
     parts, skipped = _without_empty(parts)
+    from carbonacct._unused_columns import unused_column_notes
+
+    skipped += unused_column_notes(parts)
     if len(sources) == 1:
         return parts, replace(sources[0], notes=sources[0].notes + skipped)
     return parts, Source(
