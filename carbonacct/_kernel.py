@@ -363,7 +363,8 @@ def _read(task: tuple[str, int, int, int], strip_firm: bool, lut: Any) -> _Read:
     import pyarrow.parquet as pq
 
     path, group, _, _ = task
-    present = [c for c in _STRINGS if c in pq.read_schema(path).names]
+    names = pq.read_schema(path).names  # once: each read parses the file's footer
+    present = [c for c in _STRINGS if c in names]
     pf = pq.ParquetFile(path, read_dictionary=present)
     table = pf.read_row_group(group, columns=[*present, "value", "timestamp"], use_threads=False)
     return _computed(table, present, strip_firm, lut)
@@ -569,14 +570,25 @@ def _text(codes: np.ndarray, words: list[str]) -> pl.Series:
 def _decoded(
     chunks: Sequence[_Chunk | _Fetched], name: str, columns: Sequence[str]
 ) -> pl.DataFrame:
-    """One table of every chunk's ``name`` arrays, code columns as text, with part and row_nr."""
-    frames = []
-    for ch in chunks:
-        arrays = getattr(ch, name)
-        cols = {c: _text(arrays[c], ch.dicts[c]) for c in columns}
-        cols |= {k: pl.Series(values=a) for k, a in arrays.items() if k not in columns}
-        frames.append(pl.DataFrame(cols).with_columns(pl.lit(ch.part, pl.Int32).alias("part")))
-    return pl.concat(frames, how="vertical")
+    """One table of every chunk's ``name`` arrays, code columns as text, with part and row_nr.
+
+    Each chunk's codes are mapped into one dictionary per column in numpy, so every column
+    is decoded once, not once per row group."""
+    arrays = [getattr(ch, name) for ch in chunks]
+    cols: dict[str, pl.Series] = {}
+    for c in columns:
+        words: dict[str, int] = {}
+        coded = []
+        for ch, a in zip(chunks, arrays, strict=True):
+            remap = np.array([*(words.setdefault(w, len(words)) for w in ch.dicts[c]), -1], "int64")
+            coded.append(remap[a[c]])  # -1 (null) stays -1
+        cols[c] = _text(np.concatenate(coded), list(words))
+    for k in (k for k in arrays[0] if k not in columns):
+        cols[k] = pl.Series(values=np.concatenate([a[k] for a in arrays]))
+    part = np.repeat(
+        np.array([ch.part for ch in chunks], "int32"), [len(a[columns[0]]) for a in arrays]
+    )
+    return pl.DataFrame(cols).with_columns(pl.Series("part", part))
 
 
 def _label(first: int | None, last: int | None, option: str) -> tuple[str, str]:
