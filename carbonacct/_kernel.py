@@ -39,7 +39,7 @@ import numpy as np
 import polars as pl
 
 from carbonacct import _arrowcols as ac
-from carbonacct import _prefetch, _screen
+from carbonacct import _named_rejects, _prefetch, _screen
 from carbonacct._timeparse import label_table, label_warning, year_sub
 from carbonacct.completeness import meter_gaps
 from carbonacct.io._rejects import release_freed
@@ -79,6 +79,13 @@ class FastScan(Scan):
     """A scan whose completeness per meter the kernel measured."""
 
     gaps: pl.DataFrame | None = None
+    named: _named_rejects.Named | None = None
+
+    def rejectable(self, bad: pl.DataFrame) -> tuple[pl.LazyFrame, Any]:
+        if self.named is None:
+            return self.rows, None
+        named = self.named
+        return named.plan(bad), lambda: named.frames(bad)
 
 
 @dataclass
@@ -683,6 +690,8 @@ def try_fast(
         alone = _screen.unmetered(scan.rows, per, keys_of, held.clear())
         settled = _screen.Settled.concat([settled, alone])
     scan.rows = _with_duplicates(scan.rows, settled.codes)
+    args = (plan[0], plan[1], parts, options, decided, settled.codes, scan.rows)
+    scan.named = _named_rejects.named_rejects(*args)
     scan.gaps = _screen.completeness(per, segs, settled, held, fetch, scan.rows)
     if any(c.unmetered for c in chunks):  # series of a firm's carrier without meter ids
         unmetered = meter_gaps(scan.rows.filter(pl.col("meter_id").is_null()))

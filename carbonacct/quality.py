@@ -9,7 +9,7 @@ is incomplete.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,7 +160,27 @@ def reject_plan(scan: Scan, groups: pl.DataFrame, period: Period) -> pl.LazyFram
         .select(*GROUP_KEYS, "reason")
         .unique(list(GROUP_KEYS))
     )
-    return reject_rows(scan.rows, bad, scan.layout, period, scan.ordered)
+    rows, frames = scan.rejectable(bad)
+    plan = reject_rows(rows, bad, scan.layout, period, scan.ordered)
+    if frames is None:
+        return plan
+    # polars reads a Python source ahead of a slow consumer: the writer takes these instead
+    per_frame = lambda f: reject_rows(f.lazy(), bad, scan.layout, period, True).collect()  # noqa: E731
+    return Batched.of(plan, lambda: map(per_frame, frames()))
+
+
+class Batched(pl.LazyFrame):
+    """A plan of rejected rows that can also be taken batch by batch, each computed only when
+    asked for (:mod:`carbonacct.io._rejects` writes them so: memory stays flat)."""
+
+    batches: Callable[[], Iterator[pl.DataFrame]]
+
+    @classmethod
+    def of(cls, plan: pl.LazyFrame, batches: Callable[[], Iterator[pl.DataFrame]]) -> Batched:
+        out = cls.__new__(cls)
+        out._ldf = plan._ldf
+        out.batches = batches
+        return out
 
 
 def quality_report(

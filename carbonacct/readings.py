@@ -537,6 +537,11 @@ class Scan:
     #: ``rows`` come in ``row_nr`` order (no register pieces appended): the rejects need no sort
     ordered: bool = False
 
+    def rejectable(self, bad: pl.DataFrame) -> tuple[pl.LazyFrame, Any]:
+        """The rows that can be in the rejected groups ``bad`` (a superset: here every row), and
+        a function giving them as frames one at a time (None: from the plan)."""
+        return self.rows, None
+
 
 def _layout(parts: Sequence[Part]) -> pl.DataFrame:
     """Per file (and sheet): its first ``row_nr`` and the row number its first data row has."""

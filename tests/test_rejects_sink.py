@@ -11,8 +11,10 @@ import pytest
 from polars.testing import assert_frame_equal
 
 import carbonacct
+from carbonacct import _kernel
 from carbonacct.cli import main
-from carbonacct.io import read_result, write_result
+from carbonacct.io import _rejects, read_result, write_result
+from carbonacct.quality import Batched
 from tests.test_kernel import clean_rows, dirty, write
 
 
@@ -45,20 +47,30 @@ def test_streamed_rejects_equal_the_table_written_whole(
             assert a.read_bytes() == b.read_bytes()
 
 
-def test_rejects_are_read_in_batches(dirty_parquet: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """The writer never holds the whole table: it takes the plan's batches one by one."""
+@pytest.mark.parametrize("fast", [True, False], ids=["named-by-row-group", "whole-input"])
+def test_rejects_are_read_in_batches(
+    dirty_parquet: Path, tmp_path: Path, monkeypatch, fast
+) -> None:  # type: ignore[no-untyped-def]
+    """The writer never holds the whole table: it takes the batches one by one (on the fast
+    path, the rejects of one row group of 300 rows at a time)."""
     seen: list[int] = []
-    real = pl.LazyFrame.collect_batches
+    real, sink = pl.LazyFrame.collect_batches, _rejects._batches
 
-    def batches(self, *a, **k):  # type: ignore[no-untyped-def]
-        for b in real(self, *a, chunk_size=50, **k):
+    def batches(plan):  # type: ignore[no-untyped-def]
+        for b in sink(plan):
             seen.append(b.height)
             yield b
 
-    monkeypatch.setattr(pl.LazyFrame, "collect_batches", batches)
+    monkeypatch.setattr(_rejects, "_batches", batches)
+    monkeypatch.setattr(
+        pl.LazyFrame, "collect_batches", lambda self, *a, **k: real(self, *a, chunk_size=50, **k)
+    )
+    if not fast:
+        monkeypatch.setattr(_kernel, "try_fast", lambda *a, **k: None)
     result = _footprint(dirty_parquet)
+    assert isinstance(result.reject_plan, Batched) == fast
     result.write_rejects(tmp_path / "r.parquet")
-    assert len(seen) > 1 and max(seen) <= 50
+    assert len(seen) > 1 and max(seen) <= (300 if fast else 50)
     assert sum(seen) == result.quality.rows_rejected
     assert pl.read_parquet(tmp_path / "r.parquet").height == result.quality.rows_rejected
 

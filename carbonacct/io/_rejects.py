@@ -54,8 +54,10 @@ def release_freed() -> None:
 
 def _batches(plan: pl.LazyFrame) -> Iterator[pl.DataFrame]:
     """The plan's rows in batches, the first possibly empty (so the schema is known)."""
+    from carbonacct.quality import Batched
+
     empty = True
-    for batch in plan.collect_batches():
+    for batch in plan.batches() if isinstance(plan, Batched) else plan.collect_batches():
         if batch.height:
             empty = False
             yield batch
