@@ -38,11 +38,13 @@ from carbonacct._timeparse import (
     label_warning,
     local_time,
     parse_period,
+    parsed_text,
     period_label,
+    text_stage,
     year_sub,
 )
 from carbonacct.errors import DimensionalityError, InputError, UnknownUnitError
-from carbonacct.io._tables import Part, Source
+from carbonacct.io._tables import PARSE_ONCE_ROWS, Part, Source, parsed_once
 from carbonacct.units import conversion_factor, resolve_unit
 from carbonacct.vocabulary import _fold, carrier_names, carriers
 
@@ -432,7 +434,8 @@ def _time(schema: dict[str, pl.DataType], timezone: str) -> list[pl.Expr]:
         ]
     dtype = schema["timestamp"]
     typed = dtype.is_temporal()
-    ts = local_time(pl.col("timestamp"), dtype, timezone)
+    # text was parsed in stages before (_text_times): ``_tparsed`` is read, not parsed again
+    ts = local_time(pl.col("timestamp"), dtype, timezone) if typed else pl.col("_tparsed")
     text = pl.col("timestamp").cast(pl.String).str.strip_chars()
     given = pl.col("timestamp").is_not_null() if typed else _non_empty(text)
     return [
@@ -440,6 +443,16 @@ def _time(schema: dict[str, pl.DataType], timezone: str) -> list[pl.Expr]:
         pl.when(in_range(ts)).then(ts).alias("_ts"),
         given.alias("has_ts"),
     ]
+
+
+def _text_times(lf: pl.LazyFrame, schema: dict[str, pl.DataType], timezone: str) -> pl.LazyFrame:
+    """Text timestamps parsed into ``_tparsed``: folded once, then each format tried on the
+    folded column (each stage evaluated once per row)."""
+    if "timestamp" not in schema or schema["timestamp"].is_temporal():
+        return lf
+    lf = lf.with_columns(text_stage(pl.col("timestamp")))
+    parsed = parsed_text(pl.col("_tnorm"), pl.col("_t24"), timezone)
+    return lf.with_columns(parsed.alias("_tparsed"))
 
 
 def normalise(part: Part, offset: int, timezone: str) -> pl.LazyFrame:
@@ -456,7 +469,8 @@ def normalise(part: Part, offset: int, timezone: str) -> pl.LazyFrame:
         if "register_capacity" in schema
         else pl.lit(None, dtype=pl.Float64)
     )
-    lf = part.frame.with_row_index("row_nr", offset=offset + 1).select(
+    lf = _text_times(part.frame.with_row_index("row_nr", offset=offset + 1), schema, timezone)
+    lf = lf.select(
         "row_nr",
         _text("firm_id", schema, text_source),
         _text("meter_id", schema, True),
@@ -559,6 +573,15 @@ def _layout(parts: Sequence[Part]) -> pl.DataFrame:
     )
 
 
+def _has_text(part: Part) -> bool:
+    """Whether the timestamps or values of a part are text to parse."""
+    schema = part.frame.collect_schema()
+    ts, value = schema.get("timestamp"), schema.get("value")
+    return (ts is not None and not ts.is_temporal()) or (
+        value is not None and not value.is_numeric()
+    )
+
+
 def _combine(parts: Sequence[Part], source: Source, options: ReadingOptions) -> Scan:
     """Normalise each part by its own rules, with its interval-label convention, and concatenate."""
     frames, warnings, labels, offset = [], [], {}, 0
@@ -574,6 +597,8 @@ def _combine(parts: Sequence[Part], source: Source, options: ReadingOptions) -> 
                 column=missing[0],
             )
         lf = normalise(part, offset, options.timezone)
+        if part.rows >= PARSE_ONCE_ROWS and _has_text(part):
+            lf = parsed_once(lf)  # each later pass reads the parsed copy, not the text
         label, how, other = _labels_of(lf, options.interval_label)
         labels[part.label] = f"{label} ({how})" + (
             f"; {other_label(label)} for {other}" if other else ""
