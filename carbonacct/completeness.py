@@ -16,7 +16,13 @@ import polars as pl
 
 from carbonacct.errors import InputError
 
-__all__ = ["gap_warnings", "meter_gaps", "require_complete", "without_accepted_rows"]
+__all__ = [
+    "gap_warnings",
+    "leading_zero_meters",
+    "meter_gaps",
+    "require_complete",
+    "without_accepted_rows",
+]
 
 _SCHEMA = {
     "firm_id": pl.String,
@@ -186,3 +192,45 @@ def require_complete(gaps: pl.DataFrame, source: str) -> None:
             row=None,
             column="timestamp",
         )
+
+
+def leading_zero_meters(gaps: pl.DataFrame, rows: pl.LazyFrame, layout: pl.DataFrame) -> list[str]:
+    """A line for each firm's meter ids that differ only by leading zeros (``1`` and ``001``).
+
+    Excel drops the zeros when a plant re-saves an export, so one meter may
+    come as two; they may also be two meters, so they are counted apart and
+    said, with the files they come from and whether their readings overlap in
+    time. ``gaps`` has the accepted meters (one row each); the files are read
+    in one filtered pass, only when such ids are found (often never).
+    """
+    metered = gaps.filter(~pl.col("meter_id").str.starts_with("(no meter) "))
+    bare = pl.col("meter_id").str.strip_chars_start("0")
+    alike = metered.with_columns(bare.alias("_bare")).filter(pl.len().over("firm_id", "_bare") > 1)
+    if not alike.height:
+        return []
+    at = pl.lit(layout["_start"]).search_sorted(pl.col("row_nr"), side="right") - 1
+    files = (
+        rows.filter(pl.col("row_reason").is_null() & (pl.col("_n") == 1))
+        .join(alike.lazy().select("firm_id", "meter_id"), on=["firm_id", "meter_id"], how="semi")
+        .group_by("firm_id", "meter_id")
+        .agg(pl.lit(layout["file"]).gather(at.unique()).alias("_files"))
+        .collect(engine="streaming")
+    )
+    alike = alike.join(files, on=["firm_id", "meter_id"], how="left")
+    lines = []
+    for (firm, _), same in alike.sort("firm_id", "meter_id").group_by(
+        "firm_id", "_bare", maintain_order=True
+    ):
+        ids = " and ".join(
+            f"'{m}' ({', '.join(sorted(fs or []))})"
+            for m, fs in same.select("meter_id", "_files").iter_rows()
+        )
+        overlap = same["first"].max() <= same["last"].min()  # type: ignore[operator]
+        lines.append(
+            f"meters {ids} of {firm} differ only by leading zeros: counted "
+            "as separate meters"
+            + (", with readings over overlapping times" if overlap else "")
+            + "; if they are one meter (Excel drops leading zeros when a file is re-saved), "
+            "give them one id"
+        )
+    return lines

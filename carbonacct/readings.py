@@ -64,6 +64,7 @@ __all__ = [
     "normalise",
     "parse_period",
     "period_label",
+    "reading_duplicates",
     "reading_errors",
     "scan_readings",
 ]
@@ -183,7 +184,9 @@ class ReadingOptions:
         ``register_capacity``, else the next power of ten above the previous
         reading); otherwise the row is a reset.
     check_duplicates : bool
-        Reject repeated readings of one meter at one time.
+        Reject repeated readings of one meter at one time. When off, register
+        (cumulative) readings at one time are still compared, since they
+        cannot be differenced otherwise.
     timezone : str
         The firms' local time zone (IANA name): naive timestamps are local
         time; aware ones are converted to it before periods are assigned.
@@ -701,6 +704,39 @@ def _with_registers(lf: pl.LazyFrame, options: ReadingOptions) -> pl.LazyFrame:
     return pl.concat([plain, amounts.select(plain.collect_schema().names())], how="vertical")
 
 
+def _checked(parts: Sequence[Part], source: Source, options: ReadingOptions) -> Scan:
+    """The parts read as one, with the period labels and the row-level reason of each row."""
+    scan = _combine(parts, source, options)
+    labels = label_table(
+        scan.rows.select("period").unique().collect(engine="streaming"), options.period
+    )
+    lf = scan.rows.join(labels.lazy(), on="period", how="left", nulls_equal=True)
+    label_given, label_rank = pl.col("_lgiven").fill_null(False), pl.col("_lrank")
+    scan.rows = lf.with_columns(
+        _row_reason(label_given, label_rank, options.period).alias("row_reason"),
+        pl.lit(None, dtype=pl.UInt8).alias("note"),
+    )
+    return scan
+
+
+def _duplicates_of(
+    lf: pl.LazyFrame, parts: Sequence[Part], options: ReadingOptions
+) -> dict[int, int]:
+    return duplicate_codes(
+        lf.filter(pl.col("row_reason").is_null()),
+        lambda distinct: _key_table(distinct, options),
+        REASON_CODES,
+        rows_in=sum(p.rows for p in parts),
+    )
+
+
+def reading_duplicates(
+    parts: Sequence[Part], source: Source, options: ReadingOptions
+) -> dict[int, int]:
+    """Row number -> duplicate code over all the parts: the check :func:`scan_readings` runs."""
+    return _duplicates_of(_checked(parts, source, options).rows, parts, options)
+
+
 def scan_readings(
     parts: Sequence[Part],
     source: Source,
@@ -722,22 +758,10 @@ def scan_readings(
     InputError
         If a part lacks a required column (named with the file).
     """
-    scan = _combine(parts, source, options)
+    scan = _checked(parts, source, options)
     lf = scan.rows
-    labels = label_table(lf.select("period").unique().collect(engine="streaming"), options.period)
-    lf = lf.join(labels.lazy(), on="period", how="left", nulls_equal=True)
-    label_given, label_rank = pl.col("_lgiven").fill_null(False), pl.col("_lrank")
-    lf = lf.with_columns(
-        _row_reason(label_given, label_rank, options.period).alias("row_reason"),
-        pl.lit(None, dtype=pl.UInt8).alias("note"),
-    )
     if duplicates is None and options.check_duplicates:
-        duplicates = duplicate_codes(
-            lf.filter(pl.col("row_reason").is_null()),
-            lambda distinct: _key_table(distinct, options),
-            REASON_CODES,
-            rows_in=sum(p.rows for p in parts),
-        )
+        duplicates = _duplicates_of(lf, parts, options)
     lf = _with_registers(_with_duplicates(lf, duplicates or {}), options)
     ts_year, ts_sub = year_sub(pl.col("_tp"), options.period)
     has_time = pl.col("_tp").is_not_null()

@@ -183,7 +183,10 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "--no-duplicate-check",
             "no_duplicate_check",
             is_flag=True,
-            help="Skip the check for repeated meter readings (a second pass over the data).",
+            help=(
+                "Skip the check for repeated meter readings (a second pass over the data);"
+                " register (cumulative) readings at one time are still compared."
+            ),
         ),
         click.option(
             "--rejects",
