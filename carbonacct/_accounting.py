@@ -11,7 +11,8 @@ runs on the small table of sums per group.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -86,12 +87,13 @@ def footprint(
     """
     method, run = split_old_options("footprint", method, run, old_options)
     _check_by(by, green_electricity)
-    lib, sector = _library(library, method), get_method(method.method)
+    library_soon, sector = _library_soon(library, method), get_method(method.method)
     firm_frame, firm_src = read_firms(firms)
-    measured, fuel_src = _measured(fuel_parameters, sector, method, lib)
+    measured, fuel_src = _measured(fuel_parameters, sector, method, library_soon)
     options = _reading_options(method)
     scan, groups, source = _aggregate(readings, options, by, run)
     run.say("applying factors")
+    lib = library_soon()
     declared = declared_materials(materials) if materials is not None else None
     keys, tables = _keys(key_table(groups, options), declared, sector, method, lib)
     grid, firm_year = sector.grid(keys, _years(groups), firm_frame, method, lib, source.name)
@@ -148,6 +150,18 @@ def _library(library: FactorLibrary | None, method: Method) -> FactorLibrary:
     for set_id in method.combustion_sets or ():
         lib.get(set_id)
     return lib
+
+
+def _library_soon(library: FactorLibrary | None, method: Method) -> Callable[[], FactorLibrary]:
+    """The library of the run, when needed. The shipped one, if still to be loaded (a fresh
+    process), is loaded on a thread while the pass reads the data, which it is not needed for."""
+    if library is not None or method.combustion_sets or default_library.cache_info().currsize:
+        lib = _library(library, method)
+        return lambda: lib
+    loader = ThreadPoolExecutor(1, thread_name_prefix="carbonacct-factors")
+    loading = loader.submit(default_library)
+    loader.shutdown(wait=False)
+    return loading.result
 
 
 def validate(readings: TableLike | Sequence[TableLike], **options: Any) -> Footprint:
@@ -215,13 +229,16 @@ def _check_by(by: Sequence[str], green_electricity: TableLike | None) -> None:
 
 
 def _measured(
-    data: TableLike | None, sector: SectorMethod, method: Method, lib: FactorLibrary
+    data: TableLike | None,
+    sector: SectorMethod,
+    method: Method,
+    lib: Callable[[], FactorLibrary],
 ) -> tuple[pl.DataFrame | None, Source | None]:
     """The measured fuel parameters, and their source (recorded in the provenance)."""
     if data is None:
         return None, None
     frame, src = read_fuel_parameters(data)
-    return sector.measured(frame, src.name, method, lib), src
+    return sector.measured(frame, src.name, method, lib()), src
 
 
 def _years(groups: pl.DataFrame) -> tuple[int, ...]:

@@ -40,6 +40,7 @@ import polars as pl
 
 from carbonacct import _arrowcols as ac
 from carbonacct import _named_rejects, _prefetch, _screen
+from carbonacct._decode import decoded
 from carbonacct._timeparse import label_table, label_warning, year_sub
 from carbonacct.completeness import meter_gaps
 from carbonacct.io._rejects import release_freed
@@ -107,7 +108,8 @@ class _Chunk:
 
 
 def _lut(period: str) -> tuple[np.ndarray, np.ndarray]:
-    """Per day from 1899-12-31: period code (year*16 + sub) and whether it starts a period."""
+    """Per day from 1899-12-31: the run word's period bits, (year*16 + sub + 1) << 16, and
+    whether the day starts a period."""
     days = np.arange(_NDAYS, dtype="int64") + _EPOCH_DAY0
     dates = days.astype("datetime64[D]")
     year = dates.astype("datetime64[Y]").astype("int64") + 1970
@@ -119,7 +121,7 @@ def _lut(period: str) -> tuple[np.ndarray, np.ndarray]:
         sub, first = (month - 1) // 3 + 1, first & ((month - 1) % 3 == 0)
     else:
         sub = month
-    return (year * 16 + sub).astype("int32"), first
+    return ((year * 16 + sub + 1) << 16).astype("int64"), first
 
 
 def _previous(code: pl.Expr, period: str) -> pl.Expr:
@@ -371,7 +373,8 @@ def _read(task: tuple[str, int, int, int], strip_firm: bool, lut: Any) -> _Read:
     import pyarrow.parquet as pq
 
     path, group, _, _ = task
-    present = [c for c in _STRINGS if c in pq.read_schema(path).names]
+    names = pq.read_schema(path).names  # once: each read parses the file's footer
+    present = [c for c in _STRINGS if c in names]
     pf = pq.ParquetFile(path, read_dictionary=present)
     table = pf.read_row_group(group, columns=[*present, "value", "timestamp"], use_threads=False)
     return _computed(table, present, strip_firm, lut)
@@ -396,28 +399,23 @@ def _computed(table: Any, present: list[str], strip_firm: bool, lut: Any) -> _Re
     if vok is not None:
         v = np.where(vok, v, 0.0)
     ts, tok = ac.column(table["timestamp"], "ts")
-    codes_lut, first_lut = lut
-    day, rem = np.divmod(ts, _DAY)
+    words_lut, first_lut = lut
+    day = ts // _DAY  # by a scalar: np.divmod costs several times more
+    midnight = np.flatnonzero(ts == day * _DAY)  # only a midnight can start a period
     day -= _EPOCH_DAY0
     lo, hi = (int(day.min()), int(day.max())) if n else (1, 1)
     if tok is None and lo >= 1 and hi < _NDAYS:  # every time valid, within the table
         ok_day = np.broadcast_to(True, n)
-        period = codes_lut[day]
+        word = words_lut[day]
     else:
         ok_day = (day >= 1) & (day < _NDAYS) & (tok if tok is not None else True)
         day[~ok_day] = 0
-        period = np.where(ok_day, codes_lut[day], -1)
-    edge = np.zeros(n, bool)
-    midnight = np.flatnonzero(rem == 0)  # only a midnight can start a period
-    edge[midnight] = first_lut[day[midnight]] & ok_day[midnight]
+        word = np.where(ok_day, words_lut[day], 0)  # no period: 0
     reason, clean = _row_reasons(codes, v, vok, tok, ok_day)
-    word = period.astype("int64")
-    word += 1
-    word <<= 16
     if not clean:
         word |= reason.astype("int64") << 8
     word |= (tok << 1) if tok is not None else 2
-    word |= edge
+    word[midnight] |= first_lut[day[midnight]] & ok_day[midnight]  # the period's first instant
     valid = ts if ok_day.all() else ts[ok_day]
     span = (int(valid.min()), int(valid.max())) if valid.size else None
     return _Read(n, present, dicts, codes, v, ts, ok_day, reason, word, clean, span)
@@ -568,25 +566,6 @@ def _fetch(
 # -- merging the row groups ------------------------------------------------------------------
 
 
-def _text(codes: np.ndarray, words: list[str]) -> pl.Series:
-    """Codes back to text (-1: null)."""
-    table = pl.Series(values=[*words, None], dtype=pl.String)
-    return table.gather(np.where(codes < 0, len(words), codes))
-
-
-def _decoded(
-    chunks: Sequence[_Chunk | _Fetched], name: str, columns: Sequence[str]
-) -> pl.DataFrame:
-    """One table of every chunk's ``name`` arrays, code columns as text, with part and row_nr."""
-    frames = []
-    for ch in chunks:
-        arrays = getattr(ch, name)
-        cols = {c: _text(arrays[c], ch.dicts[c]) for c in columns}
-        cols |= {k: pl.Series(values=a) for k, a in arrays.items() if k not in columns}
-        frames.append(pl.DataFrame(cols).with_columns(pl.lit(ch.part, pl.Int32).alias("part")))
-    return pl.concat(frames, how="vertical")
-
-
 def _label(first: int | None, last: int | None, option: str) -> tuple[str, str]:
     """The interval-label convention of a part, decided as ``readings._label_of`` does."""
     if option != "auto":
@@ -658,8 +637,8 @@ def try_fast(
     scan = _lazy_scan(parts, options, decided)
     scan.warnings += list(source.notes)
     ends = {p for p, (label, _) in enumerate(decided) if label == "end"}
-    runs = _periods(_decoded(chunks, "runs", ("firm_id", *KEY_COLUMNS)), ends, options.period)
-    segs, per, seams = _screen.segments(_decoded(chunks, "meters", ("firm_id", "meter_id")))
+    runs = _periods(decoded(chunks, "runs", ("firm_id", *KEY_COLUMNS)), ends, options.period)
+    segs, per, seams = _screen.segments(decoded(chunks, "meters", ("firm_id", "meter_id")))
     strays = segs.filter(~pl.col("main"))  # short segments: the kernel kept all their rows
     ends_nr = (strays["first_nr"].to_numpy(), strays["last_nr"].to_numpy())
     cands = (c.candidates for c in chunks)
@@ -667,7 +646,7 @@ def try_fast(
     for c in chunks:  # only the rows named are decoded; the rest of each chunk is let go
         at = _named(c.rows["row_nr"], named)
         c.runs, c.meters, c.rows = {}, {}, {k: a[at] for k, a in c.rows.items()}
-    kept = _periods(_decoded(chunks, "rows", _STRINGS), ends, options.period)
+    kept = _periods(decoded(chunks, "rows", _STRINGS), ends, options.period)
     release_freed()  # the row groups' arrays, kept by malloc, are not polars' to reuse
     fetch = _fetcher(plan[0], plan[1], options.period, ends, kept.clear())
     keys_of = (lambda distinct: _key_table(distinct, options)) if options.check_duplicates else None
@@ -676,7 +655,7 @@ def try_fast(
         flat = pl.col("nzero") == 0
         how = pl.when(flat).then(pl.col("how")).otherwise(pl.lit("hash"))
         per = per.with_columns(how.alias("how"))
-    picked = _periods(_decoded(chunks, "picked", _STRINGS), ends, options.period)
+    picked = _periods(decoded(chunks, "picked", _STRINGS), ends, options.period)
     early = (wanted.keys, picked) if wanted else None
     settled, held = _screen.duplicates(per, segs, kept, fetch, scan.rows, keys_of, early)
     if keys_of and any(c.unmetered for c in chunks):
@@ -723,7 +702,7 @@ def _fetcher(
             got = [f for f in pool.map(lambda t: _fetch(t, strip_firm, lut, by_meter), needed) if f]
         if not got:
             return empty
-        return _periods(_decoded(got, "rows", _STRINGS), ends, period)
+        return _periods(decoded(got, "rows", _STRINGS), ends, period)
 
     return fetch
 
@@ -731,7 +710,7 @@ def _fetcher(
 def _meters_labelled_otherwise(chunks: Sequence[_Chunk], decided: list[Any]) -> bool:
     """Whether a meter's own first and last times show the other interval label than its
     part's (``readings._labels_of`` decides such meters one by one)."""
-    times = _decoded(chunks, "times", ("meter_id",))
+    times = decoded(chunks, "times", ("meter_id",))
     if times.is_empty():
         return False
     per = times.group_by("part", "meter_id").agg(pl.col("first").min(), pl.col("last").max())

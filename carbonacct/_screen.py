@@ -36,6 +36,7 @@ from carbonacct._duplicates import duplicate_codes
 from carbonacct._prefetch import SHORT
 from carbonacct.completeness import _SCHEMA as _GAPS_SCHEMA
 from carbonacct.completeness import _human, meter_gaps
+from carbonacct.io._rejects import release_freed
 from carbonacct.readings import KEY_COLUMNS, REASON_CODES
 
 __all__ = [
@@ -182,6 +183,7 @@ def duplicates(
         both = pl.concat([f.select(*_COLS, *_GROUP) for f in (fetched, known)], how="vertical")
         both = both.cast(clean.schema).unique("row_nr", keep="first").sort("row_nr")
         settled.append(_settle(both, per, keys_of))
+        release_freed()  # the batch's row groups, read by pyarrow in threads with own arenas
     hashed = per.filter(pl.col("how") == "hash").select(PAIR)
     empty = clean.clear().with_columns(pl.lit(None, dtype=pl.UInt8).alias("code"))
     found = held = empty

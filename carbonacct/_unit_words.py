@@ -46,7 +46,15 @@ def words(unit: str) -> str:
 
     >>> words("kgce"), words("kgce/t")
     ('an energy unit such as kWh, GJ, tce', 'energy per unit of mass, such as kgce/t')
+
+    A unit of :data:`carbonacct.units.TABLED_DIMENSIONS` is said from that table, without
+    the registry (a steam reading in GJ is tried against tonnes first: the refusal is common).
     """
+    from carbonacct.units import TABLED_DIMENSIONS
+
+    tabled = TABLED_DIMENSIONS.get(unit)
+    if tabled is not None:
+        return next(said for _, name, said in _QUANTITIES if name == tabled)
     try:
         dims = _parse(unit).dimensionality
     except CarbonacctError:

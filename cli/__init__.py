@@ -37,6 +37,10 @@ os.environ.setdefault("POLARS_ROW_GROUP_PREFETCH_SIZE", "1")
 # Arrow's buffers from malloc, which keeps what a row group freed for the next one (below):
 # fresh pages cost the kernel about as much system time as the reading itself.
 os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+# polars' allocator keeps freed pages for 10 s by default: the duplicate check's many short
+# steps (joins of small tables) then hold every step's temporaries at once; 1 s releases
+# them (20 M rows, 10 % rejected, --rejects: 1.03 GB -> 0.96 GB peak, same CPU time).
+os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:1000")
 
 
 def _keep_freed_memory() -> None:

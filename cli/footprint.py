@@ -90,6 +90,8 @@ def _factor_sets(
     ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
 ) -> tuple[str, ...]:
     """Shipped fuel-parameter sets only: another id is a usage error naming the ids there are."""
+    if not value:  # nothing to check: the library is loaded while the data are read
+        return value
     from carbonacct.factors import default_library
 
     known = sorted(default_library().sets)

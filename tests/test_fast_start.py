@@ -52,6 +52,20 @@ def test_every_tabled_unit_reads_as_itself_with_the_registrys_dimension(
     assert units._read(unit, True)[1] == units.ResolvedUnit(unit, None)  # the grammar's answer
 
 
+@pytest.mark.parametrize("unit", list(units.TABLED_DIMENSIONS))
+def test_a_tabled_unit_is_said_in_the_words_the_registry_gives(unit: str) -> None:
+    from carbonacct import _unit_words
+
+    tabled = _unit_words.words(unit)
+    _unit_words.words.cache_clear()
+    real = units.TABLED_DIMENSIONS.pop(unit)  # the registry's answer for the same unit
+    try:
+        assert _unit_words.words(unit) == tabled
+    finally:
+        units.TABLED_DIMENSIONS[unit] = real
+        _unit_words.words.cache_clear()
+
+
 def test_tabled_units_of_different_dimensions_are_refused_as_the_registry_refuses() -> None:
     for a, b in itertools.permutations(units.TABLED_DIMENSIONS, 2):
         if units.TABLED_DIMENSIONS[a] == units.TABLED_DIMENSIONS[b]:
@@ -96,12 +110,17 @@ _NO_PINT = """
 import sys, carbonacct
 r = carbonacct.footprint(sys.argv[1], method=carbonacct.Method(period="month", grid_factor="national"),
                          run=carbonacct.RunOptions(checksum=False))
-print(json.dumps([r.quality.rows_in, "pint" in sys.modules]))
+print(json.dumps([r.quality.rows_in, r.quality.rejected_by_reason, "pint" in sys.modules]))
 """
 
 
 def test_a_parquet_footprint_in_tabled_units_imports_no_pint(tmp_path: Path) -> None:
-    path = write(clean_rows(2, 3, 50, seed=3), tmp_path / "r.parquet", row_group=100)
+    """Also with steam in GJ (tried against tonnes first) and a unit of the wrong dimension:
+    the refusals are worded from the table."""
+    rows = clean_rows(2, 3, 50, seed=3)
+    rows += [dict(r, meter_id="S", carrier="steam", unit="GJ") for r in rows[:20]]
+    rows += [dict(rows[0], meter_id="E", unit="t")]  # electricity in tonnes: unit_dimension
+    path = write(rows, tmp_path / "r.parquet", row_group=100)
     done = subprocess.run(
         [sys.executable, "-c", "import json\n" + _NO_PINT, str(path)],
         capture_output=True,
@@ -109,7 +128,7 @@ def test_a_parquet_footprint_in_tabled_units_imports_no_pint(tmp_path: Path) -> 
         timeout=120,
         check=True,
     )
-    assert json.loads(done.stdout.splitlines()[-1]) == [300, False]
+    assert json.loads(done.stdout.splitlines()[-1]) == [321, {"unit_dimension": 1}, False]
 
 
 def test_out_of_order_row_groups_are_told_by_their_statistics(tmp_path: Path) -> None:
