@@ -183,6 +183,7 @@ def test_a_workbook_sheet_names_its_columns_but_not_a_blank_one(tmp_path: Path) 
     """Of a notes sheet and a sheet of monthly rows with 备注, a blank column and 类型 (累计):
     the sheet read is named with its columns; the blank one (no header, no value) is not."""
     import openpyxl
+
     wb = openpyxl.Workbook()
     wb.active.title = "说明"
     wb.active["A1"] = "本表为读数"
