@@ -169,8 +169,9 @@ def dask_groups(
             )
         dataset = dataset[0]
     parts, source = read_parts(dataset, checksum=False)
-    files = list(parts[0].files) or partitions(dataset)
-    sizes = list(parts[0].file_rows) or [parts[0].rows]
+    # a folder whose files' types differ comes as one part per file
+    files = [f for p in parts for f in (p.files or (p.label,))]
+    sizes = [r for p in parts for r in (p.file_rows or (p.rows,))]
     offsets = [sum(sizes[:i]) for i in range(len(files))]
     n = len(files)
     results = client.gather(

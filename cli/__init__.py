@@ -156,7 +156,9 @@ class _LazyGroup(click.Group):
             return None
         module, attribute, _ = COMMANDS[cmd_name]
         command: click.Command = getattr(import_module(f"{__name__}.{module}"), attribute)
-        return command
+        from ._same_path import guarded  # an output onto an input is refused before reading
+
+        return guarded(command)
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
@@ -261,8 +263,9 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if debug:
             _traceback()
-        inputs = [a for a in args if not a.startswith("-") and os.path.isfile(a)]
-        click.echo(one_line(exc, debug=debug, inputs=inputs), err=True)
+        # a folder or a glob is an input too (not only the files named)
+        inputs = [a for a in args if not a.startswith("-") and (os.path.exists(a) or "*" in a)]
+        click.echo(_spelled(one_line(exc, debug=debug, inputs=inputs), args), err=True)
         sys.exit(exit_code(exc))
     # --help, --version and ctx.exit(n) come back as an int in non-standalone mode
     if argv is None and args[:1] in (["footprint"], ["validate"]):
@@ -273,6 +276,18 @@ def main(argv: list[str] | None = None) -> None:
         os._exit(code if isinstance(code, int) else 0)
     if isinstance(code, int) and code:
         sys.exit(code)
+
+
+def _spelled(message: str, args: list[str]) -> str:
+    """An error in the CLI's spelling of the command's options (--grid-factor national)."""
+    from ._spelling import cli_spelling
+
+    name = next((a for a in args if a in COMMANDS), "")
+    try:
+        command = cli.get_command(click.Context(cli), name) if name else None
+    except Exception:  # an import that fails is reported as it is
+        return message
+    return cli_spelling(message, command)
 
 
 def _debug_first(args: list[str]) -> list[str]:

@@ -64,4 +64,7 @@ def show_quality(source: Any, *, label: str | None = None) -> None:
     else:
         text = quality.summary()
     text = escape_controls(text)  # a meter id may hold \x01; the xlsx escape, not the raw byte
+    from ._spelling import cli_spelling
+
+    text = cli_spelling(text)  # give --interval-label end, not interval_label='end'
     click.echo(f"{label}: {text}" if label else text, err=True)

@@ -243,3 +243,45 @@ def test_a_register_spread_over_partitions_is_an_error(tmp_path: Path, client) -
         carbonacct.footprint(
             path, method=carbonacct.Method(grid_factor=0.5), run=on_cluster(client)
         )
+
+
+def test_a_folder_whose_files_differ_in_timestamp_type_gets_the_one_machine_result(
+    tmp_path: Path, client
+) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    # three exporters: Datetime ms, Datetime µs UTC (00:00 local = 16:00 UTC the day before), ns;
+    # hours 0-3, 4-7 and 8-11 of 10 kWh, the last file repeating 00:00 (identical) and 05:00
+    # (99 kWh, conflicting) from the other files
+    times = [dt.datetime(2024, 1, 1) + dt.timedelta(hours=h) for h in range(12)]
+    folder = tmp_path / "dk3"
+    folder.mkdir()
+
+    def frame(ts: list[dt.datetime], vs: list[float]) -> pl.DataFrame:
+        n = len(ts)
+        return pl.DataFrame(
+            {"firm_id": ["F"] * n, "meter_id": ["M1"] * n, "carrier": ["电力"] * n}
+            | {"timestamp": ts, "value": vs, "unit": ["kWh"] * n}
+        )
+
+    frame(times[:4], [10.0] * 4).with_columns(
+        pl.col("timestamp").dt.cast_time_unit("ms")
+    ).write_parquet(folder / "a.parquet")
+    frame(times[4:8], [10.0] * 4).with_columns(
+        (pl.col("timestamp") - pl.duration(hours=8)).dt.replace_time_zone("UTC")
+    ).write_parquet(folder / "b.parquet")
+    frame([*times[8:], times[0], times[5]], [10.0] * 4 + [10.0, 99.0]).with_columns(
+        pl.col("timestamp").dt.cast_time_unit("ns")
+    ).write_parquet(folder / "c.parquet")
+    method = carbonacct.Method(grid_factor=0.5, period="month")
+    listed = carbonacct.footprint(
+        sorted(str(f) for f in folder.glob("*.parquet")), method=method, run=NO_CHECKSUM
+    )
+    local = carbonacct.footprint(folder, method=method, run=NO_CHECKSUM)
+    dask = carbonacct.footprint(folder, method=method, run=on_cluster(client))
+    same(listed.table, local.table)
+    same(local.table, dask.table)
+    expected = {"duplicate_reading": 1, "conflicting_duplicate": 2}
+    assert dask.quality.rejected_by_reason == local.quality.rejected_by_reason == expected
+    # 11 readings of 10 kWh kept (05:00 and its copy rejected): 0.110 MWh
+    assert dask.table["electricity_in_MWh"].item() == pytest.approx(0.110, rel=1e-12)

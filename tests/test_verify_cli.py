@@ -105,7 +105,8 @@ def test_bad_input_is_one_line_and_a_nonzero_exit(
     example: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cases = {
-        ("--rounding", "nonsense"): "rounding='nonsense' is not a known policy",
+        # the library's rounding='nonsense' in the CLI's spelling
+        ("--rounding", "nonsense"): "--rounding nonsense is not a known policy",
         ("--grid-factor", "-1"): "-1.0 tCO2/MWh is not a plausible scope-2 grid factor",
         ("--grid-factor", "5"): "5.0 tCO2/MWh is not a plausible",
         ("--grid-factor", "nonsense"): "'nonsense' is not a grid-factor mode",

@@ -149,6 +149,10 @@ def _without_empty(parts: list[Part]) -> tuple[list[Part], tuple[str, ...]]:
         return parts, ()
 
     def what(p: Part) -> str:
+        if p.format == "empty":
+            return f"{p.label}: no data rows (an empty file, 0 bytes)"
+        if p.format == "excel" and not p.frame.collect_schema().names():
+            return f"{p.label}: no rows (the sheet is empty)"
         return f"{p.label}: no data rows ({'only a header' if p.format != 'parquet' else '0 rows'})"
 
     full = [p for p in parts if p.rows > 0]

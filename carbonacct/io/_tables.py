@@ -431,11 +431,14 @@ def _frame_part(source: Any) -> Part:
     return Part(_renamed(frame.lazy()), f"<{type(source).__name__}>", "frame", frame.height)
 
 
-def _parquet_rows(path: Path) -> int:
+def _parquet_meta(path: Path) -> tuple[int, tuple[tuple[str, str], ...]]:
+    """(rows, (column, type) of each column) from a Parquet file's footer."""
     import pyarrow.parquet as pq
 
     try:
-        return int(pq.ParquetFile(path).metadata.num_rows)
+        meta = pq.ParquetFile(path)
+        schema = meta.schema_arrow
+        return int(meta.metadata.num_rows), tuple((f.name, str(f.type)) for f in schema)
     except Exception as exc:  # not Parquet, truncated, unreadable
         raise InputError(
             f"{path}: cannot be read as Parquet ({type(exc).__name__}: {exc}).",
@@ -457,7 +460,11 @@ def _without_repeated_hive_columns(lf: pl.LazyFrame, first_file: Path) -> pl.Laz
     return lf.drop(drop) if drop else lf
 
 
-def _parquet_files_part(path: Path, name: str, checksum: bool) -> tuple[Part, Future[str] | None]:
+def _parquet_files_part(
+    path: Path, name: str, checksum: bool
+) -> tuple[Part, Future[str] | None] | list[Path]:
+    """The files as one typed data set; the files themselves when their columns or types
+    differ (ms, µs UTC and ns timestamps from three exporters), to be read one by one."""
     if path.is_file():
         files = [path]
     elif path.is_dir():
@@ -465,8 +472,15 @@ def _parquet_files_part(path: Path, name: str, checksum: bool) -> tuple[Part, Fu
     else:
         files = sorted(Path(p) for p in glob.glob(name, recursive=True))
     if not files:
-        raise InputError(f"{name}: no Parquet files found.", file=name, row=None, column=None)
-    counts = tuple(_parquet_rows(f) for f in files)
+        raise InputError(
+            f"{name}: no Parquet, CSV or Excel files found.", file=name, row=None, column=None
+        )
+    if len(files) > 1 and any(f.stat().st_size == 0 for f in files):
+        return files  # a failed export among them: each file read, the empty one skipped
+    metas = [_parquet_meta(f) for f in files]
+    counts = tuple(rows for rows, _ in metas)
+    if len({schema for rows, schema in metas if rows}) > 1:
+        return files
     # a partition file of a hive data set (firm=F1/0.parquet) keeps its partition columns
     hive = path.is_dir() or any("=" in p for p in path.parent.parts)
     lf = pl.scan_parquet(path if path.is_dir() else name, hive_partitioning=hive)
@@ -530,18 +544,29 @@ def _read_parts(
         return [part], Source(part.label)
     path = Path(source)
     name = str(path)
+    if path.is_dir() and _tables_in(path):
+        files = sorted(p for p in path.rglob("*") if p.is_file() and _readable(p))
+        return _each_file(name, files, checksum, encoding, sheet, wanted)
     if path.is_dir() or "*" in name:
-        part, digest = _parquet_files_part(path, name, checksum)
+        read = _parquet_files_part(path, name, checksum)
+        if isinstance(read, list):
+            return _each_file(name, read, checksum, encoding, sheet, wanted)
+        part, digest = read
         return [part], Source(name, digest, "parquet", part.files)
     if not path.exists():
         raise InputError(f"{name}: no such file.", file=name, row=None, column=None)
     digest = _hashing(sha256_file, path) if checksum else None
     suffix = path.suffix.lower()
+    if suffix in _EMPTY_READ_AS and path.stat().st_size == 0:  # a failed export: no rows
+        empty = Part(pl.LazyFrame(), name, "empty", 0)
+        return [empty], Source(name, digest, suffix.lstrip(".") or "empty", (name,))
     if suffix in (".csv", ".txt", ".tsv"):
         part, enc = _csv_part(path, encoding)
         return [part], Source(name, digest, "csv", (name,), (enc,))
     if suffix == ".parquet":
-        part, _ = _parquet_files_part(path, name, False)
+        read = _parquet_files_part(path, name, False)
+        assert not isinstance(read, list)  # one file
+        part = read[0]
         return [Part(part.frame, name, "parquet", part.rows)], Source(
             name, digest, "parquet", (name,)
         )
@@ -560,4 +585,51 @@ def _read_parts(
         file=name,
         row=None,
         column=None,
+    )
+
+
+#: The formats whose 0-byte file is read as a table of no rows.
+_EMPTY_READ_AS = (".csv", ".txt", ".tsv", ".parquet", ".xlsx", ".xlsm", ".xls", ".json")
+
+#: What a folder's files are read as besides Parquet (hidden files and others are left alone).
+_TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
+
+
+def _readable(path: Path) -> bool:
+    return not path.name.startswith((".", "_", "~$")) and path.suffix.lower() in (
+        *_TABLE_SUFFIXES,
+        ".parquet",
+    )
+
+
+def _tables_in(folder: Path) -> bool:
+    """Whether a folder holds CSV or Excel files (then every table file in it is read as if
+    listed one by one; a folder of Parquet files alone is one data set)."""
+    return any(p.suffix.lower() in _TABLE_SUFFIXES and _readable(p) for p in folder.rglob("*"))
+
+
+def _each_file(
+    name: str,
+    files: list[Path],
+    checksum: bool,
+    encoding: str | None,
+    sheet: str | None,
+    wanted: Callable[[list[str]], str | None] | None,
+) -> tuple[list[Part], Source]:
+    """A folder's (or glob's) files read as if listed one by one: the same figures and rejects."""
+    parts: list[Part] = []
+    sources: list[Source] = []
+    for f in files:
+        p, s = _read_parts(f, checksum, encoding, sheet, wanted)
+        parts += p
+        sources.append(s)
+    digest = ",".join(s.sha256 or "-" for s in sources) if checksum else None
+    return parts, Source(
+        name,
+        digest,
+        "multiple",
+        tuple(f for s in sources for f in s.files),
+        tuple(e for s in sources for e in s.encodings),
+        tuple(u for s in sources for u in s.unread),
+        tuple(n for s in sources for n in s.notes),
     )
