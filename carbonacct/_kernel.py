@@ -82,10 +82,7 @@ class FastScan(Scan):
     named: _named_rejects.Named | None = None
 
     def rejectable(self, bad: pl.DataFrame) -> tuple[pl.LazyFrame, Any]:
-        if self.named is None:
-            return self.rows, None
-        named = self.named
-        return named.plan(bad), lambda: named.frames(bad)
+        return _named_rejects.rejectable(self.named, self.rows, bad)
 
 
 @dataclass
