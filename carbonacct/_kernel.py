@@ -40,6 +40,7 @@ import polars as pl
 
 from carbonacct import _arrowcols as ac
 from carbonacct import _named_rejects, _prefetch, _screen
+from carbonacct._decode import decoded
 from carbonacct._timeparse import label_table, label_warning, year_sub
 from carbonacct.completeness import meter_gaps
 from carbonacct.io._rejects import release_freed
@@ -561,36 +562,6 @@ def _fetch(
 # -- merging the row groups ------------------------------------------------------------------
 
 
-def _text(codes: np.ndarray, words: list[str]) -> pl.Series:
-    """Codes back to text (-1: null)."""
-    table = pl.Series(values=[*words, None], dtype=pl.String)
-    return table.gather(np.where(codes < 0, len(words), codes))
-
-
-def _decoded(
-    chunks: Sequence[_Chunk | _Fetched], name: str, columns: Sequence[str]
-) -> pl.DataFrame:
-    """One table of every chunk's ``name`` arrays, code columns as text, with part and row_nr.
-
-    Each chunk's codes are mapped into one dictionary per column in numpy, so every column
-    is decoded once, not once per row group."""
-    arrays = [getattr(ch, name) for ch in chunks]
-    cols: dict[str, pl.Series] = {}
-    for c in columns:
-        words: dict[str, int] = {}
-        coded = []
-        for ch, a in zip(chunks, arrays, strict=True):
-            remap = np.array([*(words.setdefault(w, len(words)) for w in ch.dicts[c]), -1], "int64")
-            coded.append(remap[a[c]])  # -1 (null) stays -1
-        cols[c] = _text(np.concatenate(coded), list(words))
-    for k in (k for k in arrays[0] if k not in columns):
-        cols[k] = pl.Series(values=np.concatenate([a[k] for a in arrays]))
-    part = np.repeat(
-        np.array([ch.part for ch in chunks], "int32"), [len(a[columns[0]]) for a in arrays]
-    )
-    return pl.DataFrame(cols).with_columns(pl.Series("part", part))
-
-
 def _label(first: int | None, last: int | None, option: str) -> tuple[str, str]:
     """The interval-label convention of a part, decided as ``readings._label_of`` does."""
     if option != "auto":
@@ -662,8 +633,8 @@ def try_fast(
     scan = _lazy_scan(parts, options, decided)
     scan.warnings += list(source.notes)
     ends = {p for p, (label, _) in enumerate(decided) if label == "end"}
-    runs = _periods(_decoded(chunks, "runs", ("firm_id", *KEY_COLUMNS)), ends, options.period)
-    segs, per, seams = _screen.segments(_decoded(chunks, "meters", ("firm_id", "meter_id")))
+    runs = _periods(decoded(chunks, "runs", ("firm_id", *KEY_COLUMNS)), ends, options.period)
+    segs, per, seams = _screen.segments(decoded(chunks, "meters", ("firm_id", "meter_id")))
     strays = segs.filter(~pl.col("main"))  # short segments: the kernel kept all their rows
     ends_nr = (strays["first_nr"].to_numpy(), strays["last_nr"].to_numpy())
     cands = (c.candidates for c in chunks)
@@ -671,7 +642,7 @@ def try_fast(
     for c in chunks:  # only the rows named are decoded; the rest of each chunk is let go
         at = _named(c.rows["row_nr"], named)
         c.runs, c.meters, c.rows = {}, {}, {k: a[at] for k, a in c.rows.items()}
-    kept = _periods(_decoded(chunks, "rows", _STRINGS), ends, options.period)
+    kept = _periods(decoded(chunks, "rows", _STRINGS), ends, options.period)
     release_freed()  # the row groups' arrays, kept by malloc, are not polars' to reuse
     fetch = _fetcher(plan[0], plan[1], options.period, ends, kept.clear())
     keys_of = (lambda distinct: _key_table(distinct, options)) if options.check_duplicates else None
@@ -680,7 +651,7 @@ def try_fast(
         flat = pl.col("nzero") == 0
         how = pl.when(flat).then(pl.col("how")).otherwise(pl.lit("hash"))
         per = per.with_columns(how.alias("how"))
-    picked = _periods(_decoded(chunks, "picked", _STRINGS), ends, options.period)
+    picked = _periods(decoded(chunks, "picked", _STRINGS), ends, options.period)
     early = (wanted.keys, picked) if wanted else None
     settled, held = _screen.duplicates(per, segs, kept, fetch, scan.rows, keys_of, early)
     if keys_of and any(c.unmetered for c in chunks):
@@ -727,7 +698,7 @@ def _fetcher(
             got = [f for f in pool.map(lambda t: _fetch(t, strip_firm, lut, by_meter), needed) if f]
         if not got:
             return empty
-        return _periods(_decoded(got, "rows", _STRINGS), ends, period)
+        return _periods(decoded(got, "rows", _STRINGS), ends, period)
 
     return fetch
 
@@ -735,7 +706,7 @@ def _fetcher(
 def _meters_labelled_otherwise(chunks: Sequence[_Chunk], decided: list[Any]) -> bool:
     """Whether a meter's own first and last times show the other interval label than its
     part's (``readings._labels_of`` decides such meters one by one)."""
-    times = _decoded(chunks, "times", ("meter_id",))
+    times = decoded(chunks, "times", ("meter_id",))
     if times.is_empty():
         return False
     per = times.group_by("part", "meter_id").agg(pl.col("first").min(), pl.col("last").max())

@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from carbonacct._kernel import _decoded
+from carbonacct._decode import decoded
 
 
 def _chunk(part: int, firms: list[str], carriers: list[str], firm, carrier, nr):  # type: ignore[no-untyped-def]
@@ -29,7 +29,7 @@ def test_row_groups_with_their_own_dictionaries_decode_to_the_same_text() -> Non
         _chunk(1, [], [], [], [], []),  # an empty row group
         _chunk(1, ["F2"], [], [0, 0], [-1, -1], [6, 7]),
     ]
-    got = _decoded(chunks, "runs", ("firm_id", "carrier"))  # type: ignore[arg-type]
+    got = decoded(chunks, "runs", ("firm_id", "carrier"))
     want = pl.DataFrame(
         {
             "firm_id": ["F1", "F2", None, "F1", "F3", "F2", "F2"],
