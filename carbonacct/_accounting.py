@@ -20,7 +20,13 @@ import polars as pl
 
 from carbonacct import _kernel
 from carbonacct._sides import read_firms, read_fuel_parameters
-from carbonacct.completeness import gap_warnings, meter_gaps, without_accepted_rows
+from carbonacct.completeness import (
+    future_readings,
+    gap_warnings,
+    leading_zero_meters,
+    meter_gaps,
+    without_accepted_rows,
+)
 from carbonacct.completeness import require_complete as require_gaps_closed
 from carbonacct.errors import OptionError, RejectedRowsError, format_rows
 from carbonacct.factors import FactorLibrary, default_library
@@ -197,6 +203,8 @@ def _quality(
     with reading_errors(source.name):
         gaps = measured if measured is not None else meter_gaps(scan.rows)
         gaps, unaccepted = without_accepted_rows(gaps, scan.rows, groups)
+        unaccepted += leading_zero_meters(gaps, scan.rows, scan.layout)
+        unaccepted += future_readings(gaps, scan.rows, scan.layout, groups)
     if run.require_complete:
         require_gaps_closed(gaps, source.name)
     unit_notes = sorted(set(keys["unit_note"].drop_nulls().to_list()))
@@ -331,11 +339,16 @@ def _assemble(
         )
         .group_by(on)
         .agg(pl.col("rows").sum().alias("rows_rejected"))
+        # rows without a period of the requested length (a year's figure in a monthly run)
+        .filter(period_label(pl.col("year"), pl.col("sub"), method.period).is_not_null())
     )
+    # a period whose every row was rejected keeps its row (no figures: "—"), so that the
+    # table's rows and rows_rejected add up to the quality report's
     table = (
-        table.join(rejected, on=on, how="left", nulls_equal=True)
+        table.join(rejected, on=on, how="full", coalesce=True, nulls_equal=True)
         .with_columns(
             period_label(pl.col("year"), pl.col("sub"), method.period).alias("period"),
+            *(pl.col(c).fill_null(0) for c in ("rows", "rows_co2_missing")),
             pl.col("rows_rejected").fill_null(0).cast(pl.UInt32),
         )
         .drop("year", "sub")

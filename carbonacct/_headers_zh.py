@@ -17,7 +17,7 @@ HEADERS_ZH: dict[str, str] = {
     "detail": "明细",
     "count": "数量",
     # rejects: ``row`` is the spreadsheet row (header = row 1), ``row_nr`` the data row's
-    # position among the data rows (first data row = 1)
+    # position among the data rows of all the inputs together (first data row = 1)
     "file": "文件",
     "row": "行号",
     "column": "列",

@@ -178,8 +178,9 @@ def _plan(parts: Sequence[Part], by: tuple[str, ...]) -> tuple[list[Any], bool] 
             meta = pq.ParquetFile(name)
             schema = meta.schema_arrow
             fits = _fits(schema)
-            # column names must be the library's own (no header mapping in between)
-            if fits is None or not set(fits) | {"value", "timestamp"} <= lazy_names:
+            # column names must be the library's own (no header mapping in between: a column
+            # 读数类型 read as kind by the mapping would be missed here, its registers summed)
+            if fits is None or not set(schema.names) <= lazy_names:
                 return None
             layouts.add(tuple(sorted(fits.items())))
             for g in range(meta.metadata.num_row_groups):

@@ -22,6 +22,13 @@ one sequence. A register that goes backwards is told apart as:
   (``register_reset``, naming both readings) and the next reading is counted
   from it.
 
+Two readings of one register at one time cannot both end an interval, so
+they are always compared, even when the duplicate check is off (that option
+skips the check for interval meters only): the same value (in the canonical
+unit) is one reading, the first kept and the others rejected as
+``duplicate_reading``; different values are all rejected as
+``conflicting_duplicate``, as the duplicate check does.
+
 A meter's first reading is its baseline: accounted, with no amount of its
 own (note ``register_baseline``). Register rows without a meter id are
 rejected (``register_without_meter``), never chained with other meters.
@@ -30,6 +37,8 @@ rejected (``register_without_meter``), never chained with other meters.
 from __future__ import annotations
 
 import polars as pl
+
+from carbonacct._duplicates import SAME_VALUE_RTOL
 
 __all__ = ["REGISTER_GROUP", "register_amounts"]
 
@@ -45,6 +54,32 @@ def _misreads() -> pl.Expr:
     prev = pl.col("_vc").shift(1).over(group)
     nxt = pl.col("_vc").shift(-1).over(group)
     return ((pl.col("_vc") < prev) & (nxt >= prev)).fill_null(False)
+
+
+def _same_time(codes: dict[str, int]) -> pl.Expr:
+    """The duplicate code of a reading at the time of another of its register (else null)."""
+    key = [*REGISTER_GROUP, "_ts"]
+    spread = (pl.col("_vc").max() - pl.col("_vc").min()).over(key)
+    differ = spread > SAME_VALUE_RTOL * pl.col("_vc").abs().max().over(key)
+    return (
+        pl.when(pl.len().over(key) < 2)
+        .then(None)
+        .when(differ)
+        .then(pl.lit(codes["conflicting_duplicate"], dtype=pl.UInt8))
+        .when(pl.col("row_nr") != pl.col("row_nr").min().over(key))
+        .then(pl.lit(codes["duplicate_reading"], dtype=pl.UInt8))
+        .otherwise(pl.lit(None, dtype=pl.UInt8))
+    )
+
+
+def _rejected(rows: pl.LazyFrame, reason: pl.Expr) -> pl.LazyFrame:
+    """Register rows rejected as they are: no amount, booked at their own time."""
+    return rows.with_columns(
+        pl.lit(None, dtype=pl.Float64).alias("_v"),
+        reason.alias("row_reason"),
+        pl.col("_ts").alias("_tp"),
+        pl.lit(1, dtype=pl.UInt32).alias("_n"),
+    )
 
 
 def _deltas(
@@ -139,15 +174,15 @@ def register_amounts(
     and ``_n`` 1 for the piece that stands for the input row (0 for the other
     pieces of a split), so that counts of rows stay counts of input rows.
     """
-    regs = regs.sort("_ts").with_columns(_misreads().alias("_misread"))
-    misread = regs.filter(pl.col("_misread")).with_columns(
-        pl.lit(None, dtype=pl.Float64).alias("_v"),
-        pl.lit(codes["register_misread"], dtype=pl.UInt8).alias("row_reason"),
-        pl.col("_ts").alias("_tp"),
-        pl.lit(1, dtype=pl.UInt32).alias("_n"),
+    regs = regs.sort("_ts", "row_nr").with_columns(_same_time(codes).alias("_dup"))
+    repeated = _rejected(regs.filter(pl.col("_dup").is_not_null()), pl.col("_dup"))
+    regs = regs.filter(pl.col("_dup").is_null()).with_columns(_misreads().alias("_misread"))
+    misread = _rejected(
+        regs.filter(pl.col("_misread")), pl.lit(codes["register_misread"], dtype=pl.UInt8)
     )
     good = _deltas(
         regs.filter(~pl.col("_misread")), rollover_fraction, notes, codes["register_reset"]
     )
-    pieces = _split(good, notes["register_split"]).drop("_pv", "_pts")
-    return pl.concat([pieces, misread.select(pieces.collect_schema().names())], how="vertical")
+    pieces = _split(good, notes["register_split"]).drop("_pv", "_pts", "_misread")
+    names = pieces.collect_schema().names()
+    return pl.concat([pieces, misread.select(names), repeated.select(names)], how="vertical")

@@ -23,7 +23,9 @@ __all__ = [
     "label_warning",
     "local_time",
     "parse_period",
+    "parsed_text",
     "period_label",
+    "text_stage",
     "year_sub",
 ]
 
@@ -62,7 +64,7 @@ def local_time(col: pl.Expr, dtype: pl.DataType, timezone: str) -> pl.Expr:
     """Timestamps as naive local time [Datetime(us)] in ``timezone``; null where unreadable.
 
     Typed timestamps are used as they are (aware ones converted to local
-    time); text is parsed per value.
+    time); text is parsed per value (see :func:`text_stage` for large inputs).
     """
     if isinstance(dtype, pl.Datetime):
         ts = col.cast(pl.Datetime("us", dtype.time_zone))
@@ -71,7 +73,23 @@ def local_time(col: pl.Expr, dtype: pl.DataType, timezone: str) -> pl.Expr:
         return ts
     if isinstance(dtype, pl.Date):
         return col.cast(pl.Datetime("us"))
+    return parsed_text(*_normalised_text(col), timezone)
+
+
+def text_stage(col: pl.Expr) -> list[pl.Expr]:
+    """The text in one spelling (``_tnorm``) and whether it said 24:00 (``_t24``), as columns.
+
+    Computed once in a stage of their own, then read by :func:`parsed_text`:
+    inline, the folding (four regular expressions) is evaluated again for every
+    format tried, which made text timestamps ten times slower than typed ones.
+    """
     text, is24 = _normalised_text(col)
+    return [text.alias("_tnorm"), is24.alias("_t24")]
+
+
+def parsed_text(text: pl.Expr, is24: pl.Expr, timezone: str) -> pl.Expr:
+    """Folded text (:func:`text_stage`) as naive local time; each value by the first format
+    that reads it, aware formats first."""
     aware = pl.coalesce(
         [text.str.strptime(pl.Datetime("us", "UTC"), f, strict=False) for f in _AWARE_FORMATS]
     )

@@ -12,11 +12,20 @@ turns it into an error.
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
 import polars as pl
 
 from carbonacct.errors import InputError
 
-__all__ = ["gap_warnings", "meter_gaps", "require_complete", "without_accepted_rows"]
+__all__ = [
+    "future_readings",
+    "gap_warnings",
+    "leading_zero_meters",
+    "meter_gaps",
+    "require_complete",
+    "without_accepted_rows",
+]
 
 _SCHEMA = {
     "firm_id": pl.String,
@@ -186,3 +195,85 @@ def require_complete(gaps: pl.DataFrame, source: str) -> None:
             row=None,
             column="timestamp",
         )
+
+
+def leading_zero_meters(gaps: pl.DataFrame, rows: pl.LazyFrame, layout: pl.DataFrame) -> list[str]:
+    """A line for each firm's meter ids that differ only by leading zeros (``1`` and ``001``).
+
+    Excel drops the zeros when a plant re-saves an export, so one meter may
+    come as two; they may also be two meters, so they are counted apart and
+    said, with the files they come from and whether their readings overlap in
+    time. ``gaps`` has the accepted meters (one row each); the files are read
+    in one filtered pass, only when such ids are found (often never).
+    """
+    metered = gaps.filter(~pl.col("meter_id").str.starts_with("(no meter) "))
+    bare = pl.col("meter_id").str.strip_chars_start("0")
+    alike = metered.with_columns(bare.alias("_bare")).filter(pl.len().over("firm_id", "_bare") > 1)
+    if not alike.height:
+        return []
+    at = pl.lit(layout["_start"]).search_sorted(pl.col("row_nr"), side="right") - 1
+    files = (
+        rows.filter(pl.col("row_reason").is_null() & (pl.col("_n") == 1))
+        .join(alike.lazy().select("firm_id", "meter_id"), on=["firm_id", "meter_id"], how="semi")
+        .group_by("firm_id", "meter_id")
+        .agg(pl.lit(layout["file"]).gather(at.unique()).alias("_files"))
+        .collect(engine="streaming")
+    )
+    alike = alike.join(files, on=["firm_id", "meter_id"], how="left")
+    lines = []
+    for (firm, _), same in alike.sort("firm_id", "meter_id").group_by(
+        "firm_id", "_bare", maintain_order=True
+    ):
+        ids = " and ".join(
+            f"'{m}' ({', '.join(sorted(fs or []))})"
+            for m, fs in same.select("meter_id", "_files").iter_rows()
+        )
+        overlap = same["first"].max() <= same["last"].min()  # type: ignore[operator]
+        lines.append(
+            f"meters {ids} of {firm} differ only by leading zeros: counted "
+            "as separate meters"
+            + (", with readings over overlapping times" if overlap else "")
+            + "; if they are one meter (Excel drops leading zeros when a file is re-saved), "
+            "give them one id"
+        )
+    return lines
+
+
+def future_readings(
+    gaps: pl.DataFrame,
+    rows: pl.LazyFrame,
+    layout: pl.DataFrame,
+    groups: pl.DataFrame,
+    today: date | None = None,
+) -> list[str]:
+    """A line naming the files with accepted readings dated after today, their rows and latest
+    date (a year typed 2099 for 2024 is a plausible timestamp, and counted).
+
+    Found from the meters' last readings in ``gaps``; the files are read in one filtered
+    pass only when some meter's last reading is after today (often never). A reading at
+    00:00 tomorrow is today's last interval's end, not the future.
+    """
+    cutoff = datetime.combine((today or date.today()) + timedelta(days=1), datetime.min.time())
+    timed = gaps.filter(pl.col("step") != "1mo")  # monthly rows: "last" is their year's end
+    if not timed.filter(pl.col("last") > cutoff.strftime("%Y-%m-%d %H:%M")).height:
+        return []
+    from carbonacct.readings import GROUP_KEYS
+
+    accepted = groups.filter(pl.col("reason").is_null()).select(GROUP_KEYS).unique()
+    at = pl.lit(layout["_start"]).search_sorted(pl.col("row_nr"), side="right") - 1
+    per = (
+        rows.filter(pl.col("row_reason").is_null() & (pl.col("_n") == 1))
+        .filter(pl.col("_ts") > cutoff)
+        .join(accepted.lazy(), on=list(GROUP_KEYS), how="semi", nulls_equal=True)
+        .group_by(pl.lit(layout["file"]).gather(at).alias("file"))
+        .agg(pl.len().alias("n"), pl.col("_ts").max().alias("latest"))
+        .sort("file")
+        .collect(engine="streaming")
+    )
+    if not per.height:
+        return []
+    files = ", ".join(f"{f} ({n:,} rows, latest {t:%Y-%m-%d %H:%M})" for f, n, t in per.iter_rows())
+    return [
+        f"readings dated after today ({cutoff - timedelta(days=1):%Y-%m-%d}) were accounted: "
+        f"{files}; check the year of their timestamps"
+    ]

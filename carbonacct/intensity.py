@@ -39,7 +39,10 @@ def intensities(
     totals = (
         table.select("firm_id", "period", *sums)
         if not by
-        else table.group_by("firm_id", "period").agg(pl.col(*sums).sum())
+        # a period with no accepted rows has no figures ("—"), not 0
+        else table.group_by("firm_id", "period").agg(
+            pl.when(pl.col(*sums).count() > 0).then(pl.col(*sums).sum())
+        )
     )
     va = activity.filter(pl.col("metric") == "value_added").select(
         "firm_id",

@@ -144,7 +144,9 @@ class Method:
         of the first carrier is computed with the default parameters of the
         second, recorded in the factors used.
     check_duplicates : bool
-        Reject repeated readings of one meter at one time.
+        Reject repeated readings of one meter at one time. When off, register
+        (cumulative) readings at one time are still compared, since they
+        cannot be differenced otherwise.
     timezone : str
         Local time of the firms: naive timestamps are read in it and aware ones
         converted to it before periods are assigned.

@@ -38,11 +38,13 @@ from carbonacct._timeparse import (
     label_warning,
     local_time,
     parse_period,
+    parsed_text,
     period_label,
+    text_stage,
     year_sub,
 )
 from carbonacct.errors import DimensionalityError, InputError, UnknownUnitError
-from carbonacct.io._tables import Part, Source
+from carbonacct.io._tables import PARSE_ONCE_ROWS, Part, Source, parsed_once
 from carbonacct.units import conversion_factor, resolve_unit
 from carbonacct.vocabulary import _fold, carrier_names, carriers
 
@@ -62,6 +64,7 @@ __all__ = [
     "normalise",
     "parse_period",
     "period_label",
+    "reading_duplicates",
     "reading_errors",
     "scan_readings",
 ]
@@ -181,7 +184,9 @@ class ReadingOptions:
         ``register_capacity``, else the next power of ten above the previous
         reading); otherwise the row is a reset.
     check_duplicates : bool
-        Reject repeated readings of one meter at one time.
+        Reject repeated readings of one meter at one time. When off, register
+        (cumulative) readings at one time are still compared, since they
+        cannot be differenced otherwise.
     timezone : str
         The firms' local time zone (IANA name): naive timestamps are local
         time; aware ones are converted to it before periods are assigned.
@@ -432,7 +437,8 @@ def _time(schema: dict[str, pl.DataType], timezone: str) -> list[pl.Expr]:
         ]
     dtype = schema["timestamp"]
     typed = dtype.is_temporal()
-    ts = local_time(pl.col("timestamp"), dtype, timezone)
+    # text was parsed in stages before (_text_times): ``_tparsed`` is read, not parsed again
+    ts = local_time(pl.col("timestamp"), dtype, timezone) if typed else pl.col("_tparsed")
     text = pl.col("timestamp").cast(pl.String).str.strip_chars()
     given = pl.col("timestamp").is_not_null() if typed else _non_empty(text)
     return [
@@ -440,6 +446,16 @@ def _time(schema: dict[str, pl.DataType], timezone: str) -> list[pl.Expr]:
         pl.when(in_range(ts)).then(ts).alias("_ts"),
         given.alias("has_ts"),
     ]
+
+
+def _text_times(lf: pl.LazyFrame, schema: dict[str, pl.DataType], timezone: str) -> pl.LazyFrame:
+    """Text timestamps parsed into ``_tparsed``: folded once, then each format tried on the
+    folded column (each stage evaluated once per row)."""
+    if "timestamp" not in schema or schema["timestamp"].is_temporal():
+        return lf
+    lf = lf.with_columns(text_stage(pl.col("timestamp")))
+    parsed = parsed_text(pl.col("_tnorm"), pl.col("_t24"), timezone)
+    return lf.with_columns(parsed.alias("_tparsed"))
 
 
 def normalise(part: Part, offset: int, timezone: str) -> pl.LazyFrame:
@@ -456,7 +472,8 @@ def normalise(part: Part, offset: int, timezone: str) -> pl.LazyFrame:
         if "register_capacity" in schema
         else pl.lit(None, dtype=pl.Float64)
     )
-    lf = part.frame.with_row_index("row_nr", offset=offset + 1).select(
+    lf = _text_times(part.frame.with_row_index("row_nr", offset=offset + 1), schema, timezone)
+    lf = lf.select(
         "row_nr",
         _text("firm_id", schema, text_source),
         _text("meter_id", schema, True),
@@ -559,6 +576,15 @@ def _layout(parts: Sequence[Part]) -> pl.DataFrame:
     )
 
 
+def _has_text(part: Part) -> bool:
+    """Whether the timestamps or values of a part are text to parse."""
+    schema = part.frame.collect_schema()
+    ts, value = schema.get("timestamp"), schema.get("value")
+    return (ts is not None and not ts.is_temporal()) or (
+        value is not None and not value.is_numeric()
+    )
+
+
 def _combine(parts: Sequence[Part], source: Source, options: ReadingOptions) -> Scan:
     """Normalise each part by its own rules, with its interval-label convention, and concatenate."""
     frames, warnings, labels, offset = [], [], {}, 0
@@ -574,6 +600,8 @@ def _combine(parts: Sequence[Part], source: Source, options: ReadingOptions) -> 
                 column=missing[0],
             )
         lf = normalise(part, offset, options.timezone)
+        if part.rows >= PARSE_ONCE_ROWS and _has_text(part):
+            lf = parsed_once(lf)  # each later pass reads the parsed copy, not the text
         label, how, other = _labels_of(lf, options.interval_label)
         labels[part.label] = f"{label} ({how})" + (
             f"; {other_label(label)} for {other}" if other else ""
@@ -676,6 +704,39 @@ def _with_registers(lf: pl.LazyFrame, options: ReadingOptions) -> pl.LazyFrame:
     return pl.concat([plain, amounts.select(plain.collect_schema().names())], how="vertical")
 
 
+def _checked(parts: Sequence[Part], source: Source, options: ReadingOptions) -> Scan:
+    """The parts read as one, with the period labels and the row-level reason of each row."""
+    scan = _combine(parts, source, options)
+    labels = label_table(
+        scan.rows.select("period").unique().collect(engine="streaming"), options.period
+    )
+    lf = scan.rows.join(labels.lazy(), on="period", how="left", nulls_equal=True)
+    label_given, label_rank = pl.col("_lgiven").fill_null(False), pl.col("_lrank")
+    scan.rows = lf.with_columns(
+        _row_reason(label_given, label_rank, options.period).alias("row_reason"),
+        pl.lit(None, dtype=pl.UInt8).alias("note"),
+    )
+    return scan
+
+
+def _duplicates_of(
+    lf: pl.LazyFrame, parts: Sequence[Part], options: ReadingOptions
+) -> dict[int, int]:
+    return duplicate_codes(
+        lf.filter(pl.col("row_reason").is_null()),
+        lambda distinct: _key_table(distinct, options),
+        REASON_CODES,
+        rows_in=sum(p.rows for p in parts),
+    )
+
+
+def reading_duplicates(
+    parts: Sequence[Part], source: Source, options: ReadingOptions
+) -> dict[int, int]:
+    """Row number -> duplicate code over all the parts: the check :func:`scan_readings` runs."""
+    return _duplicates_of(_checked(parts, source, options).rows, parts, options)
+
+
 def scan_readings(
     parts: Sequence[Part],
     source: Source,
@@ -697,22 +758,10 @@ def scan_readings(
     InputError
         If a part lacks a required column (named with the file).
     """
-    scan = _combine(parts, source, options)
+    scan = _checked(parts, source, options)
     lf = scan.rows
-    labels = label_table(lf.select("period").unique().collect(engine="streaming"), options.period)
-    lf = lf.join(labels.lazy(), on="period", how="left", nulls_equal=True)
-    label_given, label_rank = pl.col("_lgiven").fill_null(False), pl.col("_lrank")
-    lf = lf.with_columns(
-        _row_reason(label_given, label_rank, options.period).alias("row_reason"),
-        pl.lit(None, dtype=pl.UInt8).alias("note"),
-    )
     if duplicates is None and options.check_duplicates:
-        duplicates = duplicate_codes(
-            lf.filter(pl.col("row_reason").is_null()),
-            lambda distinct: _key_table(distinct, options),
-            REASON_CODES,
-            rows_in=sum(p.rows for p in parts),
-        )
+        duplicates = _duplicates_of(lf, parts, options)
     lf = _with_registers(_with_duplicates(lf, duplicates or {}), options)
     ts_year, ts_sub = year_sub(pl.col("_tp"), options.period)
     has_time = pl.col("_tp").is_not_null()

@@ -117,7 +117,10 @@ class Footprint:
 
     @property
     def rejects(self) -> pl.DataFrame:
-        """The rejected input rows, with ``row_nr`` and ``reject_reason``.
+        """The rejected input rows: ``file``, ``row`` (as a spreadsheet shows it: a CSV's
+        header is row 1), ``column``, ``value``, ``reject_reason``, and ``row_nr`` (the data
+        row's number among the data rows of all the inputs together, from 1, in the order
+        given; not a spreadsheet row).
 
         Read on first access, by a second pass over the input (the footprint
         itself needs one pass); the counts are in :attr:`quality` already.

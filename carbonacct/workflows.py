@@ -207,7 +207,8 @@ def rollup(
     )
     table = (
         t.group_by("firm_id", year.alias("period"))
-        .agg(pl.col(summed).sum())
+        # a year whose every row was rejected has no figures ("—"), not 0
+        .agg(pl.when(pl.col(summed).count() > 0).then(pl.col(summed).sum()))
         .join(rejected, on=["firm_id", "period"], how="left")
         .sort("firm_id", "period")
     )

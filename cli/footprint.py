@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import click
@@ -184,7 +183,10 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "--no-duplicate-check",
             "no_duplicate_check",
             is_flag=True,
-            help="Skip the check for repeated meter readings (a second pass over the data).",
+            help=(
+                "Skip the check for repeated meter readings (a second pass over the data);"
+                " register (cumulative) readings at one time are still compared."
+            ),
         ),
         click.option(
             "--rejects",
@@ -203,26 +205,6 @@ _INPUTS = ("activity", "fuel_parameters", "green_electricity", "materials", "by"
 _RUN = ("engine", "client", "encoding", "sheet", "require_complete")
 
 
-def _refuse_header_only(readings: tuple[str, ...]) -> None:
-    """A CSV file with a header and no row is an input error, not a footprint of nothing."""
-    from carbonacct.errors import InputError
-
-    for name in readings:
-        path = Path(name)
-        if path.suffix.lower() not in (".csv", ".txt") or not path.is_file():
-            continue
-        with path.open("rb") as handle:
-            lines = 0
-            for line in handle:
-                lines += bool(line.strip())
-                if lines > 1:
-                    break
-        if lines == 1:
-            raise InputError(
-                f"{name}: no data rows (only a header); give a file with readings under its header."
-            )
-
-
 def _run(
     readings: tuple[str, ...],
     firms: str | None,
@@ -235,7 +217,6 @@ def _run(
     no_duplicate_check: bool,
     **more: Any,
 ) -> carbonacct.Footprint:
-    _refuse_header_only(readings)
     inputs = {k: more.pop(k) for k in _INPUTS if k in more}
     run = {k: more.pop(k) for k in _RUN if k in more}
     method = carbonacct.Method(
@@ -310,9 +291,10 @@ class _Progress:
 def _write_rejects(result: carbonacct.Footprint, path: str | None) -> None:
     if not path:
         return
-    # .csv: plain text, formula-like text made inert; .xlsx, .json, .parquet: by the suffix,
-    # with the run's provenance; .csv and .parquet written batch by batch
-    result.write_rejects(path, sidecar=not path.lower().endswith(".csv"))
+    # by the suffix, as Footprint.write_rejects writes them: .csv with the BOM Excel needs,
+    # formula-like text made inert and the JSON of provenance beside it; .csv and .parquet
+    # written batch by batch
+    result.write_rejects(path)
     click.echo(f"{result.quality.rows_rejected} rejected row(s) written to {path}", err=True)
 
 

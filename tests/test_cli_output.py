@@ -415,6 +415,33 @@ def test_rejects_are_written_in_the_format_their_suffix_names(tmp_path: Path) ->
     ]
 
 
+def test_rejects_csv_is_written_as_the_api_writes_it_bom_and_sidecar(tmp_path: Path) -> None:
+    data = tmp_path / "读数.csv"
+    lines = [
+        "企业代码,能源品种,数量,计量单位,时间",
+        "F1,电力,-5,kWh,2024-01-01",
+        "F1,火星能,1,吨,2024-01-01",
+    ]
+    data.write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
+    cli_out, api_out = tmp_path / "cli.csv", tmp_path / "api.csv"
+    args = ["footprint", str(data), "--grid-factor", "0.5", "--rejects", str(cli_out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    carbonacct.footprint(data, method=carbonacct.Method(grid_factor=0.5)).write_rejects(api_out)
+    raw = cli_out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel on a Chinese system needs
+    assert "火星能" in raw.decode("utf-8-sig")
+    sidecar = json.loads(Path(f"{cli_out}.json").read_text(encoding="utf-8"))
+    assert sidecar.keys() == json.loads(Path(f"{api_out}.json").read_text("utf-8")).keys()
+    assert raw == api_out.read_bytes()
+    back = pl.read_csv(cli_out)
+    # row: the line in the file (header = row 1); row_nr: the data row among all inputs' rows
+    assert back.select("row", "row_nr", "column", "reject_reason").rows() == [
+        (2, 1, "value", "negative_value"),
+        (3, 2, "carrier", "unknown_carrier"),
+    ]
+
+
 def test_fail_on_breach_fires_on_a_gb_quota_limit(tmp_path: Path) -> None:
     """A firm whose status is breach (clinker over the GB 16780-2021 grade-3 limit) fails
     --fail-on breach, though no pathway result is a breach."""

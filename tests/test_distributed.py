@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
 import carbonacct
 from carbonacct.results import RESULT_COLUMNS
@@ -178,3 +179,67 @@ def test_a_hive_layout_with_chinese_headers_and_duplicates(tmp_path: Path, clien
     # F1: 48 kWh; F2: 47 kWh accounted (the 05:00 reading and its conflicting copy rejected)
     by_firm = dict(zip(dask.table["firm_id"], dask.table["electricity_in_MWh"], strict=True))
     assert by_firm == {"F1": pytest.approx(0.048), "F2": pytest.approx(0.047)}
+
+
+def _split_by_row(rows: dict[str, list], path: Path, cuts: list[int]) -> Path:
+    """One meter's readings written as several files cut by row, as the outside tester did."""
+    path.mkdir()
+    frame = pl.DataFrame(rows)
+    for i, (a, b) in enumerate(zip([0, *cuts], [*cuts, frame.height], strict=True)):
+        frame.slice(a, b - a).write_parquet(path / f"split_{i}.parquet")
+    return path
+
+
+def test_a_meter_spread_over_files_by_row_gets_the_one_machine_result(
+    tmp_path: Path, client
+) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    times = [dt.datetime(2024, 1, 1) + dt.timedelta(hours=h) for h in range(12)]
+    # 12 hourly readings of 10 kWh; the last file repeats the first reading (identical) and
+    # gives 05:00 another value (a conflicting pair in different files)
+    ts = [*times, times[0], times[5]]
+    vs = [10.0] * 12 + [10.0, 99.0]
+    rows = {
+        "firm_id": ["F"] * len(ts),
+        "meter_id": ["M1"] * len(ts),
+        "carrier": ["电力"] * len(ts),
+        "timestamp": ts,
+        "value": vs,
+        "unit": ["kWh"] * len(ts),
+    }
+    path = _split_by_row(rows, tmp_path / "ds", cuts=[5, 10])
+    method = carbonacct.Method(grid_factor=0.5, period="month")
+    local = carbonacct.footprint(path, method=method, run=NO_CHECKSUM)
+    dask = carbonacct.footprint(path, method=method, run=on_cluster(client))
+    same(local.table, dask.table)
+    assert dask.quality.rejected_by_reason == {"duplicate_reading": 1, "conflicting_duplicate": 2}
+    assert dask.quality.rejected_by_reason == local.quality.rejected_by_reason
+    # 11 readings of 10 kWh kept (05:00 and its copy rejected): 0.110 MWh
+    assert dask.table["electricity_in_MWh"].item() == pytest.approx(0.110, rel=1e-12)
+    assert_frame_equal(dask.rejects, local.rejects)
+    # without the check the spread meter needs no second pass: 14 rows summed alike
+    off = carbonacct.Method(grid_factor=0.5, period="month", check_duplicates=False)
+    same(
+        carbonacct.footprint(path, method=off, run=NO_CHECKSUM).table,
+        carbonacct.footprint(path, method=off, run=on_cluster(client)).table,
+    )
+
+
+def test_a_register_spread_over_partitions_is_an_error(tmp_path: Path, client) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    rows = {
+        "firm_id": ["F"] * 3,
+        "meter_id": ["R1"] * 3,
+        "carrier": ["电力"] * 3,
+        "timestamp": [dt.datetime(2024, m, 1) for m in (1, 2, 3)],
+        "value": [10000.0, 12000.0, 15000.0],
+        "unit": ["kWh"] * 3,
+        "kind": ["register"] * 3,
+    }
+    path = _split_by_row(rows, tmp_path / "ds", cuts=[2])
+    with pytest.raises(carbonacct.InputError, match=r"register meter R1 of F .*2 partitions"):
+        carbonacct.footprint(
+            path, method=carbonacct.Method(grid_factor=0.5), run=on_cluster(client)
+        )

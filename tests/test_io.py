@@ -78,3 +78,43 @@ def test_formula_text_from_input_stays_text_in_excel(tmp_path: Path) -> None:
     (cell,) = [c for (c,) in ws.iter_rows(min_col=column, max_col=column) if "HYPERLINK" in c.value]
     assert cell.value == '=HYPERLINK("http://x","y")'
     assert cell.data_type == "s" and cell.quotePrefix  # a string, not a formula
+
+
+# -- empty inputs: an error alone, a named warning in a batch ----------------------------------
+
+_HEADER = "firm_id,meter_id,carrier,timestamp,value,unit"
+_FIRMS = pl.DataFrame({"firm_id": ["F1"], "province": ["江苏"]})
+
+
+def _empty_inputs(tmp_path: Path) -> tuple[Path, Path]:
+    schema = {"firm_id": pl.String, "carrier": pl.String, "timestamp": pl.Datetime("us")}
+    empty = pl.DataFrame(schema={**schema, "value": pl.Float64, "unit": pl.String})
+    empty.write_parquet(tmp_path / "empty.parquet")
+    (tmp_path / "header.csv").write_bytes((_HEADER + "\r\n").encode("gbk"))
+    return tmp_path / "empty.parquet", tmp_path / "header.csv"
+
+
+def test_an_input_with_no_rows_is_an_input_error_naming_it(tmp_path: Path) -> None:
+    parquet, csv = _empty_inputs(tmp_path)
+    with pytest.raises(InputError, match=r"empty\.parquet: no data rows \(0 rows\)") as info:
+        footprint(parquet, firms=_FIRMS)
+    assert info.value.file == str(parquet)
+    with pytest.raises(ValueError, match=r"header\.csv: no data rows \(only a header\)"):
+        footprint(csv, firms=_FIRMS)
+    with pytest.raises(InputError, match=r"empty\.parquet.*; .*header\.csv"):
+        footprint([parquet, csv], firms=_FIRMS)
+
+
+def test_empty_files_in_a_batch_are_named_and_the_others_read(tmp_path: Path) -> None:
+    parquet, csv = _empty_inputs(tmp_path)
+    full = tmp_path / "r.csv"
+    full.write_text(f"{_HEADER}\nF1,M1,电力,2024-03-01 00:00,1000,kWh\n", encoding="utf-8")
+    alone = footprint(full, firms=_FIRMS, method=carbonacct.Method(grid_factor=0.5))
+    batch = footprint([parquet, full, csv], firms=_FIRMS, method=carbonacct.Method(grid_factor=0.5))
+    # 1 000 kWh × 0.1229 kgce/kWh = 0.1229 tce, one row in, from the one file with rows
+    assert batch.table["energy_tce"].to_list() == pytest.approx([0.1229])
+    assert batch.table.equals(alone.table)
+    assert batch.quality.rows_in == 1
+    for name, how in ((parquet, "0 rows"), (csv, "only a header")):
+        note = f"{name}: no data rows ({how}): skipped, the other input(s) read"
+        assert note in batch.quality.warnings

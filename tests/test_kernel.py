@@ -548,3 +548,72 @@ def test_meters_with_more_readings_than_their_firm_rejected_later_are_not_read_a
     assert lines == []
     with pytest.raises(pl.exceptions.ColumnNotFoundError):
         without_accepted_rows(gaps, never, groups)
+
+
+def test_a_month_whose_every_row_was_rejected_keeps_its_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The outside tester's meter E3: three March readings in 吨 (tonnes) for electricity."""
+    t0 = dt.datetime(2024, 1, 15)
+    rows = [
+        {"firm_id": "F", "meter_id": "E1", "carrier": "电力", "unit": "kWh", "value": 10.0}
+        | {"timestamp": t0 + dt.timedelta(minutes=15 * i)}
+        for i in range(4)
+    ] + [
+        {"firm_id": "F", "meter_id": "E3", "carrier": "电力", "unit": "吨", "value": 7.0}
+        | {"timestamp": dt.datetime(2024, 3, 1) + dt.timedelta(minutes=15 * i)}
+        for i in range(3)
+    ]
+    path = write(rows, tmp_path / "r.parquet", row_group=3)
+    fast, slow = footprints(path, monkeypatch)
+    assert_same_footprint(fast, slow)
+    table = fast.table
+    # January: 4 × 10 kWh × 0.1229 kgce/kWh; March: nothing accepted, 3 rejected, no figures
+    assert table.select("period", "rows", "rows_rejected").rows() == [
+        ("2024-01", 4, 0),
+        ("2024-03", 0, 3),
+    ]
+    assert table["energy_tce"].to_list() == [pytest.approx(40 * 0.1229e-3, rel=1e-12), None]
+    assert table["rows_rejected"].sum() == fast.quality.rows_rejected == 3
+    memory = carbonacct.footprint(
+        pl.read_parquet(path),
+        method=carbonacct.Method(grid_factor="national", period="month"),
+        run=carbonacct.RunOptions(engine="in-memory"),
+    )
+    assert_frame_equal(memory.table, table, rel_tol=1e-9)
+    year = carbonacct.footprint(str(path), method=carbonacct.Method(grid_factor="national"))
+    assert year.table.select("period", "rows", "rows_rejected").rows() == [("2024", 4, 3)]
+
+
+def test_meter_ids_that_differ_only_by_leading_zeros_are_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The outside tester's meter 1 and its re-saved copy 001: two meters, counted apart, said."""
+    t0 = dt.datetime(2024, 1, 1)
+    rows = [
+        {"firm_id": "F", "meter_id": m, "carrier": "电力", "unit": "kWh", "value": 10.0}
+        | {"timestamp": t0 + dt.timedelta(minutes=15 * i)}
+        for m in ("1", "001")
+        for i in range(4)
+    ]
+    rows.insert(4, dict(rows[0], meter_id="G01", firm_id="G"))  # another firm's G1: not alike
+    rows.append(dict(rows[0], meter_id="G1"))
+    path = write(rows, tmp_path / "ds", row_group=4, files=2)  # 1 in one file, 001 in the other
+    fast, slow = footprints(path, monkeypatch)
+    assert_same_footprint(fast, slow)
+    said = [w.replace(f"{path}/", "") for w in fast.quality.warnings if "leading zeros" in w]
+    assert said == [
+        "meters '001' (001.parquet) and '1' (000.parquet) of F differ only by leading zeros: "
+        "counted as separate meters, with readings over overlapping times; if they are one meter "
+        "(Excel drops leading zeros when a file is re-saved), give them one id"
+    ]
+    # counted apart: 2 meters × 4 readings × 10 kWh, plus F's G1, × 0.1229 kgce/kWh
+    assert fast.table.filter(pl.col("firm_id") == "F")["energy_tce"].item() == pytest.approx(
+        90 * 0.1229e-3, rel=1e-12
+    )
+    memory = carbonacct.footprint(
+        pl.read_parquet(path),
+        method=carbonacct.Method(grid_factor="national", period="month"),
+        run=carbonacct.RunOptions(engine="in-memory"),
+    )
+    assert [w for w in memory.quality.warnings if "leading zeros" in w]

@@ -316,6 +316,43 @@ def test_a_register_misread_is_left_out_and_the_interval_bridged(tmp_path: Path)
     assert r.quality.rejected_by_reason == {"register_misread": 1}
 
 
+_R1 = [  # a cumulative meter read twice on 1 February (the outside tester's file)
+    "91320500MA1XYZ0001,R1,电力,2024-01-01 00:00,10000,kWh,register",
+    "91320500MA1XYZ0001,R1,电力,2024-02-01 00:00,12000,kWh,register",
+    "91320500MA1XYZ0001,R1,电力,2024-02-01 00:00,{second},kWh,register",
+    "91320500MA1XYZ0001,R1,电力,2024-03-01 00:00,15000,kWh,register",
+]
+
+
+@pytest.mark.parametrize("check", [True, False])
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+@pytest.mark.parametrize("engine", ["streaming", "in-memory"])
+def test_register_readings_at_one_time_are_compared_even_without_the_duplicate_check(
+    tmp_path: Path, check: bool, fmt: str, engine: str
+) -> None:
+    header = "firm_id,meter_id,carrier,timestamp,value,unit,kind"
+    method = carbonacct.Method(grid_factor=EF, period="month", check_duplicates=check)
+    run = carbonacct.RunOptions(engine=engine)  # type: ignore[arg-type]
+    for second, january, february, rejected in [
+        # 12000 and 13000 at one time: both rejected; 15000 − 10000 = 5000 kWh over 60 days
+        (13000, 5.0 * 31 / 60, 5.0 * 29 / 60, {"conflicting_duplicate": 2}),
+        # the same reading twice: one kept; 2000 kWh in January, 3000 in February
+        (12000, 2.0, 3.0, {"duplicate_reading": 1}),
+    ]:
+        path = _csv(tmp_path / "r.csv", header, [line.format(second=second) for line in _R1])
+        if fmt == "parquet":
+            pl.read_csv(path).write_parquet(path := tmp_path / "r.parquet")
+        r = footprint(path, method=method, run=run)
+        q = r.quality
+        assert (q.rows_in, q.rows_rejected, q.balanced) == (4, sum(rejected.values()), True)
+        assert q.rejected_by_reason == rejected
+        assert _monthly(r) == {
+            "2024-01": pytest.approx(january),
+            "2024-02": pytest.approx(february),
+        }
+        assert r.table["rows"].sum() + r.table["rows_rejected"].sum() == 4
+
+
 # -- 5. Excel workbooks with several sheets ------------------------------------------------------
 
 

@@ -79,25 +79,36 @@ def make_rows(n: int, seed: int) -> list[dict]:
     return rows
 
 
+def _accepted(r: dict) -> float | None:
+    """The row's value, or None when the row is rejected."""
+    try:
+        value = float(r["value"])
+    except ValueError:
+        return None
+    if r["carrier"] not in CANON or (r["carrier"], r["unit"]) not in TO_CANON:
+        return None
+    return None if value < 0 or math.isnan(value) else value
+
+
+def rejected_per_period(rows: list[dict]) -> dict[tuple[str, str], int]:
+    """Rejected rows per (firm, month)."""
+    out: dict[tuple[str, str], int] = defaultdict(int)
+    for r in rows:
+        if _accepted(r) is None:
+            out[(r["firm_id"], r["timestamp"][:7])] += 1
+    return out
+
+
 def reference(rows: list[dict]) -> tuple[dict, int]:
     out: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
     rejected = 0
     for r in rows:
-        carrier, unit = r["carrier"], r["unit"]
-        try:
-            value = float(r["value"])
-        except ValueError:
+        carrier = r["carrier"]
+        value = _accepted(r)
+        if value is None:
             rejected += 1
             continue
-        if (
-            carrier not in CANON
-            or (carrier, unit) not in TO_CANON
-            or value < 0
-            or math.isnan(value)
-        ):
-            rejected += 1
-            continue
-        amount = value * TO_CANON[(carrier, unit)]
+        amount = value * TO_CANON[(carrier, r["unit"])]
         sign = -1.0 if r["flow"] == "out" else 1.0
         key = (r["firm_id"], r["timestamp"][:7])
         acc = out[key]
@@ -166,3 +177,53 @@ def test_streaming_and_in_memory_engines_agree(
     for column in RESULT_COLUMNS:
         for x, y in zip(a[column], b[column], strict=True):
             assert x == pytest.approx(y, rel=1e-9, abs=1e-12), column
+
+
+def test_the_outside_testers_cases_match_the_reference_on_every_path(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A month whose every row was rejected (meter E3, tonnes for electricity) keeps its row;
+    meters 1 and 001 are two meters (both counted) and are said; on the typed-Parquet fast
+    path, the polars path on text and the in-memory engine alike."""
+    rows = make_rows(2_000, seed=16)
+    stamps = [f"2024-03-01 00:{m:02d}:00" for m in (0, 15, 30)]
+    rows += [
+        {"firm_id": "A", "meter_id": "E3", "carrier": "electricity", "value": "7.0"}
+        | {"unit": "t", "timestamp": t, "flow": "in"}
+        for t in stamps
+    ]
+    rows += [
+        {"firm_id": "B", "meter_id": m, "carrier": "electricity", "value": "5.0"}
+        | {"unit": "kWh", "timestamp": t, "flow": "in"}
+        for m in ("1", "001")
+        for t in stamps
+    ]
+    expected, rejected = reference(rows)
+    per_period = rejected_per_period(rows)
+    text = pl.DataFrame(rows)
+    text.with_columns(
+        pl.col("value").cast(pl.Float64, strict=False), pl.col("timestamp").str.to_datetime()
+    ).write_parquet(tmp_path / "r.parquet", row_group_size=500)
+    firms = pl.DataFrame({"firm_id": list(FIRMS), "province": list(FIRMS.values())})
+    method = carbonacct.Method(period="month")
+    for readings, engine in (
+        (str(tmp_path / "r.parquet"), "streaming"),
+        (text, "streaming"),
+        (text, "in-memory"),
+    ):
+        run = carbonacct.RunOptions(engine=engine, checksum=False)  # type: ignore[arg-type]
+        result = footprint(readings, firms=firms, method=method, run=run)
+        assert result.quality.rows_rejected == rejected and result.quality.balanced
+        assert result.table["rows_rejected"].sum() == rejected
+        got = {(r["firm_id"], r["period"]): r for r in result.table.iter_rows(named=True)}
+        assert set(got) == set(expected) | set(per_period)
+        assert got[("A", "2024-03")]["rows"] == 0 and got[("A", "2024-03")]["energy_tce"] is None
+        for key, row in got.items():
+            assert row["rows_rejected"] == per_period.get(key, 0), key
+            if key in expected:
+                assert row["rows"] == expected[key]["rows"], key
+                assert row["energy_tce"] == pytest.approx(
+                    expected[key]["energy_tce"], rel=1e-9, abs=1e-12
+                )
+        # B's two meters: 6 readings of 5 kWh, all counted
+        assert got[("B", "2024-03")]["energy_tce"] == pytest.approx(30 * TCE["electricity"])
+        said = [w for w in result.quality.warnings if "leading zeros" in w]
+        assert len(said) == 1 and "meters '001'" in said[0] and "of B" in said[0]

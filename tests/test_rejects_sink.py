@@ -75,11 +75,14 @@ def test_rejects_are_read_in_batches(
     assert pl.read_parquet(tmp_path / "r.parquet").height == result.quality.rows_rejected
 
 
-def test_cli_rejects_csv_is_plain_inert_text(dirty_parquet: Path, tmp_path: Path) -> None:
+def test_cli_rejects_csv_is_inert_text_with_bom_and_sidecar(
+    dirty_parquet: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "rejects.csv"
     main(["footprint", str(dirty_parquet), "--grid-factor", "national", "--rejects", str(out)])
     text = out.read_bytes()
-    assert not text.startswith(b"\xef\xbb\xbf") and not (tmp_path / "rejects.csv.json").exists()
+    # as Footprint.write_rejects writes it: the BOM Excel needs, the provenance beside it
+    assert text.startswith(b"\xef\xbb\xbf") and (tmp_path / "rejects.csv.json").exists()
     table = pl.read_csv(out, infer_schema=False)
     assert table.height == _footprint(dirty_parquet).quality.rows_rejected
 

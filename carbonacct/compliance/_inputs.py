@@ -407,8 +407,10 @@ def from_footprint(
     if "energy_excl_feedstock_tce" not in yearly.columns:
         yearly = yearly.with_columns(pl.col("energy_tce").alias("energy_excl_feedstock_tce"))
     keys = ["firm_id", "year"]
-    agg = [pl.col("energy_tce", "energy_excl_feedstock_tce", "co2_t").sum()]
-    agg += [pl.col(c).sum() for c in ("electricity_in_MWh", "green_electricity_MWh") if c in yearly]
+    figures = ["energy_tce", "energy_excl_feedstock_tce", "co2_t"]
+    figures += [c for c in ("electricity_in_MWh", "green_electricity_MWh") if c in yearly]
+    # a year of rejected rows only has no figures (the footprint's "—"), not 0
+    agg: list[pl.Expr] = [pl.when(pl.col(*figures).count() > 0).then(pl.col(*figures).sum())]
     for col in ("rows_rejected", "rows_co2_missing"):
         if col in yearly.columns:
             agg.append(pl.col(col).cast(pl.Int64).sum())

@@ -13,6 +13,7 @@ beside CSV, a provenance sheet in Excel.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -119,8 +120,12 @@ def read_readings(
             row=None,
             column=None,
         )
+    parts, skipped = _without_empty(parts)
+    from carbonacct._unused_columns import unused_column_notes
+
+    skipped += unused_column_notes(parts)
     if len(sources) == 1:
-        return parts, sources[0]
+        return parts, replace(sources[0], notes=sources[0].notes + skipped)
     return parts, Source(
         " + ".join(s.name for s in sources),
         ",".join(s.sha256 or "-" for s in sources),
@@ -128,8 +133,33 @@ def read_readings(
         tuple(f for s in sources for f in s.files),
         tuple(e for s in sources for e in s.encodings),
         tuple(u for s in sources for u in s.unread),
-        tuple(n for s in sources for n in s.notes),
+        tuple(n for s in sources for n in s.notes) + skipped,
     )
+
+
+def _without_empty(parts: list[Part]) -> tuple[list[Part], tuple[str, ...]]:
+    """The parts with rows, and a note per empty one; an InputError if no part has a row.
+
+    A batch (a folder's files given together) goes on without its empty files,
+    each named in the warnings; an input that is nothing but empty is an error,
+    not a footprint of nothing.
+    """
+    empty = [p for p in parts if p.rows == 0]
+    if not empty:
+        return parts, ()
+
+    def what(p: Part) -> str:
+        return f"{p.label}: no data rows ({'only a header' if p.format != 'parquet' else '0 rows'})"
+
+    full = [p for p in parts if p.rows > 0]
+    if not full:
+        raise InputError(
+            f"{'; '.join(map(what, empty))}; give a file with readings in it.",
+            file=empty[0].label,
+            row=None,
+            column=None,
+        )
+    return full, tuple(f"{what(p)}: skipped, the other input(s) read" for p in empty)
 
 
 def read_side_table(

@@ -285,11 +285,34 @@ def _cleanup() -> None:
 atexit.register(_cleanup)
 
 
-def _utf8_copy(path: Path, encoding: str) -> Path:
-    """A UTF-8 copy of a text file in another encoding (polars reads UTF-8 only)."""
+def _scratch() -> Path:
+    """A temporary directory removed when the process ends."""
     tmp = Path(tempfile.mkdtemp(prefix="carbonacct-"))
     _TRANSCODED.append(tmp)
-    out = tmp / (path.stem + ".utf8.csv")
+    return tmp
+
+
+#: Rows from which a part with text to parse is parsed once into a scratch copy
+#: (below, parsing it again in each of the checks' passes costs less than the copy).
+PARSE_ONCE_ROWS = 10_000
+
+
+def parsed_once(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """``lf`` written once to a scratch Parquet file and read back from there.
+
+    The checks read the readings in several passes (labels, periods,
+    duplicates, registers, sums, gaps, rejects); a plan over text would read and
+    parse the text again in each. The copy is streamed (memory stays flat)
+    and its columns are exactly ``lf``'s, so every result is the same.
+    """
+    out = _scratch() / "parsed.parquet"
+    lf.sink_parquet(out, compression="lz4")
+    return pl.scan_parquet(out)
+
+
+def _utf8_copy(path: Path, encoding: str) -> Path:
+    """A UTF-8 copy of a text file in another encoding (polars reads UTF-8 only)."""
+    out = _scratch() / (path.stem + ".utf8.csv")
     with (
         path.open("r", encoding=encoding, newline="") as src,
         out.open("w", encoding="utf-8", newline="") as dst,

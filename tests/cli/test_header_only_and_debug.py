@@ -30,3 +30,16 @@ def test_debug_after_the_command_is_accepted(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "No such option" not in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_zero_row_parquet_exits_1_naming_the_file(tmp_path: Path) -> None:
+    import polars as pl
+
+    path = tmp_path / "empty.parquet"
+    pl.DataFrame(
+        schema={"firm_id": pl.String, "carrier": pl.String, "value": pl.Float64, "unit": pl.String}
+    ).with_columns(pl.lit(None, dtype=pl.Datetime("us")).alias("timestamp")).write_parquet(path)
+    done = _run("footprint", str(path))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"{path}: no data rows (0 rows)" in done.stderr
+    assert "Traceback" not in done.stderr and "concat" not in done.stderr
