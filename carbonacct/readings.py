@@ -700,7 +700,12 @@ def _with_registers(lf: pl.LazyFrame, options: ReadingOptions) -> pl.LazyFrame:
         pl.col("_f").fill_null(1.0),
     ).with_columns((pl.col("_v") * pl.col("_f")).alias("_vc"))
     amounts = register_amounts(regs, options.rollover_fraction, NOTE_CODES, REASON_CODES)
-    plain = lf.filter(~is_reg).with_columns(pl.lit(1, dtype=pl.UInt32).alias("_n"))
+    # a register row rejected before the chain is counted in the interval it would have closed,
+    # as an accepted one, whatever the interval readings of its file
+    closes = pl.when(_is_register()).then(pl.col("_ts") - pl.duration(microseconds=1))
+    plain = lf.filter(~is_reg).with_columns(
+        closes.otherwise(pl.col("_tp")).alias("_tp"), pl.lit(1, dtype=pl.UInt32).alias("_n")
+    )
     return pl.concat([plain, amounts.select(plain.collect_schema().names())], how="vertical")
 
 
