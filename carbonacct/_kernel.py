@@ -39,7 +39,7 @@ import numpy as np
 import polars as pl
 
 from carbonacct import _arrowcols as ac
-from carbonacct import _named_rejects, _prefetch, _screen
+from carbonacct import _decode, _named_rejects, _prefetch, _screen
 from carbonacct._decode import decoded
 from carbonacct._timeparse import label_table, label_warning, year_sub
 from carbonacct.completeness import meter_gaps
@@ -83,10 +83,7 @@ class FastScan(Scan):
     named: _named_rejects.Named | None = None
 
     def rejectable(self, bad: pl.DataFrame) -> tuple[pl.LazyFrame, Any]:
-        if self.named is None:
-            return self.rows, None
-        named = self.named
-        return named.plan(bad), lambda: named.frames(bad)
+        return _named_rejects.rejectable(self.named, self.rows, bad)
 
 
 @dataclass
@@ -638,7 +635,11 @@ def try_fast(
     scan.warnings += list(source.notes)
     ends = {p for p, (label, _) in enumerate(decided) if label == "end"}
     runs = _periods(decoded(chunks, "runs", ("firm_id", *KEY_COLUMNS)), ends, options.period)
-    segs, per, seams = _screen.segments(decoded(chunks, "meters", ("firm_id", "meter_id")))
+    pairs: dict[str, dict[str, int]] = {}  # firm and meter coded alike in both tables (_k)
+    segs, per, seams = _screen.segments(
+        decoded(chunks, "meters", _screen.PAIR, pairs, as_text=False),
+        lambda f: _decode.named(f, pairs),
+    )
     strays = segs.filter(~pl.col("main"))  # short segments: the kernel kept all their rows
     ends_nr = (strays["first_nr"].to_numpy(), strays["last_nr"].to_numpy())
     cands = (c.candidates for c in chunks)
@@ -646,9 +647,9 @@ def try_fast(
     for c in chunks:  # only the rows named are decoded; the rest of each chunk is let go
         at = _named(c.rows["row_nr"], named)
         c.runs, c.meters, c.rows = {}, {}, {k: a[at] for k, a in c.rows.items()}
-    kept = _periods(decoded(chunks, "rows", _STRINGS), ends, options.period)
+    kept = _periods(decoded(chunks, "rows", _STRINGS, pairs), ends, options.period)
     release_freed()  # the row groups' arrays, kept by malloc, are not polars' to reuse
-    fetch = _fetcher(plan[0], plan[1], options.period, ends, kept.clear())
+    fetch = _fetcher(plan[0], plan[1], options.period, ends, kept.clear().drop("_k"))
     keys_of = (lambda distinct: _key_table(distinct, options)) if options.check_duplicates else None
     if keys_of is None:
         # nothing rejected: equal neighbours stay, so their meters are measured row by row

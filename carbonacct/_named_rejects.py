@@ -32,7 +32,7 @@ import polars as pl
 from carbonacct.io._tables import Part
 from carbonacct.readings import KEY_COLUMNS, ReadingOptions, _with_duplicates
 
-__all__ = ["Named", "named_rejects"]
+__all__ = ["Named", "named_rejects", "rejectable"]
 
 _KEYS = ("firm_id", *KEY_COLUMNS)
 #: The columns :func:`carbonacct.readings.normalise` reads.
@@ -63,6 +63,16 @@ def named_rejects(
             return None
         names.append(pl.Schema(kept))
     return Named(tasks, strip_firm, parts, names, options, decided, codes.sort("row_nr"), rows)
+
+
+def rejectable(
+    named: Named | None, rows: pl.LazyFrame, bad: pl.DataFrame
+) -> tuple[pl.LazyFrame, Any]:
+    """(The rows that can be in the rejected groups ``bad``, a function giving them frame by
+    frame; None when they come from ``rows``, every row.)"""
+    if named is None:
+        return rows, None
+    return named.plan(bad), lambda: named.frames(bad)
 
 
 @dataclass

@@ -51,19 +51,27 @@ __all__ = [
 ]
 
 PAIR = ["firm_id", "meter_id"]
+#: Firm and meter as one integer (see :func:`carbonacct._decode.decoded`): joins and groups
+#: of the screen's tables, whose rows number with the file, by integer instead of by text.
+K = "_k"
 _MAX = np.iinfo("int64").max
 _COLS = ["row_nr", "firm_id", "meter_id", "_ts", "_lnorm", "_v", *KEY_COLUMNS]
 _GROUP = ["year", "sub", "has_ts"]
 
 
-def segments(meters: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[int]]:
+def segments(
+    meters: pl.DataFrame, names: Callable[[pl.DataFrame], pl.DataFrame]
+) -> tuple[pl.DataFrame, pl.DataFrame, list[int]]:
     """(segments, per meter, row numbers of equal times where a segment crosses a row group).
+
+    ``meters`` has firm and meter as one code, ``_k``; ``names`` adds them as text to the
+    segments (one row per meter and straggler run, not per run of each row group).
 
     Per meter: ``runs`` (segments), the main (longest) segment's first time,
     rows, steps and zero steps, and ``how``: ``clean``, ``stragglers`` or
     ``hash``.
     """
-    new = pl.any_horizontal(pl.col(c) != pl.col(c).shift() for c in PAIR).fill_null(True)
+    new = (pl.col(K) != pl.col(K).shift()).fill_null(True)
     seam = pl.when(~pl.col("new")).then(pl.col("first_ts") - pl.col("last_ts").shift())
     m = meters.with_columns(new.alias("new")).with_columns(
         pl.col("new").cum_sum().alias("seg"),
@@ -78,7 +86,7 @@ def segments(meters: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[int
     segs = (
         m.group_by("seg", maintain_order=True)
         .agg(
-            *(pl.col(c).first() for c in (*PAIR, "first_nr", "first_ts", "d")),
+            *(pl.col(c).first() for c in (K, "first_nr", "first_ts", "d")),
             pl.col("last_nr").last(),
             pl.col("last_ts").last(),
             pl.col("count").sum(),
@@ -89,19 +97,28 @@ def segments(meters: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[int
                 + (pl.col("seam") == pl.col("d")).sum()
             ).alias("npos"),
         )
-        .with_columns(
-            (pl.col("count").rank("ordinal", descending=True).over(PAIR) == 1).alias("main")
-        )
+        .with_columns((pl.col("count").rank("ordinal", descending=True).over(K) == 1).alias("main"))
     )
+    segs = names(segs).select(pl.col(K), *PAIR, pl.exclude(K, *PAIR))
     main = segs.filter("main").select(
-        *PAIR, "first_nr", "last_nr", "first_ts", "last_ts", "count", "dmin", "d", "npos", "nzero"
+        K,
+        *PAIR,
+        "first_nr",
+        "last_nr",
+        "first_ts",
+        "last_ts",
+        "count",
+        "dmin",
+        "d",
+        "npos",
+        "nzero",
     )
     strays = (
         segs.filter(~pl.col("main"))
-        .group_by(PAIR)
+        .group_by(K)
         .agg((pl.col("count") > SHORT).any().alias("long"), pl.len().alias("strays"))
     )
-    per = main.join(strays, on=PAIR, how="left").with_columns(
+    per = main.join(strays, on=K, how="left").with_columns(
         (pl.col("strays").fill_null(0) + 1).alias("runs"),
         pl.when((pl.col("dmin") < 0) | pl.col("long").fill_null(False))
         .then(pl.lit("hash"))
@@ -159,26 +176,30 @@ def duplicates(
     (wanted keys, the rows of the pass with those keys; see
     :mod:`carbonacct._prefetch`) answers instead when every straggler was wanted.
     """
-    how = per.select(*PAIR, "how")
-    inner = _as_rows(kernel_rows.join(how, on=PAIR))
-    strays = segs.filter(~pl.col("main")).join(how, on=PAIR).filter(pl.col("how") == "stragglers")
+    meters = {w: per.filter(pl.col("how") == w).select(K) for w in ("clean", "stragglers")}
+    inner = {w: _as_rows(kernel_rows.join(m, on=K, how="semi")) for w, m in meters.items()}
+    stray = segs.select(K, *PAIR, "first_ts", "last_ts").filter(~segs["main"])
+    strays = stray.join(meters["stragglers"], on=K, how="semi")
     keys = pl.concat(
         [
-            strays.select(*PAIR, pl.col("first_ts").alias("_ts")),
-            strays.select(*PAIR, pl.col("last_ts").alias("_ts")),
-            inner.filter(pl.col("how") == "stragglers").select(*PAIR, pl.col("_ts").dt.epoch("us")),
+            strays.select(K, pl.col("first_ts").alias("_ts")),
+            strays.select(K, pl.col("last_ts").alias("_ts")),
+            inner["stragglers"].select(K, pl.col("_ts").dt.epoch("us")),
         ]
     ).unique()
-    clean = inner.filter(pl.col("how") == "clean").select(*_COLS, *_GROUP)
+    clean = inner["clean"].select(*_COLS, *_GROUP)
+    del inner["clean"]
     settled = [_settle(clean, per, keys_of)]
-    mains = per.filter(pl.col("how") == "stragglers").select(*PAIR, "first_nr", "last_nr")
-    for batch in _by_meter(keys, BATCH_KEYS):
-        mine = strays.join(batch, on=PAIR, how="semi")
-        answered = _answered(early, mine, batch)
-        ranges = mains.join(batch, on=PAIR, how="semi").select("first_nr", "last_nr")
-        fetched = _as_rows(answered if answered is not None else fetch(batch, ranges))
-        known = inner.filter(pl.col("how") == "stragglers").join(
-            batch.with_columns(pl.from_epoch("_ts", "us")), on=[*PAIR, "_ts"], how="semi"
+    mains = per.filter(pl.col("how") == "stragglers").select(K, "first_nr", "last_nr")
+    names = per.select(K, *PAIR)
+    for batch in _by_meter(keys, names, BATCH_KEYS):
+        mine = strays.join(batch, on=K, how="semi")
+        named = batch.select(*PAIR, "_ts")
+        answered = _answered(early, mine, named)
+        ranges = mains.join(batch, on=K, how="semi").select("first_nr", "last_nr")
+        fetched = _as_rows(answered if answered is not None else fetch(named, ranges))
+        known = inner["stragglers"].join(
+            batch.select(K, pl.from_epoch("_ts", "us")), on=[K, "_ts"], how="semi"
         )
         both = pl.concat([f.select(*_COLS, *_GROUP) for f in (fetched, known)], how="vertical")
         both = both.cast(clean.schema).unique("row_nr", keep="first").sort("row_nr")
@@ -206,13 +227,17 @@ def duplicates(
 BATCH_KEYS = 250_000
 
 
-def _by_meter(keys: pl.DataFrame, size: int) -> list[pl.DataFrame]:
-    """``keys`` in batches of whole meters, about ``size`` keys each."""
+def _by_meter(keys: pl.DataFrame, names: pl.DataFrame, size: int) -> list[pl.DataFrame]:
+    """``keys`` (``_k``, ``_ts``) in batches of whole meters, about ``size`` keys each, with
+    their firm and meter ``names`` (batched by the names' hash, so each batch holds the same
+    meters whatever the codes, and the batches come in the same order in every run)."""
     if keys.height <= size:
-        return [keys] if keys.height else []
+        return [keys.join(names, on=K)] if keys.height else []
     n = -(-keys.height // size)
     bucket = pl.struct(PAIR).hash(7) % n
-    return keys.with_columns(bucket.alias("_b")).partition_by("_b", include_key=False)
+    named = keys.join(names, on=K).with_columns(bucket.alias("_b"))
+    # in bucket order: the batches' sums are added up in that order (floats: the last digit)
+    return named.sort("_b", maintain_order=True).partition_by("_b", include_key=False)
 
 
 @dataclass

@@ -9,6 +9,7 @@ import numpy as np
 import polars as pl
 from polars.testing import assert_frame_equal
 
+from carbonacct import _decode
 from carbonacct._decode import decoded
 
 
@@ -40,3 +41,39 @@ def test_row_groups_with_their_own_dictionaries_decode_to_the_same_text() -> Non
         }
     )
     assert_frame_equal(got, want)
+
+
+def _pairs(part: int, firms: list[str], meters: list[str], firm, meter, nr):  # type: ignore[no-untyped-def]
+    arrays = {
+        "firm_id": np.array(firm, "int32"),
+        "meter_id": np.array(meter, "int32"),
+        "row_nr": np.array(nr, "int64"),
+    }
+    return SimpleNamespace(part=part, dicts={"firm_id": firms, "meter_id": meters}, rows=arrays)
+
+
+def test_tables_decoded_with_one_shared_dictionary_code_a_pair_alike() -> None:
+    """Two tables decoded with one shared dictionary give (firm, meter) the same ``_k``, whatever
+    each row group's own codes; ``named`` turns ``_k`` back into the text, a null into nulls."""
+    shared: dict[str, dict[str, int]] = {}
+    first = [
+        _pairs(0, ["F1", "F2"], ["m1", "m2"], [0, 1, 1], [0, 0, 1], [1, 2, 3]),
+        _pairs(0, ["F2", "F1"], ["m2"], [1, 0], [0, 0], [4, 5]),  # F1 m2, F2 m2
+    ]
+    a = decoded(first, "rows", ("firm_id", "meter_id"), shared, as_text=False)
+    assert a.columns == ["_k", "row_nr", "part"]
+    # a later table meets the same pairs in another order, a new firm F3 and a null meter
+    later = [_pairs(1, ["F3", "F2", "F1"], ["m1", "m2"], [2, 1, 0, 2], [1, 1, 0, -1], [6, 7, 8, 9])]
+    b = decoded(later, "rows", ("firm_id", "meter_id"), shared)
+    # F1 is firm code 0, F2 1, F3 2; m1 meter code 0, m2 1: _k = firm << 32 | meter
+    assert a["_k"].to_list() == [0, (1 << 32), (1 << 32) + 1, 1, (1 << 32) + 1]
+    assert b["_k"].to_list()[:3] == [1, (1 << 32) + 1, 2 << 32]  # F1 m2, F2 m2, F3 m1
+    assert b["_k"][3] == _decode.NO_PAIR
+    back = _decode.named(b.select("_k"), shared)
+    want = pl.DataFrame(
+        {"_k": b["_k"], "firm_id": ["F1", "F2", "F3", None], "meter_id": ["m2", "m2", "m1", None]}
+    )
+    assert_frame_equal(back, want)
+    assert (
+        b.select("firm_id", "meter_id").head(3).equals(want.select("firm_id", "meter_id").head(3))
+    )
