@@ -30,6 +30,8 @@ __all__ = ["duplicate_codes"]
 
 #: Relative difference under which two converted values are the same value.
 SAME_VALUE_RTOL = 1e-9
+#: The key table's own reasons: a row with one of them is rejected before it is compared.
+_KEY_REASONS = ["r_carrier", "r_unit", "r_fuk", "r_steam"]
 
 
 def _suspects(rows: pl.LazyFrame, n: int, rows_per_bucket: int) -> pl.DataFrame:
@@ -68,8 +70,10 @@ def duplicate_codes(
     ``rows`` are the normalised readings (``row_nr``, ``firm_id``,
     ``meter_id``, ``_ts``, ``_lnorm``, the raw key columns, ``_v``);
     ``keys_of`` maps distinct raw (carrier, unit, flow, use, kind) to the
-    carrier code, ``flow_n`` and ``to_canonical``. ``rows_in``, the rows read (known from
-    the parts), sizes the hash buckets without a counting pass.
+    carrier code, ``flow_n``, ``to_canonical`` and the key's reasons
+    (``r_carrier``, ``r_unit``, ``r_fuk``, ``r_steam``): a row its key rejects
+    takes no part. ``rows_in``, the rows read (known from the parts), sizes the
+    hash buckets without a counting pass.
     """
     suspects = _suspects(rows, rows_in, rows_per_bucket)
     if suspects.height == 0:
@@ -89,11 +93,15 @@ def duplicate_codes(
             pl.col("carrier").alias("_code"),
             "flow_n",
             "to_canonical",
+            pl.any_horizontal(pl.col(_KEY_REASONS).is_not_null()).alias("_keybad"),
         ),
         on=raw,
         how="left",
         nulls_equal=True,
-    ).with_columns(
+    )
+    # a row its own key rejects (a unit of the wrong dimension, an unknown carrier) is
+    # rejected once, for that: it is no copy of a good row and cannot make one a duplicate
+    found = found.filter(~pl.col("_keybad").fill_null(False)).with_columns(
         pl.coalesce("_code", pl.col("carrier")).alias("_c"),
         (pl.col("_v") * pl.col("to_canonical").fill_null(1.0)).alias("_cv"),
     )

@@ -709,25 +709,38 @@ def _fetcher(
 
 
 def _meters_labelled_otherwise(chunks: Sequence[_Chunk], decided: list[Any]) -> bool:
-    """Whether a meter's own first and last times show the other interval label than its
-    part's (``readings._labels_of`` decides such meters one by one)."""
+    """Whether a meter's first and last times, in its part or over all its parts, show the
+    other interval label than a part's, or its parts alone show opposite labels
+    (``_interval_labels.meter_labels`` decides such meters one by one, over all their files)."""
     times = decoded(chunks, "times", ("meter_id",))
-    if times.is_empty():
+    if times.is_empty() or all(how == "given" for _, how in decided):
         return False
     per = times.group_by("part", "meter_id").agg(pl.col("first").min(), pl.col("last").max())
-    first_mid, last_mid = pl.col("first") % _DAY == 0, pl.col("last") % _DAY == 0
-    own = (
-        pl.when(last_mid & ~first_mid)
-        .then(pl.lit("end"))
-        .when(first_mid & ~last_mid)
-        .then(pl.lit("start"))
+    whole = per.group_by("meter_id").agg(
+        pl.col("first").min().alias("m_first"), pl.col("last").max().alias("m_last")
     )
+    per = per.join(whole, on="meter_id", how="left")
+
+    def own(first: str, last: str) -> pl.Expr:
+        first_mid, last_mid = pl.col(first) % _DAY == 0, pl.col(last) % _DAY == 0
+        return (
+            pl.when(last_mid & ~first_mid)
+            .then(pl.lit("end"))
+            .when(first_mid & ~last_mid)
+            .then(pl.lit("start"))
+        )
+
     part_label = pl.col("part").replace_strict(
         {p: label for p, (label, how) in enumerate(decided) if how != "given"},
         default=None,
         return_dtype=pl.String,
     )
-    return bool(per.select((own != part_label).fill_null(False).any()).item())
+    per = per.with_columns(own("first", "last").alias("own"), own("m_first", "m_last").alias("m"))
+    differs = (pl.col("own") != part_label) | (pl.col("m") != part_label)
+    opposite = per.group_by("meter_id").agg(pl.col("own").drop_nulls().n_unique() > 1)
+    return bool(per.select(differs.fill_null(False).any()).item()) or bool(
+        opposite.select(pl.col("own").any()).item()
+    )
 
 
 def _lazy_scan(parts: Sequence[Part], options: ReadingOptions, decided: list[Any]) -> FastScan:

@@ -73,11 +73,12 @@ def _same_time(codes: dict[str, int]) -> pl.Expr:
 
 
 def _rejected(rows: pl.LazyFrame, reason: pl.Expr) -> pl.LazyFrame:
-    """Register rows rejected as they are: no amount, booked at their own time."""
+    """Register rows rejected as they are: no amount, counted in the period of the interval
+    each would have closed (``_ts`` less a microsecond, as an accepted reading's amount)."""
     return rows.with_columns(
         pl.lit(None, dtype=pl.Float64).alias("_v"),
         reason.alias("row_reason"),
-        pl.col("_ts").alias("_tp"),
+        (pl.col("_ts") - _US).alias("_tp"),
         pl.lit(1, dtype=pl.UInt32).alias("_n"),
     )
 

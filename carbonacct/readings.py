@@ -29,6 +29,7 @@ from typing import Any, Literal
 import polars as pl
 
 from carbonacct._duplicates import duplicate_codes
+from carbonacct._interval_labels import meter_labels, other_label
 from carbonacct._registers import register_amounts
 from carbonacct._timeparse import (
     PERIODS,
@@ -488,56 +489,6 @@ def normalise(part: Part, offset: int, timezone: str) -> pl.LazyFrame:
     return lf.cast(NORMAL_SCHEMA).with_columns(pl.col("_v").alias("_vraw"))  # type: ignore[arg-type]
 
 
-def other_label(label: str) -> str:
-    return "start" if label == "end" else "end"
-
-
-def _decide_label(first: Any, last: Any, has24: bool) -> tuple[str, str]:
-    """(convention, how it was decided) from a series' first and last timestamps."""
-    if first is None:
-        return "start", "no interval readings"
-    if has24:
-        return "end", "detected (24:00)"
-    midnight = lambda t: (t.hour, t.minute, t.second, t.microsecond) == (0, 0, 0, 0)  # noqa: E731
-    if midnight(last) and not midnight(first):
-        return "end", "detected (data starts after 00:00 and ends at 00:00)"
-    if midnight(first) and not midnight(last):
-        return "start", "detected (data starts at 00:00 and ends before 00:00)"
-    return "start", "assumed"
-
-
-def _labels_of(part_rows: pl.LazyFrame, option: IntervalLabel) -> tuple[str, str, list[str]]:
-    """(the part's convention, how it was decided, meters labelled the other way).
-
-    Each meter is decided on its own where its data shows it (a file may hold
-    meters exported both ways); a meter whose data does not show it takes the
-    part's decision, and a part whose data does not show it is assumed to be
-    labelled by interval start.
-    """
-    if option != "auto":
-        return option, "given", []
-    stats = (
-        part_rows.filter(~_is_register() & pl.col("_ts").is_not_null())
-        .group_by("meter_id")
-        .agg(
-            pl.col("_ts").min().alias("first"),
-            pl.col("_ts").max().alias("last"),
-            pl.col("ts_text").str.contains(r"24:00(:00)?$").any().alias("has24"),
-        )
-        .collect(engine="streaming")
-    )
-    if stats.height == 0:
-        return "start", "no interval readings", []
-    overall = _decide_label(stats["first"].min(), stats["last"].max(), bool(stats["has24"].any()))
-    label, how = overall
-    other = [
-        m
-        for m, f, t, h in stats.select("meter_id", "first", "last", "has24").iter_rows()
-        if m is not None and (d := _decide_label(f, t, bool(h)))[1] != "assumed" and d[0] != label
-    ]
-    return label, how, other
-
-
 @dataclass
 class Scan:
     """The readings as one lazy plan, with what was assumed and where each row came from.
@@ -586,8 +537,9 @@ def _has_text(part: Part) -> bool:
 
 
 def _combine(parts: Sequence[Part], source: Source, options: ReadingOptions) -> Scan:
-    """Normalise each part by its own rules, with its interval-label convention, and concatenate."""
-    frames, warnings, labels, offset = [], [], {}, 0
+    """Normalise each part by its own rules and concatenate, each meter with the interval-label
+    convention its rows in every part show."""
+    lfs, warnings, labels, offset = [], [], {}, 0
     for part in parts:
         missing = missing_columns(part.frame.collect_schema().names())
         if missing:
@@ -602,7 +554,12 @@ def _combine(parts: Sequence[Part], source: Source, options: ReadingOptions) -> 
         lf = normalise(part, offset, options.timezone)
         if part.rows >= PARSE_ONCE_ROWS and _has_text(part):
             lf = parsed_once(lf)  # each later pass reads the parsed copy, not the text
-        label, how, other = _labels_of(lf, options.interval_label)
+        lfs.append(lf)
+        offset += part.rows
+    intervals = [lf.filter(~_is_register() & pl.col("_ts").is_not_null()) for lf in lfs]
+    decided, disagree = meter_labels(intervals, [p.label for p in parts], options.interval_label)
+    frames = []
+    for part, lf, (label, how, other) in zip(parts, lfs, decided, strict=True):
         labels[part.label] = f"{label} ({how})" + (
             f"; {other_label(label)} for {other}" if other else ""
         )
@@ -610,7 +567,7 @@ def _combine(parts: Sequence[Part], source: Source, options: ReadingOptions) -> 
         if other:
             warnings.append(
                 f"{part.label}: meter(s) {', '.join(map(str, other[:10]))} labelled by their "
-                f"interval {other_label(label)} (detected per meter)"
+                f"interval {other_label(label)} (detected per meter, over all its files)"
             )
         is_end = pl.lit(label == "end")
         if other:
@@ -619,7 +576,7 @@ def _combine(parts: Sequence[Part], source: Source, options: ReadingOptions) -> 
             pl.when(is_end).then(pl.duration(microseconds=1)).otherwise(pl.duration(microseconds=0))
         )
         frames.append(lf.with_columns((pl.col("_ts") - shift).alias("_tp")))
-        offset += part.rows
+    warnings += disagree
     for u in source.unread:
         warnings.append(f"{u.label}: not read ({u.reason}; {max(u.rows, 0)} rows)")
     warnings.extend(source.notes)
@@ -700,7 +657,12 @@ def _with_registers(lf: pl.LazyFrame, options: ReadingOptions) -> pl.LazyFrame:
         pl.col("_f").fill_null(1.0),
     ).with_columns((pl.col("_v") * pl.col("_f")).alias("_vc"))
     amounts = register_amounts(regs, options.rollover_fraction, NOTE_CODES, REASON_CODES)
-    plain = lf.filter(~is_reg).with_columns(pl.lit(1, dtype=pl.UInt32).alias("_n"))
+    # a register row rejected before the chain is counted in the interval it would have closed,
+    # as an accepted one, whatever the interval readings of its file
+    closes = pl.when(_is_register()).then(pl.col("_ts") - pl.duration(microseconds=1))
+    plain = lf.filter(~is_reg).with_columns(
+        closes.otherwise(pl.col("_tp")).alias("_tp"), pl.lit(1, dtype=pl.UInt32).alias("_n")
+    )
     return pl.concat([plain, amounts.select(plain.collect_schema().names())], how="vertical")
 
 

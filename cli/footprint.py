@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
@@ -478,7 +478,8 @@ def warn_negative(table: Any) -> None:
 
 
 def _dask_client(scheduler: str) -> Any:
-    """A Dask client: tcp://HOST:PORT of a running scheduler, or local:N workers on this machine."""
+    """A Dask client (a context manager): tcp://HOST:PORT of a running scheduler, or local:N
+    workers on this machine, shut down with the client."""
     from distributed import Client, LocalCluster
 
     if scheduler.startswith("local:"):
@@ -489,7 +490,7 @@ def _dask_client(scheduler: str) -> Any:
             host="127.0.0.1",
             dashboard_address=None,
         )
-        return Client(cluster)
+        return _closing_both(Client(cluster), cluster)
     try:
         return Client(scheduler, timeout=SCHEDULER_TIMEOUT)
     except OSError as exc:  # no input file is at fault: say what could not be reached
@@ -525,3 +526,14 @@ def validate(readings: tuple[str, ...], fmt: str, rejects_path: str | None, **co
 
 
 __all__ = ["footprint", "validate"]
+
+
+@contextlib.contextmanager
+def _closing_both(client: Any, cluster: Any) -> Iterator[Any]:
+    """The client, then its local cluster, closed (a Client given a cluster leaves it running:
+    its worker processes and their semaphores outlived the run)."""
+    try:
+        with client:
+            yield client
+    finally:
+        cluster.close()

@@ -285,3 +285,45 @@ def test_a_folder_whose_files_differ_in_timestamp_type_gets_the_one_machine_resu
     assert dask.quality.rejected_by_reason == local.quality.rejected_by_reason == expected
     # 11 readings of 10 kWh kept (05:00 and its copy rejected): 0.110 MWh
     assert dask.table["electricity_in_MWh"].item() == pytest.approx(0.110, rel=1e-12)
+
+
+def test_rejected_register_readings_are_listed_on_the_cluster(tmp_path: Path, client) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    # the outside tester's shape: end-labelled interval readings (00:15 … 00:00) in one file,
+    # a registers-only file whose conflicting pair sits at 00:00 on the 1st
+    path = tmp_path / "ds"
+    path.mkdir()
+    times = [dt.datetime(2024, 2, 28, 1) + dt.timedelta(hours=h) for h in range(48)]
+    pl.DataFrame(
+        {
+            "firm_id": "F",
+            "meter_id": "E1",
+            "carrier": "电力",
+            "timestamp": times,
+            "value": 10.0,
+            "unit": "kWh",
+            "kind": "interval",
+        }
+    ).write_parquet(path / "f1.parquet")
+    pl.DataFrame(
+        {
+            "firm_id": "F",
+            "meter_id": "G1",
+            "carrier": "天然气",
+            "timestamp": [dt.datetime(2024, m, 1) for m in (1, 2, 3, 3)],
+            "value": [100000.0, 103100.0, 105000.0, 105500.0],
+            "unit": "Nm3",
+            "kind": "register",
+        }
+    ).write_parquet(path / "f2.parquet")
+    method = carbonacct.Method(grid_factor=0.5, period="month")
+    local = carbonacct.footprint(path, method=method, run=NO_CHECKSUM)
+    dask = carbonacct.footprint(path, method=method, run=on_cluster(client))
+    assert dask.quality.rejected_by_reason == {"conflicting_duplicate": 2}
+    assert dask.rejects.height == dask.quality.rows_rejected == 2
+    assert dask.rejects["row"].to_list() == [3, 4]  # f2 rows 3 and 4
+    assert_frame_equal(dask.rejects, local.rejects)
+    off = carbonacct.Method(grid_factor=0.5, period="month", check_duplicates=False)
+    dask_off = carbonacct.footprint(path, method=off, run=on_cluster(client))
+    assert dask_off.rejects.height == dask_off.quality.rows_rejected == 2

@@ -68,3 +68,11 @@ def test_readme_main_job_runs_on_the_bundled_example() -> None:
     assert result.exit_code == 0, result.output
     assert "91320500EXAMPLE0001,2024," in result.output
     assert "rows in 105445 = accounted 105445 + rejected 0" in result.output
+
+
+def test_readme_names_the_pure_python_reference_and_it_exists() -> None:
+    # the outside tester could not find the reference the paths are compared with
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "pure-Python reference" in text
+    for name in ("tests/test_reference.py", "tests/test_distributed.py"):
+        assert f"`{name}`" in text and (ROOT / name).is_file()
