@@ -7,6 +7,7 @@ Electricity at 0.1229 kgce/kWh (GB/T 2589 当量值) and a numeric grid factor o
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from pathlib import Path
 
 import polars as pl
@@ -20,7 +21,9 @@ from carbonacct.io._tables import PARSE_ONCE_ROWS, Part
 from carbonacct.readings import normalise
 
 TZ = "Asia/Shanghai"
-SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+# The tz database's Beijing time, not a fixed +08:00: China kept summer time from 1986 to
+# 1991 (1991-05-01 00:00 UTC was 09:00 on Beijing's clocks), and the library converts to it.
+SHANGHAI = zoneinfo.ZoneInfo(TZ)
 
 
 # -- every spelling, against a reading by hand -----------------------------------------------
