@@ -15,21 +15,7 @@ from typing import Any
 
 import polars as pl
 
-__all__ = ["decide_label", "meter_key", "meter_labels", "other_label", "shown_meter"]
-
-#: Between firm and meter in a meter's key: two firms' meters "M1" are two series.
-_SEP = "\x1f"
-
-
-def meter_key() -> pl.Expr:
-    """A meter's key: its firm and its id (ids such as M1 or E1 recur from firm to firm)."""
-    return pl.concat_str([pl.col("firm_id").fill_null(""), pl.col("meter_id")], separator=_SEP)
-
-
-def shown_meter(key: str) -> str:
-    firm, _, meter = key.partition(_SEP)
-    return f"{meter} of firm {firm}" if firm else meter
-
+__all__ = ["decide_label", "meter_labels", "other_label"]
 
 #: A part's convention, how it was decided, and its meters labelled the other way.
 PartLabel = tuple[str, str, list[str]]
@@ -57,8 +43,7 @@ def _stats(intervals: Sequence[pl.LazyFrame]) -> pl.DataFrame:
     """First and last time (and a 24:00 seen) per part and meter: one pass over each part."""
     return pl.concat(
         [
-            lf.with_columns(meter_key().alias("meter_id"))
-            .group_by("meter_id")
+            lf.group_by("meter_id")
             .agg(
                 pl.col("_ts").min().alias("first"),
                 pl.col("_ts").max().alias("last"),
@@ -123,7 +108,7 @@ def _per_meter(metered: pl.DataFrame, names: Sequence[str]) -> tuple[dict[str, s
         chosen[m] = label  # one label for the meter, even where its rows together show none
         files = ", ".join(f"{names[p]}: {lab}" for p, lab in sorted(seen.items()))
         warnings.append(
-            f"meter {shown_meter(m)}: its files, each taken alone, show opposite interval labels ({files}); "
+            f"meter {m}: its files, each taken alone, show opposite interval labels ({files}); "
             f"all its readings taken as labelled by their interval {label}, {how} over all its "
             f"rows ({row[1]} to {row[2]}); give interval_label to override"
         )

@@ -249,29 +249,25 @@ def _row_reasons(
     return reason, not len(bad)
 
 
-def _meter_times(
-    firm: np.ndarray, meter: np.ndarray, ts: np.ndarray, ok_day: np.ndarray
-) -> dict[str, np.ndarray]:
-    """Per firm and meter code: the first and last valid time of any row (for the per-meter
-    label; ids such as M1 recur from firm to firm)."""
-    f, m, t = (firm, meter, ts) if ok_day.all() else (firm[ok_day], meter[ok_day], ts[ok_day])
-    named = (m >= 0) & (f >= 0)
-    f, m, t = f[named].astype("int64"), m[named].astype("int64"), t[named]
+def _meter_times(meter: np.ndarray, ts: np.ndarray, ok_day: np.ndarray) -> dict[str, np.ndarray]:
+    """Per meter code: the first and last valid time of any row (for the per-meter label)."""
+    m, t = (meter, ts) if ok_day.all() else (meter[ok_day], ts[ok_day])
     if not len(m):
-        return {"firm_id": f[:0], "meter_id": m[:0], "first": t[:0], "last": t[:0]}
-    key = (f << 32) | m
-    starts = np.concatenate(([0], np.flatnonzero(key[1:] != key[:-1]) + 1))  # runs of a meter
-    lo, hi = np.minimum.reduceat(t, starts), np.maximum.reduceat(t, starts)
-    pair, at = np.unique(key[starts], return_inverse=True)
-    first = np.full(len(pair), np.iinfo("int64").max)
-    last = np.full(len(pair), np.iinfo("int64").min)
-    np.minimum.at(first, at, lo)
-    np.maximum.at(last, at, hi)
+        return {"meter_id": m[:0], "first": t[:0], "last": t[:0]}
+    starts = np.concatenate(([0], np.flatnonzero(m[1:] != m[:-1]) + 1))
+    code, lo, hi = m[starts], np.minimum.reduceat(t, starts), np.maximum.reduceat(t, starts)
+    named = code >= 0
+    code, lo, hi = code[named], lo[named], hi[named]
+    size = int(code.max()) + 1 if len(code) else 0
+    first = np.full(size, np.iinfo("int64").max)
+    last = np.full(size, np.iinfo("int64").min)
+    np.minimum.at(first, code, lo)
+    np.maximum.at(last, code, hi)
+    seen = first <= last
     return {
-        "firm_id": (pair >> 32).astype("int32"),
-        "meter_id": (pair & 0xFFFFFFFF).astype("int32"),
-        "first": first,
-        "last": last,
+        "meter_id": np.flatnonzero(seen).astype("int32"),
+        "first": first[seen],
+        "last": last[seen],
     }
 
 
@@ -500,7 +496,7 @@ def _scan(
         candidates + first_row,
         r.span[0] if r.span else None,
         r.span[1] if r.span else None,
-        _meter_times(codes["firm_id"], codes["meter_id"], r.ts, r.ok_day),
+        _meter_times(codes["meter_id"], r.ts, r.ok_day),
         int(unmetered),
         _rows(r, picked, first_row),
     )
@@ -716,15 +712,14 @@ def _meters_labelled_otherwise(chunks: Sequence[_Chunk], decided: list[Any]) -> 
     """Whether a meter's first and last times, in its part or over all its parts, show the
     other interval label than a part's, or its parts alone show opposite labels
     (``_interval_labels.meter_labels`` decides such meters one by one, over all their files)."""
-    times = decoded(chunks, "times", ("firm_id", "meter_id"))
+    times = decoded(chunks, "times", ("meter_id",))
     if times.is_empty() or all(how == "given" for _, how in decided):
         return False
-    meter = ("firm_id", "meter_id")
-    per = times.group_by("part", *meter).agg(pl.col("first").min(), pl.col("last").max())
-    whole = per.group_by(*meter).agg(
+    per = times.group_by("part", "meter_id").agg(pl.col("first").min(), pl.col("last").max())
+    whole = per.group_by("meter_id").agg(
         pl.col("first").min().alias("m_first"), pl.col("last").max().alias("m_last")
     )
-    per = per.join(whole, on=meter, how="left", nulls_equal=True)
+    per = per.join(whole, on="meter_id", how="left")
 
     def own(first: str, last: str) -> pl.Expr:
         first_mid, last_mid = pl.col(first) % _DAY == 0, pl.col(last) % _DAY == 0
@@ -742,7 +737,7 @@ def _meters_labelled_otherwise(chunks: Sequence[_Chunk], decided: list[Any]) -> 
     )
     per = per.with_columns(own("first", "last").alias("own"), own("m_first", "m_last").alias("m"))
     differs = (pl.col("own") != part_label) | (pl.col("m") != part_label)
-    opposite = per.group_by(*meter).agg(pl.col("own").drop_nulls().n_unique() > 1)
+    opposite = per.group_by("meter_id").agg(pl.col("own").drop_nulls().n_unique() > 1)
     return bool(per.select(differs.fill_null(False).any()).item()) or bool(
         opposite.select(pl.col("own").any()).item()
     )

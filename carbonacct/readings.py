@@ -29,7 +29,7 @@ from typing import Any, Literal
 import polars as pl
 
 from carbonacct._duplicates import duplicate_codes
-from carbonacct._interval_labels import meter_key, meter_labels, other_label, shown_meter
+from carbonacct._interval_labels import meter_labels, other_label
 from carbonacct._registers import register_amounts
 from carbonacct._timeparse import (
     PERIODS,
@@ -565,14 +565,13 @@ def _combine(parts: Sequence[Part], source: Source, options: ReadingOptions) -> 
         )
         warnings += label_warning(part.label, label, how)
         if other:
-            shown = ", ".join(shown_meter(m) for m in other[:10])
             warnings.append(
-                f"{part.label}: meter(s) {shown} labelled by their "
+                f"{part.label}: meter(s) {', '.join(map(str, other[:10]))} labelled by their "
                 f"interval {other_label(label)} (detected per meter, over all its files)"
             )
         is_end = pl.lit(label == "end")
         if other:
-            is_end = is_end ^ meter_key().is_in(other).fill_null(False)
+            is_end = is_end ^ pl.col("meter_id").is_in(other).fill_null(False)
         shift = (
             pl.when(is_end).then(pl.duration(microseconds=1)).otherwise(pl.duration(microseconds=0))
         )
