@@ -26,12 +26,30 @@ from collections.abc import Callable
 
 import polars as pl
 
-__all__ = ["duplicate_codes"]
+__all__ = ["duplicate_codes", "same_key_code"]
 
 #: Relative difference under which two converted values are the same value.
 SAME_VALUE_RTOL = 1e-9
+
 #: The key table's own reasons: a row with one of them is rejected before it is compared.
 _KEY_REASONS = ["r_carrier", "r_unit", "r_fuk", "r_steam"]
+
+
+def same_key_code(value: str, key: list[str], codes: dict[str, int]) -> pl.Expr:
+    """Per row of a group of rows sharing ``key``: null when alone; ``conflicting_duplicate``
+    for every row when their ``value``s differ (beyond SAME_VALUE_RTOL); else
+    ``duplicate_reading`` for all but the first row read (lowest ``row_nr``)."""
+    spread = (pl.col(value).max() - pl.col(value).min()).over(key)
+    differ = spread > SAME_VALUE_RTOL * pl.col(value).abs().max().over(key)
+    return (
+        pl.when(pl.len().over(key) < 2)
+        .then(None)
+        .when(differ)
+        .then(pl.lit(codes["conflicting_duplicate"], dtype=pl.UInt8))
+        .when(pl.col("row_nr") != pl.col("row_nr").min().over(key))
+        .then(pl.lit(codes["duplicate_reading"], dtype=pl.UInt8))
+        .otherwise(pl.lit(None, dtype=pl.UInt8))
+    )
 
 
 def _suspects(rows: pl.LazyFrame, n: int, rows_per_bucket: int) -> pl.DataFrame:
@@ -122,17 +140,5 @@ def duplicate_codes(
         .alias("_same")
     )
     key.append("_same")
-    spread = (pl.col("_cv").max() - pl.col("_cv").min()).over(key)
-    scale = pl.col("_cv").abs().max().over(key)
-    differ = spread > SAME_VALUE_RTOL * scale
-    decided = found.with_columns(
-        pl.when(pl.len().over(key) < 2)
-        .then(None)
-        .when(differ)
-        .then(pl.lit(codes["conflicting_duplicate"], dtype=pl.UInt8))
-        .when(pl.col("row_nr") != pl.col("row_nr").min().over(key))
-        .then(pl.lit(codes["duplicate_reading"], dtype=pl.UInt8))
-        .otherwise(None)
-        .alias("code")
-    ).drop_nulls("code")
+    decided = found.with_columns(same_key_code("_cv", key, codes).alias("code")).drop_nulls("code")
     return dict(zip(decided["row_nr"].to_list(), decided["code"].to_list(), strict=True))

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from carbonacct._duplicates import SAME_VALUE_RTOL
+from carbonacct._duplicates import same_key_code
 
 __all__ = ["REGISTER_GROUP", "register_amounts"]
 
@@ -58,18 +58,7 @@ def _misreads() -> pl.Expr:
 
 def _same_time(codes: dict[str, int]) -> pl.Expr:
     """The duplicate code of a reading at the time of another of its register (else null)."""
-    key = [*REGISTER_GROUP, "_ts"]
-    spread = (pl.col("_vc").max() - pl.col("_vc").min()).over(key)
-    differ = spread > SAME_VALUE_RTOL * pl.col("_vc").abs().max().over(key)
-    return (
-        pl.when(pl.len().over(key) < 2)
-        .then(None)
-        .when(differ)
-        .then(pl.lit(codes["conflicting_duplicate"], dtype=pl.UInt8))
-        .when(pl.col("row_nr") != pl.col("row_nr").min().over(key))
-        .then(pl.lit(codes["duplicate_reading"], dtype=pl.UInt8))
-        .otherwise(pl.lit(None, dtype=pl.UInt8))
-    )
+    return same_key_code("_vc", [*REGISTER_GROUP, "_ts"], codes)
 
 
 def _rejected(rows: pl.LazyFrame, reason: pl.Expr) -> pl.LazyFrame:

@@ -58,11 +58,8 @@ def unused_column_notes(parts: Sequence[Part]) -> tuple[str, ...]:
     notes: list[str] = []
     for part in parts:
         names = part.frame.collect_schema().names()
-        unused = [
-            c
-            for c in names
-            if c not in USED and c not in _partition_keys(part) and not _blank(part, c)
-        ]
+        folders = _partition_keys(part)  # once per part, not once per column
+        unused = [c for c in names if c not in USED and c not in folders and not _blank(part, c)]
         if not unused:
             continue
         notes.append(
