@@ -176,34 +176,29 @@ def duplicates(
     (wanted keys, the rows of the pass with those keys; see
     :mod:`carbonacct._prefetch`) answers instead when every straggler was wanted.
     """
-    meters = {w: per.filter(pl.col("how") == w).select(K) for w in ("clean", "stragglers")}
-    inner = {w: _as_rows(kernel_rows.join(m, on=K, how="semi")) for w, m in meters.items()}
-    stray = segs.select(K, *PAIR, "first_ts", "last_ts").filter(~segs["main"])
-    strays = stray.join(meters["stragglers"], on=K, how="semi")
-    keys = pl.concat(
-        [
-            strays.select(K, pl.col("first_ts").alias("_ts")),
-            strays.select(K, pl.col("last_ts").alias("_ts")),
-            inner["stragglers"].select(K, pl.col("_ts").dt.epoch("us")),
-        ]
-    ).unique()
-    clean = inner["clean"].select(*_COLS, *_GROUP)
-    del inner["clean"]
+    clean = kernel_rows.join(per.filter(pl.col("how") == "clean").select(K), on=K, how="semi")
+    clean = _as_rows(clean).select(*_COLS, *_GROUP)
     settled = [_settle(clean, per, keys_of)]
-    mains = per.filter(pl.col("how") == "stragglers").select(K, "first_nr", "last_nr")
+    strays = segs.filter(~segs["main"]).select(K, "first_ts", "last_ts")
+    plan = _batches(per, kernel_rows, strays, BATCH_KEYS)
+    of_rows, of_strays = (_batch_of(t, plan) for t in (kernel_rows, strays))
     names = per.select(K, *PAIR)
-    for batch in _by_meter(keys, names, BATCH_KEYS):
-        mine = strays.join(batch, on=K, how="semi")
-        named = batch.select(*PAIR, "_ts")
-        answered = _answered(early, mine, named)
-        ranges = mains.join(batch, on=K, how="semi").select("first_nr", "last_nr")
-        fetched = _as_rows(answered if answered is not None else fetch(named, ranges))
-        known = inner["stragglers"].join(
-            batch.select(K, pl.from_epoch("_ts", "us")), on=[K, "_ts"], how="semi"
-        )
+    for b, mains in enumerate(plan.partition_by("_b", include_key=False, maintain_order=True)):
+        known = _as_rows(kernel_rows.filter(of_rows == b)).select(*_COLS, *_GROUP)
+        mine = strays.filter(of_strays == b).join(names, on=K)
+        keys = pl.concat(
+            [
+                mine.select(*PAIR, pl.col("first_ts").alias("_ts")),
+                mine.select(*PAIR, pl.col("last_ts").alias("_ts")),
+                known.select(*PAIR, pl.col("_ts").dt.epoch("us")),
+            ]
+        ).unique(maintain_order=True)
+        answered = _answered(early, mine, keys)
+        fetched = _as_rows(answered if answered is not None else fetch(keys, mains))
         both = pl.concat([f.select(*_COLS, *_GROUP) for f in (fetched, known)], how="vertical")
         both = both.cast(clean.schema).unique("row_nr", keep="first").sort("row_nr")
         settled.append(_settle(both, per, keys_of))
+        del known, mine, keys, answered, fetched, both
         release_freed()  # the batch's row groups, read by pyarrow in threads with own arenas
     hashed = per.filter(pl.col("how") == "hash").select(PAIR)
     empty = clean.clear().with_columns(pl.lit(None, dtype=pl.UInt8).alias("code"))
@@ -227,17 +222,34 @@ def duplicates(
 BATCH_KEYS = 250_000
 
 
-def _by_meter(keys: pl.DataFrame, names: pl.DataFrame, size: int) -> list[pl.DataFrame]:
-    """``keys`` (``_k``, ``_ts``) in batches of whole meters, about ``size`` keys each, with
-    their firm and meter ``names`` (batched by the names' hash, so each batch holds the same
-    meters whatever the codes, and the batches come in the same order in every run)."""
-    if keys.height <= size:
-        return [keys.join(names, on=K)] if keys.height else []
-    n = -(-keys.height // size)
-    bucket = pl.struct(PAIR).hash(7) % n
-    named = keys.join(names, on=K).with_columns(bucket.alias("_b"))
-    # in bucket order: the batches' sums are added up in that order (floats: the last digit)
-    return named.sort("_b", maintain_order=True).partition_by("_b", include_key=False)
+def _batches(
+    per: pl.DataFrame, kernel_rows: pl.DataFrame, strays: pl.DataFrame, size: int
+) -> pl.DataFrame:
+    """The meters with stragglers (``_k``), their main segment's rows (``first_nr``,
+    ``last_nr``) and batch ``_b``: whole meters in the order of their main segments in the
+    input, about ``size`` keys each (a meter's keys: at most its kernel rows and its stray
+    segments' two ends). The batches' meters lie together, so each batch reads again only the
+    few row groups that hold them; the batches are the same, in the same order, in every run."""
+    counts = [
+        t.group_by(K).agg(pl.len().cast(pl.Int64).alias(c))
+        for t, c in ((kernel_rows, "n_rows"), (strays, "n_strays"))
+    ]
+    table = per.filter(pl.col("how") == "stragglers").select(K, "first_nr", "last_nr")
+    for c in counts:
+        table = table.join(c, on=K, how="left")
+    weight = pl.col("n_rows").fill_null(0) + 2 * pl.col("n_strays").fill_null(0)
+    start = weight.cum_sum() - weight  # keys before this meter's
+    return (
+        table.sort("first_nr")
+        .with_columns((start // size).alias("_b"))
+        .with_columns(pl.col("_b").rank("dense").cast(pl.Int64) - 1)
+        .select(K, "first_nr", "last_nr", "_b")
+    )
+
+
+def _batch_of(table: pl.DataFrame, plan: pl.DataFrame) -> pl.Series:
+    """Per row of ``table``, the batch of its meter (null: not a meter with stragglers)."""
+    return table.select(K).join(plan, on=K, how="left", maintain_order="left")["_b"]
 
 
 @dataclass
