@@ -61,7 +61,7 @@ _GROUP = ["year", "sub", "has_ts"]
 
 def segments(
     meters: pl.DataFrame, names: Callable[[pl.DataFrame], pl.DataFrame]
-) -> tuple[pl.DataFrame, pl.DataFrame, list[int]]:
+) -> tuple[pl.DataFrame, pl.DataFrame, np.ndarray]:
     """(segments, per meter, row numbers of equal times where a segment crosses a row group).
 
     ``meters`` has firm and meter as one code, ``_k``; ``names`` adds them as text to the
@@ -71,36 +71,8 @@ def segments(
     rows, steps and zero steps, and ``how``: ``clean``, ``stragglers`` or
     ``hash``.
     """
-    new = (pl.col(K) != pl.col(K).shift()).fill_null(True)
-    seam = pl.when(~pl.col("new")).then(pl.col("first_ts") - pl.col("last_ts").shift())
-    m = meters.with_columns(new.alias("new")).with_columns(
-        pl.col("new").cum_sum().alias("seg"),
-        seam.alias("seam"),
-        pl.col("last_nr").shift().alias("prev_nr"),
-    )
-    edges = m.filter(pl.col("seam") == 0)
-    positive = pl.when(pl.col("seam") > 0).then(pl.col("seam"))
-    m = m.with_columns(
-        pl.min_horizontal(pl.col("dpos").min().over("seg"), positive.min().over("seg")).alias("d")
-    )
-    segs = (
-        m.group_by("seg", maintain_order=True)
-        .agg(
-            *(pl.col(c).first() for c in (K, "first_nr", "first_ts", "d")),
-            pl.col("last_nr").last(),
-            pl.col("last_ts").last(),
-            pl.col("count").sum(),
-            pl.min_horizontal(pl.col("dmin").min(), pl.col("seam").min()).alias("dmin"),
-            (pl.col("nzero").sum() + (pl.col("seam") == 0).sum()).alias("nzero"),
-            (
-                pl.col("npos").filter(pl.col("dpos") == pl.col("d")).sum()
-                + (pl.col("seam") == pl.col("d")).sum()
-            ).alias("npos"),
-        )
-        .with_columns((pl.col("count").rank("ordinal", descending=True).over(K) == 1).alias("main"))
-    )
-    segs = names(segs).select(pl.col(K), *PAIR, pl.exclude(K, *PAIR))
-    main = segs.filter("main").select(
+    segs, seams = _joined(meters)
+    main = names(segs.filter("main")).select(
         K,
         *PAIR,
         "first_nr",
@@ -127,7 +99,61 @@ def segments(
         .otherwise(pl.lit("clean"))
         .alias("how"),
     )
-    return segs, per, edges["prev_nr"].to_list() + edges["first_nr"].to_list()
+    return segs, per, seams
+
+
+_SEGMENT_COLUMNS = "first_nr last_nr first_ts last_ts count dmin dpos npos nzero".split()
+
+
+def _joined(meters: pl.DataFrame) -> tuple[pl.DataFrame, np.ndarray]:
+    """The meter runs joined across row groups into segments (in numpy: the runs number with
+    the stray rows, and polars' windows over them held several copies), and the row numbers
+    on either side of a seam between equal times."""
+    k = meters[K].to_numpy()
+    r = {c: meters[c].to_numpy().astype("int64", copy=False) for c in _SEGMENT_COLUMNS}
+    n = len(k)
+    new = np.ones(n, bool)
+    new[1:] = k[1:] != k[:-1]
+    inner = ~new  # a run continuing the one before it, in the next row group
+    seam = np.full(n, _MAX)
+    seam[1:] = r["first_ts"][1:] - r["last_ts"][:-1]
+    seam[new] = _MAX  # no seam (the stand-in for none in every minimum below)
+    zero = np.flatnonzero(inner & (seam == 0))
+    seams = np.concatenate((r["last_nr"][zero - 1], r["first_nr"][zero]))
+    starts = np.flatnonzero(new)
+    if not n:
+        return meters.select(K, *_SEGMENT_COLUMNS[:5]).with_columns(
+            *(pl.lit(0, pl.Int64).alias(c) for c in ("dmin", "d", "npos", "nzero")),
+            pl.lit(False).alias("main"),
+        ), seams
+    ends = np.append(starts[1:], n) - 1
+    low = lambda a: np.minimum.reduceat(a, starts)  # noqa: E731
+    total = lambda a: np.add.reduceat(a.astype("int64", copy=False), starts)  # noqa: E731
+    d = np.minimum(low(r["dpos"]), low(np.where(seam > 0, seam, _MAX)))
+    d_row = np.repeat(d, np.diff(np.append(starts, n)))
+    count = total(r["count"])
+    segs = pl.DataFrame(
+        {
+            K: pl.Series(k[starts], dtype=pl.UInt64),
+            "first_nr": r["first_nr"][starts],
+            "last_nr": r["last_nr"][ends],
+            "first_ts": r["first_ts"][starts],
+            "last_ts": r["last_ts"][ends],
+            "count": count,
+            "dmin": np.minimum(low(r["dmin"]), low(seam)),
+            "d": d,
+            "npos": total(np.where(r["dpos"] == d_row, r["npos"], 0))
+            + total(inner & (seam == d_row)),
+            "nzero": total(r["nzero"]) + total(seam == 0),
+        }
+    )
+    # each meter's main segment: its longest, the first of equally long ones
+    order = np.lexsort((np.arange(len(starts)), -count, k[starts]))
+    head = np.ones(len(order), bool)
+    head[1:] = k[starts][order][1:] != k[starts][order][:-1]
+    main = np.zeros(len(order), bool)
+    main[order[head]] = True
+    return segs.with_columns(pl.Series("main", main)), seams
 
 
 #: Rows of one look at the unsettled meters: (keys, row ranges) -> rows as the kernel keeps them.
@@ -150,10 +176,11 @@ MAX_FETCHED = 2_000_000
 
 def _meter_rows(meters: pl.DataFrame, segs: pl.DataFrame, fetch: Fetch) -> pl.DataFrame | None:
     """Every row of these meters that can be a duplicate (None: too many to hold)."""
-    mine = segs.join(meters, on=PAIR)
+    mine = segs.join(meters.select(K), on=K)
     if mine["count"].sum() > MAX_FETCHED:
         return None
-    return _as_rows(fetch(meters, mine.select("first_nr", "last_nr"))).select(*_COLS, *_GROUP)
+    ranges = mine.select("first_nr", "last_nr")
+    return _as_rows(fetch(meters.select(PAIR), ranges)).select(*_COLS, *_GROUP)
 
 
 def duplicates(
@@ -200,7 +227,7 @@ def duplicates(
         settled.append(_settle(both, per, keys_of))
         del known, mine, keys, answered, fetched, both
         release_freed()  # the batch's row groups, read by pyarrow in threads with own arenas
-    hashed = per.filter(pl.col("how") == "hash").select(PAIR)
+    hashed = per.filter(pl.col("how") == "hash").select(K, *PAIR)
     empty = clean.clear().with_columns(pl.lit(None, dtype=pl.UInt8).alias("code"))
     found = held = empty
     if hashed.height:
@@ -219,7 +246,7 @@ def duplicates(
 
 #: Straggler keys settled at once: their rows are read again and resolved in batches of about
 #: this many keys, whole meters each, so memory stays bounded however many rows were appended.
-BATCH_KEYS = 250_000
+BATCH_KEYS = 64_000
 
 
 def _batches(
@@ -412,7 +439,7 @@ def completeness(
         pl.when(n > 1).then(pl.col("d")).alias("step"),
     )
     out = _format(done)
-    rest = table.filter(~pl.col("settled")).select(PAIR)
+    rest = table.filter(~pl.col("settled")).select(K, *PAIR)
     if rest.height:
         out = pl.concat(
             [out, _unsettled(rest, segs, held, settled.codes, fetch, rows)], how="vertical_relaxed"
