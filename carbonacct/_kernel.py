@@ -603,9 +603,11 @@ def _reduce(
     lut, budget = _lut(period), _Budget()
     try:
         with ThreadPoolExecutor(2) as pool:
-            return list(pool.map(lambda t: _scan(t, strip_firm, lut, wanted, budget), tasks))
+            chunks = list(pool.map(lambda t: _scan(t, strip_firm, lut, wanted, budget), tasks))
     except _NotFast:
         return None
+    release_freed()  # the row groups read, kept by malloc for the next: not needed again
+    return chunks
 
 
 def try_fast(
@@ -641,6 +643,7 @@ def try_fast(
     ends_nr = (segs[c].to_numpy()[stray] for c in ("first_nr", "last_nr"))
     named = np.unique(np.concatenate([seams, *ends_nr, *(c.candidates for c in chunks)]))
     del meters, stray
+    release_freed()  # the segments' working arrays
     for c in chunks:  # only the rows named are decoded; the rest of each chunk is let go
         at = _named(c.rows["row_nr"], named)
         c.rows = {k: a[at] for k, a in c.rows.items()}
