@@ -616,17 +616,17 @@ def try_fast(
     ends = {p for p, (label, _) in enumerate(decided) if label == "end"}
     runs = _periods(decoded(chunks, "runs", ("firm_id", *KEY_COLUMNS)), ends, options.period)
     pairs: dict[str, dict[str, int]] = {}  # firm and meter coded alike in both tables (_k)
-    segs, per, seams = _screen.segments(
-        decoded(chunks, "meters", _screen.PAIR, pairs, as_text=False),
-        lambda f: _decode.named(f, pairs),
-    )
+    meters = decoded(chunks, "meters", _screen.PAIR, pairs, as_text=False)
+    for c in chunks:  # in the tables now: let go before the screen's work
+        c.runs, c.meters = {}, {}
+    segs, per, seams = _screen.segments(meters, lambda f: _decode.named(f, pairs))
     strays = segs.filter(~pl.col("main"))  # short segments: the kernel kept all their rows
     ends_nr = (strays["first_nr"].to_numpy(), strays["last_nr"].to_numpy())
-    cands = (c.candidates for c in chunks)
-    named = np.unique(np.concatenate([np.asarray(seams, "int64"), *ends_nr, *cands]))
+    named = np.unique(np.concatenate([seams, *ends_nr, *(c.candidates for c in chunks)]))
+    del meters, strays
     for c in chunks:  # only the rows named are decoded; the rest of each chunk is let go
         at = _named(c.rows["row_nr"], named)
-        c.runs, c.meters, c.rows = {}, {}, {k: a[at] for k, a in c.rows.items()}
+        c.rows = {k: a[at] for k, a in c.rows.items()}
     kept = _periods(decoded(chunks, "rows", _STRINGS, pairs), ends, options.period)
     release_freed()  # the row groups' arrays, kept by malloc, are not polars' to reuse
     fetch = _fetcher(plan[0], plan[1], options.period, ends, kept.clear().drop("_k"))
