@@ -217,3 +217,26 @@ def test_spoiled_data_with_strangers_keeps_the_fast_path(
     labels = fast.provenance["inputs"]["readings"]["interval_labels"]
     assert labels == slow.provenance["inputs"]["readings"]["interval_labels"]
     assert "NOBODY" not in str(labels)
+
+
+def test_a_large_gbk_csv_is_labelled_per_firms_meter_by_the_kernel(tmp_path: Path) -> None:
+    # two months of the trial's case in one GBK CSV with Chinese headers, large enough to be
+    # parsed once into a scratch copy the kernel reads
+    from carbonacct._kernel_inputs import parsed_parts
+    from carbonacct.io._tables import PARSE_ONCE_ROWS
+
+    js = _series(JS, "M1", dt.datetime(2024, 1, 1, 0, 15), dt.datetime(2024, 3, 1))
+    zj = _series(ZJ, "M1", dt.datetime(2024, 1, 1), dt.datetime(2024, 2, 29, 23, 45))
+    assert js.height + zj.height >= PARSE_ONCE_ROWS
+    path = _write(pl.concat([js, zj]), tmp_path / "lab.csv")
+    parts, source = read_readings(str(path), checksum=False)
+    parts = parsed_parts(parts, "Asia/Shanghai")  # as the footprint does before the kernel
+    assert _kernel.try_fast(parts, source, ReadingOptions(period="month")) is not None
+    result = carbonacct.footprint(path, method=METHOD)
+    # January 31 × 96 = 2976 quarter hours of 1 kWh, February 29 × 96 = 2784, for each firm
+    assert _mwh(result) == {
+        (JS, "2024-01"): (2.976, 2976),
+        (JS, "2024-02"): (2.784, 2784),
+        (ZJ, "2024-01"): (2.976, 2976),
+        (ZJ, "2024-02"): (2.784, 2784),
+    }
