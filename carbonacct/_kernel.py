@@ -39,7 +39,8 @@ import numpy as np
 import polars as pl
 
 from carbonacct import _arrowcols as ac
-from carbonacct import _decode, _named_rejects, _prefetch, _screen
+from carbonacct import _decode, _kernel_inputs, _named_rejects, _prefetch, _screen
+from carbonacct import _interval_labels as _labels
 from carbonacct._decode import decoded
 from carbonacct._timeparse import label_table, label_warning, year_sub
 from carbonacct.completeness import meter_gaps
@@ -99,7 +100,7 @@ class _Chunk:
     candidates: np.ndarray
     ts_min: int | None
     ts_max: int | None
-    times: dict[str, np.ndarray]  # per meter, first and last valid time (interval labels)
+    times: dict[str, np.ndarray]  # per firm and meter, first and last accountable time (labels)
     unmetered: int  # accepted rows without a meter id (completeness per firm and carrier)
     picked: dict[str, np.ndarray]  # rows with a wanted key (see carbonacct._prefetch)
 
@@ -134,53 +135,30 @@ def _previous(code: pl.Expr, period: str) -> pl.Expr:
 
 
 def _files(part: Part) -> list[str]:
+    if part.parsed:
+        return [part.parsed]
     return list(part.files) if part.files else [part.label]
 
 
-def _fits(schema: Any) -> dict[str, bool] | None:
-    """Which string columns are dictionary-typed, if a file's columns suit the kernel, else None."""
-    import pyarrow as pa
-
-    names = set(schema.names)
-    if not {"firm_id", "carrier", "unit", "value", "timestamp"} <= names or "period" in names:
-        return None
-    ts, value = schema.field("timestamp").type, schema.field("value").type
-    if not pa.types.is_timestamp(ts) or ts.tz is not None:
-        return None
-    if str(value) not in ac.NUMERIC:
-        return None
-    dict_typed = {}
-    for c in _STRINGS:
-        if c not in names:
-            continue
-        t = schema.field(c).type
-        is_dict = pa.types.is_dictionary(t)
-        inner = t.value_type if is_dict else t
-        if not (pa.types.is_string(inner) or pa.types.is_large_string(inner)):
-            return None
-        dict_typed[c] = is_dict
-    return dict_typed
-
-
-def _plan(parts: Sequence[Part], by: tuple[str, ...]) -> tuple[list[Any], bool] | None:
+def _plan(
+    parts: Sequence[Part], by: tuple[str, ...], label: str = "auto"
+) -> tuple[list[Any], bool] | None:
     """(file, row group, part index, first row_nr) for every row group, and whether firm_id is
     stripped (a dictionary column is, as polars reads it as a category); None if not applicable."""
-    if by or not parts:
+    if by or not parts or (label == "auto" and _kernel_inputs.shows_24(parts)):
         return None
     import pyarrow.parquet as pq
 
     tasks, offset, layouts = [], 0, set()
     for p, part in enumerate(parts):
-        if part.format != "parquet":
+        if part.format not in ("parquet", _kernel_inputs.PARSED):
             return None
         lazy_names = set(part.frame.collect_schema().names())
         for name in _files(part):
             meta = pq.ParquetFile(name)
-            schema = meta.schema_arrow
-            fits = _fits(schema)
-            # column names must be the library's own (no header mapping in between: a column
-            # 读数类型 read as kind by the mapping would be missed here, its registers summed)
-            if fits is None or not set(schema.names) <= lazy_names:
+            # read under the library's names (a mapped 读数类型 is the kind checked for registers)
+            fits = _kernel_inputs.fits(name, _STRINGS)
+            if fits is None or not _kernel_inputs.holds(name, lazy_names):
                 return None
             layouts.add(tuple(sorted(fits.items())))
             for g in range(meta.metadata.num_row_groups):
@@ -247,28 +225,6 @@ def _row_reasons(
             ok_day[bad],
         )
     return reason, not len(bad)
-
-
-def _meter_times(meter: np.ndarray, ts: np.ndarray, ok_day: np.ndarray) -> dict[str, np.ndarray]:
-    """Per meter code: the first and last valid time of any row (for the per-meter label)."""
-    m, t = (meter, ts) if ok_day.all() else (meter[ok_day], ts[ok_day])
-    if not len(m):
-        return {"meter_id": m[:0], "first": t[:0], "last": t[:0]}
-    starts = np.concatenate(([0], np.flatnonzero(m[1:] != m[:-1]) + 1))
-    code, lo, hi = m[starts], np.minimum.reduceat(t, starts), np.maximum.reduceat(t, starts)
-    named = code >= 0
-    code, lo, hi = code[named], lo[named], hi[named]
-    size = int(code.max()) + 1 if len(code) else 0
-    first = np.full(size, np.iinfo("int64").max)
-    last = np.full(size, np.iinfo("int64").min)
-    np.minimum.at(first, code, lo)
-    np.maximum.at(last, code, hi)
-    seen = first <= last
-    return {
-        "meter_id": np.flatnonzero(seen).astype("int32"),
-        "first": first[seen],
-        "last": last[seen],
-    }
 
 
 _METER_RUN_COLUMNS = "first_nr last_nr first_ts last_ts count dmin dpos npos nzero".split()
@@ -364,14 +320,14 @@ class _Read:
 def _read(task: tuple[str, int, int, int], strip_firm: bool, lut: Any) -> _Read:
     """Read one row group with the key columns as dictionary codes (pyarrow and numpy release
     the GIL, so two row groups are read at a time)."""
-    import pyarrow.parquet as pq
-
     path, group, _, _ = task
-    names = pq.read_schema(path).names  # once: each read parses the file's footer
-    present = [c for c in _STRINGS if c in names]
-    pf = pq.ParquetFile(path, read_dictionary=present)
-    table = pf.read_row_group(group, columns=[*present, "value", "timestamp"], use_threads=False)
+    table = _kernel_inputs.read_group(path, group, _COLUMNS, _STRINGS)
+    present = [c for c in _STRINGS if c in table.column_names]
     return _computed(table, present, strip_firm, lut)
+
+
+#: The columns the kernel reads, under library names (the flags: of a parsed copy of text).
+_COLUMNS = (*_STRINGS, "value", "timestamp", *_kernel_inputs.FLAGS)
 
 
 def _computed(table: Any, present: list[str], strip_firm: bool, lut: Any) -> _Read:
@@ -390,9 +346,12 @@ def _computed(table: Any, present: list[str], strip_firm: bool, lut: Any) -> _Re
     if any(w.lower() in _register_aliases() for w in dicts["kind"]):
         raise _NotFast("register readings")
     v, vok = ac.column(table["value"], "value")
-    if vok is not None:
-        v = np.where(vok, v, 0.0)
     ts, tok = ac.column(table["timestamp"], "ts")
+    text = _kernel_inputs.unreadable(table, vok, tok)  # parsed text: given, but not read
+    if text is not None:
+        v, vok, ts, tok = text.v, text.vok, text.ts, text.tok
+    elif vok is not None:
+        v = np.where(vok, v, 0.0)
     words_lut, first_lut = lut
     day = ts // _DAY  # by a scalar: np.divmod costs several times more
     midnight = np.flatnonzero(ts == day * _DAY)  # only a midnight can start a period
@@ -406,6 +365,8 @@ def _computed(table: Any, present: list[str], strip_firm: bool, lut: Any) -> _Re
         day[~ok_day] = 0
         word = np.where(ok_day, words_lut[day], 0)  # no period: 0
     reason, clean = _row_reasons(codes, v, vok, tok, ok_day)
+    if text is not None and text.nan is not None:
+        v = np.where(text.nan, 0.0, v)  # summed as the polars path sums an unread value: 0
     if not clean:
         word |= reason.astype("int64") << 8
     word |= (tok << 1) if tok is not None else 2
@@ -413,6 +374,11 @@ def _computed(table: Any, present: list[str], strip_firm: bool, lut: Any) -> _Re
     valid = ts if ok_day.all() else ts[ok_day]
     span = (int(valid.min()), int(valid.max())) if valid.size else None
     return _Read(n, present, dicts, codes, v, ts, ok_day, reason, word, clean, span)
+
+
+def _accountable(r: _Read) -> np.ndarray | None:
+    """The rows that passed the row checks (None: all), which alone decide interval labels."""
+    return None if r.clean else r.reason == 0
 
 
 def _rows(r: _Read, at: np.ndarray, first_row: int) -> dict[str, np.ndarray]:
@@ -428,7 +394,7 @@ _COMPACT = 4096
 def _compact(runs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The runs of each distinct (firm, keys, word) added up, in the order of the rows (so the
     sums are the same from run to run)."""
-    names = ["firm_id", *KEY_COLUMNS, "word"]
+    names = ["firm_id", "meter_id", *KEY_COLUMNS, "word"]
     table = np.empty(len(runs["word"]), dtype=[(c, runs[c].dtype) for c in names])
     for c in names:
         table[c] = runs[c]
@@ -469,9 +435,11 @@ def _scan(
     for c in ("firm_id", *KEY_COLUMNS):
         if c in r.present:
             change[1:] |= codes[c][1:] != codes[c][:-1]
+    _labels.edge_runs(change, word, codes["meter_id"])
     starts = np.flatnonzero(change)
     runs = {c: codes[c][starts] for c in ("firm_id", *KEY_COLUMNS)}
     runs["word"] = word[starts]
+    runs["meter_id"] = _labels.edge_meter(runs["word"], codes["meter_id"][starts])
     runs["_sum"] = np.add.reduceat(r.v, starts) if n else r.v
     runs["rows"] = np.diff(np.append(starts, n))
     if len(starts) > _COMPACT:  # rejected rows scattered through the data: one run per group
@@ -493,7 +461,7 @@ def _scan(
         candidates + first_row,
         r.span[0] if r.span else None,
         r.span[1] if r.span else None,
-        _meter_times(codes["meter_id"], r.ts, r.ok_day),
+        _labels.meter_times(codes["firm_id"], codes["meter_id"], r.ts, _accountable(r)),
         int(unmetered),
         _rows(r, picked, first_row),
     )
@@ -514,13 +482,10 @@ def _fetch(
     """The rows of a row group that can be duplicates and whose (firm, meter[, time]) is in
     ``keys``: the second, bounded look at the meters the order screen could not settle. Only
     the firm, meter and time columns are read whole; the rest for the few rows that match."""
-    import pyarrow.parquet as pq
-
     path, group, part, first_row = task
-    present = [c for c in _STRINGS if c in pq.read_schema(path).names]
-    pf = pq.ParquetFile(path, read_dictionary=present)
+    present = [c for c in _STRINGS if c in _kernel_inputs.physical(path)]
     ids = [c for c in ("firm_id", "meter_id") if c in present]
-    head = pf.read_row_group(group, columns=[*ids, "timestamp"])
+    head = _kernel_inputs.read_group(path, group, [*ids, "timestamp"], ids)
     dicts: dict[str, dict[str, int]] = {c: {} for c in ("firm_id", "meter_id")}
     codes = {c: ac.codes(head[c], strip_firm or c != "firm_id", dicts[c]) for c in ids}
     mine = [keys[(m,)] for m in dicts["meter_id"] if (m,) in keys]  # keys by meter
@@ -549,7 +514,8 @@ def _fetch(
     if not len(picked):
         return None
     rest = [c for c in present if c not in ids]
-    table = pf.read_row_group(group, columns=[*rest, "value"]).take(picked)
+    table = _kernel_inputs.read_group(path, group, [*rest, "value", *_kernel_inputs.FLAGS], rest)
+    table = table.take(picked)
     for name, column in zip(head.column_names, head.take(picked).columns, strict=True):
         table = table.append_column(name, column)
     r = _computed(table, present, strip_firm, lut)
@@ -560,25 +526,13 @@ def _fetch(
 # -- merging the row groups ------------------------------------------------------------------
 
 
-def _label(first: int | None, last: int | None, option: str) -> tuple[str, str]:
-    """The interval-label convention of a part, decided as ``readings._label_of`` does."""
-    if option != "auto":
-        return option, "given"
-    if first is None or last is None:
-        return "start", "no interval readings"
-    first_mid, last_mid = first % _DAY == 0, last % _DAY == 0
-    if last_mid and not first_mid:
-        return "end", "detected (data starts after 00:00 and ends at 00:00)"
-    if first_mid and not last_mid:
-        return "start", "detected (data starts at 00:00 and ends before 00:00)"
-    return "start", "assumed"
-
-
-def _periods(frame: pl.DataFrame, ends: set[int], period: str) -> pl.DataFrame:
-    """year, sub and the other group columns from a run word (period, reason, has_ts, edge)."""
+def _periods(frame: pl.DataFrame, is_end: pl.Expr, period: str) -> pl.DataFrame:
+    """year, sub and the other group columns from a run word (period, reason, has_ts, edge);
+    ``is_end``: whether a row's part and meter are labelled by interval end
+    (:func:`carbonacct._interval_labels.parts_end`)."""
     word = pl.col("word")
     code = word // 65536 - 1
-    edge = (word % 2 == 1) & pl.col("part").is_in(sorted(ends))
+    edge = (word % 2 == 1) & is_end
     code = pl.when(edge).then(_previous(code, period)).otherwise(code)
     reason = (word // 256 % 256).cast(pl.UInt8)
     return frame.with_columns(
@@ -615,25 +569,20 @@ def try_fast(
 ) -> tuple[pl.DataFrame, FastScan] | None:
     """The groups table (as ``aggregate_readings``) and the scan, with completeness; None if
     the fast path does not apply to these parts."""
-    plan = _plan(parts, by) if not source.unread else None
+    plan = _plan(parts, by, options.interval_label) if not source.unread else None
     wanted = _prefetch.wanted(*plan) if plan else None
     chunks = _reduce(plan[0], plan[1], options.period, wanted) if plan else None
     if chunks is None or plan is None:
         return None
-    decided = [
-        _label(
-            min((c.ts_min for c in chunks if c.part == p and c.ts_min is not None), default=None),
-            max((c.ts_max for c in chunks if c.part == p and c.ts_max is not None), default=None),
-            options.interval_label,
-        )
-        for p in range(len(parts))
-    ]
-    if _meters_labelled_otherwise(chunks, decided):
-        return None  # a meter labelled the other way: the polars path shifts it on its own
-    scan = _lazy_scan(parts, options, decided)
-    scan.warnings += list(source.notes)
-    ends = {p for p, (label, _) in enumerate(decided) if label == "end"}
-    runs = _periods(decoded(chunks, "runs", ("firm_id", *KEY_COLUMNS)), ends, options.period)
+    names = [p.label for p in parts]
+    times = decoded(chunks, "times", ("firm_id", "meter_id"))
+    labelled, disagree = _labels.kernel_labels(times, names, options)
+    scan = _lazy_scan(parts, options, labelled)
+    scan.warnings += disagree + list(source.notes)
+    ends = _labels.parts_end(labelled)
+    flips = any(other for _, _, other in labelled)  # runs then need their meters as text
+    runs = decoded(chunks, "runs", ("firm_id", *(("meter_id",) if flips else ()), *KEY_COLUMNS))
+    runs = _periods(runs, ends, options.period)
     pairs: dict[str, dict[str, int]] = {}  # firm and meter coded alike in both tables (_k)
     meters = decoded(chunks, "meters", _screen.PAIR, pairs, as_text=False)
     for c in chunks:  # in the tables now: let go before the screen's work
@@ -667,7 +616,7 @@ def try_fast(
         alone = _screen.unmetered(scan.rows, per, keys_of, held.clear())
         settled = _screen.Settled.concat([settled, alone])
     scan.rows = _with_duplicates(scan.rows, settled.codes)
-    args = (plan[0], plan[1], parts, options, decided, settled.codes, scan.rows)
+    args = (plan[0], plan[1], parts, options, labelled, settled.codes, scan.rows)
     scan.named = _named_rejects.named_rejects(*args)
     scan.gaps = _screen.completeness(per, segs, settled, held, fetch, scan.rows)
     if any(c.unmetered for c in chunks):  # series of a firm's carrier without meter ids
@@ -687,7 +636,7 @@ def _named(rows: np.ndarray, named: np.ndarray) -> np.ndarray:
 
 
 def _fetcher(
-    tasks: list[Any], strip_firm: bool, period: str, ends: set[int], empty: pl.DataFrame
+    tasks: list[Any], strip_firm: bool, period: str, ends: pl.Expr, empty: pl.DataFrame
 ) -> _screen.Fetch:
     """Reads the rows of given keys again, only from the row groups that hold the given row
     ranges (the main segments of the meters the screen could not settle)."""
@@ -712,49 +661,15 @@ def _fetcher(
     return fetch
 
 
-def _meters_labelled_otherwise(chunks: Sequence[_Chunk], decided: list[Any]) -> bool:
-    """Whether a meter's first and last times, in its part or over all its parts, show the
-    other interval label than a part's, or its parts alone show opposite labels
-    (``_interval_labels.meter_labels`` decides such meters one by one, over all their files)."""
-    times = decoded(chunks, "times", ("meter_id",))
-    if times.is_empty() or all(how == "given" for _, how in decided):
-        return False
-    per = times.group_by("part", "meter_id").agg(pl.col("first").min(), pl.col("last").max())
-    whole = per.group_by("meter_id").agg(
-        pl.col("first").min().alias("m_first"), pl.col("last").max().alias("m_last")
-    )
-    per = per.join(whole, on="meter_id", how="left")
-
-    def own(first: str, last: str) -> pl.Expr:
-        first_mid, last_mid = pl.col(first) % _DAY == 0, pl.col(last) % _DAY == 0
-        return (
-            pl.when(last_mid & ~first_mid)
-            .then(pl.lit("end"))
-            .when(first_mid & ~last_mid)
-            .then(pl.lit("start"))
-        )
-
-    part_label = pl.col("part").replace_strict(
-        {p: label for p, (label, how) in enumerate(decided) if how != "given"},
-        default=None,
-        return_dtype=pl.String,
-    )
-    per = per.with_columns(own("first", "last").alias("own"), own("m_first", "m_last").alias("m"))
-    differs = (pl.col("own") != part_label) | (pl.col("m") != part_label)
-    opposite = per.group_by("meter_id").agg(pl.col("own").drop_nulls().n_unique() > 1)
-    return bool(per.select(differs.fill_null(False).any()).item()) or bool(
-        opposite.select(pl.col("own").any()).item()
-    )
-
-
-def _lazy_scan(parts: Sequence[Part], options: ReadingOptions, decided: list[Any]) -> FastScan:
+def _lazy_scan(
+    parts: Sequence[Part], options: ReadingOptions, labelled: list[_labels.PartLabel]
+) -> FastScan:
     """The rows as :func:`scan_readings` plans them for interval readings without periods,
     without its pre-passes (the labels were decided by the kernel; nothing is a register)."""
     frames, offset = [], 0
-    for part, (label, _) in zip(parts, decided, strict=True):
-        shift = pl.duration(microseconds=1 if label == "end" else 0)
+    for part, (label, _, other) in zip(parts, labelled, strict=True):
         lf = normalise(part, offset, options.timezone)
-        frames.append(lf.with_columns((pl.col("_ts") - shift).alias("_tp")))
+        frames.append(lf.with_columns(_labels.shifted(label, other)))
         offset += part.rows
     lf = frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical")
     empty = label_table(
@@ -779,14 +694,16 @@ def _lazy_scan(parts: Sequence[Part], options: ReadingOptions, decided: list[Any
         pl.when(has_time).then(ts_sub).otherwise(pl.col("_lsub")).alias("sub"),
     )
     scan = FastScan(rows, _layout(parts), ordered=True)
-    _relabel(scan, parts, decided)
+    _relabel(scan, parts, labelled)
     return scan
 
 
-def _relabel(scan: Scan, parts: Sequence[Part], decided: list[tuple[str, str]]) -> None:
+def _relabel(scan: Scan, parts: Sequence[Part], labelled: list[_labels.PartLabel]) -> None:
     """The labels and warnings as the polars path words them."""
     scan.labels, said = {}, []
-    for part, (label, how) in zip(parts, decided, strict=True):
-        scan.labels[part.label] = f"{label} ({how})"
-        said += label_warning(part.label, label, how)
+    for part, (label, how, other) in zip(parts, labelled, strict=True):
+        scan.labels[part.label] = _labels.described(label, how, other)
+        said += label_warning(part.label, label, how) + _labels.other_warning(
+            part.label, label, other
+        )
     scan.warnings = said + scan.warnings
