@@ -160,13 +160,14 @@ def _plan(
             fits = _kernel_inputs.fits(name, _STRINGS)
             if fits is None or not _kernel_inputs.holds(name, lazy_names):
                 return None
-            layouts.add(tuple(sorted(fits.items())))
+            if not part.parsed:  # a parsed copy's firm_id is stripped already: either way
+                layouts.add(fits["firm_id"])
             for g in range(meta.metadata.num_row_groups):
                 tasks.append((name, g, p, offset + 1))
                 offset += meta.metadata.row_group(g).num_rows
-    if len(layouts) != 1 or offset != sum(p.rows for p in parts):
+    if len(layouts) > 1 or offset != sum(p.rows for p in parts):
         return None
-    return tasks, dict(layouts.pop())["firm_id"]
+    return tasks, layouts.pop() if layouts else False
 
 
 # -- one row group ---------------------------------------------------------------------------
@@ -461,7 +462,7 @@ def _scan(
         candidates + first_row,
         r.span[0] if r.span else None,
         r.span[1] if r.span else None,
-        _labels.meter_times(codes["firm_id"], codes["meter_id"], r.ts, _accountable(r)),
+        _labels.meter_times(codes, r.ts, _accountable(r)),
         int(unmetered),
         _rows(r, picked, first_row),
     )
@@ -575,7 +576,7 @@ def try_fast(
     if chunks is None or plan is None:
         return None
     names = [p.label for p in parts]
-    times = decoded(chunks, "times", ("firm_id", "meter_id"))
+    times = decoded(chunks, "times", ("firm_id", "meter_id", "carrier"))
     labelled, disagree = _labels.kernel_labels(times, names, options)
     scan = _lazy_scan(parts, options, labelled)
     scan.warnings += disagree + list(source.notes)

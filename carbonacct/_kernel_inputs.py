@@ -29,7 +29,7 @@ import numpy as np
 import polars as pl
 
 from carbonacct import _arrowcols as ac
-from carbonacct.io._tables import PARSE_ONCE_ROWS, Part, parse_once, rename_columns
+from carbonacct.io._tables import PARSE_ONCE_ROWS, Part, parse_once, release, rename_columns
 
 __all__ = [
     "FLAGS",
@@ -130,7 +130,8 @@ def _has_periods(meta: Any, named: dict[str, str]) -> bool:
 
 def parsed_parts(parts: Sequence[Part], timezone: str) -> list[Part]:
     """The parts, each text part of :data:`PARSE_ONCE_ROWS` rows or more parsed once into a
-    scratch Parquet copy of its normalised rows (the kernel and the polars path both read it)."""
+    scratch Parquet copy of its normalised rows (the kernel and the polars path both read it).
+    The parts given must not be read after this (a UTF-8 copy they read is removed)."""
     from carbonacct.readings import _has_text, missing_columns, normalise
 
     out, offset = [], 0
@@ -138,7 +139,9 @@ def parsed_parts(parts: Sequence[Part], timezone: str) -> list[Part]:
         names = part.frame.collect_schema().names()
         if part.rows >= PARSE_ONCE_ROWS and _has_text(part) and not missing_columns(names):
             copy = parse_once(normalise(part, offset, timezone))
-            out.append(replace(part, frame=pl.scan_parquet(copy), format=PARSED, parsed=str(copy)))
+            release(part)  # its UTF-8 copy, if any: the parsed copy is read from now on
+            frame = pl.scan_parquet(copy)
+            out.append(replace(part, frame=frame, format=PARSED, parsed=str(copy), scratch=None))
         else:
             out.append(part)
         offset += part.rows

@@ -19,7 +19,7 @@ from polars.testing import assert_frame_equal
 import carbonacct
 from carbonacct import _kernel, _named_rejects
 from carbonacct._timeparse import likely_format, parsed_text, text_stage
-from carbonacct.io import read_readings
+from carbonacct.io import _tables, read_readings
 from carbonacct.io._tables import PARSE_ONCE_ROWS
 from carbonacct.readings import ReadingOptions
 from tests.test_kernel import assert_same_footprint, clean_rows, dirty, footprints, write
@@ -161,8 +161,12 @@ def test_a_large_gbk_csv_takes_the_kernel_with_the_parquet_result(
     typed = write(rows, tmp_path / "r.parquet", row_group=4_000)
     csv = _gbk_csv(rows, tmp_path / "r.csv")
     taken = _spied(monkeypatch)
+    before = set(_tables._TRANSCODED)
     a, b = _footprint(typed), _footprint(csv)
     assert taken == [True, True]
+    # the GBK file's UTF-8 copy is gone once parsed; the parsed copy stays (the rejects read it)
+    made = [d for d in _tables._TRANSCODED if d not in before]
+    assert [p.suffix for d in made for p in d.iterdir()] == [".parquet"]
     assert_frame_equal(a.table, b.table, rel_tol=1e-9)
     assert a.quality.rejected_by_reason == b.quality.rejected_by_reason
     assert_frame_equal(a.completeness, b.completeness)
@@ -278,3 +282,42 @@ def test_the_csv_is_parsed_once_and_the_copy_has_the_kernels_columns(tmp_path: P
     assert part.parsed and part.label == str(csv) and part.first == 2
     assert fits(part.parsed, _kernel._STRINGS) is not None
     assert pa.types.is_timestamp(pq.read_schema(part.parsed).field("_ts").type)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 1 << 24])
+def test_the_utf8_copy_is_the_text_whatever_the_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """Blocks of ASCII are copied as they are, the rest decoded, characters split across blocks
+    included; a byte that is not GB18030 is named with its line, as before."""
+    text = "企业代码,能源品种\nF1,电力\n" + "F2,diesel\n" * 5 + "F3,天然气\r\nF4,𠀀\n"
+    path = tmp_path / "r.csv"
+    path.write_bytes(text.encode("gb18030"))
+    monkeypatch.setattr(_tables, "_CHUNK", chunk)
+    assert _tables._utf8_copy(path, "gb18030").read_bytes() == text.encode("utf-8")
+    utf16 = tmp_path / "u.csv"
+    utf16.write_bytes(text.encode("utf-16"))
+    assert _tables._utf8_copy(utf16, "utf-16").read_bytes() == text.encode("utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(text.encode("gb18030") + b"F5,\x80\xff\n")
+    with pytest.raises(carbonacct.InputError, match=r"line 10: bytes .* are not valid gb18030"):
+        read_readings(str(bad), checksum=False)
+
+
+def test_a_folder_of_a_large_gbk_csv_and_typed_parquet_takes_the_kernel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = dirty(clean_rows(4, 3, 2_000, seed=61), seed=62, append=False)
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    cut = len(rows) // 2
+    assert cut >= PARSE_ONCE_ROWS
+    _gbk_csv(rows[:cut], folder / "a.csv").with_suffix(".pq").unlink()
+    write(rows[cut:], folder / "b.parquet", row_group=3_000)
+    taken = _spied(monkeypatch)
+    fp = _footprint(folder)
+    assert taken == [True]
+    assert fp.quality.rows_in == len(rows)
+    fast, slow = footprints(folder, monkeypatch)
+    assert_same_footprint(fast, slow)
+    assert set(fast.rejects["file"]) == {str(folder / "a.csv"), str(folder / "b.parquet")}

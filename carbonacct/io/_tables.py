@@ -47,6 +47,7 @@ __all__ = [
     "detect_encoding",
     "parse_once",
     "read_parts",
+    "release",
     "rename_columns",
 ]
 
@@ -75,6 +76,8 @@ class Part:
     first: int = 1
     #: A text part parsed once: its scratch Parquet copy of normalised rows (``frame`` reads it).
     parsed: str | None = None
+    #: A scratch copy ``frame`` reads (a CSV in another encoding, as UTF-8): see :func:`release`.
+    scratch: str | None = None
 
 
 @dataclass(frozen=True)
@@ -229,7 +232,7 @@ def _first_error(path: Path, encoding: str) -> tuple[int, bytes, bool] | None:
             done += len(block)
 
 
-def detect_encoding(path: str | Path, encoding: str | None = None) -> str:
+def detect_encoding(path: str | Path, encoding: str | None = None, *, whole: bool = True) -> str:
     """The encoding of a text file, checked over every byte (decoding is never lossy).
 
     UTF-8 (with or without BOM) is tried first, then GB18030 (which covers GBK
@@ -261,6 +264,8 @@ def detect_encoding(path: str | Path, encoding: str | None = None) -> str:
                 column=None,
                 value=enc,
             ) from None
+        if not whole and enc.lower().replace("_", "-") not in ("utf-8", "utf8"):
+            return enc
         err = _first_error(path, enc)
         if err is None:
             return "utf-8" if enc.lower().replace("_", "-") in ("utf-8", "utf8") else enc
@@ -302,6 +307,17 @@ def _scratch() -> Path:
     return tmp
 
 
+def release(part: Part) -> None:
+    """Remove the scratch copy a part reads (its UTF-8 copy), once nothing reads that part: when
+    it was parsed into a copy of its own (the part must not be read after this)."""
+    if part.scratch is None:
+        return
+    folder = Path(part.scratch).parent
+    if folder in _TRANSCODED:
+        _TRANSCODED.remove(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 #: Rows from which a part with text to parse is parsed once into a scratch copy
 #: (below, parsing it again in each of the checks' passes costs less than the copy).
 PARSE_ONCE_ROWS = 10_000
@@ -326,14 +342,30 @@ def parse_once(lf: pl.LazyFrame) -> Path:
 
 
 def _utf8_copy(path: Path, encoding: str) -> Path:
-    """A UTF-8 copy of a text file in another encoding (polars reads UTF-8 only)."""
+    """A UTF-8 copy of a text file in another encoding (polars reads UTF-8 only), decoded
+    strictly (a byte that does not decode raises UnicodeDecodeError). Blocks of ASCII are
+    copied as they are in an encoding where ASCII is itself (GBK, GB18030)."""
     out = _scratch() / (path.stem + ".utf8.csv")
-    with (
-        path.open("r", encoding=encoding, newline="") as src,
-        out.open("w", encoding="utf-8", newline="") as dst,
-    ):
-        shutil.copyfileobj(src, dst, _CHUNK)
-    return out
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    plain = _ascii_is_itself(encoding)
+    with path.open("rb") as src, out.open("wb") as dst:
+        while True:
+            block = src.read(_CHUNK)
+            if plain and block.isascii() and not decoder.getstate()[0]:
+                dst.write(block)
+            else:
+                dst.write(decoder.decode(block, final=not block).encode("utf-8"))
+            if not block:
+                return out
+
+
+def _ascii_is_itself(encoding: str) -> bool:
+    """Whether ASCII bytes are the same characters in ``encoding`` (not so in UTF-16)."""
+    ascii_bytes = bytes(range(128))
+    try:
+        return ascii_bytes.decode(encoding) == ascii_bytes.decode("ascii")
+    except UnicodeDecodeError:
+        return False
 
 
 def _separator(path: Path) -> str:
@@ -344,12 +376,17 @@ def _separator(path: Path) -> str:
 
 
 def _csv_part(path: Path, encoding: str | None) -> tuple[Part, str]:
-    enc = detect_encoding(path, encoding)
-    readable = path if enc == "utf-8" else _utf8_copy(path, enc)
+    enc = detect_encoding(path, encoding, whole=False)  # another encoding: checked by the copy
+    try:
+        readable = path if enc == "utf-8" else _utf8_copy(path, enc)
+    except UnicodeDecodeError:
+        detect_encoding(path, encoding)  # raises, naming the line and the bytes
+        raise
     sep = _separator(readable)
     lf = pl.scan_csv(readable, infer_schema=False, separator=sep, truncate_ragged_lines=False)
     rows = int(lf.select(pl.len()).collect().item())
-    return Part(_renamed(lf, str(path)), str(path), "csv", rows, first=2), enc
+    copy = None if readable == path else str(readable)
+    return Part(_renamed(lf, str(path)), str(path), "csv", rows, first=2, scratch=copy), enc
 
 
 # -- Excel -------------------------------------------------------------------------------------
