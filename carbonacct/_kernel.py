@@ -160,13 +160,14 @@ def _plan(
             fits = _kernel_inputs.fits(name, _STRINGS)
             if fits is None or not _kernel_inputs.holds(name, lazy_names):
                 return None
-            layouts.add(tuple(sorted(fits.items())))
+            if not part.parsed:  # a parsed copy's firm_id is stripped already: either way
+                layouts.add(fits["firm_id"])
             for g in range(meta.metadata.num_row_groups):
                 tasks.append((name, g, p, offset + 1))
                 offset += meta.metadata.row_group(g).num_rows
-    if len(layouts) != 1 or offset != sum(p.rows for p in parts):
+    if len(layouts) > 1 or offset != sum(p.rows for p in parts):
         return None
-    return tasks, dict(layouts.pop())["firm_id"]
+    return tasks, layouts.pop() if layouts else False
 
 
 # -- one row group ---------------------------------------------------------------------------

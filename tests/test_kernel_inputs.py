@@ -302,3 +302,22 @@ def test_the_utf8_copy_is_the_text_whatever_the_blocks(
     bad.write_bytes(text.encode("gb18030") + b"F5,\x80\xff\n")
     with pytest.raises(carbonacct.InputError, match=r"line 10: bytes .* are not valid gb18030"):
         read_readings(str(bad), checksum=False)
+
+
+def test_a_folder_of_a_large_gbk_csv_and_typed_parquet_takes_the_kernel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = dirty(clean_rows(4, 3, 2_000, seed=61), seed=62, append=False)
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    cut = len(rows) // 2
+    assert cut >= PARSE_ONCE_ROWS
+    _gbk_csv(rows[:cut], folder / "a.csv").with_suffix(".pq").unlink()
+    write(rows[cut:], folder / "b.parquet", row_group=3_000)
+    taken = _spied(monkeypatch)
+    fp = _footprint(folder)
+    assert taken == [True]
+    assert fp.quality.rows_in == len(rows)
+    fast, slow = footprints(folder, monkeypatch)
+    assert_same_footprint(fast, slow)
+    assert set(fast.rejects["file"]) == {str(folder / "a.csv"), str(folder / "b.parquet")}
