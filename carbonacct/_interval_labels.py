@@ -3,8 +3,10 @@
 Decided per meter — a firm's meter: ids such as M1 or E1 recur from firm to firm, and two firms'
 M1 are two series — over all its rows in every file (README: ``auto`` detects it "per meter
 where the data shows it"): a meter whose January is in one file and February in another is one
-series, labelled one way. Only rows that can be accounted decide (a row rejected on its own, a
-negative value or one without a firm, has no say; nor has a firm the firms table does not know).
+series, labelled one way; a firm's rows of a carrier without meter ids are one series, as the
+completeness check measures them. Only rows that can be accounted decide (a row rejected on its
+own, a negative value or one without a firm, has no say; nor has a firm the firms table does
+not know).
 A meter whose data does not show it takes its file's decision, and a file whose data does not
 show it is assumed to be labelled by interval start. When a meter's files, each taken alone,
 show opposite labels, the meter is labelled one way, as its rows together show (else by start,
@@ -54,13 +56,21 @@ PartLabel = tuple[str, str, list[str]]
 Decided = tuple[list[PartLabel], list[str]]
 
 
+#: Before the carrier of a series without meter ids, in place of the meter id.
+_NO_METER = "\x1e"
+
+
 def meter_key() -> pl.Expr:
-    """A meter's key: its firm and its id (null without either)."""
-    return pl.concat_str([pl.col("firm_id"), pl.col("meter_id")], separator=_SEP)
+    """A meter's key: its firm and its id; rows without a meter id, a series of their firm's
+    carrier (as the completeness check measures them). Null without a firm (or a carrier)."""
+    series = pl.col("meter_id").fill_null(_NO_METER + pl.col("carrier"))
+    return pl.concat_str([pl.col("firm_id"), series], separator=_SEP)
 
 
 def shown_meter(key: str) -> str:
     firm, _, meter = key.partition(_SEP)
+    if meter.startswith(_NO_METER):
+        meter = f"(no meter) {meter[1:]}"
     return f"{meter} of firm {firm}"
 
 
@@ -223,24 +233,36 @@ def _per_meter(metered: pl.DataFrame, names: Sequence[str]) -> tuple[dict[str, s
 
 
 def meter_times(
-    firm: np.ndarray, meter: np.ndarray, ts: np.ndarray, ok: np.ndarray | None
+    codes: dict[str, np.ndarray], ts: np.ndarray, ok: np.ndarray | None
 ) -> dict[str, np.ndarray]:
-    """Per (firm, meter) code of a row group, the first and last time of the rows ``ok`` (None:
-    all) that can be accounted; meter -1 for the rows without a meter id."""
-    f, m, t = (firm, meter, ts) if ok is None else (firm[ok], meter[ok], ts[ok])
-    if not len(t):
-        return {"firm_id": f[:0], "meter_id": m[:0], "first": t[:0], "last": t[:0]}
-    key = (f.astype("int64") << 32) | (m.astype("int64") & 0xFFFFFFFF)
+    """Per firm and meter of a row group (firm, meter and carrier codes), the first and last time
+    of the rows ``ok`` (None: all) that can be accounted; rows without a meter id per firm and
+    carrier (meter -1, their carrier given; else the carrier is -1)."""
+    f, m, c = codes["firm_id"], codes["meter_id"], codes["carrier"]
+    if ok is not None:
+        f, m, c, ts = f[ok], m[ok], c[ok], ts[ok]
+    if not len(ts):
+        return {
+            "firm_id": f[:0],
+            "meter_id": m[:0],
+            "carrier": c[:0],
+            "first": ts[:0],
+            "last": ts[:0],
+        }
+    series = np.where(m >= 0, m, -2 - c.astype("int64"))  # no meter: -2 - carrier (-1: none)
+    key = (f.astype("int64") << 32) | (series & 0xFFFFFFFF)
     starts = np.concatenate(([0], np.flatnonzero(key[1:] != key[:-1]) + 1))  # runs of a meter
-    lo, hi = np.minimum.reduceat(t, starts), np.maximum.reduceat(t, starts)
+    lo, hi = np.minimum.reduceat(ts, starts), np.maximum.reduceat(ts, starts)
     pair, at = np.unique(key[starts], return_inverse=True)
     first = np.full(len(pair), np.iinfo("int64").max)
     last = np.full(len(pair), np.iinfo("int64").min)
     np.minimum.at(first, at, lo)
     np.maximum.at(last, at, hi)
+    series = (pair & 0xFFFFFFFF).astype("int64").astype("int32")
     return {
         "firm_id": (pair >> 32).astype("int32"),
-        "meter_id": (pair & 0xFFFFFFFF).astype("int64").astype("int32"),
+        "meter_id": np.maximum(series, -1),
+        "carrier": np.where(series < -1, -2 - series, -1).astype("int32"),
         "first": first,
         "last": last,
     }

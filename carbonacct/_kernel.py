@@ -462,7 +462,7 @@ def _scan(
         candidates + first_row,
         r.span[0] if r.span else None,
         r.span[1] if r.span else None,
-        _labels.meter_times(codes["firm_id"], codes["meter_id"], r.ts, _accountable(r)),
+        _labels.meter_times(codes, r.ts, _accountable(r)),
         int(unmetered),
         _rows(r, picked, first_row),
     )
@@ -576,7 +576,7 @@ def try_fast(
     if chunks is None or plan is None:
         return None
     names = [p.label for p in parts]
-    times = decoded(chunks, "times", ("firm_id", "meter_id"))
+    times = decoded(chunks, "times", ("firm_id", "meter_id", "carrier"))
     labelled, disagree = _labels.kernel_labels(times, names, options)
     scan = _lazy_scan(parts, options, labelled)
     scan.warnings += disagree + list(source.notes)
