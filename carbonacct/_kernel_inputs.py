@@ -57,16 +57,15 @@ def physical(path: str) -> dict[str, str]:
     import pyarrow.parquet as pq
 
     names = pq.read_schema(path).names
-    if _is_copy(names):
+    if str(path) in _COPIES:
         out = {n: n for n in names if n not in _PARSED_NAMES.values()}
         return out | _PARSED_NAMES
     mapping = rename_columns(names, path)
     return {mapping.get(n, n): n for n in names}
 
 
-def _is_copy(names: Sequence[str]) -> bool:
-    """Whether a file's columns are those of a parsed copy (see :func:`parsed_parts`)."""
-    return {"row_nr", *_PARSED_NAMES.values(), *FLAGS} <= set(names)
+#: The parsed copies made by :func:`parsed_parts` (known by path, not guessed from columns).
+_COPIES: set[str] = set()
 
 
 def read_group(path: str, group: int, columns: Sequence[str], dictionary: Sequence[str]) -> Any:
@@ -139,6 +138,7 @@ def parsed_parts(parts: Sequence[Part], timezone: str) -> list[Part]:
         names = part.frame.collect_schema().names()
         if part.rows >= PARSE_ONCE_ROWS and _has_text(part) and not missing_columns(names):
             copy = parse_once(normalise(part, offset, timezone))
+            _COPIES.add(str(copy))
             release(part)  # its UTF-8 copy, if any: the parsed copy is read from now on
             frame = pl.scan_parquet(copy)
             out.append(replace(part, frame=frame, format=PARSED, parsed=str(copy), scratch=None))
@@ -152,9 +152,9 @@ def holds(path: str, names: set[str]) -> bool:
     """Whether a part's columns ``names`` are its file's, mapped: every column of the file is
     one, and no column the readings are read from comes from elsewhere (a hive folder
     ``kind=register/`` would be missed by the kernel). A parsed copy is its part's frame."""
-    named = physical(path)
-    if _is_copy(list(named.values())):
+    if str(path) in _COPIES:
         return True
+    named = physical(path)
     return set(named) <= names and not (names - set(named)) & _READ
 
 
