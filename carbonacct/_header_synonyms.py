@@ -90,6 +90,35 @@ COLUMN_MAP: dict[str, str] = {
     "依据": "source",
 }
 
+#: Headers of metering-system and plant exports (抄表, 能源管理系统), each meaning one column
+#: whatever the table. Left out as ambiguous: 表号 (also a statistics form's number, 205-1表),
+#: 户号 (a utility account, which may cover several meters), 日期 (a day or a period), 名称
+#: words (计量点名称, 测点名称: the name beside the number would clash with it) and
+#: 组织机构代码 (filed beside 统一社会信用代码 in the statistics forms: mapping it would refuse
+#: those tables). 电量 is mapped: beside a 读数 or 示数 column (a meter-reading sheet's register
+#: and consumption) the pair is then refused, where before the register was read as intervals.
+PLANT_HEADERS: dict[str, str] = {
+    "计量点": "meter_id",
+    "计量点编号": "meter_id",
+    "计量表编号": "meter_id",
+    "电能表编号": "meter_id",
+    "仪表编号": "meter_id",
+    "测点": "meter_id",
+    "测点编号": "meter_id",
+    "抄表时间": "timestamp",
+    "数据时间": "timestamp",
+    "记录时间": "timestamp",
+    "读数时间": "timestamp",
+    "日期时间": "timestamp",
+    "示数": "value",
+    "用量": "value",
+    "电量": "value",
+    "企业编码": "firm_id",
+    "社会信用代码": "firm_id",
+    "公司名称": "name",
+}
+COLUMN_MAP |= PLANT_HEADERS
+
 #: A header's second meaning, used when its first is taken by another header of the same
 #: table: 产品 is the metric of an activity table, but the product beside 指标 in actuals.
 COLUMN_FALLBACK: dict[str, str] = {"产品": "product"}
