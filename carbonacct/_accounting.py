@@ -254,7 +254,7 @@ def _aggregate(
 ) -> tuple[Scan, pl.DataFrame, Source]:
     """The one pass over the data: row-level checks, then sums per group."""
     parts, source = read_readings(
-        readings, checksum=run.checksum, encoding=run.encoding, sheet=run.sheet
+        readings, checksum=run.checksum, encoding=run.encoding, sheet=run.sheet, strict=run.strict
     )
     extra = tuple(b for b in by if b != "carrier")
     if run.engine == "dask":

@@ -178,7 +178,14 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
             is_flag=True,
             help="Fail when a meter has gaps (missing intervals or months).",
         ),
-        click.option("--strict", is_flag=True, help="Fail on any rejected row."),
+        click.option(
+            "--strict",
+            is_flag=True,
+            help=(
+                "Fail on any rejected row (exit 4), and on an input column that is not read but"
+                " looks like a key or the reading kind (户号, 表号, 类型 of 累计 words: exit 1)."
+            ),
+        ),
         click.option(
             "--no-duplicate-check",
             "no_duplicate_check",

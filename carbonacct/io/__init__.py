@@ -89,13 +89,15 @@ def read_readings(
     checksum: bool = True,
     encoding: str | None = None,
     sheet: str | None = None,
+    strict: bool = False,
 ) -> tuple[list[Part], Source]:
     """The parts of one or several readings inputs, each read by the rules of its format.
 
     Sources are not cast to a common type here: each part is normalised on
     its own (:func:`carbonacct.readings.scan_readings`), so a typed Parquet
     file and a text CSV can be given together. Every sheet of a workbook that
-    holds readings is read; the others are listed in ``Source.unread``.
+    holds readings is read; the others are listed in ``Source.unread``. Under ``strict`` an
+    unread column that looks like a key or the reading kind is an error.
     """
     inputs = list(readings) if isinstance(readings, (list, tuple)) else [readings]
     if not inputs:
@@ -123,7 +125,7 @@ def read_readings(
     parts, skipped = _without_empty(parts)
     from carbonacct._unused_columns import unused_column_notes
 
-    skipped += unused_column_notes(parts)
+    skipped += unused_column_notes(parts, strict=strict)
     if len(sources) == 1:
         return parts, replace(sources[0], notes=sources[0].notes + skipped)
     return parts, Source(
