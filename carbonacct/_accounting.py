@@ -21,6 +21,7 @@ import polars as pl
 from carbonacct import _kernel
 from carbonacct._sides import read_firms, read_fuel_parameters
 from carbonacct.completeness import (
+    future_periods,
     future_readings,
     gap_warnings,
     leading_zero_meters,
@@ -205,6 +206,7 @@ def _quality(
         gaps, unaccepted = without_accepted_rows(gaps, scan.rows, groups)
         unaccepted += leading_zero_meters(gaps, scan.rows, scan.layout)
         unaccepted += future_readings(gaps, scan.rows, scan.layout, groups)
+        unaccepted += future_periods(groups, method.period)
     if run.require_complete:
         require_gaps_closed(gaps, source.name)
     unit_notes = sorted(set(keys["unit_note"].drop_nulls().to_list()))
