@@ -578,7 +578,8 @@ def _combine(parts: Sequence[Part], source: Source, options: ReadingOptions) -> 
         frames.append(lf.with_columns((pl.col("_ts") - shift).alias("_tp")))
     warnings += disagree
     for u in source.unread:
-        warnings.append(f"{u.label}: not read ({u.reason}; {max(u.rows, 0)} rows)")
+        n = max(u.rows, 0)
+        warnings.append(f"{u.label}: not read ({u.reason}; {n} row{'s' * (n != 1)})")
     warnings.extend(source.notes)
     rows = frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical")
     return Scan(rows, _layout(parts), warnings, labels)

@@ -364,7 +364,11 @@ def _excel_parts(
             unread.append(Unread(label, frame.height, f"not the sheet asked for ({sheet!r})"))
             continue
         if why is not None:
-            unread.append(Unread(label, frame.height, why))
+            cells = _cells_of_a_non_table(reader, name, frame)
+            if cells is not None:  # a cover or notes sheet: its first cell is no header
+                n = cells[0]
+                why = "not a table: " + (f"{n} filled cell{'s' * (n != 1)}" if n else "empty")
+            unread.append(Unread(label, frame.height if cells is None else cells[1], why))
             continue
         visible = getattr(reader.load_sheet(name, n_rows=0), "visible", "visible")
         if visible != "visible":
@@ -377,6 +381,23 @@ def _excel_parts(
             unread += [Unread(f"{path}#{n}", -1, "only the first sheet is read") for n in names[1:]]
             break
     return parts, unread, notes
+
+
+def _cells_of_a_non_table(reader: Any, name: str, frame: pl.DataFrame) -> tuple[int, int] | None:
+    """(filled cells, rows with one) of a sheet of one column or none (a cover or notes sheet,
+    whose first cell is not a header: listed by its cells, every filled row counted as unread);
+    None for a sheet of several columns."""
+    if frame.width > 1:
+        return None
+    cells = reader.load_sheet(name, header_row=None).to_polars()
+    filled = [
+        pl.col(c).cast(pl.String).str.strip_chars().str.len_chars().fill_null(0) > 0
+        for c in cells.columns
+    ]
+    if not filled:
+        return 0, 0
+    counts = cells.select(pl.sum_horizontal(filled).alias("n")).to_series()
+    return int(counts.sum()), int((counts > 0).sum())
 
 
 #: How far down a sheet the header row is looked for (title rows above it are common).
