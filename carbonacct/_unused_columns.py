@@ -58,7 +58,7 @@ def _partition_keys(part: Part) -> set[str]:
 
 #: Words of a header that names a key: a meter, site or firm id (计量点, 户号, site_code).
 _KEY_WORDS = re.compile(
-    r"编号|编码|代码|计量点|测点|表计|电表|户号|表号|厂区|(^|[_\s])(id|code|no|meter|site|firm)($|[_\s])"
+    r"编号|编码|代码|计量点|测点|表计|电表|户号|表号|厂区|(^|[_\s])(id|code|meter|site|firm)($|[_\s])"
 )
 
 

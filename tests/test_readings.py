@@ -377,14 +377,15 @@ def test_every_sheet_with_readings_is_read_and_the_others_listed(tmp_path: Path)
     assert r.quality.rows_in == 3
     # a notes sheet of one column is no table: both its filled rows are unread (说明 is no header)
     assert any(
-        "填表说明: not read (not a table: 2 filled cells; 2 rows)" in w for w in r.quality.warnings
+        "填表说明: not read (not a table: 2 filled cells, the first '说明'; 2 rows)" in w
+        for w in r.quality.warnings
     )
     unread = r.provenance["inputs"]["readings"]["unread"]
     assert unread == [
         {
             "table": f"{tmp_path / 'book.xlsx'}#填表说明",
             "rows": 2,
-            "why": "not a table: 2 filled cells",
+            "why": "not a table: 2 filled cells, the first '说明'",
         }
     ]
     one = footprint(

@@ -44,9 +44,9 @@ def test_a_cover_sheet_is_listed_as_not_a_table_with_its_rows_unread(tmp_path: P
     assert fp.table["energy_tce"].sum() == pytest.approx(300 * KWH_TCE, rel=1e-12)  # 100 + 200
     said = [w for w in fp.quality.warnings if ": not read (" in w]
     assert said[:3] == [
-        f"{book}#封面: not read (not a table: 2 filled cells; 2 rows)",
+        f"{book}#封面: not read (not a table: 2 filled cells, the first '能耗数据导出'; 2 rows)",
         f"{book}#空白: not read (not a table: empty; 0 rows)",
-        f"{book}#说明: not read (not a table: 1 filled cell; 1 row)",
+        f"{book}#说明: not read (not a table: 1 filled cell, the first '单位: kWh'; 1 row)",
     ]
     assert said[3].startswith(f"{book}#汇总: not read (does not hold readings") and said[
         3
@@ -60,5 +60,8 @@ def test_the_cli_lists_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     book = _workbook(tmp_path / "m.xlsx")
     code, out, err = run_cli(capsys, "footprint", book, "--grid-factor", "national")
     assert code == 0, err
-    assert "封面: not read (not a table: 2 filled cells; 2 rows)" in " ".join(err.split())
+    assert (
+        "封面: not read (not a table: 2 filled cells, the first '能耗数据导出'; 2 rows)"
+        in " ".join(err.split())
+    )
     assert "Traceback" not in out + err

@@ -73,9 +73,13 @@ def test_strict_fails_on_an_unread_column_that_looks_like_a_key(
 
 
 @pytest.mark.parametrize("fmt", sorted(WRITERS))
-def test_strict_passes_a_file_whose_unread_columns_change_nothing(tmp_path: Path, fmt: str) -> None:
+@pytest.mark.parametrize("header", ["备注", "No", "序号"])  # a note, a row's serial number
+def test_strict_passes_a_file_whose_unread_columns_change_nothing(
+    tmp_path: Path, fmt: str, header: str
+) -> None:
     write, name = WRITERS[fmt]
-    path = write(tmp_path / name, "备注", [(*r[:2], "ok", *r[3:]) for r in REGISTERS])
+    rows = [(*r[:2], str(i + 1), *r[3:]) for i, r in enumerate(REGISTERS)]
+    path = write(tmp_path / name, header, rows)
     fp = _footprint(path, strict=True)
     # a note column: the rows are intervals as given, 10 000 + 12 000 + 15 000 kWh
     assert fp.table["energy_tce"].sum() == pytest.approx(37_000 * KWH_TCE)

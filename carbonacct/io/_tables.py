@@ -364,11 +364,9 @@ def _excel_parts(
             unread.append(Unread(label, frame.height, f"not the sheet asked for ({sheet!r})"))
             continue
         if why is not None:
-            cells = _cells_of_a_non_table(reader, name, frame)
-            if cells is not None:  # a cover or notes sheet: its first cell is no header
-                n = cells[0]
-                why = "not a table: " + (f"{n} filled cell{'s' * (n != 1)}" if n else "empty")
-            unread.append(Unread(label, frame.height if cells is None else cells[1], why))
+            # a cover or notes sheet: its first cell is no header, and every filled row unread
+            why, rows = _non_table(reader, name, frame) or (why, frame.height)
+            unread.append(Unread(label, rows, why))
             continue
         visible = getattr(reader.load_sheet(name, n_rows=0), "visible", "visible")
         if visible != "visible":
@@ -383,21 +381,24 @@ def _excel_parts(
     return parts, unread, notes
 
 
-def _cells_of_a_non_table(reader: Any, name: str, frame: pl.DataFrame) -> tuple[int, int] | None:
-    """(filled cells, rows with one) of a sheet of one column or none (a cover or notes sheet,
-    whose first cell is not a header: listed by its cells, every filled row counted as unread);
-    None for a sheet of several columns."""
+def _non_table(reader: Any, name: str, frame: pl.DataFrame) -> tuple[str, int] | None:
+    """(why not read, rows with a filled cell) of a sheet of one column or none: a cover or
+    notes sheet, said by its cells (the first quoted as written); None for several columns."""
     if frame.width > 1:
         return None
-    cells = reader.load_sheet(name, header_row=None).to_polars()
-    filled = [
-        pl.col(c).cast(pl.String).str.strip_chars().str.len_chars().fill_null(0) > 0
-        for c in cells.columns
+    sheet = reader.load_sheet(name, header_row=None).to_polars()
+    cells = [
+        text
+        for row in sheet.cast(pl.String).rows()
+        for text in (str(v).strip() for v in row if v is not None)
+        if text
     ]
-    if not filled:
-        return 0, 0
-    counts = cells.select(pl.sum_horizontal(filled).alias("n")).to_series()
-    return int(counts.sum()), int((counts > 0).sum())
+    if not cells:
+        return "not a table: empty", 0
+    rows = sum(1 for row in sheet.cast(pl.String).rows() if any(v and v.strip() for v in row))
+    first = cells[0] if len(cells[0]) <= 40 else cells[0][:39] + "…"
+    plural = "s" * (len(cells) != 1)
+    return f"not a table: {len(cells)} filled cell{plural}, the first {first!r}", rows
 
 
 #: How far down a sheet the header row is looked for (title rows above it are common).
