@@ -19,6 +19,7 @@ from typing import Any, Literal
 import polars as pl
 
 from carbonacct import _kernel
+from carbonacct._kernel_inputs import parsed_parts
 from carbonacct._sides import read_firms, read_fuel_parameters
 from carbonacct.completeness import (
     future_periods,
@@ -267,6 +268,7 @@ def _aggregate(
         return scan_readings(parts, source, options, duplicates=dups), groups, source
     run.say("checking keys, periods and duplicates")
     with reading_errors(source.name):
+        parts = parsed_parts(parts, options.timezone)  # large text parsed once, for both paths
         if fast := _kernel.try_fast(parts, source, options, extra):  # typed Parquet
             return fast[1], fast[0], source
         scan = scan_readings(parts, source, options)

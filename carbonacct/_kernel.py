@@ -39,7 +39,7 @@ import numpy as np
 import polars as pl
 
 from carbonacct import _arrowcols as ac
-from carbonacct import _decode, _named_rejects, _prefetch, _screen
+from carbonacct import _decode, _kernel_inputs, _named_rejects, _prefetch, _screen
 from carbonacct._decode import decoded
 from carbonacct._timeparse import label_table, label_warning, year_sub
 from carbonacct.completeness import meter_gaps
@@ -134,53 +134,30 @@ def _previous(code: pl.Expr, period: str) -> pl.Expr:
 
 
 def _files(part: Part) -> list[str]:
+    if part.parsed:
+        return [part.parsed]
     return list(part.files) if part.files else [part.label]
 
 
-def _fits(schema: Any) -> dict[str, bool] | None:
-    """Which string columns are dictionary-typed, if a file's columns suit the kernel, else None."""
-    import pyarrow as pa
-
-    names = set(schema.names)
-    if not {"firm_id", "carrier", "unit", "value", "timestamp"} <= names or "period" in names:
-        return None
-    ts, value = schema.field("timestamp").type, schema.field("value").type
-    if not pa.types.is_timestamp(ts) or ts.tz is not None:
-        return None
-    if str(value) not in ac.NUMERIC:
-        return None
-    dict_typed = {}
-    for c in _STRINGS:
-        if c not in names:
-            continue
-        t = schema.field(c).type
-        is_dict = pa.types.is_dictionary(t)
-        inner = t.value_type if is_dict else t
-        if not (pa.types.is_string(inner) or pa.types.is_large_string(inner)):
-            return None
-        dict_typed[c] = is_dict
-    return dict_typed
-
-
-def _plan(parts: Sequence[Part], by: tuple[str, ...]) -> tuple[list[Any], bool] | None:
+def _plan(
+    parts: Sequence[Part], by: tuple[str, ...], label: str = "auto"
+) -> tuple[list[Any], bool] | None:
     """(file, row group, part index, first row_nr) for every row group, and whether firm_id is
     stripped (a dictionary column is, as polars reads it as a category); None if not applicable."""
-    if by or not parts:
+    if by or not parts or (label == "auto" and _kernel_inputs.shows_24(parts)):
         return None
     import pyarrow.parquet as pq
 
     tasks, offset, layouts = [], 0, set()
     for p, part in enumerate(parts):
-        if part.format != "parquet":
+        if part.format not in ("parquet", _kernel_inputs.PARSED):
             return None
         lazy_names = set(part.frame.collect_schema().names())
         for name in _files(part):
             meta = pq.ParquetFile(name)
-            schema = meta.schema_arrow
-            fits = _fits(schema)
-            # column names must be the library's own (no header mapping in between: a column
-            # 读数类型 read as kind by the mapping would be missed here, its registers summed)
-            if fits is None or not set(schema.names) <= lazy_names:
+            # read under the library's names (a mapped 读数类型 is the kind checked for registers)
+            fits = _kernel_inputs.fits(name, _STRINGS)
+            if fits is None or not _kernel_inputs.holds(name, lazy_names):
                 return None
             layouts.add(tuple(sorted(fits.items())))
             for g in range(meta.metadata.num_row_groups):
@@ -367,14 +344,14 @@ class _Read:
 def _read(task: tuple[str, int, int, int], strip_firm: bool, lut: Any) -> _Read:
     """Read one row group with the key columns as dictionary codes (pyarrow and numpy release
     the GIL, so two row groups are read at a time)."""
-    import pyarrow.parquet as pq
-
     path, group, _, _ = task
-    names = pq.read_schema(path).names  # once: each read parses the file's footer
-    present = [c for c in _STRINGS if c in names]
-    pf = pq.ParquetFile(path, read_dictionary=present)
-    table = pf.read_row_group(group, columns=[*present, "value", "timestamp"], use_threads=False)
+    table = _kernel_inputs.read_group(path, group, _COLUMNS, _STRINGS)
+    present = [c for c in _STRINGS if c in table.column_names]
     return _computed(table, present, strip_firm, lut)
+
+
+#: The columns the kernel reads, under library names (the flags: of a parsed copy of text).
+_COLUMNS = (*_STRINGS, "value", "timestamp", *_kernel_inputs.FLAGS)
 
 
 def _computed(table: Any, present: list[str], strip_firm: bool, lut: Any) -> _Read:
@@ -393,9 +370,12 @@ def _computed(table: Any, present: list[str], strip_firm: bool, lut: Any) -> _Re
     if any(w.lower() in _register_aliases() for w in dicts["kind"]):
         raise _NotFast("register readings")
     v, vok = ac.column(table["value"], "value")
-    if vok is not None:
-        v = np.where(vok, v, 0.0)
     ts, tok = ac.column(table["timestamp"], "ts")
+    text = _kernel_inputs.unreadable(table, vok, tok)  # parsed text: given, but not read
+    if text is not None:
+        v, vok, ts, tok = text.v, text.vok, text.ts, text.tok
+    elif vok is not None:
+        v = np.where(vok, v, 0.0)
     words_lut, first_lut = lut
     day = ts // _DAY  # by a scalar: np.divmod costs several times more
     midnight = np.flatnonzero(ts == day * _DAY)  # only a midnight can start a period
@@ -409,6 +389,8 @@ def _computed(table: Any, present: list[str], strip_firm: bool, lut: Any) -> _Re
         day[~ok_day] = 0
         word = np.where(ok_day, words_lut[day], 0)  # no period: 0
     reason, clean = _row_reasons(codes, v, vok, tok, ok_day)
+    if text is not None and text.nan is not None:
+        v = np.where(text.nan, 0.0, v)  # summed as the polars path sums an unread value: 0
     if not clean:
         word |= reason.astype("int64") << 8
     word |= (tok << 1) if tok is not None else 2
@@ -517,13 +499,10 @@ def _fetch(
     """The rows of a row group that can be duplicates and whose (firm, meter[, time]) is in
     ``keys``: the second, bounded look at the meters the order screen could not settle. Only
     the firm, meter and time columns are read whole; the rest for the few rows that match."""
-    import pyarrow.parquet as pq
-
     path, group, part, first_row = task
-    present = [c for c in _STRINGS if c in pq.read_schema(path).names]
-    pf = pq.ParquetFile(path, read_dictionary=present)
+    present = [c for c in _STRINGS if c in _kernel_inputs.physical(path)]
     ids = [c for c in ("firm_id", "meter_id") if c in present]
-    head = pf.read_row_group(group, columns=[*ids, "timestamp"])
+    head = _kernel_inputs.read_group(path, group, [*ids, "timestamp"], ids)
     dicts: dict[str, dict[str, int]] = {c: {} for c in ("firm_id", "meter_id")}
     codes = {c: ac.codes(head[c], strip_firm or c != "firm_id", dicts[c]) for c in ids}
     mine = [keys[(m,)] for m in dicts["meter_id"] if (m,) in keys]  # keys by meter
@@ -552,7 +531,8 @@ def _fetch(
     if not len(picked):
         return None
     rest = [c for c in present if c not in ids]
-    table = pf.read_row_group(group, columns=[*rest, "value"]).take(picked)
+    table = _kernel_inputs.read_group(path, group, [*rest, "value", *_kernel_inputs.FLAGS], rest)
+    table = table.take(picked)
     for name, column in zip(head.column_names, head.take(picked).columns, strict=True):
         table = table.append_column(name, column)
     r = _computed(table, present, strip_firm, lut)
@@ -616,7 +596,7 @@ def try_fast(
 ) -> tuple[pl.DataFrame, FastScan] | None:
     """The groups table (as ``aggregate_readings``) and the scan, with completeness; None if
     the fast path does not apply to these parts."""
-    plan = _plan(parts, by) if not source.unread else None
+    plan = _plan(parts, by, options.interval_label) if not source.unread else None
     wanted = _prefetch.wanted(*plan) if plan else None
     chunks = _reduce(plan[0], plan[1], options.period, wanted) if plan else None
     if chunks is None or plan is None:
@@ -636,17 +616,17 @@ def try_fast(
     ends = {p for p, (label, _) in enumerate(decided) if label == "end"}
     runs = _periods(decoded(chunks, "runs", ("firm_id", *KEY_COLUMNS)), ends, options.period)
     pairs: dict[str, dict[str, int]] = {}  # firm and meter coded alike in both tables (_k)
-    segs, per, seams = _screen.segments(
-        decoded(chunks, "meters", _screen.PAIR, pairs, as_text=False),
-        lambda f: _decode.named(f, pairs),
-    )
+    meters = decoded(chunks, "meters", _screen.PAIR, pairs, as_text=False)
+    for c in chunks:  # in the tables now: let go before the screen's work
+        c.runs, c.meters = {}, {}
+    segs, per, seams = _screen.segments(meters, lambda f: _decode.named(f, pairs))
     strays = segs.filter(~pl.col("main"))  # short segments: the kernel kept all their rows
     ends_nr = (strays["first_nr"].to_numpy(), strays["last_nr"].to_numpy())
-    cands = (c.candidates for c in chunks)
-    named = np.unique(np.concatenate([np.asarray(seams, "int64"), *ends_nr, *cands]))
+    named = np.unique(np.concatenate([seams, *ends_nr, *(c.candidates for c in chunks)]))
+    del meters, strays
     for c in chunks:  # only the rows named are decoded; the rest of each chunk is let go
         at = _named(c.rows["row_nr"], named)
-        c.runs, c.meters, c.rows = {}, {}, {k: a[at] for k, a in c.rows.items()}
+        c.rows = {k: a[at] for k, a in c.rows.items()}
     kept = _periods(decoded(chunks, "rows", _STRINGS, pairs), ends, options.period)
     release_freed()  # the row groups' arrays, kept by malloc, are not polars' to reuse
     fetch = _fetcher(plan[0], plan[1], options.period, ends, kept.clear().drop("_k"))

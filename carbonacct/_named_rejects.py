@@ -51,13 +51,15 @@ def named_rejects(
 ) -> Named | None:
     """The rows of the rejected groups, picked row group by row group (None: a column the
     readings are read from is not in every file, such as a hive partition named like one; the
-    whole input is joined then)."""
-    import pyarrow.parquet as pq
+    whole input is joined then; also for text parsed into a copy, whose rows are normalised)."""
+    from carbonacct._kernel_inputs import physical
 
     names = []
     for part in parts:
+        if part.parsed:
+            return None
         schema = part.frame.collect_schema()
-        files = [set(pq.read_schema(f).names) for f in part.files or (part.label,)]
+        files = [set(physical(f)) for f in part.files or (part.label,)]
         kept = {c: t for c, t in schema.items() if all(c in f for f in files)}
         if set(schema) - set(kept) & _READ:
             return None
@@ -127,15 +129,13 @@ class Named:
         self, task: tuple[str, int, int, int], lut: Any, words: dict[str, list[Any]], nrs: Any
     ) -> pl.DataFrame | None:
         """The rows of one row group that can be rejected, as the polars path plans every row."""
-        import pyarrow.parquet as pq
-
         from carbonacct._kernel import _STRINGS, _computed, _lazy_scan
+        from carbonacct._kernel_inputs import read_group
 
         path, group, p, first_row = task
         schema = self.names[p]
         present = [c for c in _STRINGS if c in schema.names()]
-        pf = pq.ParquetFile(path, read_dictionary=present)
-        table = pf.read_row_group(group, columns=schema.names(), use_threads=False)
+        table = read_group(path, group, schema.names(), present)
         r = _computed(table, present, self.strip_firm, lut)
         pick = r.reason != 0
         pick |= _keyed(r.dicts, r.codes, words, r.n)

@@ -91,14 +91,20 @@ def out_of_order(tasks: Sequence[Any]) -> list[int]:
     row group's range: in a file sorted by meter, only rows appended out of order do that."""
     import pyarrow.parquet as pq
 
+    from carbonacct._kernel_inputs import physical
+
     ranges: list[tuple[str, str, int]] = []
     meta: dict[str, Any] = {}
+    meters: dict[str, str | None] = {}
     for i, (path, group, _, _) in enumerate(tasks):
         md = meta.setdefault(path, pq.ParquetFile(path).metadata)
         names = [md.schema.column(j).name for j in range(md.num_columns)]
-        if "meter_id" not in names:
+        if path not in meters:
+            meters[path] = physical(path).get("meter_id")  # under the file's own header
+        meter = meters[path]
+        if meter not in names:
             return []
-        stats = md.row_group(group).column(names.index("meter_id")).statistics
+        stats = md.row_group(group).column(names.index(meter)).statistics
         if stats is not None and stats.has_min_max:
             ranges.append((str(stats.min), str(stats.max), i))
     ranges.sort()
@@ -120,14 +126,14 @@ def out_of_order(tasks: Sequence[Any]) -> list[int]:
 def wanted(tasks: Sequence[Any], strip_firm: bool) -> Wanted | None:
     """The wanted keys: times of the short meter runs in the row groups out of order; None
     when there are none, or too many."""
-    import pyarrow.parquet as pq
+    from carbonacct._kernel_inputs import read_group
 
     found: dict[tuple[str, str], list[np.ndarray]] = {}
     total = 0
     for i in out_of_order(tasks):
         path, group, _, _ = tasks[i]
-        pf = pq.ParquetFile(path, read_dictionary=["firm_id", "meter_id"])
-        table = pf.read_row_group(group, columns=["firm_id", "meter_id", "timestamp"])
+        ids = ["firm_id", "meter_id"]
+        table = read_group(path, group, [*ids, "timestamp"], ids)
         seen: dict[str, dict[str, int]] = {"firm_id": {}, "meter_id": {}}
         firm = ac.codes(table["firm_id"], strip_firm, seen["firm_id"])
         meter = ac.codes(table["meter_id"], True, seen["meter_id"])

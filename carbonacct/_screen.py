@@ -61,7 +61,7 @@ _GROUP = ["year", "sub", "has_ts"]
 
 def segments(
     meters: pl.DataFrame, names: Callable[[pl.DataFrame], pl.DataFrame]
-) -> tuple[pl.DataFrame, pl.DataFrame, list[int]]:
+) -> tuple[pl.DataFrame, pl.DataFrame, np.ndarray]:
     """(segments, per meter, row numbers of equal times where a segment crosses a row group).
 
     ``meters`` has firm and meter as one code, ``_k``; ``names`` adds them as text to the
@@ -71,36 +71,8 @@ def segments(
     rows, steps and zero steps, and ``how``: ``clean``, ``stragglers`` or
     ``hash``.
     """
-    new = (pl.col(K) != pl.col(K).shift()).fill_null(True)
-    seam = pl.when(~pl.col("new")).then(pl.col("first_ts") - pl.col("last_ts").shift())
-    m = meters.with_columns(new.alias("new")).with_columns(
-        pl.col("new").cum_sum().alias("seg"),
-        seam.alias("seam"),
-        pl.col("last_nr").shift().alias("prev_nr"),
-    )
-    edges = m.filter(pl.col("seam") == 0)
-    positive = pl.when(pl.col("seam") > 0).then(pl.col("seam"))
-    m = m.with_columns(
-        pl.min_horizontal(pl.col("dpos").min().over("seg"), positive.min().over("seg")).alias("d")
-    )
-    segs = (
-        m.group_by("seg", maintain_order=True)
-        .agg(
-            *(pl.col(c).first() for c in (K, "first_nr", "first_ts", "d")),
-            pl.col("last_nr").last(),
-            pl.col("last_ts").last(),
-            pl.col("count").sum(),
-            pl.min_horizontal(pl.col("dmin").min(), pl.col("seam").min()).alias("dmin"),
-            (pl.col("nzero").sum() + (pl.col("seam") == 0).sum()).alias("nzero"),
-            (
-                pl.col("npos").filter(pl.col("dpos") == pl.col("d")).sum()
-                + (pl.col("seam") == pl.col("d")).sum()
-            ).alias("npos"),
-        )
-        .with_columns((pl.col("count").rank("ordinal", descending=True).over(K) == 1).alias("main"))
-    )
-    segs = names(segs).select(pl.col(K), *PAIR, pl.exclude(K, *PAIR))
-    main = segs.filter("main").select(
+    segs, seams = _joined(meters)
+    main = names(segs.filter("main")).select(
         K,
         *PAIR,
         "first_nr",
@@ -127,7 +99,61 @@ def segments(
         .otherwise(pl.lit("clean"))
         .alias("how"),
     )
-    return segs, per, edges["prev_nr"].to_list() + edges["first_nr"].to_list()
+    return segs, per, seams
+
+
+_SEGMENT_COLUMNS = "first_nr last_nr first_ts last_ts count dmin dpos npos nzero".split()
+
+
+def _joined(meters: pl.DataFrame) -> tuple[pl.DataFrame, np.ndarray]:
+    """The meter runs joined across row groups into segments (in numpy: the runs number with
+    the stray rows, and polars' windows over them held several copies), and the row numbers
+    on either side of a seam between equal times."""
+    k = meters[K].to_numpy()
+    r = {c: meters[c].to_numpy().astype("int64", copy=False) for c in _SEGMENT_COLUMNS}
+    n = len(k)
+    new = np.ones(n, bool)
+    new[1:] = k[1:] != k[:-1]
+    inner = ~new  # a run continuing the one before it, in the next row group
+    seam = np.full(n, _MAX)
+    seam[1:] = r["first_ts"][1:] - r["last_ts"][:-1]
+    seam[new] = _MAX  # no seam (the stand-in for none in every minimum below)
+    zero = np.flatnonzero(inner & (seam == 0))
+    seams = np.concatenate((r["last_nr"][zero - 1], r["first_nr"][zero]))
+    starts = np.flatnonzero(new)
+    if not n:
+        return meters.select(K, *_SEGMENT_COLUMNS[:5]).with_columns(
+            *(pl.lit(0, pl.Int64).alias(c) for c in ("dmin", "d", "npos", "nzero")),
+            pl.lit(False).alias("main"),
+        ), seams
+    ends = np.append(starts[1:], n) - 1
+    low = lambda a: np.minimum.reduceat(a, starts)  # noqa: E731
+    total = lambda a: np.add.reduceat(a.astype("int64", copy=False), starts)  # noqa: E731
+    d = np.minimum(low(r["dpos"]), low(np.where(seam > 0, seam, _MAX)))
+    d_row = np.repeat(d, np.diff(np.append(starts, n)))
+    count = total(r["count"])
+    segs = pl.DataFrame(
+        {
+            K: pl.Series(k[starts], dtype=pl.UInt64),
+            "first_nr": r["first_nr"][starts],
+            "last_nr": r["last_nr"][ends],
+            "first_ts": r["first_ts"][starts],
+            "last_ts": r["last_ts"][ends],
+            "count": count,
+            "dmin": np.minimum(low(r["dmin"]), low(seam)),
+            "d": d,
+            "npos": total(np.where(r["dpos"] == d_row, r["npos"], 0))
+            + total(inner & (seam == d_row)),
+            "nzero": total(r["nzero"]) + total(seam == 0),
+        }
+    )
+    # each meter's main segment: its longest, the first of equally long ones
+    order = np.lexsort((np.arange(len(starts)), -count, k[starts]))
+    head = np.ones(len(order), bool)
+    head[1:] = k[starts][order][1:] != k[starts][order][:-1]
+    main = np.zeros(len(order), bool)
+    main[order[head]] = True
+    return segs.with_columns(pl.Series("main", main)), seams
 
 
 #: Rows of one look at the unsettled meters: (keys, row ranges) -> rows as the kernel keeps them.
@@ -150,10 +176,11 @@ MAX_FETCHED = 2_000_000
 
 def _meter_rows(meters: pl.DataFrame, segs: pl.DataFrame, fetch: Fetch) -> pl.DataFrame | None:
     """Every row of these meters that can be a duplicate (None: too many to hold)."""
-    mine = segs.join(meters, on=PAIR)
+    mine = segs.join(meters.select(K), on=K)
     if mine["count"].sum() > MAX_FETCHED:
         return None
-    return _as_rows(fetch(meters, mine.select("first_nr", "last_nr"))).select(*_COLS, *_GROUP)
+    ranges = mine.select("first_nr", "last_nr")
+    return _as_rows(fetch(meters.select(PAIR), ranges)).select(*_COLS, *_GROUP)
 
 
 def duplicates(
@@ -176,36 +203,31 @@ def duplicates(
     (wanted keys, the rows of the pass with those keys; see
     :mod:`carbonacct._prefetch`) answers instead when every straggler was wanted.
     """
-    meters = {w: per.filter(pl.col("how") == w).select(K) for w in ("clean", "stragglers")}
-    inner = {w: _as_rows(kernel_rows.join(m, on=K, how="semi")) for w, m in meters.items()}
-    stray = segs.select(K, *PAIR, "first_ts", "last_ts").filter(~segs["main"])
-    strays = stray.join(meters["stragglers"], on=K, how="semi")
-    keys = pl.concat(
-        [
-            strays.select(K, pl.col("first_ts").alias("_ts")),
-            strays.select(K, pl.col("last_ts").alias("_ts")),
-            inner["stragglers"].select(K, pl.col("_ts").dt.epoch("us")),
-        ]
-    ).unique()
-    clean = inner["clean"].select(*_COLS, *_GROUP)
-    del inner["clean"]
+    clean = kernel_rows.join(per.filter(pl.col("how") == "clean").select(K), on=K, how="semi")
+    clean = _as_rows(clean).select(*_COLS, *_GROUP)
     settled = [_settle(clean, per, keys_of)]
-    mains = per.filter(pl.col("how") == "stragglers").select(K, "first_nr", "last_nr")
+    strays = segs.filter(~segs["main"]).select(K, "first_ts", "last_ts")
+    plan = _batches(per, kernel_rows, strays, BATCH_KEYS)
+    of_rows, of_strays = (_batch_of(t, plan) for t in (kernel_rows, strays))
     names = per.select(K, *PAIR)
-    for batch in _by_meter(keys, names, BATCH_KEYS):
-        mine = strays.join(batch, on=K, how="semi")
-        named = batch.select(*PAIR, "_ts")
-        answered = _answered(early, mine, named)
-        ranges = mains.join(batch, on=K, how="semi").select("first_nr", "last_nr")
-        fetched = _as_rows(answered if answered is not None else fetch(named, ranges))
-        known = inner["stragglers"].join(
-            batch.select(K, pl.from_epoch("_ts", "us")), on=[K, "_ts"], how="semi"
-        )
+    for b, mains in enumerate(plan.partition_by("_b", include_key=False, maintain_order=True)):
+        known = _as_rows(kernel_rows.filter(of_rows == b)).select(*_COLS, *_GROUP)
+        mine = strays.filter(of_strays == b).join(names, on=K)
+        keys = pl.concat(
+            [
+                mine.select(*PAIR, pl.col("first_ts").alias("_ts")),
+                mine.select(*PAIR, pl.col("last_ts").alias("_ts")),
+                known.select(*PAIR, pl.col("_ts").dt.epoch("us")),
+            ]
+        ).unique(maintain_order=True)
+        answered = _answered(early, mine, keys)
+        fetched = _as_rows(answered if answered is not None else fetch(keys, mains))
         both = pl.concat([f.select(*_COLS, *_GROUP) for f in (fetched, known)], how="vertical")
         both = both.cast(clean.schema).unique("row_nr", keep="first").sort("row_nr")
         settled.append(_settle(both, per, keys_of))
+        del known, mine, keys, answered, fetched, both
         release_freed()  # the batch's row groups, read by pyarrow in threads with own arenas
-    hashed = per.filter(pl.col("how") == "hash").select(PAIR)
+    hashed = per.filter(pl.col("how") == "hash").select(K, *PAIR)
     empty = clean.clear().with_columns(pl.lit(None, dtype=pl.UInt8).alias("code"))
     found = held = empty
     if hashed.height:
@@ -224,20 +246,37 @@ def duplicates(
 
 #: Straggler keys settled at once: their rows are read again and resolved in batches of about
 #: this many keys, whole meters each, so memory stays bounded however many rows were appended.
-BATCH_KEYS = 250_000
+BATCH_KEYS = 64_000
 
 
-def _by_meter(keys: pl.DataFrame, names: pl.DataFrame, size: int) -> list[pl.DataFrame]:
-    """``keys`` (``_k``, ``_ts``) in batches of whole meters, about ``size`` keys each, with
-    their firm and meter ``names`` (batched by the names' hash, so each batch holds the same
-    meters whatever the codes, and the batches come in the same order in every run)."""
-    if keys.height <= size:
-        return [keys.join(names, on=K)] if keys.height else []
-    n = -(-keys.height // size)
-    bucket = pl.struct(PAIR).hash(7) % n
-    named = keys.join(names, on=K).with_columns(bucket.alias("_b"))
-    # in bucket order: the batches' sums are added up in that order (floats: the last digit)
-    return named.sort("_b", maintain_order=True).partition_by("_b", include_key=False)
+def _batches(
+    per: pl.DataFrame, kernel_rows: pl.DataFrame, strays: pl.DataFrame, size: int
+) -> pl.DataFrame:
+    """The meters with stragglers (``_k``), their main segment's rows (``first_nr``,
+    ``last_nr``) and batch ``_b``: whole meters in the order of their main segments in the
+    input, about ``size`` keys each (a meter's keys: at most its kernel rows and its stray
+    segments' two ends). The batches' meters lie together, so each batch reads again only the
+    few row groups that hold them; the batches are the same, in the same order, in every run."""
+    counts = [
+        t.group_by(K).agg(pl.len().cast(pl.Int64).alias(c))
+        for t, c in ((kernel_rows, "n_rows"), (strays, "n_strays"))
+    ]
+    table = per.filter(pl.col("how") == "stragglers").select(K, "first_nr", "last_nr")
+    for c in counts:
+        table = table.join(c, on=K, how="left")
+    weight = pl.col("n_rows").fill_null(0) + 2 * pl.col("n_strays").fill_null(0)
+    start = weight.cum_sum() - weight  # keys before this meter's
+    return (
+        table.sort("first_nr")
+        .with_columns((start // size).alias("_b"))
+        .with_columns(pl.col("_b").rank("dense").cast(pl.Int64) - 1)
+        .select(K, "first_nr", "last_nr", "_b")
+    )
+
+
+def _batch_of(table: pl.DataFrame, plan: pl.DataFrame) -> pl.Series:
+    """Per row of ``table``, the batch of its meter (null: not a meter with stragglers)."""
+    return table.select(K).join(plan, on=K, how="left", maintain_order="left")["_b"]
 
 
 @dataclass
@@ -400,7 +439,7 @@ def completeness(
         pl.when(n > 1).then(pl.col("d")).alias("step"),
     )
     out = _format(done)
-    rest = table.filter(~pl.col("settled")).select(PAIR)
+    rest = table.filter(~pl.col("settled")).select(K, *PAIR)
     if rest.height:
         out = pl.concat(
             [out, _unsettled(rest, segs, held, settled.codes, fetch, rows)], how="vertical_relaxed"

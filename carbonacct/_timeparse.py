@@ -19,8 +19,10 @@ import polars as pl
 __all__ = [
     "PERIODS",
     "Period",
+    "fast_text",
     "label_table",
     "label_warning",
+    "likely_format",
     "local_time",
     "parse_period",
     "parsed_text",
@@ -85,6 +87,35 @@ def text_stage(col: pl.Expr) -> list[pl.Expr]:
     """
     text, is24 = _normalised_text(col)
     return [text.alias("_tnorm"), is24.alias("_t24")]
+
+
+#: Rows of a text column looked at to guess its one format (see :func:`likely_format`).
+SAMPLE_ROWS = 1_000
+
+
+def likely_format(sample: pl.Series) -> str | None:
+    """The format, among the naive ones (and each with ``T`` for the space), that reads the most
+    of ``sample`` exactly as written, if any: most exports write every time one way.
+
+    Text that such a format reads whole has no offset, no 24:00 and nothing to fold, so it is
+    the time the folded text reads as, with any format (each reads the whole text); the rest
+    go through :func:`parsed_text`.
+    """
+    formats = [*_NAIVE_FORMATS, *(f.replace(" ", "T", 1) for f in _NAIVE_FORMATS if " " in f)]
+    text = sample.cast(pl.String).drop_nulls()
+    counts = {
+        f: int(text.str.strptime(pl.Datetime("us"), f, strict=False).is_not_null().sum())
+        for f in formats
+    }
+    best = max(formats, key=lambda f: counts[f])
+    return best if counts[best] else None
+
+
+def fast_text(col: pl.Expr, fmt: str | None) -> pl.Expr:
+    """``col`` read by the one format ``fmt`` (null where it does not read; all null without)."""
+    if fmt is None:
+        return pl.lit(None, dtype=pl.Datetime("us"))
+    return col.cast(pl.String).str.strptime(pl.Datetime("us"), fmt, strict=False)
 
 
 def parsed_text(text: pl.Expr, is24: pl.Expr, timezone: str) -> pl.Expr:

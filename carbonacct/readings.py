@@ -33,10 +33,13 @@ from carbonacct._interval_labels import meter_labels, other_label
 from carbonacct._registers import register_amounts
 from carbonacct._timeparse import (
     PERIODS,
+    SAMPLE_ROWS,
     Period,
+    fast_text,
     in_range,
     label_table,
     label_warning,
+    likely_format,
     local_time,
     parse_period,
     parsed_text,
@@ -450,13 +453,17 @@ def _time(schema: dict[str, pl.DataType], timezone: str) -> list[pl.Expr]:
 
 
 def _text_times(lf: pl.LazyFrame, schema: dict[str, pl.DataType], timezone: str) -> pl.LazyFrame:
-    """Text timestamps parsed into ``_tparsed``: folded once, then each format tried on the
-    folded column (each stage evaluated once per row)."""
+    """Text timestamps parsed into ``_tparsed``: by the format most of them are written in
+    (guessed from the first rows); the others folded once, then each format tried on the folded
+    column (each stage evaluated once per row, and only where the one format did not read)."""
     if "timestamp" not in schema or schema["timestamp"].is_temporal():
         return lf
-    lf = lf.with_columns(text_stage(pl.col("timestamp")))
+    sample = lf.select("timestamp").head(SAMPLE_ROWS).collect()["timestamp"]
+    lf = lf.with_columns(fast_text(pl.col("timestamp"), likely_format(sample)).alias("_tfast"))
+    left = pl.col("_tfast").is_null()
+    lf = lf.with_columns(pl.when(left).then(e) for e in text_stage(pl.col("timestamp")))
     parsed = parsed_text(pl.col("_tnorm"), pl.col("_t24"), timezone)
-    return lf.with_columns(parsed.alias("_tparsed"))
+    return lf.with_columns(pl.when(left).then(parsed).otherwise("_tfast").alias("_tparsed"))
 
 
 def normalise(part: Part, offset: int, timezone: str) -> pl.LazyFrame:
@@ -466,6 +473,12 @@ def normalise(part: Part, offset: int, timezone: str) -> pl.LazyFrame:
     numbered once; text keeps its raw spelling (``value_text``, ``ts_text``)
     for the rejects.
     """
+    if part.parsed:  # text parsed once (carbonacct._kernel_inputs.parsed_parts): these rows
+        return (
+            part.frame.drop("row_nr")
+            .with_row_index("row_nr", offset=offset + 1)
+            .select(*NORMAL_SCHEMA, "_vraw")
+        )
     schema = dict(part.frame.collect_schema())
     text_source = part.format in ("csv", "excel", "json")
     capacity = (
@@ -541,7 +554,7 @@ def _combine(parts: Sequence[Part], source: Source, options: ReadingOptions) -> 
     convention its rows in every part show."""
     lfs, warnings, labels, offset = [], [], {}, 0
     for part in parts:
-        missing = missing_columns(part.frame.collect_schema().names())
+        missing = [] if part.parsed else missing_columns(part.frame.collect_schema().names())
         if missing:
             raise InputError(
                 f"{part.label}: missing column(s) {missing}. Readings need firm_id, carrier, value, "

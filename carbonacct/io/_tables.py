@@ -40,7 +40,15 @@ import polars as pl
 from carbonacct.errors import InputError
 from carbonacct.vocabulary import COLUMN_FALLBACK, COLUMN_MAP
 
-__all__ = ["Part", "Source", "Unread", "detect_encoding", "read_parts", "rename_columns"]
+__all__ = [
+    "Part",
+    "Source",
+    "Unread",
+    "detect_encoding",
+    "parse_once",
+    "read_parts",
+    "rename_columns",
+]
 
 TableLike = str | Path | pl.DataFrame | pl.LazyFrame | Any
 
@@ -65,6 +73,8 @@ class Part:
     file_rows: tuple[int, ...] = ()
     #: The row (CSV: line) of the first data row in the file, as a spreadsheet shows it.
     first: int = 1
+    #: A text part parsed once: its scratch Parquet copy of normalised rows (``frame`` reads it).
+    parsed: str | None = None
 
 
 @dataclass(frozen=True)
@@ -305,9 +315,14 @@ def parsed_once(lf: pl.LazyFrame) -> pl.LazyFrame:
     parse the text again in each. The copy is streamed (memory stays flat)
     and its columns are exactly ``lf``'s, so every result is the same.
     """
+    return pl.scan_parquet(parse_once(lf))
+
+
+def parse_once(lf: pl.LazyFrame) -> Path:
+    """``lf`` written to a scratch Parquet file (see :func:`parsed_once`): its path."""
     out = _scratch() / "parsed.parquet"
     lf.sink_parquet(out, compression="lz4")
-    return pl.scan_parquet(out)
+    return out
 
 
 def _utf8_copy(path: Path, encoding: str) -> Path:
