@@ -248,7 +248,7 @@ def _meter_times(meter: np.ndarray, ts: np.ndarray, ok_day: np.ndarray) -> dict[
     }
 
 
-_METER_RUN_COLUMNS = "first_nr last_nr first_ts last_ts count dmin dmax dpos npos nzero".split()
+_METER_RUN_COLUMNS = "first_nr last_nr first_ts last_ts count dmin dpos npos nzero".split()
 
 
 def _meter_runs(
@@ -257,8 +257,8 @@ def _meter_runs(
     """Runs of one (firm, meter) among the rows ``k`` that can be duplicates (None: all rows),
     and candidate rows.
 
-    Per run: its first and last row and time, row count and the smallest and
-    largest step (a step of 0 is a pair of candidates, below 0 a descent).
+    Per run: its first and last row and time, row count, the smallest step (a step of 0 is
+    a pair of candidates, below 0 a descent), the smallest positive step and how many.
     """
     idx = np.flatnonzero(k) if k is not None else None
     f, m, t = (firm, meter, ts) if idx is None else (firm[idx], meter[idx], ts[idx])
@@ -278,7 +278,7 @@ def _meter_runs(
     step = np.empty(n, "int64")
     np.subtract(t[1:], t[:-1], out=step[:-1])
     last = ends - 1
-    big, small = np.iinfo("int64").max, np.iinfo("int64").min
+    big = np.iinfo("int64").max
     step[last] = big
     dmin = np.minimum.reduceat(step, starts)
     if (dmin > 0).all():
@@ -287,8 +287,6 @@ def _meter_runs(
         dpos = np.minimum.reduceat(np.where(step > 0, step, big), starts)
         step[last] = -1
         nzero = np.add.reduceat((step == 0).view("u1"), starts, dtype="int64")
-    step[last] = small
-    dmax = np.maximum.reduceat(step, starts)
     step[last] = -1
     npos = np.add.reduceat((step == np.repeat(dpos, count)).view("u1"), starts, dtype="int64")
     candidates = starts[:0]
@@ -308,7 +306,6 @@ def _meter_runs(
         "last_ts": t[last],
         "count": count,
         "dmin": dmin,
-        "dmax": dmax,
         "dpos": dpos,
         "npos": npos,
         "nzero": nzero,
@@ -620,14 +617,16 @@ def try_fast(
     for c in chunks:  # in the tables now: let go before the screen's work
         c.runs, c.meters = {}, {}
     segs, per, seams = _screen.segments(meters, lambda f: _decode.named(f, pairs))
-    strays = segs.filter(~pl.col("main"))  # short segments: the kernel kept all their rows
-    ends_nr = (strays["first_nr"].to_numpy(), strays["last_nr"].to_numpy())
+    stray = ~segs["main"].to_numpy()  # short segments: the kernel kept all their rows
+    ends_nr = (segs[c].to_numpy()[stray] for c in ("first_nr", "last_nr"))
     named = np.unique(np.concatenate([seams, *ends_nr, *(c.candidates for c in chunks)]))
-    del meters, strays
+    del meters, stray
     for c in chunks:  # only the rows named are decoded; the rest of each chunk is let go
         at = _named(c.rows["row_nr"], named)
         c.rows = {k: a[at] for k, a in c.rows.items()}
     kept = _periods(decoded(chunks, "rows", _STRINGS, pairs), ends, options.period)
+    for c in chunks:  # in the table now
+        c.rows, c.candidates = {}, c.candidates[:0]
     release_freed()  # the row groups' arrays, kept by malloc, are not polars' to reuse
     fetch = _fetcher(plan[0], plan[1], options.period, ends, kept.clear().drop("_k"))
     keys_of = (lambda distinct: _key_table(distinct, options)) if options.check_duplicates else None
@@ -637,6 +636,8 @@ def try_fast(
         how = pl.when(flat).then(pl.col("how")).otherwise(pl.lit("hash"))
         per = per.with_columns(how.alias("how"))
     picked = _periods(decoded(chunks, "picked", _STRINGS), ends, options.period)
+    for c in chunks:
+        c.picked = {}
     early = (wanted.keys, picked) if wanted else None
     settled, held = _screen.duplicates(per, segs, kept, fetch, scan.rows, keys_of, early)
     if keys_of and any(c.unmetered for c in chunks):

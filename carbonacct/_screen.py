@@ -2,8 +2,8 @@
 
 The kernel (:mod:`carbonacct._kernel`) reports, per row group, the runs of
 one (firm, meter) among the rows that can be duplicates (row checks passed,
-meter given): first and last row and time, rows, and the smallest, smallest
-positive and largest step between neighbours, with the count of zero steps.
+meter given): first and last row and time, rows, and the smallest and smallest
+positive step between neighbours, with the counts of those and of zero steps.
 Here the runs are stitched across row groups into *segments* and each meter
 is judged:
 
@@ -99,7 +99,8 @@ def segments(
         .otherwise(pl.lit("clean"))
         .alias("how"),
     )
-    return segs, per, seams
+    kept = [K, "first_nr", "last_nr", "first_ts", "last_ts", "count", "main"]
+    return segs.select(kept), per, seams  # the steps are the main segments', in ``per``
 
 
 _SEGMENT_COLUMNS = "first_nr last_nr first_ts last_ts count dmin dpos npos nzero".split()
