@@ -92,7 +92,7 @@ def footprint(
     library_soon, sector = _library_soon(library, method), get_method(method.method)
     firm_frame, firm_src = read_firms(firms)
     measured, fuel_src = _measured(fuel_parameters, sector, method, library_soon)
-    options = _reading_options(method)
+    options = _reading_options(method, firm_frame)
     scan, groups, source = _aggregate(readings, options, by, run)
     run.say("applying factors")
     lib = library_soon()
@@ -174,7 +174,7 @@ def validate(readings: TableLike | Sequence[TableLike], **options: Any) -> Footp
     return footprint(readings, **options)
 
 
-def _reading_options(method: Method) -> ReadingOptions:
+def _reading_options(method: Method, firms: pl.DataFrame | None = None) -> ReadingOptions:
     # the reading layer takes the Method itself at the merge of the new readings module
     return ReadingOptions(
         period=method.period,
@@ -184,6 +184,7 @@ def _reading_options(method: Method) -> ReadingOptions:
         check_duplicates=method.check_duplicates,
         timezone=method.timezone,
         interval_label=method.interval_label,
+        firms=frozenset(firms["firm_id"].drop_nulls().to_list()) if firms is not None else None,
     )
 
 
@@ -264,8 +265,10 @@ def _aggregate(
         from carbonacct.distributed import dask_groups
 
         run.say("reading and aggregating on the cluster")
-        groups, dups = dask_groups(readings, options, extra, run.client)
-        return scan_readings(parts, source, options, duplicates=dups), groups, source
+        groups, dups, labels = dask_groups(readings, options, extra, run.client)
+        same = len(labels[0]) == len(parts)  # else read otherwise here: decided again
+        scan = scan_readings(parts, source, options, dups, labels if same else None)
+        return scan, groups, source
     run.say("checking keys, periods and duplicates")
     with reading_errors(source.name):
         parts = parsed_parts(parts, options.timezone)  # large text parsed once, for both paths

@@ -1,11 +1,18 @@
 """Interval labels: whether a meter's interval readings are labelled by interval start or end.
 
-Decided per meter over all its rows, in every file (README: ``auto`` detects it "per meter
+Decided per meter — a firm's meter: ids such as M1 or E1 recur from firm to firm, and two firms'
+M1 are two series — over all its rows in every file (README: ``auto`` detects it "per meter
 where the data shows it"): a meter whose January is in one file and February in another is one
-series, labelled one way. A meter whose data does not show it takes its file's decision, and a
-file whose data does not show it is assumed to be labelled by interval start. When a meter's
-files, each taken alone, show opposite labels, the meter is labelled one way, as its rows
-together show (else by start, assumed), and one warning names it, its files and the choice.
+series, labelled one way. Only rows that can be accounted decide (a row rejected on its own, a
+negative value or one without a firm, has no say; nor has a firm the firms table does not know).
+A meter whose data does not show it takes its file's decision, and a file whose data does not
+show it is assumed to be labelled by interval start. When a meter's files, each taken alone,
+show opposite labels, the meter is labelled one way, as its rows together show (else by start,
+assumed), and one warning names it, its files and the choice.
+
+Both the polars path (:func:`meter_labels`) and the typed-Parquet kernel (:func:`kernel_labels`,
+from the first and last times :func:`meter_times` gives per row group) decide with
+:func:`labels_of`, and apply the result with :func:`is_end`.
 """
 
 from __future__ import annotations
@@ -13,12 +20,48 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import polars as pl
 
-__all__ = ["decide_label", "meter_labels", "other_label"]
+__all__ = [
+    "Decided",
+    "PartLabel",
+    "decide_label",
+    "described",
+    "edge_meter",
+    "edge_runs",
+    "is_end",
+    "kernel_labels",
+    "labels_of",
+    "meter_key",
+    "meter_labels",
+    "meter_times",
+    "other_label",
+    "other_warning",
+    "parts_end",
+    "series_stats",
+    "shifted",
+    "shown_meter",
+]
 
-#: A part's convention, how it was decided, and its meters labelled the other way.
+#: Between firm and meter in a meter's key.
+_SEP = "\x1f"
+_DAY = 86_400_000_000  # microseconds
+
+#: A part's convention, how it was decided, and its meters (keys) labelled the other way.
 PartLabel = tuple[str, str, list[str]]
+#: Every part's label, and the warnings of meters whose parts disagree.
+Decided = tuple[list[PartLabel], list[str]]
+
+
+def meter_key() -> pl.Expr:
+    """A meter's key: its firm and its id (null without either)."""
+    return pl.concat_str([pl.col("firm_id"), pl.col("meter_id")], separator=_SEP)
+
+
+def shown_meter(key: str) -> str:
+    firm, _, meter = key.partition(_SEP)
+    return f"{meter} of firm {firm}"
 
 
 def other_label(label: str) -> str:
@@ -39,11 +82,54 @@ def decide_label(first: Any, last: Any, has24: bool) -> tuple[str, str]:
     return "start", "assumed"
 
 
-def _stats(intervals: Sequence[pl.LazyFrame]) -> pl.DataFrame:
-    """First and last time (and a 24:00 seen) per part and meter: one pass over each part."""
+def is_end(label: str, other: Sequence[str]) -> pl.Expr:
+    """Whether a row of a part labelled ``label`` is labelled by its interval's end (its meter
+    may be one of ``other``, labelled the other way)."""
+    end = pl.lit(label == "end")
+    return end ^ meter_key().is_in(list(other)).fill_null(False) if other else end
+
+
+def shifted(label: str, other: Sequence[str]) -> pl.Expr:
+    """``_tp``: the time ``_ts`` a microsecond back for a row labelled by its interval's end,
+    so that a reading ending at a period's first instant falls in the period before."""
+    back = pl.when(is_end(label, other)).then(pl.duration(microseconds=1))
+    return (pl.col("_ts") - back.otherwise(pl.duration(microseconds=0))).alias("_tp")
+
+
+def described(label: str, how: str, other: Sequence[str]) -> str:
+    """A part's labels as the provenance records them."""
+    others = f"; {other_label(label)} for {', '.join(map(shown_meter, other))}" if other else ""
+    return f"{label} ({how}){others}"
+
+
+def other_warning(name: str, label: str, other: Sequence[str]) -> list[str]:
+    """The warning naming a part's meters labelled the other way (the first ten)."""
+    if not other:
+        return []
+    more = f" and {len(other) - 10} more" if len(other) > 10 else ""
+    return [
+        f"{name}: meter(s) {', '.join(map(shown_meter, other[:10]))}{more} labelled by their "
+        f"interval {other_label(label)} (detected per meter, over all its files)"
+    ]
+
+
+def parts_end(labels: Sequence[PartLabel]) -> pl.Expr:
+    """:func:`is_end` for a table of several parts (its ``part`` column)."""
+    ends = [p for p, (label, _, _) in enumerate(labels) if label == "end"]
+    end = pl.col("part").is_in(ends)
+    flips = [
+        (pl.col("part") == p) & meter_key().is_in(o) for p, (_, _, o) in enumerate(labels) if o
+    ]
+    return end ^ pl.any_horizontal(*flips).fill_null(False) if flips else end
+
+
+def series_stats(intervals: Sequence[pl.LazyFrame], accountable: pl.Expr) -> pl.DataFrame:
+    """First and last time (and a 24:00 seen) per part and meter, of the rows that can be
+    accounted (meter null: rows without a meter id): one pass over each part."""
     return pl.concat(
         [
-            lf.group_by("meter_id")
+            lf.filter(accountable)
+            .group_by("firm_id", meter_key().alias("meter"))
             .agg(
                 pl.col("_ts").min().alias("first"),
                 pl.col("_ts").max().alias("last"),
@@ -57,23 +143,34 @@ def _stats(intervals: Sequence[pl.LazyFrame]) -> pl.DataFrame:
 
 
 def meter_labels(
-    intervals: Sequence[pl.LazyFrame], names: Sequence[str], option: str
+    intervals: Sequence[pl.LazyFrame], names: Sequence[str], options: Any, accountable: pl.Expr
 ) -> tuple[list[PartLabel], list[str]]:
     """Per part (its interval rows with a time), its label and the meters labelled otherwise;
-    and the warnings of meters whose files disagree."""
-    if option != "auto":
-        return [(option, "given", []) for _ in intervals], []
-    stats = _stats(intervals)
+    and the warnings of meters whose files disagree (``options``: a ``ReadingOptions``)."""
+    if options.interval_label != "auto":
+        return [(options.interval_label, "given", []) for _ in intervals], []
+    return labels_of(series_stats(intervals, accountable), names, options.firms)
+
+
+def labels_of(
+    stats: pl.DataFrame, names: Sequence[str], firms: frozenset[str] | None
+) -> tuple[list[PartLabel], list[str]]:
+    """The labels from per part and meter first and last times (``part``, ``firm_id``,
+    ``meter``, ``first``, ``last``, ``has24``) of the rows that can be accounted: each part's,
+    and the meters labelled otherwise. A firm not in ``firms`` (the firms table, if given) has
+    its rows rejected: they have no say."""
+    if firms is not None:
+        stats = stats.filter(pl.col("firm_id").is_in(sorted(firms)))
     decided: list[tuple[str, str]] = []
-    for i in range(len(intervals)):
+    for i in range(len(names)):
         s = stats.filter(pl.col("part") == i)
         first = s["first"].min() if s.height else None
         decided.append(decide_label(first, s["last"].max(), bool(s["has24"].any())))
-    metered = stats.filter(pl.col("meter_id").is_not_null())
+    metered = stats.filter(pl.col("meter").is_not_null())
     chosen, warnings = _per_meter(metered, names)
     out: list[PartLabel] = []
     for i, (label, how) in enumerate(decided):
-        meters = metered.filter(pl.col("part") == i)["meter_id"].to_list()
+        meters = metered.filter(pl.col("part") == i)["meter"].to_list()
         theirs = {chosen.get(m) for m in meters}
         whole_part = len(meters) == stats.filter(pl.col("part") == i).height  # no meterless rows
         if how == "assumed" and meters and whole_part and len(theirs) == 1 and None not in theirs:
@@ -83,33 +180,100 @@ def meter_labels(
     return out, warnings
 
 
+def _shown(first: str, last: str) -> pl.Expr:
+    """The label a series' first and last times (and a 24:00) show, as :func:`decide_label`
+    detects it; null where they show none."""
+    f, t = pl.col(first), pl.col(last)
+    first_mid, last_mid = f == f.dt.truncate("1d"), t == t.dt.truncate("1d")
+    return (
+        pl.when(pl.col("has24") | (last_mid & ~first_mid))
+        .then(pl.lit("end"))
+        .when(first_mid & ~last_mid)
+        .then(pl.lit("start"))
+    )
+
+
 def _per_meter(metered: pl.DataFrame, names: Sequence[str]) -> tuple[dict[str, str], list[str]]:
     """The label of each meter its rows show (over all its parts), and the warnings of meters
     whose parts, each alone, show opposite labels."""
-    whole = metered.group_by("meter_id").agg(
+    metered = metered.select("meter", "first", "last", "has24", "part")
+    whole = metered.group_by("meter").agg(
         pl.col("first").min(), pl.col("last").max(), pl.col("has24").any()
     )
-    chosen: dict[str, str] = {}
-    for m, first, last, has24 in whole.iter_rows():
-        label, how = decide_label(first, last, bool(has24))
-        if how != "assumed":
-            chosen[m] = label
-    shown: dict[str, dict[int, str]] = {}
-    for m, first, last, has24, part in metered.iter_rows():
-        label, how = decide_label(first, last, bool(has24))
-        if how != "assumed":
-            shown.setdefault(m, {})[part] = label
+    shows = whole.select("meter", _shown("first", "last").alias("label")).drop_nulls()
+    chosen = dict(zip(shows["meter"].to_list(), shows["label"].to_list(), strict=True))
+    per_part = metered.with_columns(_shown("first", "last").alias("label")).drop_nulls("label")
+    torn = per_part.group_by("meter").agg(pl.col("label").n_unique() > 1).filter("label")
     warnings = []
-    for m, seen in sorted(shown.items()):
-        if len(set(seen.values())) < 2:
-            continue
-        row = whole.filter(pl.col("meter_id") == m).row(0)
+    for m in sorted(torn["meter"].to_list()):
+        row = whole.filter(pl.col("meter") == m).row(0)
         label, how = decide_label(row[1], row[2], bool(row[3]))
         chosen[m] = label  # one label for the meter, even where its rows together show none
-        files = ", ".join(f"{names[p]}: {lab}" for p, lab in sorted(seen.items()))
+        seen = per_part.filter(pl.col("meter") == m).sort("part")
+        files = ", ".join(f"{names[p]}: {lab}" for p, lab in seen.select("part", "label").rows())
         warnings.append(
-            f"meter {m}: its files, each taken alone, show opposite interval labels ({files}); "
-            f"all its readings taken as labelled by their interval {label}, {how} over all its "
-            f"rows ({row[1]} to {row[2]}); give interval_label to override"
+            f"meter {shown_meter(m)}: its files, each taken alone, show opposite interval labels "
+            f"({files}); all its readings taken as labelled by their interval {label}, {how} "
+            f"over all its rows ({row[1]} to {row[2]}); give interval_label to override"
         )
     return chosen, warnings
+
+
+# -- the kernel's side -----------------------------------------------------------------------
+
+
+def meter_times(
+    firm: np.ndarray, meter: np.ndarray, ts: np.ndarray, ok: np.ndarray | None
+) -> dict[str, np.ndarray]:
+    """Per (firm, meter) code of a row group, the first and last time of the rows ``ok`` (None:
+    all) that can be accounted; meter -1 for the rows without a meter id."""
+    f, m, t = (firm, meter, ts) if ok is None else (firm[ok], meter[ok], ts[ok])
+    if not len(t):
+        return {"firm_id": f[:0], "meter_id": m[:0], "first": t[:0], "last": t[:0]}
+    key = (f.astype("int64") << 32) | (m.astype("int64") & 0xFFFFFFFF)
+    starts = np.concatenate(([0], np.flatnonzero(key[1:] != key[:-1]) + 1))  # runs of a meter
+    lo, hi = np.minimum.reduceat(t, starts), np.maximum.reduceat(t, starts)
+    pair, at = np.unique(key[starts], return_inverse=True)
+    first = np.full(len(pair), np.iinfo("int64").max)
+    last = np.full(len(pair), np.iinfo("int64").min)
+    np.minimum.at(first, at, lo)
+    np.maximum.at(last, at, hi)
+    return {
+        "firm_id": (pair >> 32).astype("int32"),
+        "meter_id": (pair & 0xFFFFFFFF).astype("int64").astype("int32"),
+        "first": first,
+        "last": last,
+    }
+
+
+def edge_runs(change: np.ndarray, word: np.ndarray, meter: np.ndarray) -> None:
+    """Rows at a period's first instant (``word`` bit 0) start a new run at each change of
+    meter, so that such a run is one meter's: its label decides its period."""
+    e = np.flatnonzero(word[1:] & 1) + 1
+    if len(e):
+        change[e] |= meter[e] != meter[e - 1]
+
+
+def edge_meter(word: np.ndarray, meter: np.ndarray) -> np.ndarray:
+    """Per run (its word and meter code), the meter of a run at a period's first instant, -1
+    for the others (whose period no label moves)."""
+    return np.where(word & 1 == 1, meter, -1).astype("int32")
+
+
+def kernel_labels(
+    times: pl.DataFrame, names: Sequence[str], options: Any
+) -> tuple[list[PartLabel], list[str]]:
+    """:func:`meter_labels` from the kernel's per row group times (``part``, ``firm_id``,
+    ``meter_id`` as text, ``first``, ``last`` in microseconds; typed times have no 24:00)."""
+    if options.interval_label != "auto":
+        return [(options.interval_label, "given", []) for _ in names], []
+    stats = (
+        times.with_columns(meter_key().alias("meter"))
+        .group_by("part", "firm_id", "meter")
+        .agg(pl.col("first").min(), pl.col("last").max())
+        .with_columns(
+            pl.col("first", "last").cast(pl.Datetime("us")),
+            pl.lit(False).alias("has24"),
+        )
+    )
+    return labels_of(stats, names, options.firms)

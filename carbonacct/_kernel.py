@@ -40,6 +40,7 @@ import polars as pl
 
 from carbonacct import _arrowcols as ac
 from carbonacct import _decode, _kernel_inputs, _named_rejects, _prefetch, _screen
+from carbonacct import _interval_labels as _labels
 from carbonacct._decode import decoded
 from carbonacct._timeparse import label_table, label_warning, year_sub
 from carbonacct.completeness import meter_gaps
@@ -99,7 +100,7 @@ class _Chunk:
     candidates: np.ndarray
     ts_min: int | None
     ts_max: int | None
-    times: dict[str, np.ndarray]  # per meter, first and last valid time (interval labels)
+    times: dict[str, np.ndarray]  # per firm and meter, first and last accountable time (labels)
     unmetered: int  # accepted rows without a meter id (completeness per firm and carrier)
     picked: dict[str, np.ndarray]  # rows with a wanted key (see carbonacct._prefetch)
 
@@ -224,28 +225,6 @@ def _row_reasons(
             ok_day[bad],
         )
     return reason, not len(bad)
-
-
-def _meter_times(meter: np.ndarray, ts: np.ndarray, ok_day: np.ndarray) -> dict[str, np.ndarray]:
-    """Per meter code: the first and last valid time of any row (for the per-meter label)."""
-    m, t = (meter, ts) if ok_day.all() else (meter[ok_day], ts[ok_day])
-    if not len(m):
-        return {"meter_id": m[:0], "first": t[:0], "last": t[:0]}
-    starts = np.concatenate(([0], np.flatnonzero(m[1:] != m[:-1]) + 1))
-    code, lo, hi = m[starts], np.minimum.reduceat(t, starts), np.maximum.reduceat(t, starts)
-    named = code >= 0
-    code, lo, hi = code[named], lo[named], hi[named]
-    size = int(code.max()) + 1 if len(code) else 0
-    first = np.full(size, np.iinfo("int64").max)
-    last = np.full(size, np.iinfo("int64").min)
-    np.minimum.at(first, code, lo)
-    np.maximum.at(last, code, hi)
-    seen = first <= last
-    return {
-        "meter_id": np.flatnonzero(seen).astype("int32"),
-        "first": first[seen],
-        "last": last[seen],
-    }
 
 
 _METER_RUN_COLUMNS = "first_nr last_nr first_ts last_ts count dmin dpos npos nzero".split()
@@ -397,6 +376,11 @@ def _computed(table: Any, present: list[str], strip_firm: bool, lut: Any) -> _Re
     return _Read(n, present, dicts, codes, v, ts, ok_day, reason, word, clean, span)
 
 
+def _accountable(r: _Read) -> np.ndarray | None:
+    """The rows that passed the row checks (None: all), which alone decide interval labels."""
+    return None if r.clean else r.reason == 0
+
+
 def _rows(r: _Read, at: np.ndarray, first_row: int) -> dict[str, np.ndarray]:
     """The rows ``at`` as the small tables take them (codes, row_nr, time, value, word)."""
     rows = {c: r.codes[c][at] for c in _STRINGS}
@@ -410,7 +394,7 @@ _COMPACT = 4096
 def _compact(runs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The runs of each distinct (firm, keys, word) added up, in the order of the rows (so the
     sums are the same from run to run)."""
-    names = ["firm_id", *KEY_COLUMNS, "word"]
+    names = ["firm_id", "meter_id", *KEY_COLUMNS, "word"]
     table = np.empty(len(runs["word"]), dtype=[(c, runs[c].dtype) for c in names])
     for c in names:
         table[c] = runs[c]
@@ -451,9 +435,11 @@ def _scan(
     for c in ("firm_id", *KEY_COLUMNS):
         if c in r.present:
             change[1:] |= codes[c][1:] != codes[c][:-1]
+    _labels.edge_runs(change, word, codes["meter_id"])
     starts = np.flatnonzero(change)
     runs = {c: codes[c][starts] for c in ("firm_id", *KEY_COLUMNS)}
     runs["word"] = word[starts]
+    runs["meter_id"] = _labels.edge_meter(runs["word"], codes["meter_id"][starts])
     runs["_sum"] = np.add.reduceat(r.v, starts) if n else r.v
     runs["rows"] = np.diff(np.append(starts, n))
     if len(starts) > _COMPACT:  # rejected rows scattered through the data: one run per group
@@ -475,7 +461,7 @@ def _scan(
         candidates + first_row,
         r.span[0] if r.span else None,
         r.span[1] if r.span else None,
-        _meter_times(codes["meter_id"], r.ts, r.ok_day),
+        _labels.meter_times(codes["firm_id"], codes["meter_id"], r.ts, _accountable(r)),
         int(unmetered),
         _rows(r, picked, first_row),
     )
@@ -540,25 +526,13 @@ def _fetch(
 # -- merging the row groups ------------------------------------------------------------------
 
 
-def _label(first: int | None, last: int | None, option: str) -> tuple[str, str]:
-    """The interval-label convention of a part, decided as ``readings._label_of`` does."""
-    if option != "auto":
-        return option, "given"
-    if first is None or last is None:
-        return "start", "no interval readings"
-    first_mid, last_mid = first % _DAY == 0, last % _DAY == 0
-    if last_mid and not first_mid:
-        return "end", "detected (data starts after 00:00 and ends at 00:00)"
-    if first_mid and not last_mid:
-        return "start", "detected (data starts at 00:00 and ends before 00:00)"
-    return "start", "assumed"
-
-
-def _periods(frame: pl.DataFrame, ends: set[int], period: str) -> pl.DataFrame:
-    """year, sub and the other group columns from a run word (period, reason, has_ts, edge)."""
+def _periods(frame: pl.DataFrame, is_end: pl.Expr, period: str) -> pl.DataFrame:
+    """year, sub and the other group columns from a run word (period, reason, has_ts, edge);
+    ``is_end``: whether a row's part and meter are labelled by interval end
+    (:func:`carbonacct._interval_labels.parts_end`)."""
     word = pl.col("word")
     code = word // 65536 - 1
-    edge = (word % 2 == 1) & pl.col("part").is_in(sorted(ends))
+    edge = (word % 2 == 1) & is_end
     code = pl.when(edge).then(_previous(code, period)).otherwise(code)
     reason = (word // 256 % 256).cast(pl.UInt8)
     return frame.with_columns(
@@ -583,9 +557,11 @@ def _reduce(
     lut, budget = _lut(period), _Budget()
     try:
         with ThreadPoolExecutor(2) as pool:
-            return list(pool.map(lambda t: _scan(t, strip_firm, lut, wanted, budget), tasks))
+            chunks = list(pool.map(lambda t: _scan(t, strip_firm, lut, wanted, budget), tasks))
     except _NotFast:
         return None
+    release_freed()  # the row groups read, kept by malloc for the next: not needed again
+    return chunks
 
 
 def try_fast(
@@ -598,20 +574,15 @@ def try_fast(
     chunks = _reduce(plan[0], plan[1], options.period, wanted) if plan else None
     if chunks is None or plan is None:
         return None
-    decided = [
-        _label(
-            min((c.ts_min for c in chunks if c.part == p and c.ts_min is not None), default=None),
-            max((c.ts_max for c in chunks if c.part == p and c.ts_max is not None), default=None),
-            options.interval_label,
-        )
-        for p in range(len(parts))
-    ]
-    if _meters_labelled_otherwise(chunks, decided):
-        return None  # a meter labelled the other way: the polars path shifts it on its own
-    scan = _lazy_scan(parts, options, decided)
-    scan.warnings += list(source.notes)
-    ends = {p for p, (label, _) in enumerate(decided) if label == "end"}
-    runs = _periods(decoded(chunks, "runs", ("firm_id", *KEY_COLUMNS)), ends, options.period)
+    names = [p.label for p in parts]
+    times = decoded(chunks, "times", ("firm_id", "meter_id"))
+    labelled, disagree = _labels.kernel_labels(times, names, options)
+    scan = _lazy_scan(parts, options, labelled)
+    scan.warnings += disagree + list(source.notes)
+    ends = _labels.parts_end(labelled)
+    flips = any(other for _, _, other in labelled)  # runs then need their meters as text
+    runs = decoded(chunks, "runs", ("firm_id", *(("meter_id",) if flips else ()), *KEY_COLUMNS))
+    runs = _periods(runs, ends, options.period)
     pairs: dict[str, dict[str, int]] = {}  # firm and meter coded alike in both tables (_k)
     meters = decoded(chunks, "meters", _screen.PAIR, pairs, as_text=False)
     for c in chunks:  # in the tables now: let go before the screen's work
@@ -621,6 +592,7 @@ def try_fast(
     ends_nr = (segs[c].to_numpy()[stray] for c in ("first_nr", "last_nr"))
     named = np.unique(np.concatenate([seams, *ends_nr, *(c.candidates for c in chunks)]))
     del meters, stray
+    release_freed()  # the segments' working arrays
     for c in chunks:  # only the rows named are decoded; the rest of each chunk is let go
         at = _named(c.rows["row_nr"], named)
         c.rows = {k: a[at] for k, a in c.rows.items()}
@@ -644,7 +616,7 @@ def try_fast(
         alone = _screen.unmetered(scan.rows, per, keys_of, held.clear())
         settled = _screen.Settled.concat([settled, alone])
     scan.rows = _with_duplicates(scan.rows, settled.codes)
-    args = (plan[0], plan[1], parts, options, decided, settled.codes, scan.rows)
+    args = (plan[0], plan[1], parts, options, labelled, settled.codes, scan.rows)
     scan.named = _named_rejects.named_rejects(*args)
     scan.gaps = _screen.completeness(per, segs, settled, held, fetch, scan.rows)
     if any(c.unmetered for c in chunks):  # series of a firm's carrier without meter ids
@@ -664,7 +636,7 @@ def _named(rows: np.ndarray, named: np.ndarray) -> np.ndarray:
 
 
 def _fetcher(
-    tasks: list[Any], strip_firm: bool, period: str, ends: set[int], empty: pl.DataFrame
+    tasks: list[Any], strip_firm: bool, period: str, ends: pl.Expr, empty: pl.DataFrame
 ) -> _screen.Fetch:
     """Reads the rows of given keys again, only from the row groups that hold the given row
     ranges (the main segments of the meters the screen could not settle)."""
@@ -689,49 +661,15 @@ def _fetcher(
     return fetch
 
 
-def _meters_labelled_otherwise(chunks: Sequence[_Chunk], decided: list[Any]) -> bool:
-    """Whether a meter's first and last times, in its part or over all its parts, show the
-    other interval label than a part's, or its parts alone show opposite labels
-    (``_interval_labels.meter_labels`` decides such meters one by one, over all their files)."""
-    times = decoded(chunks, "times", ("meter_id",))
-    if times.is_empty() or all(how == "given" for _, how in decided):
-        return False
-    per = times.group_by("part", "meter_id").agg(pl.col("first").min(), pl.col("last").max())
-    whole = per.group_by("meter_id").agg(
-        pl.col("first").min().alias("m_first"), pl.col("last").max().alias("m_last")
-    )
-    per = per.join(whole, on="meter_id", how="left")
-
-    def own(first: str, last: str) -> pl.Expr:
-        first_mid, last_mid = pl.col(first) % _DAY == 0, pl.col(last) % _DAY == 0
-        return (
-            pl.when(last_mid & ~first_mid)
-            .then(pl.lit("end"))
-            .when(first_mid & ~last_mid)
-            .then(pl.lit("start"))
-        )
-
-    part_label = pl.col("part").replace_strict(
-        {p: label for p, (label, how) in enumerate(decided) if how != "given"},
-        default=None,
-        return_dtype=pl.String,
-    )
-    per = per.with_columns(own("first", "last").alias("own"), own("m_first", "m_last").alias("m"))
-    differs = (pl.col("own") != part_label) | (pl.col("m") != part_label)
-    opposite = per.group_by("meter_id").agg(pl.col("own").drop_nulls().n_unique() > 1)
-    return bool(per.select(differs.fill_null(False).any()).item()) or bool(
-        opposite.select(pl.col("own").any()).item()
-    )
-
-
-def _lazy_scan(parts: Sequence[Part], options: ReadingOptions, decided: list[Any]) -> FastScan:
+def _lazy_scan(
+    parts: Sequence[Part], options: ReadingOptions, labelled: list[_labels.PartLabel]
+) -> FastScan:
     """The rows as :func:`scan_readings` plans them for interval readings without periods,
     without its pre-passes (the labels were decided by the kernel; nothing is a register)."""
     frames, offset = [], 0
-    for part, (label, _) in zip(parts, decided, strict=True):
-        shift = pl.duration(microseconds=1 if label == "end" else 0)
+    for part, (label, _, other) in zip(parts, labelled, strict=True):
         lf = normalise(part, offset, options.timezone)
-        frames.append(lf.with_columns((pl.col("_ts") - shift).alias("_tp")))
+        frames.append(lf.with_columns(_labels.shifted(label, other)))
         offset += part.rows
     lf = frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical")
     empty = label_table(
@@ -756,14 +694,16 @@ def _lazy_scan(parts: Sequence[Part], options: ReadingOptions, decided: list[Any
         pl.when(has_time).then(ts_sub).otherwise(pl.col("_lsub")).alias("sub"),
     )
     scan = FastScan(rows, _layout(parts), ordered=True)
-    _relabel(scan, parts, decided)
+    _relabel(scan, parts, labelled)
     return scan
 
 
-def _relabel(scan: Scan, parts: Sequence[Part], decided: list[tuple[str, str]]) -> None:
+def _relabel(scan: Scan, parts: Sequence[Part], labelled: list[_labels.PartLabel]) -> None:
     """The labels and warnings as the polars path words them."""
     scan.labels, said = {}, []
-    for part, (label, how) in zip(parts, decided, strict=True):
-        scan.labels[part.label] = f"{label} ({how})"
-        said += label_warning(part.label, label, how)
+    for part, (label, how, other) in zip(parts, labelled, strict=True):
+        scan.labels[part.label] = _labels.described(label, how, other)
+        said += label_warning(part.label, label, how) + _labels.other_warning(
+            part.label, label, other
+        )
     scan.warnings = said + scan.warnings

@@ -45,7 +45,7 @@ def named_rejects(
     strip_firm: bool,
     parts: Sequence[Part],
     options: ReadingOptions,
-    decided: list[tuple[str, str]],
+    decided: list[tuple[str, str, list[str]]],
     codes: pl.DataFrame,
     rows: pl.LazyFrame,
 ) -> Named | None:
@@ -86,7 +86,7 @@ class Named:
     parts: Sequence[Part]
     names: list[pl.Schema]
     options: ReadingOptions
-    decided: list[tuple[str, str]]
+    decided: list[tuple[str, str, list[str]]]  # per part: label, how, meters labelled otherwise
     dups: pl.DataFrame  # row_nr, code: the duplicates rejected, by row number
     rows: pl.LazyFrame  # every row (for the schema)
 

@@ -71,8 +71,8 @@ def segments(
     rows, steps and zero steps, and ``how``: ``clean``, ``stragglers`` or
     ``hash``.
     """
-    segs, seams = _joined(meters)
-    main = names(segs.filter("main")).select(
+    segs, steps, seams = _joined(meters)
+    main = names(segs.filter("main").hstack(steps)).select(
         K,
         *PAIR,
         "first_nr",
@@ -86,7 +86,8 @@ def segments(
         "nzero",
     )
     strays = (
-        segs.filter(~pl.col("main"))
+        segs.select(K, "count", "main")
+        .filter(~pl.col("main"))
         .group_by(K)
         .agg((pl.col("count") > SHORT).any().alias("long"), pl.len().alias("strays"))
     )
@@ -99,17 +100,18 @@ def segments(
         .otherwise(pl.lit("clean"))
         .alias("how"),
     )
-    kept = [K, "first_nr", "last_nr", "first_ts", "last_ts", "count", "main"]
-    return segs.select(kept), per, seams  # the steps are the main segments', in ``per``
+    return segs, per, seams
 
 
 _SEGMENT_COLUMNS = "first_nr last_nr first_ts last_ts count dmin dpos npos nzero".split()
+_STEPS = ["dmin", "d", "npos", "nzero"]
 
 
-def _joined(meters: pl.DataFrame) -> tuple[pl.DataFrame, np.ndarray]:
-    """The meter runs joined across row groups into segments (in numpy: the runs number with
-    the stray rows, and polars' windows over them held several copies), and the row numbers
-    on either side of a seam between equal times."""
+def _joined(meters: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, np.ndarray]:
+    """(The meter runs joined across row groups into segments, each meter's ``main`` one
+    marked; the main segments' steps: ``dmin``, ``d``, ``npos``, ``nzero``; the row numbers on
+    either side of a seam between equal times). In numpy: the runs number with the stray rows,
+    and polars' windows over them held several copies."""
     k = meters[K].to_numpy()
     r = {c: meters[c].to_numpy().astype("int64", copy=False) for c in _SEGMENT_COLUMNS}
     n = len(k)
@@ -122,39 +124,39 @@ def _joined(meters: pl.DataFrame) -> tuple[pl.DataFrame, np.ndarray]:
     zero = np.flatnonzero(inner & (seam == 0))
     seams = np.concatenate((r["last_nr"][zero - 1], r["first_nr"][zero]))
     starts = np.flatnonzero(new)
-    if not n:
-        return meters.select(K, *_SEGMENT_COLUMNS[:5]).with_columns(
-            *(pl.lit(0, pl.Int64).alias(c) for c in ("dmin", "d", "npos", "nzero")),
-            pl.lit(False).alias("main"),
-        ), seams
-    ends = np.append(starts[1:], n) - 1
-    low = lambda a: np.minimum.reduceat(a, starts)  # noqa: E731
-    total = lambda a: np.add.reduceat(a.astype("int64", copy=False), starts)  # noqa: E731
-    d = np.minimum(low(r["dpos"]), low(np.where(seam > 0, seam, _MAX)))
-    d_row = np.repeat(d, np.diff(np.append(starts, n)))
+    ends = np.append(starts[1:], n)[: len(starts)] - 1
+    total = lambda a: np.add.reduceat(a.astype("int64", copy=False), starts) if n else a  # noqa: E731
     count = total(r["count"])
+    # each meter's main segment: its longest, the first of equally long ones
+    ks = k[starts]
+    order = np.lexsort((np.arange(len(starts)), -count, ks))
+    head = np.ones(len(order), bool)
+    head[1:] = ks[order][1:] != ks[order][:-1]
+    main = np.zeros(len(order), bool)
+    main[order[head]] = True
     segs = pl.DataFrame(
         {
-            K: pl.Series(k[starts], dtype=pl.UInt64),
+            K: pl.Series(ks, dtype=pl.UInt64),
             "first_nr": r["first_nr"][starts],
             "last_nr": r["last_nr"][ends],
             "first_ts": r["first_ts"][starts],
             "last_ts": r["last_ts"][ends],
             "count": count,
-            "dmin": np.minimum(low(r["dmin"]), low(seam)),
-            "d": d,
-            "npos": total(np.where(r["dpos"] == d_row, r["npos"], 0))
-            + total(inner & (seam == d_row)),
-            "nzero": total(r["nzero"]) + total(seam == 0),
+            "main": main,
         }
     )
-    # each meter's main segment: its longest, the first of equally long ones
-    order = np.lexsort((np.arange(len(starts)), -count, k[starts]))
-    head = np.ones(len(order), bool)
-    head[1:] = k[starts][order][1:] != k[starts][order][:-1]
-    main = np.zeros(len(order), bool)
-    main[order[head]] = True
-    return segs.with_columns(pl.Series("main", main)), seams
+    if not n:
+        return segs, pl.DataFrame(schema=dict.fromkeys(_STEPS, pl.Int64)), seams
+    low = lambda a: np.minimum.reduceat(a, starts)  # noqa: E731
+    d = np.minimum(low(r["dpos"]), low(np.where(seam > 0, seam, _MAX)))
+    d_row = np.repeat(d, np.diff(np.append(starts, n)))
+    steps = {
+        "dmin": np.minimum(low(r["dmin"]), low(seam)),
+        "d": d,
+        "npos": total(np.where(r["dpos"] == d_row, r["npos"], 0)) + total(inner & (seam == d_row)),
+        "nzero": total(r["nzero"]) + total(seam == 0),
+    }
+    return segs, pl.DataFrame({c: steps[c][main] for c in _STEPS}), seams
 
 
 #: Rows of one look at the unsettled meters: (keys, row ranges) -> rows as the kernel keeps them.

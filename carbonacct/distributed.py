@@ -21,6 +21,14 @@ aggregated again with its result, so the figures stay those of one machine.
 A register (cumulative) meter cannot be differenced across partitions: one
 spread over several is an error naming it and its files.
 
+Interval labels are decided once, on the client, as on one machine: a first
+round of tasks returns, per partition, each firm's meter's first and last
+time (of the rows that can be accounted) and whether a 24:00 was seen; the
+client decides every meter's label over all its files
+(:func:`carbonacct._interval_labels.labels_of`), and the partitions are
+aggregated with it. A meter whose files lie in several partitions is so
+labelled one way, not per worker.
+
 Failure handling is Dask's: a task whose worker dies is re-run on another
 (``distributed.scheduler.allowed-failures``); a partition that cannot be read
 is reported with its path.
@@ -28,11 +36,14 @@ is reported with its path.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from carbonacct._interval_labels import Decided, PartLabel, labels_of
 from carbonacct.errors import CarbonacctError, InputError
 from carbonacct.io import read_parts
 from carbonacct.readings import (
@@ -40,11 +51,12 @@ from carbonacct.readings import (
     ReadingOptions,
     _is_register,
     aggregate_readings,
+    label_stats,
     reading_duplicates,
     scan_readings,
 )
 
-__all__ = ["aggregate_partition", "dask_groups", "partitions"]
+__all__ = ["aggregate_partition", "dask_groups", "partition_stats", "partitions"]
 
 
 def partitions(dataset: str | Path) -> list[str]:
@@ -58,23 +70,54 @@ def partitions(dataset: str | Path) -> list[str]:
     return files
 
 
+@contextmanager
+def _partition(path: str) -> Iterator[None]:
+    """A corrupt or unreadable partition reported with its path."""
+    try:
+        yield
+    except CarbonacctError:
+        raise
+    except Exception as exc:
+        raise InputError(
+            f"{path}: cannot read this partition ({type(exc).__name__}: {exc}).",
+            file=path,
+            row=None,
+            column=None,
+        ) from None
+
+
+def partition_stats(path: str, options: ReadingOptions) -> pl.DataFrame:
+    """Per meter of one partition, the first and last time of its rows that can be accounted
+    and whether a 24:00 was seen (runs in a Dask worker; the client decides the labels)."""
+    with _partition(path):
+        parts, _ = read_parts(path, checksum=False)
+        return label_stats(parts, options)
+
+
 def aggregate_partition(
     path: str,
     options: ReadingOptions,
     by: tuple[str, ...],
     offset: int = 0,
     duplicates: dict[int, int] | None = None,
+    label: PartLabel | None = None,
 ) -> tuple[pl.DataFrame, dict[int, int], pl.DataFrame]:
     """Read, check and aggregate one partition (runs in a Dask worker).
 
     Returns the group sums, the duplicate codes of its rows, numbered from
     ``offset`` (the rows of the data set's earlier files), and its meters
     (``firm_id``, ``meter_id``, ``register``). ``duplicates`` (the data
-    set's, by row number) replace the partition's own check.
+    set's, by row number) replace the partition's own check; ``label`` (the
+    interval label of the partition's part, decided by the client) its own.
     """
-    try:
+    with _partition(path):
         parts, source = read_parts(path, checksum=False)
-        scan = scan_readings(_shifted(parts, offset), source, options, duplicates=duplicates)
+        shifted = _shifted(parts, offset)
+        lead: list[PartLabel] = [("start", "given", [])] * (len(shifted) - len(parts))
+        labels: Decided | None = None
+        if label is not None:
+            labels = (lead + [label] * len(parts), [])
+        scan = scan_readings(shifted, source, options, duplicates=duplicates, labels=labels)
         groups, dups, meters = pl.collect_all(
             [
                 aggregate_readings(scan.rows, by),
@@ -89,15 +132,28 @@ def aggregate_partition(
         )
         codes = dict(zip(dups["row_nr"].to_list(), dups["row_reason"].to_list(), strict=True))
         return groups, codes, meters
-    except CarbonacctError:
-        raise
-    except Exception as exc:  # a corrupt or unreadable partition
-        raise InputError(
-            f"{path}: cannot read this partition ({type(exc).__name__}: {exc}).",
-            file=path,
-            row=None,
-            column=None,
-        ) from None
+
+
+def _part_of(parts: list[Any]) -> list[int]:
+    """The part of each file, in the order the files are listed."""
+    return [p for p, part in enumerate(parts) for _ in part.files or (part.label,)]
+
+
+def _labels(client: Any, files: list[str], parts: list[Any], options: ReadingOptions) -> Decided:
+    """The interval labels of the data set's parts, decided once from every partition's first
+    and last times per meter, as one machine decides them over all the files."""
+    if options.interval_label != "auto":
+        return [(options.interval_label, "given", []) for _ in parts], []
+    part_of = _part_of(parts)
+    stats = client.gather(client.map(partition_stats, files, [options] * len(files), pure=False))
+    table = pl.concat(
+        [
+            s.with_columns(pl.lit(p, pl.UInt32).alias("part"))
+            for s, p in zip(stats, part_of, strict=True)
+        ],
+        how="vertical_relaxed",
+    )
+    return labels_of(table, [p.label for p in parts], options.firms)
 
 
 def _shifted(parts: list[Any], offset: int) -> list[Any]:
@@ -150,10 +206,11 @@ def _duplicate_reason_codes() -> list[int]:
 
 def dask_groups(
     dataset: Any, options: ReadingOptions, by: tuple[str, ...], client: Any
-) -> tuple[pl.DataFrame, dict[int, int]]:
+) -> tuple[pl.DataFrame, dict[int, int], Decided]:
     """Per-partition group sums computed on the cluster, added up on the client.
 
-    Also returns the duplicate codes of all partitions, by data-set row number.
+    Also returns the duplicate codes of all partitions, by data-set row number, and the
+    interval labels of the data set's parts (decided once, on the client).
     """
     if client is None:
         raise InputError(
@@ -173,35 +230,28 @@ def dask_groups(
     files = [f for p in parts for f in (p.files or (p.label,))]
     sizes = [r for p in parts for r in (p.file_rows or (p.rows,))]
     offsets = [sum(sizes[:i]) for i in range(len(files))]
+    labels = _labels(client, files, parts, options)
+    each = [labels[0][p] for p in _part_of(parts)]  # the label of each file's part
     n = len(files)
-    results = client.gather(
-        client.map(aggregate_partition, files, [options] * n, [by] * n, offsets, pure=False)
-    )
+    args = (files, [options] * n, [by] * n, offsets)
+    results = client.gather(client.map(aggregate_partition, *args, [None] * n, each, pure=False))
     spread = _spread(results, files)
     if spread.height:
         _registers_spread(spread)
     if spread.height and options.check_duplicates:
         # a meter's duplicates may lie in other partitions: the data set's check, then again
-        codes = reading_duplicates(parts, source, options)
+        codes = reading_duplicates(parts, source, options, labels)
         results = client.gather(
-            client.map(
-                aggregate_partition,
-                files,
-                [options] * n,
-                [by] * n,
-                offsets,
-                [codes] * n,
-                pure=False,
-            )
+            client.map(aggregate_partition, *args, [codes] * n, each, pure=False)
         )
     keys = [*GROUP_KEYS, *by]
     frames = [g for g, _, _ in results if g.height]
     dups = {r: c for _, d, _ in results for r, c in d.items()}
     if not frames:
-        return results[0][0], dups
+        return results[0][0], dups, labels
     groups = (
         pl.concat(frames, how="vertical_relaxed")
         .group_by(keys)
         .agg(pl.col("_sum").sum(), pl.col("rows").sum())
     )
-    return groups, dups
+    return groups, dups, labels

@@ -29,7 +29,14 @@ from typing import Any, Literal
 import polars as pl
 
 from carbonacct._duplicates import duplicate_codes
-from carbonacct._interval_labels import meter_labels, other_label
+from carbonacct._interval_labels import (
+    Decided,
+    described,
+    meter_labels,
+    other_warning,
+    series_stats,
+    shifted,
+)
 from carbonacct._registers import register_amounts
 from carbonacct._timeparse import (
     PERIODS,
@@ -64,6 +71,7 @@ __all__ = [
     "Scan",
     "aggregate_readings",
     "key_table",
+    "label_stats",
     "missing_columns",
     "normalise",
     "parse_period",
@@ -200,6 +208,9 @@ class ReadingOptions:
         00:15 … 24:00). ``auto`` detects the obvious case per file (24:00, or
         data that starts just after midnight and ends at midnight) and
         otherwise assumes the start, saying so in the quality warnings.
+    firms : frozenset of str or None
+        The firm ids of the firms table (None: no table). The rows of another firm are
+        rejected (``unknown_firm``), so they have no say in a meter's interval label.
     """
 
     period: Period = "year"
@@ -209,6 +220,7 @@ class ReadingOptions:
     check_duplicates: bool = True
     timezone: str = "Asia/Shanghai"
     interval_label: IntervalLabel = "auto"
+    firms: frozenset[str] | None = None
 
 
 REQUIRED = ("firm_id", "carrier", "value", "unit")
@@ -549,10 +561,9 @@ def _has_text(part: Part) -> bool:
     )
 
 
-def _combine(parts: Sequence[Part], source: Source, options: ReadingOptions) -> Scan:
-    """Normalise each part by its own rules and concatenate, each meter with the interval-label
-    convention its rows in every part show."""
-    lfs, warnings, labels, offset = [], [], {}, 0
+def _normalised(parts: Sequence[Part], options: ReadingOptions) -> list[pl.LazyFrame]:
+    """Each part normalised by its own rules, its rows numbered after the parts before it."""
+    lfs, offset = [], 0
     for part in parts:
         missing = [] if part.parsed else missing_columns(part.frame.collect_schema().names())
         if missing:
@@ -569,33 +580,49 @@ def _combine(parts: Sequence[Part], source: Source, options: ReadingOptions) -> 
             lf = parsed_once(lf)  # each later pass reads the parsed copy, not the text
         lfs.append(lf)
         offset += part.rows
-    intervals = [lf.filter(~_is_register() & pl.col("_ts").is_not_null()) for lf in lfs]
-    decided, disagree = meter_labels(intervals, [p.label for p in parts], options.interval_label)
+    return lfs
+
+
+def _intervals(lfs: Sequence[pl.LazyFrame]) -> list[pl.LazyFrame]:
+    """The interval readings with a time of each part."""
+    return [lf.filter(~_is_register() & pl.col("_ts").is_not_null()) for lf in lfs]
+
+
+def _accountable(options: ReadingOptions) -> pl.Expr:
+    """Whether an interval reading with a time passes the row checks (it can be accounted)."""
+    return _row_reason(pl.lit(False), pl.lit(None, pl.Int8), options.period).is_null()
+
+
+def label_stats(parts: Sequence[Part], options: ReadingOptions) -> pl.DataFrame:
+    """Per part and meter, the first and last time of its rows that can be accounted (and a
+    24:00 seen), from which :func:`carbonacct._interval_labels.labels_of` decides the labels:
+    what a Dask worker reports of its partition."""
+    return series_stats(_intervals(_normalised(parts, options)), _accountable(options))
+
+
+def _combine(
+    parts: Sequence[Part], source: Source, options: ReadingOptions, labels: Decided | None
+) -> Scan:
+    """Normalise each part by its own rules and concatenate, each meter with the interval-label
+    convention its rows in every part show (or as ``labels`` gives them, decided already)."""
+    lfs, warnings, described_as = _normalised(parts, options), [], {}
+    if labels is None:
+        names = [p.label for p in parts]
+        labels = meter_labels(_intervals(lfs), names, options, _accountable(options))
+    decided, disagree = labels
     frames = []
     for part, lf, (label, how, other) in zip(parts, lfs, decided, strict=True):
-        labels[part.label] = f"{label} ({how})" + (
-            f"; {other_label(label)} for {other}" if other else ""
-        )
+        described_as[part.label] = described(label, how, other)
         warnings += label_warning(part.label, label, how)
-        if other:
-            warnings.append(
-                f"{part.label}: meter(s) {', '.join(map(str, other[:10]))} labelled by their "
-                f"interval {other_label(label)} (detected per meter, over all its files)"
-            )
-        is_end = pl.lit(label == "end")
-        if other:
-            is_end = is_end ^ pl.col("meter_id").is_in(other).fill_null(False)
-        shift = (
-            pl.when(is_end).then(pl.duration(microseconds=1)).otherwise(pl.duration(microseconds=0))
-        )
-        frames.append(lf.with_columns((pl.col("_ts") - shift).alias("_tp")))
+        warnings += other_warning(part.label, label, other)
+        frames.append(lf.with_columns(shifted(label, other)))
     warnings += disagree
     for u in source.unread:
         n = max(u.rows, 0)
         warnings.append(f"{u.label}: not read ({u.reason}; {n} row{'s' * (n != 1)})")
     warnings.extend(source.notes)
     rows = frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical")
-    return Scan(rows, _layout(parts), warnings, labels)
+    return Scan(rows, _layout(parts), warnings, described_as)
 
 
 def _row_reason(label_given: pl.Expr, label_rank: pl.Expr, period: Period) -> pl.Expr:
@@ -680,13 +707,15 @@ def _with_registers(lf: pl.LazyFrame, options: ReadingOptions) -> pl.LazyFrame:
     return pl.concat([plain, amounts.select(plain.collect_schema().names())], how="vertical")
 
 
-def _checked(parts: Sequence[Part], source: Source, options: ReadingOptions) -> Scan:
+def _checked(
+    parts: Sequence[Part], source: Source, options: ReadingOptions, labels: Decided | None = None
+) -> Scan:
     """The parts read as one, with the period labels and the row-level reason of each row."""
-    scan = _combine(parts, source, options)
-    labels = label_table(
+    scan = _combine(parts, source, options, labels)
+    periods = label_table(
         scan.rows.select("period").unique().collect(engine="streaming"), options.period
     )
-    lf = scan.rows.join(labels.lazy(), on="period", how="left", nulls_equal=True)
+    lf = scan.rows.join(periods.lazy(), on="period", how="left", nulls_equal=True)
     label_given, label_rank = pl.col("_lgiven").fill_null(False), pl.col("_lrank")
     scan.rows = lf.with_columns(
         _row_reason(label_given, label_rank, options.period).alias("row_reason"),
@@ -707,10 +736,10 @@ def _duplicates_of(
 
 
 def reading_duplicates(
-    parts: Sequence[Part], source: Source, options: ReadingOptions
+    parts: Sequence[Part], source: Source, options: ReadingOptions, labels: Decided | None = None
 ) -> dict[int, int]:
     """Row number -> duplicate code over all the parts: the check :func:`scan_readings` runs."""
-    return _duplicates_of(_checked(parts, source, options).rows, parts, options)
+    return _duplicates_of(_checked(parts, source, options, labels).rows, parts, options)
 
 
 def scan_readings(
@@ -718,6 +747,7 @@ def scan_readings(
     source: Source,
     options: ReadingOptions,
     duplicates: dict[int, int] | None = None,
+    labels: Decided | None = None,
 ) -> Scan:
     """The row-level part of validation, as one lazy plan over the readings.
 
@@ -727,14 +757,15 @@ def scan_readings(
     for a register, the consumption of the interval ending at it, split
     across months), ``row_reason`` (the code of the first row-level check
     that fails), ``note`` and ``_n`` (1 per input row). ``duplicates`` gives
-    precomputed duplicate codes (from the Dask workers) instead of the check.
+    precomputed duplicate codes (from the Dask workers) instead of the check;
+    ``labels`` the interval labels decided already (by the Dask client), per part.
 
     Raises
     ------
     InputError
         If a part lacks a required column (named with the file).
     """
-    scan = _checked(parts, source, options)
+    scan = _checked(parts, source, options, labels)
     lf = scan.rows
     if duplicates is None and options.check_duplicates:
         duplicates = _duplicates_of(lf, parts, options)

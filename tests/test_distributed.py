@@ -327,3 +327,66 @@ def test_rejected_register_readings_are_listed_on_the_cluster(tmp_path: Path, cl
     off = carbonacct.Method(grid_factor=0.5, period="month", check_duplicates=False)
     dask_off = carbonacct.footprint(path, method=off, run=on_cluster(client))
     assert dask_off.rejects.height == dask_off.quality.rows_rejected == 2
+
+
+def _quarter_hours(firm: str, meter: str, first: str, last: str, value: float, unit: str):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    times = pl.datetime_range(
+        dt.datetime.fromisoformat(first),
+        dt.datetime.fromisoformat(last),
+        dt.timedelta(minutes=15),
+        eager=True,
+        time_unit="us",
+    )
+    return pl.DataFrame(
+        {"firm_id": firm, "meter_id": meter, "carrier": "电力", "timestamp": times}
+    ).with_columns(pl.lit(value).alias("value"), pl.lit(unit).alias("unit"))
+
+
+def test_a_meter_split_over_partitions_is_labelled_once(tmp_path: Path, client) -> None:  # type: ignore[no-untyped-def]
+    # the outside tester's U/: meter U1, 3 kWh a quarter hour, labelled by interval end, its
+    # January in u1 (kWh, with a late copy of a February reading), February in u2 (MWh), March
+    # in u3 (万kWh). A worker seeing u1 alone (00:15 … 02-10 12:00) saw nothing and took it as
+    # start-labelled: its 02-01 00:00 reading went to February (8.925 / 8.355 MWh)
+    ds = tmp_path / "U"
+    ds.mkdir()
+    jan = _quarter_hours("F", "U1", "2024-01-01 00:15", "2024-02-01 00:00", 3.0, "kWh")
+    late = _quarter_hours("F", "U1", "2024-02-10 12:00", "2024-02-10 12:00", 3.0, "kWh")
+    feb = _quarter_hours("F", "U1", "2024-02-01 00:15", "2024-03-01 00:00", 0.003, "MWh")
+    mar = _quarter_hours("F", "U1", "2024-03-01 00:15", "2024-04-01 00:00", 0.0003, "万kWh")
+    pl.concat([jan, late]).write_parquet(ds / "u1.parquet")
+    feb.write_parquet(ds / "u2.parquet")
+    mar.write_parquet(ds / "u3.parquet")
+    method = carbonacct.Method(grid_factor=0.5, period="month")
+    local = carbonacct.footprint(ds, method=method, run=NO_CHECKSUM)
+    dask = carbonacct.footprint(ds, method=method, run=on_cluster(client))
+    mwh = dict(dask.table.select("period", "electricity_in_MWh").iter_rows())
+    # January 31 × 96 = 2976 quarter hours × 3 kWh = 8.928 MWh; February 29 × 96 × 3 = 8.352
+    assert mwh == pytest.approx({"2024-01": 8.928, "2024-02": 8.352, "2024-03": 8.928}, rel=1e-12)
+    same(local.table, dask.table)
+    assert dask.quality.rejected_by_reason == {"duplicate_reading": 1}  # the late copy
+    labels = dask.provenance["inputs"]["readings"]["interval_labels"]
+    assert labels == local.provenance["inputs"]["readings"]["interval_labels"]
+
+
+def test_two_firms_meters_of_one_id_on_the_cluster(tmp_path: Path, client) -> None:  # type: ignore[no-untyped-def]
+    # the final re-trial's lab/: 江苏's M1 end-labelled, 浙江's M1 start-labelled, one file each
+    js, zj = "91320500HANDJS001X", "91330100HANDZJ001X"
+    ds = tmp_path / "lab"
+    ds.mkdir()
+    _quarter_hours(js, "M1", "2024-01-01 00:15", "2024-02-01 00:00", 1.0, "kWh").write_parquet(
+        ds / "js.parquet"
+    )
+    _quarter_hours(zj, "M1", "2024-01-01 00:00", "2024-01-31 23:45", 1.0, "kWh").write_parquet(
+        ds / "zj.parquet"
+    )
+    method = carbonacct.Method(grid_factor=0.5, period="month")
+    dask = carbonacct.footprint(ds, method=method, run=on_cluster(client))
+    got = {
+        (f, p): round(v, 9)
+        for f, p, v in dask.table.select("firm_id", "period", "electricity_in_MWh").iter_rows()
+    }
+    # each: 31 × 96 quarter hours of 1 kWh = 2.976 MWh, all in January
+    assert got == {(js, "2024-01"): 2.976, (zj, "2024-01"): 2.976}
+    same(carbonacct.footprint(ds, method=method, run=NO_CHECKSUM).table, dask.table)

@@ -229,12 +229,12 @@ def test_not_applicable_falls_back(tmp_path: Path) -> None:
     assert _kernel.try_fast(parts, source, ReadingOptions(timezone="Asia/Urumqi")) is None
 
 
-def test_a_meter_labelled_the_other_way_goes_the_polars_way(
+def test_a_meter_labelled_the_other_way_is_labelled_so_by_the_kernel(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Meter M1 runs 00:00 … 23:45 (start labels), M2 00:15 … 00:00 (end labels): the file as a
-    whole says start, M2 is decided on its own; the kernel leaves such a file to the polars
-    path, so the 00:00 of 1 February of M2 is January's on both."""
+    whole says start, M2 is decided on its own; the kernel moves M2's readings at a period's
+    first instant itself, so the 00:00 of 1 February of M2 is January's on both paths."""
     start = clean_rows(1, 1, 96 * 2, seed=8, start="2024-01-31")
     end = clean_rows(1, 1, 96 * 2 - 1, seed=9, start="2024-01-31 00:15")
     for r in end:
@@ -242,7 +242,11 @@ def test_a_meter_labelled_the_other_way_goes_the_polars_way(
     end.append(dict(end[-1], timestamp=dt.datetime(2024, 2, 2), value=1.0))
     path = write(start + end, tmp_path / "mixed.parquet", row_group=100)
     parts, source = read_readings(str(path), checksum=False)
-    assert _kernel.try_fast(parts, source, ReadingOptions(period="month")) is None
+    got = _kernel.try_fast(parts, source, ReadingOptions(period="month"))
+    assert got is not None, "the fast path should apply"
+    jan = got[0].filter(pl.col("sub") == 1, pl.col("row_reason").is_null())["rows"].sum()
+    # M1: 31 Jan 00:00 … 23:45 = 96; M2: 31 Jan 00:15 … 1 Feb 00:00 = 96
+    assert jan == 96 + 96
     fast, slow = footprints(path, monkeypatch)
     assert_same_footprint(fast, slow)
     assert "F0-M2" in fast.provenance["inputs"]["readings"]["interval_labels"][str(path)]
