@@ -22,6 +22,7 @@ from carbonacct import _kernel
 from carbonacct._kernel_inputs import parsed_parts
 from carbonacct._sides import read_firms, read_fuel_parameters
 from carbonacct.completeness import (
+    future_periods,
     future_readings,
     gap_warnings,
     leading_zero_meters,
@@ -207,6 +208,7 @@ def _quality(
         gaps, unaccepted = without_accepted_rows(gaps, scan.rows, groups)
         unaccepted += leading_zero_meters(gaps, scan.rows, scan.layout)
         unaccepted += future_readings(gaps, scan.rows, scan.layout, groups)
+        unaccepted += future_periods(groups, method.period)
     if run.require_complete:
         require_gaps_closed(gaps, source.name)
     unit_notes = sorted(set(keys["unit_note"].drop_nulls().to_list()))
@@ -256,7 +258,7 @@ def _aggregate(
 ) -> tuple[Scan, pl.DataFrame, Source]:
     """The one pass over the data: row-level checks, then sums per group."""
     parts, source = read_readings(
-        readings, checksum=run.checksum, encoding=run.encoding, sheet=run.sheet
+        readings, checksum=run.checksum, encoding=run.encoding, sheet=run.sheet, strict=run.strict
     )
     extra = tuple(b for b in by if b != "carrier")
     if run.engine == "dask":

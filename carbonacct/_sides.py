@@ -42,6 +42,14 @@ def read_firms(firms: TableLike | None) -> tuple[pl.DataFrame | None, Source | N
     if firms is None:
         return None, None
     frame, src = read_side_table(firms, ("firm_id",), "the firms table")
+    if not frame.height:  # every reading would be rejected as unknown_firm
+        raise InputError(
+            f"{src.name}: the firms table has no rows (only a header), so every reading would be "
+            "rejected as of an unknown firm. Add a row per firm (firm_id, province).",
+            file=src.name,
+            row=None,
+            column="firm_id",
+        )
     for col in ("name", "province", "city", "sector"):
         if col not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(col))

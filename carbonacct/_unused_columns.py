@@ -5,16 +5,20 @@ in one warning per file, from the header or schema alone. Only when a file has s
 are its first :data:`SAMPLE_ROWS` values of those columns read, to tell a column that holds
 the reading kind under a header the mapping does not accept (``类型``: energy type or reading
 type?) from any other: its readings were then taken as interval readings, which for a meter
-register sums the register values themselves.
+register sums the register values themselves. A column whose header names a key (计量点, 户号)
+is said too: unread, it lets different meters run together and copies across files through.
+Under ``strict`` either is an error naming the file and column.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
 
+from carbonacct.errors import InputError
 from carbonacct.io._tables import Part
 from carbonacct.readings import _KIND, OPTIONAL, REQUIRED
 
@@ -52,9 +56,44 @@ def _partition_keys(part: Part) -> set[str]:
     return {d.split("=", 1)[0].lower() for f in files for d in Path(f).parts[:-1] if "=" in d}
 
 
-def unused_column_notes(parts: Sequence[Part]) -> tuple[str, ...]:
+#: Words of a header that names a key: a meter, site or firm id (计量点, 户号, site_code).
+_KEY_WORDS = re.compile(
+    r"编号|编码|代码|计量点|测点|表计|电表|户号|表号|厂区|(^|[_\s])(id|code|meter|site|firm)($|[_\s])"
+)
+
+
+def _doubts(part: Part, unused: Sequence[str], kind_read: bool) -> list[tuple[str, str]]:
+    """(column, what it looks like) for the unused columns whose being unread can change a
+    figure: a key (readings of different meters or firms run together, copies across files
+    missed) or, when no column is read as the kind, the reading kind."""
+    doubts: list[tuple[str, str]] = []
+    for c in unused:
+        if _KEY_WORDS.search(c.lower()):
+            doubts.append((c, "key"))
+        elif not kind_read and _looks_like_kind(part, c):
+            doubts.append((c, "kind"))
+    return doubts
+
+
+def _doubt_note(label: str, column: str, what: str) -> str:
+    if what == "key":
+        return (
+            f"{label}: column {column} looks like a key (a meter, site or firm id) but is not "
+            "read: readings are told apart and matched across files by firm_id, meter_id and "
+            "site_id only. Name it meter_id (表计编号), site_id (厂区) or firm_id (企业代码) to "
+            "have it read"
+        )
+    words = "/".join(sorted(_KIND))
+    return (
+        f"{label}: column {column} looks like the reading kind (its values are {words} words) "
+        "but is not read as it: every row was taken as an interval reading. Name the column "
+        "kind or 读数类型 to have meter registers read as registers"
+    )
+
+
+def unused_column_notes(parts: Sequence[Part], *, strict: bool = False) -> tuple[str, ...]:
     """One warning per part naming its columns the reader does not use; a sharper one per
-    column that looks like the reading kind."""
+    column that looks like a key or the reading kind, which ``strict`` makes an error."""
     notes: list[str] = []
     for part in parts:
         names = part.frame.collect_schema().names()
@@ -66,15 +105,15 @@ def unused_column_notes(parts: Sequence[Part]) -> tuple[str, ...]:
             f"{part.label}: column(s) {', '.join(unused)} not used; the accepted column names "
             "are in the README's table of reading columns (rename a column to have it read)"
         )
-        if "kind" in names:
-            continue
-        for c in unused:
-            if _looks_like_kind(part, c):
-                words = "/".join(sorted(_KIND))
-                notes.append(
-                    f"{part.label}: column {c} looks like the reading kind (its values are "
-                    f"{words} words) but is not read as it: every row was taken as an interval "
-                    "reading. Name the column kind or 读数类型 to have meter registers read as "
-                    "registers"
-                )
+        doubts = _doubts(part, unused, "kind" in names)
+        if strict and doubts:
+            column, what = doubts[0]
+            raise InputError(
+                _doubt_note(part.label, column, what) + " (strict mode: a column that may "
+                "change the figures must be read or removed).",
+                file=part.label,
+                row=1,
+                column=column,
+            )
+        notes += [_doubt_note(part.label, c, what) for c, what in doubts]
     return tuple(notes)

@@ -27,7 +27,7 @@ from functools import cache
 import polars as pl
 
 from carbonacct.errors import CarbonacctError, InputError
-from carbonacct.io import Part, Source, TableLike, read_parts
+from carbonacct.io import Part, Source, TableLike, read_parts, refuse_empty_file
 from carbonacct.periods import period_year
 from carbonacct.readings import PERIODS, Period
 from carbonacct.units import parse_unit
@@ -146,6 +146,7 @@ def _part_rows(part: Part) -> pl.DataFrame:
 def _rows(source: TableLike) -> tuple[pl.DataFrame, Source, list[str]]:
     """Every activity row of every part, and a note per part not read."""
     parts, src = read_parts(source, wanted=_why_not)
+    refuse_empty_file(parts, "activity table", ("firm_id", "period", "metric", "value", "unit"))
     notes = [f"{u.label}: not read ({u.reason})" for u in src.unread]
     if not parts:
         raise InputError(

@@ -19,6 +19,7 @@ import polars as pl
 from carbonacct.errors import InputError
 
 __all__ = [
+    "future_periods",
     "future_readings",
     "gap_warnings",
     "leading_zero_meters",
@@ -277,3 +278,47 @@ def future_readings(
         f"readings dated after today ({cutoff - timedelta(days=1):%Y-%m-%d}) were accounted: "
         f"{files}; check the year of their timestamps"
     ]
+
+
+def future_periods(groups: pl.DataFrame, period: str, today: date | None = None) -> list[str]:
+    """A line naming the firms and periods of accepted readings dated by a period label alone
+    (no timestamp) that falls after the current one: ``2027-03`` typed for ``2024-03`` is a
+    plausible label, and counted.
+
+    The periods are the run's (``period``): under ``year``, a month label later in the current
+    year is in the current period, and not named.
+    """
+    from carbonacct._timeparse import period_label
+
+    today = today or date.today()
+    sub = {"year": 0, "quarter": (today.month - 1) // 3 + 1, "month": today.month}[period]
+    year, later = pl.col("year"), pl.col("sub")
+    after = (year > today.year) | ((year == today.year) & (later > sub))
+    per = (
+        groups.filter(pl.col("reason").is_null() & ~pl.col("has_ts") & after)
+        .group_by("firm_id", "year", "sub")
+        .agg(pl.col("rows").sum())
+        .sort("firm_id", "year", "sub")
+        .with_columns(period_label(year, later, period).alias("label"))  # type: ignore[arg-type]
+    )
+    if not per.height:
+        return []
+    shown = [
+        f"{f} {p} ({n:,} row{'s' * (n != 1)})"
+        for f, p, n in per.select("firm_id", "label", "rows").rows()
+    ]
+    more = f" and {len(shown) - 5} more" if len(shown) > 5 else ""
+    current = _date_label(today, period)
+    return [
+        f"readings dated by a period after the current one ({current}) were accounted: "
+        f"{', '.join(shown[:5])}{more}; check the year of their period labels"
+    ]
+
+
+def _date_label(day: date, period: str) -> str:
+    """The label of the period holding ``day``: ``2026``, ``2026Q4``, ``2026-12``."""
+    if period == "year":
+        return f"{day.year}"
+    if period == "quarter":
+        return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+    return f"{day:%Y-%m}"

@@ -310,7 +310,10 @@ class RunOptions:
     checksum : bool
         Record the SHA-256 of the input files in the provenance.
     strict : bool
-        Raise :class:`~carbonacct.errors.InputError` on any rejected row.
+        Raise :class:`~carbonacct.errors.RejectedRowsError` on any rejected row, and
+        :class:`~carbonacct.errors.InputError` on an input column that is not read but looks
+        like a key (户号, 表号, point_id) or the reading kind (类型 of 累计 words): unread, it
+        can change the figures.
     progress : callable, optional
         Called with the name of each phase as it starts.
     require_complete : bool

@@ -618,7 +618,8 @@ def _combine(
         frames.append(lf.with_columns(shifted(label, other)))
     warnings += disagree
     for u in source.unread:
-        warnings.append(f"{u.label}: not read ({u.reason}; {max(u.rows, 0)} rows)")
+        n = max(u.rows, 0)
+        warnings.append(f"{u.label}: not read ({u.reason}; {n} row{'s' * (n != 1)})")
     warnings.extend(source.notes)
     rows = frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical")
     return Scan(rows, _layout(parts), warnings, described_as)

@@ -117,6 +117,40 @@ def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return value
 
 
+def _check_options() -> list[Callable[..., Any]]:
+    """The options of the checks and of what they do with the rows they refuse."""
+    return [
+        click.option(
+            "--require-complete",
+            is_flag=True,
+            help="Fail when a meter has gaps (missing intervals or months).",
+        ),
+        click.option(
+            "--strict",
+            is_flag=True,
+            help=(
+                "Fail on any rejected row (exit 4), and on an input column that is not read but"
+                " looks like a key or the reading kind (户号, 表号, 类型 of 累计 words: exit 1)."
+            ),
+        ),
+        click.option(
+            "--no-duplicate-check",
+            "no_duplicate_check",
+            is_flag=True,
+            help=(
+                "Skip the check for repeated meter readings (a second pass over the data);"
+                " register (cumulative) readings at one time are still compared."
+            ),
+        ),
+        click.option(
+            "--rejects",
+            "rejects_path",
+            type=click.Path(dir_okay=False),
+            help="Write the rejected rows, with their reasons: .csv, .xlsx, .json or .parquet.",
+        ),
+    ]
+
+
 def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options shared by `footprint` and `validate`."""
     options = [
@@ -173,27 +207,7 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help="Interval readings labelled by interval start or end (grid curves: 00:15 … 24:00).",
         ),
-        click.option(
-            "--require-complete",
-            is_flag=True,
-            help="Fail when a meter has gaps (missing intervals or months).",
-        ),
-        click.option("--strict", is_flag=True, help="Fail on any rejected row."),
-        click.option(
-            "--no-duplicate-check",
-            "no_duplicate_check",
-            is_flag=True,
-            help=(
-                "Skip the check for repeated meter readings (a second pass over the data);"
-                " register (cumulative) readings at one time are still compared."
-            ),
-        ),
-        click.option(
-            "--rejects",
-            "rejects_path",
-            type=click.Path(dir_okay=False),
-            help="Write the rejected rows, with their reasons: .csv, .xlsx, .json or .parquet.",
-        ),
+        *_check_options(),
     ]
     for option in reversed(options):
         func = option(func)

@@ -375,10 +375,18 @@ def test_every_sheet_with_readings_is_read_and_the_others_listed(tmp_path: Path)
     r = footprint(tmp_path / "book.xlsx", method=carbonacct.Method(grid_factor=EF, period="month"))
     assert _monthly(r) == {"2024-01": pytest.approx(3.0), "2024-02": pytest.approx(3.0)}
     assert r.quality.rows_in == 3
-    assert any("填表说明" in w and "not read" in w and "1 rows" in w for w in r.quality.warnings)
+    # a notes sheet of one column is no table: both its filled rows are unread (说明 is no header)
+    assert any(
+        "填表说明: not read (not a table: 2 filled cells, the first '说明'; 2 rows)" in w
+        for w in r.quality.warnings
+    )
     unread = r.provenance["inputs"]["readings"]["unread"]
     assert unread == [
-        {"table": f"{tmp_path / 'book.xlsx'}#填表说明", "rows": 1, "why": unread[0]["why"]}
+        {
+            "table": f"{tmp_path / 'book.xlsx'}#填表说明",
+            "rows": 2,
+            "why": "not a table: 2 filled cells, the first '说明'",
+        }
     ]
     one = footprint(
         tmp_path / "book.xlsx",

@@ -32,6 +32,7 @@ __all__ = [
     "read_result",
     "read_side_table",
     "read_table",
+    "refuse_empty_file",
     "rename_columns",
     "sha256_file",
     "table_units",
@@ -89,13 +90,15 @@ def read_readings(
     checksum: bool = True,
     encoding: str | None = None,
     sheet: str | None = None,
+    strict: bool = False,
 ) -> tuple[list[Part], Source]:
     """The parts of one or several readings inputs, each read by the rules of its format.
 
     Sources are not cast to a common type here: each part is normalised on
     its own (:func:`carbonacct.readings.scan_readings`), so a typed Parquet
     file and a text CSV can be given together. Every sheet of a workbook that
-    holds readings is read; the others are listed in ``Source.unread``.
+    holds readings is read; the others are listed in ``Source.unread``. Under ``strict`` an
+    unread column that looks like a key or the reading kind is an error.
     """
     inputs = list(readings) if isinstance(readings, (list, tuple)) else [readings]
     if not inputs:
@@ -123,7 +126,7 @@ def read_readings(
     parts, skipped = _without_empty(parts)
     from carbonacct._unused_columns import unused_column_notes
 
-    skipped += unused_column_notes(parts)
+    skipped += unused_column_notes(parts, strict=strict)
     if len(sources) == 1:
         return parts, replace(sources[0], notes=sources[0].notes + skipped)
     return parts, Source(
@@ -166,6 +169,20 @@ def _without_empty(parts: list[Part]) -> tuple[list[Part], tuple[str, ...]]:
     return full, tuple(f"{what(p)}: skipped, the other input(s) read" for p in empty)
 
 
+def refuse_empty_file(parts: Sequence[Part], what: str, columns: Sequence[str]) -> None:
+    """An InputError naming the file when the one input given is an empty file (0 bytes, a
+    failed export): said as such, not as a table that lacks its columns."""
+    if parts and all(p.format == "empty" for p in parts):
+        name = parts[0].label
+        raise InputError(
+            f"{name}: the file is empty (0 bytes), so it holds no {what.removeprefix('the ')}. "
+            f"Give a table with a header row ({', '.join(columns)}) and a row per entry.",
+            file=name,
+            row=None,
+            column=None,
+        )
+
+
 def read_side_table(
     source: TableLike, required: tuple[str, ...], what: str
 ) -> tuple[pl.DataFrame, Source]:
@@ -187,6 +204,7 @@ def read_side_table(
 
     # of a workbook, the sheet(s) holding the table are read (a notes sheet first is common)
     parts, src = read_parts(source, wanted=holds)
+    refuse_empty_file(parts, what, required)
     if not parts:
         unread = "; ".join(f"{u.label}: {u.reason}" for u in src.unread) or "no table found"
         raise InputError(

@@ -416,7 +416,9 @@ def _excel_parts(
             unread.append(Unread(label, frame.height, f"not the sheet asked for ({sheet!r})"))
             continue
         if why is not None:
-            unread.append(Unread(label, frame.height, why))
+            # a cover or notes sheet: its first cell is no header, and every filled row unread
+            why, rows = _non_table(reader, name, frame) or (why, frame.height)
+            unread.append(Unread(label, rows, why))
             continue
         visible = getattr(reader.load_sheet(name, n_rows=0), "visible", "visible")
         if visible != "visible":
@@ -429,6 +431,26 @@ def _excel_parts(
             unread += [Unread(f"{path}#{n}", -1, "only the first sheet is read") for n in names[1:]]
             break
     return parts, unread, notes
+
+
+def _non_table(reader: Any, name: str, frame: pl.DataFrame) -> tuple[str, int] | None:
+    """(why not read, rows with a filled cell) of a sheet of one column or none: a cover or
+    notes sheet, said by its cells (the first quoted as written); None for several columns."""
+    if frame.width > 1:
+        return None
+    sheet = reader.load_sheet(name, header_row=None).to_polars()
+    cells = [
+        text
+        for row in sheet.cast(pl.String).rows()
+        for text in (str(v).strip() for v in row if v is not None)
+        if text
+    ]
+    if not cells:
+        return "not a table: empty", 0
+    rows = sum(1 for row in sheet.cast(pl.String).rows() if any(v and v.strip() for v in row))
+    first = cells[0] if len(cells[0]) <= 40 else cells[0][:39] + "…"
+    plural = "s" * (len(cells) != 1)
+    return f"not a table: {len(cells)} filled cell{plural}, the first {first!r}", rows
 
 
 #: How far down a sheet the header row is looked for (title rows above it are common).
