@@ -25,6 +25,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from carbonacct._timeparse import WRITTEN_24
+
 __all__ = [
     "Decided",
     "PartLabel",
@@ -143,7 +145,7 @@ def series_stats(intervals: Sequence[pl.LazyFrame], accountable: pl.Expr) -> pl.
             .agg(
                 pl.col("_ts").min().alias("first"),
                 pl.col("_ts").max().alias("last"),
-                pl.col("ts_text").str.contains(r"24:00(:00)?$").any().alias("has24"),
+                pl.col("ts_text").str.contains(WRITTEN_24).any().alias("has24"),
             )
             .with_columns(pl.lit(i, dtype=pl.UInt32).alias("part"))
             for i, lf in enumerate(intervals)

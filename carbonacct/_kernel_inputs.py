@@ -29,6 +29,7 @@ import numpy as np
 import polars as pl
 
 from carbonacct import _arrowcols as ac
+from carbonacct._timeparse import WRITTEN_24
 from carbonacct.io._tables import PARSE_ONCE_ROWS, Part, parse_once, release, rename_columns
 
 __all__ = [
@@ -222,10 +223,8 @@ def shows_24(parts: Sequence[Part]) -> bool:
     for part in parts:
         if part.parsed:
             intervals = part.frame.filter(~_is_register() & pl.col("_ts").is_not_null())
-            has24 = intervals.select(pl.col("ts_text").str.contains(_24).any())
+            has24 = intervals.select(pl.col("ts_text").str.contains(WRITTEN_24).any())
             if has24.collect(engine="streaming").item():
                 return True
     return False
 
-
-_24 = r"24:00(:00)?$"  # as carbonacct._interval_labels reads a text time

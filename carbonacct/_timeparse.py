@@ -62,6 +62,11 @@ def _normalised_text(col: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return text.str.replace(r" 24:00(:00)?$", " 00:00:00"), is24
 
 
+#: A text time written as the end of its day (24:00 or 24:00:00), as written in a file: the hour
+#: 24 stands after the date (a space, T or 日), never after a colon (10:24:00 is 24 minutes).
+WRITTEN_24 = r"(^|[^\d:])24:00(:00)?\s*$"
+
+
 def local_time(col: pl.Expr, dtype: pl.DataType, timezone: str) -> pl.Expr:
     """Timestamps as naive local time [Datetime(us)] in ``timezone``; null where unreadable.
 

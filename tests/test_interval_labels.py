@@ -120,3 +120,32 @@ def test_files_that_disagree_on_a_meter_are_named_in_one_warning(tmp_path: Path)
     assert "taken as labelled by their interval start, assumed" in said[0]
     # 96 + 96 readings of 1 kWh, all in January whichever way
     assert result.table["electricity_in_MWh"].sum() == pytest.approx(0.192, rel=1e-12)
+
+
+@pytest.mark.parametrize("last_day", [dt.datetime(2024, 1, 31), dt.datetime(2024, 4, 30)])
+def test_a_time_of_24_minutes_past_is_not_a_written_24_00(
+    tmp_path: Path, last_day: dt.datetime
+) -> None:
+    # M1 read from 2024-01-01 00:00 to last_day 23:45 (start-labelled: starts at 00:00, ends
+    # before it), 1 kWh a quarter hour, plus one reading at 2024-01-15 10:24:00. "10:24:00" ends
+    # in "24:00" but is 24 minutes past ten: it must not be taken for a time written 24:00 (which
+    # would make M1 end-labelled and book its 01-01 00:00 reading in December 2023). The longer
+    # file is over the size parsed once into a typed copy (the kernel's text path)
+    quarters = _intervals(
+        "M1", dt.datetime(2024, 1, 1), last_day.replace(hour=23, minute=45), 1.0, "kWh"
+    )
+    odd = _intervals(
+        "M1", dt.datetime(2024, 1, 15, 10, 24), dt.datetime(2024, 1, 15, 10, 24), 1.0, "kWh"
+    )
+    frame = pl.concat([quarters, odd]).with_columns(
+        pl.col("timestamp").dt.strftime("%Y-%m-%d %H:%M:%S")
+    )
+    frame.write_csv(tmp_path / "m1.csv")
+    result = carbonacct.footprint(tmp_path / "m1.csv", method=METHOD)
+    kwh = {p: v * 1000 for p, v in result.table.select("period", "electricity_in_MWh").iter_rows()}
+    days = (last_day - dt.datetime(2024, 1, 1)).days + 1
+    assert sum(kwh.values()) == pytest.approx(days * 96 + 1, rel=1e-12)
+    # January: 31 days × 96 quarter hours + the 10:24 reading = 2977 kWh, nothing in 2023
+    assert kwh["2024-01"] == pytest.approx(31 * 96 + 1, rel=1e-12)
+    assert "2023-12" not in kwh
+    assert not any("24:00" in w for w in result.quality.warnings)
