@@ -18,9 +18,11 @@ from pathlib import Path
 
 import polars as pl
 
+from carbonacct._kinds import KIND_SHARE, kind_share, kind_words
 from carbonacct.errors import InputError
 from carbonacct.io._tables import Part
-from carbonacct.readings import _KIND, OPTIONAL, REQUIRED
+from carbonacct.readings import OPTIONAL, REQUIRED
+from carbonacct.vocabulary import carrier_names
 
 #: The columns the reader normalises (``process`` is ``product`` under its other name).
 USED = frozenset((*REQUIRED, *OPTIONAL, "process", "register_capacity"))
@@ -28,17 +30,12 @@ USED = frozenset((*REQUIRED, *OPTIONAL, "process", "register_capacity"))
 SAMPLE_ROWS = 1000
 
 
-def _looks_like_kind(part: Part, column: str) -> bool:
-    """The column's first values are all (non-empty) reading-kind words of the vocabulary."""
-    sample = (
-        part.frame.select(pl.col(column).cast(pl.String).str.strip_chars().str.to_lowercase())
-        .head(SAMPLE_ROWS)
-        .collect()
-        .to_series()
-        .drop_nulls()
-    )
-    sample = sample.filter(sample.str.len_bytes() > 0)
-    return sample.len() > 0 and bool(sample.is_in(list(_KIND)).all())
+def _kind_like(part: Part, column: str) -> list[str] | None:
+    """The column's other words when at least :data:`KIND_SHARE` of its first values are
+    reading-kind words (one unknown word such as 表码 must not hide the column), else None."""
+    sample = part.frame.select(pl.col(column)).head(SAMPLE_ROWS).collect().to_series()
+    share, others = kind_share(sample, set(carrier_names()))
+    return others if share >= KIND_SHARE else None
 
 
 def _blank(part: Part, column: str) -> bool:
@@ -70,8 +67,8 @@ def _doubts(part: Part, unused: Sequence[str], kind_read: bool) -> list[tuple[st
     for c in unused:
         if _KEY_WORDS.search(c.lower()):
             doubts.append((c, "key"))
-        elif not kind_read and _looks_like_kind(part, c):
-            doubts.append((c, "kind"))
+        elif not kind_read and (others := _kind_like(part, c)) is not None:
+            doubts.append((c, "kind" + "".join(f"|{w}" for w in others)))
     return doubts
 
 
@@ -83,11 +80,18 @@ def _doubt_note(label: str, column: str, what: str) -> str:
             "site_id only. Name it meter_id (表计编号), site_id (厂区) or firm_id (企业代码) to "
             "have it read"
         )
-    words = "/".join(sorted(_KIND))
+    _, *others = what.split("|")
+    unknown = (
+        f"; {', '.join(others[:5])} {'is' if len(others) == 1 else 'are'} not among them and "
+        "would be rejected as bad_kind"
+        if others
+        else ""
+    )
     return (
-        f"{label}: column {column} looks like the reading kind (its values are {words} words) "
-        "but is not read as it: every row was taken as an interval reading. Name the column "
-        "kind or 读数类型 to have meter registers read as registers"
+        f"{label}: column {column} looks like the reading kind (its values are mostly reading-"
+        f"kind words, {kind_words()}{unknown}) but is not read as it: every row was taken as an "
+        "interval reading. Name the column kind or 读数类型 to have meter registers read as "
+        "registers"
     )
 
 

@@ -37,6 +37,8 @@ from carbonacct._interval_labels import (
     series_stats,
     shifted,
 )
+from carbonacct._kinds import KIND as _KIND
+from carbonacct._kinds import kind_words
 from carbonacct._registers import register_amounts
 from carbonacct._timeparse import (
     PERIODS,
@@ -100,7 +102,7 @@ REJECT_REASONS: dict[str, str] = {
     "period_coarser_than_requested": "the reading covers a longer period than the one asked for",
     "bad_flow": "flow is not in/out",
     "bad_use": "use is not fuel/feedstock",
-    "bad_kind": "kind is not interval/register",
+    "bad_kind": f"kind is not an accepted word ({kind_words()})",
     "register_without_timestamp": "a register reading needs a timestamp",
     "register_without_meter": "a register reading needs a meter_id (registers are never chained across meters)",
     "negative_value": "a reading is negative",
@@ -164,14 +166,6 @@ _USE = {
     "原料": "feedstock",
     "原料用能": "feedstock",
     "material": "feedstock",
-}
-_KIND = {
-    "interval": "interval",
-    "间隔": "interval",
-    "register": "register",
-    "累计": "register",
-    "表底": "register",
-    "cumulative": "register",
 }
 IntervalLabel = Literal["start", "end", "auto"]
 

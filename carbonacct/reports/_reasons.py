@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from carbonacct._kinds import kind_words
+
 __all__ = ["REJECT_REASONS_ZH", "reason_words"]
 
 REJECT_REASONS_ZH: dict[str, str] = {
@@ -23,7 +25,7 @@ REJECT_REASONS_ZH: dict[str, str] = {
     "period_coarser_than_requested": "读数覆盖的期间长于所要求的统计期",
     "bad_flow": "流向不是 in/out",
     "bad_use": "用途不是 fuel/feedstock",
-    "bad_kind": "读数类型不是 interval/register",
+    "bad_kind": f"读数类型不是可接受的词（{kind_words()}）",
     "register_without_timestamp": "累计表读数需要时间戳",
     "register_without_meter": "累计表读数需要计量器具编号（不同表的累计值不相连）",
     "negative_value": "读数为负",
