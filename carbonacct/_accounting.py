@@ -203,7 +203,7 @@ def _quality(
     In strict mode any reject raises; with ``require_complete`` any gap does.
     """
     measured = scan.gaps if isinstance(scan, _kernel.FastScan) else None  # by the fast path
-    with reading_errors(source.name):
+    with reading_errors(source.name, source.files):
         gaps = measured if measured is not None else meter_gaps(scan.rows)
         gaps, unaccepted = without_accepted_rows(gaps, scan.rows, groups)
         unaccepted += leading_zero_meters(gaps, scan.rows, scan.layout)
@@ -270,7 +270,7 @@ def _aggregate(
         scan = scan_readings(parts, source, options, dups, labels if same else None)
         return scan, groups, source
     run.say("checking keys, periods and duplicates")
-    with reading_errors(source.name):
+    with reading_errors(source.name, source.files):
         parts = parsed_parts(parts, options.timezone)  # large text parsed once, for both paths
         if fast := _kernel.try_fast(parts, source, options, extra):  # typed Parquet
             return fast[1], fast[0], source

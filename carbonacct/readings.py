@@ -21,8 +21,7 @@ and every rejected row can be traced to its file, row and column.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -39,6 +38,7 @@ from carbonacct._interval_labels import (
 )
 from carbonacct._kinds import KIND as _KIND
 from carbonacct._kinds import kind_words
+from carbonacct._read_errors import reading_errors
 from carbonacct._registers import register_amounts
 from carbonacct._timeparse import (
     PERIODS,
@@ -354,22 +354,6 @@ def _to_canonical(
         except DimensionalityError:
             error = "unit_dimension"
     return None, None, error, None
-
-
-@contextmanager
-def reading_errors(source: str) -> Iterator[None]:
-    """A file that breaks while it is read (malformed CSV, a truncated Parquet) is named, in one
-    line, not shown as a polars traceback."""
-    try:
-        yield
-    except pl.exceptions.PolarsError as exc:
-        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if "more fields than defined" in text:
-            text = (
-                "a row has more fields than the header (an unquoted comma in a value such "
-                'as 1,234.5? quote it: "1,234.5")'
-            )
-        raise InputError(f"{source}: {text}", file=source, row=None, column=None) from None
 
 
 def _code(name: str) -> pl.Expr:

@@ -496,3 +496,24 @@ def test_template_materials_is_a_declaration_the_library_reads(tmp_path: Path) -
         table, _ = read_materials(str(path))
         assert set(MATERIAL_COLUMNS) <= set(table.columns)
         assert table["value"].to_list() == [3.663, 0.0101]
+
+
+def test_rejects_csv_writes_a_negative_number_as_written(tmp_path: Path) -> None:
+    """A GBK CSV's −5 and −5.2e3 (negative_value) and =1+2 (not_a_number) rejected: the numbers
+    are written as they were (a spreadsheet reads them as numbers, not formulas), the formula
+    prefixed with ' as before."""
+    text = "企业代码,能源品种,数量,计量单位,统计期\n" + "".join(
+        f"F1,电力,{v},kWh,2024-{m:02d}\n" for m, v in enumerate(["-5", "-5.2e3", "=1+2", "7"], 1)
+    )
+    (tmp_path / "r.csv").write_bytes(text.encode("gbk"))
+    rejects = tmp_path / "rejects.csv"
+    args = ["footprint", str(tmp_path / "r.csv"), "--grid-factor", "national"]
+    res = CliRunner().invoke(cli, [*args, "--rejects", str(rejects)])
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader(io.StringIO(rejects.read_text(encoding="utf-8-sig"))))
+    assert [(r["row"], r["value"], r["value_raw"]) for r in rows] == [
+        ("2", "-5", "-5"),
+        ("3", "-5.2e3", "-5.2e3"),
+        ("4", "'=1+2", "'=1+2"),
+    ]
+    assert [c for c in live_formulas(rejects.read_text("utf-8-sig")) if not _number(c)] == []
