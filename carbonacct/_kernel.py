@@ -597,11 +597,17 @@ def try_fast(
     for c in chunks:  # only the rows named are decoded; the rest of each chunk is let go
         at = _named(c.rows["row_nr"], named)
         c.rows = {k: a[at] for k, a in c.rows.items()}
-    kept = _periods(decoded(chunks, "rows", _STRINGS, pairs), ends, options.period)
+    kept = decoded(chunks, "rows", _STRINGS, pairs, as_codes=True)  # text only for the rows used
+    texted = lambda f: _decode.texted(f, pairs)  # noqa: E731
+    if flips:  # a meter labelled the other way is known by its text
+        named_end = texted(kept.select("firm_id", "meter_id", "carrier", "part")).select(ends)
+        kept = _periods(kept, pl.lit(named_end.to_series()), options.period)
+    else:
+        kept = _periods(kept, ends, options.period)
     for c in chunks:  # in the table now
         c.rows, c.candidates = {}, c.candidates[:0]
     release_freed()  # the row groups' arrays, kept by malloc, are not polars' to reuse
-    fetch = _fetcher(plan[0], plan[1], options.period, ends, kept.clear().drop("_k"))
+    fetch = _fetcher(plan[0], plan[1], options.period, ends, texted(kept.clear()).drop("_k"))
     keys_of = (lambda distinct: _key_table(distinct, options)) if options.check_duplicates else None
     if keys_of is None:
         # nothing rejected: equal neighbours stay, so their meters are measured row by row
@@ -612,7 +618,9 @@ def try_fast(
     for c in chunks:
         c.picked = {}
     early = (wanted.keys, picked) if wanted else None
-    settled, held = _screen.duplicates(per, segs, kept, fetch, scan.rows, keys_of, early)
+    coded = _screen.Coded(kept, texted)
+    settled, held = _screen.duplicates(per, segs, coded, fetch, scan.rows, keys_of, early)
+    del kept, coded, picked, early  # settled: not needed by the steps below
     if keys_of and any(c.unmetered for c in chunks):
         alone = _screen.unmetered(scan.rows, per, keys_of, held.clear())
         settled = _screen.Settled.concat([settled, alone])
