@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-__all__ = ["NO_PAIR", "decoded", "named", "text"]
+__all__ = ["NO_PAIR", "decoded", "named", "text", "texted"]
 
 
 def text(codes: np.ndarray, words: list[str]) -> pl.Series:
@@ -33,6 +33,7 @@ def decoded(
     columns: Sequence[str],
     shared: dict[str, dict[str, int]] | None = None,
     as_text: bool = True,
+    as_codes: bool = False,
 ) -> pl.DataFrame:
     """One table of every chunk's ``name`` arrays (a dict of equal-length arrays), the code
     columns ``columns`` as text through the chunk's ``dicts``, with the chunk's ``part``.
@@ -40,7 +41,9 @@ def decoded(
     With ``shared`` (one dictionary per column, filled as words are met), every table decoded
     with it codes its words alike, and ``_k``, firm and meter as one UInt64 (firm code in the
     high half), joins and groups them by integer instead of by text; without ``as_text`` the
-    columns are left out (:func:`named` gives them to the few rows that need them)."""
+    columns are left out (:func:`named` gives them to the few rows that need them); with
+    ``as_codes`` (and ``shared``) they stay as Int32 codes, :func:`texted` turns them into text
+    for the rows that need it (a table held for long, as the kernel's rows, stays small)."""
     arrays = [getattr(ch, name) for ch in chunks]
     cols: dict[str, pl.Series] = {}
     codes: dict[str, np.ndarray] = {}
@@ -51,7 +54,9 @@ def decoded(
             remap = np.array([*(words.setdefault(w, len(words)) for w in ch.dicts[c]), -1], "int64")
             coded.append(remap[a[c]])  # -1 (null) stays -1
         codes[c] = np.concatenate(coded)
-        if as_text:
+        if as_codes:
+            cols[c] = pl.Series(c, codes[c], pl.Int32)
+        elif as_text:
             cols[c] = text(codes[c], list(words))
     if shared is not None:
         f, m = codes["firm_id"], codes["meter_id"]
@@ -73,3 +78,12 @@ def named(frame: pl.DataFrame, shared: dict[str, dict[str, int]]) -> pl.DataFram
     m = np.where(none, -1, k & np.uint64(0xFFFFFFFF)).astype("int64")
     firms, meters = (list(shared[c]) for c in ("firm_id", "meter_id"))
     return frame.with_columns(text(f, firms).alias("firm_id"), text(m, meters).alias("meter_id"))
+
+
+def texted(frame: pl.DataFrame, shared: dict[str, dict[str, int]]) -> pl.DataFrame:
+    """``frame``'s Int32 code columns (see ``as_codes`` of :func:`decoded`) as text."""
+    return frame.with_columns(
+        text(frame[c].to_numpy(), list(shared[c])).alias(c)
+        for c in frame.columns
+        if c in shared and frame.schema[c] == pl.Int32
+    )

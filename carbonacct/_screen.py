@@ -41,6 +41,7 @@ from carbonacct.readings import KEY_COLUMNS, REASON_CODES
 
 __all__ = [
     "BATCH_KEYS",
+    "Coded",
     "Fetch",
     "Settled",
     "book",
@@ -159,6 +160,15 @@ def _joined(meters: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, np.ndarra
     return segs, pl.DataFrame({c: steps[c][main] for c in _STEPS}), seams
 
 
+@dataclass
+class Coded:
+    """The kernel's rows with their text columns as codes (held through every batch) and the
+    function that gives the few rows in use their text."""
+
+    rows: pl.DataFrame
+    texted: Callable[[pl.DataFrame], pl.DataFrame]
+
+
 #: Rows of one look at the unsettled meters: (keys, row ranges) -> rows as the kernel keeps them.
 Fetch = Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]
 
@@ -189,7 +199,7 @@ def _meter_rows(meters: pl.DataFrame, segs: pl.DataFrame, fetch: Fetch) -> pl.Da
 def duplicates(
     per: pl.DataFrame,
     segs: pl.DataFrame,
-    kernel_rows: pl.DataFrame,
+    coded: Coded,
     fetch: Fetch,
     rows: pl.LazyFrame,
     keys_of: Callable[[pl.DataFrame], pl.DataFrame] | None,
@@ -199,22 +209,23 @@ def duplicates(
     changes; the hashed meters' rows with ``code``, for their completeness). Without ``keys_of`` (no duplicate
     check) the same rows are gathered, for completeness, and nothing is rejected.
 
-    ``kernel_rows`` are the equal neighbours, seams and meter-run edges the
-    kernel kept, with the group columns. ``fetch`` reads again only the row
+    ``coded`` holds the equal neighbours, seams and meter-run edges the
+    kernel kept, with the group columns, their text as codes until a batch uses them. ``fetch`` reads again only the row
     groups where the unsettled meters' main segments lie, and only the rows
     asked for, so memory grows with the stragglers, not the file. ``early``
     (wanted keys, the rows of the pass with those keys; see
     :mod:`carbonacct._prefetch`) answers instead when every straggler was wanted.
     """
+    kernel_rows, texted = coded.rows, coded.texted
     clean = kernel_rows.join(per.filter(pl.col("how") == "clean").select(K), on=K, how="semi")
-    clean = _as_rows(clean).select(*_COLS, *_GROUP)
+    clean = _as_rows(texted(clean)).select(*_COLS, *_GROUP)
     settled = [_settle(clean, per, keys_of)]
     strays = segs.filter(~segs["main"]).select(K, "first_ts", "last_ts")
     plan = _batches(per, kernel_rows, strays, BATCH_KEYS)
     of_rows, of_strays = (_batch_of(t, plan) for t in (kernel_rows, strays))
     names = per.select(K, *PAIR)
     for b, mains in enumerate(plan.partition_by("_b", include_key=False, maintain_order=True)):
-        known = _as_rows(kernel_rows.filter(of_rows == b)).select(*_COLS, *_GROUP)
+        known = _as_rows(texted(kernel_rows.filter(of_rows == b))).select(*_COLS, *_GROUP)
         mine = strays.filter(of_strays == b).join(names, on=K)
         keys = pl.concat(
             [

@@ -77,3 +77,26 @@ def test_tables_decoded_with_one_shared_dictionary_code_a_pair_alike() -> None:
     assert (
         b.select("firm_id", "meter_id").head(3).equals(want.select("firm_id", "meter_id").head(3))
     )
+
+
+def test_a_table_held_as_codes_gives_the_same_text_for_the_rows_taken() -> None:
+    """``as_codes`` keeps the text columns as Int32 codes of the shared dictionary (a table held
+    through the duplicate batches stays small); ``texted`` on any slice of it gives the text that
+    decoding straight to text gives, nulls included, even after later tables added words."""
+    shared: dict[str, dict[str, int]] = {}
+    chunks = [
+        _pairs(0, ["F1", "F2"], ["m1", "m2"], [0, 1, 1, -1], [0, 0, 1, 1], [1, 2, 3, 4]),
+        _pairs(1, ["F3", "F1"], ["m2", "m9"], [1, 0, 0], [1, 0, -1], [5, 6, 7]),
+    ]
+    held = decoded(chunks, "rows", ("firm_id", "meter_id"), shared, as_codes=True)
+    assert held.schema["firm_id"] == pl.Int32 and held.schema["meter_id"] == pl.Int32
+    # F1 0, F2 1, F3 2 (met in chunk 1 as its code 0); m1 0, m2 1, m9 2 (chunk 1's code 1)
+    assert held["firm_id"].to_list() == [0, 1, 1, -1, 0, 2, 2]
+    assert held["meter_id"].to_list() == [0, 0, 1, 1, 2, 1, -1]
+    decoded([_pairs(2, ["F4"], ["m7"], [0], [0], [8])], "rows", ("firm_id", "meter_id"), shared)
+    text = decoded(chunks, "rows", ("firm_id", "meter_id"), {})
+    part = held.filter(pl.col("row_nr") > 2)
+    want = text.filter(pl.col("row_nr") > 2)
+    assert_frame_equal(_decode.texted(part, shared).drop("_k"), want.drop("_k"))
+    assert want["firm_id"].to_list() == ["F2", None, "F1", "F3", "F3"]
+    assert want["meter_id"].to_list() == ["m2", "m2", "m9", "m2", None]
