@@ -43,6 +43,7 @@ __all__ = [
     "other_label",
     "other_warning",
     "parts_end",
+    "run_times",
     "series_stats",
     "shifted",
     "shown_meter",
@@ -315,18 +316,39 @@ def meter_times(
     if ok is not None:
         f, m, c, ts = f[ok], m[ok], c[ok], ts[ok]
     if not len(ts):
-        return {
-            "firm_id": f[:0],
-            "meter_id": m[:0],
-            "carrier": c[:0],
-            "first": ts[:0],
-            "last": ts[:0],
-        }
+        return _times(f, m, ts, ts)
     series = np.where(m >= 0, m, -2 - c.astype("int64"))  # no meter: -2 - carrier (-1: none)
     key = (f.astype("int64") << 32) | (series & 0xFFFFFFFF)
     starts = np.concatenate(([0], np.flatnonzero(key[1:] != key[:-1]) + 1))  # runs of a meter
     lo, hi = np.minimum.reduceat(ts, starts), np.maximum.reduceat(ts, starts)
-    pair, at = np.unique(key[starts], return_inverse=True)
+    return _reduced(key[starts], lo, hi)
+
+
+def run_times(
+    runs: dict[str, np.ndarray], lo: np.ndarray, hi: np.ndarray, meterless: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """:func:`meter_times` from a row group's runs of one (firm, meter) over its accountable
+    rows with a meter id (``firm_id``, ``meter_id``; each run's earliest and latest time ``lo``,
+    ``hi``) and :func:`meter_times` of its accountable rows without one (``meterless``): the
+    same figures without another pass over every row."""
+    key = (runs["firm_id"].astype("int64") << 32) | runs["meter_id"].astype("int64")
+    metered = (
+        _reduced(key, lo, hi) if len(key) else _times(runs["firm_id"], runs["meter_id"], lo, hi)
+    )
+    if not len(meterless["first"]):
+        return metered
+    return {c: np.concatenate((metered[c], meterless[c])) for c in metered}
+
+
+def _times(f: np.ndarray, m: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> dict[str, np.ndarray]:
+    """No rows: the empty table of :func:`meter_times`."""
+    return {"firm_id": f[:0], "meter_id": m[:0], "carrier": m[:0], "first": lo[:0], "last": hi[:0]}
+
+
+def _reduced(key: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> dict[str, np.ndarray]:
+    """Per distinct key (firm << 32 | meter code, or -2 - carrier without one) of runs, the
+    earliest ``lo`` and latest ``hi``."""
+    pair, at = np.unique(key, return_inverse=True)
     first = np.full(len(pair), np.iinfo("int64").max)
     last = np.full(len(pair), np.iinfo("int64").min)
     np.minimum.at(first, at, lo)
@@ -341,10 +363,11 @@ def meter_times(
     }
 
 
-def edge_runs(change: np.ndarray, word: np.ndarray, meter: np.ndarray) -> None:
-    """Rows at a period's first instant (``word`` bit 0) start a new run at each change of
-    meter, so that such a run is one meter's: its label decides its period."""
-    e = np.flatnonzero(word[1:] & 1) + 1
+def edge_runs(change: np.ndarray, edges: np.ndarray, meter: np.ndarray) -> None:
+    """Rows at a period's first instant (``edges``, ascending row numbers: run word bit 0)
+    start a new run at each change of meter, so that such a run is one meter's: its label
+    decides its period."""
+    e = edges[1:] if len(edges) and edges[0] == 0 else edges
     if len(e):
         change[e] |= meter[e] != meter[e - 1]
 

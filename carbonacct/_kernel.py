@@ -308,6 +308,7 @@ class _Read:
     word: np.ndarray
     clean: bool  # no row failed a row check
     span: tuple[int, int] | None  # the first and last valid time
+    edges: np.ndarray  # the rows at a period's first instant (run word bit 0), ascending
 
     @cached_property
     def k(self) -> np.ndarray | None:
@@ -371,15 +372,29 @@ def _computed(table: Any, present: list[str], strip_firm: bool, lut: Any) -> _Re
     if not clean:
         word |= reason.astype("int64") << 8
     word |= (tok << 1) if tok is not None else 2
-    word[midnight] |= first_lut[day[midnight]] & ok_day[midnight]  # the period's first instant
+    edges = midnight[first_lut[day[midnight]] & ok_day[midnight]]  # a period's first instant
+    word[edges] |= 1
     valid = ts if ok_day.all() else ts[ok_day]
     span = (int(valid.min()), int(valid.max())) if valid.size else None
-    return _Read(n, present, dicts, codes, v, ts, ok_day, reason, word, clean, span)
+    return _Read(n, present, dicts, codes, v, ts, ok_day, reason, word, clean, span, edges)
 
 
 def _accountable(r: _Read) -> np.ndarray | None:
     """The rows that passed the row checks (None: all), which alone decide interval labels."""
     return None if r.clean else r.reason == 0
+
+
+def _times(
+    r: _Read, meters: dict[str, np.ndarray], meterless: np.ndarray | None
+) -> dict[str, np.ndarray]:
+    """Per firm and meter, the first and last accountable time (interval labels): from the
+    meter runs (over the accountable rows with a meter id) when no run's time goes back, else
+    from every row; rows without a meter id (``meterless``: None if none) counted apart."""
+    if not (meters["dmin"] >= 0).all():
+        return _labels.meter_times(r.codes, r.ts, _accountable(r))
+    alone = _labels.meter_times(r.codes, r.ts, meterless) if meterless is not None else None
+    empty = {"first": np.zeros(0, "int64")}
+    return _labels.run_times(meters, meters["first_ts"], meters["last_ts"], alone or empty)
 
 
 def _rows(r: _Read, at: np.ndarray, first_row: int) -> dict[str, np.ndarray]:
@@ -436,7 +451,7 @@ def _scan(
     for c in ("firm_id", *KEY_COLUMNS):
         if c in r.present:
             change[1:] |= codes[c][1:] != codes[c][:-1]
-    _labels.edge_runs(change, word, codes["meter_id"])
+    _labels.edge_runs(change, r.edges, codes["meter_id"])
     starts = np.flatnonzero(change)
     runs = {c: codes[c][starts] for c in ("firm_id", *KEY_COLUMNS)}
     runs["word"] = word[starts]
@@ -451,7 +466,9 @@ def _scan(
     picked = wanted.pick(r.dicts, codes, r.ts, r.k, meters) if wanted else keep[:0]
     meters["first_nr"] += first_row
     meters["last_nr"] += first_row
-    unmetered = 0 if r.k is None else np.count_nonzero((r.reason == 0) & (codes["meter_id"] < 0))
+    meterless = None if r.k is None else (r.reason == 0) & (codes["meter_id"] < 0)
+    unmetered = 0 if meterless is None else np.count_nonzero(meterless)
+    times = _times(r, meters, meterless if unmetered else None)
     return _Chunk(
         task[2],
         first_row,
@@ -462,7 +479,7 @@ def _scan(
         candidates + first_row,
         r.span[0] if r.span else None,
         r.span[1] if r.span else None,
-        _labels.meter_times(codes, r.ts, _accountable(r)),
+        times,
         int(unmetered),
         _rows(r, picked, first_row),
     )

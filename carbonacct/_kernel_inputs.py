@@ -227,4 +227,3 @@ def shows_24(parts: Sequence[Part]) -> bool:
             if has24.collect(engine="streaming").item():
                 return True
     return False
-

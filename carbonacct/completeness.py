@@ -255,7 +255,9 @@ def future_readings(
     00:00 tomorrow is today's last interval's end, not the future.
     """
     cutoff = datetime.combine((today or date.today()) + timedelta(days=1), datetime.min.time())
-    timed = gaps.filter(pl.col("step") != "1mo")  # monthly rows: "last" is their year's end
+    # monthly rows: "last" is their year's end; a meter of one reading has no step (null), and
+    # null != "1mo" is null, which dropped it: its one reading dated after today went unsaid
+    timed = gaps.filter(pl.col("step").ne_missing("1mo"))
     if not timed.filter(pl.col("last") > cutoff.strftime("%Y-%m-%d %H:%M")).height:
         return []
     from carbonacct.readings import GROUP_KEYS
@@ -273,7 +275,9 @@ def future_readings(
     )
     if not per.height:
         return []
-    files = ", ".join(f"{f} ({n:,} rows, latest {t:%Y-%m-%d %H:%M})" for f, n, t in per.iter_rows())
+    files = ", ".join(
+        f"{f} ({n:,} row{'s' * (n != 1)}, latest {t:%Y-%m-%d %H:%M})" for f, n, t in per.iter_rows()
+    )
     return [
         f"readings dated after today ({cutoff - timedelta(days=1):%Y-%m-%d}) were accounted: "
         f"{files}; check the year of their timestamps"

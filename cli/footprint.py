@@ -503,6 +503,9 @@ def _dask_client(scheduler: str) -> Any:
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
+            # no dashboard; the scheduler's HTTP server (health routes) still starts, on
+            # port 8787 unless told: a free port, so a busy 8787 is not warned about
+            scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
         )
         return _closing_both(Client(cluster), cluster)
     try:

@@ -6,9 +6,16 @@ import datetime as dt
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
 
 import carbonacct
+from carbonacct import _interval_labels as labels
+from carbonacct import _kernel
+from tests.test_kernel import clean_rows, dirty, write
 
 METHOD = carbonacct.Method(grid_factor=0.5, period="month")
 QUARTER_HOUR = dt.timedelta(minutes=15)
@@ -149,3 +156,33 @@ def test_a_time_of_24_minutes_past_is_not_a_written_24_00(
     assert kwh["2024-01"] == pytest.approx(31 * 96 + 1, rel=1e-12)
     assert "2023-12" not in kwh
     assert not any("24:00" in w for w in result.quality.warnings)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(seed=st.integers(0, 10_000), append=st.booleans(), group=st.sampled_from([97, 400, 5000]))
+def test_kernel_times_from_meter_runs_equal_a_pass_over_every_row(
+    tmp_path: Path, seed: int, append: bool, group: int
+) -> None:
+    """The kernel takes each (firm, meter)'s first and last accountable time from its meter runs
+    when no run's time goes back (copies next to their originals, rejected and meterless rows
+    among them), else from every row (copies appended out of order): the same table as
+    ``meter_times`` over the accountable rows, row group by row group."""
+
+    rows = dirty(clean_rows(3, 4, 60, seed), seed, append)
+    path = write(rows, tmp_path / f"r{seed}-{append}-{group}.parquet", group)
+    lut, fast = _kernel._lut("month"), 0
+    for g in range(pq.ParquetFile(path).metadata.num_row_groups):
+        r = _kernel._read((str(path), g, 0, 1), False, lut)
+        meters, _ = _kernel._meter_runs(r.codes["firm_id"], r.codes["meter_id"], r.ts, r.k)
+        meterless = None if r.k is None else (r.reason == 0) & (r.codes["meter_id"] < 0)
+        got = _kernel._times(
+            r, meters, meterless if meterless is not None and meterless.any() else None
+        )
+        want = labels.meter_times(r.codes, r.ts, _kernel._accountable(r))
+        fast += bool((meters["dmin"] >= 0).all())
+        keys = ["firm_id", "meter_id", "carrier"]
+        assert_frame_equal(pl.DataFrame(got).sort(keys), pl.DataFrame(want).sort(keys))
+    if not append:
+        assert fast  # the runs' own times were used
