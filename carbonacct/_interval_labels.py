@@ -115,14 +115,18 @@ def described(label: str, how: str, other: Sequence[str]) -> str:
     return f"{label} ({how}){others}"
 
 
-def other_warning(name: str, label: str, other: Sequence[str]) -> list[str]:
-    """The warning naming a part's meters labelled the other way (the first ten)."""
+def other_warning(
+    name: str, label: str, other: Sequence[str], firms: frozenset[str] | None = None
+) -> list[str]:
+    """The warning naming a part's meters labelled the other way (the first ten), not those of
+    a firm the firms table (``firms``, if given) does not know."""
+    other = [m for m in other if _said(firms)(m)]
     if not other:
         return []
     more = f" and {len(other) - 10} more" if len(other) > 10 else ""
     return [
         f"{name}: meter(s) {', '.join(map(shown_meter, other[:10]))}{more} labelled by their "
-        f"interval {other_label(label)} (detected per meter, over all its files)"
+        f"interval {other_label(label)} (decided per meter, over all its files)"
     ]
 
 
@@ -136,6 +140,12 @@ def parts_end(labels: Sequence[PartLabel]) -> pl.Expr:
     return end ^ pl.any_horizontal(*flips).fill_null(False) if flips else end
 
 
+def _midnight_00() -> pl.Expr:
+    """A row at midnight whose time is written 00:00 (not 24:00 of the day before)."""
+    at = pl.col("_ts") == pl.col("_ts").dt.truncate("1d")
+    return at & ~pl.col("ts_text").str.contains(WRITTEN_24).fill_null(False)
+
+
 def series_stats(intervals: Sequence[pl.LazyFrame], accountable: pl.Expr) -> pl.DataFrame:
     """First and last time (and a 24:00 seen) per part and meter, of the rows that can be
     accounted (meter null: rows without a meter id): one pass over each part."""
@@ -147,6 +157,7 @@ def series_stats(intervals: Sequence[pl.LazyFrame], accountable: pl.Expr) -> pl.
                 pl.col("_ts").min().alias("first"),
                 pl.col("_ts").max().alias("last"),
                 pl.col("ts_text").str.contains(WRITTEN_24).any().alias("has24"),
+                _midnight_00().any().alias("has00"),
             )
             .with_columns(pl.lit(i, dtype=pl.UInt32).alias("part"))
             for i, lf in enumerate(intervals)
@@ -169,37 +180,51 @@ def labels_of(
     stats: pl.DataFrame, names: Sequence[str], firms: frozenset[str] | None
 ) -> tuple[list[PartLabel], list[str]]:
     """The labels from per part and meter first and last times (``part``, ``firm_id``,
-    ``meter``, ``first``, ``last``, ``has24``) of the rows that can be accounted: each part's,
-    and the meters labelled otherwise. A firm not in ``firms`` (the firms table, if given) has
-    its rows rejected: they have no say."""
-    if firms is not None:
-        stats = stats.filter(pl.col("firm_id").is_in(sorted(firms)))
+    ``meter``, ``first``, ``last``, ``has24``, and ``has00``: a midnight written 00:00) of the
+    rows that can be accounted: each part's, and the meters labelled otherwise. Every series is
+    labelled by its own rows, else as its firm's other series show, else by start (assumed):
+    never by another firm's. A firm not in ``firms`` (the firms table, if given) has its rows
+    rejected: it has no say over any other firm's series, and no warning names it."""
+    if "has00" not in stats.columns:
+        stats = stats.with_columns(pl.lit(False).alias("has00"))
+    stats = stats.with_columns(pl.col("has00").fill_null(False))
+    known = stats if firms is None else stats.filter(pl.col("firm_id").is_in(sorted(firms)))
     decided: list[tuple[str, str]] = []
     for i in range(len(names)):
-        s = stats.filter(pl.col("part") == i)
+        s = known.filter(pl.col("part") == i)
         first = s["first"].min() if s.height else None
-        decided.append(decide_label(first, s["last"].max(), bool(s["has24"].any())))
+        has24 = bool((s["has24"].fill_null(False) & ~s["has00"]).any())
+        decided.append(decide_label(first, s["last"].max(), has24))
     metered = stats.filter(pl.col("meter").is_not_null())
     chosen, warnings = _per_meter(metered, names)
+    said = _said(firms)
+    warnings += _both_ways(metered, chosen, said) + _unshown(metered, chosen, said)
     out: list[PartLabel] = []
     for i, (label, how) in enumerate(decided):
-        meters = metered.filter(pl.col("part") == i)["meter"].to_list()
-        theirs = {chosen.get(m) for m in meters}
-        whole_part = len(meters) == stats.filter(pl.col("part") == i).height  # no meterless rows
-        if how == "assumed" and meters and whole_part and len(theirs) == 1 and None not in theirs:
-            label, how = theirs.pop() or label, "detected per meter, over all its files"
-        other = [m for m in meters if m in chosen and chosen[m] != label]
+        meters = known.filter(pl.col("part") == i)["meter"].drop_nulls().to_list()
+        theirs = {chosen[m] for m in meters}
+        whole_part = len(meters) == known.filter(pl.col("part") == i).height
+        if how == "assumed" and meters and whole_part and len(theirs) == 1:
+            label, how = theirs.pop(), "detected per meter, over all its files"
+        mine = metered.filter(pl.col("part") == i)["meter"].unique(maintain_order=True)
+        other = sorted(m for m in mine.to_list() if chosen[m] != label)
         out.append((label, how, other))
     return out, warnings
 
 
+def _said(firms: frozenset[str] | None) -> Any:
+    """Whether a series' warnings are said: not those of a firm the firms table does not know."""
+    return lambda key: firms is None or key.partition(_SEP)[0] in firms
+
+
 def _shown(first: str, last: str) -> pl.Expr:
-    """The label a series' first and last times (and a 24:00) show, as :func:`decide_label`
-    detects it; null where they show none."""
+    """The label a series' first and last times (and a 24:00, if it never writes a midnight
+    00:00) show, as :func:`decide_label` detects it; null where they show none."""
     f, t = pl.col(first), pl.col(last)
     first_mid, last_mid = f == f.dt.truncate("1d"), t == t.dt.truncate("1d")
+    has24 = pl.col("has24").fill_null(False) & ~pl.col("has00")
     return (
-        pl.when(pl.col("has24") | (last_mid & ~first_mid))
+        pl.when(has24 | (last_mid & ~first_mid))
         .then(pl.lit("end"))
         .when(first_mid & ~last_mid)
         .then(pl.lit("start"))
@@ -209,9 +234,9 @@ def _shown(first: str, last: str) -> pl.Expr:
 def _per_meter(metered: pl.DataFrame, names: Sequence[str]) -> tuple[dict[str, str], list[str]]:
     """The label of each meter its rows show (over all its parts), and the warnings of meters
     whose parts, each alone, show opposite labels."""
-    metered = metered.select("meter", "first", "last", "has24", "part")
+    metered = metered.select("meter", "first", "last", "has24", "has00", "part")
     whole = metered.group_by("meter").agg(
-        pl.col("first").min(), pl.col("last").max(), pl.col("has24").any()
+        pl.col("first").min(), pl.col("last").max(), pl.col("has24").any(), pl.col("has00").any()
     )
     shows = whole.select("meter", _shown("first", "last").alias("label")).drop_nulls()
     chosen = dict(zip(shows["meter"].to_list(), shows["label"].to_list(), strict=True))
@@ -220,7 +245,7 @@ def _per_meter(metered: pl.DataFrame, names: Sequence[str]) -> tuple[dict[str, s
     warnings = []
     for m in sorted(torn["meter"].to_list()):
         row = whole.filter(pl.col("meter") == m).row(0)
-        label, how = decide_label(row[1], row[2], bool(row[3]))
+        label, how = decide_label(row[1], row[2], bool(row[3]) and not row[4])
         chosen[m] = label  # one label for the meter, even where its rows together show none
         seen = per_part.filter(pl.col("meter") == m).sort("part")
         files = ", ".join(f"{names[p]}: {lab}" for p, lab in seen.select("part", "label").rows())
@@ -230,6 +255,52 @@ def _per_meter(metered: pl.DataFrame, names: Sequence[str]) -> tuple[dict[str, s
             f"over all its rows ({row[1]} to {row[2]}); give interval_label to override"
         )
     return chosen, warnings
+
+
+def _unshown(metered: pl.DataFrame, chosen: dict[str, str], said: Any) -> list[str]:
+    """Label the series whose rows show none (in ``chosen``): as their firm's other series
+    show, if they agree, else by start (assumed); the warnings naming them."""
+    firm_of = {m: m.partition(_SEP)[0] for m in metered["meter"].unique().to_list()}
+    shown: dict[str, set[str]] = {}
+    for m, label in chosen.items():
+        shown.setdefault(firm_of.get(m, m.partition(_SEP)[0]), set()).add(label)
+    taken: dict[str, list[str]] = {}
+    for m in sorted(set(firm_of) - set(chosen)):
+        labels = shown.get(firm_of[m], set())
+        if len(labels) == 1:
+            chosen[m] = next(iter(labels))
+            why = f"{chosen[m]}, as its firm's other meters show"
+        else:
+            chosen[m] = "start"
+            why = "start (assumed" + ("; its firm's other meters disagree)" if labels else ")")
+        if said(m):
+            taken.setdefault(why, []).append(m)
+    return [
+        f"meter(s) {', '.join(map(shown_meter, ms[:10]))}"
+        f"{f' and {len(ms) - 10} more' if len(ms) > 10 else ''}: their own rows show no "
+        f"interval label; taken as labelled by their interval {why}; give interval_label to "
+        "override"
+        for why, ms in taken.items()
+    ]
+
+
+def _both_ways(metered: pl.DataFrame, chosen: dict[str, str], said: Any) -> list[str]:
+    """The warnings of series that write a midnight both as 00:00 and as 24:00 (a 24:00 is
+    then the next day's 00:00; the label is decided by the series' first and last times)."""
+    both = (
+        metered.group_by("meter")
+        .agg(pl.col("has24").any() & pl.col("has00").any())
+        .filter("has24")["meter"]
+        .to_list()
+    )
+    return [
+        f"meter {shown_meter(m)} writes midnight both as 00:00 and as 24:00: a 24:00 is taken "
+        f"as the next day's 00:00, and its readings as labelled by their interval {chosen[m]} "
+        "(as its first and last times show, else its firm's other meters, else start); "
+        "give interval_label to override"
+        for m in sorted(both)
+        if said(m) and m in chosen
+    ]
 
 
 # -- the kernel's side -----------------------------------------------------------------------
@@ -321,6 +392,7 @@ def kernel_labels(
         .with_columns(
             pl.col("first", "last").cast(pl.Datetime("us")),
             pl.lit(False).alias("has24"),
+            pl.lit(False).alias("has00"),
         )
     )
     return labels_of(stats, names, options.firms)

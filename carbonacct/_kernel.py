@@ -720,16 +720,21 @@ def _lazy_scan(
         pl.when(has_time).then(ts_sub).otherwise(pl.col("_lsub")).alias("sub"),
     )
     scan = FastScan(rows, _layout(parts), ordered=True)
-    _relabel(scan, parts, labelled)
+    _relabel(scan, parts, labelled, options.firms)
     return scan
 
 
-def _relabel(scan: Scan, parts: Sequence[Part], labelled: list[_labels.PartLabel]) -> None:
-    """The labels and warnings as the polars path words them."""
+def _relabel(
+    scan: Scan,
+    parts: Sequence[Part],
+    labelled: list[_labels.PartLabel],
+    firms: frozenset[str] | None,
+) -> None:
+    """The labels and warnings as the polars path words them (``firms``: the firms table's)."""
     scan.labels, said = {}, []
     for part, (label, how, other) in zip(parts, labelled, strict=True):
         scan.labels[part.label] = _labels.described(label, how, other)
         said += label_warning(part.label, label, how) + _labels.other_warning(
-            part.label, label, other
+            part.label, label, other, firms
         )
     scan.warnings = said + scan.warnings

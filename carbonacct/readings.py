@@ -592,7 +592,7 @@ def _combine(
     for part, lf, (label, how, other) in zip(parts, lfs, decided, strict=True):
         described_as[part.label] = described(label, how, other)
         warnings += label_warning(part.label, label, how)
-        warnings += other_warning(part.label, label, other)
+        warnings += other_warning(part.label, label, other, options.firms)
         frames.append(lf.with_columns(shifted(label, other)))
     warnings += disagree
     for u in source.unread:
