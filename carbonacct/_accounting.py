@@ -20,6 +20,7 @@ import polars as pl
 
 from carbonacct import _kernel
 from carbonacct._kernel_inputs import parsed_parts
+from carbonacct._period_overlap import refuse_overlapping_periods
 from carbonacct._sides import read_firms, read_fuel_parameters
 from carbonacct.completeness import (
     future_periods,
@@ -209,6 +210,7 @@ def _quality(
         unaccepted += leading_zero_meters(gaps, scan.rows, scan.layout)
         unaccepted += future_readings(gaps, scan.rows, scan.layout, groups)
         unaccepted += future_periods(groups, method.period)
+        refuse_overlapping_periods(groups, scan.rows, source.name)
     if run.require_complete:
         require_gaps_closed(gaps, source.name)
     unit_notes = sorted(set(keys["unit_note"].drop_nulls().to_list()))
