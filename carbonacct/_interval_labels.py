@@ -182,8 +182,8 @@ def labels_of(
     """The labels from per part and meter first and last times (``part``, ``firm_id``,
     ``meter``, ``first``, ``last``, ``has24``, and ``has00``: a midnight written 00:00) of the
     rows that can be accounted: each part's, and the meters labelled otherwise. Every series is
-    labelled by its own rows, else as its firm's other series show, else by start (assumed):
-    never by another firm's. A firm not in ``firms`` (the firms table, if given) has its rows
+    labelled by its own rows over all its files, else by start (assumed): never by another
+    series'. A firm not in ``firms`` (the firms table, if given) has its rows
     rejected: it has no say over any other firm's series, and no warning names it."""
     if "has00" not in stats.columns:
         stats = stats.with_columns(pl.lit(False).alias("has00"))
@@ -258,29 +258,20 @@ def _per_meter(metered: pl.DataFrame, names: Sequence[str]) -> tuple[dict[str, s
 
 
 def _unshown(metered: pl.DataFrame, chosen: dict[str, str], said: Any) -> list[str]:
-    """Label the series whose rows show none (in ``chosen``): as their firm's other series
-    show, if they agree, else by start (assumed); the warnings naming them."""
-    firm_of = {m: m.partition(_SEP)[0] for m in metered["meter"].unique().to_list()}
-    shown: dict[str, set[str]] = {}
-    for m, label in chosen.items():
-        shown.setdefault(firm_of.get(m, m.partition(_SEP)[0]), set()).add(label)
-    taken: dict[str, list[str]] = {}
-    for m in sorted(set(firm_of) - set(chosen)):
-        labels = shown.get(firm_of[m], set())
-        if len(labels) == 1:
-            chosen[m] = next(iter(labels))
-            why = f"{chosen[m]}, as its firm's other meters show"
-        else:
-            chosen[m] = "start"
-            why = "start (assumed" + ("; its firm's other meters disagree)" if labels else ")")
-        if said(m):
-            taken.setdefault(why, []).append(m)
+    """Label the series whose rows show none (in ``chosen``) by start, assumed, as the README
+    says; the warning naming them. Not as the firm's other series show: a daily meter read at
+    00:00 shows nothing, and an end-labelled electricity meter of its firm says nothing of it."""
+    taken = sorted(m for m in metered["meter"].unique().to_list() if m not in chosen)
+    for m in taken:
+        chosen[m] = "start"
+    ms = [m for m in taken if said(m)]
+    if not ms:
+        return []
+    more = f" and {len(ms) - 10} more" if len(ms) > 10 else ""
     return [
-        f"meter(s) {', '.join(map(shown_meter, ms[:10]))}"
-        f"{f' and {len(ms) - 10} more' if len(ms) > 10 else ''}: their own rows show no "
-        f"interval label; taken as labelled by their interval {why}; give interval_label to "
-        "override"
-        for why, ms in taken.items()
+        f"meter(s) {', '.join(map(shown_meter, ms[:10]))}{more}: their own rows show no "
+        "interval label; taken as labelled by their interval start (assumed); give "
+        "interval_label to override"
     ]
 
 
@@ -296,7 +287,7 @@ def _both_ways(metered: pl.DataFrame, chosen: dict[str, str], said: Any) -> list
     return [
         f"meter {shown_meter(m)} writes midnight both as 00:00 and as 24:00: a 24:00 is taken "
         f"as the next day's 00:00, and its readings as labelled by their interval {chosen[m]} "
-        "(as its first and last times show, else its firm's other meters, else start); "
+        "(as its first and last times show, else start); "
         "give interval_label to override"
         for m in sorted(both)
         if said(m) and m in chosen
