@@ -18,6 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from carbonacct.errors import InputError
+from carbonacct.io._tables import separator_of
 
 __all__ = ["csv_break", "reading_errors"]
 
@@ -29,18 +30,13 @@ _MORE = (
 _QUOTE = 'opens a quote (") that is not closed before the end of the file: close or remove it'
 
 
-def _separator(header: str) -> str:
-    counts = {sep: header.count(sep) for sep in (",", "\t", ";")}
-    return max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
-
-
 def csv_break(path: str | Path) -> tuple[int, str] | None:
     """(line, what) of the first record of a CSV file with more fields than its header, or
     whose quote is never closed; None when every record reads."""
     with Path(path).open("r", encoding="latin-1", newline="") as fh:
         first = fh.readline()
         fh.seek(0)
-        reader = csv.reader(fh, delimiter=_separator(first), strict=True)
+        reader = csv.reader(fh, delimiter=separator_of(first), strict=True)
         start, width = 1, None
         try:
             for record in reader:

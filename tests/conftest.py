@@ -6,11 +6,13 @@ import importlib.util
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
 
 import carbonacct
+from carbonacct import _kernel
 from carbonacct._manifest import data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +64,20 @@ def one(fp: carbonacct.Footprint, column: str, firm: str = "F1") -> float:
     rows = fp.table.filter(pl.col("firm_id") == firm)
     assert rows.height == 1, rows
     return float(rows[column][0])
+
+
+def spy_kernel(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each footprint from now on took the typed kernel fast path (one entry a try)."""
+    taken: list[bool] = []
+    real = _kernel.try_fast
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        out = real(*args, **kwargs)
+        taken.append(out is not None)
+        return out
+
+    monkeypatch.setattr(_kernel, "try_fast", spy)
+    return taken
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

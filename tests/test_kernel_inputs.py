@@ -22,6 +22,7 @@ from carbonacct._timeparse import likely_format, parsed_text, text_stage
 from carbonacct.io import _tables, read_readings
 from carbonacct.io._tables import PARSE_ONCE_ROWS
 from carbonacct.readings import ReadingOptions
+from tests.conftest import spy_kernel
 from tests.test_kernel import assert_same_footprint, clean_rows, dirty, footprints, write
 
 #: The headers of a Chinese export, mapped to the library's by the reader.
@@ -35,20 +36,6 @@ ZH = {
 }
 #: GB/T 2589 equivalent-value coefficient of electricity, tce per kWh
 KWH_TCE = 0.1229e-3
-
-
-def _spied(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Whether each footprint from now on took the kernel."""
-    taken: list[bool] = []
-    real = _kernel.try_fast
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        out = real(*args, **kwargs)
-        taken.append(out is not None)
-        return out
-
-    monkeypatch.setattr(_kernel, "try_fast", spy)
-    return taken
 
 
 def _footprint(path: Path, **kw: Any) -> carbonacct.Footprint:
@@ -81,7 +68,7 @@ def test_chinese_headers_take_the_kernel_with_the_english_result(
     rows = dirty(clean_rows(3, 3, 300, seed=21), seed=22, append=True)
     en = write(rows, tmp_path / "en.parquet", row_group=500)
     zh = _zh_parquet(rows, tmp_path / "zh.parquet", row_group=500)
-    taken = _spied(monkeypatch)
+    taken = spy_kernel(monkeypatch)
     named: list[bool] = []  # the rejects picked per row group, not by a join of the whole input
     real = _named_rejects.named_rejects
     monkeypatch.setattr(
@@ -122,7 +109,7 @@ def test_a_mapped_kind_column_of_registers_is_not_summed(
     # 10 000 is the baseline: 12 000 - 10 000 + 15 000 - 12 000 = 5 000 kWh, not 37 000
     assert _footprint(path).table["energy_tce"].sum() == pytest.approx(5_000 * KWH_TCE)
     # the same readings said to be intervals are summed, on the kernel
-    taken = _spied(monkeypatch)
+    taken = spy_kernel(monkeypatch)
     intervals = _footprint(_registers(tmp_path / "i.parquet", "间隔"))
     assert taken == [True]
     assert intervals.table["energy_tce"].sum() == pytest.approx(37_000 * KWH_TCE)
@@ -160,7 +147,7 @@ def test_a_large_gbk_csv_takes_the_kernel_with_the_parquet_result(
     assert len(rows) >= PARSE_ONCE_ROWS  # parsed once into a copy
     typed = write(rows, tmp_path / "r.parquet", row_group=4_000)
     csv = _gbk_csv(rows, tmp_path / "r.csv")
-    taken = _spied(monkeypatch)
+    taken = spy_kernel(monkeypatch)
     before = set(_tables._TRANSCODED)
     a, b = _footprint(typed), _footprint(csv)
     assert taken == [True, True]
@@ -204,7 +191,7 @@ def test_unreadable_text_is_rejected_with_its_text_and_line(
         lines[at] = line
     csv = tmp_path / "r.csv"
     csv.write_bytes(("\n".join(lines) + "\n").encode("gbk"))
-    taken = _spied(monkeypatch)
+    taken = spy_kernel(monkeypatch)
     fp = _footprint(csv)
     assert taken == [late != "24:00"]
     got = fp.rejects.filter(pl.col("row").is_in([101, 201, 301, 401, 501]))
@@ -314,7 +301,7 @@ def test_a_folder_of_a_large_gbk_csv_and_typed_parquet_takes_the_kernel(
     assert cut >= PARSE_ONCE_ROWS
     _gbk_csv(rows[:cut], folder / "a.csv").with_suffix(".pq").unlink()
     write(rows[cut:], folder / "b.parquet", row_group=3_000)
-    taken = _spied(monkeypatch)
+    taken = spy_kernel(monkeypatch)
     fp = _footprint(folder)
     assert taken == [True]
     assert fp.quality.rows_in == len(rows)

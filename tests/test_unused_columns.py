@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 import carbonacct
-from carbonacct import _kernel
 from carbonacct.cli import cli
+from tests.conftest import spy_kernel
 
 #: GB/T 2589 equivalent-value coefficient of electricity, tce per kWh
 KWH_TCE = 0.1229e-3
@@ -43,15 +43,7 @@ def _parquet(path: Path, kind_header: str, rows: list[tuple[Any, ...]] = REGISTE
 
 def _run(readings: str, engine: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, list[bool]]:
     """The footprint, and whether the typed fast path took it (on the streaming engine)."""
-    fast: list[bool] = []
-    real = _kernel.try_fast
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        out = real(*args, **kwargs)
-        fast.append(out is not None)
-        return out
-
-    monkeypatch.setattr(_kernel, "try_fast", spy)
+    fast = spy_kernel(monkeypatch)
     run = carbonacct.RunOptions(engine=engine, checksum=False)  # type: ignore[arg-type]
     fp = carbonacct.footprint(
         readings, firms=FIRMS, method=carbonacct.Method(period="month"), run=run

@@ -368,11 +368,16 @@ def _ascii_is_itself(encoding: str) -> bool:
         return False
 
 
-def _separator(path: Path) -> str:
-    with path.open("r", encoding="utf-8", errors="replace") as fh:
-        header = fh.readline()
+def separator_of(header: str) -> str:
+    """The field separator a CSV header line uses: the most frequent of comma, tab and
+    semicolon (a comma when it has none)."""
     counts = {sep: header.count(sep) for sep in (",", "\t", ";")}
     return max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
+
+
+def _separator(path: Path) -> str:
+    with path.open("r", encoding="utf-8", errors="replace") as fh:
+        return separator_of(fh.readline())
 
 
 def _csv_part(path: Path, encoding: str | None) -> tuple[Part, str]:
